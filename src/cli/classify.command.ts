@@ -1,0 +1,132 @@
+// `rebound classify [--jsonl] PATH...` and `rebound classify --smtp "550 5.1.1 ..." [--recipient ADDR]`:
+// one JSON line per recipient result. Bad files become rows with `error`, never a crash.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { analyzeMessage, analyzeSmtpReply, splitMbox, type BounceDiagnosis } from "../core/bounce";
+
+const usage = `usage: rebound classify [--jsonl] PATH...
+       rebound classify --smtp "550 5.1.1 ..." [--recipient ADDR]
+`;
+
+/** Files under the paths, folders read recursively, each folder's entries sorted. */
+function listFiles(paths: string[], errors: Array<{ file: string; error: string }>): string[] {
+  const out: string[] = [];
+  const visit = (p: string, depth: number) => {
+    let st;
+    try {
+      st = statSync(p);
+    } catch (err) {
+      errors.push({ file: p, error: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+      return;
+    }
+    if (st.isDirectory()) {
+      if (depth > 32) return;
+      let entries: string[] = [];
+      try {
+        entries = readdirSync(p).sort();
+      } catch (err) {
+        errors.push({ file: p, error: `cannot list: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+        return;
+      }
+      for (const e of entries) if (!e.startsWith(".")) visit(join(p, e), depth + 1);
+    } else if (st.isFile()) out.push(p);
+  };
+  for (const p of paths) visit(p, 0);
+  return out;
+}
+
+export function row(file: string, message: number, index: number, d: BounceDiagnosis): Record<string, unknown> {
+  return {
+    file,
+    message,
+    index,
+    recipient: d.recipient,
+    status: d.status ?? "",
+    replyCode: d.replyCode === null ? "" : String(d.replyCode),
+    reason: d.reason,
+    hardBounce: d.hardBounce,
+    bounceType: d.bounceType,
+    fault: d.fault,
+    variant: d.variant,
+    feedbackType: d.feedbackType,
+    recipientDomain: d.recipientDomain,
+    recipientProvider: d.recipientProvider,
+    diagnosticCode: d.diagnosticCode,
+    remoteMta: d.remoteMta,
+    reportingMta: d.reportingMta,
+    action: d.action,
+    lastAttemptAt: d.lastAttemptAt ? d.lastAttemptAt.toISOString() : null,
+    authResults: d.authResults,
+    originalMessageId: d.originalMessageId,
+    likelyCause: d.likelyCause,
+    firstAction: d.firstAction,
+    evidence: d.evidence,
+    ruleVersion: d.ruleVersion,
+  };
+}
+
+export async function run(args: string[]): Promise<number> {
+  const paths: string[] = [];
+  let smtp: string | null = null;
+  let recipient: string | null = null;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--jsonl" || a === "--json") continue;
+    else if (a === "--smtp") smtp = args[++i] ?? "";
+    else if (a === "--recipient") recipient = args[++i] ?? null;
+    else if (a === "-h" || a === "--help") {
+      process.stdout.write(usage);
+      return 0;
+    } else if (a.startsWith("--")) {
+      process.stderr.write(`rebound classify: unknown option ${a}\n${usage}`);
+      return 2;
+    } else paths.push(a);
+  }
+
+  if (smtp !== null) {
+    const d = analyzeSmtpReply(smtp, recipient);
+    process.stdout.write(JSON.stringify(row("-", 1, 1, d)) + "\n");
+    return 0;
+  }
+  if (!paths.length) {
+    process.stderr.write(usage);
+    return 2;
+  }
+
+  const errors: Array<{ file: string; error: string }> = [];
+  const files = listFiles(paths.map((p) => resolve(p)), errors);
+  const out: string[] = [];
+  const flush = () => {
+    if (out.length) process.stdout.write(out.join(""));
+    out.length = 0;
+  };
+  for (const e of errors) out.push(JSON.stringify({ file: e.file, message: 1, index: 1, error: e.error }) + "\n");
+  const progress = files.length > 300;
+  let failed = 0;
+  for (let n = 0; n < files.length; n++) {
+    const file = files[n];
+    if (progress && n % 250 === 0) process.stderr.write(`classify: ${n}/${files.length} files\r`);
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(file);
+    } catch (err) {
+      out.push(JSON.stringify({ file, message: 1, index: 1, error: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }) + "\n");
+      failed++;
+      continue;
+    }
+    const messages = splitMbox(bytes);
+    messages.forEach((m, i) => {
+      const a = analyzeMessage(m);
+      if (!a.diagnoses.length) {
+        out.push(JSON.stringify({ file, message: i + 1, index: 1, error: a.error ?? "no result" }) + "\n");
+        failed++;
+        return;
+      }
+      a.diagnoses.forEach((d, k) => out.push(JSON.stringify(row(file, i + 1, k + 1, d)) + "\n"));
+    });
+    if (out.length > 500) flush();
+  }
+  flush();
+  if (progress) process.stderr.write(`classify: ${files.length}/${files.length} files, ${failed} without a result\n`);
+  return 0;
+}

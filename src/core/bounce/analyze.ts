@@ -1,0 +1,272 @@
+// A whole message → one diagnosis per failed recipient. Never throws: every failure to
+// read becomes `error` on the answer.
+import { addressesIn, parseFeedbackReport } from "./arf";
+import { isAutoReply } from "./autoreply";
+import { diagnose, type MessageContext, type RecipientFacts } from "./diagnose";
+import type { AnalyzeOptions, AuthResults, BounceDiagnosis, MessageAnalysis, MessageKind } from "./diagnosis";
+import { findInlineDsn, parseDeliveryStatus, type DsnRecipient } from "./dsn";
+import { decodeCharset, decodeEncodedWords, header, parseHeaders, partText, splitHeaderBody, toBinaryString, walk, parseEntity, type Headers, type MimePart } from "./mime";
+import { presetFor } from "./mta-rules";
+import { cutReturnedMessage, findNoticeRecipients, pickDiagnostic } from "./notice";
+import { parseSesNotification } from "./ses";
+
+/** Above this a message is read only in its first part: bounces are small, the rest is payload. */
+const MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
+
+export function analyzeMessage(raw: string | Uint8Array, options?: AnalyzeOptions): MessageAnalysis {
+  try {
+    return analyzeUnchecked(raw, options);
+  } catch (err) {
+    return { kind: "unknown", messageId: null, diagnoses: [], error: `unreadable message: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+interface Parts {
+  notice: MimePart | null;
+  deliveryStatus: MimePart[];
+  feedback: MimePart | null;
+  original: MimePart | null;
+}
+
+function classifyParts(root: MimePart): Parts {
+  const parts: Parts = { notice: null, deliveryStatus: [], feedback: null, original: null };
+  walk(root, (p) => {
+    if (p.children) return;
+    const t = p.type;
+    if (t === "message/delivery-status" || t === "message/global-delivery-status" || (t === "text/plain" && /\.dsn$|delivery-status/i.test(p.params.name ?? ""))) parts.deliveryStatus.push(p);
+    else if (t === "message/feedback-report") parts.feedback ??= p;
+    else if (t === "message/rfc822" || t === "message/global" || t === "text/rfc822-headers" || t === "message/global-headers" || t === "message/partial") parts.original ??= p;
+    else if ((t === "text/plain" || t === "text/html") && !parts.notice) parts.notice = p;
+    else if (t === "text/plain" && parts.notice?.type === "text/html") parts.notice = p;
+  });
+  return parts;
+}
+
+function analyzeUnchecked(raw: string | Uint8Array, options?: AnalyzeOptions): MessageAnalysis {
+  let s = toBinaryString(raw);
+  if (s.length > MAX_MESSAGE_BYTES) s = s.slice(0, MAX_MESSAGE_BYTES);
+  if (!s.trim()) return { kind: "unknown", messageId: null, diagnoses: [], error: "empty message" };
+  if (s.indexOf("\r") !== -1) s = s.replace(/\r\n?/g, "\n");
+  if (s.startsWith("From ")) s = s.slice(s.indexOf("\n") + 1);
+
+  const root = parseEntity(s);
+  const top = root.headers;
+  const messageId = cleanId(header(top, "message-id"));
+  if (top.size === 0) return { kind: "unknown", messageId: null, diagnoses: [], error: "not an email message (no header fields)" };
+  const parts = classifyParts(root);
+
+  const original = readOriginal(parts.original, parts.notice);
+  const ctx: MessageContext = {
+    authResults: authResultsOf(top),
+    originalHeaders: original.headers,
+    originalMessageId: original.headers["message-id"] ? cleanId(original.headers["message-id"]) : null,
+    options,
+  };
+  const subject = decodeEncodedWords(header(top, "subject") ?? "");
+  const noticeFull = parts.notice ? partText(parts.notice) : "";
+  const noticeText = htmlToText(parts.notice?.type === "text/html" ? noticeFull : noticeFull);
+
+  // 1. Feedback loop reports
+  const ct = root.type === "multipart/report" ? (root.params["report-type"] ?? "").toLowerCase() : "";
+  if (parts.feedback || ct === "feedback-report") {
+    const d = feedbackDiagnoses(parts, original, top, ctx);
+    if (d.length) return { kind: "feedback", messageId, diagnoses: d, error: null };
+  }
+
+  // 2. Amazon SES notifications in the body
+  if (!parts.deliveryStatus.length) {
+    const ses = parseSesNotification(noticeText || decodeCharset(root.rawBody.slice(0, 256 * 1024), "utf-8"));
+    if (ses) {
+      const diagnoses = ses.map((r) =>
+        diagnose(
+          {
+            recipient: r.recipient,
+            statusField: r.status,
+            diagnostic: r.diagnostic,
+            action: r.action,
+            reportingMta: r.reportingMta,
+            remoteMta: r.remoteMta,
+            lastAttemptDate: r.lastAttempt,
+            feedbackType: r.feedbackType,
+            fixedReason: r.kind === "complaint" ? { reason: "feedback", evidence: "Amazon SES complaint notification" } : null,
+            preset: r.bounceSubType === "Suppressed" ? { reason: "suppressed", evidence: "SES bounceSubType Suppressed" } : null,
+          },
+          ctx,
+        ),
+      );
+      const kind: MessageKind = ses[0].kind === "complaint" ? "feedback" : ses[0].kind === "delivery" ? "delivery" : "bounce";
+      return { kind, messageId, diagnoses, error: null };
+    }
+  }
+
+  // 3. Delivery status notifications and MTA notices
+  const notice = cutReturnedMessage(noticeText);
+  const exclude = excludedAddresses(top, original.headers);
+  const noticeRecipients = findNoticeRecipients(notice, exclude);
+  const dsnReports = parts.deliveryStatus.map((p) => parseDeliveryStatus(decodeCharset(partBody(p), "utf-8")));
+  if (!dsnReports.some((r) => r.recipients.length)) {
+    const inline = findInlineDsn(noticeText) ?? findInlineDsn(decodeCharset(root.rawBody.slice(0, 256 * 1024), "utf-8"));
+    if (inline) dsnReports.push(inline);
+  }
+  const facts: RecipientFacts[] = [];
+  const noticeFor = (addr: string) => noticeRecipients.find((n) => n.address === addr);
+  for (const report of dsnReports) {
+    for (const r of report.recipients) {
+      const address = pickAddress(r);
+      if (!address) continue;
+      const block = noticeFor(address);
+      facts.push(dsnFacts(r, address, report.reportingMta, block?.block ?? (noticeRecipients.length ? "" : notice), block?.diagnostic ?? null));
+    }
+  }
+  if (!facts.length) {
+    for (const n of noticeRecipients) {
+      facts.push({ recipient: n.address, diagnostic: n.diagnostic, context: n.block.length < 40 ? notice : n.block });
+    }
+  }
+  if (!facts.length) {
+    const failed = addressesIn((top.get("x-failed-recipients") ?? []).join(","));
+    const fallback = failed.length ? failed : looksLikeBounce(top, subject, notice) ? addressesIn(original.headers["to"]) : [];
+    for (const a of fallback.slice(0, 100)) facts.push({ recipient: a, diagnostic: pickDiagnostic(notice), context: notice });
+  }
+
+  if (facts.length) {
+    for (const f of facts) {
+      if (!f.fixedReason) f.preset ??= presetFor(`${f.diagnostic ?? ""}\n${f.context ?? ""}\n${notice}`, subject, top);
+    }
+    const diagnoses = dedupe(facts.map((f) => diagnose(f, ctx)));
+    const kind: MessageKind = diagnoses.every((d) => d.reason === "delivered") ? "delivery" : "bounce";
+    return { kind, messageId, diagnoses, error: null };
+  }
+
+  // 4. Auto-replies
+  const auto = isAutoReply(top, subject);
+  if (auto) {
+    const from = addressesIn(header(top, "from"))[0] ?? addressesIn(header(top, "reply-to"))[0];
+    if (from) {
+      const d = diagnose({ recipient: from, fixedReason: { reason: "vacation", evidence: auto }, diagnostic: null }, ctx);
+      return { kind: "vacation", messageId, diagnoses: [d], error: null };
+    }
+  }
+  return { kind: "unknown", messageId, diagnoses: [], error: "no failed recipient found: not a bounce, feedback report or auto-reply" };
+}
+
+function partBody(p: MimePart): string {
+  // A delivery-status part may itself be base64 or quoted-printable.
+  return partText(p);
+}
+
+function dsnFacts(r: DsnRecipient, address: string, reportingMta: string | null, context: string, noticeDiagnostic: string | null): RecipientFacts {
+  const diag = r.diagnosticCode ?? noticeDiagnostic;
+  return {
+    recipient: address,
+    statusField: r.status,
+    diagnostic: diag,
+    context: context || null,
+    diagnosticType: r.diagnosticCode ? r.diagnosticType ?? "SMTP" : "",
+    action: r.action,
+    remoteMta: r.remoteMta,
+    reportingMta,
+    lastAttemptDate: r.lastAttemptDate,
+  };
+}
+
+function pickAddress(r: DsnRecipient): string | null {
+  for (const v of [r.finalRecipient, r.originalRecipient]) {
+    const a = addressesIn(v)[0];
+    if (a) return a;
+  }
+  return null;
+}
+
+function dedupe(list: BounceDiagnosis[]): BounceDiagnosis[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    if (seen.has(d.recipient)) return false;
+    seen.add(d.recipient);
+    return true;
+  });
+}
+
+function feedbackDiagnoses(parts: Parts, original: { headers: Record<string, string> }, top: Headers, ctx: MessageContext): BounceDiagnosis[] {
+  const fb = parts.feedback ? parseFeedbackReport(partText(parts.feedback)) : parseFeedbackReport("");
+  let recipients = fb.recipients;
+  if (!recipients.length) recipients = addressesIn(original.headers["to"]);
+  if (!recipients.length) recipients = addressesIn(header(top, "x-original-to") ?? header(top, "to"));
+  return recipients.slice(0, 1000).map((r) =>
+    diagnose(
+      {
+        recipient: r,
+        fixedReason: { reason: "feedback", evidence: `feedback report (Feedback-Type: ${fb.feedbackType ?? "unknown"})` },
+        feedbackType: fb.feedbackType ?? "other",
+        lastAttemptDate: fb.arrivalDate,
+        remoteMta: fb.sourceIp,
+        reportingMta: fb.userAgent,
+      },
+      ctx,
+    ),
+  );
+}
+
+/** Headers of the returned original message, from its part or from the quoted notice. */
+function readOriginal(part: MimePart | null, notice: MimePart | null): { headers: Record<string, string> } {
+  let block = "";
+  if (part) {
+    const body = partText(part, 64 * 1024);
+    block = part.type.includes("headers") ? body : splitHeaderBody(body.replace(/^\s+/, ""))[0];
+  } else if (notice) {
+    const text = partText(notice);
+    const m = /\n(?:Return-Path|Received|From|To|Subject|Message-I[Dd]|Date|DKIM-Signature|X-[A-Za-z0-9-]+):[^\n]*\n(?:[ \t][^\n]*\n)*(?:[A-Za-z0-9-]+:[^\n]*\n)/.exec(text);
+    if (m) block = splitHeaderBody(text.slice(m.index + 1))[0];
+  }
+  const headers: Record<string, string> = {};
+  if (block) {
+    for (const [name, values] of parseHeaders(block)) {
+      if (name === "received" || name === "dkim-signature" || name.startsWith("arc-")) continue;
+      headers[name] = decodeEncodedWords(values[0]);
+    }
+  }
+  return { headers };
+}
+
+function authResultsOf(h: Headers): AuthResults | null {
+  const v = (h.get("authentication-results") ?? []).join("; ");
+  if (!v) return null;
+  const get = (k: string) => new RegExp(`\\b${k}\\s*=\\s*([a-z]+)`, "i").exec(v)?.[1].toLowerCase() ?? null;
+  const r = { spf: get("spf"), dkim: get("dkim"), dmarc: get("dmarc") };
+  return r.spf || r.dkim || r.dmarc ? r : null;
+}
+
+function excludedAddresses(top: Headers, orig: Record<string, string>): Set<string> {
+  const out = new Set<string>();
+  for (const name of ["from", "to", "return-path", "reply-to", "sender", "delivered-to", "envelope-to", "cc"]) {
+    for (const v of top.get(name) ?? []) for (const a of addressesIn(v)) out.add(a);
+  }
+  for (const name of ["from", "return-path", "reply-to", "sender"]) for (const a of addressesIn(orig[name])) out.add(a);
+  return out;
+}
+
+function looksLikeBounce(top: Headers, subject: string, notice: string): boolean {
+  const from = (header(top, "from") ?? "").toLowerCase();
+  if (/mailer-daemon|postmaster|mail delivery|mail-daemon/.test(from)) return true;
+  if (/undeliver|undelivered|returned mail|delivery (?:status|failure|failed|notification)|failure notice|could not be delivered|non[- ]?delivery|rejected/i.test(subject)) return true;
+  return /could not be delivered|undeliverable|delivery has failed|permanent error/i.test(notice);
+}
+
+function cleanId(v: string | null): string | null {
+  if (!v) return null;
+  const m = /<([^>]+)>/.exec(v);
+  return (m ? m[1] : v).trim() || null;
+}
+
+function htmlToText(s: string): string {
+  if (!/<(?:html|body|div|p|br|table)\b/i.test(s)) return s;
+  return s
+    .replace(/<(?:script|style)[\s\S]*?<\/(?:script|style)>/gi, " ")
+    .replace(/<br\s*\/?>|<\/(?:p|div|tr|li|h\d)>/gi, "\n")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&")
+    .replace(/&nbsp;/g, " ")
+    .replace(/&quot;/g, '"');
+}

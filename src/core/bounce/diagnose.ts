@@ -1,0 +1,127 @@
+// One recipient's facts (from a DSN, a notice, an SMTP reply or an ESP event) → diagnosis.
+import { recipientProvider } from "../providers";
+import { adviceFor, FAULT_OF, isHardBounce, variantOf } from "./advice";
+import { RULE_VERSION, type AnalyzeOptions, type AuthResults, type BounceDiagnosis, type BounceReason, type BounceType } from "./diagnosis";
+import { decideReason } from "./reason-rules";
+import { findCommand, findReplyCode, findStatus, isValidStatus, preferStatus } from "./smtp-reply";
+
+export interface RecipientFacts {
+  recipient: string;
+  /** DSN Status field */
+  statusField?: string | null;
+  /** the receiving server's own words */
+  diagnostic?: string | null;
+  /** wider text searched for wording (the notice block), when the diagnostic is thin */
+  context?: string | null;
+  diagnosticType?: string | null;
+  action?: string | null;
+  remoteMta?: string | null;
+  reportingMta?: string | null;
+  lastAttemptDate?: string | null;
+  /** SMTP command named by the source (structured events) */
+  command?: string | null;
+  /** reply code given as a field (structured events) */
+  replyCodeField?: string | null;
+  preset?: { reason: BounceReason; evidence: string } | null;
+  /** a reason that no rule may change (feedback, vacation) */
+  fixedReason?: { reason: BounceReason; evidence: string } | null;
+  feedbackType?: string | null;
+}
+
+export interface MessageContext {
+  authResults: AuthResults | null;
+  originalHeaders: Record<string, string>;
+  originalMessageId: string | null;
+  options?: AnalyzeOptions;
+}
+
+export const EMPTY_CONTEXT: MessageContext = { authResults: null, originalHeaders: {}, originalMessageId: null };
+
+export function normaliseText(s: string): string {
+  return s.toLowerCase().replace(/\s+/g, " ").trim();
+}
+
+export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosis {
+  const recipient = f.recipient.trim().replace(/^<|>$/g, "").toLowerCase();
+  const at = recipient.lastIndexOf("@");
+  const recipientDomain = at === -1 ? "" : recipient.slice(at + 1);
+  const diagnostic = f.diagnostic ? f.diagnostic.replace(/\s+/g, " ").trim() || null : null;
+  const diagText = diagnostic ?? "";
+  const context = f.context ?? "";
+
+  const replyCode = (f.replyCodeField && /^[245]\d\d$/.test(f.replyCodeField) ? f.replyCodeField : null) ?? findReplyCode(diagText) ?? (diagText ? null : findReplyCode(context));
+  const statusField = isValidStatus(f.statusField?.trim()) ? f.statusField!.trim() : null;
+  const textStatus = findStatus(diagText) ?? (diagText ? null : findStatus(context));
+  const status = statusField?.endsWith(".0.0") && !textStatus && replyCode && replyCode[0] !== statusField[0] ? statusField : preferStatus(statusField, textStatus, replyCode);
+  const command = f.command ?? findCommand(diagText + "\n" + context) ?? "";
+  const evidence: string[] = [];
+
+  let reason: BounceReason;
+  if (f.fixedReason) {
+    reason = f.fixedReason.reason;
+    evidence.push(f.fixedReason.evidence);
+  } else {
+    const text = normaliseText(diagText && context && !context.includes(diagText.slice(0, 40)) ? `${diagText} ${context}` : diagText || context);
+    const r = decideReason({
+      status: status ?? "",
+      replyCode: replyCode ?? "",
+      diag: text,
+      command,
+      action: (f.action ?? "").toLowerCase(),
+      diagType: (f.diagnosticType ?? "").toUpperCase(),
+      preset: f.preset?.reason ?? null,
+      presetEvidence: f.preset?.evidence,
+    });
+    reason = r.reason;
+    evidence.push(...r.evidence);
+  }
+  if (statusField) evidence.push(`Status field ${statusField}`);
+  if (replyCode) evidence.push(`reply code ${replyCode}`);
+  if (command) evidence.push(`SMTP command ${command}`);
+
+  const bounceType = bounceTypeOf(reason, status, replyCode, f.action ?? null, diagText || context);
+  const hardBounce = isHardBounce(reason, bounceType);
+  const replyNum = replyCode ? Number(replyCode) : null;
+  const variant = variantOf(replyNum, status, diagText || context, reason);
+  const { likelyCause, firstAction } = adviceFor(reason, variant);
+  const last = f.lastAttemptDate ? new Date(f.lastAttemptDate) : null;
+
+  return {
+    recipient,
+    recipientDomain,
+    replyCode: replyNum,
+    status: status ?? null,
+    bounceType,
+    reason,
+    hardBounce,
+    fault: FAULT_OF[reason],
+    variant,
+    likelyCause,
+    firstAction,
+    diagnosticCode: diagnostic,
+    remoteMta: f.remoteMta ?? null,
+    reportingMta: f.reportingMta ?? null,
+    action: f.action ? f.action.toLowerCase() : null,
+    lastAttemptAt: last && !Number.isNaN(last.getTime()) ? last : null,
+    authResults: ctx.authResults,
+    feedbackType: f.feedbackType ?? null,
+    recipientProvider: recipientProvider(recipientDomain, ctx.options?.mxProvider),
+    originalMessageId: ctx.originalMessageId,
+    originalHeaders: ctx.originalHeaders,
+    evidence,
+    ruleVersion: RULE_VERSION,
+  };
+}
+
+function bounceTypeOf(reason: BounceReason, status: string | null, reply: string | null, action: string | null, text: string): BounceType {
+  if (reason === "delivered" || reason === "vacation" || reason === "feedback") return "UNDETERMINED";
+  const c = status?.[0] ?? reply?.[0];
+  if (c === "5") return "HARD";
+  if (c === "4") return "SOFT";
+  const a = (action ?? "").toLowerCase();
+  if (a === "delayed") return "SOFT";
+  const t = text.toLowerCase();
+  if (/temporar|try again later|will be retried|persistent/.test(t)) return "SOFT";
+  if (/permanent|giving up|gave up/.test(t) || a === "failed") return "HARD";
+  return "UNDETERMINED";
+}

@@ -1,0 +1,94 @@
+// RFC 3464 delivery-status fields: one per-message group, then one group per recipient.
+// Also used on notices that paste these fields into their plain-text body.
+import { parseHeaders, header, type Headers } from "./mime";
+
+export interface DsnRecipient {
+  finalRecipient: string | null;
+  originalRecipient: string | null;
+  action: string | null;
+  status: string | null;
+  remoteMta: string | null;
+  diagnosticCode: string | null;
+  diagnosticType: string | null;
+  lastAttemptDate: string | null;
+}
+
+export interface DsnReport {
+  reportingMta: string | null;
+  arrivalDate: string | null;
+  recipients: DsnRecipient[];
+}
+
+/** Strips the `rfc822;` / `dns;` / `smtp;` type prefix of a DSN field value. */
+export function typedValue(v: string | null): { type: string | null; value: string | null } {
+  if (v == null) return { type: null, value: null };
+  const m = /^\s*([A-Za-z0-9-]+)\s*;\s*([\s\S]*)$/.exec(v);
+  if (m) return { type: m[1].toUpperCase(), value: m[2].trim() || null };
+  return { type: null, value: v.trim() || null };
+}
+
+export function parseDeliveryStatus(text: string): DsnReport {
+  const groups = text.replace(/\r\n/g, "\n").split(/\n[ \t]*\n/);
+  const report: DsnReport = { reportingMta: null, arrivalDate: null, recipients: [] };
+  let n = 0;
+  for (const g of groups) {
+    if (!g.trim()) continue;
+    if (n++ > 500) break;
+    for (const chunk of splitRecipientGroups(g)) {
+      const h = parseHeaders(chunk);
+      if (h.has("reporting-mta") && !report.reportingMta) report.reportingMta = typedValue(header(h, "reporting-mta")).value;
+      if (h.has("arrival-date") && !report.arrivalDate) report.arrivalDate = header(h, "arrival-date");
+      if (h.has("final-recipient") || h.has("original-recipient") || (h.has("action") && h.has("status"))) {
+        report.recipients.push(recipientOf(h));
+      }
+    }
+  }
+  return report;
+}
+
+/** Recipient groups some MTAs write without the blank line between them. */
+function splitRecipientGroups(g: string): string[] {
+  const lines = g.split("\n");
+  const out: string[] = [];
+  let cur: string[] = [];
+  let hasFinal = false;
+  let hasOriginal = false;
+  for (const line of lines) {
+    const lower = line.slice(0, 20).toLowerCase();
+    const isFinal = lower.startsWith("final-recipient");
+    const isOriginal = lower.startsWith("original-recipient");
+    if ((isFinal && hasFinal) || (isOriginal && (hasOriginal || hasFinal))) {
+      out.push(cur.join("\n"));
+      cur = [];
+      hasFinal = hasOriginal = false;
+    }
+    if (isFinal) hasFinal = true;
+    if (isOriginal) hasOriginal = true;
+    cur.push(line);
+  }
+  out.push(cur.join("\n"));
+  return out;
+}
+
+function recipientOf(h: Headers): DsnRecipient {
+  const diag = typedValue(header(h, "diagnostic-code"));
+  return {
+    finalRecipient: typedValue(header(h, "final-recipient") ?? header(h, "x-actual-recipient")).value,
+    originalRecipient: typedValue(header(h, "original-recipient")).value,
+    action: (header(h, "action") ?? "").trim().toLowerCase().split(/[\s(]/)[0] || null,
+    status: (header(h, "status") ?? "").trim() || null,
+    remoteMta: typedValue(header(h, "remote-mta")).value,
+    diagnosticCode: diag.value,
+    diagnosticType: diag.type,
+    lastAttemptDate: header(h, "last-attempt-date"),
+  };
+}
+
+/** DSN fields pasted into a plain-text notice (some MTAs do that instead of a report part). */
+export function findInlineDsn(text: string): DsnReport | null {
+  const i = text.search(/^(?:Final-Recipient|Original-Recipient)\s*:/im);
+  if (i === -1) return null;
+  const start = Math.max(0, text.lastIndexOf("\n\n", i));
+  const report = parseDeliveryStatus(text.slice(start, start + 64 * 1024));
+  return report.recipients.length ? report : null;
+}

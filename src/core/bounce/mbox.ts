@@ -1,0 +1,40 @@
+// mbox files: messages separated by lines that begin with "From " (mboxo/mboxrd).
+
+/** One item per message; a file that is not mbox is one message. Works on bytes or text. */
+export function splitMbox(raw: Uint8Array): Uint8Array[];
+export function splitMbox(raw: string): string[];
+export function splitMbox(raw: Uint8Array | string): Uint8Array[] | string[];
+export function splitMbox(raw: Uint8Array | string): Uint8Array[] | string[] {
+  const bin = typeof raw === "string" ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString("latin1");
+  const starts = fromLineOffsets(bin);
+  if (starts.length <= 1) return typeof raw === "string" ? [raw] : [raw];
+  const out: Array<string | Uint8Array> = [];
+  for (let i = 0; i < starts.length; i++) {
+    const a = starts[i];
+    const b = i + 1 < starts.length ? starts[i + 1] : bin.length;
+    out.push(typeof raw === "string" ? raw.slice(a, b) : raw.subarray(a, b));
+  }
+  return out as Uint8Array[] | string[];
+}
+
+/** Offsets of "From " separator lines; only lines after a blank line (or at offset 0) count. */
+function fromLineOffsets(s: string): number[] {
+  const out: number[] = [];
+  // Only a file that starts with a separator is mbox; a "From " line inside an ordinary
+  // message body is text.
+  if (!s.startsWith("From ")) return [0];
+  out.push(0);
+  let i = 0;
+  for (;;) {
+    i = s.indexOf("\nFrom ", i);
+    if (i === -1) break;
+    const prev = s.lastIndexOf("\n", i - 1);
+    const line = s.slice(prev + 1, i).replace(/\r$/, "");
+    // A separator looks like "From sender date"; it follows a blank line in real mbox files.
+    const next = s.indexOf("\n", i + 1);
+    const sep = s.slice(i + 1, next === -1 ? s.length : next);
+    if (line === "" && /^From \S+\s+\S+/.test(sep)) out.push(i + 1);
+    i += 6;
+  }
+  return out;
+}

@@ -1,0 +1,240 @@
+// A lazy MIME reader. A bounce diagnosis needs a handful of headers and two or three parts
+// (the human-readable notice, the delivery-status or feedback-report part, the returned
+// headers), so parts are located by scanning for boundaries and decoded only when asked.
+//
+// Everything works on a "binary string": one char per byte (latin1), which keeps byte
+// offsets exact and lets charset decoding happen per part, on demand.
+
+export type Headers = Map<string, string[]>;
+
+export interface MimePart {
+  headers: Headers;
+  /** lower-case media type, e.g. "text/plain"; "text/plain" when absent */
+  type: string;
+  params: Record<string, string>;
+  /** raw (still transfer-encoded) body, binary string */
+  rawBody: string;
+  depth: number;
+  children: MimePart[] | null;
+}
+
+/** Limits that keep hostile input cheap: deeper or wider structures are read as opaque. */
+export const MIME_LIMITS = {
+  maxDepth: 24,
+  maxParts: 400,
+  /** bytes of a text part that are decoded and searched */
+  maxTextBytes: 256 * 1024,
+  /** header block size read from a message */
+  maxHeaderBytes: 128 * 1024,
+};
+
+/** Bytes (or an already decoded string) to the binary string the parser works on. */
+export function toBinaryString(raw: string | Uint8Array): string {
+  if (typeof raw !== "string") return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString("latin1");
+  // A JS string with characters above U+00FF came from an already decoded text (GraphQL,
+  // a test): re-encode it as UTF-8 so that it goes through the same byte-level path.
+  // eslint-disable-next-line no-control-regex
+  if (/[^\u0000-\u00ff]/.test(raw)) return Buffer.from(raw, "utf8").toString("latin1");
+  return raw;
+}
+
+/** Splits a header block from its body; tolerant of CRLF, LF and a missing body. */
+export function splitHeaderBody(s: string): [string, string] {
+  let i = s.indexOf("\n\n");
+  let j = s.indexOf("\r\n\r\n");
+  if (j !== -1 && (i === -1 || j < i)) return [s.slice(0, j), s.slice(j + 4)];
+  if (i === -1) {
+    // No blank line: if it still looks like headers only, it is all headers.
+    return [s, ""];
+  }
+  return [s.slice(0, i), s.slice(i + 2)];
+}
+
+/** Parses a header block (folded lines joined); names lower-cased, values raw. */
+export function parseHeaders(block: string): Headers {
+  const out: Headers = new Map();
+  if (block.length > MIME_LIMITS.maxHeaderBytes) block = block.slice(0, MIME_LIMITS.maxHeaderBytes);
+  const lines = block.split("\n");
+  let name = "";
+  let value = "";
+  const flush = () => {
+    if (!name) return;
+    const list = out.get(name);
+    const v = value.trim();
+    if (list) list.push(v);
+    else out.set(name, [v]);
+  };
+  for (let line of lines) {
+    if (line.endsWith("\r")) line = line.slice(0, -1);
+    if (line === "") continue;
+    const c = line.charCodeAt(0);
+    if ((c === 32 || c === 9) && name) {
+      value += " " + line.trim();
+      continue;
+    }
+    const colon = line.indexOf(":");
+    if (colon <= 0 || colon > 76) {
+      // Not a header line (mbox "From " line, garbage): skip it, keep the current field.
+      continue;
+    }
+    flush();
+    name = line.slice(0, colon).trim().toLowerCase();
+    value = line.slice(colon + 1);
+  }
+  flush();
+  return out;
+}
+
+export function header(h: Headers, name: string): string | null {
+  const v = h.get(name);
+  return v && v.length ? v[0] : null;
+}
+
+/** Parses `type/subtype; a=b; c="d"` (RFC 2045, with RFC 2231 continuations joined). */
+export function parseContentType(value: string | null): { type: string; params: Record<string, string> } {
+  if (!value) return { type: "text/plain", params: {} };
+  const semi = value.indexOf(";");
+  const type = (semi === -1 ? value : value.slice(0, semi)).trim().toLowerCase() || "text/plain";
+  const params: Record<string, string> = {};
+  if (semi !== -1) {
+    const re = /;\s*([^\s=;]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]*))/g;
+    const rest = value.slice(semi);
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(rest))) {
+      let key = m[1].toLowerCase();
+      const val = m[2] !== undefined ? m[2].replace(/\\(.)/g, "$1") : (m[3] ?? "").trim();
+      const cont = /^(.*?)\*\d+\*?$/.exec(key);
+      if (cont) key = cont[1];
+      params[key] = (params[key] ?? "") + val;
+    }
+  }
+  return { type: type.includes("/") ? type : "text/plain", params };
+}
+
+/** Parses one entity (headers + body) and, for multiparts, its children, within limits. */
+export function parseEntity(s: string, depth = 0, budget = { parts: 0 }): MimePart {
+  const [hb, body] = splitHeaderBody(s);
+  const headers = parseHeaders(hb);
+  const { type, params } = parseContentType(header(headers, "content-type"));
+  const part: MimePart = { headers, type, params, rawBody: body, depth, children: null };
+  budget.parts++;
+  if (type.startsWith("multipart/") && params.boundary && depth < MIME_LIMITS.maxDepth && budget.parts < MIME_LIMITS.maxParts) {
+    part.children = splitMultipart(body, params.boundary).map((p) => {
+      if (budget.parts >= MIME_LIMITS.maxParts) return { headers: new Map(), type: "application/octet-stream", params: {}, rawBody: "", depth: depth + 1, children: null };
+      return parseEntity(p, depth + 1, budget);
+    });
+  }
+  return part;
+}
+
+/** The bodies between `--boundary` lines; a truncated multipart yields what is there. */
+export function splitMultipart(body: string, boundary: string): string[] {
+  const delim = "--" + boundary;
+  const parts: string[] = [];
+  let pos = body.startsWith(delim) ? 0 : body.indexOf("\n" + delim);
+  if (pos === -1) return parts;
+  if (pos > 0 || !body.startsWith(delim)) pos += 1;
+  for (let guard = 0; guard < MIME_LIMITS.maxParts; guard++) {
+    // pos is at the start of a delimiter line
+    const after = pos + delim.length;
+    if (body.startsWith("--", after)) break; // close delimiter
+    const lineEnd = body.indexOf("\n", after);
+    if (lineEnd === -1) break;
+    const next = body.indexOf("\n" + delim, lineEnd);
+    const end = next === -1 ? body.length : next;
+    let chunk = body.slice(lineEnd + 1, end);
+    if (chunk.endsWith("\r")) chunk = chunk.slice(0, -1);
+    parts.push(chunk);
+    if (next === -1) break;
+    pos = next + 1;
+  }
+  return parts;
+}
+
+/** Transfer-decoded body bytes of a part, as a binary string. */
+export function decodedBody(part: MimePart, limit = MIME_LIMITS.maxTextBytes): string {
+  const cte = (header(part.headers, "content-transfer-encoding") ?? "").trim().toLowerCase();
+  let body = part.rawBody;
+  if (cte === "base64") {
+    // base64 expands 4:3, so read a proportional slice of the encoded text.
+    if (body.length > limit * 2) body = body.slice(0, limit * 2);
+    return Buffer.from(body.replace(/[^A-Za-z0-9+/=]/g, ""), "base64").toString("latin1");
+  }
+  if (body.length > limit) body = body.slice(0, limit);
+  if (cte === "quoted-printable") return decodeQuotedPrintable(body);
+  return body;
+}
+
+export function decodeQuotedPrintable(s: string): string {
+  if (s.indexOf("=") === -1) return s;
+  return s.replace(/=(?:\r?\n|([0-9A-Fa-f]{2}))/g, (_m, hex: string | undefined) => (hex ? String.fromCharCode(parseInt(hex, 16)) : ""));
+}
+
+type Decoder = InstanceType<typeof TextDecoder>;
+const decoders = new Map<string, Decoder | null>();
+function decoderFor(charset: string): Decoder | null {
+  let d = decoders.get(charset);
+  if (d === undefined) {
+    try {
+      d = new TextDecoder(charset, { fatal: false });
+    } catch {
+      d = null;
+    }
+    decoders.set(charset, d);
+  }
+  return d;
+}
+
+/**
+ * Binary string to text in the given charset. Unknown or missing charsets are read as
+ * UTF-8 when the bytes are valid UTF-8, else as latin1, so that nothing ever throws.
+ */
+export function decodeCharset(bin: string, charset: string | undefined | null): string {
+  // Pure ASCII needs no work whatever the label says, except 7-bit ISO-2022 (escape-coded).
+  // eslint-disable-next-line no-control-regex
+  const hasHigh = /[\x80-\xff]/.test(bin);
+  const cs = (charset ?? "").trim().toLowerCase().replace(/^"|"$/g, "");
+  if (!hasHigh && !(cs.startsWith("iso-2022") && bin.includes("\x1b"))) return bin;
+  const bytes = Buffer.from(bin, "latin1");
+  const d = cs ? decoderFor(cs === "utf8" ? "utf-8" : cs) : null;
+  if (d) {
+    try {
+      return d.decode(bytes);
+    } catch {
+      /* fall through */
+    }
+  }
+  const text = bytes.toString("utf8");
+  return text.includes("\ufffd") ? bin : text;
+}
+
+/** Decoded text of a part, bounded in size. */
+export function partText(part: MimePart, limit = MIME_LIMITS.maxTextBytes): string {
+  return decodeCharset(decodedBody(part, limit), part.params.charset);
+}
+
+/** Decodes RFC 2047 encoded words (`=?utf-8?B?...?=`) in a header value. */
+export function decodeEncodedWords(value: string): string {
+  if (value.indexOf("=?") === -1) return decodeCharset(value, "utf-8");
+  return value
+    .replace(/(\?=)\s+(=\?)/g, "$1$2")
+    .replace(/=\?([^?\s]+)\?([BbQq])\?([^?]*)\?=/g, (_m, cs: string, enc: string, text: string) => {
+      const charset = cs.split("*")[0];
+      const bin =
+        enc.toUpperCase() === "B"
+          ? Buffer.from(text, "base64").toString("latin1")
+          : text.replace(/_/g, " ").replace(/=([0-9A-Fa-f]{2})/g, (_x, h: string) => String.fromCharCode(parseInt(h, 16)));
+      return decodeCharset(bin, charset);
+    });
+}
+
+/** Depth-first walk over the parts, without descending into message/rfc822 bodies. */
+export function walk(part: MimePart, visit: (p: MimePart) => void): void {
+  const stack: MimePart[] = [part];
+  let n = 0;
+  while (stack.length && n++ < MIME_LIMITS.maxParts * 2) {
+    const p = stack.shift() as MimePart;
+    visit(p);
+    if (p.children) stack.unshift(...p.children);
+  }
+}

@@ -1,0 +1,139 @@
+// Reading the human-readable part of a bounce (Postfix, Exim, qmail, Sendmail, Exchange,
+// Domino, Gmail, Yahoo... notices): which recipients failed, and the server's words for each.
+// The layout varies by MTA but follows a few shapes: the address on its own line (or
+// `<address>:`) followed by the reply, or the reply quoting the address.
+
+export interface NoticeRecipient {
+  address: string;
+  /** the block of the notice about this recipient (raw lines) */
+  block: string;
+  /** the server's words picked out of the block, for display */
+  diagnostic: string;
+}
+
+const ADDR = /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+/g;
+
+/** Markers after which a notice quotes the returned message. */
+const RETURNED_MESSAGE = new RegExp(
+  [
+    String.raw`^\s*-{2,}\s*(?:Below this line is a copy of the message|This is a copy of the message|Original message|Unsent message follows|Returned message|Message header follows|The header of the original message is following|Original Message Headers?)`,
+    String.raw`^\s*-+\s*(?:original message follows|original message|the original message)\b`,
+    String.raw`^\s*(?:Original message follows|Original message headers?:|Message headers follow\.?|The original message (?:headers? )?(?:was|is|follows)|Here is a copy of the first part of the message|-----Original Message-----)`,
+    String.raw`^\s*Content-Type: message/(?:rfc822|partial)`,
+    String.raw`^\s*------ (?:This is a copy|The body of the message)`,
+    String.raw`^\s*(?:The header of the original message|Your original message|Original-Envelope-Id|Included is a copy of the message header)`,
+  ].join("|"),
+  "im",
+);
+
+/** Cuts a notice before the copy of the returned message it quotes. */
+export function cutReturnedMessage(text: string): string {
+  const m = RETURNED_MESSAGE.exec(text);
+  let end = m ? m.index : text.length;
+  // A block of header lines (Received:, Return-Path:, From:...) also starts the copy.
+  const h = /\n(?:Return-Path|Received|DKIM-Signature|X-[A-Za-z0-9-]+|Message-I[Dd]|MIME-Version):[^\n]*\n(?:[ \t][^\n]*\n)*(?:[A-Za-z0-9-]+:[^\n]*\n)/.exec(text.slice(0, end));
+  if (h && h.index > 40) end = Math.min(end, h.index);
+  return text.slice(0, end);
+}
+
+function isServiceAddress(a: string): boolean {
+  return /^(?:mailer-daemon|postmaster|mail-daemon|maildaemon|no-?reply|bounces?|abuse|root)@/i.test(a);
+}
+
+/**
+ * Recipients named by the notice, in order, with their blocks. `exclude` holds addresses
+ * that are the sender or the bounce's own addresses (never failed recipients).
+ */
+export function findNoticeRecipients(notice: string, exclude: Set<string>): NoticeRecipient[] {
+  const lines = notice.split("\n").map((l) => l.replace(/\r$/, ""));
+  const hits: Array<{ line: number; address: string; strength: number }> = [];
+  const seen = new Map<string, number>();
+  for (let i = 0; i < lines.length && i < 5000; i++) {
+    const line = lines[i];
+    if (line.indexOf("@") === -1) continue;
+    ADDR.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = ADDR.exec(line))) {
+      const address = m[0].replace(/^[.]+|[.]+$/g, "").toLowerCase();
+      if (exclude.has(address) || isServiceAddress(address)) continue;
+      const before = line.slice(0, m.index);
+      const after = line.slice(m.index + m[0].length);
+      // How sure are we that this line names a failed recipient (and is not, say, a
+      // "From:" quote or a Message-ID)?
+      if (/message-id|in-reply-to|references|^\s*(?:from|return-path|sender|reply-to)\s*:/i.test(before)) continue;
+      if (/^\s*<?\s*$/.test(before) && /^\s*>?\s*:?\s*$/.test(after)) {
+        pushHit(hits, seen, i, address, 3); // the address alone on its line (qmail, Exim, Gmail)
+      } else if (/^\s*<?\s*$/.test(before) && /^>?\s*(?::|\.\.\.|\s+\()/.test(after)) {
+        pushHit(hits, seen, i, address, 3); // "<a@b>: ..." (Postfix, Courier, Yahoo), "a@b... User unknown" (Sendmail)
+      } else if (/rcpt to:?\s*<?$/i.test(before) || /(?:recipient|address|to|destinataire)\s*(?:address)?\s*[:=]?\s*<?$/i.test(before)) {
+        pushHit(hits, seen, i, address, 2);
+      } else {
+        pushHit(hits, seen, i, address, 1);
+      }
+    }
+  }
+  if (!hits.length) return [];
+  const best = Math.max(...hits.map((h) => h.strength));
+  const chosen = hits.filter((h) => h.strength === best || (best < 3 && h.strength >= 2));
+  const out: NoticeRecipient[] = [];
+  for (let k = 0; k < chosen.length; k++) {
+    const start = chosen[k].line;
+    const end = k + 1 < chosen.length ? chosen[k + 1].line : lines.length;
+    const block = lines.slice(start, Math.max(end, start + 1)).join("\n");
+    out.push({ address: chosen[k].address, block, diagnostic: pickDiagnostic(block) });
+  }
+  return out;
+}
+
+function pushHit(hits: Array<{ line: number; address: string; strength: number }>, seen: Map<string, number>, line: number, address: string, strength: number) {
+  const prev = seen.get(address);
+  if (prev !== undefined) {
+    // The same address mentioned again (e.g. inside its own error line): keep the first
+    // mention, but remember the stronger shape.
+    if (hits[prev].strength < strength) hits[prev].strength = strength;
+    return;
+  }
+  seen.set(address, hits.length);
+  hits.push({ line, address, strength });
+}
+
+/**
+ * The server's words inside a recipient block: SMTP reply lines (multi-line replies joined,
+ * their repeated `550-5.7.1` prefixes dropped) or, failing that, the block's text.
+ */
+export function pickDiagnostic(block: string): string {
+  const lines = block.split("\n").map((l) => l.trim()).filter(Boolean);
+  const reply: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    if (/^(?:<<<\s*)?[245]\d\d[ -]/.test(l) || /(?:said|reply|response|error)\s*:?\s*[245]\d\d[ -]/i.test(l) || /^Diagnostic-Code:/i.test(l)) {
+      reply.push(l);
+      // Continuation lines of a wrapped reply
+      for (let j = i + 1; j < lines.length && j < i + 12; j++) {
+        const n = lines[j];
+        if (/^(?:<<<\s*)?[245]\d\d[ -]/.test(n)) continue;
+        if (/^(?:>>>|---|Giving up|Remote host|Final-Recipient|Action:|Status:)/i.test(n)) break;
+        if (/^[A-Za-z0-9._%+-]+@|^</.test(n)) break;
+        if (/^\(in reply to /i.test(n) || /^[a-z(]/.test(n) || /^[A-Z][a-z]/.test(n) && reply[reply.length - 1].length > 60) {
+          reply.push(n);
+          i = j;
+          continue;
+        }
+        break;
+      }
+    }
+  }
+  if (reply.length) return joinReplyLines(reply.join(" "));
+  return lines.join(" ").slice(0, 1000);
+}
+
+/** "550-5.7.26 foo 550-5.7.26 bar 550 5.7.26 baz" → "550 5.7.26 foo bar baz". */
+export function joinReplyLines(s: string): string {
+  const m = /^(?:<<<\s*)?([245]\d\d)[ -](?:([245]\.\d{1,3}\.\d{1,3})\s+)?/.exec(s);
+  if (!m) return s.replace(/\s+/g, " ").trim();
+  const code = m[1];
+  const status = m[2];
+  const prefix = new RegExp(String.raw`(?:^|\s)(?:<<<\s*)?${code}[ -](?:${status ? status.replace(/\./g, "\\.") : "(?!)"}\s+)?`, "g");
+  const body = s.replace(prefix, " ").replace(/\s+/g, " ").trim();
+  return `${code} ${status ? status + " " : ""}${body}`.trim();
+}

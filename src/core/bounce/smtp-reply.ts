@@ -1,0 +1,105 @@
+// Reading SMTP replies: the three-digit reply code (RFC 5321), the enhanced status code
+// (RFC 3463) and the SMTP command a reply answered.
+
+/** Enhanced status code in a text: the first `class.subject.detail` with a valid class. */
+export function findStatus(text: string): string | null {
+  const re = /(?:^|[^\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]*\d)/g;
+  let m: RegExpExecArray | null;
+  let first: string | null = null;
+  let guard = 0;
+  while ((m = re.exec(text)) && guard++ < 50) {
+    const sub = Number(m[2]);
+    const det = Number(m[3]);
+    if (sub > 7 || det > 30) continue; // an IP address or a version number, not a status
+    const code = `${m[1]}.${sub}.${det}`;
+    // Skip codes inside dotted quads such as 5.1.1.20 (already excluded by the lookahead)
+    // and the "x.0.0" catch-all when a more precise code follows later.
+    if (!first) first = code;
+    if (!code.endsWith(".0.0")) return code;
+  }
+  return first;
+}
+
+/** SMTP reply code in a text: a 2xx/4xx/5xx at the start of a reply line or after "said:". */
+export function findReplyCode(text: string): string | null {
+  const re = /(?:^|[\s:;(<>"'[=]|\b(?:said|reply|error|code)\s*:?\s*)([245][0-5]\d)(?=[ -]|$|\]|\)|,|\.\s|;)/gim;
+  let m: RegExpExecArray | null;
+  let guard = 0;
+  while ((m = re.exec(text)) && guard++ < 50) {
+    const code = m[1];
+    const before = text.slice(Math.max(0, m.index - 1), m.index + m[0].length - 3);
+    // A number inside an IP, a date, a port or a queue id is not a reply code.
+    const after = text.slice(m.index + m[0].length, m.index + m[0].length + 2);
+    if (/^\.\d/.test(after) || /^-\d\d/.test(after) && !/^-[245]\./.test(after)) continue;
+    if (/[.\d]$/.test(before.trim()) && !/[:;]$/.test(before.trim())) continue;
+    if (code === "250" || code === "220" || code === "221") {
+      // A positive reply only counts when nothing negative follows it.
+      const rest = text.slice(m.index + m[0].length);
+      if (/(?:^|\s)[45][0-5]\d[ -]/.test(rest)) continue;
+    }
+    return code;
+  }
+  return null;
+}
+
+const COMMANDS = ["STARTTLS", "EHLO", "HELO", "MAIL", "RCPT", "DATA", "AUTH", "QUIT", "RSET", "BDAT"] as const;
+
+/**
+ * The SMTP command a rejection answered, from MTA wording ("in reply to RCPT TO command",
+ * ">>> DATA", "after MAIL FROM:", "SMTP error from remote mail server after end of data").
+ */
+export function findCommand(text: string): string | null {
+  const t = text;
+  let m = /in reply to (?:the )?([A-Za-z]{4,8})\b/i.exec(t);
+  if (m) return normaliseCommand(m[1]);
+  m = /after (?:the )?(RCPT TO|MAIL FROM|RCPT|MAIL|DATA|end of data|initial connection|HELO|EHLO|STARTTLS|AUTH|sending data block)/i.exec(t);
+  if (m) {
+    const c = m[1].toLowerCase();
+    if (c === "end of data" || c.startsWith("sending data")) return "DATA";
+    if (c === "initial connection") return "CONN";
+    return normaliseCommand(c);
+  }
+  m = />>> ?(RCPT|MAIL|DATA|EHLO|HELO|STARTTLS|AUTH)\b/i.exec(t);
+  if (m) return m[1].toUpperCase();
+  m = /\b(RCPT TO|MAIL FROM)\s*:?\s*</i.exec(t);
+  if (m) return normaliseCommand(m[1]);
+  return null;
+}
+
+function normaliseCommand(c: string): string | null {
+  const up = c.toUpperCase();
+  for (const k of COMMANDS) if (up.startsWith(k)) return k;
+  if (up === "END") return "DATA";
+  return null;
+}
+
+/**
+ * Chooses between the DSN `Status:` field and a code found in the server's words: the
+ * more specific wins, the one agreeing with the reply class wins a class conflict.
+ */
+export function preferStatus(field: string | null, inText: string | null, reply: string | null): string | null {
+  if (!field) return inText;
+  if (!inText) return field;
+  const r = reply ? reply[0] : "";
+  if (r && field[0] !== inText[0]) {
+    if (r === field[0]) return field;
+    if (r === inText[0]) return inText;
+  }
+  if (field === inText) return field;
+  const fieldZero2 = field.slice(1, 5) === ".0.0";
+  const textZero2 = inText.slice(1, 5) === ".0.0";
+  if (fieldZero2) return textZero2 ? field : inText;
+  const fieldZero1 = field.includes(".0");
+  const textZero1 = inText.includes(".0");
+  if (fieldZero1 && !textZero1) return inText;
+  if (textZero2) return field;
+  if (field === "4.4.7" || field === "4.7.0" || field.startsWith("5.3.")) return inText;
+  if (/^.\.5\.[1245]$/.test(field)) return inText;
+  if (field === "5.1.1") return textZero1 || inText.startsWith("5.5.") ? field : inText;
+  if (field === "5.1.3" && inText.startsWith("5.7.")) return inText;
+  return field;
+}
+
+export function isValidStatus(s: string | null | undefined): s is string {
+  return !!s && /^[245]\.\d{1,3}\.\d{1,3}$/.test(s);
+}
