@@ -52,7 +52,9 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
   const replyCode = (f.replyCodeField && /^[245]\d\d$/.test(f.replyCodeField) ? f.replyCodeField : null) ?? findReplyCode(diagText) ?? (diagText ? null : findReplyCode(context));
   const statusField = isValidStatus(f.statusField?.trim()) ? f.statusField!.trim() : null;
   const textStatus = findStatus(diagText) ?? (diagText ? null : findStatus(context));
-  const status = statusField?.endsWith(".0.0") && !textStatus && replyCode && replyCode[0] !== statusField[0] ? statusField : preferStatus(statusField, textStatus, replyCode);
+  const status0 = statusField?.endsWith(".0.0") && !textStatus && replyCode && replyCode[0] !== statusField[0] ? statusField : preferStatus(statusField, textStatus, replyCode);
+  // No enhanced code anywhere: the reply class still says permanent or transient (RFC 3463 x.0.0).
+  const status = status0 ?? (replyCode && replyCode[0] !== "2" ? `${replyCode[0]}.0.0` : null);
   const command = f.command ?? findCommand(diagText + "\n" + context) ?? "";
   const evidence: string[] = [];
 

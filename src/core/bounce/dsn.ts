@@ -53,17 +53,21 @@ function splitRecipientGroups(g: string): string[] {
   let cur: string[] = [];
   let hasFinal = false;
   let hasOriginal = false;
+  let hasFields = false;
   for (const line of lines) {
     const lower = line.slice(0, 20).toLowerCase();
     const isFinal = lower.startsWith("final-recipient");
     const isOriginal = lower.startsWith("original-recipient");
-    if ((isFinal && hasFinal) || (isOriginal && (hasOriginal || hasFinal))) {
+    // Original-Recipient may come before or after Final-Recipient; a new group starts
+    // only when an address field repeats or follows the other fields of a group.
+    if ((isFinal && (hasFinal || (hasOriginal && hasFields))) || (isOriginal && (hasOriginal || (hasFinal && hasFields)))) {
       out.push(cur.join("\n"));
       cur = [];
-      hasFinal = hasOriginal = false;
+      hasFinal = hasOriginal = hasFields = false;
     }
     if (isFinal) hasFinal = true;
-    if (isOriginal) hasOriginal = true;
+    else if (isOriginal) hasOriginal = true;
+    else if (/^[A-Za-z-]+:/.test(line)) hasFields = true;
     cur.push(line);
   }
   out.push(cur.join("\n"));

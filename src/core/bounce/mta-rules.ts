@@ -24,6 +24,15 @@ const RULES: readonly MtaRule[] = [
   { reason: "expired", any: ["retry timeout exceeded", "retry time not reached for any host after a long failure period"] },
   { reason: "hostunknown", any: ["all relevant mx records point to non-existent hosts", "unrouteable address"] },
   { reason: "mailboxfull", any: ["mailbox is full:", "error in appendfile: mailbox is full"] },
+  // Directory lookups of Exchange, Office 365, Outlook.com, Domino, IMail: the address
+  // is not in the organisation's directory, whatever the SMTP stage.
+  { reason: "userunknown", any: [
+    "resolver.adr.recipientnotfound", "recipient not found by smtp address lookup", "the recipient name is not recognized",
+    "unknown recipient or mailbox unavailable", "not listed in domino directory", "not listed in public name & address book",
+    "requested action not taken: mailbox unavailable", "recipient address rejected: access denied",
+  ] },
+  { reason: "userunknown", when: /SMTP32|\bimail\b/i, any: ["unknown user:"] },
+  { reason: "userunknown", when: /messagelabs|x-nai|mcafee/i, any: ["no such user", "unknown user", "user unknown"] },
   // Google Groups: the group does not exist or refuses the poster
   { reason: "rejected", when: /google ?groups|googlegroups/i, any: ["google groups", "googlegroups"] },
 ];
@@ -36,7 +45,7 @@ function matches(text: string, r: MtaRule): string | null {
 
 export function presetFor(text: string, subject: string, top: Headers): { reason: BounceReason; evidence: string } | null {
   const t = text.toLowerCase();
-  const from = header(top, "from") ?? "";
+  const from = [header(top, "from"), header(top, "x-mailer"), top.has("x-nai-header") ? "x-nai" : null, top.has("x-msg-ref") ? "messagelabs" : null].join(" ");
   for (const r of RULES) {
     if (r.when && !r.when.test(subject) && !r.when.test(from) && !r.when.test(text)) continue;
     const m = matches(t, r);

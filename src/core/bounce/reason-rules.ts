@@ -99,7 +99,9 @@ const FIRST_PASS: Array<[BounceReason, Probe]> = [
         }
         return `status ${f.status}`;
       }
-      if (f.command === "RCPT" || (f.command === "" && sn === "")) return phrase("userunknown")(f);
+      // Without a status code, "user unknown" wording means a bad address only when it
+      // answered RCPT TO; after DATA it is a recipient-side filter (see "filtered").
+      if (f.command === "RCPT") return phrase("userunknown")(f);
       return null;
     },
   ],
@@ -108,7 +110,7 @@ const FIRST_PASS: Array<[BounceReason, Probe]> = [
     (f, sn) => {
       if (sn === "filtered") return phrase("userunknown")(f) ?? phrase("filtered")(f);
       if (BEFORE_DATA.has(f.command)) return null;
-      return phrase("filtered")(f) ?? (f.command === "DATA" || sn !== "" ? phrase("userunknown")(f) : null);
+      return phrase("filtered")(f) ?? phrase("userunknown")(f);
     },
   ],
   ["requireptr", either(byStatus("requireptr"), phrase("requireptr"))],
@@ -165,6 +167,9 @@ export function decideReason(f: ReasonInput): ReasonResult {
   const sn = reasonOfStatus(f.status);
   if (f.diagType === "SMTP" || f.diagType === "") {
     for (const [reason, probe] of FIRST_PASS) {
+      // An MTA-specific answer holds at its own place in the order: only the more specific
+      // probes before it (mailbox full, size, suspension...) may override it.
+      if (f.preset === reason) return { reason, evidence: [f.presetEvidence ?? `rule: ${reason}`] };
       const e = probe(f, sn);
       if (e) return { reason, evidence: [e.startsWith("status") || e.startsWith("reply") ? e : `text: "${e}"`] };
     }

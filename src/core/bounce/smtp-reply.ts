@@ -42,35 +42,35 @@ export function findReplyCode(text: string): string | null {
   return null;
 }
 
-const COMMANDS = ["STARTTLS", "EHLO", "HELO", "MAIL", "RCPT", "DATA", "AUTH", "QUIT", "RSET", "BDAT"] as const;
+/** How MTAs name the command a reply answered, per command, in SMTP-session order. */
+const COMMAND_WORDING: Array<[string, RegExp]> = [
+  ["CONN", /after initial connection|connection (?:was )?(?:refused|dropped|rejected) (?:by|at)|greeting/i],
+  ["EHLO", /\b(?:EHLO|HELO)\b|after (?:ehlo|helo)|my name was rejected/],
+  ["STARTTLS", /\bSTARTTLS\b/],
+  ["AUTH", /\bAUTH (?:PLAIN|LOGIN|CRAM|DIGEST)/],
+  ["MAIL", /\bMAIL FROM\b|\bMAIL From:|after mail from|sender was rejected/i],
+  ["RCPT", /\bRCPT\b|rcpt to|rcpt_to|does not like recipient|recipient address rejected/i],
+  ["DATA", /\bDATA\b|end of data|final data|after data|sending data block|message body/i],
+];
 
 /**
  * The SMTP command a rejection answered, from MTA wording ("in reply to RCPT TO command",
  * ">>> DATA", "after MAIL FROM:", "SMTP error from remote mail server after end of data").
+ * When several are named, the latest in the session is the one that failed.
  */
 export function findCommand(text: string): string | null {
-  const t = text;
-  let m = /in reply to (?:the )?([A-Za-z]{4,8})\b/i.exec(t);
-  if (m) return normaliseCommand(m[1]);
-  m = /after (?:the )?(RCPT TO|MAIL FROM|RCPT|MAIL|DATA|end of data|initial connection|HELO|EHLO|STARTTLS|AUTH|sending data block)/i.exec(t);
+  const m = /in reply to (?:the )?(end of data|[A-Za-z]{4,8})\b/i.exec(text);
   if (m) {
-    const c = m[1].toLowerCase();
-    if (c === "end of data" || c.startsWith("sending data")) return "DATA";
-    if (c === "initial connection") return "CONN";
-    return normaliseCommand(c);
+    const c = m[1].toUpperCase();
+    if (c === "END OF DATA" || c === "DATA") return "DATA";
+    if (c.startsWith("RCPT")) return "RCPT";
+    if (c.startsWith("MAIL")) return "MAIL";
+    if (c === "EHLO" || c === "HELO") return "EHLO";
+    if (c === "STARTTLS" || c === "AUTH") return c;
   }
-  m = />>> ?(RCPT|MAIL|DATA|EHLO|HELO|STARTTLS|AUTH)\b/i.exec(t);
-  if (m) return m[1].toUpperCase();
-  m = /\b(RCPT TO|MAIL FROM)\s*:?\s*</i.exec(t);
-  if (m) return normaliseCommand(m[1]);
-  return null;
-}
-
-function normaliseCommand(c: string): string | null {
-  const up = c.toUpperCase();
-  for (const k of COMMANDS) if (up.startsWith(k)) return k;
-  if (up === "END") return "DATA";
-  return null;
+  let found: string | null = null;
+  for (const [cmd, re] of COMMAND_WORDING) if (re.test(text)) found = cmd;
+  return found;
 }
 
 /**
