@@ -35,7 +35,7 @@ export function normalizeSes(snsEnvelope: unknown): SesNormalized {
   // When an SES identity is pointed at a topic, SES publishes a plain-text test message
   // ("Successfully validated SNS topic for Amazon SES event publishing."). It is genuine
   // (signed) and carries no event.
-  if (!envelope.Message.trimStart().startsWith("{")) return { type: "Notification", events: [] };
+  if (!/^\s*[[{]/.test(envelope.Message)) return { type: "Notification", events: [] };
 
   let message: unknown;
   try {
