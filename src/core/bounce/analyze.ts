@@ -131,7 +131,7 @@ function analyzeUnchecked(raw: string | Uint8Array, options?: AnalyzeOptions): M
 
   if (facts.length) {
     for (const f of facts) {
-      if (!f.fixedReason) f.preset ??= presetFor(`${f.diagnostic ?? ""}\n${f.context ?? ""}\n${notice}`, subject, top);
+      if (!f.fixedReason) f.preset ??= presetFor(`${f.diagnostic ?? ""}\n${(f.context ?? "").slice(0, 4096)}\n${notice.slice(0, 8192)}`, subject, top);
     }
     const diagnoses = dedupe(facts.map((f) => diagnose(f, ctx)));
     const kind: MessageKind = diagnoses.every((d) => d.reason === "delivered") ? "delivery" : "bounce";
@@ -211,10 +211,10 @@ function feedbackDiagnoses(parts: Parts, original: { headers: Record<string, str
 function readOriginal(part: MimePart | null, notice: MimePart | null): { headers: Record<string, string> } {
   let block = "";
   if (part) {
-    const body = partText(part, 64 * 1024);
+    const body = partText(part, 16 * 1024);
     block = part.type.includes("headers") ? body : splitHeaderBody(body.replace(/^\s+/, ""))[0];
   } else if (notice) {
-    const text = partText(notice);
+    const text = partText(notice, 64 * 1024);
     const m = /\n(?:Return-Path|Received|From|To|Subject|Message-I[Dd]|Date|DKIM-Signature|X-[A-Za-z0-9-]+):[^\n]*\n(?:[ \t][^\n]*\n)*(?:[A-Za-z0-9-]+:[^\n]*\n)/.exec(text);
     if (m) block = splitHeaderBody(text.slice(m.index + 1))[0];
   }

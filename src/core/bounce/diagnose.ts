@@ -63,7 +63,10 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
     reason = f.fixedReason.reason;
     evidence.push(f.fixedReason.evidence);
   } else {
-    const text = normaliseText(diagText && context && !context.includes(diagText.slice(0, 40)) ? `${diagText} ${context}` : diagText || context);
+    // Bounded: the words that decide are near the recipient; a huge notice adds only cost.
+    // The server's words decide; the surrounding notice only when they are too thin.
+    const thin = diagText.replace(/^[\d.\s-]+/, "").length < 12;
+    const text = normaliseText((thin && context ? `${diagText} ${context}` : diagText || context).slice(0, 8192));
     const r = decideReason({
       status: status ?? "",
       replyCode: replyCode ?? "",

@@ -37,8 +37,16 @@ const RULES: readonly MtaRule[] = [
   { reason: "rejected", when: /google ?groups|googlegroups/i, any: ["google groups", "googlegroups"] },
 ];
 
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const compiled = new Map<MtaRule, RegExp>();
+
 function matches(text: string, r: MtaRule): string | null {
-  if (r.any) for (const p of r.any) if (text.includes(p)) return p;
+  if (r.any) {
+    let re = compiled.get(r);
+    if (!re) compiled.set(r, (re = new RegExp(r.any.map(escape).join("|"))));
+    const m = re.exec(text);
+    if (m) return m[0];
+  }
   if (r.seq) for (const s of r.seq) if (inOrder(text, s)) return s.join("…");
   return null;
 }

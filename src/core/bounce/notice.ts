@@ -23,13 +23,23 @@ const RETURNED_MESSAGE = new RegExp(
     String.raw`^\s*------ (?:This is a copy|The body of the message)`,
     String.raw`^\s*(?:The header of the original message|Your original message|Original-Envelope-Id|Included is a copy of the message header)`,
   ].join("|"),
-  "im",
+  "i",
 );
 
 /** Cuts a notice before the copy of the returned message it quotes. */
 export function cutReturnedMessage(text: string): string {
-  const m = RETURNED_MESSAGE.exec(text);
-  let end = m ? m.index : text.length;
+  // Line by line: one anchored test per line is much cheaper than a multi-line search.
+  let end = text.length;
+  for (let pos = 0, n = 0; pos < text.length && n < 20000; n++) {
+    const nl = text.indexOf("\n", pos);
+    const stop = nl === -1 ? text.length : nl;
+    const c = text.charCodeAt(pos);
+    if (stop > pos && (c === 45 || c === 32 || c === 9 || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) && RETURNED_MESSAGE.test(text.slice(pos, Math.min(stop, pos + 200)))) {
+      end = pos;
+      break;
+    }
+    pos = stop + 1;
+  }
   // A block of header lines (Received:, Return-Path:, From:...) also starts the copy.
   const h = /\n(?:Return-Path|Received|DKIM-Signature|X-[A-Za-z0-9-]+|Message-I[Dd]|MIME-Version):[^\n]*\n(?:[ \t][^\n]*\n)*(?:[A-Za-z0-9-]+:[^\n]*\n)/.exec(text.slice(0, end));
   if (h && h.index > 40) end = Math.min(end, h.index);
@@ -129,6 +139,7 @@ export function pickDiagnostic(block: string): string {
 
 /** "550-5.7.26 foo 550-5.7.26 bar 550 5.7.26 baz" → "550 5.7.26 foo bar baz". */
 export function joinReplyLines(s: string): string {
+  if (!/\d\d\d-/.test(s)) return s.replace(/\s+/g, " ").trim();
   const m = /^(?:<<<\s*)?([245]\d\d)[ -](?:([245]\.\d{1,3}\.\d{1,3})\s+)?/.exec(s);
   if (!m) return s.replace(/\s+/g, " ").trim();
   const code = m[1];

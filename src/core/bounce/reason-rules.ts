@@ -71,7 +71,22 @@ const VAGUE = new Set<BounceReason | "">(["", "undefined", "onhold"]);
 const BEFORE_DATA = new Set(["CONN", "EHLO", "HELO", "MAIL", "RCPT"]);
 
 type Probe = (f: ReasonInput, sn: BounceReason | "") => string | null;
-const phrase = (r: BounceReason) => (f: ReasonInput) => matchTable(f.diag, PHRASES[r]);
+/** Per-text memo: probes ask the same table about the same words several times. */
+let memoText = "";
+let memo = new Map<BounceReason, string | null>();
+function lookup(text: string, r: BounceReason): string | null {
+  if (text !== memoText) {
+    memoText = text;
+    memo = new Map();
+  }
+  let v = memo.get(r);
+  if (v === undefined) {
+    v = matchTable(text, PHRASES[r]);
+    memo.set(r, v);
+  }
+  return v;
+}
+const phrase = (r: BounceReason) => (f: ReasonInput) => lookup(f.diag, r);
 const byStatus = (r: BounceReason) => (f: ReasonInput, sn: string) => (sn === r ? `status ${f.status}` : null);
 const either = (...ps: Probe[]): Probe => (f, sn) => {
   for (const p of ps) {
@@ -95,7 +110,7 @@ const FIRST_PASS: Array<[BounceReason, Probe]> = [
     (f, sn) => {
       if (sn === "userunknown") {
         for (const other of ["norelaying", "blocked", "mailboxfull", "hasmoved", "rejected", "notaccept"] as const) {
-          if (matchTable(f.diag, PHRASES[other])) return null;
+          if (lookup(f.diag, other)) return null;
         }
         return `status ${f.status}`;
       }
@@ -136,7 +151,7 @@ const FIRST_PASS: Array<[BounceReason, Probe]> = [
   [
     "hostunknown",
     (f, sn) => {
-      if (sn === "hostunknown") return matchTable(f.diag, PHRASES.networkerror) ? null : `status ${f.status}`;
+      if (sn === "hostunknown") return lookup(f.diag, "networkerror") ? null : `status ${f.status}`;
       return phrase("hostunknown")(f);
     },
   ],
@@ -179,7 +194,7 @@ export function decideReason(f: ReasonInput): ReasonResult {
   const other = secondPass(f, sn);
   if (other) return other;
   if (f.action === "delayed") return { reason: "expired", evidence: ["action delayed"] };
-  if (matchTable(f.diag, PHRASES.vacation)) return { reason: "vacation", evidence: ["text: auto-reply wording"] };
+  if (lookup(f.diag, "vacation")) return { reason: "vacation", evidence: ["text: auto-reply wording"] };
   if (f.diag) return { reason: "onhold", evidence: ["no rule matched the server's words"] };
   return { reason: "undefined", evidence: ["no diagnostic text, status or reply code"] };
 }
@@ -187,7 +202,7 @@ export function decideReason(f: ReasonInput): ReasonResult {
 function secondPass(f: ReasonInput, sn: BounceReason | ""): ReasonResult | null {
   if (REFINABLE.has(sn) || f.diagType !== "SMTP") {
     for (const r of SECOND_PASS) {
-      const e = matchTable(f.diag, PHRASES[r]);
+      const e = lookup(f.diag, r);
       if (e) return { reason: r, evidence: [`text: "${e}"`] };
     }
     if (sn) return { reason: sn, evidence: [`status ${f.status}`] };
