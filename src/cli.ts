@@ -2,14 +2,15 @@ import "reflect-metadata";
 
 // The `rebound` command: one sub-command per file under src/cli/, loaded on demand so
 // that `rebound classify` never pays for the server's imports.
-const commands: Record<string, () => Promise<{ run(args: string[]): Promise<number> }>> = {
-  serve: () => import("./cli/serve.command"),
-  migrate: () => import("./cli/migrate.command"),
-  tenant: () => import("./cli/tenant.command"),
-  "print-schema": () => import("./cli/print-schema.command"),
-  classify: () => import("./cli/classify.command"),
-  "dns-audit": () => import("./cli/dns-audit.command"),
-  "spf-check": () => import("./cli/spf-check.command"),
+type Command = { run(args: string[]): Promise<number> };
+const commands: Record<string, () => Command> = {
+  serve: () => require("./cli/serve.command"),
+  migrate: () => require("./cli/migrate.command"),
+  tenant: () => require("./cli/tenant.command"),
+  "print-schema": () => require("./cli/print-schema.command"),
+  classify: () => require("./cli/classify.command"),
+  "dns-audit": () => require("./cli/dns-audit.command"),
+  "spf-check": () => require("./cli/spf-check.command"),
 };
 
 const usage = `usage: rebound <command> [options]
@@ -38,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`rebound: unknown command "${name}"\n\n${usage}`);
     return 2;
   }
-  const command = await load();
+  const command = load();
   return command.run(args);
 }
 

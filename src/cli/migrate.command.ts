@@ -1,0 +1,15 @@
+import { loadConfig } from "../config";
+import { openDatabase, runMigrations } from "../db/data-source";
+
+/** `rebound migrate`: apply pending migrations to the database the server would use. */
+export async function run(): Promise<number> {
+  const config = loadConfig();
+  const db = await openDatabase(config);
+  try {
+    const applied = await runMigrations(db, config.migrationDatabaseUrl);
+    process.stdout.write(applied.length ? `Applied: ${applied.join(", ")}\n` : "The database is up to date.\n");
+    return 0;
+  } finally {
+    await db.close();
+  }
+}

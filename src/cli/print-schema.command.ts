@@ -1,0 +1,8 @@
+import { printSchema } from "graphql";
+import { getSchema } from "../schema";
+
+/** `rebound print-schema`: the SDL generated from the code (what schema.graphql must equal). */
+export async function run(): Promise<number> {
+  process.stdout.write(printSchema(await getSchema()) + "\n");
+  return 0;
+}

@@ -1,0 +1,39 @@
+import { loadConfig } from "../config";
+import { startApp } from "../main";
+import { tenantService } from "../modules/tenant/tenant.service";
+
+/** `rebound serve`: what `npm start` runs. Returns -1: the process stays up until a signal. */
+export async function run(): Promise<number> {
+  const config = loadConfig();
+  if (!config.databaseUrl) process.stdout.write(`Starting the embedded database in ${config.dataDir}/ (no DATABASE_URL set)...\n`);
+  const running = await startApp(config);
+  process.stdout.write(`Rebound is serving GraphQL at ${running.server.url} (WebSocket on the same URL)\n`);
+
+  if (config.bootstrapDemoTenant && !(await tenantService.anyExists(running.app))) {
+    const { tenant, apiKey } = await tenantService.create(running.app, "Demo tenant");
+    process.stdout.write(
+      `\nNo tenant existed yet, so a demo tenant was created (${tenant.uuid}).\n` +
+        `Its API key, shown only this once:\n\n    ${apiKey}\n\n` +
+        `Open ${running.server.url} and set the header  Authorization: Bearer ${apiKey}\n\n`,
+    );
+  }
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`${signal} received: finishing in-flight requests and closing...\n`);
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    running.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`shutdown failed: ${String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  return -1;
+}

@@ -1,0 +1,90 @@
+import { Client } from "pg";
+import { DataSource } from "typeorm";
+import type { Config } from "../config";
+import { startEmbeddedDatabase, type EmbeddedDatabase } from "./embedded";
+import { ENTITIES } from "./entities";
+import { MIGRATIONS } from "./migrations";
+import { CountingLogger } from "./statement-counter";
+
+export interface Database {
+  dataSource: DataSource;
+  /** The URL actually connected to (the embedded server's loopback URL when embedded). */
+  url: string;
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+function makeDataSource(url: string, poolSize: number, embedded: boolean): DataSource {
+  return new DataSource({
+    type: "postgres",
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: "schema_migrations",
+    migrationsRun: false,
+    synchronize: false,
+    logging: ["query", "error", "migration"],
+    logger: new CountingLogger(),
+    // gen_random_uuid() is built in from PostgreSQL 13; never try to install extensions
+    // (PGlite has no uuid-ossp and the app role may not create extensions).
+    uuidExtension: "pgcrypto",
+    installExtensions: false,
+    extra: {
+      max: poolSize,
+      // PGlite serves one connection; a larger pool breaks it.
+      ...(embedded ? { max: 1 } : {}),
+      connectionTimeoutMillis: 10_000,
+      application_name: "rebound",
+    },
+  });
+}
+
+/** Opens the configured database: real PostgreSQL from DATABASE_URL, else the embedded one. */
+export async function openDatabase(config: Config): Promise<Database> {
+  let embeddedDb: EmbeddedDatabase | null = null;
+  let url = config.databaseUrl;
+  if (!url) {
+    embeddedDb = await startEmbeddedDatabase(config.dataDir);
+    url = embeddedDb.url;
+  }
+  const dataSource = makeDataSource(url, config.poolSize, embeddedDb !== null);
+  try {
+    await dataSource.initialize();
+  } catch (err) {
+    await embeddedDb?.stop();
+    throw err;
+  }
+  return {
+    dataSource,
+    url,
+    embedded: embeddedDb !== null,
+    async close() {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await embeddedDb?.stop();
+    },
+  };
+}
+
+/**
+ * Applies pending migrations. On real PostgreSQL several processes may start at once, so
+ * the run is serialised with an advisory lock held on a separate connection.
+ */
+export async function runMigrations(db: Database, migrationUrl: string | null): Promise<string[]> {
+  if (db.embedded || !migrationUrl) {
+    return (await db.dataSource.runMigrations({ transaction: "each" })).map((m) => m.name);
+  }
+  const lock = new Client({ connectionString: migrationUrl });
+  await lock.connect();
+  try {
+    await lock.query("SELECT pg_advisory_lock(hashtext('rebound:migrations'))");
+    const source = migrationUrl === db.url ? db.dataSource : makeDataSource(migrationUrl, 1, false);
+    if (!source.isInitialized) await source.initialize();
+    try {
+      return (await source.runMigrations({ transaction: "each" })).map((m) => m.name);
+    } finally {
+      if (source !== db.dataSource) await source.destroy();
+    }
+  } finally {
+    await lock.end();
+  }
+}

@@ -1,0 +1,8 @@
+import { ApiKey } from "../modules/api-key/api-key.entity";
+import { BounceEvent } from "../modules/bounce/bounce-event.entity";
+import { Campaign } from "../modules/campaign/campaign.entity";
+import { Domain } from "../modules/domain/domain.entity";
+import { Inbox } from "../modules/inbox/inbox.entity";
+import { Tenant } from "../modules/tenant/tenant.entity";
+
+export const ENTITIES = [Tenant, ApiKey, Domain, Inbox, Campaign, BounceEvent];

@@ -1,0 +1,56 @@
+import type { ObjectLiteral, SelectQueryBuilder } from "typeorm";
+import { badInput } from "../errors";
+import { checkPageSize, type Connection } from "../graphql/connection";
+
+// Keyset (seek) pagination over (created_at, id), newest first: stable under inserts and
+// index-only, where OFFSET would rescan. Timestamps are stored at millisecond precision so
+// a cursor round-trips through a JavaScript Date exactly.
+
+interface Keyed {
+  uuid: string;
+  createdAt: Date;
+}
+
+export function encodeCursor(row: Keyed): string {
+  return Buffer.from(`${row.createdAt.toISOString()}|${row.uuid}`, "utf8").toString("base64url");
+}
+
+export function decodeCursor(cursor: string): { createdAt: Date; uuid: string } {
+  const [iso, uuid] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  const createdAt = new Date(iso ?? "");
+  if (!uuid || !/^[0-9a-f-]{36}$/.test(uuid) || Number.isNaN(createdAt.getTime())) {
+    throw badInput("after is not a cursor from this list.", "after");
+  }
+  return { createdAt, uuid };
+}
+
+export async function pageOf<T extends ObjectLiteral & Keyed>(
+  qb: SelectQueryBuilder<T>,
+  alias: string,
+  args: { first: number; after?: string | null },
+): Promise<Connection<T>> {
+  checkPageSize(args.first);
+  if (args.after) {
+    const { createdAt, uuid } = decodeCursor(args.after);
+    qb.andWhere(`(${alias}.created_at, ${alias}.id) < (:afterCreatedAt, :afterId)`, {
+      afterCreatedAt: createdAt,
+      afterId: uuid,
+    });
+  }
+  const rows = await qb
+    .orderBy(`${alias}.created_at`, "DESC")
+    .addOrderBy(`${alias}.id`, "DESC")
+    .limit(args.first + 1)
+    .getMany();
+  const page = rows.slice(0, args.first);
+  const edges = page.map((node) => ({ node, cursor: encodeCursor(node) }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length > args.first,
+      hasPreviousPage: false,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+  };
+}

@@ -1,0 +1,21 @@
+// Every migration, in order. Listed explicitly (not globbed) so the same list works under
+// tsx, vitest and any bundler.
+import { CreateAppRole1764300000000 } from "../../migrations/1764300000000-create-app-role";
+import { CreateTenants1764300000100 } from "../../migrations/1764300000100-create-tenants";
+import { CreateApiKeys1764300000200 } from "../../migrations/1764300000200-create-api-keys";
+import { CreateDomains1764300000300 } from "../../migrations/1764300000300-create-domains";
+import { CreateInboxes1764300000400 } from "../../migrations/1764300000400-create-inboxes";
+import { CreateCampaigns1764300000500 } from "../../migrations/1764300000500-create-campaigns";
+import { CreateCampaignInboxes1764300000600 } from "../../migrations/1764300000600-create-campaign-inboxes";
+import { CreateBounceEvents1764300000700 } from "../../migrations/1764300000700-create-bounce-events";
+
+export const MIGRATIONS = [
+  CreateAppRole1764300000000,
+  CreateTenants1764300000100,
+  CreateApiKeys1764300000200,
+  CreateDomains1764300000300,
+  CreateInboxes1764300000400,
+  CreateCampaigns1764300000500,
+  CreateCampaignInboxes1764300000600,
+  CreateBounceEvents1764300000700,
+];

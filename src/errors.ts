@@ -1,0 +1,27 @@
+import { GraphQLError } from "graphql";
+
+// The few GraphQL error codes clients branch on (DESIGN.md, API conventions). Business
+// failures a client can fix travel as userErrors in mutation payloads instead.
+export type ErrorCode =
+  | "UNAUTHENTICATED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "BAD_USER_INPUT"
+  | "RATE_LIMITED"
+  | "QUERY_TOO_COMPLEX"
+  | "PAYLOAD_TOO_LARGE"
+  | "INTERNAL_SERVER_ERROR";
+
+export class AppError extends GraphQLError {
+  constructor(code: ErrorCode, message: string, extra: Record<string, unknown> = {}) {
+    super(message, { extensions: { code, ...extra } });
+  }
+}
+
+export const unauthenticated = (message = "A valid API key is required: send Authorization: Bearer <key>.") =>
+  new AppError("UNAUTHENTICATED", message);
+export const forbidden = (scope: string) =>
+  new AppError("FORBIDDEN", `This API key lacks the "${scope}" scope.`, { requiredScope: scope });
+export const notFound = (what = "object") => new AppError("NOT_FOUND", `No ${what} with that id.`);
+export const badInput = (message: string, field?: string) =>
+  new AppError("BAD_USER_INPUT", message, field ? { field } : {});

@@ -1,0 +1,26 @@
+import { unwrapResolverError } from "@apollo/server/errors";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { isTokenLimitError, LIMIT_ERROR_CODE } from "./limits";
+
+/**
+ * One error policy for HTTP and WebSocket: no stack traces, SQL or internals leave the
+ * server (they are logged), and limit violations keep their own code.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  const code = formatted.extensions?.code;
+  if (original instanceof GraphQLError && original.extensions?.code === LIMIT_ERROR_CODE) {
+    return { message: formatted.message, locations: formatted.locations, extensions: { ...original.extensions, code: LIMIT_ERROR_CODE } };
+  }
+  if (code === "GRAPHQL_PARSE_FAILED" && isTokenLimitError(formatted.message)) {
+    return { message: formatted.message, extensions: { code: LIMIT_ERROR_CODE, limit: "tokens" } };
+  }
+  if (code === "INTERNAL_SERVER_ERROR" || code === undefined) {
+    if (!(original instanceof GraphQLError) || code === "INTERNAL_SERVER_ERROR") {
+      process.stderr.write(`internal error: ${(original as Error)?.stack ?? String(original)}\n`);
+    }
+    return { message: "Internal server error.", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
+  }
+  const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+  return { ...formatted, extensions };
+}

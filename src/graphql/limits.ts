@@ -1,0 +1,98 @@
+import {
+  GraphQLError,
+  Kind,
+  type ASTVisitor,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
+} from "graphql";
+import type { Limits } from "../config";
+import { MAX_PAGE_SIZE } from "./connection";
+
+// Operation limits, checked as validation rules before any resolver runs, and shared by the
+// HTTP and the WebSocket transports (one list, built here). Introspection fields (__schema,
+// __type) are not counted, so the playground's introspection query always passes.
+
+export const LIMIT_ERROR_CODE = "QUERY_TOO_COMPLEX";
+
+function limitError(message: string, limit: string, actual: number, max: number): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: LIMIT_ERROR_CODE, limit, actual, max } });
+}
+
+/** Walks every selection of an operation, fragments inlined, with a guard against cycles. */
+function measure(
+  selectionSet: SelectionSetNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+  variables: Set<string>,
+  seen: Set<string> = new Set(),
+): { depth: number; aliases: number; cost: number } {
+  let depth = 0;
+  let aliases = 0;
+  let cost = 0;
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      if (selection.name.value.startsWith("__")) continue;
+      if (selection.alias) aliases++;
+      const child = selection.selectionSet
+        ? measure(selection.selectionSet, fragments, variables, seen)
+        : { depth: 0, aliases: 0, cost: 0 };
+      depth = Math.max(depth, child.depth + 1);
+      aliases += child.aliases;
+      cost += 1 + child.cost * pageSize(selection);
+    } else {
+      let inner: SelectionSetNode | undefined;
+      if (selection.kind === Kind.INLINE_FRAGMENT) inner = selection.selectionSet;
+      else if (!seen.has(selection.name.value)) inner = fragments[selection.name.value]?.selectionSet;
+      if (!inner) continue;
+      const nextSeen = selection.kind === Kind.FRAGMENT_SPREAD ? new Set([...seen, selection.name.value]) : seen;
+      const child = measure(inner, fragments, variables, nextSeen);
+      depth = Math.max(depth, child.depth);
+      aliases += child.aliases;
+      cost += child.cost;
+    }
+  }
+  return { depth, aliases, cost };
+}
+
+/** A connection field multiplies the cost of its subtree by its page size (worst case for variables). */
+function pageSize(field: FieldNode): number {
+  const first = field.arguments?.find((a) => a.name.value === "first");
+  if (!first) return 1;
+  if (first.value.kind === Kind.INT) return Math.max(1, Math.min(Number(first.value.value), MAX_PAGE_SIZE));
+  return MAX_PAGE_SIZE;
+}
+
+export function limitRules(limits: Limits): ValidationRule[] {
+  const rule = (context: ValidationContext): ASTVisitor => {
+    const fragments: Record<string, FragmentDefinitionNode> = {};
+    for (const def of context.getDocument().definitions) {
+      if (def.kind === Kind.FRAGMENT_DEFINITION) fragments[def.name.value] = def;
+    }
+    return {
+      OperationDefinition(operation) {
+        const m = measure(operation.selectionSet, fragments, new Set());
+        if (m.depth > limits.maxDepth) {
+          context.reportError(limitError(`Query is nested ${m.depth} levels deep; the limit is ${limits.maxDepth}.`, "depth", m.depth, limits.maxDepth));
+        }
+        if (m.aliases > limits.maxAliases) {
+          context.reportError(limitError(`Query uses ${m.aliases} aliases; the limit is ${limits.maxAliases}.`, "aliases", m.aliases, limits.maxAliases));
+        }
+        if (m.cost > limits.maxCost) {
+          context.reportError(limitError(`Query's estimated cost is ${m.cost}; the limit is ${limits.maxCost}. Ask for smaller pages or fewer fields.`, "cost", m.cost, limits.maxCost));
+        }
+      },
+    };
+  };
+  return [rule];
+}
+
+/** Parse options that bound the work of parsing itself. */
+export function parseOptions(limits: Limits) {
+  return { maxTokens: limits.maxTokens };
+}
+
+export function isTokenLimitError(message: string): boolean {
+  return /Document contains more than \d+ tokens/.test(message);
+}

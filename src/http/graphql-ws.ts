@@ -1,0 +1,89 @@
+import type { Server as HttpServer } from "node:http";
+import { execute, GraphQLError, parse, subscribe, validate, specifiedRules, type ExecutionArgs, type GraphQLSchema } from "graphql";
+import { useServer } from "graphql-ws/use/ws";
+import { WebSocketServer } from "ws";
+import { RequestContext, type App, type AuthInfo } from "../context";
+import { formatError } from "../graphql/format-error";
+import { limitRules, parseOptions } from "../graphql/limits";
+import { selectedOperation } from "../graphql/operation";
+import { apiKeyService } from "../modules/api-key/api-key.service";
+import { bearerToken } from "./bearer";
+
+type ConnectionExtra = { auth?: AuthInfo };
+
+/**
+ * GraphQL over WebSocket (graphql-ws protocol) on the HTTP server's port and path. The key
+ * is checked at connection_init (4403 when wrong); every operation then goes through the
+ * same parse limits, validation rules and error policy as HTTP.
+ */
+export function attachGraphQLWebSocket(app: App, schema: GraphQLSchema, httpServer: HttpServer, path: string) {
+  const wss = new WebSocketServer({ server: httpServer, path, maxPayload: app.config.limits.maxBodyBytes });
+  const rules = [...specifiedRules, ...limitRules(app.config.limits)];
+
+  const disposable = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
+    {
+      schema,
+      async onConnect(ctx) {
+        const raw = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+        const token = bearerToken(typeof raw === "string" ? raw : null);
+        const auth = token ? await apiKeyService.authenticate(app, token) : null;
+        if (!auth) return false; // graphql-ws closes with 4403 Forbidden
+        (ctx.extra as ConnectionExtra).auth = auth;
+        return true;
+      },
+      onSubscribe(ctx, _id, payload) {
+        let document;
+        try {
+          document = parse(payload.query, parseOptions(app.config.limits));
+        } catch (err) {
+          return [err instanceof GraphQLError ? err : new GraphQLError(String(err))];
+        }
+        const errors = validate(schema, document, rules);
+        if (errors.length) return errors;
+        if (!selectedOperation(document, payload.operationName)) {
+          return [new GraphQLError("Name the operation to run (operationName).")];
+        }
+        const args: ExecutionArgs = {
+          schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue: new RequestContext(app, (ctx.extra as ConnectionExtra).auth ?? null),
+        };
+        return args;
+      },
+      async execute(args: ExecutionArgs) {
+        const context = args.contextValue as RequestContext;
+        try {
+          const result = await execute(args);
+          if (result.errors?.length) await context.tx.rollback();
+          else await context.tx.commit();
+          return result;
+        } catch (err) {
+          await context.tx.rollback();
+          throw err;
+        }
+      },
+      subscribe: (args: ExecutionArgs) => subscribe(args),
+      onNext(_ctx, _id, _payload, _args, result) {
+        if (!result.errors?.length) return result;
+        return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } as unknown as typeof result;
+      },
+      onError(_ctx, _id, _payload, errors) {
+        return errors.map((e) => {
+          const f = formatError(e.toJSON(), e);
+          return new GraphQLError(f.message, { extensions: f.extensions });
+        });
+      },
+    },
+    wss,
+  );
+
+  return {
+    wss,
+    async close() {
+      for (const client of wss.clients) client.close(1001, "server shutting down");
+      await disposable.dispose();
+    },
+  };
+}

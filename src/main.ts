@@ -1,0 +1,37 @@
+import "reflect-metadata";
+import { loadConfig, type Config } from "./config";
+import type { App } from "./context";
+import { openDatabase, runMigrations } from "./db/data-source";
+import { startServer, type RunningServer } from "./server";
+
+export interface RunningApp {
+  app: App;
+  server: RunningServer;
+  /** Stops accepting work, finishes what is in flight, closes the database. */
+  close(): Promise<void>;
+}
+
+/** Opens the database, applies pending migrations and serves the API. */
+export async function startApp(config: Config = loadConfig()): Promise<RunningApp> {
+  const db = await openDatabase(config);
+  try {
+    await runMigrations(db, config.migrationDatabaseUrl);
+    const app: App = { config, db, routes: [] };
+    const server = await startServer(app, config.port, config.host);
+    let closing: Promise<void> | null = null;
+    return {
+      app,
+      server,
+      close() {
+        closing ??= (async () => {
+          await server.close();
+          await db.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+}

@@ -1,0 +1,96 @@
+import { createHmac, randomBytes } from "node:crypto";
+import type { EntityManager } from "typeorm";
+import { displayPrefix, formatApiKey, isWellFormedApiKey } from "../../core/api-key-format";
+import type { App, AuthInfo, RequestContext } from "../../context";
+import type { Connection } from "../../graphql/connection";
+import { fail } from "../../graphql/user-error";
+import { pageOf } from "../../db/keyset";
+import { ApiKey } from "./api-key.entity";
+import { API_KEY_SCOPES, type ApiKeyScope } from "./api-key.scopes";
+
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export class ApiKeyService {
+  private readonly lastTouched = new Map<string, number>();
+
+  hash(app: App, key: string): string {
+    return createHmac("sha256", app.config.apiKeyPepper).update(key).digest("hex");
+  }
+
+  /**
+   * The caller behind an Authorization header value, or null when the key is malformed,
+   * unknown or revoked. Malformed keys never reach the database.
+   */
+  async authenticate(app: App, key: string): Promise<AuthInfo | null> {
+    if (!isWellFormedApiKey(key)) return null;
+    // System context: the login role may read keys by hash before any tenant is known.
+    const rows: Array<{ tenant_id: string; id: string; scopes: ApiKeyScope[]; revoked_at: Date | null }> =
+      await app.db.dataSource.query(
+        "SELECT tenant_id, id, scopes, revoked_at FROM api_keys WHERE key_hash = $1 LIMIT 1",
+        [this.hash(app, key)],
+      );
+    const row = rows[0];
+    if (!row || row.revoked_at) return null;
+    this.touch(app, row.tenant_id, row.id);
+    return { tenantId: row.tenant_id, keyId: row.id, scopes: row.scopes };
+  }
+
+  /** lastUsedAt at one-minute resolution: a write per request would cost more than it tells. */
+  private touch(app: App, tenantId: string, keyId: string): void {
+    const now = Date.now();
+    if (now - (this.lastTouched.get(keyId) ?? 0) < LAST_USED_RESOLUTION_MS) return;
+    this.lastTouched.set(keyId, now);
+    void app.db.dataSource
+      .transaction(async (em) => {
+        await em.query("SELECT set_config('role', 'rebound_app', true), set_config('app.tenant_id', $1, true)", [tenantId]);
+        await em.query("UPDATE api_keys SET last_used_at = now() WHERE tenant_id = $1 AND id = $2", [tenantId, keyId]);
+      })
+      .catch(() => this.lastTouched.delete(keyId));
+  }
+
+  /** Creates a key inside the given tenant transaction; the secret is returned only here. */
+  async createInTransaction(app: App, em: EntityManager, tenantId: string, name: string, scopes: ApiKeyScope[]) {
+    const secret = formatApiKey(randomBytes(24));
+    const repo = em.getRepository(ApiKey);
+    const apiKey = await repo.save(
+      repo.create({
+        tenantId,
+        name,
+        scopes: API_KEY_SCOPES.filter((s) => scopes.includes(s)),
+        prefix: displayPrefix(secret),
+        keyHash: this.hash(app, secret),
+      }),
+    );
+    return { apiKey, secret };
+  }
+
+  async create(ctx: RequestContext, input: { name: string; scopes: ApiKeyScope[] }) {
+    const name = input.name?.trim() ?? "";
+    if (name.length < 1 || name.length > 200) fail("INVALID_NAME", "Name must be 1 to 200 characters.", ["input", "name"]);
+    if (!input.scopes?.length) fail("INVALID_SCOPES", "Give the key at least one scope.", ["input", "scopes"]);
+    return this.createInTransaction(ctx.app, await ctx.db(), ctx.tenantId, name, input.scopes);
+  }
+
+  async revoke(ctx: RequestContext, id: string | null): Promise<ApiKey> {
+    const em = await ctx.db();
+    const key = id ? await this.findById(ctx, id) : null;
+    if (!key) fail("NOT_FOUND", "No API key with that id.", ["input", "id"]);
+    if (!key.revokedAt) {
+      await em.query("UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND id = $2", [ctx.tenantId, key.uuid]);
+    }
+    return (await this.findById(ctx, key.uuid))!;
+  }
+
+  async findById(ctx: RequestContext, uuid: string): Promise<ApiKey | null> {
+    const em = await ctx.db();
+    return em.getRepository(ApiKey).findOne({ where: { tenantId: ctx.tenantId, uuid } });
+  }
+
+  async list(ctx: RequestContext, args: { first: number; after?: string | null }): Promise<Connection<ApiKey>> {
+    const em = await ctx.db();
+    const qb = em.getRepository(ApiKey).createQueryBuilder("k").where("k.tenant_id = :tenantId", { tenantId: ctx.tenantId });
+    return pageOf(qb, "k", args);
+  }
+}
+
+export const apiKeyService = new ApiKeyService();

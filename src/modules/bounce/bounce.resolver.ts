@@ -1,0 +1,78 @@
+import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Query, Resolver, Root } from "type-graphql";
+import type { RequestContext } from "../../context";
+import { ConnectionArgs, connectionType } from "../../graphql/connection";
+import { uuidOf } from "../../graphql/global-id";
+import { Campaign } from "../campaign/campaign.entity";
+import { Inbox } from "../inbox/inbox.entity";
+import { BounceEvent } from "./bounce-event.entity";
+import { BounceAnalysis, BounceDiagnosis } from "./bounce-diagnosis.types";
+import { bounceService } from "./bounce.service";
+
+const BounceEventConnection = connectionType("BounceEvent", BounceEvent);
+
+@InputType("BounceEventFilter", { description: "Narrows a list of bounce events; all given conditions must hold." })
+export class BounceEventFilterInput {
+  @Field(() => ID, { nullable: true, description: "Only this campaign's events." })
+  campaignId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "Only this inbox's events." })
+  inboxId?: string | null;
+
+  @Field(() => String, { nullable: true, description: "Only events for this recipient address." })
+  recipient?: string | null;
+}
+
+const NO_MATCH = "00000000-0000-0000-0000-000000000000";
+
+@Resolver(() => BounceEvent)
+export class BounceResolver {
+  @Authorized("read")
+  @Query(() => BounceEventConnection, { description: "Stored bounce events, newest first." })
+  bounceEvents(
+    @Ctx() ctx: RequestContext,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg("filter", () => BounceEventFilterInput, { nullable: true }) filter?: BounceEventFilterInput | null,
+  ) {
+    // An id that names nothing of this tenant matches nothing (never "no filter").
+    const ref = (id: string | null | undefined, type: string) => (id ? (uuidOf(id, type) ?? NO_MATCH) : null);
+    return bounceService.list(ctx, args, {
+      campaignUuid: ref(filter?.campaignId, "Campaign"),
+      inboxUuid: ref(filter?.inboxId, "Inbox"),
+      recipient: filter?.recipient ?? null,
+    });
+  }
+
+  @Authorized("read")
+  @Query(() => BounceEvent, { nullable: true, description: "One bounce event by id; null when there is none." })
+  bounceEvent(@Ctx() ctx: RequestContext, @Arg("id", () => ID) id: string) {
+    const uuid = uuidOf(id, "BounceEvent");
+    return uuid ? bounceService.findById(ctx, uuid) : null;
+  }
+
+  @Authorized("read")
+  @Query(() => BounceAnalysis, {
+    description: "Diagnose a whole bounce message (DSN, MTA bounce, ARF complaint, auto-reply) as it arrived. Stores nothing.",
+  })
+  analyzeBounce(@Arg("raw", () => String, { description: "The raw message, headers and body." }) raw: string) {
+    return BounceAnalysis.from(bounceService.analyzeMessage(raw));
+  }
+
+  @Authorized("read")
+  @Query(() => BounceDiagnosis, { description: "Diagnose one SMTP reply, e.g. \"550 5.1.1 <a@b.com>: User unknown\". Stores nothing." })
+  analyzeSmtpReply(
+    @Arg("text", () => String, { description: "The reply as the MTA or sending library reported it; multi-line replies welcome." }) text: string,
+    @Arg("recipient", () => String, { nullable: true, description: "The recipient, when the reply does not name it." }) recipient?: string | null,
+  ) {
+    return BounceDiagnosis.from(bounceService.analyzeSmtpReply(text, recipient));
+  }
+
+  @FieldResolver(() => Campaign, { nullable: true, description: "The campaign the bounce belongs to, when known." })
+  campaign(@Ctx() ctx: RequestContext, @Root() event: BounceEvent) {
+    return event.campaignId ? ctx.loaders.campaignById.load(event.campaignId) : null;
+  }
+
+  @FieldResolver(() => Inbox, { nullable: true, description: "The inbox that sent the bounced message, when known." })
+  inbox(@Ctx() ctx: RequestContext, @Root() event: BounceEvent) {
+    return event.inboxId ? ctx.loaders.inboxById.load(event.inboxId) : null;
+  }
+}

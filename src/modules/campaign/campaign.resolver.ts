@@ -1,0 +1,69 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { RequestContext } from "../../context";
+import { ConnectionArgs } from "../../graphql/connection";
+import { uuidOf } from "../../graphql/global-id";
+import { payload } from "../../graphql/payload";
+import { Domain } from "../domain/domain.entity";
+import { domainService } from "../domain/domain.service";
+import { Inbox } from "../inbox/inbox.entity";
+import { Campaign } from "./campaign.entity";
+import { campaignService } from "./campaign.service";
+import {
+  CampaignConnection,
+  CreateCampaignInput,
+  CreateCampaignPayload,
+  DeleteCampaignInput,
+  DeleteCampaignPayload,
+  UpdateCampaignInput,
+  UpdateCampaignPayload,
+} from "./campaign.types";
+
+@Resolver(() => Campaign)
+export class CampaignResolver {
+  @Authorized("read")
+  @Query(() => CampaignConnection, { description: "The tenant's campaigns, newest first." })
+  campaigns(@Ctx() ctx: RequestContext, @Args(() => ConnectionArgs) args: ConnectionArgs) {
+    return campaignService.list(ctx, args);
+  }
+
+  @Authorized("read")
+  @Query(() => Campaign, { nullable: true, description: "One campaign by id; null when there is none." })
+  campaign(@Ctx() ctx: RequestContext, @Arg("id", () => ID) id: string) {
+    const uuid = uuidOf(id, "Campaign");
+    return uuid ? campaignService.findById(ctx, uuid) : null;
+  }
+
+  @FieldResolver(() => Domain, { description: "The sending domain." })
+  domain(@Ctx() ctx: RequestContext, @Root() campaign: Campaign) {
+    return domainService.findById(ctx, campaign.domainId);
+  }
+
+  @FieldResolver(() => [Inbox], { description: "The inboxes that send the campaign." })
+  inboxes(@Ctx() ctx: RequestContext, @Root() campaign: Campaign) {
+    return ctx.loaders.inboxesByCampaign.load(campaign.uuid);
+  }
+
+  @Authorized("write")
+  @Mutation(() => CreateCampaignPayload, { description: "Add a campaign." })
+  createCampaign(@Ctx() ctx: RequestContext, @Arg("input", () => CreateCampaignInput) input: CreateCampaignInput) {
+    return payload(async () => ({ campaign: await campaignService.create(ctx, input) }), { campaign: null });
+  }
+
+  @Authorized("write")
+  @Mutation(() => UpdateCampaignPayload, { description: "Change a campaign's name, status or inboxes." })
+  updateCampaign(@Ctx() ctx: RequestContext, @Arg("input", () => UpdateCampaignInput) input: UpdateCampaignInput) {
+    return payload(
+      async () => ({ campaign: await campaignService.update(ctx, uuidOf(input.id, "Campaign"), input) }),
+      { campaign: null },
+    );
+  }
+
+  @Authorized("write")
+  @Mutation(() => DeleteCampaignPayload, { description: "Delete a campaign; its bounce events are kept without it." })
+  deleteCampaign(@Ctx() ctx: RequestContext, @Arg("input", () => DeleteCampaignInput) input: DeleteCampaignInput) {
+    return payload(
+      async () => ({ deletedCampaignId: (await campaignService.delete(ctx, uuidOf(input.id, "Campaign"))).id }),
+      { deletedCampaignId: null },
+    );
+  }
+}

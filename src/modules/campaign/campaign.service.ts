@@ -1,0 +1,140 @@
+import { In } from "typeorm";
+import type { RequestContext } from "../../context";
+import type { Connection } from "../../graphql/connection";
+import { uuidOf } from "../../graphql/global-id";
+import { fail } from "../../graphql/user-error";
+import { pageOf } from "../../db/keyset";
+import { domainService } from "../domain/domain.service";
+import type { Inbox } from "../inbox/inbox.entity";
+import { inboxService } from "../inbox/inbox.service";
+import { Campaign, CAMPAIGN_STATUSES, type CampaignStatus } from "./campaign.entity";
+
+function checkName(name: string | null | undefined): string {
+  const trimmed = name?.trim() ?? "";
+  if (trimmed.length < 1 || trimmed.length > 200) fail("INVALID_NAME", "Name must be 1 to 200 characters.", ["input", "name"]);
+  return trimmed;
+}
+
+function checkStatus(status: string | null | undefined, current?: CampaignStatus): void {
+  if (!status) return;
+  if (!CAMPAIGN_STATUSES.includes(status as CampaignStatus)) {
+    fail("INVALID_STATUS", `status must be one of ${CAMPAIGN_STATUSES.join(", ")}.`, ["input", "status"]);
+  }
+  if (current === "COMPLETED" && status !== "COMPLETED") {
+    fail("INVALID_STATUS_TRANSITION", "A COMPLETED campaign cannot change status.", ["input", "status"]);
+  }
+}
+
+export class CampaignService {
+  async findById(ctx: RequestContext, uuid: string): Promise<Campaign | null> {
+    const em = await ctx.db();
+    return em.getRepository(Campaign).findOne({ where: { tenantId: ctx.tenantId, uuid } });
+  }
+
+  async findByIds(ctx: RequestContext, uuids: readonly string[]): Promise<Campaign[]> {
+    if (uuids.length === 0) return [];
+    const em = await ctx.db();
+    return em.getRepository(Campaign).find({ where: { tenantId: ctx.tenantId, uuid: In([...uuids]) } });
+  }
+
+  async require(ctx: RequestContext, uuid: string | null, field: string[]): Promise<Campaign> {
+    const campaign = uuid ? await this.findById(ctx, uuid) : null;
+    if (!campaign) fail("NOT_FOUND", "No campaign with that id.", field);
+    return campaign;
+  }
+
+  async list(ctx: RequestContext, args: { first: number; after?: string | null }): Promise<Connection<Campaign>> {
+    const em = await ctx.db();
+    const qb = em.getRepository(Campaign).createQueryBuilder("c").where("c.tenant_id = :tenantId", { tenantId: ctx.tenantId });
+    return pageOf(qb, "c", args);
+  }
+
+  /** Inboxes of many campaigns in one statement (the DataLoader's batch function). */
+  async inboxesOf(ctx: RequestContext, campaignUuids: readonly string[]): Promise<Map<string, Inbox[]>> {
+    const em = await ctx.db();
+    const rows: Array<{ campaign_id: string; inbox_id: string }> = await em.query(
+      `SELECT campaign_id, inbox_id FROM campaign_inboxes
+        WHERE tenant_id = $1 AND campaign_id = ANY($2::uuid[]) ORDER BY position, inbox_id`,
+      [ctx.tenantId, campaignUuids],
+    );
+    const inboxes = await ctx.loaders.inboxById.loadMany([...new Set(rows.map((r) => r.inbox_id))]);
+    const byId = new Map(inboxes.filter((i): i is Inbox => !!i && !(i instanceof Error)).map((i) => [i.uuid, i]));
+    const result = new Map<string, Inbox[]>(campaignUuids.map((id) => [id, []]));
+    for (const row of rows) {
+      const inbox = byId.get(row.inbox_id);
+      if (inbox) result.get(row.campaign_id)!.push(inbox);
+    }
+    return result;
+  }
+
+  private async resolveInboxes(ctx: RequestContext, domainUuid: string, inboxIds: string[]): Promise<Inbox[]> {
+    const inboxes: Inbox[] = [];
+    for (const [i, globalId] of inboxIds.entries()) {
+      const inbox = await inboxService.require(ctx, uuidOf(globalId, "Inbox"), ["input", "inboxIds", String(i)]);
+      if (inbox.domainId !== domainUuid) {
+        fail("INBOX_DOMAIN_MISMATCH", `The inbox ${inbox.address} does not belong to the campaign's domain.`, ["input", "inboxIds", String(i)]);
+      }
+      if (!inboxes.some((x) => x.uuid === inbox.uuid)) inboxes.push(inbox);
+    }
+    return inboxes;
+  }
+
+  private async setInboxes(ctx: RequestContext, campaignUuid: string, inboxes: Inbox[]): Promise<void> {
+    const em = await ctx.db();
+    await em.query("DELETE FROM campaign_inboxes WHERE tenant_id = $1 AND campaign_id = $2", [ctx.tenantId, campaignUuid]);
+    if (inboxes.length === 0) return;
+    await em.query(
+      `INSERT INTO campaign_inboxes (tenant_id, campaign_id, inbox_id, position)
+       SELECT $1, $2, inbox_id, ord - 1 FROM unnest($3::uuid[]) WITH ORDINALITY AS t(inbox_id, ord)`,
+      [ctx.tenantId, campaignUuid, inboxes.map((i) => i.uuid)],
+    );
+  }
+
+  async create(
+    ctx: RequestContext,
+    input: { name: string; domainId: string; inboxIds?: string[] | null; status?: CampaignStatus | null },
+  ): Promise<Campaign> {
+    const name = checkName(input.name);
+    checkStatus(input.status);
+    const domain = await domainService.require(ctx, uuidOf(input.domainId, "Domain"), ["input", "domainId"]);
+    const inboxes = await this.resolveInboxes(ctx, domain.uuid, input.inboxIds ?? []);
+    const em = await ctx.db();
+    const repo = em.getRepository(Campaign);
+    const campaign = await repo.save(
+      repo.create({ tenantId: ctx.tenantId, domainId: domain.uuid, name, status: input.status ?? "DRAFT" }),
+    );
+    await this.setInboxes(ctx, campaign.uuid, inboxes);
+    return campaign;
+  }
+
+  async update(
+    ctx: RequestContext,
+    uuid: string | null,
+    input: { name?: string | null; status?: CampaignStatus | null; inboxIds?: string[] | null },
+  ): Promise<Campaign> {
+    const campaign = await this.require(ctx, uuid, ["input", "id"]);
+    if (input.name !== undefined && input.name !== null) campaign.name = checkName(input.name);
+    checkStatus(input.status, campaign.status);
+    if (input.status) campaign.status = input.status;
+    const inboxes = input.inboxIds ? await this.resolveInboxes(ctx, campaign.domainId, input.inboxIds) : null;
+    const em = await ctx.db();
+    const saved = await em.getRepository(Campaign).save(campaign);
+    if (inboxes) await this.setInboxes(ctx, campaign.uuid, inboxes);
+    return saved;
+  }
+
+  /** Sets the status without the input checks (used by automatic pausing). */
+  async setStatus(ctx: RequestContext, uuid: string, status: CampaignStatus): Promise<void> {
+    const em = await ctx.db();
+    await em.query("UPDATE campaigns SET status = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2", [ctx.tenantId, uuid, status]);
+  }
+
+  async delete(ctx: RequestContext, uuid: string | null): Promise<Campaign> {
+    const campaign = await this.require(ctx, uuid, ["input", "id"]);
+    const em = await ctx.db();
+    await em.query("DELETE FROM campaigns WHERE tenant_id = $1 AND id = $2", [ctx.tenantId, campaign.uuid]);
+    return campaign;
+  }
+}
+
+export const campaignService = new CampaignService();

@@ -1,0 +1,84 @@
+import { In } from "typeorm";
+import { parseDomainName } from "../../core/domain-name";
+import type { RequestContext } from "../../context";
+import type { Connection } from "../../graphql/connection";
+import { fail } from "../../graphql/user-error";
+import { pageOf } from "../../db/keyset";
+import { FOREIGN_KEY_VIOLATION, sqlState, UNIQUE_VIOLATION, withSavepoint } from "../../db/savepoint";
+import { Domain } from "./domain.entity";
+
+function domainName(input: string, field: string[]): string {
+  const parsed = parseDomainName(input);
+  if (!parsed.ok) fail(parsed.code, parsed.message, field);
+  return parsed.ascii;
+}
+
+export class DomainService {
+  async findById(ctx: RequestContext, uuid: string): Promise<Domain | null> {
+    return (await ctx.loaders.domainById.load(uuid)) ?? null;
+  }
+
+  async findByIds(ctx: RequestContext, uuids: readonly string[]): Promise<Domain[]> {
+    if (uuids.length === 0) return [];
+    const em = await ctx.db();
+    return em.getRepository(Domain).find({ where: { tenantId: ctx.tenantId, uuid: In([...uuids]) } });
+  }
+
+  /** A domain the caller names by id in an input; NOT_FOUND userError when absent. */
+  async require(ctx: RequestContext, uuid: string | null, field: string[]): Promise<Domain> {
+    const domain = uuid ? await this.findById(ctx, uuid) : null;
+    if (!domain) fail("NOT_FOUND", "No domain with that id.", field);
+    return domain;
+  }
+
+  async list(ctx: RequestContext, args: { first: number; after?: string | null }): Promise<Connection<Domain>> {
+    const em = await ctx.db();
+    const qb = em.getRepository(Domain).createQueryBuilder("d").where("d.tenant_id = :tenantId", { tenantId: ctx.tenantId });
+    return pageOf(qb, "d", args);
+  }
+
+  async create(ctx: RequestContext, input: { name: string; registeredAt?: Date | null }): Promise<Domain> {
+    const name = domainName(input.name, ["input", "name"]);
+    const em = await ctx.db();
+    const repo = em.getRepository(Domain);
+    try {
+      return await withSavepoint(em, () =>
+        repo.save(repo.create({ tenantId: ctx.tenantId, name, registeredAt: input.registeredAt ?? null })),
+      );
+    } catch (err) {
+      if (sqlState(err) === UNIQUE_VIOLATION) fail("TAKEN", `The domain ${name} is already registered.`, ["input", "name"]);
+      throw err;
+    }
+  }
+
+  async update(ctx: RequestContext, uuid: string | null, input: { name?: string | null; registeredAt?: Date | null }): Promise<Domain> {
+    const domain = await this.require(ctx, uuid, ["input", "id"]);
+    if (input.name !== undefined && input.name !== null) domain.name = domainName(input.name, ["input", "name"]);
+    if (input.registeredAt !== undefined) domain.registeredAt = input.registeredAt;
+    const em = await ctx.db();
+    try {
+      return await withSavepoint(em, () => em.getRepository(Domain).save(domain));
+    } catch (err) {
+      if (sqlState(err) === UNIQUE_VIOLATION) fail("TAKEN", `The domain ${domain.name} is already registered.`, ["input", "name"]);
+      throw err;
+    }
+  }
+
+  async delete(ctx: RequestContext, uuid: string | null): Promise<Domain> {
+    const domain = await this.require(ctx, uuid, ["input", "id"]);
+    const em = await ctx.db();
+    try {
+      await withSavepoint(em, () =>
+        em.query("DELETE FROM domains WHERE tenant_id = $1 AND id = $2", [ctx.tenantId, domain.uuid]),
+      );
+    } catch (err) {
+      if (sqlState(err) === FOREIGN_KEY_VIOLATION) {
+        fail("DOMAIN_IN_USE", "Inboxes or campaigns still use this domain; delete or move them first.", ["input", "id"]);
+      }
+      throw err;
+    }
+    return domain;
+  }
+}
+
+export const domainService = new DomainService();

@@ -1,0 +1,38 @@
+import { Arg, Authorized, Ctx, ID, Query, Resolver } from "type-graphql";
+import type { RequestContext } from "../../context";
+import { fromGlobalId } from "../../graphql/global-id";
+import { Node } from "../../graphql/node";
+import { apiKeyService } from "../api-key/api-key.service";
+import { bounceService } from "../bounce/bounce.service";
+import { campaignService } from "../campaign/campaign.service";
+import { domainService } from "../domain/domain.service";
+import { inboxService } from "../inbox/inbox.service";
+import { tenantService } from "../tenant/tenant.service";
+
+type Finder = (ctx: RequestContext, uuid: string) => Promise<object | null>;
+
+// One finder per Node type; each filters by the caller's tenant, so another tenant's id
+// reads exactly like an id that does not exist.
+const FINDERS: Record<string, Finder> = {
+  Domain: (ctx, uuid) => domainService.findById(ctx, uuid),
+  Inbox: (ctx, uuid) => inboxService.findById(ctx, uuid),
+  Campaign: (ctx, uuid) => campaignService.findById(ctx, uuid),
+  BounceEvent: (ctx, uuid) => bounceService.findById(ctx, uuid),
+  ApiKey: async (ctx, uuid) => (ctx.auth?.scopes.includes("admin") ? apiKeyService.findById(ctx, uuid) : null),
+  Tenant: async (ctx, uuid) => (uuid === ctx.tenantId ? tenantService.current(ctx) : null),
+};
+
+export function registerNodeType(type: string, finder: Finder): void {
+  FINDERS[type] = finder;
+}
+
+@Resolver()
+export class NodeResolver {
+  @Authorized("read")
+  @Query(() => Node, { nullable: true, description: "Fetch any object by its global id; null when there is none." })
+  async node(@Ctx() ctx: RequestContext, @Arg("id", () => ID) id: string): Promise<object | null> {
+    const ref = fromGlobalId(id);
+    const finder = ref ? FINDERS[ref.type] : undefined;
+    return ref && finder ? finder(ctx, ref.id) : null;
+  }
+}

@@ -1,0 +1,65 @@
+import { randomUUID } from "node:crypto";
+import type { App, RequestContext } from "../../context";
+import { inTenantTransaction } from "../../db/tenant-transaction";
+import { fail } from "../../graphql/user-error";
+import { apiKeyService } from "../api-key/api-key.service";
+import { API_KEY_SCOPES } from "../api-key/api-key.scopes";
+import { Tenant } from "./tenant.entity";
+import type { TenantSettingsValues } from "./tenant-settings";
+
+export class TenantService {
+  /** Creates a tenant and its first API key with every scope; the key is shown only here. */
+  async create(app: App, name: string): Promise<{ tenant: Tenant; apiKey: string }> {
+    const trimmed = name.trim();
+    if (trimmed.length < 1 || trimmed.length > 200) throw new Error("tenant name must be 1 to 200 characters");
+    const id = randomUUID();
+    return inTenantTransaction(app.db.dataSource, id, async (em) => {
+      const repo = em.getRepository(Tenant);
+      const tenant = await repo.save(repo.create({ uuid: id, name: trimmed, rawSettings: {} }));
+      const { secret } = await apiKeyService.createInTransaction(app, em, id, "first key", [...API_KEY_SCOPES]);
+      return { tenant, apiKey: secret };
+    });
+  }
+
+  /** Whether any tenant exists (system context: the login role may read all tenants). */
+  async anyExists(app: App): Promise<boolean> {
+    const rows: Array<{ exists: boolean }> = await app.db.dataSource.query("SELECT EXISTS (SELECT 1 FROM tenants) AS exists");
+    return rows[0]?.exists === true;
+  }
+
+  async current(ctx: RequestContext): Promise<Tenant> {
+    const em = await ctx.db();
+    const tenant = await em.getRepository(Tenant).findOne({ where: { uuid: ctx.tenantId } });
+    if (!tenant) throw new Error("authenticated tenant has no row");
+    return tenant;
+  }
+
+  async settings(ctx: RequestContext) {
+    return (await this.current(ctx)).settings;
+  }
+
+  async updateSettings(ctx: RequestContext, input: Partial<TenantSettingsValues>): Promise<Tenant> {
+    const checks: Array<[keyof TenantSettingsValues, number, number]> = [
+      ["softBounceLimit", 1, 100],
+      ["softBounceWindowDays", 1, 365],
+      ["minSendsForZone", 1, 1_000_000],
+    ];
+    for (const [key, min, max] of checks) {
+      const value = input[key];
+      if (value !== undefined && value !== null && (!Number.isInteger(value) || (value as number) < min || (value as number) > max)) {
+        fail("INVALID_SETTING", `${key} must be between ${min} and ${max}.`, ["input", "settings", key]);
+      }
+    }
+    if (input.campaignHeader !== undefined && input.campaignHeader !== null && !/^X-[A-Za-z0-9-]{1,60}$/.test(input.campaignHeader)) {
+      fail("INVALID_SETTING", "campaignHeader must be a header name starting with X-, e.g. X-Rebound-Campaign.", ["input", "settings", "campaignHeader"]);
+    }
+    const tenant = await this.current(ctx);
+    const changes = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== null));
+    tenant.rawSettings = { ...tenant.rawSettings, ...changes };
+    const em = await ctx.db();
+    await em.query("UPDATE tenants SET settings = $2, updated_at = now() WHERE id = $1", [ctx.tenantId, JSON.stringify(tenant.rawSettings)]);
+    return tenant;
+  }
+}
+
+export const tenantService = new TenantService();

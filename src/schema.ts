@@ -1,0 +1,43 @@
+import "reflect-metadata";
+import type { GraphQLSchema } from "graphql";
+import { buildSchema, type AuthChecker } from "type-graphql";
+import type { RequestContext } from "./context";
+import { forbidden, unauthenticated } from "./errors";
+import { ApiKeyResolver } from "./modules/api-key/api-key.resolver";
+import { hasScope, type ApiKeyScope } from "./modules/api-key/api-key.scopes";
+import { BounceResolver } from "./modules/bounce/bounce.resolver";
+import { CampaignResolver } from "./modules/campaign/campaign.resolver";
+import { DomainResolver } from "./modules/domain/domain.resolver";
+import { InboxResolver } from "./modules/inbox/inbox.resolver";
+import { NodeResolver } from "./modules/node/node.resolver";
+import { TenantResolver } from "./modules/tenant/tenant.resolver";
+
+export const RESOLVERS = [
+  TenantResolver,
+  ApiKeyResolver,
+  DomainResolver,
+  InboxResolver,
+  CampaignResolver,
+  BounceResolver,
+  NodeResolver,
+] as const;
+
+/** @Authorized("scope"): no key is UNAUTHENTICATED, a key without the scope is FORBIDDEN. */
+const authChecker: AuthChecker<RequestContext> = ({ context }, scopes) => {
+  if (!context.auth) throw unauthenticated();
+  for (const scope of scopes) if (!hasScope(context.auth.scopes, scope as ApiKeyScope)) throw forbidden(scope);
+  return true;
+};
+
+let cached: Promise<GraphQLSchema> | null = null;
+
+/** The schema, built once per process from the decorated classes. */
+export function getSchema(): Promise<GraphQLSchema> {
+  cached ??= buildSchema({
+    resolvers: [...RESOLVERS],
+    authChecker,
+    validate: false,
+    emitSchemaFile: false,
+  });
+  return cached;
+}
