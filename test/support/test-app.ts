@@ -1,0 +1,39 @@
+import "reflect-metadata";
+import { loadConfig, type Config } from "../../src/config";
+import { startApp, type RunningApp } from "../../src/main";
+import { tenantService } from "../../src/modules/tenant/tenant.service";
+import { createTestDatabase, type TestDatabase } from "./database";
+import { graphqlClient, type Gql } from "./graphql-client";
+
+export interface TestApp {
+  running: RunningApp;
+  database: TestDatabase;
+  url: string;
+  wsUrl: string;
+  /** A tenant with a key that has every scope, and a client using it. */
+  newTenant(name?: string): Promise<{ tenantId: string; apiKey: string; gql: Gql }>;
+  close(): Promise<void>;
+}
+
+/** A real server on a fresh real PostgreSQL database, listening on a free loopback port. */
+export async function startTestApp(label: string, env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase(label);
+  const config: Config = loadConfig({ ...process.env, ...env, DATABASE_URL: database.url, MIGRATION_DATABASE_URL: "", PORT: "0", HOST: "127.0.0.1" });
+  config.migrationDatabaseUrl = database.url;
+  const running = await startApp(config);
+  const url = running.server.url.replace("localhost", "127.0.0.1");
+  return {
+    running,
+    database,
+    url,
+    wsUrl: url.replace(/^http/, "ws"),
+    async newTenant(name = "tenant") {
+      const { tenant, apiKey } = await tenantService.create(running.app, name);
+      return { tenantId: tenant.id, apiKey, gql: graphqlClient(url, apiKey) };
+    },
+    async close() {
+      await running.close();
+      await database.drop();
+    },
+  };
+}
