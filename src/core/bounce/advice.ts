@@ -116,8 +116,10 @@ export function variantOf(replyCode: number | null, status: string | null, diag:
   const t = diag.toLowerCase();
   if (/try again later|try later|please retry|temporar|greylist|\b4\d\d[ -]|\b4\.\d\.\d/.test(t)) return "MIXED_SIGNAL";
   if (/user unknown|unknown user|does not exist|doesn't exist|no such user|not found|invalid recipient|recipient unknown/.test(t) || status === "5.1.1") return "USER_UNKNOWN";
-  if (/access denied|message refused|not authorized|unauthenticated|dmarc|spf|dkim/.test(t) || status?.startsWith("5.7.")) return "ACCESS_DENIED";
+  // "address rejected" (5.4.1) before "access denied": Microsoft's "Recipient address
+  // rejected: Access denied" is the matrix's 5.4.1 row.
   if (/address rejected/.test(t) || status === "5.4.1") return "ADDRESS_REJECTED";
+  if (/access denied|message refused|not authorized|unauthenticated|dmarc|spf|dkim/.test(t) || status?.startsWith("5.7.")) return "ACCESS_DENIED";
   if (/mailbox unavailable|mailbox (?:is )?disabled|account (?:is )?disabled|expired|inactive|suspended/.test(t) || status?.startsWith("5.2.")) return "MAILBOX_UNAVAILABLE";
   if (/permanent failure|permanent error/.test(t) || !status || status === "5.0.0") return "CATCH_ALL_BLOCK";
   // A 550 with a precise code outside the matrix rows: map by reason.
