@@ -30,6 +30,11 @@ interface Parts {
 
 function classifyParts(root: MimePart): Parts {
   const parts: Parts = { notice: null, deliveryStatus: [], feedback: null, original: null };
+  if (root.type.startsWith("multipart/") && !root.children?.length) {
+    // A multipart whose boundary never appears (broken or hand-made): its body is the notice.
+    parts.notice = { ...root, type: "text/plain", children: null };
+    return parts;
+  }
   walk(root, (p) => {
     if (p.children) return;
     const t = p.type;
@@ -108,6 +113,12 @@ function analyzeUnchecked(raw: string | Uint8Array, options?: AnalyzeOptions): M
     const inline = findInlineDsn(noticeText) ?? findInlineDsn(decodeCharset(root.rawBody.slice(0, 256 * 1024), "utf-8"));
     if (inline) dsnReports.push(inline);
   }
+  const hasDsn = dsnReports.some((r) => r.recipients.length);
+  const auto = hasDsn ? null : isAutoReply(top, subject);
+  if (auto && !looksLikeBounce(top, subject, notice)) {
+    const v = vacation(top, auto, ctx);
+    if (v) return { kind: "vacation", messageId, diagnoses: [v], error: null };
+  }
   const facts: RecipientFacts[] = [];
   const noticeFor = (addr: string) => noticeRecipients.find((n) => n.address === addr);
   for (const report of dsnReports) {
@@ -138,16 +149,18 @@ function analyzeUnchecked(raw: string | Uint8Array, options?: AnalyzeOptions): M
     return { kind, messageId, diagnoses, error: null };
   }
 
-  // 4. Auto-replies
-  const auto = isAutoReply(top, subject);
+  // 4. Auto-replies that also look like bounces but named no recipient
   if (auto) {
-    const from = addressesIn(header(top, "from"))[0] ?? addressesIn(header(top, "reply-to"))[0];
-    if (from) {
-      const d = diagnose({ recipient: from, fixedReason: { reason: "vacation", evidence: auto }, diagnostic: null }, ctx);
-      return { kind: "vacation", messageId, diagnoses: [d], error: null };
-    }
+    const v = vacation(top, auto, ctx);
+    if (v) return { kind: "vacation", messageId, diagnoses: [v], error: null };
   }
   return { kind: "unknown", messageId, diagnoses: [], error: "no failed recipient found: not a bounce, feedback report or auto-reply" };
+}
+
+function vacation(top: Headers, evidence: string, ctx: MessageContext): BounceDiagnosis | null {
+  const from = addressesIn(header(top, "from"))[0] ?? addressesIn(header(top, "reply-to"))[0];
+  if (!from) return null;
+  return diagnose({ recipient: from, fixedReason: { reason: "vacation", evidence }, diagnostic: null }, ctx);
 }
 
 function partBody(p: MimePart): string {

@@ -67,7 +67,7 @@ function splitRecipientGroups(g: string): string[] {
     }
     if (isFinal) hasFinal = true;
     else if (isOriginal) hasOriginal = true;
-    else if (/^[A-Za-z-]+:/.test(line)) hasFields = true;
+    else if ((hasFinal || hasOriginal) && /^[A-Za-z-]+:/.test(line)) hasFields = true;
     cur.push(line);
   }
   out.push(cur.join("\n"));

@@ -18,7 +18,7 @@ const RETURNED_MESSAGE = new RegExp(
   [
     String.raw`^\s*-{2,}\s*(?:Below this line is a copy of the message|This is a copy of the message|Original message|Unsent message follows|Returned message|Message header follows|The header of the original message is following|Original Message Headers?)`,
     String.raw`^\s*-+\s*(?:original message follows|original message|the original message)\b`,
-    String.raw`^\s*(?:Original message follows|Original message headers?:|Message headers follow\.?|The original message (?:headers? )?(?:was|is|follows)|Here is a copy of the first part of the message|-----Original Message-----)`,
+    String.raw`^\s*(?:Original message follows|Original message headers?:|Message headers follow\.?|The original message (?:headers? )?(?:follows|(?:was|is) (?:attached|included|below|as follows))|Here is a copy of the first part of the message|-----Original Message-----)`,
     String.raw`^\s*Content-Type: message/(?:rfc822|partial)`,
     String.raw`^\s*------ (?:This is a copy|The body of the message)`,
     String.raw`^\s*(?:The header of the original message|Your original message|Original-Envelope-Id|Included is a copy of the message header)`,
@@ -34,7 +34,7 @@ export function cutReturnedMessage(text: string): string {
     const nl = text.indexOf("\n", pos);
     const stop = nl === -1 ? text.length : nl;
     const c = text.charCodeAt(pos);
-    if (stop > pos && (c === 45 || c === 32 || c === 9 || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) && RETURNED_MESSAGE.test(text.slice(pos, Math.min(stop, pos + 200)))) {
+    if (stop > pos && (c === 45 || c === 32 || c === 9 || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) && pos > 0 && RETURNED_MESSAGE.test(text.slice(pos, Math.min(stop, pos + 200)))) {
       end = pos;
       break;
     }
