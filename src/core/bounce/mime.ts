@@ -193,7 +193,9 @@ export function decodeCharset(bin: string, charset: string | undefined | null): 
   // Pure ASCII needs no work whatever the label says, except 7-bit ISO-2022 (escape-coded).
   // eslint-disable-next-line no-control-regex
   const hasHigh = /[\x80-\xff]/.test(bin);
-  const cs = (charset ?? "").trim().toLowerCase().replace(/^"|"$/g, "");
+  let cs = (charset ?? "").trim().toLowerCase().replace(/^"|"$/g, "");
+  // Unlabelled (or mislabelled us-ascii) Japanese mail: the ISO-2022-JP escape says it all.
+  if ((!cs || cs === "us-ascii") && bin.includes("\x1b$B")) cs = "iso-2022-jp";
   if (!hasHigh && !(cs.startsWith("iso-2022") && bin.includes("\x1b"))) return bin;
   const bytes = Buffer.from(bin, "latin1");
   const d = cs ? decoderFor(cs === "utf8" ? "utf-8" : cs) : null;

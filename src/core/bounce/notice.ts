@@ -73,7 +73,7 @@ export function findNoticeRecipients(notice: string, exclude: Set<string>): Noti
       if (/message-id|in-reply-to|references|^\s*(?:from|return-path|sender|reply-to)\s*:/i.test(before)) continue;
       if (/^\s*<?\s*$/.test(before) && /^\s*>?\s*:?\s*$/.test(after)) {
         pushHit(hits, seen, i, address, 3); // the address alone on its line (qmail, Exim, Gmail)
-      } else if (/^\s*<?\s*$/.test(before) && /^>?\s*(?::|\.\.\.|\s+\()/.test(after)) {
+      } else if (/^\s*(?:<<<\s*)?(?:[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3}\s+)?)?<?\s*$/.test(before) && /^>?\s*(?::|\.\.\.|\s+\()/.test(after)) {
         pushHit(hits, seen, i, address, 3); // "<a@b>: ..." (Postfix, Courier, Yahoo), "a@b... User unknown" (Sendmail)
       } else if (/rcpt to:?\s*<?$/i.test(before) || /(?:recipient|address|to|destinataire)\s*(?:address)?\s*[:=]?\s*<?$/i.test(before)) {
         pushHit(hits, seen, i, address, 2);
