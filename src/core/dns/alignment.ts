@@ -35,14 +35,16 @@ export interface AlignmentInput {
 
 const MODE_NAME: Record<AlignmentMode, string> = { r: "relaxed", s: "strict" };
 
-/** Checks "alignment.spf" and "alignment.dkim"; DMARC needs at least one to pass. */
+/**
+ * Checks "alignment.spf" and "alignment.dkim" for the domains given (a null domain is not
+ * checked and gives no entry); DMARC needs at least one of the two to pass.
+ */
 export function checkAlignment(input: AlignmentInput): CheckResult[] {
   const aspf = input.aspf ?? "r";
   const adkim = input.adkim ?? "r";
   const from = normalizeName(input.fromDomain);
-  const one = (id: string, what: string, other: string | null, mode: AlignmentMode): CheckResult => {
-    const record = other === null ? null : `From: ${from}, ${what}: ${normalizeName(other)} (${MODE_NAME[mode]})`;
-    if (other === null) return fail(id, null, `No ${what} domain is configured, so alignment can't be checked.`, `Set the ${what} domain for this inbox.`);
+  const one = (id: string, what: string, other: string, mode: AlignmentMode): CheckResult => {
+    const record = `From: ${from}, ${what}: ${normalizeName(other)} (${MODE_NAME[mode]})`;
     if (isAligned(from, other, mode)) return pass(id, record);
     const relaxedWouldPass = mode === "s" && isAligned(from, other, "r");
     return fail(
@@ -56,8 +58,8 @@ export function checkAlignment(input: AlignmentInput): CheckResult[] {
         : `Use a ${what} domain under ${organizationalDomain(from)} (e.g. a subdomain your provider lets you set up).`,
     );
   };
-  return [
-    one("alignment.spf", "Return-Path", input.returnPathDomain, aspf),
-    one("alignment.dkim", "DKIM d=", input.dkimDomain, adkim),
-  ];
+  const checks: CheckResult[] = [];
+  if (input.returnPathDomain) checks.push(one("alignment.spf", "Return-Path", input.returnPathDomain, aspf));
+  if (input.dkimDomain) checks.push(one("alignment.dkim", "DKIM d=", input.dkimDomain, adkim));
+  return checks;
 }
