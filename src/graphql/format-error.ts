@@ -9,8 +9,11 @@ import { isTokenLimitError, LIMIT_ERROR_CODE } from "./limits";
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   const code = formatted.extensions?.code;
-  if (original instanceof GraphQLError && original.extensions?.code === LIMIT_ERROR_CODE) {
-    return { message: formatted.message, locations: formatted.locations, extensions: { ...original.extensions, code: LIMIT_ERROR_CODE } };
+  // Apollo re-codes every validation error GRAPHQL_VALIDATION_FAILED; ours carry a `limit`.
+  const limit = formatted.extensions?.limit ?? (original instanceof GraphQLError ? original.extensions?.limit : undefined);
+  if (typeof limit === "string") {
+    const { limit: _l, actual, max } = { ...(original instanceof GraphQLError ? original.extensions : {}), ...formatted.extensions };
+    return { message: formatted.message, locations: formatted.locations, extensions: { code: LIMIT_ERROR_CODE, limit, actual, max } };
   }
   if (code === "GRAPHQL_PARSE_FAILED" && isTokenLimitError(formatted.message)) {
     return { message: formatted.message, extensions: { code: LIMIT_ERROR_CODE, limit: "tokens" } };

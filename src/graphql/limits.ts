@@ -94,5 +94,6 @@ export function parseOptions(limits: Limits) {
 }
 
 export function isTokenLimitError(message: string): boolean {
-  return /Document contains more than \d+ tokens/.test(message);
+  // graphql-js words it "more that N tokens" (sic); accept both spellings.
+  return /Document contains more th(?:an|at) \d+ tokens/.test(message);
 }

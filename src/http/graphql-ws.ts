@@ -4,7 +4,7 @@ import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import { RequestContext, type App, type AuthInfo } from "../context";
 import { formatError } from "../graphql/format-error";
-import { limitRules, parseOptions } from "../graphql/limits";
+import { isTokenLimitError, LIMIT_ERROR_CODE, limitRules, parseOptions } from "../graphql/limits";
 import { selectedOperation } from "../graphql/operation";
 import { apiKeyService } from "../modules/api-key/api-key.service";
 import { bearerToken } from "./bearer";
@@ -36,10 +36,16 @@ export function attachGraphQLWebSocket(app: App, schema: GraphQLSchema, httpServ
         try {
           document = parse(payload.query, parseOptions(app.config.limits));
         } catch (err) {
-          return [err instanceof GraphQLError ? err : new GraphQLError(String(err))];
+          const message = err instanceof Error ? err.message : String(err);
+          const code = isTokenLimitError(message) ? LIMIT_ERROR_CODE : "GRAPHQL_PARSE_FAILED";
+          return [new GraphQLError(message, { extensions: { code, ...(code === LIMIT_ERROR_CODE ? { limit: "tokens" } : {}) } })];
         }
         const errors = validate(schema, document, rules);
-        if (errors.length) return errors;
+        if (errors.length) {
+          return errors.map((e) =>
+            e.extensions?.code ? e : new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }),
+          );
+        }
         if (!selectedOperation(document, payload.operationName)) {
           return [new GraphQLError("Name the operation to run (operationName).")];
         }
