@@ -31,7 +31,7 @@ export class BounceResolver {
   bounceEvents(
     @Ctx() ctx: RequestContext,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
-    @Arg("filter", () => BounceEventFilterInput, { nullable: true }) filter?: BounceEventFilterInput | null,
+    @Arg("filter", () => BounceEventFilterInput, { nullable: true, description: "Conditions the events must meet." }) filter?: BounceEventFilterInput | null,
   ) {
     // An id that names nothing of this tenant matches nothing (never "no filter").
     const ref = (id: string | null | undefined, type: string) => (id ? (uuidOf(id, type) ?? NO_MATCH) : null);
