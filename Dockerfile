@@ -1,0 +1,12 @@
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+COPY bin ./bin
+COPY src ./src
+COPY migrations ./migrations
+COPY tsconfig.json schema.graphql ./
+EXPOSE 4000
+USER node
+CMD ["node", "bin/rebound.js", "serve"]
