@@ -15,12 +15,7 @@ const THRESHOLDS = { matched: 100, reason: 95, hard: 99, status: 97 };
 
 function classify(): string {
   const args = ["bin/rebound.js", "classify", "--jsonl", join(corpus, "emails")];
-  let run = spawnSync(process.execPath, args, { cwd: repoRoot, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  if (run.status !== 0 && /Cannot find module/.test(run.stderr)) {
-    // The dispatcher's dynamic import() needs tsx's ESM hooks on some setups.
-    console.warn("corpus-score: bin/rebound.js could not load the command; retrying with --import tsx/esm");
-    run = spawnSync(process.execPath, ["--import", "tsx/esm", ...args], { cwd: repoRoot, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  }
+  const run = spawnSync(process.execPath, args, { cwd: repoRoot, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   if (run.status !== 0) throw new Error(`rebound classify failed (${run.status}): ${run.stderr}`);
   return run.stdout;
 }

@@ -73,9 +73,17 @@ function analyzeUnchecked(raw: string | Uint8Array, options?: AnalyzeOptions): M
 
   // 1. Feedback loop reports
   const ct = root.type === "multipart/report" ? (root.params["report-type"] ?? "").toLowerCase() : "";
-  if (parts.feedback || ct === "feedback-report") {
+  if (parts.feedback || ct === "feedback-report" || isMicrosoftAbuseReport(root, top, subject)) {
     const d = feedbackDiagnoses(parts, original, top, ctx);
     if (d.length) return { kind: "feedback", messageId, diagnoses: d, error: null };
+  }
+  // Apple Mail's "unsubscribe" button sends a message flagged X-Apple-Unsubscribe: an opt-out.
+  if ((header(top, "x-apple-unsubscribe") ?? "").trim().toLowerCase() === "true") {
+    const from = addressesIn(header(top, "from"))[0];
+    if (from) {
+      const d = diagnose({ recipient: from, fixedReason: { reason: "feedback", evidence: "X-Apple-Unsubscribe: true (opt-out)" }, feedbackType: "opt-out" }, ctx);
+      return { kind: "feedback", messageId, diagnoses: [d], error: null };
+    }
   }
 
   // 2. Amazon SES notifications in the body
@@ -157,6 +165,17 @@ function analyzeUnchecked(raw: string | Uint8Array, options?: AnalyzeOptions): M
   return { kind: "unknown", messageId, diagnoses: [], error: "no failed recipient found: not a bounce, feedback report or auto-reply" };
 }
 
+/**
+ * Microsoft (Hotmail, Outlook.com) and Amazon SES send complaints as a plain multipart/mixed
+ * with the original attached, not as RFC 5965 reports.
+ */
+function isMicrosoftAbuseReport(root: MimePart, top: Headers, subject: string): boolean {
+  if (root.type !== "multipart/mixed") return false;
+  if (!/complaint about message from /i.test(subject)) return false;
+  const from = addressesIn(header(top, "from"))[0] ?? "";
+  return /^(?:staff@hotmail\.com|complaints@email-abuse\.amazonses\.com)$/.test(from);
+}
+
 function vacation(top: Headers, evidence: string, ctx: MessageContext): BounceDiagnosis | null {
   const from = addressesIn(header(top, "from"))[0] ?? addressesIn(header(top, "reply-to"))[0];
   if (!from) return null;
@@ -203,14 +222,16 @@ function dedupe(list: BounceDiagnosis[]): BounceDiagnosis[] {
 function feedbackDiagnoses(parts: Parts, original: { headers: Record<string, string> }, top: Headers, ctx: MessageContext): BounceDiagnosis[] {
   const fb = parts.feedback ? parseFeedbackReport(partText(parts.feedback)) : parseFeedbackReport("");
   let recipients = fb.recipients;
+  // Microsoft's Junk Mail Reporting Program names the complainant in the returned message.
+  if (!recipients.length) recipients = addressesIn(original.headers["x-hmxmroriginalrecipient"]);
   if (!recipients.length) recipients = addressesIn(original.headers["to"]);
   if (!recipients.length) recipients = addressesIn(header(top, "x-original-to") ?? header(top, "to"));
   return recipients.slice(0, 1000).map((r) =>
     diagnose(
       {
         recipient: r,
-        fixedReason: { reason: "feedback", evidence: `feedback report (Feedback-Type: ${fb.feedbackType ?? "unknown"})` },
-        feedbackType: fb.feedbackType ?? "other",
+        fixedReason: { reason: "feedback", evidence: `feedback report (Feedback-Type: ${fb.feedbackType ?? (parts.feedback ? "unknown" : "abuse")})` },
+        feedbackType: fb.feedbackType ?? (parts.feedback ? "other" : "abuse"),
         lastAttemptDate: fb.arrivalDate,
         remoteMta: fb.sourceIp,
         reportingMta: fb.userAgent,

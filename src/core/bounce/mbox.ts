@@ -17,6 +17,8 @@ export function splitMbox(raw: Uint8Array | string): Uint8Array[] | string[] {
   return out as Uint8Array[] | string[];
 }
 
+const FROM_LINE_DATE = /^From \S+\s+(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d(?::\d\d)? (?:[A-Z]{3,5} |[+-]\d{4} )?\d{4}\s*$/;
+
 /** Offsets of "From " separator lines; only lines after a blank line (or at offset 0) count. */
 function fromLineOffsets(s: string): number[] {
   const out: number[] = [];
@@ -33,7 +35,9 @@ function fromLineOffsets(s: string): number[] {
     // A separator looks like "From sender date"; it follows a blank line in real mbox files.
     const next = s.indexOf("\n", i + 1);
     const sep = s.slice(i + 1, next === -1 ? s.length : next);
-    if (line === "" && /^From \S+\s+\S+/.test(sep)) out.push(i + 1);
+    // Without the blank line, only an unmistakable separator counts: "From sender" followed
+    // by an asctime date ("Thu Jul  2 12:05:05 2020"), as mbox writers put it.
+    if ((line === "" && /^From \S+\s+\S+/.test(sep)) || FROM_LINE_DATE.test(sep)) out.push(i + 1);
     i += 6;
   }
   return out;
