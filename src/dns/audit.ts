@@ -6,7 +6,7 @@
 import { organizationalDomain, checkAlignment, isAligned } from "../core/dns/alignment";
 import { fail, pass, warn, worstStatus, type CheckResult, type CheckStatus } from "../core/dns/check-result";
 import { COMMON_DKIM_SELECTORS, lintDkimRecord, selectDkimRecord, type DkimKeyInfo } from "../core/dns/dkim-record";
-import { lintDmarc, type DmarcLint } from "../core/dns/dmarc-record";
+import { isDmarcRecord, lintDmarc, type DmarcLint } from "../core/dns/dmarc-record";
 import { isMissing, joinTxt, normalizeName, type DnsLookup, type MxRecord } from "../core/dns/dns-lookup";
 import { checkBlocklists, DEFAULT_DNSBL_DOMAIN_ZONES, DEFAULT_DNSBL_IP_ZONES, type DnsblResult } from "../core/dns/dnsbl";
 import { checkReverseDns, type ReverseDnsCheck } from "../core/dns/reverse-dns";
@@ -114,7 +114,7 @@ async function auditDmarc(dns: DnsLookup, domain: string, dailyVolume: number | 
   let foundAt: string | null = records.length > 0 ? own : null;
   const org = organizationalDomain(domain);
   // RFC 7489 6.6.3: no policy at the domain itself means the organizational domain's applies.
-  if (!records.some((r) => r.startsWith("v=DMARC1")) && org !== domain) {
+  if (!records.some(isDmarcRecord) && org !== domain) {
     const orgName = `_dmarc.${org}`;
     const second = await dns.txt(orgName);
     if (second.status === "ERROR") {
@@ -123,7 +123,7 @@ async function auditDmarc(dns: DnsLookup, domain: string, dailyVolume: number | 
     }
     if (second.status === "OK") {
       const orgRecords = second.records.map(joinTxt);
-      if (orgRecords.some((r) => r.startsWith("v=DMARC1"))) {
+      if (orgRecords.some(isDmarcRecord)) {
         records = orgRecords;
         foundAt = orgName;
       }
