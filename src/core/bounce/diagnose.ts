@@ -2,7 +2,8 @@
 import { recipientProvider } from "../providers";
 import { adviceFor, FAULT_OF, isHardBounce, variantOf } from "./advice";
 import { RULE_VERSION, type AnalyzeOptions, type AuthResults, type BounceDiagnosis, type BounceReason, type BounceType } from "./diagnosis";
-import { decideReason } from "./reason-rules";
+import { decideReason, REFINABLE } from "./reason-rules";
+import { providerReason, remoteHostIn } from "./rhost-rules";
 import { findCommand, findReplyCode, findStatus, isValidStatus, preferStatus } from "./smtp-reply";
 
 export interface RecipientFacts {
@@ -67,7 +68,19 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
     // The server's words decide; the surrounding notice only when they are too thin.
     const thin = diagText.replace(/^[\d.\s-]+/, "").length < 12;
     const text = normaliseText((thin && context ? `${diagText} ${context}` : diagText || context).slice(0, 8192));
-    const r = decideReason({
+    // A provider's own codes and wording (Sisimai's Rhost tables) come before the generic
+    // reading, unless an MTA rule already settled the reason.
+    const byProvider =
+      !f.preset || REFINABLE.has(f.preset.reason)
+        ? providerReason(recipientDomain, f.remoteMta ?? remoteHostIn(`${diagText}\n${context.slice(0, 4096)}`), {
+            diag: text,
+            raw: diagText || context.slice(0, 8192),
+            status: status ?? "",
+            replyCode: replyCode ?? "",
+            command,
+          })
+        : null;
+    const r = byProvider ? { reason: byProvider.reason, evidence: [byProvider.evidence] } : decideReason({
       status: status ?? "",
       replyCode: replyCode ?? "",
       diag: text,

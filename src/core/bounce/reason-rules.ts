@@ -66,7 +66,7 @@ export function reasonOfStatus(status: string): BounceReason | "" {
 }
 
 /** Reasons a first answer may be refined from (too generic to stop at). */
-const REFINABLE = new Set<BounceReason | "">(["", "undefined", "onhold", "systemerror", "securityerror", "expired", "networkerror", "hostunknown", "userunknown"]);
+export const REFINABLE = new Set<BounceReason | "">(["", "undefined", "onhold", "systemerror", "securityerror", "expired", "networkerror", "hostunknown", "userunknown"]);
 const VAGUE = new Set<BounceReason | "">(["", "undefined", "onhold"]);
 const BEFORE_DATA = new Set(["CONN", "EHLO", "HELO", "MAIL", "RCPT"]);
 
