@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { loadConfig, type Config } from "./config";
 import type { App } from "./context";
 import { openDatabase, runMigrations } from "./db/data-source";
+import { webhookRoutes } from "./modules/webhook/webhook.routes";
 import { startServer, type RunningServer } from "./server";
 
 export interface RunningApp {
@@ -17,6 +18,7 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
   try {
     await runMigrations(db, config.migrationDatabaseUrl);
     const app: App = { config, db, routes: [] };
+    app.routes!.push(...webhookRoutes(app));
     const server = await startServer(app, config.port, config.host);
     let closing: Promise<void> | null = null;
     return {

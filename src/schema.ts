@@ -11,6 +11,9 @@ import { DomainResolver } from "./modules/domain/domain.resolver";
 import { InboxResolver } from "./modules/inbox/inbox.resolver";
 import { NodeResolver } from "./modules/node/node.resolver";
 import { TenantResolver } from "./modules/tenant/tenant.resolver";
+import { IngestResolver } from "./modules/ingest/ingest.resolver";
+import { SuppressionResolver } from "./modules/suppression/suppression.resolver";
+import { WebhookEndpointResolver } from "./modules/webhook/webhook-endpoint.resolver";
 
 export const RESOLVERS = [
   TenantResolver,
@@ -20,6 +23,9 @@ export const RESOLVERS = [
   CampaignResolver,
   BounceResolver,
   NodeResolver,
+  IngestResolver,
+  SuppressionResolver,
+  WebhookEndpointResolver,
 ] as const;
 
 /** @Authorized("scope"): no key is UNAUTHENTICATED, a key without the scope is FORBIDDEN. */

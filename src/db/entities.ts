@@ -4,5 +4,7 @@ import { Campaign } from "../modules/campaign/campaign.entity";
 import { Domain } from "../modules/domain/domain.entity";
 import { Inbox } from "../modules/inbox/inbox.entity";
 import { Tenant } from "../modules/tenant/tenant.entity";
+import { Suppression } from "../modules/suppression/suppression.entity";
+import { WebhookEndpoint } from "../modules/webhook/webhook-endpoint.entity";
 
-export const ENTITIES = [Tenant, ApiKey, Domain, Inbox, Campaign, BounceEvent];
+export const ENTITIES = [Tenant, ApiKey, Domain, Inbox, Campaign, BounceEvent, Suppression, WebhookEndpoint];

@@ -8,6 +8,10 @@ import { CreateInboxes1764300000400 } from "../../migrations/1764300000400-creat
 import { CreateCampaigns1764300000500 } from "../../migrations/1764300000500-create-campaigns";
 import { CreateCampaignInboxes1764300000600 } from "../../migrations/1764300000600-create-campaign-inboxes";
 import { CreateBounceEvents1764300000700 } from "../../migrations/1764300000700-create-bounce-events";
+import { CreateDeliveryCounters1764300001000 } from "../../migrations/1764300001000-create-delivery-counters";
+import { CreateIdempotencyKeys1764300001100 } from "../../migrations/1764300001100-create-idempotency-keys";
+import { CreateSuppressions1764300001200 } from "../../migrations/1764300001200-create-suppressions";
+import { CreateWebhookEndpoints1764300001300 } from "../../migrations/1764300001300-create-webhook-endpoints";
 
 export const MIGRATIONS = [
   CreateAppRole1764300000000,
@@ -18,4 +22,8 @@ export const MIGRATIONS = [
   CreateCampaigns1764300000500,
   CreateCampaignInboxes1764300000600,
   CreateBounceEvents1764300000700,
+  CreateDeliveryCounters1764300001000,
+  CreateIdempotencyKeys1764300001100,
+  CreateSuppressions1764300001200,
+  CreateWebhookEndpoints1764300001300,
 ];

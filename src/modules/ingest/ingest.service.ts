@@ -1,0 +1,614 @@
+import { createHash } from "node:crypto";
+import { In } from "typeorm";
+import { parseAddress } from "../../core/address";
+import { analyzeMessage, diagnoseFromStatus, type BounceDiagnosis, type BounceReason } from "../../core/bounce";
+import { diagnose, EMPTY_CONTEXT } from "../../core/bounce/diagnose";
+import { recipientProvider, type MailboxProvider } from "../../core/providers";
+import type { NormalizedEvent } from "../../core/webhooks";
+import type { RequestContext } from "../../context";
+import type { BounceSource } from "../../graphql/enums";
+import { fromGlobalId, uuidOf } from "../../graphql/global-id";
+import { fail, userError, UserInputError, type UserError } from "../../graphql/user-error";
+import { BounceEvent } from "../bounce/bounce-event.entity";
+import { bounceService } from "../bounce/bounce.service";
+import { campaignService } from "../campaign/campaign.service";
+import { inboxService } from "../inbox/inbox.service";
+import { countedAs } from "../send/counted-as";
+import { CounterDeltas, deliveryCounterService, utcDay } from "../send/delivery-counter.service";
+import { suppressionService, type IngestedEventFacts } from "../suppression/suppression.service";
+import type { Suppression } from "../suppression/suppression.entity";
+import { tenantService } from "../tenant/tenant.service";
+import { checkIdempotencyKey, idempotencyService } from "./idempotency.service";
+import { runIngestHooks, type IngestBatch } from "./ingest-hooks";
+
+// One write path for every channel. A batch becomes, in one transaction:
+//   1. one multi-row INSERT ... ON CONFLICT (tenant_id, dedupe_key) DO NOTHING RETURNING
+//      (rows in dedupe-key order: concurrent batches lock keys in one order, no deadlocks);
+//   2. one counters upsert, from the RETURNING rows only (a duplicate, or a row a concurrent
+//      batch inserted first, is never returned, so counts cannot double under READ COMMITTED);
+//   3. the suppression rules over the new rows (at most: one tally upsert, one insert);
+//   4. the ingest hooks, with the new rows.
+// Classification is pure and happens before the transaction does any work.
+
+export const MAX_EVENTS_PER_CALL = 1_000;
+export const MAX_RECIPIENTS_PER_CALL = 10_000;
+export const MAX_EVENT_KEY_LENGTH = 255;
+/** A bounce reported for the future is a clock error; it counts as now. */
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+/** One event ready to store. */
+export interface IngestItem {
+  dedupeKey: string;
+  source: BounceSource;
+  campaignId: string | null;
+  inboxId: string | null;
+  domainId: string | null;
+  diagnosis: BounceDiagnosis;
+  /** Canonical recipient (lower-case, ASCII domain); the raw text lower-cased when it is not an address. */
+  recipient: string;
+  recipientDomain: string;
+  /** The recipient when it is a valid address (suppressions need one), else null. */
+  address: string | null;
+  provider: MailboxProvider;
+  occurredAt: Date;
+  messageId: string | null;
+  vendorFields: unknown;
+  /** The sender (ESP or MTA) has stopped retrying this message. */
+  finalAttempt: boolean;
+}
+
+export interface StoreResult {
+  inserted: number;
+  duplicates: number;
+  /** The stored event of every item, in input order (an existing row for a duplicate). */
+  events: BounceEvent[];
+  newEvents: BounceEvent[];
+  suppressions: Suppression[];
+}
+
+export interface StoredIngestResult {
+  inserted: number;
+  duplicates: number;
+  eventIds: string[];
+  suppressionIds?: string[];
+  messageKind?: string | null;
+}
+
+interface Ref {
+  campaignId: string | null;
+  inboxId: string | null;
+  domainId: string | null;
+}
+
+function sha256(text: string | Uint8Array): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+function clampDate(at: Date | null | undefined, now: Date): Date {
+  if (!at || Number.isNaN(at.getTime())) return now;
+  return at.getTime() > now.getTime() + FUTURE_TOLERANCE_MS ? now : at;
+}
+
+/** Canonical recipient fields; a non-address is kept (lower-cased) but never suppressed. */
+function recipientFields(raw: string): { recipient: string; recipientDomain: string; address: string | null } {
+  const parsed = parseAddress(raw);
+  if (parsed.ok) {
+    const address = `${parsed.local.toLowerCase()}@${parsed.asciiDomain}`;
+    return { recipient: address, recipientDomain: parsed.asciiDomain, address };
+  }
+  const lower = String(raw ?? "").trim().replace(/^<|>$/g, "").toLowerCase().slice(0, 512);
+  const at = lower.lastIndexOf("@");
+  return { recipient: lower, recipientDomain: at >= 0 ? lower.slice(at + 1) : "", address: null };
+}
+
+/** A campaign or inbox reference from a header or metadata: a global id or a bare uuid. */
+function refUuid(value: string | null | undefined, type: string): string | null {
+  if (!value) return null;
+  const v = value.trim();
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v)) return v.toLowerCase();
+  return fromGlobalId(v, type)?.id ?? null;
+}
+
+export class IngestService {
+  // ---------------------------------------------------------------------------- references
+
+  /** Campaigns and inboxes of this tenant among the given uuids, with their domains (2 statements at most). */
+  private async lookupRefs(
+    ctx: RequestContext,
+    campaignUuids: Iterable<string>,
+    inboxUuids: Iterable<string>,
+  ): Promise<{ campaigns: Map<string, string>; inboxes: Map<string, string> }> {
+    const c = [...new Set(campaignUuids)];
+    const i = [...new Set(inboxUuids)];
+    const campaigns = new Map((await campaignService.findByIds(ctx, c)).map((x) => [x.uuid, x.domainId]));
+    const inboxes = new Map((await inboxService.findByIds(ctx, i)).map((x) => [x.uuid, x.domainId]));
+    return { campaigns, inboxes };
+  }
+
+  private ref(campaignId: string | null, inboxId: string | null, refs: { campaigns: Map<string, string>; inboxes: Map<string, string> }): Ref {
+    const c = campaignId && refs.campaigns.has(campaignId) ? campaignId : null;
+    const i = inboxId && refs.inboxes.has(inboxId) ? inboxId : null;
+    return { campaignId: c, inboxId: i, domainId: (c ? refs.campaigns.get(c) : null) ?? (i ? refs.inboxes.get(i) : null) ?? null };
+  }
+
+  // ---------------------------------------------------------------------------- recordSends
+
+  async recordSends(
+    ctx: RequestContext,
+    input: { campaignId: string; inboxId: string; recipients: string[]; sentAt?: Date | null; idempotencyKey?: string | null },
+  ): Promise<{ recorded: number; byProvider: Array<{ provider: MailboxProvider; count: number }> }> {
+    const key = checkIdempotencyKey(input.idempotencyKey, ["input", "idempotencyKey"]);
+    return idempotencyService.run(
+      ctx,
+      { operation: "recordSends", key, input: { ...input, idempotencyKey: undefined }, field: ["input", "idempotencyKey"] },
+      {
+        prepare: async () => {
+          const recipients = input.recipients ?? [];
+          if (recipients.length > MAX_RECIPIENTS_PER_CALL) {
+            fail("TOO_MANY_RECIPIENTS", `At most ${MAX_RECIPIENTS_PER_CALL} recipients per call; split the list.`, ["input", "recipients"]);
+          }
+          const errors: UserError[] = [];
+          const byProvider = new Map<MailboxProvider, number>();
+          recipients.forEach((r, idx) => {
+            const parsed = parseAddress(r);
+            if (!parsed.ok) {
+              if (errors.length < 100) errors.push(userError("INVALID_EMAIL", `"${String(r).slice(0, 100)}": ${parsed.message}.`, ["input", "recipients", String(idx)]));
+              return;
+            }
+            const p = recipientProvider(parsed.asciiDomain);
+            byProvider.set(p, (byProvider.get(p) ?? 0) + 1);
+          });
+          const campaign = await campaignService.require(ctx, uuidOf(input.campaignId, "Campaign"), ["input", "campaignId"]);
+          const inbox = await inboxService.require(ctx, uuidOf(input.inboxId, "Inbox"), ["input", "inboxId"]);
+          if (inbox.domainId !== campaign.domainId) {
+            errors.push(userError("INBOX_DOMAIN_MISMATCH", `The inbox ${inbox.address} does not belong to the campaign's domain.`, ["input", "inboxId"]));
+          }
+          const now = new Date();
+          if (input.sentAt && input.sentAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) {
+            errors.push(userError("INVALID_SENT_AT", "sentAt cannot be in the future.", ["input", "sentAt"]));
+          }
+          if (errors.length) throw new UserInputError(errors);
+          return { campaign, inbox, byProvider, day: utcDay(clampDate(input.sentAt, now)), total: recipients.length };
+        },
+        execute: async ({ campaign, inbox, byProvider, day, total }) => {
+          const deltas = new CounterDeltas();
+          const ref = { campaignId: campaign.uuid, inboxId: inbox.uuid, domainId: campaign.domainId };
+          for (const [provider, n] of byProvider) deltas.add(ref, provider, day, "SENT", n);
+          await deliveryCounterService.apply(ctx, deltas);
+          await runIngestHooks(ctx, { channel: "SENDS", events: [], campaignIds: [campaign.uuid], inboxIds: [inbox.uuid], sent: total, suppressions: [] });
+          return { recorded: total, byProvider: [...byProvider].map(([provider, count]) => ({ provider, count })).sort((a, b) => (a.provider < b.provider ? -1 : 1)) };
+        },
+        toStored: (r) => r,
+        fromStored: async (s) => s,
+      },
+    );
+  }
+
+  // ---------------------------------------------------------------------------- ingestBounces
+
+  async ingestBounces(
+    ctx: RequestContext,
+    input: {
+      events: Array<{
+        recipient: string;
+        campaignId?: string | null;
+        inboxId?: string | null;
+        smtpResponse?: string | null;
+        status?: string | null;
+        diagnosticCode?: string | null;
+        remoteMta?: string | null;
+        occurredAt?: Date | null;
+        eventKey?: string | null;
+      }>;
+      idempotencyKey?: string | null;
+    },
+  ): Promise<StoreResult> {
+    const key = checkIdempotencyKey(input.idempotencyKey, ["input", "idempotencyKey"]);
+    return idempotencyService.run(
+      ctx,
+      { operation: "ingestBounces", key, input: input.events, field: ["input", "idempotencyKey"] },
+      {
+        prepare: async () => {
+          const events = input.events ?? [];
+          if (events.length > MAX_EVENTS_PER_CALL) {
+            fail("TOO_MANY_EVENTS", `At most ${MAX_EVENTS_PER_CALL} events per call; split the batch.`, ["input", "events"]);
+          }
+          const errors: UserError[] = [];
+          const err = (code: string, message: string, field: string[]) => {
+            if (errors.length < 100) errors.push(userError(code, message, field));
+          };
+          const campaignUuids: Array<string | null> = [];
+          const inboxUuids: Array<string | null> = [];
+          events.forEach((e, i) => {
+            const at = ["input", "events", String(i)];
+            if (!parseAddress(e.recipient).ok) err("INVALID_EMAIL", `"${String(e.recipient).slice(0, 100)}" is not an email address.`, [...at, "recipient"]);
+            if (!e.smtpResponse?.trim() && !e.status?.trim() && !e.diagnosticCode?.trim()) {
+              err("MISSING_DIAGNOSIS", "Give smtpResponse, or status and/or diagnosticCode.", at);
+            }
+            if (e.eventKey !== null && e.eventKey !== undefined && (e.eventKey.length < 1 || e.eventKey.length > MAX_EVENT_KEY_LENGTH)) {
+              err("INVALID_EVENT_KEY", `eventKey must be 1 to ${MAX_EVENT_KEY_LENGTH} characters.`, [...at, "eventKey"]);
+            }
+            const c = e.campaignId ? uuidOf(e.campaignId, "Campaign") : null;
+            const b = e.inboxId ? uuidOf(e.inboxId, "Inbox") : null;
+            if (e.campaignId && !c) err("NOT_FOUND", "No campaign with that id.", [...at, "campaignId"]);
+            if (e.inboxId && !b) err("NOT_FOUND", "No inbox with that id.", [...at, "inboxId"]);
+            campaignUuids.push(c);
+            inboxUuids.push(b);
+          });
+          if (errors.length) throw new UserInputError(errors);
+          const refs = await this.lookupRefs(ctx, campaignUuids.filter((x): x is string => !!x), inboxUuids.filter((x): x is string => !!x));
+          events.forEach((_, i) => {
+            const at = ["input", "events", String(i)];
+            if (campaignUuids[i] && !refs.campaigns.has(campaignUuids[i]!)) err("NOT_FOUND", "No campaign with that id.", [...at, "campaignId"]);
+            if (inboxUuids[i] && !refs.inboxes.has(inboxUuids[i]!)) err("NOT_FOUND", "No inbox with that id.", [...at, "inboxId"]);
+          });
+          if (errors.length) throw new UserInputError(errors);
+
+          const now = new Date();
+          return events.map((e, i): IngestItem => {
+            const r = recipientFields(e.recipient);
+            const diagnosis = diagnoseFromStatus({
+              recipient: r.recipient,
+              status: e.status,
+              diagnosticCode: e.diagnosticCode,
+              smtpResponse: e.smtpResponse,
+              remoteMta: e.remoteMta,
+            });
+            const ref = this.ref(campaignUuids[i], inboxUuids[i], refs);
+            const occurredAt = clampDate(e.occurredAt, now);
+            // Without an eventKey, the event's content is its identity: a retried call
+            // dedupes; two genuinely identical reports need distinct eventKeys.
+            const dedupeKey = e.eventKey
+              ? `api:${e.eventKey}`
+              : `api:h:${sha256(JSON.stringify([r.recipient, e.status ?? null, e.diagnosticCode ?? null, e.smtpResponse ?? null, e.remoteMta ?? null, e.occurredAt?.toISOString() ?? null, ref.campaignId, ref.inboxId]))}`;
+            return {
+              dedupeKey,
+              source: "API",
+              ...ref,
+              diagnosis,
+              ...r,
+              provider: diagnosis.recipientProvider,
+              occurredAt,
+              messageId: null,
+              vendorFields: null,
+              finalAttempt: false,
+            };
+          });
+        },
+        execute: (items) => this.store(ctx, "API", items),
+        toStored: (r) => this.toStored(r),
+        fromStored: (s) => this.fromStored(ctx, s),
+      },
+    );
+  }
+
+  // ---------------------------------------------------------------------------- ingestBounceMessage
+
+  async ingestBounceMessage(
+    ctx: RequestContext,
+    input: { raw: string; campaignId?: string | null; inboxId?: string | null; idempotencyKey?: string | null },
+  ): Promise<StoreResult & { messageKind: string }> {
+    const key = checkIdempotencyKey(input.idempotencyKey, ["input", "idempotencyKey"]);
+    let messageKind = "unknown";
+    const result = await idempotencyService.run(
+      ctx,
+      { operation: "ingestBounceMessage", key, input: { ...input, idempotencyKey: undefined }, field: ["input", "idempotencyKey"] },
+      {
+        prepare: async () => {
+          if (typeof input.raw !== "string" || input.raw.trim() === "") fail("EMPTY_MESSAGE", "raw must be the whole message, headers and body.", ["input", "raw"]);
+          const c = input.campaignId ? uuidOf(input.campaignId, "Campaign") : null;
+          const b = input.inboxId ? uuidOf(input.inboxId, "Inbox") : null;
+          if (input.campaignId && !c) fail("NOT_FOUND", "No campaign with that id.", ["input", "campaignId"]);
+          if (input.inboxId && !b) fail("NOT_FOUND", "No inbox with that id.", ["input", "inboxId"]);
+
+          const analysis = analyzeMessage(input.raw);
+          messageKind = analysis.kind;
+          // An auto-reply says the address works; it is not a bounce and is not stored.
+          if (analysis.kind === "vacation") return [];
+          if (analysis.diagnoses.length === 0) {
+            fail("NOT_A_BOUNCE", `No bounce, complaint or delivery report could be read from the message${analysis.error ? `: ${analysis.error}` : "."}`, ["input", "raw"]);
+          }
+
+          // The campaign: explicit, else the tenant's header in the returned original message.
+          let headerCampaign: string | null = null;
+          if (!c) {
+            const header = (await tenantService.settings(ctx)).campaignHeader.toLowerCase();
+            for (const d of analysis.diagnoses) {
+              headerCampaign = refUuid(d.originalHeaders?.[header], "Campaign");
+              if (headerCampaign) break;
+            }
+          }
+          const refs = await this.lookupRefs(ctx, [c, headerCampaign].filter((x): x is string => !!x), b ? [b] : []);
+          if (c && !refs.campaigns.has(c)) fail("NOT_FOUND", "No campaign with that id.", ["input", "campaignId"]);
+          if (b && !refs.inboxes.has(b)) fail("NOT_FOUND", "No inbox with that id.", ["input", "inboxId"]);
+          // A header naming no campaign of this tenant is ignored, never an error: the
+          // message came from the outside world.
+          const ref = this.ref(c ?? headerCampaign, b, refs);
+
+          const identity = analysis.messageId ? `mid:${analysis.messageId.trim().toLowerCase()}` : `sha256:${sha256(input.raw)}`;
+          const now = new Date();
+          return analysis.diagnoses.map((d): IngestItem => {
+            const r = recipientFields(d.recipient);
+            return {
+              dedupeKey: `dsn:${identity}:${r.recipient}`,
+              source: "DSN",
+              ...ref,
+              diagnosis: d,
+              ...r,
+              provider: d.recipientProvider,
+              occurredAt: clampDate(d.lastAttemptAt, now),
+              messageId: d.originalMessageId,
+              vendorFields: null,
+              // "Action: failed" is the MTA's final word (a 4xx there means retries expired).
+              finalAttempt: d.action === "failed",
+            };
+          });
+        },
+        execute: (items) => this.store(ctx, "DSN", items),
+        toStored: (r) => ({ ...this.toStored(r), messageKind }),
+        fromStored: async (s: StoredIngestResult) => {
+          messageKind = s.messageKind ?? "unknown";
+          return this.fromStored(ctx, s);
+        },
+      },
+    );
+    return { ...result, messageKind };
+  }
+
+  // ---------------------------------------------------------------------------- ESP webhooks
+
+  /**
+   * Events of one verified webhook delivery. The vendor's hard/soft label is never used:
+   * bounces and deferrals are re-classified from status + diagnostic text; complaints and
+   * deliveries are facts; the ESP's own suppressions are stored as reason "suppressed"
+   * (counted nowhere, suppressing nothing); other events (auto-replies, subscription
+   * changes) are not stored.
+   */
+  async ingestWebhookEvents(
+    ctx: RequestContext,
+    endpoint: { provider: BounceSource; campaignId: string | null; inboxId: string | null },
+    events: readonly NormalizedEvent[],
+  ): Promise<StoreResult & { ignored: number }> {
+    const header = (await tenantService.settings(ctx)).campaignHeader.toLowerCase();
+    const picked = events.filter((e) => e.kind !== "OTHER" || e.providerSuppressed);
+    const wanted = picked.map((e) => ({
+      campaign: refUuid(metadataValue(e, ["campaignid", "campaign_id", "rebound_campaign_id", "reboundcampaign", header]) ?? sesHeader(e, header), "Campaign"),
+      inbox: refUuid(metadataValue(e, ["inboxid", "inbox_id", "rebound_inbox_id"]), "Inbox"),
+    }));
+    const refs = await this.lookupRefs(
+      ctx,
+      [endpoint.campaignId, ...wanted.map((w) => w.campaign)].filter((x): x is string => !!x),
+      [endpoint.inboxId, ...wanted.map((w) => w.inbox)].filter((x): x is string => !!x),
+    );
+    const now = new Date();
+    const items = picked.map((e, i): IngestItem => {
+      const r = recipientFields(e.recipient);
+      const diagnosis = webhookDiagnosis(e, r.recipient);
+      // Per-message metadata wins over the endpoint's default; unknown ids are ignored.
+      const c = wanted[i].campaign && refs.campaigns.has(wanted[i].campaign!) ? wanted[i].campaign : endpoint.campaignId;
+      const b = wanted[i].inbox && refs.inboxes.has(wanted[i].inbox!) ? wanted[i].inbox : endpoint.inboxId;
+      return {
+        dedupeKey: `${e.provider.toLowerCase()}:${e.eventKey}`,
+        source: e.provider,
+        ...this.ref(c, b, refs),
+        diagnosis,
+        ...r,
+        provider: diagnosis.recipientProvider,
+        occurredAt: clampDate(e.occurredAt, now),
+        messageId: e.messageId,
+        vendorFields: e.raw,
+        finalAttempt: e.kind === "BOUNCE",
+      };
+    });
+    const result = await this.store(ctx, endpoint.provider, items);
+    return { ...result, ignored: events.length - picked.length };
+  }
+
+  // ---------------------------------------------------------------------------- the write path
+
+  /** Stores a batch exactly once per dedupe key and applies its effects (see the top of this file). */
+  async store(ctx: RequestContext, channel: IngestBatch["channel"], items: readonly IngestItem[]): Promise<StoreResult> {
+    if (items.length === 0) return { inserted: 0, duplicates: 0, events: [], newEvents: [], suppressions: [] };
+    const em = await ctx.db();
+    const tenantId = ctx.tenantId;
+
+    // The first item of a key is the one stored; later items with the same key are duplicates.
+    const first = new Map<string, number>();
+    items.forEach((item, i) => {
+      if (!first.has(item.dedupeKey)) first.set(item.dedupeKey, i);
+    });
+    const unique = [...first.values()].sort((a, b) => (items[a].dedupeKey < items[b].dedupeKey ? -1 : 1)).map((i) => items[i]);
+
+    const col = <T>(f: (it: IngestItem) => T) => unique.map(f);
+    const returned: Array<{ id: string; dedupe_key: string; created_at: Date }> = await em.query(
+      `INSERT INTO bounce_events (
+         tenant_id, campaign_id, inbox_id, dedupe_key, source, recipient, recipient_domain, recipient_provider,
+         reason, bounce_type, hard_bounce, fault, variant, status, reply_code, diagnostic_code, remote_mta,
+         reporting_mta, feedback_type, auth_results, likely_cause, first_action, evidence, rule_version,
+         message_id, vendor_fields, occurred_at)
+       SELECT $1, x.campaign_id, x.inbox_id, x.dedupe_key, x.source, x.recipient, x.recipient_domain, x.recipient_provider,
+              x.reason, x.bounce_type, x.hard_bounce, x.fault, x.variant, x.status, x.reply_code, x.diagnostic_code, x.remote_mta,
+              x.reporting_mta, x.feedback_type, x.auth_results::jsonb, x.likely_cause, x.first_action,
+              string_to_array(x.evidence, E'\\x1f'), x.rule_version, x.message_id, x.vendor_fields::jsonb, x.occurred_at
+         FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                     $9::text[], $10::text[], $11::boolean[], $12::text[], $13::text[], $14::text[], $15::integer[], $16::text[], $17::text[],
+                     $18::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[], $24::text[],
+                     $25::text[], $26::text[], $27::timestamptz[])
+              WITH ORDINALITY AS x(campaign_id, inbox_id, dedupe_key, source, recipient, recipient_domain, recipient_provider,
+                     reason, bounce_type, hard_bounce, fault, variant, status, reply_code, diagnostic_code, remote_mta,
+                     reporting_mta, feedback_type, auth_results, likely_cause, first_action, evidence, rule_version,
+                     message_id, vendor_fields, occurred_at, ord)
+        ORDER BY x.ord
+       ON CONFLICT (tenant_id, dedupe_key) DO NOTHING
+       RETURNING id, dedupe_key, created_at`,
+      [
+        tenantId,
+        col((it) => it.campaignId),
+        col((it) => it.inboxId),
+        col((it) => it.dedupeKey),
+        col((it) => it.source),
+        col((it) => it.recipient),
+        col((it) => it.recipientDomain),
+        col((it) => it.provider),
+        col((it) => it.diagnosis.reason),
+        col((it) => it.diagnosis.bounceType),
+        col((it) => it.diagnosis.hardBounce),
+        col((it) => it.diagnosis.fault),
+        col((it) => it.diagnosis.variant),
+        col((it) => it.diagnosis.status),
+        col((it) => it.diagnosis.replyCode),
+        col((it) => it.diagnosis.diagnosticCode),
+        col((it) => it.diagnosis.remoteMta),
+        col((it) => it.diagnosis.reportingMta),
+        col((it) => it.diagnosis.feedbackType),
+        col((it) => (it.diagnosis.authResults ? JSON.stringify(it.diagnosis.authResults) : null)),
+        col((it) => it.diagnosis.likelyCause),
+        col((it) => it.diagnosis.firstAction),
+        col((it) => it.diagnosis.evidence.map((s) => s.replace(/\x1f/g, " ")).join("\x1f")),
+        col((it) => it.diagnosis.ruleVersion),
+        col((it) => it.messageId),
+        col((it) => (it.vendorFields === null || it.vendorFields === undefined ? null : JSON.stringify(it.vendorFields))),
+        col((it) => it.occurredAt),
+      ],
+    );
+
+    const insertedByKey = new Map<string, BounceEvent>();
+    const byKey = new Map(unique.map((it) => [it.dedupeKey, it]));
+    for (const row of returned) insertedByKey.set(row.dedupe_key, toEntity(tenantId, row, byKey.get(row.dedupe_key)!));
+    // New rows in input order.
+    const newEvents = unique.filter((it) => insertedByKey.has(it.dedupeKey)).map((it) => insertedByKey.get(it.dedupeKey)!);
+    newEvents.sort((a, b) => first.get(a.dedupeKey)! - first.get(b.dedupeKey)!);
+
+    let suppressions: Suppression[] = [];
+    const campaignIds = new Set<string>();
+    const inboxIds = new Set<string>();
+    if (newEvents.length > 0) {
+      const deltas = new CounterDeltas();
+      const facts: IngestedEventFacts[] = [];
+      for (const ev of newEvents) {
+        const it = byKey.get(ev.dedupeKey)!;
+        deltas.add(it, it.provider, utcDay(it.occurredAt), countedAs(ev.reason, ev.bounceType));
+        if (it.campaignId) campaignIds.add(it.campaignId);
+        if (it.inboxId) inboxIds.add(it.inboxId);
+        facts.push({
+          eventId: ev.uuid,
+          occurredAt: it.occurredAt,
+          reason: ev.reason,
+          bounceType: ev.bounceType,
+          hardBounce: ev.hardBounce,
+          fault: ev.fault,
+          address: it.address,
+          domain: it.address ? it.recipientDomain : null,
+          finalAttempt: it.finalAttempt,
+        });
+      }
+      await deliveryCounterService.apply(ctx, deltas);
+      suppressions = await suppressionService.applyIngest(ctx, facts);
+      await runIngestHooks(ctx, { channel, events: newEvents, campaignIds: [...campaignIds], inboxIds: [...inboxIds], sent: 0, suppressions });
+    }
+
+    // Duplicates answer with the row already stored (one statement, only when there are any).
+    const missing = [...first.keys()].filter((k) => !insertedByKey.has(k));
+    const existing = new Map<string, BounceEvent>();
+    if (missing.length > 0) {
+      const rows = await em.getRepository(BounceEvent).find({ where: { tenantId, dedupeKey: In(missing) } });
+      for (const row of rows) existing.set(row.dedupeKey, row);
+    }
+    const events = items
+      .map((it) => insertedByKey.get(it.dedupeKey) ?? existing.get(it.dedupeKey))
+      .filter((e): e is BounceEvent => !!e);
+    return { inserted: newEvents.length, duplicates: items.length - newEvents.length, events, newEvents, suppressions };
+  }
+
+  private toStored(r: StoreResult): StoredIngestResult {
+    return { inserted: r.inserted, duplicates: r.duplicates, eventIds: r.events.map((e) => e.uuid), suppressionIds: r.suppressions.map((x) => x.uuid) };
+  }
+
+  private async fromStored(ctx: RequestContext, s: StoredIngestResult): Promise<StoreResult> {
+    const rows = new Map((await bounceService.findByIds(ctx, [...new Set(s.eventIds)])).map((e) => [e.uuid, e]));
+    const events = s.eventIds.map((id) => rows.get(id)).filter((e): e is BounceEvent => !!e);
+    const suppressions = await suppressionService.findByIds(ctx, s.suppressionIds ?? []);
+    return { inserted: s.inserted, duplicates: s.duplicates, events, newEvents: [], suppressions };
+  }
+}
+
+function toEntity(tenantId: string, row: { id: string; created_at: Date }, it: IngestItem): BounceEvent {
+  const d = it.diagnosis;
+  return Object.assign(new BounceEvent(), {
+    tenantId,
+    uuid: row.id,
+    createdAt: row.created_at,
+    campaignId: it.campaignId,
+    inboxId: it.inboxId,
+    dedupeKey: it.dedupeKey,
+    source: it.source,
+    recipient: it.recipient,
+    recipientDomain: it.recipientDomain,
+    recipientProvider: it.provider,
+    reason: d.reason,
+    bounceType: d.bounceType,
+    hardBounce: d.hardBounce,
+    fault: d.fault,
+    variant: d.variant,
+    status: d.status,
+    replyCode: d.replyCode,
+    diagnosticCode: d.diagnosticCode,
+    remoteMta: d.remoteMta,
+    reportingMta: d.reportingMta,
+    feedbackType: d.feedbackType,
+    authResults: d.authResults,
+    likelyCause: d.likelyCause,
+    firstAction: d.firstAction,
+    evidence: d.evidence,
+    ruleVersion: d.ruleVersion,
+    messageId: it.messageId,
+    vendorFields: it.vendorFields ?? null,
+    occurredAt: it.occurredAt,
+  });
+}
+
+/** A metadata value under any of the given names (case-insensitive). */
+function metadataValue(e: NormalizedEvent, names: string[]): string | null {
+  for (const [k, v] of Object.entries(e.metadata ?? {})) {
+    if (names.includes(k.toLowerCase()) && v) return v;
+  }
+  return null;
+}
+
+/** SES carries the original message's headers in mail.headers: the tenant's campaign header may be there. */
+function sesHeader(e: NormalizedEvent, header: string): string | null {
+  if (e.provider !== "SES") return null;
+  const headers = (e.raw as { mail?: { headers?: unknown } } | null)?.mail?.headers;
+  if (!Array.isArray(headers)) return null;
+  for (const h of headers) {
+    if (h && typeof h === "object" && typeof (h as { name?: unknown }).name === "string" && (h as { name: string }).name.toLowerCase() === header) {
+      const value = (h as { value?: unknown }).value;
+      return typeof value === "string" ? value : null;
+    }
+  }
+  return null;
+}
+
+function fixed(recipient: string, reason: BounceReason, evidence: string, e: NormalizedEvent): BounceDiagnosis {
+  return diagnose(
+    {
+      recipient,
+      fixedReason: { reason, evidence },
+      statusField: e.status,
+      diagnostic: e.diagnosticCode,
+      remoteMta: e.remoteMta,
+      feedbackType: reason === "feedback" ? e.vendorType : null,
+    },
+    EMPTY_CONTEXT,
+  );
+}
+
+/** The diagnosis of one ESP event: facts stay facts, failures are re-classified. */
+function webhookDiagnosis(e: NormalizedEvent, recipient: string): BounceDiagnosis {
+  if (e.kind === "COMPLAINT") return fixed(recipient, "feedback", `${e.provider} complaint event`, e);
+  if (e.kind === "DELIVERY") return fixed(recipient, "delivered", `${e.provider} delivery event`, e);
+  if (e.providerSuppressed) return fixed(recipient, "suppressed", `${e.provider} did not send: the address is on its own suppression list`, e);
+  return diagnoseFromStatus({ recipient, status: e.status, diagnosticCode: e.diagnosticCode, remoteMta: e.remoteMta });
+}
+
+export const ingestService = new IngestService();

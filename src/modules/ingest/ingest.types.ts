@@ -1,0 +1,144 @@
+import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
+import { MailboxProviderEnum } from "../../graphql/enums";
+import { UserError } from "../../graphql/user-error";
+import type { MailboxProvider } from "../../core/providers";
+import { BounceEvent } from "../bounce/bounce-event.entity";
+import { Suppression } from "../suppression/suppression.entity";
+
+const IDEMPOTENCY_KEY_DESCRIPTION =
+  "Optional client key (1 to 255 characters, e.g. a UUID) that makes a retry safe: the same key with the same input returns the first call's result; with different input it is the userError IDEMPOTENCY_KEY_REUSED.";
+
+@InputType("RecordSendsInput", { description: "Messages a campaign's inbox sent: the denominator of every bounce rate." })
+export class RecordSendsInput {
+  @Field(() => ID, { description: "The campaign that sent them." })
+  campaignId: string;
+
+  @Field(() => ID, { description: "The inbox that sent them; it must belong to the campaign's domain." })
+  inboxId: string;
+
+  @Field(() => [String], { description: "The recipient addresses, one per message sent (at most 10,000 per call)." })
+  recipients: string[];
+
+  @Field(() => Date, { nullable: true, description: "When they were sent (their UTC day is the counter's day); now when omitted." })
+  sentAt?: Date | null;
+
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  idempotencyKey?: string | null;
+}
+
+@ObjectType("ProviderSendCount", { description: "How many recipients of a recordSends call a mailbox provider hosts." })
+export class ProviderSendCount {
+  @Field(() => MailboxProviderEnum, { description: "The recipients' mailbox provider (from the address's domain)." })
+  provider: MailboxProvider;
+
+  @Field(() => Int, { description: "Recipients recorded for it." })
+  count: number;
+}
+
+@ObjectType("RecordSendsPayload", { description: "Result of recordSends." })
+export class RecordSendsPayload {
+  @Field(() => Int, { nullable: true, description: "Recipients recorded as sent; null when userErrors is not empty." })
+  recorded: number | null;
+
+  @Field(() => [ProviderSendCount], { nullable: true, description: "The recorded recipients per mailbox provider." })
+  byProvider: ProviderSendCount[] | null;
+
+  @Field(() => [UserError], { description: "Problems with the input; empty on success. Nothing is recorded when there are any." })
+  userErrors: UserError[];
+}
+
+@InputType("BounceEventInput", { description: "One delivery failure (or success) as a sending pipeline saw it." })
+export class BounceEventInput {
+  @Field(() => String, { description: "The recipient address." })
+  recipient: string;
+
+  @Field(() => ID, { nullable: true, description: "The campaign of the message, when known." })
+  campaignId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "The inbox that sent the message, when known." })
+  inboxId?: string | null;
+
+  @Field(() => String, { nullable: true, description: "The receiving server's reply, verbatim, e.g. \"550 5.1.1 <a@b.com>: User unknown\". Multi-line replies welcome." })
+  smtpResponse?: string | null;
+
+  @Field(() => String, { nullable: true, description: "RFC 3463 enhanced status code, e.g. 5.1.1, when reported separately." })
+  status?: string | null;
+
+  @Field(() => String, { nullable: true, description: "Diagnostic text, e.g. a DSN's Diagnostic-Code (\"smtp; 550 ...\")." })
+  diagnosticCode?: string | null;
+
+  @Field(() => String, { nullable: true, description: "The server that answered, when known." })
+  remoteMta?: string | null;
+
+  @Field(() => Date, { nullable: true, description: "When it happened; now when omitted." })
+  occurredAt?: Date | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "Your id of this event (1 to 255 characters), its dedupe key: sending it again stores nothing new. Without it, the event's content is its identity.",
+  })
+  eventKey?: string | null;
+}
+
+@InputType("IngestBouncesInput", { description: "A batch of structured bounce events (at most 1,000)." })
+export class IngestBouncesInput {
+  @Field(() => [BounceEventInput], { description: "The events, at most 1,000. The batch is all or nothing." })
+  events: BounceEventInput[];
+
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  idempotencyKey?: string | null;
+}
+
+@ObjectType("IngestBouncesPayload", { description: "Result of ingestBounces." })
+export class IngestBouncesPayload {
+  @Field(() => Int, { nullable: true, description: "Events stored by this call." })
+  inserted: number | null;
+
+  @Field(() => Int, { nullable: true, description: "Events already stored before (same dedupe key), so nothing changed for them." })
+  duplicates: number | null;
+
+  @Field(() => [BounceEvent], { nullable: true, description: "The stored event of each input event, in input order (the earlier row for a duplicate)." })
+  events: BounceEvent[] | null;
+
+  @Field(() => [Suppression], { nullable: true, description: "Suppressions this call created." })
+  suppressions: Suppression[] | null;
+
+  @Field(() => [UserError], { description: "Problems with the input; empty on success. Nothing is stored when there are any." })
+  userErrors: UserError[];
+}
+
+@InputType("IngestBounceMessageInput", { description: "A whole bounce email as it arrived at the bounce address." })
+export class IngestBounceMessageInput {
+  @Field(() => String, { description: "The raw message, headers and body (DSN, MTA bounce, ARF complaint or auto-reply)." })
+  raw: string;
+
+  @Field(() => ID, { nullable: true, description: "The campaign; when omitted, read from the tenant's campaign header in the returned original message." })
+  campaignId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "The inbox that sent the original message, when known." })
+  inboxId?: string | null;
+
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  idempotencyKey?: string | null;
+}
+
+@ObjectType("IngestBounceMessagePayload", { description: "Result of ingestBounceMessage." })
+export class IngestBounceMessagePayload {
+  @Field(() => String, { nullable: true, description: "What the message is: bounce, feedback (complaint), vacation (auto-reply: nothing stored), delivery or unknown." })
+  messageKind: string | null;
+
+  @Field(() => Int, { nullable: true, description: "Events stored by this call (one per recipient reported)." })
+  inserted: number | null;
+
+  @Field(() => Int, { nullable: true, description: "Events of this message already stored before." })
+  duplicates: number | null;
+
+  @Field(() => [BounceEvent], { nullable: true, description: "The stored event of each recipient the message reports on." })
+  events: BounceEvent[] | null;
+
+  @Field(() => [Suppression], { nullable: true, description: "Suppressions this call created." })
+  suppressions: Suppression[] | null;
+
+  @Field(() => [UserError], { description: "Problems with the input; empty on success." })
+  userErrors: UserError[];
+}
