@@ -22,6 +22,12 @@ export interface Limits {
   maxBodyBytes: number;
   /** Largest request body for the bulk ingest mutations, in bytes. */
   maxIngestBodyBytes: number;
+  /** Most subscriptions one WebSocket connection may hold. */
+  subscriptionsPerConnection: number;
+  /** Most WebSocket connections one API key may hold open on one server process. */
+  connectionsPerKey: number;
+  /** Events buffered per subscriber before the oldest is dropped (slow consumers). */
+  subscriptionQueue: number;
 }
 
 export interface Config {
@@ -60,6 +66,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxCost: int("REBOUND_MAX_COST", 25000, env),
       maxBodyBytes: int("REBOUND_MAX_BODY_BYTES", 1_048_576, env),
       maxIngestBodyBytes: int("REBOUND_MAX_INGEST_BODY_BYTES", 16_777_216, env),
+      subscriptionsPerConnection: int("REBOUND_MAX_SUBSCRIPTIONS_PER_CONNECTION", 20, env),
+      connectionsPerKey: int("REBOUND_MAX_CONNECTIONS_PER_KEY", 100, env),
+      subscriptionQueue: int("REBOUND_SUBSCRIPTION_QUEUE", 1_000, env),
     },
   };
 }

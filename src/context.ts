@@ -3,6 +3,11 @@ import type { Config } from "./config";
 import type { Database } from "./db/data-source";
 import { TenantTransaction } from "./db/tenant-transaction";
 import type { Route } from "./http/route";
+import type { DnsLookup } from "./core/dns/dns-lookup";
+import type { DnsblZones } from "./dns/dnsbl-config";
+import type { MxProviderCache } from "./dns/mx-provider";
+import type { EventBus } from "./pubsub/event-bus";
+import type { SubscriptionHub } from "./pubsub/subscription-hub";
 import { unauthenticated } from "./errors";
 import type { ApiKeyScope } from "./modules/api-key/api-key.scopes";
 import { createLoaders, type Loaders } from "./loaders";
@@ -13,6 +18,14 @@ export interface App {
   db: Database;
   /** HTTP endpoints beside GraphQL, e.g. ESP webhooks. */
   routes?: Route[];
+  /** Real-time delivery (absent in one-shot CLI commands, which publish nothing). */
+  realtime?: { bus: EventBus; hub: SubscriptionHub };
+  /** DNS for audits (REBOUND_DNS_SERVERS); absent: the health module makes one from the environment. */
+  dns?: DnsLookup;
+  /** Recipient provider of custom domains by MX, shared by the process (ingest's classifier reads `cached`). */
+  mxProviders?: MxProviderCache;
+  /** DNS blocklist zones the audit asks (REBOUND_DNSBL_IP_ZONES / REBOUND_DNSBL_DOMAIN_ZONES). */
+  dnsblZones?: DnsblZones;
 }
 
 /** Who is calling: the tenant and the key that authenticated the request. */
@@ -27,14 +40,28 @@ export interface AuthInfo {
  * the tenant's transaction travels in it and is committed before the response is sent.
  */
 export class RequestContext {
-  readonly tx: TenantTransaction;
+  private transaction: TenantTransaction;
   private loaderCache: Loaders | null = null;
 
   constructor(
     readonly app: App,
     readonly auth: AuthInfo | null,
   ) {
-    this.tx = new TenantTransaction(app.db.dataSource, auth?.tenantId ?? null);
+    this.transaction = new TenantTransaction(app.db.dataSource, auth?.tenantId ?? null);
+  }
+
+  get tx(): TenantTransaction {
+    return this.transaction;
+  }
+
+  /**
+   * A subscription resolves each event with the same context: commit the work of the event
+   * just delivered and start afresh (new transaction, empty loaders) for the next one.
+   */
+  async nextOperation(): Promise<void> {
+    await this.transaction.commit();
+    this.transaction = new TenantTransaction(this.app.db.dataSource, this.auth?.tenantId ?? null);
+    this.loaderCache = null;
   }
 
   /** The calling tenant; UNAUTHENTICATED when the request carried no key. */

@@ -2,6 +2,8 @@ import "reflect-metadata";
 import { loadConfig, type Config } from "./config";
 import type { App } from "./context";
 import { openDatabase, runMigrations } from "./db/data-source";
+import { registerRealtimeTopics } from "./modules/alert/alert.realtime";
+import { startRealtime } from "./modules/realtime/realtime.service";
 import { webhookRoutes } from "./modules/webhook/webhook.routes";
 import { startServer, type RunningServer } from "./server";
 
@@ -19,6 +21,8 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
     await runMigrations(db, config.migrationDatabaseUrl);
     const app: App = { config, db, routes: [] };
     app.routes!.push(...webhookRoutes(app));
+    const realtime = await startRealtime(app, config.limits.subscriptionQueue);
+    registerRealtimeTopics(app);
     const server = await startServer(app, config.port, config.host);
     let closing: Promise<void> | null = null;
     return {
@@ -27,6 +31,7 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
       close() {
         closing ??= (async () => {
           await server.close();
+          await realtime.close();
           await db.close();
         })();
         return closing;

@@ -3,6 +3,7 @@ import type { GraphQLSchema } from "graphql";
 import { buildSchema, type AuthChecker } from "type-graphql";
 import type { RequestContext } from "./context";
 import { forbidden, unauthenticated } from "./errors";
+import { AlertResolver } from "./modules/alert/alert.resolver";
 import { ApiKeyResolver } from "./modules/api-key/api-key.resolver";
 import { hasScope, type ApiKeyScope } from "./modules/api-key/api-key.scopes";
 import { BounceResolver } from "./modules/bounce/bounce.resolver";
@@ -23,6 +24,7 @@ export const RESOLVERS = [
   CampaignResolver,
   BounceResolver,
   NodeResolver,
+  AlertResolver,
   IngestResolver,
   SuppressionResolver,
   WebhookEndpointResolver,
@@ -42,6 +44,16 @@ export function getSchema(): Promise<GraphQLSchema> {
   cached ??= buildSchema({
     resolvers: [...RESOLVERS],
     authChecker,
+    // Every subscription supplies its own `subscribe` (the SubscriptionHub); type-graphql still
+    // insists on a topic-based PubSub, so give it one that refuses to be used.
+    pubSub: {
+      publish: () => {
+        throw new Error("topic pub/sub is not used: publish through the EventBus");
+      },
+      subscribe: () => {
+        throw new Error("topic pub/sub is not used: subscribe through the SubscriptionHub");
+      },
+    },
     validate: false,
     emitSchemaFile: false,
   });

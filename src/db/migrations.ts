@@ -12,6 +12,8 @@ import { CreateDeliveryCounters1764300001000 } from "../../migrations/1764300001
 import { CreateIdempotencyKeys1764300001100 } from "../../migrations/1764300001100-create-idempotency-keys";
 import { CreateSuppressions1764300001200 } from "../../migrations/1764300001200-create-suppressions";
 import { CreateWebhookEndpoints1764300001300 } from "../../migrations/1764300001300-create-webhook-endpoints";
+import { CreateAlerts1764300002000 } from "../../migrations/1764300002000-create-alerts";
+import { CreateAlertStates1764300002100 } from "../../migrations/1764300002100-create-alert-states";
 
 export const MIGRATIONS = [
   CreateAppRole1764300000000,
@@ -26,4 +28,6 @@ export const MIGRATIONS = [
   CreateIdempotencyKeys1764300001100,
   CreateSuppressions1764300001200,
   CreateWebhookEndpoints1764300001300,
+  CreateAlerts1764300002000,
+  CreateAlertStates1764300002100,
 ];

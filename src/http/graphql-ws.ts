@@ -1,7 +1,7 @@
 import type { Server as HttpServer } from "node:http";
 import { execute, GraphQLError, parse, subscribe, validate, specifiedRules, type ExecutionArgs, type GraphQLSchema } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
-import { WebSocketServer } from "ws";
+import { WebSocketServer, type WebSocket } from "ws";
 import { RequestContext, type App, type AuthInfo } from "../context";
 import { formatError } from "../graphql/format-error";
 import { isTokenLimitError, LIMIT_ERROR_CODE, limitRules, parseOptions } from "../graphql/limits";
@@ -9,7 +9,10 @@ import { selectedOperation } from "../graphql/operation";
 import { apiKeyService } from "../modules/api-key/api-key.service";
 import { bearerToken } from "./bearer";
 
-type ConnectionExtra = { auth?: AuthInfo };
+type ConnectionExtra = { auth?: AuthInfo; socket?: WebSocket };
+
+/** Close codes beside graphql-ws's own 4403 Forbidden. */
+export const CLOSE_TOO_MANY_CONNECTIONS = 4429;
 
 /**
  * GraphQL over WebSocket (graphql-ws protocol) on the HTTP server's port and path. The key
@@ -17,8 +20,17 @@ type ConnectionExtra = { auth?: AuthInfo };
  * same parse limits, validation rules and error policy as HTTP.
  */
 export function attachGraphQLWebSocket(app: App, schema: GraphQLSchema, httpServer: HttpServer, path: string) {
-  const wss = new WebSocketServer({ server: httpServer, path, maxPayload: app.config.limits.maxBodyBytes });
-  const rules = [...specifiedRules, ...limitRules(app.config.limits)];
+  const limits = app.config.limits;
+  const wss = new WebSocketServer({ server: httpServer, path, maxPayload: limits.maxBodyBytes });
+  const rules = [...specifiedRules, ...limitRules(limits)];
+  // Open sockets per API key: for the per-key connection limit, and to close a revoked
+  // key's sockets at once (revocation is announced on the bus, so every process hears it).
+  const socketsByKey = new Map<string, Set<WebSocket>>();
+  app.realtime?.hub.onTopic("key-revoked", (message) => {
+    for (const keyId of message.ids) {
+      for (const socket of socketsByKey.get(keyId) ?? []) socket.close(4403, "API key revoked");
+    }
+  });
 
   const disposable = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
     {
@@ -28,10 +40,28 @@ export function attachGraphQLWebSocket(app: App, schema: GraphQLSchema, httpServ
         const token = bearerToken(typeof raw === "string" ? raw : null);
         const auth = token ? await apiKeyService.authenticate(app, token) : null;
         if (!auth) return false; // graphql-ws closes with 4403 Forbidden
-        (ctx.extra as ConnectionExtra).auth = auth;
+        const socket = (ctx.extra as unknown as { socket: WebSocket }).socket;
+        const open = socketsByKey.get(auth.keyId) ?? new Set<WebSocket>();
+        if (open.size >= limits.connectionsPerKey) {
+          socket.close(CLOSE_TOO_MANY_CONNECTIONS, `At most ${limits.connectionsPerKey} connections per API key`);
+          return false;
+        }
+        open.add(socket);
+        socketsByKey.set(auth.keyId, open);
+        Object.assign(ctx.extra as ConnectionExtra, { auth, socket });
         return true;
       },
+      onClose(ctx) {
+        const { auth, socket } = ctx.extra as ConnectionExtra;
+        if (!auth || !socket) return;
+        const open = socketsByKey.get(auth.keyId);
+        open?.delete(socket);
+        if (open?.size === 0) socketsByKey.delete(auth.keyId);
+      },
       onSubscribe(ctx, _id, payload) {
+        if (Object.keys(ctx.subscriptions).length >= limits.subscriptionsPerConnection) {
+          return [new GraphQLError(`At most ${limits.subscriptionsPerConnection} operations per connection.`, { extensions: { code: "RATE_LIMITED" } })];
+        }
         let document;
         try {
           document = parse(payload.query, parseOptions(app.config.limits));
@@ -71,7 +101,11 @@ export function attachGraphQLWebSocket(app: App, schema: GraphQLSchema, httpServ
         }
       },
       subscribe: (args: ExecutionArgs) => subscribe(args),
-      onNext(_ctx, _id, _payload, _args, result) {
+      async onNext(_ctx, _id, _payload, args, result) {
+        // Each event of a subscription is its own unit of work: commit its reads, start afresh.
+        if (selectedOperation(args.document, args.operationName)?.operation === "subscription") {
+          await (args.contextValue as RequestContext).nextOperation();
+        }
         if (!result.errors?.length) return result;
         return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } as unknown as typeof result;
       },

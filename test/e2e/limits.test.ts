@@ -73,7 +73,7 @@ describe("operation limits over HTTP", () => {
   it("answer malformed JSON with 400 BAD_REQUEST", async () => {
     const res = await fetch(app.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` }, body: "{not json" });
     expect(res.status).toBe(400);
-    expect((await res.json()).errors[0].extensions.code).toBe("BAD_REQUEST");
+    expect(((await res.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code).toBe("BAD_REQUEST");
   });
 });
 

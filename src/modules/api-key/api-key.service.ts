@@ -5,6 +5,7 @@ import type { App, AuthInfo, RequestContext } from "../../context";
 import type { Connection } from "../../graphql/connection";
 import { fail } from "../../graphql/user-error";
 import { pageOf } from "../../db/keyset";
+import { publishAfterCommit } from "../realtime/realtime.service";
 import { ApiKey } from "./api-key.entity";
 import { API_KEY_SCOPES, type ApiKeyScope } from "./api-key.scopes";
 
@@ -77,6 +78,8 @@ export class ApiKeyService {
     if (!key) fail("NOT_FOUND", "No API key with that id.", ["input", "id"]);
     if (!key.revokedAt) {
       await em.query("UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND id = $2", [ctx.tenantId, key.uuid]);
+      // Every server process closes this key's open WebSockets once the revocation commits.
+      await publishAfterCommit(ctx, "key-revoked", [key.uuid]);
     }
     return (await this.findById(ctx, key.uuid))!;
   }

@@ -117,4 +117,7 @@ export class BounceEvent extends TenantRecord implements Node {
   @Field(() => Date, { description: "When the bounce happened (as reported), else when it was received." })
   @Column({ type: "timestamptz", name: "occurred_at" })
   occurredAt: Date;
+
+  /** Sending domain, filled in for real-time delivery only (not a column). */
+  domainId?: string | null;
 }

@@ -11,6 +11,13 @@ export interface BounceEventFilter {
   recipient?: string | null;
 }
 
+export interface RecentFaults {
+  authFailures: number;
+  blocklistRejections: number;
+  catchAllBlocks: number;
+  exampleEventIds: string[];
+}
+
 export class BounceService {
   analyzeMessage(raw: string) {
     return analyzeMessage(raw);
@@ -42,6 +49,49 @@ export class BounceService {
     if (filter.inboxUuid) qb.andWhere("b.inbox_id = :inboxId", { inboxId: filter.inboxUuid });
     if (filter.recipient) qb.andWhere("b.recipient = :recipient", { recipient: filter.recipient.trim().toLowerCase() });
     return pageOf(qb, "b", args);
+  }
+
+  /**
+   * Events for real-time delivery, each with the domain it was sent from (its campaign's
+   * domain, else its inbox's) so subscribers can filter by domain.
+   */
+  async loadForDelivery(ctx: RequestContext, uuids: readonly string[]): Promise<BounceEvent[]> {
+    const events = await this.findByIds(ctx, uuids);
+    const campaigns = await ctx.loaders.campaignById.loadMany([...new Set(events.map((e) => e.campaignId).filter((id): id is string => !!id))]);
+    const inboxes = await ctx.loaders.inboxById.loadMany([...new Set(events.map((e) => e.inboxId).filter((id): id is string => !!id))]);
+    const domainOf = new Map<string, string>();
+    for (const x of [...campaigns, ...inboxes]) if (x && !(x instanceof Error)) domainOf.set(x.uuid, x.domainId);
+    const order = new Map(uuids.map((id, i) => [id, i]));
+    return events
+      .map((e) => Object.assign(e, { domainId: (e.campaignId && domainOf.get(e.campaignId)) || (e.inboxId && domainOf.get(e.inboxId)) || null }))
+      .sort((a, b) => (order.get(a.uuid) ?? 0) - (order.get(b.uuid) ?? 0));
+  }
+
+  /** Sender-side rejections per campaign since a time, for the alert burst rules (one statement). */
+  async recentFaultCounts(ctx: RequestContext, campaignUuids: readonly string[], since: Date): Promise<Map<string, RecentFaults>> {
+    const result = new Map<string, RecentFaults>();
+    if (campaignUuids.length === 0) return result;
+    const em = await ctx.db();
+    const rows: Array<{ campaign_id: string; auth: string; blocklist: string; catch_all: string; examples: string[] }> = await em.query(
+      `SELECT campaign_id,
+              count(*) FILTER (WHERE fault = 'SENDER_AUTHENTICATION') AS auth,
+              count(*) FILTER (WHERE reason IN ('blocked', 'badreputation') OR status = '5.4.1' OR fault = 'SENDER_REPUTATION') AS blocklist,
+              count(*) FILTER (WHERE variant = 'CATCH_ALL_BLOCK') AS catch_all,
+              (array_agg(id ORDER BY created_at DESC) FILTER (WHERE fault IN ('SENDER_AUTHENTICATION', 'SENDER_REPUTATION') OR reason IN ('blocked', 'badreputation') OR variant = 'CATCH_ALL_BLOCK'))[1:5] AS examples
+         FROM bounce_events
+        WHERE tenant_id = $1 AND campaign_id = ANY($2::uuid[]) AND created_at >= $3
+        GROUP BY campaign_id`,
+      [ctx.tenantId, campaignUuids, since],
+    );
+    for (const r of rows) {
+      result.set(r.campaign_id, {
+        authFailures: Number(r.auth),
+        blocklistRejections: Number(r.blocklist),
+        catchAllBlocks: Number(r.catch_all),
+        exampleEventIds: r.examples ?? [],
+      });
+    }
+    return result;
   }
 }
 

@@ -1,0 +1,29 @@
+import type { App } from "../../context";
+import { bounceService } from "../bounce/bounce.service";
+import { campaignService } from "../campaign/campaign.service";
+import { registerIngestHook } from "../ingest/ingest-hooks";
+import { publishAfterCommit } from "../realtime/realtime.service";
+import { alertService } from "./alert.service";
+
+let hookRegistered = false;
+
+/**
+ * Wires alerts and the real-time feeds into ingestion: every batch is evaluated against the
+ * alert rules in its own transaction, and its new bounces, alerts and changed campaigns are
+ * announced once it commits. Also tells the hub how to read each topic's rows back.
+ */
+export function registerRealtimeTopics(app: App): void {
+  const hub = app.realtime?.hub;
+  if (hub) {
+    hub.registerLoader("bounce", (ctx, ids) => bounceService.loadForDelivery(ctx, ids));
+    hub.registerLoader("alert", (ctx, ids) => alertService.findByIds(ctx, ids));
+    hub.registerLoader("campaign", (ctx, ids) => campaignService.findByIds(ctx, ids));
+  }
+  if (hookRegistered) return;
+  hookRegistered = true;
+  registerIngestHook(async (ctx, batch) => {
+    await alertService.evaluateIngest(ctx, batch);
+    await publishAfterCommit(ctx, "bounce", batch.events.map((e) => e.uuid));
+    await publishAfterCommit(ctx, "campaign", batch.campaignIds);
+  });
+}

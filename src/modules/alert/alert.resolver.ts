@@ -1,0 +1,123 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from "type-graphql";
+import type { RequestContext } from "../../context";
+import { forbidden, unauthenticated } from "../../errors";
+import { ConnectionArgs } from "../../graphql/connection";
+import { uuidOf } from "../../graphql/global-id";
+import { payload } from "../../graphql/payload";
+import { hasScope } from "../api-key/api-key.scopes";
+import { BounceEvent } from "../bounce/bounce-event.entity";
+import { Campaign } from "../campaign/campaign.entity";
+import { Domain } from "../domain/domain.entity";
+import { Inbox } from "../inbox/inbox.entity";
+import { Alert } from "./alert.entity";
+import { alertService } from "./alert.service";
+import {
+  AcknowledgeAlertInput,
+  AcknowledgeAlertPayload,
+  AlertConnection,
+  AlertFilterInput,
+  AlertRaisedFilterInput,
+  BounceReceivedFilterInput,
+} from "./alert.types";
+
+/** An id that names nothing of this tenant matches nothing (never "no filter"). */
+const NO_MATCH = "00000000-0000-0000-0000-000000000000";
+const ref = (id: string | null | undefined, type: string) => (id ? (uuidOf(id, type) ?? NO_MATCH) : null);
+
+/** Subscriptions check their scope when they start (type-graphql's @Authorized runs per event). */
+function subscriber(data: SubscribeResolverData<unknown, Record<string, unknown>, RequestContext>) {
+  const ctx = data.context;
+  if (!ctx.auth) throw unauthenticated();
+  if (!hasScope(ctx.auth.scopes, "read")) throw forbidden("read");
+  const hub = ctx.app.realtime?.hub;
+  if (!hub) throw new Error("real-time delivery is not running in this process");
+  return { ctx, hub, tenantId: ctx.auth.tenantId };
+}
+
+@Resolver(() => Alert)
+export class AlertResolver {
+  @Authorized("read")
+  @Query(() => AlertConnection, { description: "Stored alerts, newest first. After a reconnect, catch up with filter.since." })
+  alerts(
+    @Ctx() ctx: RequestContext,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg("filter", () => AlertFilterInput, { nullable: true, description: "Conditions the alerts must meet." }) filter?: AlertFilterInput | null,
+  ) {
+    return alertService.list(ctx, args, { ...filter, campaignUuid: ref(filter?.campaignId, "Campaign") });
+  }
+
+  @Authorized("write")
+  @Mutation(() => AcknowledgeAlertPayload, { description: "Mark an alert as seen." })
+  acknowledgeAlert(@Ctx() ctx: RequestContext, @Arg("input", () => AcknowledgeAlertInput) input: AcknowledgeAlertInput) {
+    return payload(async () => ({ alert: await alertService.acknowledge(ctx, uuidOf(input.id, "Alert")) }), { alert: null });
+  }
+
+  @FieldResolver(() => Campaign, { nullable: true, description: "The campaign the alert is about, if any." })
+  campaign(@Ctx() ctx: RequestContext, @Root() alert: Alert) {
+    return alert.campaignId ? ctx.loaders.campaignById.load(alert.campaignId) : null;
+  }
+
+  @FieldResolver(() => Inbox, { nullable: true, description: "The inbox the alert is about, if any." })
+  inbox(@Ctx() ctx: RequestContext, @Root() alert: Alert) {
+    return alert.inboxId ? ctx.loaders.inboxById.load(alert.inboxId) : null;
+  }
+
+  @FieldResolver(() => Domain, { nullable: true, description: "The domain the alert is about, if any." })
+  domain(@Ctx() ctx: RequestContext, @Root() alert: Alert) {
+    return alert.domainId ? ctx.loaders.domainById.load(alert.domainId) : null;
+  }
+
+  @Subscription(() => Alert, {
+    description: "Every alert of the tenant as it is raised (after its transaction commits), narrowed by the filter.",
+    subscribe: (data) => {
+      const { hub, tenantId } = subscriber(data as SubscribeResolverData<unknown, Record<string, unknown>, RequestContext>);
+      const f = (data.args.filter ?? {}) as AlertRaisedFilterInput;
+      const filter = { minSeverity: f.minSeverity ?? null, kinds: f.kinds ?? null, campaignUuid: ref(f.campaignId, "Campaign") };
+      return hub.subscribe<Alert>(tenantId, "alert", (alert) => alertService.matches(alert, filter));
+    },
+  })
+  alertRaised(
+    @Root() alert: Alert,
+    @Arg("filter", () => AlertRaisedFilterInput, { nullable: true, description: "Which alerts to receive; all when omitted." }) _filter?: AlertRaisedFilterInput | null,
+  ): Alert {
+    return alert;
+  }
+
+  @Subscription(() => BounceEvent, {
+    description: "Every stored bounce of the tenant as it is committed: the real-time 550 feed.",
+    subscribe: (data) => {
+      const { hub, tenantId } = subscriber(data as SubscribeResolverData<unknown, Record<string, unknown>, RequestContext>);
+      const f = (data.args.filter ?? {}) as BounceReceivedFilterInput;
+      const campaign = ref(f.campaignId, "Campaign");
+      const inbox = ref(f.inboxId, "Inbox");
+      const domain = ref(f.domainId, "Domain");
+      return hub.subscribe<BounceEvent>(tenantId, "bounce", (e) =>
+        (!campaign || e.campaignId === campaign) &&
+        (!inbox || e.inboxId === inbox) &&
+        (!domain || e.domainId === domain) &&
+        (!f.onlyPermanent || e.bounceType === "HARD"),
+      );
+    },
+  })
+  bounceReceived(
+    @Root() event: BounceEvent,
+    @Arg("filter", () => BounceReceivedFilterInput, { nullable: true, description: "Which bounces to receive; all when omitted." }) _filter?: BounceReceivedFilterInput | null,
+  ): BounceEvent {
+    return event;
+  }
+
+  @Subscription(() => Campaign, {
+    description: "The campaign, each time its counters change (select stats, benchmarks and zone).",
+    subscribe: (data) => {
+      const { hub, tenantId } = subscriber(data as SubscribeResolverData<unknown, Record<string, unknown>, RequestContext>);
+      const id = ref(data.args.campaignId as string, "Campaign");
+      return hub.subscribe<Campaign>(tenantId, "campaign", (c) => c.uuid === id);
+    },
+  })
+  campaignHealthChanged(
+    @Root() campaign: Campaign,
+    @Arg("campaignId", () => ID, { description: "The campaign to watch." }) _campaignId: string,
+  ): Campaign {
+    return campaign;
+  }
+}

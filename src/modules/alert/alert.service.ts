@@ -1,0 +1,252 @@
+import { In } from "typeorm";
+import {
+  authRegression,
+  bounceZoneChanges,
+  burstChanges,
+  complaintChanges,
+  rampExceeded,
+  severityRank,
+  type AlertDraft,
+  type AlertKind,
+  type AlertSeverity,
+  type AuthCheckStatus,
+  type StateChange,
+} from "../../core/alert-rules";
+import { resolveThresholds, type BenchmarkKey, type RateCounts } from "../../core/benchmarks";
+import { checkRamp } from "../../core/warmup";
+import { MAILBOX_PROVIDERS } from "../../core/providers";
+import type { RequestContext } from "../../context";
+import type { Connection } from "../../graphql/connection";
+import { fail } from "../../graphql/user-error";
+import { pageOf } from "../../db/keyset";
+import { bounceService } from "../bounce/bounce.service";
+import { campaignService } from "../campaign/campaign.service";
+import { inboxService } from "../inbox/inbox.service";
+import type { IngestBatch } from "../ingest/ingest-hooks";
+import { publishAfterCommit } from "../realtime/realtime.service";
+import { deliveryCounterService, type DeliveryTotals } from "../send/delivery-counter.service";
+import { tenantService } from "../tenant/tenant.service";
+import { Alert } from "./alert.entity";
+
+export interface AlertFilter {
+  since?: Date | null;
+  severity?: AlertSeverity | null;
+  kind?: AlertKind | null;
+  acknowledged?: boolean | null;
+  campaignUuid?: string | null;
+}
+
+/** Burst rules look this far back. */
+const BURST_WINDOW_HOURS = 24;
+/** Inbox zones are judged over a rolling week. */
+const INBOX_WINDOW_DAYS = 7;
+
+function countsOf(totals: DeliveryTotals): Partial<Record<BenchmarkKey, RateCounts>> {
+  const counts: Partial<Record<BenchmarkKey, RateCounts>> = {
+    OVERALL: { events: totals.total.hardBounces, sent: totals.total.sent },
+  };
+  for (const p of MAILBOX_PROVIDERS) {
+    const c = totals.byProvider[p];
+    if (c && c.sent > 0) counts[p] = { events: c.hardBounces, sent: c.sent };
+  }
+  return counts;
+}
+
+export class AlertService {
+  async findByIds(ctx: RequestContext, uuids: readonly string[]): Promise<Alert[]> {
+    if (uuids.length === 0) return [];
+    const em = await ctx.db();
+    return em.getRepository(Alert).find({ where: { tenantId: ctx.tenantId, uuid: In([...uuids]) } });
+  }
+
+  async findById(ctx: RequestContext, uuid: string): Promise<Alert | null> {
+    return (await this.findByIds(ctx, [uuid]))[0] ?? null;
+  }
+
+  async list(ctx: RequestContext, args: { first: number; after?: string | null }, filter: AlertFilter): Promise<Connection<Alert>> {
+    const em = await ctx.db();
+    const qb = em.getRepository(Alert).createQueryBuilder("a").where("a.tenant_id = :tenantId", { tenantId: ctx.tenantId });
+    if (filter.since) qb.andWhere("a.created_at >= :since", { since: filter.since });
+    if (filter.severity) qb.andWhere("a.severity = :severity", { severity: filter.severity });
+    if (filter.kind) qb.andWhere("a.kind = :kind", { kind: filter.kind });
+    if (filter.acknowledged === true) qb.andWhere("a.acknowledged_at IS NOT NULL");
+    if (filter.acknowledged === false) qb.andWhere("a.acknowledged_at IS NULL");
+    if (filter.campaignUuid) qb.andWhere("a.campaign_id = :campaignId", { campaignId: filter.campaignUuid });
+    return pageOf(qb, "a", args);
+  }
+
+  async acknowledge(ctx: RequestContext, uuid: string | null): Promise<Alert> {
+    const alert = uuid ? await this.findById(ctx, uuid) : null;
+    if (!alert) fail("NOT_FOUND", "No alert with that id.", ["input", "id"]);
+    if (!alert.acknowledgedAt) {
+      const em = await ctx.db();
+      await em.query("UPDATE alerts SET acknowledged_at = now() WHERE tenant_id = $1 AND id = $2 AND acknowledged_at IS NULL", [ctx.tenantId, alert.uuid]);
+    }
+    return (await this.findById(ctx, alert.uuid))!;
+  }
+
+  /** Stores alerts and announces them once the transaction commits. */
+  async raise(ctx: RequestContext, drafts: AlertDraft[]): Promise<Alert[]> {
+    if (drafts.length === 0) return [];
+    const em = await ctx.db();
+    const repo = em.getRepository(Alert);
+    const saved = await repo.save(
+      drafts.map((d) =>
+        repo.create({
+          tenantId: ctx.tenantId,
+          kind: d.kind,
+          severity: d.severity,
+          campaignId: d.campaignId,
+          inboxId: d.inboxId,
+          domainId: d.domainId,
+          message: d.message,
+          action: d.action,
+          evidence: { ...d.evidence, recommendPause: d.recommendPause },
+        }),
+      ),
+    );
+    await publishAfterCommit(ctx, "alert", saved.map((a) => a.uuid));
+    return saved;
+  }
+
+  /**
+   * Serialises evaluation per subject across concurrent transactions, so two ingests that
+   * push the same campaign over a threshold raise one alert, not two. Locks are taken in
+   * sorted order (no deadlocks) and released at commit.
+   */
+  private async lockSubjects(ctx: RequestContext, subjects: string[]): Promise<void> {
+    if (subjects.length === 0) return;
+    const em = await ctx.db();
+    await em.query(
+      "SELECT pg_advisory_xact_lock(hashtextextended($1 || ':' || s, 0)) FROM unnest($2::text[]) AS s ORDER BY s",
+      [ctx.tenantId, [...new Set(subjects)].sort()],
+    );
+  }
+
+  private async states(ctx: RequestContext, subjects: string[]): Promise<Map<string, string>> {
+    const em = await ctx.db();
+    const rows: Array<{ subject: string; rule: string; state: string }> = await em.query(
+      "SELECT subject, rule, state FROM alert_states WHERE tenant_id = $1 AND subject = ANY($2::text[])",
+      [ctx.tenantId, subjects],
+    );
+    return new Map(rows.map((r) => [`${r.subject}|${r.rule}`, r.state]));
+  }
+
+  private async saveStates(ctx: RequestContext, changes: StateChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    const em = await ctx.db();
+    await em.query(
+      `INSERT INTO alert_states (tenant_id, subject, rule, state)
+       SELECT $1, s, r, st FROM unnest($2::text[], $3::text[], $4::text[]) AS t(s, r, st)
+       ON CONFLICT (tenant_id, subject, rule) DO UPDATE SET state = EXCLUDED.state, updated_at = now()`,
+      [ctx.tenantId, changes.map((c) => c.subject), changes.map((c) => c.rule), changes.map((c) => c.to)],
+    );
+  }
+
+  /** Rules over the campaigns and inboxes an ingest batch touched; runs inside its transaction. */
+  async evaluateIngest(ctx: RequestContext, batch: IngestBatch): Promise<void> {
+    const campaignIds = batch.campaignIds;
+    const inboxIds = batch.inboxIds;
+    if (campaignIds.length === 0 && inboxIds.length === 0) return;
+    const subjects = [...campaignIds.map((id) => `campaign:${id}`), ...inboxIds.map((id) => `inbox:${id}`)];
+    await this.lockSubjects(ctx, subjects);
+
+    const now = new Date();
+    const settings = await tenantService.settings(ctx);
+    const thresholds = resolveThresholds();
+    const [campaigns, inboxes, campaignTotals, inboxTotals, inboxToday, faults, previous] = await Promise.all([
+      campaignService.findByIds(ctx, campaignIds),
+      inboxService.findByIds(ctx, inboxIds),
+      deliveryCounterService.campaignTotals(ctx, campaignIds),
+      deliveryCounterService.inboxTotals(ctx, inboxIds, { since: new Date(now.getTime() - (INBOX_WINDOW_DAYS - 1) * 86_400_000) }),
+      batch.channel === "SENDS" ? deliveryCounterService.inboxTotals(ctx, inboxIds, { since: now }) : Promise.resolve(null),
+      bounceService.recentFaultCounts(ctx, campaignIds, new Date(now.getTime() - BURST_WINDOW_HOURS * 3_600_000)),
+      this.states(ctx, subjects),
+    ]);
+    const prev = (subject: string, rule: string) => previous.get(`${subject}|${rule}`) ?? null;
+    const tippingIds = batch.events.filter((e) => e.bounceType === "HARD").slice(-5).map((e) => e.uuid);
+
+    const changes: StateChange[] = [];
+    const extraAlerts: AlertDraft[] = [];
+    for (const c of campaigns) {
+      const subject = `campaign:${c.uuid}`;
+      const totals = campaignTotals.get(c.uuid);
+      if (!totals) continue;
+      const ref = { campaignId: c.uuid, inboxId: null, domainId: c.domainId };
+      const zonePrev: Partial<Record<BenchmarkKey, string>> = {};
+      for (const key of ["OVERALL", ...MAILBOX_PROVIDERS] as BenchmarkKey[]) {
+        const s = prev(subject, `bounce-zone:${key}`);
+        if (s) zonePrev[key] = s;
+      }
+      changes.push(
+        ...bounceZoneChanges({ ...ref, scope: "campaign", name: c.name, subject, counts: countsOf(totals), thresholds, minSends: settings.minSendsForZone, previous: zonePrev, recentEventIds: tippingIds }),
+        ...complaintChanges({ ...ref, name: c.name, subject, counts: { events: totals.total.complaints, sent: totals.total.sent }, minSends: settings.minSendsForZone, previous: prev(subject, "complaint-rate") }),
+      );
+      const f = faults.get(c.uuid);
+      changes.push(
+        ...burstChanges({
+          ...ref,
+          name: c.name,
+          subject,
+          counts: { authFailures: f?.authFailures ?? 0, blocklistRejections: f?.blocklistRejections ?? 0, catchAllBlocks: f?.catchAllBlocks ?? 0, windowHours: BURST_WINDOW_HOURS },
+          previous: { auth: prev(subject, "burst:auth") ?? undefined, blocklist: prev(subject, "burst:blocklist") ?? undefined, "catch-all": prev(subject, "burst:catch-all") ?? undefined },
+          exampleEventIds: f?.exampleEventIds,
+        }),
+      );
+    }
+    for (const i of inboxes) {
+      const subject = `inbox:${i.uuid}`;
+      const totals = inboxTotals.get(i.uuid);
+      if (totals) {
+        const zonePrev: Partial<Record<BenchmarkKey, string>> = {};
+        for (const key of ["OVERALL", ...MAILBOX_PROVIDERS] as BenchmarkKey[]) {
+          const s = prev(subject, `bounce-zone:${key}`);
+          if (s) zonePrev[key] = s;
+        }
+        changes.push(
+          ...bounceZoneChanges({ campaignId: null, inboxId: i.uuid, domainId: i.domainId, scope: "inbox", name: i.address, subject, counts: countsOf(totals), thresholds, minSends: settings.minSendsForZone, previous: zonePrev, recentEventIds: tippingIds }),
+        );
+      }
+      const today = inboxToday?.get(i.uuid);
+      if (today) {
+        const ramp = checkRamp(today.total.sent, i.warmupStartedAt, now, i.dailyLimit);
+        const rule = `ramp:${now.toISOString().slice(0, 10)}`;
+        if (ramp.exceeded && prev(subject, rule) !== "EXCEEDED") {
+          changes.push({ subject, rule, from: prev(subject, rule), to: "EXCEEDED", alert: rampExceeded({ inboxId: i.uuid, domainId: i.domainId, address: i.address }, today.total.sent, ramp.limit, ramp.stage) });
+        }
+      }
+    }
+
+    await this.saveStates(ctx, changes);
+    const drafts = [...changes.map((c) => c.alert).filter((a): a is AlertDraft => a !== null), ...extraAlerts];
+    await this.raise(ctx, drafts);
+
+    if (settings.autoPause) {
+      const toPause = new Set(drafts.filter((d) => d.recommendPause && d.campaignId).map((d) => d.campaignId!));
+      for (const c of campaigns) {
+        if (toPause.has(c.uuid) && (c.status === "ACTIVE" || c.status === "DRAFT")) await campaignService.setStatus(ctx, c.uuid, "PAUSED");
+      }
+    }
+  }
+
+  /** "DNS authentication regressed": called after a domain audit is stored. */
+  async evaluateAudit(
+    ctx: RequestContext,
+    domain: { domainId: string; name: string },
+    previous: readonly AuthCheckStatus[] | null,
+    current: readonly AuthCheckStatus[],
+  ): Promise<void> {
+    const draft = authRegression(domain, previous, current);
+    if (draft) await this.raise(ctx, [draft]);
+  }
+
+  /** Whether an alert passes a subscriber's filter. */
+  matches(alert: Alert, filter: { minSeverity?: AlertSeverity | null; kinds?: AlertKind[] | null; campaignUuid?: string | null }): boolean {
+    if (filter.minSeverity && severityRank(alert.severity) < severityRank(filter.minSeverity)) return false;
+    if (filter.kinds?.length && !filter.kinds.includes(alert.kind)) return false;
+    if (filter.campaignUuid && alert.campaignId !== filter.campaignUuid) return false;
+    return true;
+  }
+}
+
+export const alertService = new AlertService();
