@@ -608,7 +608,11 @@ function webhookDiagnosis(e: NormalizedEvent, recipient: string): BounceDiagnosi
   if (e.kind === "COMPLAINT") return fixed(recipient, "feedback", `${e.provider} complaint event`, e);
   if (e.kind === "DELIVERY") return fixed(recipient, "delivered", `${e.provider} delivery event`, e);
   if (e.providerSuppressed) return fixed(recipient, "suppressed", `${e.provider} did not send: the address is on its own suppression list`, e);
-  return diagnoseFromStatus({ recipient, status: e.status, diagnosticCode: e.diagnosticCode, remoteMta: e.remoteMta });
+  // Mailgun gives the reply code beside the text ("code": 550, "message": "5.1.1 ..."): put it
+  // back in front, as the server said it, so the classifier sees the whole reply.
+  const text = e.diagnosticCode;
+  const withCode = e.replyCode !== null && text && !/^\s*(smtp;\s*)?[245]\d\d\b/i.test(text) ? `${e.replyCode} ${text}` : text;
+  return diagnoseFromStatus({ recipient, status: e.status, diagnosticCode: withCode, remoteMta: e.remoteMta });
 }
 
 export const ingestService = new IngestService();
