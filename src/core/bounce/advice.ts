@@ -95,7 +95,15 @@ const VARIANT_ADVICE: Partial<Record<Bounce550Variant, [string, string]>> = {
   MIXED_SIGNAL: ["Rate limiting or greylisting.", "Slow down and look for 4xx codes in the same campaign."],
 };
 
+const adviceMemo = new Map<string, { likelyCause: string; firstAction: string }>();
 export function adviceFor(reason: BounceReason, variant: Bounce550Variant): { likelyCause: string; firstAction: string } {
+  const key = `${reason}/${variant}`;
+  let a = adviceMemo.get(key);
+  if (!a) adviceMemo.set(key, (a = adviceOf(reason, variant)));
+  return { ...a };
+}
+
+function adviceOf(reason: BounceReason, variant: Bounce550Variant): { likelyCause: string; firstAction: string } {
   const [cause, action] = ADVICE[reason];
   const v = VARIANT_ADVICE[variant];
   // The reason is the more precise diagnosis; the variant adds the seed article's framing.

@@ -60,7 +60,8 @@ function analyzeUnchecked(raw: string | Uint8Array, options?: AnalyzeOptions): M
   if (top.size === 0) return { kind: "unknown", messageId: null, diagnoses: [], error: "not an email message (no header fields)" };
   const parts = classifyParts(root);
 
-  const original = readOriginal(parts.original, parts.notice);
+  const noticeFull = parts.notice ? partText(parts.notice) : "";
+  const original = readOriginal(parts.original, parts.notice ? noticeFull : null);
   const ctx: MessageContext = {
     authResults: authResultsOf(top),
     originalHeaders: original.headers,
@@ -68,7 +69,6 @@ function analyzeUnchecked(raw: string | Uint8Array, options?: AnalyzeOptions): M
     options,
   };
   const subject = decodeEncodedWords(header(top, "subject") ?? "");
-  const noticeFull = parts.notice ? partText(parts.notice) : "";
   const noticeText = htmlToText(parts.notice?.type === "text/html" ? noticeFull : noticeFull);
 
   // 1. Feedback loop reports
@@ -150,7 +150,9 @@ function analyzeUnchecked(raw: string | Uint8Array, options?: AnalyzeOptions): M
 
   if (facts.length) {
     for (const f of facts) {
-      if (!f.fixedReason) f.preset ??= presetFor(`${f.diagnostic ?? ""}\n${(f.context ?? "").slice(0, 4096)}\n${notice.slice(0, 8192)}`, subject, top);
+      // The recipient's block is part of the notice: the notice (bounded) and the server's
+      // words (which may come from the delivery-status part) are all the rules need.
+      if (!f.fixedReason) f.preset ??= presetFor(`${f.diagnostic ?? ""}\n${f.context && !notice.includes(f.context) ? f.context.slice(0, 4096) + "\n" : ""}${notice.slice(0, 8192)}`, subject, top);
     }
     const diagnoses = dedupe(facts.map((f) => diagnose(f, ctx)));
     const kind: MessageKind = diagnoses.every((d) => d.reason === "delivered") ? "delivery" : "bounce";
@@ -242,13 +244,22 @@ function feedbackDiagnoses(parts: Parts, original: { headers: Record<string, str
 }
 
 /** Headers of the returned original message, from its part or from the quoted notice. */
-function readOriginal(part: MimePart | null, notice: MimePart | null): { headers: Record<string, string> } {
+function readOriginal(part: MimePart | null, noticeText: string | null): { headers: Record<string, string> } {
   let block = "";
   if (part) {
-    const body = partText(part, 16 * 1024);
+    // Only the header block is read: cut the raw body at its end before decoding, unless
+    // the part is base64 or quoted-printable (then the cut must follow the decoding).
+    const cte = (header(part.headers, "content-transfer-encoding") ?? "").trim().toLowerCase();
+    let body: string;
+    if (cte === "base64" || cte === "quoted-printable") body = partText(part, 16 * 1024);
+    else {
+      const raw = part.rawBody.replace(/^\s+/, "");
+      const end = raw.indexOf("\n\n");
+      body = decodeCharset(raw.slice(0, Math.min(end === -1 ? raw.length : end + 1, 16 * 1024)), part.params.charset);
+    }
     block = part.type.includes("headers") ? body : splitHeaderBody(body.replace(/^\s+/, ""))[0];
-  } else if (notice) {
-    const text = partText(notice, 64 * 1024);
+  } else if (noticeText) {
+    const text = noticeText.length > 64 * 1024 ? noticeText.slice(0, 64 * 1024) : noticeText;
     const m = /\n(?:Return-Path|Received|From|To|Subject|Message-I[Dd]|Date|DKIM-Signature|X-[A-Za-z0-9-]+):[^\n]*\n(?:[ \t][^\n]*\n)*(?:[A-Za-z0-9-]+:[^\n]*\n)/.exec(text);
     if (m) block = splitHeaderBody(text.slice(m.index + 1))[0];
   }

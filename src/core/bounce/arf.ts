@@ -27,6 +27,20 @@ export function parseFeedbackReport(text: string): FeedbackReport {
 }
 
 export function addressesIn(value: string | null | undefined): string[] {
-  if (!value) return [];
-  return (value.match(ADDR) ?? []).map((a) => a.replace(/^[<"']+|[>"'.]+$/g, "").toLowerCase());
+  if (!value || value.indexOf("@") === -1) return [];
+  // Around each "@" only: a regex scan from every position backtracks over long tokens.
+  const out: string[] = [];
+  for (let at = value.indexOf("@"); at !== -1 && out.length < 1000; at = value.indexOf("@", at + 1)) {
+    let a = at;
+    while (a > 0 && !LOCAL_STOP.has(value.charCodeAt(a - 1))) a--;
+    let b = at + 1;
+    while (b < value.length && DOMAIN_CHAR.test(value[b])) b++;
+    if (a === at || b === at + 1) continue;
+    ADDR.lastIndex = 0;
+    const m = ADDR.exec(value.slice(a, b));
+    if (m && m.index === 0) out.push(m[0].replace(/^[<"']+|[>"'.]+$/g, "").toLowerCase());
+  }
+  return out;
 }
+const LOCAL_STOP = new Set([..." \t\r\n<>\"(),;:@"].map((c) => c.charCodeAt(0)));
+const DOMAIN_CHAR = /[A-Za-z0-9.-]/;

@@ -121,6 +121,33 @@ const RULES: readonly MtaRule[] = [
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const compiled = new Map<MtaRule, RegExp>();
+/**
+ * Every literal fragment any rule could match, indexed by its first three characters: most
+ * notices match none, and one pass over the text then replaces a scan per rule.
+ */
+let prefix: Map<number, string[]> | null = null;
+const keyAt = (s: string, i: number) => (s.charCodeAt(i) * 65536 + s.charCodeAt(i + 1)) * 65536 + s.charCodeAt(i + 2);
+function anyRuleCanMatch(text: string, mta: Set<MtaName>): boolean {
+  if (!prefix) {
+    prefix = new Map();
+    for (const r of RULES) {
+      for (const p of [...(r.any ?? []), ...(r.seq ?? []).map((q) => q[0])]) {
+        const k = keyAt(p, 0);
+        const list = prefix.get(k);
+        if (list) list.push(p);
+        else prefix.set(k, [p]);
+      }
+    }
+  }
+  // Pattern rules belong to one MTA each: they count only when its signature is present.
+  if (RULES.some((r) => r.re && (!r.mta || mta.has(r.mta)))) return true;
+  const end = text.length - 2;
+  for (let i = 0; i < end; i++) {
+    const cands = prefix.get(keyAt(text, i));
+    if (cands) for (const p of cands) if (text.startsWith(p, i)) return true;
+  }
+  return false;
+}
 
 function matches(text: string, r: MtaRule): string | null {
   if (r.re) {
@@ -143,11 +170,13 @@ export function presetFor(text: string, subject: string, top: Headers): { reason
   const mta = signatures(top, subject);
   // au (EZweb) marks a message its spam/domain filter refused with X-SPASIGN: NG.
   if (mta.has("EZweb") && (header(top, "x-spasign") ?? "") === "NG") return { reason: "filtered", evidence: "X-SPASIGN: NG (au domain filter)" };
+  if (!anyRuleCanMatch(t, mta)) return null;
   for (const r of RULES) {
     if (r.mta && !mta.has(r.mta)) continue;
-    if (r.when && !r.when.test(subject) && !r.when.test(from) && !r.when.test(text)) continue;
     const m = matches(t, r);
-    if (m) return { reason: r.reason, evidence: `MTA notice: "${m}"` };
+    if (!m) continue;
+    if (r.when && !r.when.test(subject) && !r.when.test(from) && !r.when.test(text)) continue;
+    return { reason: r.reason, evidence: `MTA notice: "${m}"` };
   }
   return null;
 }

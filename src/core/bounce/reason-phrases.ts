@@ -21,23 +21,69 @@ export function inOrder(text: string, parts: readonly string[]): boolean {
   return true;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-const compiled = new WeakMap<PhraseTable, RegExp>();
-/** One alternation per table: a single native scan instead of one `includes` per phrase. */
-function anyRegex(t: PhraseTable): RegExp {
-  let re = compiled.get(t);
-  if (!re) {
-    re = new RegExp(t.any.map(escape).join("|"));
-    compiled.set(t, re);
+/**
+ * All tables' fragments indexed by their first three characters: one pass over a text finds,
+ * for every table at once, its leftmost fragment (what a per-table alternation would find,
+ * at a fraction of the cost of running ~20 large alternations over the same words).
+ */
+type Entry = readonly [phrase: string, tables: PhraseTable[]];
+let index: Map<number, Entry[]> | null = null;
+let shortPhrases: Entry[] = [];
+const keyAt = (s: string, i: number) => (s.charCodeAt(i) * 65536 + s.charCodeAt(i + 1)) * 65536 + s.charCodeAt(i + 2);
+
+function buildIndex(): Map<number, Entry[]> {
+  const byPhrase = new Map<string, PhraseTable[]>();
+  for (const t of Object.values(PHRASES)) {
+    if (!t) continue;
+    for (const p of t.any) {
+      const list = byPhrase.get(p);
+      if (list) list.push(t);
+      else byPhrase.set(p, [t]);
+    }
   }
-  return re;
+  const idx = new Map<number, Entry[]>();
+  const short: Entry[] = [];
+  for (const [p, tables] of byPhrase) {
+    if (p.length < 3) {
+      short.push([p, tables]);
+      continue;
+    }
+    const k = keyAt(p, 0);
+    const list = idx.get(k);
+    if (list) list.push([p, tables]);
+    else idx.set(k, [[p, tables]]);
+  }
+  shortPhrases = short;
+  return idx;
+}
+
+let scannedText: string | null = null;
+let scanned = new Map<PhraseTable, string>();
+/** Leftmost fragment of every table found in the text (memoised for the last text). */
+function scan(text: string): Map<PhraseTable, string> {
+  if (text === scannedText) return scanned;
+  index ??= buildIndex();
+  const found = new Map<PhraseTable, string>();
+  const end = text.length - 2;
+  for (let i = 0; i < end; i++) {
+    const cands = index.get(keyAt(text, i));
+    if (!cands) continue;
+    for (const [p, tables] of cands) {
+      if (!text.startsWith(p, i)) continue;
+      for (const t of tables) if (!found.has(t)) found.set(t, p);
+    }
+  }
+  for (const [p, tables] of shortPhrases) if (text.includes(p)) for (const t of tables) if (!found.has(t)) found.set(t, p);
+  scannedText = text;
+  scanned = found;
+  return found;
 }
 
 export function matchTable(text: string, t: PhraseTable | undefined): string | null {
   if (!t || !text) return null;
   if (t.not) for (const n of t.not) if (text.includes(n)) return null;
-  const m = t.any.length ? anyRegex(t).exec(text) : null;
-  if (m) return m[0];
+  const m = t.any.length ? scan(text).get(t) : undefined;
+  if (m) return m;
   if (t.seq) for (const s of t.seq) if (text.includes(s[0]) && inOrder(text, s)) return s.join("…");
   return null;
 }
