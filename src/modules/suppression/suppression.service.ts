@@ -252,7 +252,8 @@ export class SuppressionService {
     if (!existing) fail("NOT_FOUND", "No suppression with that id.", ["input", "id"]);
     if (existing.removedAt) fail("ALREADY_REMOVED", "This suppression was already removed.", ["input", "id"]);
     const em = await ctx.db();
-    const rows: Array<Record<string, unknown>> = await em.query(
+    // TypeORM answers an UPDATE ... RETURNING with [rows, affected].
+    const [rows]: [Array<Record<string, unknown>>, number] = await em.query(
       `UPDATE suppressions SET removed_at = now(), removed_by_key_id = $3, removal_note = $4
         WHERE tenant_id = $1 AND id = $2 AND removed_at IS NULL RETURNING *`,
       [ctx.tenantId, existing.uuid, ctx.auth?.keyId ?? null, trimmed],
