@@ -3,6 +3,7 @@ import { loadConfig, type Config } from "./config";
 import type { App } from "./context";
 import { openDatabase, runMigrations } from "./db/data-source";
 import { registerRealtimeTopics } from "./modules/alert/alert.realtime";
+import { startHealth } from "./modules/health/health-runtime";
 import { startRealtime } from "./modules/realtime/realtime.service";
 import { webhookRoutes } from "./modules/webhook/webhook.routes";
 import { startServer, type RunningServer } from "./server";
@@ -23,6 +24,7 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
     app.routes!.push(...webhookRoutes(app));
     const realtime = await startRealtime(app, config.limits.subscriptionQueue);
     registerRealtimeTopics(app);
+    const health = startHealth(app);
     const server = await startServer(app, config.port, config.host);
     let closing: Promise<void> | null = null;
     return {
@@ -31,6 +33,7 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
       close() {
         closing ??= (async () => {
           await server.close();
+          await health.close();
           await realtime.close();
           await db.close();
         })();

@@ -9,6 +9,7 @@ import { hasScope, type ApiKeyScope } from "./modules/api-key/api-key.scopes";
 import { BounceResolver } from "./modules/bounce/bounce.resolver";
 import { CampaignResolver } from "./modules/campaign/campaign.resolver";
 import { DomainResolver } from "./modules/domain/domain.resolver";
+import { CampaignHealthResolver, DomainHealthResolver, HealthResolver, InboxHealthResolver } from "./modules/health/health.resolver";
 import { InboxResolver } from "./modules/inbox/inbox.resolver";
 import { NodeResolver } from "./modules/node/node.resolver";
 import { TenantResolver } from "./modules/tenant/tenant.resolver";
@@ -28,6 +29,10 @@ export const RESOLVERS = [
   IngestResolver,
   SuppressionResolver,
   WebhookEndpointResolver,
+  CampaignHealthResolver,
+  InboxHealthResolver,
+  DomainHealthResolver,
+  HealthResolver,
 ] as const;
 
 /** @Authorized("scope"): no key is UNAUTHENTICATED, a key without the scope is FORBIDDEN. */

@@ -14,6 +14,10 @@ import { CreateSuppressions1764300001200 } from "../../migrations/1764300001200-
 import { CreateWebhookEndpoints1764300001300 } from "../../migrations/1764300001300-create-webhook-endpoints";
 import { CreateAlerts1764300002000 } from "../../migrations/1764300002000-create-alerts";
 import { CreateAlertStates1764300002100 } from "../../migrations/1764300002100-create-alert-states";
+import { CreateDomainAudits1764300003000 } from "../../migrations/1764300003000-create-domain-audits";
+import { CreateDomainAuthSettings1764300003100 } from "../../migrations/1764300003100-create-domain-auth-settings";
+import { CreateInboxAlignment1764300003200 } from "../../migrations/1764300003200-create-inbox-alignment";
+import { CreateCampaignRecipientChecks1764300003300 } from "../../migrations/1764300003300-create-campaign-recipient-checks";
 
 export const MIGRATIONS = [
   CreateAppRole1764300000000,
@@ -30,4 +34,8 @@ export const MIGRATIONS = [
   CreateWebhookEndpoints1764300001300,
   CreateAlerts1764300002000,
   CreateAlertStates1764300002100,
+  CreateDomainAudits1764300003000,
+  CreateDomainAuthSettings1764300003100,
+  CreateInboxAlignment1764300003200,
+  CreateCampaignRecipientChecks1764300003300,
 ];

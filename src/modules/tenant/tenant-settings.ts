@@ -1,4 +1,6 @@
-import { Field, InputType, Int, ObjectType } from "type-graphql";
+import { Field, Float, InputType, Int, ObjectType } from "type-graphql";
+import { DEFAULT_BENCHMARK_THRESHOLDS, resolveThresholds, type BenchmarkKey, type BenchmarkOverrides } from "../../core/benchmarks";
+import { BENCHMARK_KEYS, BenchmarkProviderEnum } from "../health/health.enums";
 
 // Per-tenant policies. Stored as JSON on the tenant; every value has a default here, so a
 // new setting needs no migration and an old tenant reads the default.
@@ -9,6 +11,8 @@ export interface TenantSettingsValues {
   softBounceWindowDays: number;
   minSendsForZone: number;
   autoPause: boolean;
+  /** Bounce-rate benchmark thresholds that differ from the seed's, per provider (percent). */
+  benchmarkOverrides: BenchmarkOverrides;
 }
 
 export const DEFAULT_TENANT_SETTINGS: TenantSettingsValues = {
@@ -17,7 +21,63 @@ export const DEFAULT_TENANT_SETTINGS: TenantSettingsValues = {
   softBounceWindowDays: 7,
   minSendsForZone: 100,
   autoPause: false,
+  benchmarkOverrides: {},
 };
+
+@ObjectType("BenchmarkThreshold", { description: "The bounce-rate zone bounds a tenant's benchmarks use for one provider." })
+export class BenchmarkThreshold {
+  @Field(() => BenchmarkProviderEnum, { description: "The recipient provider, or OVERALL for a whole campaign, inbox or domain." })
+  provider: BenchmarkKey;
+
+  @Field(() => Float, { description: "Hard-bounce percent at which WARNING starts; below it is ACCEPTABLE." })
+  warningFromPercent: number;
+
+  @Field(() => Float, { description: "Hard-bounce percent above which it is BLOCKING; up to and including it is WARNING." })
+  blockingAbovePercent: number;
+
+  @Field(() => Boolean, { description: "True when the tenant overrides the seed's default for this provider." })
+  overridden: boolean;
+}
+
+@InputType("BenchmarkThresholdInput", { description: "New zone bounds for one provider; an omitted bound keeps its value, both null restores the defaults." })
+export class BenchmarkThresholdInput {
+  @Field(() => BenchmarkProviderEnum, { description: "The provider whose thresholds change." })
+  provider: BenchmarkKey;
+
+  @Field(() => Float, { nullable: true, description: "Percent at which WARNING starts, 0 to 100." })
+  warningFromPercent?: number | null;
+
+  @Field(() => Float, { nullable: true, description: "Percent above which it is BLOCKING, 0 to 100, at least warningFromPercent." })
+  blockingAbovePercent?: number | null;
+}
+
+/**
+ * New overrides from the current ones and an input list; throws RangeError with a message
+ * fit for the user when a provider's bounds would be nonsense (checked by the core's
+ * resolveThresholds on the merged result).
+ */
+export function mergeBenchmarkOverrides(current: BenchmarkOverrides, changes: readonly BenchmarkThresholdInput[]): BenchmarkOverrides {
+  const next: BenchmarkOverrides = { ...current };
+  for (const change of changes) {
+    if (!BENCHMARK_KEYS.includes(change.provider)) throw new RangeError(`unknown provider ${String(change.provider)}`);
+    const w = change.warningFromPercent;
+    const b = change.blockingAbovePercent;
+    if ((w === null || w === undefined) && (b === null || b === undefined)) {
+      delete next[change.provider];
+      continue;
+    }
+    const merged = { ...next[change.provider] };
+    if (w !== null && w !== undefined) merged.warningFromPercent = w;
+    if (b !== null && b !== undefined) merged.blockingAbovePercent = b;
+    const defaults = DEFAULT_BENCHMARK_THRESHOLDS[change.provider];
+    // Keep only what differs from the default, so a later change of defaults still applies.
+    for (const k of ["warningFromPercent", "blockingAbovePercent"] as const) if (merged[k] === defaults[k]) delete merged[k];
+    if (Object.keys(merged).length === 0) delete next[change.provider];
+    else next[change.provider] = merged;
+  }
+  resolveThresholds(next);
+  return next;
+}
 
 @ObjectType("TenantSettings", { description: "Policies that tune classification, suppression and alerts for a tenant." })
 export class TenantSettings implements TenantSettingsValues {
@@ -38,13 +98,23 @@ export class TenantSettings implements TenantSettingsValues {
   @Field(() => Boolean, { description: "Pause a campaign automatically when it enters the BLOCKING zone." })
   autoPause: boolean;
 
+  benchmarkOverrides: BenchmarkOverrides;
+
+  @Field(() => [BenchmarkThreshold], { description: "The bounce-rate thresholds in effect, per provider (the seed's defaults unless overridden)." })
+  get benchmarkThresholds(): BenchmarkThreshold[] {
+    const effective = resolveThresholds(this.benchmarkOverrides);
+    return BENCHMARK_KEYS.map((provider) =>
+      Object.assign(new BenchmarkThreshold(), { provider, ...effective[provider], overridden: this.benchmarkOverrides[provider] !== undefined }),
+    );
+  }
+
   static from(raw: Partial<TenantSettingsValues> | null | undefined): TenantSettings {
     return Object.assign(new TenantSettings(), DEFAULT_TENANT_SETTINGS, raw ?? {});
   }
 }
 
 @InputType("TenantSettingsInput", { description: "Settings to change; omitted fields keep their value." })
-export class TenantSettingsInput implements Partial<TenantSettingsValues> {
+export class TenantSettingsInput implements Partial<Omit<TenantSettingsValues, "benchmarkOverrides">> {
   @Field(() => String, { nullable: true, description: "Header name starting with X-, e.g. X-Rebound-Campaign." })
   campaignHeader?: string;
 
@@ -59,5 +129,8 @@ export class TenantSettingsInput implements Partial<TenantSettingsValues> {
 
   @Field(() => Boolean, { nullable: true, description: "Pause campaigns automatically on BLOCKING." })
   autoPause?: boolean;
+
+  @Field(() => [BenchmarkThresholdInput], { nullable: true, description: "Benchmark threshold overrides per provider; providers not listed keep theirs." })
+  benchmarkThresholds?: BenchmarkThresholdInput[] | null;
 }
 

@@ -5,7 +5,7 @@ import { fail } from "../../graphql/user-error";
 import { apiKeyService } from "../api-key/api-key.service";
 import { API_KEY_SCOPES } from "../api-key/api-key.scopes";
 import { Tenant } from "./tenant.entity";
-import type { TenantSettingsValues } from "./tenant-settings";
+import { mergeBenchmarkOverrides, type BenchmarkThresholdInput, type TenantSettingsValues } from "./tenant-settings";
 
 export class TenantService {
   /** Creates a tenant and its first API key with every scope; the key is shown only here. */
@@ -27,6 +27,12 @@ export class TenantService {
     return rows[0]?.exists === true;
   }
 
+  /** Every tenant's id (system context), for work done per tenant in the background. */
+  async allIds(app: App): Promise<string[]> {
+    const rows: Array<{ id: string }> = await app.db.dataSource.query("SELECT id FROM tenants ORDER BY id");
+    return rows.map((r) => r.id);
+  }
+
   async current(ctx: RequestContext): Promise<Tenant> {
     const em = await ctx.db();
     const tenant = await em.getRepository(Tenant).findOne({ where: { uuid: ctx.tenantId } });
@@ -38,7 +44,11 @@ export class TenantService {
     return (await this.current(ctx)).settings;
   }
 
-  async updateSettings(ctx: RequestContext, input: Partial<TenantSettingsValues>): Promise<Tenant> {
+  async updateSettings(
+    ctx: RequestContext,
+    settingsInput: Partial<TenantSettingsValues> & { benchmarkThresholds?: BenchmarkThresholdInput[] | null },
+  ): Promise<Tenant> {
+    const { benchmarkThresholds, ...input } = settingsInput;
     const checks: Array<[keyof TenantSettingsValues, number, number]> = [
       ["softBounceLimit", 1, 100],
       ["softBounceWindowDays", 1, 365],
@@ -54,7 +64,15 @@ export class TenantService {
       fail("INVALID_SETTING", "campaignHeader must be a header name starting with X-, e.g. X-Rebound-Campaign.", ["input", "settings", "campaignHeader"]);
     }
     const tenant = await this.current(ctx);
-    const changes = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== null));
+    const changes: Partial<TenantSettingsValues> = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== null));
+    if (benchmarkThresholds) {
+      try {
+        changes.benchmarkOverrides = mergeBenchmarkOverrides(tenant.settings.benchmarkOverrides, benchmarkThresholds);
+      } catch (err) {
+        if (err instanceof RangeError) fail("INVALID_SETTING", `benchmarkThresholds: ${err.message}.`, ["input", "settings", "benchmarkThresholds"]);
+        throw err;
+      }
+    }
     tenant.rawSettings = { ...tenant.rawSettings, ...changes };
     const em = await ctx.db();
     await em.query("UPDATE tenants SET settings = $2, updated_at = now() WHERE id = $1", [ctx.tenantId, JSON.stringify(tenant.rawSettings)]);

@@ -1,0 +1,97 @@
+import DataLoader from "dataloader";
+import { resolveThresholds, type BenchmarkThresholds } from "../../core/benchmarks";
+import type { RequestContext } from "../../context";
+import type { TenantTransaction } from "../../db/tenant-transaction";
+import { deliveryCounterService, type CounterWindow, type DeliveryTotals } from "../send/delivery-counter.service";
+import { tenantService } from "../tenant/tenant.service";
+import { domainAuditService, type DomainAuthSettingsValues, type InboxAlignmentValues, type StoredDomainAudit } from "./domain-audit.service";
+import { counterWindow, type RecipientCheckSummary } from "./health-view";
+import type { HealthWindow } from "./health.enums";
+import { healthService, type PreviousCampaign } from "./health.service";
+
+// Per-operation DataLoaders of the health module, so a page of 50 campaigns with stats,
+// benchmarks and readiness costs the same statements as a page of 5: every field resolver
+// asks a loader, and each loader answers all of the page's keys with one statement.
+// Kept beside the request context (keyed on its transaction, which a subscription renews
+// per event) rather than in src/loaders.ts, so the module owns its batching.
+
+export interface TenantBenchmarkSettings {
+  thresholds: BenchmarkThresholds;
+  minSends: number;
+}
+
+function batch<V>(load: (keys: readonly string[]) => Promise<Map<string, V>>, missing: V) {
+  return new DataLoader<string, V>(async (keys) => {
+    const map = await load(keys);
+    return keys.map((k) => (map.has(k) ? map.get(k)! : missing));
+  });
+}
+
+export class HealthLoaders {
+  /** One clock per operation: every field of a response judges against the same instant. */
+  readonly now = new Date();
+  private settingsPromise: Promise<TenantBenchmarkSettings> | null = null;
+  private readonly windowed = new Map<string, DataLoader<string, DeliveryTotals>>();
+
+  readonly campaignTotals: DataLoader<string, DeliveryTotals>;
+  readonly audits: DataLoader<string, StoredDomainAudit | null>;
+  readonly authSettings: DataLoader<string, DomainAuthSettingsValues>;
+  readonly inboxAlignment: DataLoader<string, InboxAlignmentValues>;
+  readonly recipientChecks: DataLoader<string, RecipientCheckSummary | null>;
+  readonly previousCampaigns: DataLoader<string, PreviousCampaign | null>;
+
+  constructor(private readonly ctx: RequestContext) {
+    this.campaignTotals = new DataLoader(async (keys) => {
+      const map = await deliveryCounterService.campaignTotals(ctx, keys);
+      return keys.map((k) => map.get(k)!);
+    });
+    this.audits = batch((keys) => domainAuditService.latestFor(ctx, keys), null);
+    this.authSettings = batch((keys) => domainAuditService.settingsFor(ctx, keys), { sendingIps: [], dkimSelectors: [] });
+    this.inboxAlignment = batch((keys) => domainAuditService.alignmentFor(ctx, keys), { returnPathDomain: null, dkimDomain: null });
+    this.recipientChecks = batch((keys) => healthService.recipientChecksFor(ctx, keys), null);
+    this.previousCampaigns = batch((keys) => healthService.previousCampaignsOf(ctx, keys), null);
+  }
+
+  /** The tenant's thresholds (overrides applied) and minimum sends, read once per operation. */
+  settings(): Promise<TenantBenchmarkSettings> {
+    this.settingsPromise ??= tenantService.settings(this.ctx).then((s) => ({ thresholds: resolveThresholds(s.benchmarkOverrides), minSends: s.minSendsForZone }));
+    return this.settingsPromise;
+  }
+
+  private totals(kind: "inbox" | "domain", key: string, window: CounterWindow): DataLoader<string, DeliveryTotals> {
+    let loader = this.windowed.get(`${kind}:${key}`);
+    if (!loader) {
+      const load = kind === "inbox" ? deliveryCounterService.inboxTotals.bind(deliveryCounterService) : deliveryCounterService.domainTotals.bind(deliveryCounterService);
+      loader = new DataLoader(async (keys) => {
+        const map = await load(this.ctx, keys, window);
+        return keys.map((k) => map.get(k)!);
+      });
+      this.windowed.set(`${kind}:${key}`, loader);
+    }
+    return loader;
+  }
+
+  inboxTotals(window: HealthWindow): DataLoader<string, DeliveryTotals> {
+    return this.totals("inbox", window, counterWindow(window, this.now));
+  }
+
+  domainTotals(window: HealthWindow): DataLoader<string, DeliveryTotals> {
+    return this.totals("domain", window, counterWindow(window, this.now));
+  }
+
+  /** Today's (UTC) totals per inbox: sentToday and the ramp. */
+  inboxToday(): DataLoader<string, DeliveryTotals> {
+    return this.inboxTotals("DAYS_1");
+  }
+}
+
+const byOperation = new WeakMap<TenantTransaction, HealthLoaders>();
+
+export function healthLoaders(ctx: RequestContext): HealthLoaders {
+  let loaders = byOperation.get(ctx.tx);
+  if (!loaders) {
+    loaders = new HealthLoaders(ctx);
+    byOperation.set(ctx.tx, loaders);
+  }
+  return loaders;
+}

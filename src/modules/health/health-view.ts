@@ -1,0 +1,197 @@
+// Pure shaping of health data for the API: counters -> stats, benchmark rows and zones;
+// a stored audit + per-inbox alignment -> the report Domain.authentication shows; gathered
+// facts -> the pre-send checklist's input. No database, DNS or clock here (now is an
+// argument), so every rule is unit-tested without I/O. Decisions stay in src/core.
+
+import {
+  benchmarkRows,
+  complaintLevel,
+  overallBenchmark,
+  rateOf,
+  shouldPause,
+  type BenchmarkRow,
+  type BenchmarkThresholds,
+  type BenchmarkZone,
+} from "../../core/benchmarks";
+import type { ChecklistInput } from "../../core/checklist";
+import { checkAlignment, isAligned } from "../../core/dns/alignment";
+import { worstStatus, type CheckResult } from "../../core/dns/check-result";
+import { senderRequirements, type ProviderRequirements, type SenderRequirementsInput } from "../../core/dns/sender-requirements";
+import { MAILBOX_PROVIDERS } from "../../core/providers";
+import type { DomainAuditReport } from "../../dns/audit";
+import type { CounterWindow, DeliveryCounts, DeliveryTotals } from "../send/delivery-counter.service";
+import type { HealthWindow } from "./health.enums";
+
+// ---- windows ----------------------------------------------------------------------------
+
+export const WINDOW_DAYS: Record<HealthWindow, number> = { DAYS_1: 1, DAYS_7: 7, DAYS_30: 30 };
+
+/** The counters' window for a rolling window of whole UTC days ending today (inclusive). */
+export function counterWindow(window: HealthWindow, now: Date): CounterWindow {
+  const since = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - (WINDOW_DAYS[window] - 1)));
+  return { since, until: now };
+}
+
+/** Today (UTC) only: what "sent today" means for the warm-up ramp. */
+export function todayWindow(now: Date): CounterWindow {
+  return counterWindow("DAYS_1", now);
+}
+
+// ---- stats and benchmarks --------------------------------------------------------------
+
+export interface DeliveryStatsView extends DeliveryCounts {
+  /** hardBounces / sent as a fraction (0.03 = 3 %); null when nothing was sent. Display only. */
+  hardBounceRate: number | null;
+  complaintRate: number | null;
+  complaintLevel: BenchmarkZone;
+  pauseRecommended: boolean;
+}
+
+export function statsView(totals: DeliveryTotals, minSends: number): DeliveryStatsView {
+  const t = totals.total;
+  return {
+    ...t,
+    hardBounceRate: rateOf({ events: t.hardBounces, sent: t.sent }),
+    complaintRate: rateOf({ events: t.complaints, sent: t.sent }),
+    complaintLevel: complaintLevel({ events: t.complaints, sent: t.sent }, minSends),
+    pauseRecommended: shouldPause({ events: t.hardBounces, sent: t.sent }, minSends),
+  };
+}
+
+/** One row per recipient provider, always all of them (zeros are INSUFFICIENT_DATA), in a fixed order. */
+export function benchmarksView(totals: DeliveryTotals, thresholds: BenchmarkThresholds, minSends: number): BenchmarkRow[] {
+  return benchmarkRows(
+    MAILBOX_PROVIDERS.map((provider) => ({ provider, sent: totals.byProvider[provider]?.sent ?? 0, hardBounces: totals.byProvider[provider]?.hardBounces ?? 0 })),
+    thresholds,
+    minSends,
+  );
+}
+
+/** The whole campaign / inbox / domain on the general industry thresholds. */
+export function zoneView(totals: DeliveryTotals, thresholds: BenchmarkThresholds, minSends: number): BenchmarkZone {
+  return overallBenchmark(totals.total.sent, totals.total.hardBounces, thresholds, minSends).zone;
+}
+
+// ---- DNS audit ---------------------------------------------------------------------------
+
+export interface InboxAlignmentFacts {
+  address: string;
+  returnPathDomain: string | null;
+  dkimDomain: string | null;
+}
+
+/** What is stored per domain: the report as shown, and the requirement inputs recomputed at read time with live counts. */
+export interface StoredAudit {
+  report: DomainAuditReport;
+  requirementsInput: Omit<SenderRequirementsInput, "complaints" | "bounces">;
+  /** What the audit was asked: sending IPs, configured selectors. */
+  options: { sendingIps: string[]; selectors: string[] };
+}
+
+/**
+ * Adds per-inbox alignment to a report made without it (auditDomain judges one Return-Path
+ * and one DKIM domain; a domain has several inboxes, each configured on its own). Check ids
+ * become alignment.spf.<address> / alignment.dkim.<address>. Alignment is met for the
+ * sender requirements when every inbox that configured a domain aligns.
+ */
+export function withInboxAlignment(report: DomainAuditReport, inboxes: readonly InboxAlignmentFacts[], dailyVolume: number | null, options: StoredAudit["options"]): StoredAudit {
+  const aspf = report.dmarc.record?.aspf ?? "r";
+  const adkim = report.dmarc.record?.adkim ?? "r";
+  const sorted = [...inboxes].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  const alignment: CheckResult[] = sorted.flatMap((inbox) =>
+    checkAlignment({ fromDomain: report.domain, returnPathDomain: inbox.returnPathDomain, dkimDomain: inbox.dkimDomain, aspf, adkim }).map((c) => ({
+      ...c,
+      id: `${c.id}.${inbox.address}`,
+      record: `${inbox.address}: ${c.record ?? ""}`,
+    })),
+  );
+  const spfConfigured = sorted.filter((i) => i.returnPathDomain);
+  const dkimConfigured = sorted.filter((i) => i.dkimDomain);
+  const spfAligned = spfConfigured.length === 0 ? null : spfConfigured.every((i) => isAligned(report.domain, i.returnPathDomain!, aspf));
+  const dkimAligned = dkimConfigured.length === 0 ? null : dkimConfigured.every((i) => isAligned(report.domain, i.dkimDomain!, adkim));
+
+  // The audit's own alignment checks (none: it was called without domains) are replaced in place.
+  const before = report.spf.checks.length + report.dkim.checks.length + report.dmarc.checks.length;
+  const checks = [...report.checks.slice(0, before), ...alignment, ...report.checks.slice(before + report.alignment.length)];
+  const ips = options.sendingIps;
+  const requirementsInput: StoredAudit["requirementsInput"] = {
+    spf: { status: report.spf.status, sendingIpsAuthorized: ips.length === 0 ? null : report.spf.authorizedIps.every((a) => a.result === "pass") },
+    dkim: report.dkim.selectors.some((s) => s.configured || s.found) ? report.dkim.status : null,
+    dmarc: { status: report.dmarc.status, policy: report.dmarc.record?.p ?? null },
+    alignment: { spf: spfAligned, dkim: dkimAligned },
+    ptrConfirmed: ips.length === 0 ? null : report.ptr.every((p) => p.forwardConfirmed),
+    dailyVolume,
+  };
+  const full: DomainAuditReport = {
+    ...report,
+    alignment,
+    checks,
+    status: worstStatus(checks.map((c) => c.status)),
+    senderRequirements: senderRequirements(requirementsInput),
+  };
+  return { report: full, requirementsInput, options };
+}
+
+/** Sender requirements with the domain's live bounce and complaint counts (the audit alone can't know them). */
+export function requirementsView(stored: StoredAudit, recent: DeliveryCounts | null): ProviderRequirements[] {
+  return senderRequirements({
+    ...stored.requirementsInput,
+    complaints: recent ? { events: recent.complaints, sent: recent.sent } : null,
+    bounces: recent ? { events: recent.hardBounces, sent: recent.sent } : null,
+  });
+}
+
+/** The most a domain sent in one day to the providers whose bulk rules apply (5,000+/day). */
+export function peakDailyVolume(days: ReadonlyArray<DeliveryTotals>): number | null {
+  if (days.length === 0) return null;
+  return Math.max(...days.map((d) => d.byProvider.GMAIL.sent + d.byProvider.YAHOO.sent + d.byProvider.MICROSOFT.sent));
+}
+
+/** A DNS-level change for the worse between two audits: a check that got a worse status, or a new failing one. */
+export function regressions(previous: DomainAuditReport | null, current: DomainAuditReport): CheckResult[] {
+  if (!previous) return [];
+  const rank = { PASS: 0, WARN: 1, FAIL: 2 } as const;
+  const before = new Map(previous.checks.map((c) => [c.id, c.status]));
+  return current.checks.filter((c) => {
+    const was = before.get(c.id);
+    return was === undefined ? c.status === "FAIL" : rank[c.status] > rank[was];
+  });
+}
+
+// ---- readiness ---------------------------------------------------------------------------
+
+export interface RecipientCheckSummary {
+  checked: number;
+  ok: number;
+  risky: number;
+  invalid: number;
+  suppressed: number;
+  checkedAt: Date;
+}
+
+export interface ReadinessFacts {
+  now: Date;
+  domain: { name: string; registeredAt: Date | null };
+  audit: StoredAudit | null;
+  inboxes: ReadonlyArray<{ address: string; warmupStartedAt: Date | null; dailyLimit: number; sentToday: number }>;
+  recipientCheck: RecipientCheckSummary | null;
+  previousCampaign: { name: string; sent: number; hardBounces: number } | null;
+}
+
+/**
+ * The checklist's input. Planned daily volume per inbox is what it is set up to send (its
+ * daily limit) or what it already sent today, whichever is more: a sender plans to use the
+ * limit it configured. Invalid and suppressed addresses on the last check are still on the list.
+ */
+export function checklistInput(f: ReadinessFacts): ChecklistInput {
+  const report = f.audit?.report ?? null;
+  return {
+    now: f.now,
+    domain: f.domain,
+    authentication: { spf: report?.spf.status ?? null, dkim: report?.dkim.status ?? null, dmarc: report?.dmarc.status ?? null },
+    inboxes: f.inboxes.map((i) => ({ address: i.address, warmupStartedAt: i.warmupStartedAt, dailyLimit: i.dailyLimit, plannedDailyVolume: Math.max(i.dailyLimit, i.sentToday) })),
+    blocklistHits: report ? report.blocklists.filter((b) => b.listed === true).map((b) => ({ target: b.target, zone: b.zone })) : null,
+    recipientList: f.recipientCheck ? { checked: f.recipientCheck.checked, invalidRemaining: f.recipientCheck.invalid + f.recipientCheck.suppressed, unchecked: 0 } : null,
+    previousCampaign: f.previousCampaign,
+  };
+}

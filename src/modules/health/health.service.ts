@@ -1,0 +1,232 @@
+import type { BenchmarkRow, BenchmarkZone } from "../../core/benchmarks";
+import { preSendChecklist, type Checklist } from "../../core/checklist";
+import type { ProviderRequirements } from "../../core/dns/sender-requirements";
+import type { DnsblResult } from "../../core/dns/dnsbl";
+import { parseDomainName } from "../../core/domain-name";
+import { checkRamp, domainAge, warmupStage, type DomainAge, type RampCheck, type WarmupStage } from "../../core/warmup";
+import type { RequestContext } from "../../context";
+import type { DomainAuditReport } from "../../dns/audit";
+import { MxProviderCache, type MxProviderAnswer } from "../../dns/mx-provider";
+import { badInput } from "../../errors";
+import { fail } from "../../graphql/user-error";
+import { uuidOf } from "../../graphql/global-id";
+import type { Campaign } from "../campaign/campaign.entity";
+import { campaignService } from "../campaign/campaign.service";
+import type { Domain } from "../domain/domain.entity";
+import type { Inbox } from "../inbox/inbox.entity";
+import { suppressionService } from "../suppression/suppression.service";
+import type { DeliveryTotals } from "../send/delivery-counter.service";
+import { healthLoaders } from "./health-loaders";
+import { benchmarksView, checklistInput, requirementsView, statsView, zoneView, type DeliveryStatsView, type RecipientCheckSummary } from "./health-view";
+import type { HealthWindow } from "./health.enums";
+
+// Benchmarks, warm-up and readiness of campaigns, inboxes and domains, as the API shows
+// them. Every read goes through the health loaders (one statement per page, not per row);
+// decisions are the core's. Tables owned here: campaign_recipient_checks.
+
+export interface PreviousCampaign {
+  uuid: string;
+  name: string;
+}
+
+export interface RampView extends RampCheck {
+  sentToday: number;
+  /** Plain-words warning when today's sends exceed the ramp; null within it. */
+  warning: string | null;
+}
+
+/** Recipient check verdicts counted per campaign (verifyCampaignRecipients). */
+export const MAX_VERIFY_ADDRESSES = 10_000;
+
+let fallbackMx: MxProviderCache | null = null;
+
+export class HealthService {
+  // ------------------------------------------------------------------------------ counters
+
+  private async view<T>(ctx: RequestContext, totals: Promise<DeliveryTotals>, shape: (t: DeliveryTotals, s: Awaited<ReturnType<ReturnType<typeof healthLoaders>["settings"]>>) => T): Promise<T> {
+    const [t, s] = await Promise.all([totals, healthLoaders(ctx).settings()]);
+    return shape(t, s);
+  }
+
+  private campaignTotals(ctx: RequestContext, campaign: Campaign) {
+    return healthLoaders(ctx).campaignTotals.load(campaign.uuid);
+  }
+
+  campaignStats(ctx: RequestContext, campaign: Campaign): Promise<DeliveryStatsView> {
+    return this.view(ctx, this.campaignTotals(ctx, campaign), (t, s) => statsView(t, s.minSends));
+  }
+
+  campaignBenchmarks(ctx: RequestContext, campaign: Campaign): Promise<BenchmarkRow[]> {
+    return this.view(ctx, this.campaignTotals(ctx, campaign), (t, s) => benchmarksView(t, s.thresholds, s.minSends));
+  }
+
+  campaignZone(ctx: RequestContext, campaign: Campaign): Promise<BenchmarkZone> {
+    return this.view(ctx, this.campaignTotals(ctx, campaign), (t, s) => zoneView(t, s.thresholds, s.minSends));
+  }
+
+  inboxStats(ctx: RequestContext, inbox: Inbox, window: HealthWindow): Promise<DeliveryStatsView> {
+    return this.view(ctx, healthLoaders(ctx).inboxTotals(window).load(inbox.uuid), (t, s) => statsView(t, s.minSends));
+  }
+
+  inboxBenchmarks(ctx: RequestContext, inbox: Inbox, window: HealthWindow): Promise<BenchmarkRow[]> {
+    return this.view(ctx, healthLoaders(ctx).inboxTotals(window).load(inbox.uuid), (t, s) => benchmarksView(t, s.thresholds, s.minSends));
+  }
+
+  inboxZone(ctx: RequestContext, inbox: Inbox, window: HealthWindow): Promise<BenchmarkZone> {
+    return this.view(ctx, healthLoaders(ctx).inboxTotals(window).load(inbox.uuid), (t, s) => zoneView(t, s.thresholds, s.minSends));
+  }
+
+  domainStats(ctx: RequestContext, domain: Domain, window: HealthWindow): Promise<DeliveryStatsView> {
+    return this.view(ctx, healthLoaders(ctx).domainTotals(window).load(domain.uuid), (t, s) => statsView(t, s.minSends));
+  }
+
+  domainBenchmarks(ctx: RequestContext, domain: Domain, window: HealthWindow): Promise<BenchmarkRow[]> {
+    return this.view(ctx, healthLoaders(ctx).domainTotals(window).load(domain.uuid), (t, s) => benchmarksView(t, s.thresholds, s.minSends));
+  }
+
+  domainZone(ctx: RequestContext, domain: Domain, window: HealthWindow): Promise<BenchmarkZone> {
+    return this.view(ctx, healthLoaders(ctx).domainTotals(window).load(domain.uuid), (t, s) => zoneView(t, s.thresholds, s.minSends));
+  }
+
+  // ------------------------------------------------------------------------------ warm-up
+
+  warmup(ctx: RequestContext, inbox: Inbox): WarmupStage {
+    return warmupStage(inbox.warmupStartedAt, healthLoaders(ctx).now, inbox.dailyLimit);
+  }
+
+  async sentToday(ctx: RequestContext, inbox: Inbox): Promise<number> {
+    return (await healthLoaders(ctx).inboxToday().load(inbox.uuid)).total.sent;
+  }
+
+  async ramp(ctx: RequestContext, inbox: Inbox): Promise<RampView> {
+    const sentToday = await this.sentToday(ctx, inbox);
+    const check = checkRamp(sentToday, inbox.warmupStartedAt, healthLoaders(ctx).now, inbox.dailyLimit);
+    return {
+      ...check,
+      sentToday,
+      warning: check.exceeded
+        ? `${inbox.address} sent ${sentToday} messages today; its warm-up ramp (${check.stage}) allows ${check.limit}. Slow down: sending past the ramp burns the inbox's reputation.`
+        : null,
+    };
+  }
+
+  domainAge(ctx: RequestContext, domain: Domain): DomainAge {
+    return domainAge(domain.registeredAt, healthLoaders(ctx).now);
+  }
+
+  // ------------------------------------------------------------------------------ DNS audit (stored)
+
+  async authentication(ctx: RequestContext, domain: Domain): Promise<DomainAuditReport | null> {
+    return (await healthLoaders(ctx).audits.load(domain.uuid))?.audit.report ?? null;
+  }
+
+  async blocklists(ctx: RequestContext, domain: Domain): Promise<DnsblResult[] | null> {
+    return (await healthLoaders(ctx).audits.load(domain.uuid))?.audit.report.blocklists ?? null;
+  }
+
+  async lastAuditedAt(ctx: RequestContext, domain: Domain): Promise<Date | null> {
+    return (await healthLoaders(ctx).audits.load(domain.uuid))?.checkedAt ?? null;
+  }
+
+  /** The stored audit's requirement inputs with the domain's last 30 days of bounces and complaints. */
+  async senderRequirements(ctx: RequestContext, domain: Domain): Promise<ProviderRequirements[] | null> {
+    const loaders = healthLoaders(ctx);
+    const [stored, totals] = await Promise.all([loaders.audits.load(domain.uuid), loaders.domainTotals("DAYS_30").load(domain.uuid)]);
+    return stored ? requirementsView(stored.audit, totals.total) : null;
+  }
+
+  /** The recipient provider of a domain: public list, else MX hosts (cached with their TTL, shared with ingest). */
+  async mailboxProvider(ctx: RequestContext, domain: string): Promise<MxProviderAnswer & { domain: string }> {
+    const parsed = parseDomainName(domain);
+    if (!parsed.ok) throw badInput(parsed.message, "domain");
+    const cache = ctx.app.mxProviders ?? (fallbackMx ??= new MxProviderCache((await import("../../dns/resolver")).resolverFromEnv()));
+    return { domain: parsed.ascii, ...(await cache.providerFor(parsed.ascii)) };
+  }
+
+  // ------------------------------------------------------------------------------ readiness
+
+  /** The pre-send checklist of a campaign, from stored facts only (no DNS). */
+  async readiness(ctx: RequestContext, campaign: Campaign): Promise<Checklist> {
+    const loaders = healthLoaders(ctx);
+    const [domain, inboxes, audit, recipientCheck, previous] = await Promise.all([
+      ctx.loaders.domainById.load(campaign.domainId),
+      ctx.loaders.inboxesByCampaign.load(campaign.uuid),
+      loaders.audits.load(campaign.domainId),
+      loaders.recipientChecks.load(campaign.uuid),
+      loaders.previousCampaigns.load(campaign.uuid),
+    ]);
+    const [today, previousTotals] = await Promise.all([
+      loaders.inboxToday().loadMany(inboxes.map((i) => i.uuid)),
+      previous ? loaders.campaignTotals.load(previous.uuid) : Promise.resolve(null),
+    ]);
+    const sent = (i: number) => {
+      const t = today[i];
+      return t && !(t instanceof Error) ? t.total.sent : 0;
+    };
+    return preSendChecklist(checklistInput({
+      now: loaders.now,
+      domain: { name: domain?.name ?? "(deleted domain)", registeredAt: domain?.registeredAt ?? null },
+      audit: audit?.audit ?? null,
+      inboxes: inboxes.map((i, n) => ({ address: i.address, warmupStartedAt: i.warmupStartedAt, dailyLimit: i.dailyLimit, sentToday: sent(n) })),
+      recipientCheck,
+      previousCampaign: previous && previousTotals ? { name: previous.name, sent: previousTotals.total.sent, hardBounces: previousTotals.total.hardBounces } : null,
+    }));
+  }
+
+  /**
+   * The campaign created just before each given one on the same domain, one statement.
+   * It reads the campaigns table (the campaign module's) because CampaignService has no
+   * batched "previous on the same domain" yet; move it there when it does.
+   */
+  async previousCampaignsOf(ctx: RequestContext, campaignUuids: readonly string[]): Promise<Map<string, PreviousCampaign>> {
+    const result = new Map<string, PreviousCampaign>();
+    if (campaignUuids.length === 0) return result;
+    const em = await ctx.db();
+    const rows: Array<{ campaign_id: string; id: string; name: string }> = await em.query(
+      `SELECT c.id AS campaign_id, p.id, p.name
+         FROM campaigns c
+         CROSS JOIN LATERAL (
+           SELECT p.id, p.name FROM campaigns p
+            WHERE p.tenant_id = c.tenant_id AND p.domain_id = c.domain_id AND (p.created_at, p.id) < (c.created_at, c.id)
+            ORDER BY p.created_at DESC, p.id DESC LIMIT 1) p
+        WHERE c.tenant_id = $1 AND c.id = ANY($2::uuid[])`,
+      [ctx.tenantId, [...new Set(campaignUuids)]],
+    );
+    for (const r of rows) result.set(r.campaign_id, { uuid: r.id, name: r.name });
+    return result;
+  }
+
+  async recipientChecksFor(ctx: RequestContext, campaignUuids: readonly string[]): Promise<Map<string, RecipientCheckSummary>> {
+    const result = new Map<string, RecipientCheckSummary>();
+    if (campaignUuids.length === 0) return result;
+    const em = await ctx.db();
+    const rows: Array<{ campaign_id: string; checked: number; ok: number; risky: number; invalid: number; suppressed: number; checked_at: Date }> = await em.query(
+      `SELECT campaign_id, checked, ok, risky, invalid, suppressed, checked_at FROM campaign_recipient_checks
+        WHERE tenant_id = $1 AND campaign_id = ANY($2::uuid[])`,
+      [ctx.tenantId, [...new Set(campaignUuids)]],
+    );
+    for (const r of rows) result.set(r.campaign_id, { checked: r.checked, ok: r.ok, risky: r.risky, invalid: r.invalid, suppressed: r.suppressed, checkedAt: new Date(r.checked_at) });
+    return result;
+  }
+
+  /** verifyCampaignRecipients: checkRecipients over the campaign's list, keeping the counts as its last check. */
+  async verifyRecipients(ctx: RequestContext, input: { campaignId: string; addresses: string[] }): Promise<{ campaign: Campaign; recipientCheck: RecipientCheckSummary }> {
+    const campaign = await campaignService.require(ctx, uuidOf(input.campaignId, "Campaign"), ["input", "campaignId"]);
+    if (input.addresses.length > MAX_VERIFY_ADDRESSES) fail("TOO_MANY_ADDRESSES", `At most ${MAX_VERIFY_ADDRESSES} addresses per call.`, ["input", "addresses"]);
+    const verdicts = await suppressionService.check(ctx, input.addresses);
+    const count = (v: string) => verdicts.filter((r) => r.verdict === v).length;
+    const summary = { checked: verdicts.length, ok: count("OK"), risky: count("RISKY"), invalid: count("INVALID"), suppressed: count("SUPPRESSED") };
+    const em = await ctx.db();
+    const rows: Array<{ checked_at: Date }> = await em.query(
+      `INSERT INTO campaign_recipient_checks (tenant_id, campaign_id, checked, ok, risky, invalid, suppressed) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (tenant_id, campaign_id) DO UPDATE SET checked = EXCLUDED.checked, ok = EXCLUDED.ok, risky = EXCLUDED.risky,
+         invalid = EXCLUDED.invalid, suppressed = EXCLUDED.suppressed, checked_at = now()
+       RETURNING checked_at`,
+      [ctx.tenantId, campaign.uuid, summary.checked, summary.ok, summary.risky, summary.invalid, summary.suppressed],
+    );
+    healthLoaders(ctx).recipientChecks.clear(campaign.uuid);
+    return { campaign, recipientCheck: { ...summary, checkedAt: new Date(rows[0].checked_at) } };
+  }
+}
+
+export const healthService = new HealthService();
