@@ -1,11 +1,12 @@
 import type { Server as HttpServer } from "node:http";
-import { execute, GraphQLError, parse, subscribe, validate, specifiedRules, type ExecutionArgs, type GraphQLSchema } from "graphql";
+import { execute, GraphQLError, parse, validate, specifiedRules, type ExecutionArgs, type GraphQLSchema } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
 import { RequestContext, type App, type AuthInfo } from "../context";
 import { formatError } from "../graphql/format-error";
 import { isTokenLimitError, LIMIT_ERROR_CODE, limitRules, parseOptions } from "../graphql/limits";
 import { selectedOperation } from "../graphql/operation";
+import { subscribeShared } from "../graphql/shared-subscription";
 import { apiKeyService } from "../modules/api-key/api-key.service";
 import { bearerToken } from "./bearer";
 
@@ -59,7 +60,8 @@ export function attachGraphQLWebSocket(app: App, schema: GraphQLSchema, httpServ
         if (open?.size === 0) socketsByKey.delete(auth.keyId);
       },
       onSubscribe(ctx, _id, payload) {
-        if (Object.keys(ctx.subscriptions).length >= limits.subscriptionsPerConnection) {
+        // graphql-ws has already reserved this operation's id in ctx.subscriptions.
+        if (Object.keys(ctx.subscriptions).length > limits.subscriptionsPerConnection) {
           return [new GraphQLError(`At most ${limits.subscriptionsPerConnection} operations per connection.`, { extensions: { code: "RATE_LIMITED" } })];
         }
         let document;
@@ -100,7 +102,7 @@ export function attachGraphQLWebSocket(app: App, schema: GraphQLSchema, httpServ
           throw err;
         }
       },
-      subscribe: (args: ExecutionArgs) => subscribe(args),
+      subscribe: (args: ExecutionArgs) => subscribeShared(args, (args.contextValue as RequestContext).auth?.tenantId ?? ""),
       async onNext(_ctx, _id, _payload, args, result) {
         // Each event of a subscription is its own unit of work: commit its reads, start afresh.
         if (selectedOperation(args.document, args.operationName)?.operation === "subscription") {

@@ -86,4 +86,11 @@ describe("operation limits over WebSocket", () => {
       expect(res.errors?.[0].extensions).toMatchObject({ code: "QUERY_TOO_COMPLEX", limit });
     });
   }
+
+  it("apply the depth limit to subscriptions too", async () => {
+    const ws = wsClient(app.wsUrl, apiKey);
+    const res = await ws.request(`subscription { bounceReceived { campaign { inboxes { domain { name } } } } }`);
+    await ws.dispose();
+    expect(res.errors?.[0].extensions).toMatchObject({ code: "QUERY_TOO_COMPLEX", limit: "depth" });
+  });
 });
