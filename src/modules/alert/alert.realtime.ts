@@ -1,6 +1,7 @@
 import type { App } from "../../context";
 import { bounceService } from "../bounce/bounce.service";
 import { campaignService } from "../campaign/campaign.service";
+import { registerDomainAuditHook } from "../health/domain-audit-hooks";
 import { registerIngestHook } from "../ingest/ingest-hooks";
 import { publishAfterCommit } from "../realtime/realtime.service";
 import { alertService } from "./alert.service";
@@ -8,9 +9,10 @@ import { alertService } from "./alert.service";
 let hookRegistered = false;
 
 /**
- * Wires alerts and the real-time feeds into ingestion: every batch is evaluated against the
- * alert rules in its own transaction, and its new bounces, alerts and changed campaigns are
- * announced once it commits. Also tells the hub how to read each topic's rows back.
+ * Wires alerts and the real-time feeds into ingestion and the DNS audit: every ingest batch
+ * and every stored audit is evaluated against the alert rules in its own transaction, and new
+ * bounces, alerts and changed campaigns are announced once it commits. Also tells the hub how
+ * to read each topic's rows back.
  */
 export function registerRealtimeTopics(app: App): void {
   const hub = app.realtime?.hub;
@@ -26,4 +28,7 @@ export function registerRealtimeTopics(app: App): void {
     await publishAfterCommit(ctx, "bounce", batch.events.map((e) => e.uuid));
     await publishAfterCommit(ctx, "campaign", batch.campaignIds);
   });
+  registerDomainAuditHook((ctx, audit) =>
+    alertService.evaluateAudit(ctx, { domainId: audit.domainUuid, name: audit.domain }, audit.previous?.checks ?? null, audit.current.checks),
+  );
 }

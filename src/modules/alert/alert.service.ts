@@ -153,7 +153,7 @@ export class AlertService {
 
     const now = new Date();
     const settings = await tenantService.settings(ctx);
-    const thresholds = resolveThresholds();
+    const thresholds = resolveThresholds(settings.benchmarkOverrides);
     const [campaigns, inboxes, campaignTotals, inboxTotals, inboxToday, faults, previous] = await Promise.all([
       campaignService.findByIds(ctx, campaignIds),
       inboxService.findByIds(ctx, inboxIds),
