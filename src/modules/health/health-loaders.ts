@@ -34,6 +34,12 @@ export class HealthLoaders {
   private readonly windowed = new Map<string, DataLoader<string, DeliveryTotals>>();
 
   readonly campaignTotals: DataLoader<string, DeliveryTotals>;
+  /**
+   * The same totals for the previous campaigns readiness compares with. A loader of its own
+   * (not campaignTotals' cache) so the statement count doesn't depend on whether the
+   * previous campaigns happen to be on the page: always one statement.
+   */
+  readonly previousCampaignTotals: DataLoader<string, DeliveryTotals>;
   readonly audits: DataLoader<string, StoredDomainAudit | null>;
   readonly authSettings: DataLoader<string, DomainAuthSettingsValues>;
   readonly inboxAlignment: DataLoader<string, InboxAlignmentValues>;
@@ -41,10 +47,12 @@ export class HealthLoaders {
   readonly previousCampaigns: DataLoader<string, PreviousCampaign | null>;
 
   constructor(private readonly ctx: RequestContext) {
-    this.campaignTotals = new DataLoader(async (keys) => {
+    const campaignTotals = async (keys: readonly string[]) => {
       const map = await deliveryCounterService.campaignTotals(ctx, keys);
       return keys.map((k) => map.get(k)!);
-    });
+    };
+    this.campaignTotals = new DataLoader(campaignTotals);
+    this.previousCampaignTotals = new DataLoader(campaignTotals);
     this.audits = batch((keys) => domainAuditService.latestFor(ctx, keys), null);
     this.authSettings = batch((keys) => domainAuditService.settingsFor(ctx, keys), { sendingIps: [], dkimSelectors: [] });
     this.inboxAlignment = batch((keys) => domainAuditService.alignmentFor(ctx, keys), { returnPathDomain: null, dkimDomain: null });

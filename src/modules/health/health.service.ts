@@ -157,7 +157,7 @@ export class HealthService {
     ]);
     const [today, previousTotals] = await Promise.all([
       loaders.inboxToday().loadMany(inboxes.map((i) => i.uuid)),
-      previous ? loaders.campaignTotals.load(previous.uuid) : Promise.resolve(null),
+      previous ? loaders.previousCampaignTotals.load(previous.uuid) : Promise.resolve(null),
     ]);
     const sent = (i: number) => {
       const t = today[i];

@@ -1,0 +1,102 @@
+// The dashboard query (a page of campaigns with stats, benchmarks and readiness) costs the
+// same number of SQL statements for 5 campaigns as for 50: every health field goes through
+// per-request loaders that answer a whole page with one statement each.
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { statementCounter } from "../../src/db/statement-counter";
+import { startDnsServer, type TestDnsServer } from "../support/dns-server";
+import { ok, type Gql } from "../support/graphql-client";
+import { startTestApp, type TestApp } from "../support/test-app";
+
+export const DASHBOARD = `query Dashboard($first: Int!) { campaigns(first: $first) { edges { node {
+  id name status zone
+  stats { sent delivered hardBounces softBounces complaints hardBounceRate complaintRate complaintLevel pauseRecommended }
+  benchmarks { provider sent hardBounces rate zone thresholds { warningFromPercent blockingAbovePercent } }
+  readiness { ready items { id passed evidence action } }
+} } } }`;
+
+let dns: TestDnsServer;
+let app: TestApp;
+let gql: Gql;
+
+beforeAll(async () => {
+  const zone: Record<string, any[]> = {};
+  for (let d = 0; d < 3; d++) {
+    zone[`d${d}.example`] = [{ type: "TXT", data: "v=spf1 ip4:192.0.2.10 -all" }];
+    zone[`_dmarc.d${d}.example`] = [{ type: "TXT", data: "v=DMARC1; p=none" }];
+  }
+  dns = await startDnsServer(zone);
+  process.env.REBOUND_DNS_SERVERS = dns.address;
+  process.env.REBOUND_DNS_TIMEOUT_MS = "500";
+  process.env.REBOUND_DNS_TRIES = "1";
+  process.env.REBOUND_DNSBL_IP_ZONES = "bl.example";
+  process.env.REBOUND_DNSBL_DOMAIN_ZONES = "";
+  process.env.REBOUND_AUDIT_INTERVAL_MINUTES = "0";
+  app = await startTestApp("healthdash");
+  ({ gql } = await app.newTenant("dash"));
+  const domains: string[] = [];
+  for (let d = 0; d < 3; d++) {
+    const id = ok(await gql(`mutation($n: String!) { createDomain(input: { name: $n, registeredAt: "2024-01-01T00:00:00Z" }) { domain { id } userErrors { code } } }`, { n: `d${d}.example` }), "createDomain").domain.id;
+    ok(await gql(`mutation($id: ID!) { updateDomainAuthSettings(input: { domainId: $id, sendingIps: ["192.0.2.10"] }) { domain { id } userErrors { code } } }`, { id }), "updateDomainAuthSettings");
+    // Two of three domains audited: the page mixes audited and never-audited domains.
+    if (d < 2) ok(await gql(`mutation($id: ID!) { refreshDomainAuth(input: { domainId: $id }) { authentication { status } userErrors { code } } }`, { id }), "refreshDomainAuth");
+    domains.push(id);
+  }
+  const inboxes: string[][] = [[], [], []];
+  for (let d = 0; d < 3; d++) {
+    for (let i = 0; i < 2; i++) {
+      inboxes[d].push(ok(await gql(`mutation($d: ID!, $a: String!) { createInbox(input: { domainId: $d, address: $a, warmupStartedAt: "2024-01-01T00:00:00Z" }) { inbox { id } userErrors { code } } }`, { d: domains[d], a: `s${i}@d${d}.example` }), "createInbox").inbox.id);
+    }
+  }
+  for (let c = 0; c < 50; c++) {
+    const id = ok(await gql(`mutation($d: ID!, $i: [ID!]) { createCampaign(input: { name: "c", domainId: $d, inboxIds: $i }) { campaign { id } userErrors { code } } }`, { d: domains[c % 3], i: inboxes[c % 3] }), "createCampaign").campaign.id;
+    const recipients = [...Array.from({ length: 60 }, (_, i) => `p${i}@gmail.com`), ...Array.from({ length: 60 }, (_, i) => `p${i}@corp${c}.example`)];
+    ok(await gql(`mutation($c: ID!, $i: ID!, $r: [String!]!) { recordSends(input: { campaignId: $c, inboxId: $i, recipients: $r }) { recorded userErrors { code } } }`, { c: id, i: inboxes[c % 3][0], r: recipients }), "recordSends");
+    if (c % 5 === 0) {
+      ok(await gql(`mutation($e: [BounceEventInput!]!) { ingestBounces(input: { events: $e }) { inserted userErrors { code message } } }`, {
+        e: Array.from({ length: c % 10 === 0 ? 8 : 2 }, (_, i) => ({ recipient: `p${i}@gmail.com`, campaignId: id, smtpResponse: "550 5.1.1 User unknown" })),
+      }), "ingestBounces");
+    }
+  }
+}, 120_000);
+afterAll(async () => {
+  await app?.close();
+  await dns?.close();
+});
+
+async function statementsFor(first: number): Promise<{ count: number; page: any[] }> {
+  const before = statementCounter.total;
+  const res = ok(await gql(DASHBOARD, { first }));
+  return { count: statementCounter.total - before, page: res.campaigns.edges.map((e: any) => e.node) };
+}
+
+describe("the dashboard query", () => {
+  it("costs the same statements for 50 campaigns as for 5, and no DNS", async () => {
+    const queries = dns.queries.length;
+    const five = await statementsFor(5);
+    const fifty = await statementsFor(50);
+    expect(five.page).toHaveLength(5);
+    expect(fifty.page).toHaveLength(50);
+    expect(fifty.count).toBe(five.count);
+    // begin/set tenant, campaigns, counters, tenant settings, domains, campaign_inboxes, inboxes,
+    // audits, recipient checks, previous campaigns, their counters, today's inbox counters, commit.
+    expect(fifty.count).toBeLessThanOrEqual(15);
+    expect(dns.queries.length).toBe(queries);
+  });
+
+  it("shows real numbers: readiness from the stored audits, zones from the counters", async () => {
+    const { page } = await statementsFor(50);
+    const oldest = page[page.length - 1];
+    expect(oldest.stats).toMatchObject({ sent: 120, hardBounces: 8 });
+    expect(oldest.benchmarks.find((b: any) => b.provider === "GMAIL")).toMatchObject({ sent: 60, hardBounces: 8, zone: "INSUFFICIENT_DATA" });
+    expect(oldest.zone).toBe("BLOCKING");
+    const items = (c: any) => Object.fromEntries(c.readiness.items.map((i: any) => [i.id, i]));
+    expect(items(oldest).PREVIOUS_BOUNCE_RATE.evidence).toBe("no previous campaign");
+    expect(items(oldest).SPF.passed).toBe(true);
+    expect(items(oldest).DKIM.passed).toBe(false);
+    // Campaign 3 is on d0 after campaign 0 (8 of 120 bounced).
+    expect(items(page[page.length - 4]).PREVIOUS_BOUNCE_RATE).toMatchObject({ passed: false, evidence: 'previous campaign "c": 8 hard bounces of 120 sent (6.67 %)' });
+    // Campaign 2 is on d2, never audited.
+    expect(items(page[page.length - 3]).SPF.evidence).toBe("SPF of d2.example has not been checked");
+  });
+});
