@@ -25,6 +25,9 @@ describe("bounceReceived", () => {
     const wsB = wsClient(app.wsUrl, b.apiKey);
     const all = collect(wsA.client, `subscription { bounceReceived { recipient reason bounceType campaign { id } } }`);
     const permanentOnly = collect(wsA.client, `subscription($c: ID!) { bounceReceived(filter: { campaignId: $c, onlyPermanent: true }) { recipient } }`, { c: setup.campaignId });
+    const byDomain = collect(wsA.client, `subscription($d: ID!) { bounceReceived(filter: { domainId: $d }) { recipient } }`, { d: setup.domainId });
+    const otherDomain = await createSendingSetup(a.gql, "feed-other.example");
+    const byOtherDomain = collect(wsA.client, `subscription($d: ID!) { bounceReceived(filter: { domainId: $d }) { recipient } }`, { d: otherDomain.domainId });
     const other = collect(wsB.client, `subscription { bounceReceived { recipient } }`);
     await sleep(200);
 
@@ -36,7 +39,9 @@ describe("bounceReceived", () => {
     expect(received.map((e) => e.bounceReceived.recipient).sort()).toEqual(["full@gmail.com", "gone@gmail.com"]);
     expect(received.find((e) => e.bounceReceived.recipient === "gone@gmail.com").bounceReceived).toMatchObject({ reason: "USERUNKNOWN", bounceType: "HARD", campaign: { id: setup.campaignId } });
     expect((await permanentOnly.waitFor(1)).map((e) => e.bounceReceived.recipient)).toEqual(["gone@gmail.com"]);
+    expect(await byDomain.waitFor(2)).toHaveLength(2);
     await sleep(300);
+    expect(byOtherDomain.events).toEqual([]);
     expect(permanentOnly.events).toHaveLength(1);
     expect(other.events).toEqual([]);
     await wsA.dispose();

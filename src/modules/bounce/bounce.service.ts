@@ -56,14 +56,21 @@ export class BounceService {
    * domain, else its inbox's) so subscribers can filter by domain.
    */
   async loadForDelivery(ctx: RequestContext, uuids: readonly string[]): Promise<BounceEvent[]> {
-    const events = await this.findByIds(ctx, uuids);
-    const campaigns = await ctx.loaders.campaignById.loadMany([...new Set(events.map((e) => e.campaignId).filter((id): id is string => !!id))]);
-    const inboxes = await ctx.loaders.inboxById.loadMany([...new Set(events.map((e) => e.inboxId).filter((id): id is string => !!id))]);
-    const domainOf = new Map<string, string>();
-    for (const x of [...campaigns, ...inboxes]) if (x && !(x instanceof Error)) domainOf.set(x.uuid, x.domainId);
+    if (uuids.length === 0) return [];
+    const em = await ctx.db();
+    // One statement: this runs in every server process for every announced batch.
+    const { entities, raw } = await em
+      .getRepository(BounceEvent)
+      .createQueryBuilder("b")
+      .leftJoin("campaigns", "c", "c.tenant_id = b.tenant_id AND c.id = b.campaign_id")
+      .leftJoin("inboxes", "i", "i.tenant_id = b.tenant_id AND i.id = b.inbox_id")
+      .addSelect("coalesce(c.domain_id, i.domain_id)", "sending_domain_id")
+      .where("b.tenant_id = :tenantId AND b.id = ANY(:ids::uuid[])", { tenantId: ctx.tenantId, ids: [...uuids] })
+      .getRawAndEntities<{ b_id: string; sending_domain_id: string | null }>();
+    const domainOf = new Map(raw.map((r) => [r.b_id, r.sending_domain_id]));
     const order = new Map(uuids.map((id, i) => [id, i]));
-    return events
-      .map((e) => Object.assign(e, { domainId: (e.campaignId && domainOf.get(e.campaignId)) || (e.inboxId && domainOf.get(e.inboxId)) || null }))
+    return entities
+      .map((e) => Object.assign(e, { domainId: domainOf.get(e.uuid) ?? null }))
       .sort((a, b) => (order.get(a.uuid) ?? 0) - (order.get(b.uuid) ?? 0));
   }
 
