@@ -6,7 +6,7 @@ import { diagnose, type MessageContext, type RecipientFacts } from "./diagnose";
 import type { AnalyzeOptions, AuthResults, BounceDiagnosis, MessageAnalysis, MessageKind } from "./diagnosis";
 import { findInlineDsn, parseDeliveryStatus, type DsnRecipient } from "./dsn";
 import { decodeCharset, decodeEncodedWords, header, parseHeaders, partText, splitHeaderBody, toBinaryString, walk, parseEntity, type Headers, type MimePart } from "./mime";
-import { presetFor } from "./mta-rules";
+import { noticeRules, presetFor } from "./mta-rules";
 import { cutReturnedMessage, findNoticeRecipients, pickDiagnostic } from "./notice";
 import { parseSesNotification } from "./ses";
 
@@ -149,10 +149,11 @@ function analyzeUnchecked(raw: string | Uint8Array, options?: AnalyzeOptions): M
   }
 
   if (facts.length) {
+    // The recipient's block is part of the notice: the notice (bounded, read once) and the
+    // server's words (which may come from the delivery-status part) are all the rules need.
+    const rules = noticeRules(notice, subject, top);
     for (const f of facts) {
-      // The recipient's block is part of the notice: the notice (bounded) and the server's
-      // words (which may come from the delivery-status part) are all the rules need.
-      if (!f.fixedReason) f.preset ??= presetFor(`${f.diagnostic ?? ""}\n${f.context && !notice.includes(f.context) ? f.context.slice(0, 4096) + "\n" : ""}${notice.slice(0, 8192)}`, subject, top);
+      if (!f.fixedReason) f.preset ??= presetFor(`${f.diagnostic ?? ""}${f.context && !notice.includes(f.context) ? "\n" + f.context.slice(0, 4096) : ""}`, rules);
     }
     const diagnoses = dedupe(facts.map((f) => diagnose(f, ctx)));
     const kind: MessageKind = diagnoses.every((d) => d.reason === "delivered") ? "delivery" : "bounce";

@@ -165,9 +165,39 @@ export function decodedBody(part: MimePart, limit = MIME_LIMITS.maxTextBytes): s
   return body;
 }
 
+const HEX = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) {
+  HEX[48 + i] = i < 10 ? i : -1;
+  if (i >= 10) HEX[87 + i] = HEX[55 + i] = i; // a-f, A-F
+}
+for (let i = 0; i < 10; i++) HEX[48 + i] = i;
+const hexAt = (s: string, i: number) => {
+  const c = s.charCodeAt(i);
+  return c < 128 ? HEX[c] : -1;
+};
+
+/** Quoted-printable to bytes (binary string): `=XX` escapes and `=` soft line breaks. */
 export function decodeQuotedPrintable(s: string): string {
-  if (s.indexOf("=") === -1) return s;
-  return s.replace(/=(?:\r?\n|([0-9A-Fa-f]{2}))/g, (_m, hex: string | undefined) => (hex ? String.fromCharCode(parseInt(hex, 16)) : ""));
+  let i = s.indexOf("=");
+  if (i === -1) return s;
+  let out = "";
+  let from = 0;
+  while (i !== -1) {
+    out += s.slice(from, i);
+    const h = hexAt(s, i + 1);
+    const l = h === -1 ? -1 : hexAt(s, i + 2);
+    if (l !== -1) {
+      out += String.fromCharCode(h * 16 + l);
+      from = i + 3;
+    } else if (s.charCodeAt(i + 1) === 10) from = i + 2;
+    else if (s.charCodeAt(i + 1) === 13 && s.charCodeAt(i + 2) === 10) from = i + 3;
+    else {
+      out += "=";
+      from = i + 1;
+    }
+    i = s.indexOf("=", from);
+  }
+  return out + s.slice(from);
 }
 
 type Decoder = InstanceType<typeof TextDecoder>;

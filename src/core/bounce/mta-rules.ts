@@ -7,6 +7,7 @@
 // Per-MTA message tables adapted from Sisimai's Lhost modules (BSD 2-Clause), see LICENSE-sisimai.txt.
 import type { BounceReason } from "./diagnosis";
 import { header, type Headers } from "./mime";
+import { LiteralMatcher } from "./literal-matcher";
 import { inOrder } from "./reason-phrases";
 
 type MtaName =
@@ -119,63 +120,100 @@ const RULES: readonly MtaRule[] = [
   { reason: "expired", mta: "EZweb", any: ["your message was not delivered within "] },
 ];
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-const compiled = new Map<MtaRule, RegExp>();
 /**
- * Every literal fragment any rule could match, indexed by its first three characters: most
- * notices match none, and one pass over the text then replaces a scan per rule.
+ * Every literal fragment any rule could match, in one automaton: most notices match none,
+ * and one pass over each text then replaces a scan per rule. Rules with a pattern (`re`)
+ * belong to one MTA each and run only when its signature is present.
  */
-let prefix: Map<number, string[]> | null = null;
-const keyAt = (s: string, i: number) => (s.charCodeAt(i) * 65536 + s.charCodeAt(i + 1)) * 65536 + s.charCodeAt(i + 2);
-function anyRuleCanMatch(text: string, mta: Set<MtaName>): boolean {
-  if (!prefix) {
-    prefix = new Map();
-    for (const r of RULES) {
-      for (const p of [...(r.any ?? []), ...(r.seq ?? []).map((q) => q[0])]) {
-        const k = keyAt(p, 0);
-        const list = prefix.get(k);
-        if (list) list.push(p);
-        else prefix.set(k, [p]);
+let matcher: LiteralMatcher | null = null;
+/** rulesOf[id]: indexes of the rules whose `any` holds fragment id */
+let anyRulesOf: number[][] = [];
+/** seqRulesOf[id]: indexes of the rules one of whose `seq` starts with fragment id */
+let seqRulesOf: number[][] = [];
+function build(): LiteralMatcher {
+  const ids = new Map<string, number>();
+  const phrases: string[] = [];
+  const idOf = (p: string) => {
+    let id = ids.get(p);
+    if (id === undefined) {
+      ids.set(p, (id = phrases.length));
+      phrases.push(p);
+      anyRulesOf.push([]);
+      seqRulesOf.push([]);
+    }
+    return id;
+  };
+  RULES.forEach((r, ri) => {
+    for (const p of r.any ?? []) anyRulesOf[idOf(p)].push(ri);
+    for (const q of r.seq ?? []) seqRulesOf[idOf(q[0])].push(ri);
+  });
+  return new LiteralMatcher(phrases);
+}
+
+/** What the rules found in one text: rule index → the fragment that matched, and seq candidates. */
+interface Found {
+  any: Map<number, string>;
+  seq: Set<number>;
+}
+
+function find(text: string): Found {
+  matcher ??= build();
+  const any = new Map<number, { start: number; id: number }>();
+  const seq = new Set<number>();
+  matcher.scan(text, (id, start) => {
+    for (const ri of anyRulesOf[id]) {
+      const b = any.get(ri);
+      if (!b || start < b.start) any.set(ri, { start, id });
+    }
+    for (const ri of seqRulesOf[id]) seq.add(ri);
+  });
+  const out = new Map<number, string>();
+  for (const [ri, b] of any) out.set(ri, matcher.phrases[b.id]);
+  return { any: out, seq };
+}
+
+/** A message's notice read once: its MTA signatures and what the rules found in it. */
+export interface NoticeRules {
+  subject: string;
+  top: Headers;
+  mta: Set<MtaName>;
+  from: string;
+  notice: string;
+  found: Found;
+}
+
+/** Reads the notice (bounded) once per message; `presetFor` then adds each recipient's words. */
+export function noticeRules(notice: string, subject: string, top: Headers): NoticeRules {
+  const from = [header(top, "from"), header(top, "x-mailer"), top.has("x-nai-header") ? "x-nai" : null, top.has("x-msg-ref") ? "messagelabs" : null].join(" ");
+  const text = notice.length > 8192 ? notice.slice(0, 8192) : notice;
+  return { subject, top, mta: signatures(top, subject), from, notice: text, found: find(text) };
+}
+
+/**
+ * The reason an MTA's own wording settles for one recipient: the first rule (in table order)
+ * matching the recipient's words (`extra`: its diagnostic and block) or the notice.
+ */
+export function presetFor(extra: string, n: NoticeRules): { reason: BounceReason; evidence: string } | null {
+  const { mta, subject, from } = n;
+  // au (EZweb) marks a message its spam/domain filter refused with X-SPASIGN: NG.
+  if (mta.has("EZweb") && (header(n.top, "x-spasign") ?? "") === "NG") return { reason: "filtered", evidence: "X-SPASIGN: NG (au domain filter)" };
+  const mine = extra ? find(extra) : null;
+  let lower: string | null = null;
+  const text = () => (lower ??= `${extra}\n${n.notice}`.toLowerCase());
+  for (let ri = 0; ri < RULES.length; ri++) {
+    const r = RULES[ri];
+    if (r.mta && !mta.has(r.mta)) continue;
+    let m: string | null = null;
+    if (r.re) m = r.re.exec(text())?.[0] ?? null;
+    if (!m && r.any) m = mine?.any.get(ri) ?? n.found.any.get(ri) ?? null;
+    if (!m && r.seq && (mine?.seq.has(ri) || n.found.seq.has(ri))) {
+      for (const s of r.seq) if (inOrder(text(), s)) {
+        m = s.join("…");
+        break;
       }
     }
-  }
-  // Pattern rules belong to one MTA each: they count only when its signature is present.
-  if (RULES.some((r) => r.re && (!r.mta || mta.has(r.mta)))) return true;
-  const end = text.length - 2;
-  for (let i = 0; i < end; i++) {
-    const cands = prefix.get(keyAt(text, i));
-    if (cands) for (const p of cands) if (text.startsWith(p, i)) return true;
-  }
-  return false;
-}
-
-function matches(text: string, r: MtaRule): string | null {
-  if (r.re) {
-    const m = r.re.exec(text);
-    if (m) return m[0];
-  }
-  if (r.any) {
-    let re = compiled.get(r);
-    if (!re) compiled.set(r, (re = new RegExp(r.any.map(escape).join("|"))));
-    const m = re.exec(text);
-    if (m) return m[0];
-  }
-  if (r.seq) for (const s of r.seq) if (inOrder(text, s)) return s.join("…");
-  return null;
-}
-
-export function presetFor(text: string, subject: string, top: Headers): { reason: BounceReason; evidence: string } | null {
-  const t = text.toLowerCase();
-  const from = [header(top, "from"), header(top, "x-mailer"), top.has("x-nai-header") ? "x-nai" : null, top.has("x-msg-ref") ? "messagelabs" : null].join(" ");
-  const mta = signatures(top, subject);
-  // au (EZweb) marks a message its spam/domain filter refused with X-SPASIGN: NG.
-  if (mta.has("EZweb") && (header(top, "x-spasign") ?? "") === "NG") return { reason: "filtered", evidence: "X-SPASIGN: NG (au domain filter)" };
-  if (!anyRuleCanMatch(t, mta)) return null;
-  for (const r of RULES) {
-    if (r.mta && !mta.has(r.mta)) continue;
-    const m = matches(t, r);
     if (!m) continue;
-    if (r.when && !r.when.test(subject) && !r.when.test(from) && !r.when.test(text)) continue;
+    if (r.when && !r.when.test(subject) && !r.when.test(from) && !r.when.test(extra) && !r.when.test(n.notice)) continue;
     return { reason: r.reason, evidence: `MTA notice: "${m}"` };
   }
   return null;

@@ -3,6 +3,7 @@
 // tables); `seq` entries match when their fragments appear in that order.
 // Keyed on wording only: never on sample files, hosts or recipients.
 import type { BounceReason } from "./diagnosis";
+import { LiteralMatcher } from "./literal-matcher";
 
 export interface PhraseTable {
   any: readonly string[];
@@ -22,68 +23,88 @@ export function inOrder(text: string, parts: readonly string[]): boolean {
 }
 
 /**
- * All tables' fragments indexed by their first three characters: one pass over a text finds,
- * for every table at once, its leftmost fragment (what a per-table alternation would find,
- * at a fraction of the cost of running ~20 large alternations over the same words).
+ * All tables' fragments in one automaton: one pass over a text finds, for every table at
+ * once, its leftmost fragment (what a per-table alternation would find, at a fraction of the
+ * cost of running ~20 large alternations over the same words).
  */
-type Entry = readonly [phrase: string, tables: PhraseTable[]];
-let index: Map<number, Entry[]> | null = null;
-let shortPhrases: Entry[] = [];
-const keyAt = (s: string, i: number) => (s.charCodeAt(i) * 65536 + s.charCodeAt(i + 1)) * 65536 + s.charCodeAt(i + 2);
+let matcher: LiteralMatcher | null = null;
+/** tablesOf[id]: indexes (in tableList) of the tables holding fragment id */
+let tablesOf: number[][] = [];
+/** seqTablesOf[id]: indexes of the tables one of whose `seq` starts with fragment id */
+let seqTablesOf: number[][] = [];
+let tableList: PhraseTable[] = [];
+const tableIndex = new Map<PhraseTable, number>();
 
-function buildIndex(): Map<number, Entry[]> {
-  const byPhrase = new Map<string, PhraseTable[]>();
-  for (const t of Object.values(PHRASES)) {
-    if (!t) continue;
+function build(): LiteralMatcher {
+  const ids = new Map<string, number>();
+  const phrases: string[] = [];
+  tableList = Object.values(PHRASES).filter((t): t is PhraseTable => !!t);
+  const idOf = (p: string) => {
+    let id = ids.get(p);
+    if (id === undefined) {
+      ids.set(p, (id = phrases.length));
+      phrases.push(p);
+      tablesOf.push([]);
+      seqTablesOf.push([]);
+    }
+    return id;
+  };
+  tableList.forEach((t, ti) => {
+    tableIndex.set(t, ti);
     for (const p of t.any) {
-      const list = byPhrase.get(p);
-      if (list) list.push(t);
-      else byPhrase.set(p, [t]);
+      const id = idOf(p);
+      if (!tablesOf[id].includes(ti)) tablesOf[id].push(ti);
     }
-  }
-  const idx = new Map<number, Entry[]>();
-  const short: Entry[] = [];
-  for (const [p, tables] of byPhrase) {
-    if (p.length < 3) {
-      short.push([p, tables]);
-      continue;
+    for (const q of t.seq ?? []) {
+      const id = idOf(q[0]);
+      if (!seqTablesOf[id].includes(ti)) seqTablesOf[id].push(ti);
     }
-    const k = keyAt(p, 0);
-    const list = idx.get(k);
-    if (list) list.push([p, tables]);
-    else idx.set(k, [[p, tables]]);
-  }
-  shortPhrases = short;
-  return idx;
+  });
+  return new LiteralMatcher(phrases);
 }
 
 let scannedText: string | null = null;
-let scanned = new Map<PhraseTable, string>();
+let bestStart = new Int32Array(0);
+let bestId = new Int32Array(0);
+/** seqSeen[ti]: the first fragment of one of table ti's sequences is in the text */
+let seqSeen = new Uint8Array(0);
 /** Leftmost fragment of every table found in the text (memoised for the last text). */
-function scan(text: string): Map<PhraseTable, string> {
-  if (text === scannedText) return scanned;
-  index ??= buildIndex();
-  const found = new Map<PhraseTable, string>();
-  const end = text.length - 2;
-  for (let i = 0; i < end; i++) {
-    const cands = index.get(keyAt(text, i));
-    if (!cands) continue;
-    for (const [p, tables] of cands) {
-      if (!text.startsWith(p, i)) continue;
-      for (const t of tables) if (!found.has(t)) found.set(t, p);
-    }
+function scan(text: string): void {
+  if (text === scannedText) return;
+  matcher ??= build();
+  if (bestStart.length !== tableList.length) {
+    bestStart = new Int32Array(tableList.length);
+    bestId = new Int32Array(tableList.length);
+    seqSeen = new Uint8Array(tableList.length);
   }
-  for (const [p, tables] of shortPhrases) if (text.includes(p)) for (const t of tables) if (!found.has(t)) found.set(t, p);
+  bestStart.fill(-1);
+  seqSeen.fill(0);
+  const bs = bestStart;
+  const bi = bestId;
+  const ss = seqSeen;
+  matcher.scan(text, (id, start) => {
+    for (const ti of seqTablesOf[id]) ss[ti] = 1;
+    for (const ti of tablesOf[id]) {
+      const b = bs[ti];
+      if (b === -1 || start < b || (start === b && id < bi[ti])) {
+        bs[ti] = start;
+        bi[ti] = id;
+      }
+    }
+  });
   scannedText = text;
-  scanned = found;
-  return found;
 }
 
 export function matchTable(text: string, t: PhraseTable | undefined): string | null {
   if (!t || !text) return null;
   if (t.not) for (const n of t.not) if (text.includes(n)) return null;
-  const m = t.any.length ? scan(text).get(t) : undefined;
-  if (m) return m;
+  matcher ??= build();
+  const ti = tableIndex.get(t);
+  if (ti !== undefined) {
+    scan(text);
+    if (bestStart[ti] !== -1) return matcher!.phrases[bestId[ti]];
+    if (!seqSeen[ti]) return null;
+  }
   if (t.seq) for (const s of t.seq) if (text.includes(s[0]) && inOrder(text, s)) return s.join("…");
   return null;
 }
