@@ -37,7 +37,7 @@ export class SuppressionResolver {
   suppressions(
     @Ctx() ctx: RequestContext,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
-    @Arg("filter", () => SuppressionFilterInput, { nullable: true }) filter?: SuppressionFilterInput | null,
+    @Arg("filter", () => SuppressionFilterInput, { nullable: true, description: "Conditions the suppressions must meet; active ones only unless includeRemoved." }) filter?: SuppressionFilterInput | null,
   ) {
     return suppressionService.list(ctx, args, filter ?? {});
   }
