@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { statementCounter } from "../../src/db/statement-counter";
+import { countsTowardSoftLimit, immediateSuppression, softLimitReached, type EventFacts } from "../../src/modules/suppression/suppression-policy";
 import { ok, type Gql } from "../support/graphql-client";
 import { startTestApp, type TestApp } from "../support/test-app";
 import { createSetup, sql, uuidFromGlobal, type Setup } from "./ingest-support";
@@ -222,5 +223,44 @@ describe("checkRecipients", () => {
     expect(small).toBeLessThanOrEqual(6); // auth, BEGIN, role, the lookup, tenant settings, COMMIT
     const tooMany = await gql(CHECK, { a: Array.from({ length: 10_001 }, (_, i) => `q${i}@gmail.com`) });
     expect(tooMany.errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
+  });
+});
+
+// The rules themselves, as plain functions (what the e2e cases above exercise through HTTP).
+
+describe("suppression policy (pure)", () => {
+  const facts = (over: Partial<EventFacts>): EventFacts => ({
+    reason: "userunknown", bounceType: "HARD", hardBounce: true, fault: "RECIPIENT_ADDRESS",
+    address: "a@example.com", domain: "example.com", finalAttempt: false, ...over,
+  });
+
+  it("suppresses only bad addresses, complaints and given-up recipient-side failures", () => {
+    expect(immediateSuppression(facts({}))).toEqual({ scope: "ADDRESS", value: "a@example.com", reason: "HARD_BOUNCE" });
+    expect(immediateSuppression(facts({ reason: "hostunknown" }))).toEqual({ scope: "DOMAIN", value: "example.com", reason: "UNKNOWN_DOMAIN" });
+    expect(immediateSuppression(facts({ reason: "feedback", bounceType: "UNDETERMINED", hardBounce: false, fault: "SENDER_REPUTATION" }))?.reason).toBe("COMPLAINT");
+    for (const fault of ["SENDER_AUTHENTICATION", "SENDER_REPUTATION", "POLICY", "CONTENT", "PROTOCOL"] as const) {
+      // Even a final, permanent failure never suppresses when the sender is at fault.
+      expect(immediateSuppression(facts({ reason: "blocked", hardBounce: false, fault, finalAttempt: true }))).toBeNull();
+      expect(immediateSuppression(facts({ reason: "blocked", hardBounce: true, fault }))).toBeNull();
+      expect(countsTowardSoftLimit(facts({ reason: "blocked", bounceType: "SOFT", hardBounce: false, fault }))).toBe(false);
+    }
+    const full = facts({ reason: "mailboxfull", bounceType: "SOFT", hardBounce: false, fault: "RECIPIENT_MAILBOX" });
+    expect(immediateSuppression(full)).toBeNull();
+    expect(countsTowardSoftLimit(full)).toBe(true);
+    expect(immediateSuppression({ ...full, finalAttempt: true })?.reason).toBe("RETRIES_EXPIRED");
+    expect(immediateSuppression(facts({ reason: "expired", bounceType: "SOFT", hardBounce: false, fault: "NETWORK" }))?.reason).toBe("RETRIES_EXPIRED");
+    expect(immediateSuppression(facts({ address: null }))).toBeNull();
+    expect(countsTowardSoftLimit(facts({ reason: "delivered", bounceType: "UNDETERMINED", hardBounce: false, fault: "UNKNOWN" }))).toBe(false);
+  });
+
+  it("counts soft bounces within any window, after the last delivery", () => {
+    const d = (h: number) => new Date(Date.UTC(2026, 0, 1) + h * 3600_000);
+    expect(softLimitReached([d(0), d(24), d(48)], null, 3, 7)).toBe(true);
+    expect(softLimitReached([d(0), d(1), d(24 * 7)], null, 3, 7)).toBe(true); // first and third exactly 7 days apart: within
+    expect(softLimitReached([d(0), d(24 * 7 + 1), d(24 * 7 + 2)], null, 3, 7)).toBe(false);
+    expect(softLimitReached([d(48), d(0), d(24)], null, 3, 7)).toBe(true); // any order
+    expect(softLimitReached([d(0), d(24), d(48)], d(24), 3, 7)).toBe(false); // a delivery in between
+    expect(softLimitReached([d(0), d(24), d(48), d(49), d(50)], d(24), 3, 7)).toBe(true);
+    expect(softLimitReached([d(0)], null, 1, 1)).toBe(true);
   });
 });
