@@ -154,15 +154,14 @@ export class AlertService {
     const now = new Date();
     const settings = await tenantService.settings(ctx);
     const thresholds = resolveThresholds(settings.benchmarkOverrides);
-    const [campaigns, inboxes, campaignTotals, inboxTotals, inboxToday, faults, previous] = await Promise.all([
-      campaignService.findByIds(ctx, campaignIds),
-      inboxService.findByIds(ctx, inboxIds),
-      deliveryCounterService.campaignTotals(ctx, campaignIds),
-      deliveryCounterService.inboxTotals(ctx, inboxIds, { since: new Date(now.getTime() - (INBOX_WINDOW_DAYS - 1) * 86_400_000) }),
-      batch.channel === "SENDS" ? deliveryCounterService.inboxTotals(ctx, inboxIds, { since: now }) : Promise.resolve(null),
-      bounceService.recentFaultCounts(ctx, campaignIds, new Date(now.getTime() - BURST_WINDOW_HOURS * 3_600_000)),
-      this.states(ctx, subjects),
-    ]);
+    // One after another: they share the transaction's single connection.
+    const campaigns = await campaignService.findByIds(ctx, campaignIds);
+    const inboxes = await inboxService.findByIds(ctx, inboxIds);
+    const campaignTotals = await deliveryCounterService.campaignTotals(ctx, campaignIds);
+    const inboxTotals = await deliveryCounterService.inboxTotals(ctx, inboxIds, { since: new Date(now.getTime() - (INBOX_WINDOW_DAYS - 1) * 86_400_000) });
+    const inboxToday = batch.channel === "SENDS" ? await deliveryCounterService.inboxTotals(ctx, inboxIds, { since: now }) : null;
+    const faults = await bounceService.recentFaultCounts(ctx, campaignIds, new Date(now.getTime() - BURST_WINDOW_HOURS * 3_600_000));
+    const previous = await this.states(ctx, subjects);
     const prev = (subject: string, rule: string) => previous.get(`${subject}|${rule}`) ?? null;
     const tippingIds = batch.events.filter((e) => e.bounceType === "HARD").slice(-5).map((e) => e.uuid);
 
