@@ -33,13 +33,16 @@ export class HealthLoaders {
   private settingsPromise: Promise<TenantBenchmarkSettings> | null = null;
   private readonly windowed = new Map<string, DataLoader<string, DeliveryTotals>>();
 
-  readonly campaignTotals: DataLoader<string, DeliveryTotals>;
   /**
-   * The same totals for the previous campaigns readiness compares with. A loader of its own
-   * (not campaignTotals' cache) so the statement count doesn't depend on whether the
-   * previous campaigns happen to be on the page: always one statement.
+   * Lifetime totals per campaign. When readiness was asked for some of the keys, their
+   * previous campaigns' totals come in the same statement (readiness compares with them), so
+   * a page costs one counters statement whatever it shows and whichever campaigns precede it.
    */
-  readonly previousCampaignTotals: DataLoader<string, DeliveryTotals>;
+  readonly campaignTotals: DataLoader<string, DeliveryTotals>;
+  /** Campaigns whose readiness this operation resolves (see campaignTotals). */
+  private readonly readinessOf = new Set<string>();
+  /** Totals of previous campaigns fetched along with a page's (see campaignTotals). */
+  private readonly previousTotals = new Map<string, Promise<DeliveryTotals>>();
   readonly audits: DataLoader<string, StoredDomainAudit | null>;
   readonly authSettings: DataLoader<string, DomainAuthSettingsValues>;
   readonly inboxAlignment: DataLoader<string, InboxAlignmentValues>;
@@ -47,17 +50,32 @@ export class HealthLoaders {
   readonly previousCampaigns: DataLoader<string, PreviousCampaign | null>;
 
   constructor(private readonly ctx: RequestContext) {
-    const campaignTotals = async (keys: readonly string[]) => {
-      const map = await deliveryCounterService.campaignTotals(ctx, keys);
+    this.campaignTotals = new DataLoader(async (keys) => {
+      const wanted = keys.filter((k) => this.readinessOf.has(k));
+      // Readiness asked for these keys' previous campaigns in the same pass: that batch is
+      // already scheduled, so this joins it rather than adding a statement.
+      const previous = wanted.length ? await this.previousCampaigns.loadMany(wanted) : [];
+      const extra = [...new Set(previous.flatMap((p) => (p && !(p instanceof Error) && !keys.includes(p.uuid) ? [p.uuid] : [])))];
+      const query = deliveryCounterService.campaignTotals(ctx, [...keys, ...extra]);
+      for (const id of extra) this.previousTotals.set(id, query.then((m) => m.get(id)!));
+      const map = await query;
       return keys.map((k) => map.get(k)!);
-    };
-    this.campaignTotals = new DataLoader(campaignTotals);
-    this.previousCampaignTotals = new DataLoader(campaignTotals);
+    });
     this.audits = batch((keys) => domainAuditService.latestFor(ctx, keys), null);
     this.authSettings = batch((keys) => domainAuditService.settingsFor(ctx, keys), { sendingIps: [], dkimSelectors: [] });
     this.inboxAlignment = batch((keys) => domainAuditService.alignmentFor(ctx, keys), { returnPathDomain: null, dkimDomain: null });
     this.recipientChecks = batch((keys) => healthService.recipientChecksFor(ctx, keys), null);
     this.previousCampaigns = batch((keys) => healthService.previousCampaignsOf(ctx, keys), null);
+  }
+
+  /** Readiness of this campaign will be resolved: fetch its previous campaign's totals with the page's. */
+  readinessRequested(campaignUuid: string): void {
+    this.readinessOf.add(campaignUuid);
+  }
+
+  /** A previous campaign's totals: from the page's counters statement when it came with it. */
+  totalsOfPrevious(campaignUuid: string): Promise<DeliveryTotals> {
+    return this.previousTotals.get(campaignUuid) ?? this.campaignTotals.load(campaignUuid);
   }
 
   /** The tenant's thresholds (overrides applied) and minimum sends, read once per operation. */

@@ -148,6 +148,7 @@ export class HealthService {
   /** The pre-send checklist of a campaign, from stored facts only (no DNS). */
   async readiness(ctx: RequestContext, campaign: Campaign): Promise<Checklist> {
     const loaders = healthLoaders(ctx);
+    loaders.readinessRequested(campaign.uuid);
     const [domain, inboxes, audit, recipientCheck, previous] = await Promise.all([
       ctx.loaders.domainById.load(campaign.domainId),
       ctx.loaders.inboxesByCampaign.load(campaign.uuid),
@@ -157,7 +158,7 @@ export class HealthService {
     ]);
     const [today, previousTotals] = await Promise.all([
       loaders.inboxToday().loadMany(inboxes.map((i) => i.uuid)),
-      previous ? loaders.previousCampaignTotals.load(previous.uuid) : Promise.resolve(null),
+      previous ? loaders.totalsOfPrevious(previous.uuid) : Promise.resolve(null),
     ]);
     const sent = (i: number) => {
       const t = today[i];

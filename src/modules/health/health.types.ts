@@ -24,11 +24,13 @@ import {
 } from "./health.enums";
 
 // GraphQL shapes of the health module. Resolvers return the core's plain objects; these
-// classes only declare how they read (field names match the core's properties).
+// classes only declare how they read (field names match the core's properties). They are
+// simpleResolvers: a field is read straight off the object, without type-graphql's
+// per-field middleware pipeline, which a dashboard page (thousands of fields) would pay for.
 
 // ---- counters and benchmarks ------------------------------------------------------------
 
-@ObjectType("DeliveryStats", { description: "Sends and their outcomes, counted from recorded sends and ingested events." })
+@ObjectType("DeliveryStats", { simpleResolvers: true, description: "Sends and their outcomes, counted from recorded sends and ingested events." })
 export class DeliveryStats {
   @Field(() => Int, { description: "Messages recorded as sent (recordSends)." })
   sent: number;
@@ -58,7 +60,7 @@ export class DeliveryStats {
   pauseRecommended: boolean;
 }
 
-@ObjectType("ZoneThresholds", { description: "The bounds a benchmark zone was judged on, in percent of sends." })
+@ObjectType("ZoneThresholds", { simpleResolvers: true, description: "The bounds a benchmark zone was judged on, in percent of sends." })
 export class ZoneThresholds {
   @Field(() => Float, { description: "Hard-bounce percent at which WARNING starts; below it is ACCEPTABLE." })
   warningFromPercent: number;
@@ -67,7 +69,7 @@ export class ZoneThresholds {
   blockingAbovePercent: number;
 }
 
-@ObjectType("Benchmark", { description: "The hard-bounce rate to one recipient provider against that provider's thresholds." })
+@ObjectType("Benchmark", { simpleResolvers: true, description: "The hard-bounce rate to one recipient provider against that provider's thresholds." })
 export class Benchmark {
   @Field(() => BenchmarkProviderEnum, { description: "The recipient provider (or OVERALL)." })
   provider: BenchmarkKey;
@@ -90,7 +92,7 @@ export class Benchmark {
 
 // ---- warm-up and age ---------------------------------------------------------------------
 
-@ObjectType("DomainAge", { description: "How old a sending domain is; outreach waits until it is 14 days old." })
+@ObjectType("DomainAge", { simpleResolvers: true, description: "How old a sending domain is; outreach waits until it is 14 days old." })
 export class DomainAgeView {
   @Field(() => Int, { nullable: true, description: "Whole days since registration; null when registeredAt is unknown." })
   ageDays: number | null;
@@ -99,7 +101,7 @@ export class DomainAgeView {
   readyForOutreach: boolean;
 }
 
-@ObjectType("InboxWarmup", { description: "Where an inbox is in its warm-up ramp (week 1: 10–20/day, week 2: 30–50/day, week 3: 50–100/day, then its own limit)." })
+@ObjectType("InboxWarmup", { simpleResolvers: true, description: "Where an inbox is in its warm-up ramp (week 1: 10–20/day, week 2: 30–50/day, week 3: 50–100/day, then its own limit)." })
 export class InboxWarmup {
   @Field(() => WarmupStageEnum, { description: "The ramp stage today." })
   stage: WarmupStageName;
@@ -123,7 +125,7 @@ export class InboxWarmup {
   dailyLimitIsRisky: boolean;
 }
 
-@ObjectType("WarmupRamp", { description: "Today's recorded sends of an inbox against its warm-up ramp." })
+@ObjectType("WarmupRamp", { simpleResolvers: true, description: "Today's recorded sends of an inbox against its warm-up ramp." })
 export class WarmupRamp {
   @Field(() => Int, { description: "Messages recorded as sent today (UTC)." })
   sentToday: number;
@@ -146,7 +148,7 @@ export class WarmupRamp {
 
 // ---- readiness ---------------------------------------------------------------------------
 
-@ObjectType("ReadinessItem", { description: "One item of the pre-send checklist." })
+@ObjectType("ReadinessItem", { simpleResolvers: true, description: "One item of the pre-send checklist." })
 export class ReadinessItem {
   @Field(() => ReadinessItemIdEnum, { description: "Which item." })
   id: ChecklistItemId;
@@ -161,7 +163,7 @@ export class ReadinessItem {
   action: string | null;
 }
 
-@ObjectType("Readiness", { description: "The pre-send checklist of a campaign, judged on stored facts (last DNS audit, counters, settings)." })
+@ObjectType("Readiness", { simpleResolvers: true, description: "The pre-send checklist of a campaign, judged on stored facts (last DNS audit, counters, settings)." })
 export class Readiness {
   @Field(() => Boolean, { description: "True only when every item passed." })
   ready: boolean;
@@ -170,7 +172,7 @@ export class Readiness {
   items: ReadinessItem[];
 }
 
-@ObjectType("RecipientListCheck", { description: "The counts of a campaign's last recipient-list check (verifyCampaignRecipients)." })
+@ObjectType("RecipientListCheck", { simpleResolvers: true, description: "The counts of a campaign's last recipient-list check (verifyCampaignRecipients)." })
 export class RecipientListCheck {
   @Field(() => Int, { description: "Addresses checked." })
   checked: number;
@@ -193,7 +195,7 @@ export class RecipientListCheck {
 
 // ---- DNS authentication ------------------------------------------------------------------
 
-@ObjectType("AuthCheck", { description: "One DNS authentication check: what was seen, what is wrong and how to fix it." })
+@ObjectType("AuthCheck", { simpleResolvers: true, description: "One DNS authentication check: what was seen, what is wrong and how to fix it." })
 export class AuthCheck {
   @Field(() => String, { description: "Stable identifier, e.g. spf.record, spf.lookups, dkim.google.key-size, dmarc.policy, alignment.spf.<inbox>, ptr.<ip>, blocklist.<zone>.<target>." })
   id: string;
@@ -211,7 +213,7 @@ export class AuthCheck {
   fix: string | null;
 }
 
-@ObjectType("SpfIpAuthorization", { description: "RFC 7208 check_host() for one of the domain's sending IPs." })
+@ObjectType("SpfIpAuthorization", { simpleResolvers: true, description: "RFC 7208 check_host() for one of the domain's sending IPs." })
 export class SpfIpAuthorization {
   @Field(() => String, { description: "The sending IP." })
   ip: string;
@@ -223,7 +225,7 @@ export class SpfIpAuthorization {
   problem: string | null;
 }
 
-@ObjectType("SpfAuthentication", { description: "The domain's SPF policy (RFC 7208)." })
+@ObjectType("SpfAuthentication", { simpleResolvers: true, description: "The domain's SPF policy (RFC 7208)." })
 export class SpfAuthentication {
   @Field(() => CheckStatusEnum, { description: "Worst status of the SPF checks." })
   status: CheckStatus;
@@ -250,7 +252,7 @@ export class SpfAuthentication {
   dnsError: string | null;
 }
 
-@ObjectType("DkimKey", { description: "A DKIM public key's type and size." })
+@ObjectType("DkimKey", { simpleResolvers: true, description: "A DKIM public key's type and size." })
 export class DkimKey {
   @Field(() => String, { description: "rsa or ed25519." })
   keyType: string;
@@ -259,7 +261,7 @@ export class DkimKey {
   bits: number;
 }
 
-@ObjectType("DkimSelectorAudit", { description: "The DKIM key record at one selector." })
+@ObjectType("DkimSelectorAudit", { simpleResolvers: true, description: "The DKIM key record at one selector." })
 export class DkimSelectorAudit {
   @Field(() => String, { description: "The selector, e.g. google or selector1." })
   selector: string;
@@ -289,7 +291,7 @@ export class DkimSelectorAudit {
   dnsError: string | null;
 }
 
-@ObjectType("DkimAuthentication", { description: "The domain's DKIM keys (RFC 6376)." })
+@ObjectType("DkimAuthentication", { simpleResolvers: true, description: "The domain's DKIM keys (RFC 6376)." })
 export class DkimAuthentication {
   @Field(() => CheckStatusEnum, { description: "FAIL when no usable key was found or a configured selector fails." })
   status: CheckStatus;
@@ -301,7 +303,7 @@ export class DkimAuthentication {
   checks: AuthCheck[];
 }
 
-@ObjectType("DmarcPolicyRecord", { description: "The parsed DMARC record." })
+@ObjectType("DmarcPolicyRecord", { simpleResolvers: true, description: "The parsed DMARC record." })
 export class DmarcPolicyRecord {
   @Field(() => String, { description: "p: none, quarantine or reject." })
   p: string;
@@ -322,7 +324,7 @@ export class DmarcPolicyRecord {
   adkim: string;
 }
 
-@ObjectType("DmarcAuthentication", { description: "The domain's DMARC policy (RFC 7489)." })
+@ObjectType("DmarcAuthentication", { simpleResolvers: true, description: "The domain's DMARC policy (RFC 7489)." })
 export class DmarcAuthentication {
   @Field(() => CheckStatusEnum, { description: "Worst status of the DMARC checks." })
   status: CheckStatus;
@@ -343,7 +345,7 @@ export class DmarcAuthentication {
   dnsError: string | null;
 }
 
-@ObjectType("MxHost", { description: "One MX record." })
+@ObjectType("MxHost", { simpleResolvers: true, description: "One MX record." })
 export class MxHost {
   @Field(() => Int, { description: "Preference (lower is tried first)." })
   priority: number;
@@ -352,7 +354,7 @@ export class MxHost {
   exchange: string;
 }
 
-@ObjectType("MxAuthentication", { description: "The domain's MX records: replies and bounces need somewhere to go." })
+@ObjectType("MxAuthentication", { simpleResolvers: true, description: "The domain's MX records: replies and bounces need somewhere to go." })
 export class MxAuthentication {
   @Field(() => CheckStatusEnum, { description: "WARN without MX or with a null MX." })
   status: CheckStatus;
@@ -370,7 +372,7 @@ export class MxAuthentication {
   dnsError: string | null;
 }
 
-@ObjectType("ReverseDnsAudit", { description: "Forward-confirmed reverse DNS of one sending IP." })
+@ObjectType("ReverseDnsAudit", { simpleResolvers: true, description: "Forward-confirmed reverse DNS of one sending IP." })
 export class ReverseDnsAudit {
   @Field(() => String, { description: "The sending IP." })
   ip: string;
@@ -385,7 +387,7 @@ export class ReverseDnsAudit {
   check: AuthCheck;
 }
 
-@ObjectType("DomainAuthentication", { description: "The last DNS authentication audit of a sending domain (refreshDomainAuth or the periodic refresh)." })
+@ObjectType("DomainAuthentication", { simpleResolvers: true, description: "The last DNS authentication audit of a sending domain (refreshDomainAuth or the periodic refresh)." })
 export class DomainAuthentication {
   @Field(() => String, { description: "The domain audited." })
   domain: string;
@@ -418,7 +420,7 @@ export class DomainAuthentication {
   checks: AuthCheck[];
 }
 
-@ObjectType("BlocklistListing", { description: "One DNS blocklist lookup of the domain or a sending IP." })
+@ObjectType("BlocklistListing", { simpleResolvers: true, description: "One DNS blocklist lookup of the domain or a sending IP." })
 export class BlocklistListing {
   @Field(() => BlocklistKindEnum, { description: "IP or DOMAIN list." })
   kind: string;
@@ -442,7 +444,7 @@ export class BlocklistListing {
   error: string | null;
 }
 
-@ObjectType("SenderRequirement", { description: "One requirement of a mailbox provider's sender rules." })
+@ObjectType("SenderRequirement", { simpleResolvers: true, description: "One requirement of a mailbox provider's sender rules." })
 export class SenderRequirement {
   @Field(() => SenderRequirementIdEnum, { description: "Which requirement." })
   id: string;
@@ -457,7 +459,7 @@ export class SenderRequirement {
   why: string;
 }
 
-@ObjectType("ProviderSenderRequirements", { description: "A mailbox provider's sender requirements, judged for this domain (bounce and complaint rates over the last 30 days)." })
+@ObjectType("ProviderSenderRequirements", { simpleResolvers: true, description: "A mailbox provider's sender requirements, judged for this domain (bounce and complaint rates over the last 30 days)." })
 export class ProviderSenderRequirements {
   @Field(() => MailboxOperatorEnum, { description: "GOOGLE, MICROSOFT or YAHOO." })
   provider: MailboxOperator;
@@ -472,7 +474,7 @@ export class ProviderSenderRequirements {
   requirements: SenderRequirement[];
 }
 
-@ObjectType("DomainAuthSettings", { description: "What the DNS audit of a domain checks beyond its name." })
+@ObjectType("DomainAuthSettings", { simpleResolvers: true, description: "What the DNS audit of a domain checks beyond its name." })
 export class DomainAuthSettings {
   @Field(() => [String], { description: "IPs that send for the domain: SPF authorisation, reverse DNS and IP blocklists." })
   sendingIps: string[];
@@ -481,7 +483,7 @@ export class DomainAuthSettings {
   dkimSelectors: string[];
 }
 
-@ObjectType("InboxAlignment", { description: "The domains an inbox's mail is authenticated with, for DMARC alignment." })
+@ObjectType("InboxAlignment", { simpleResolvers: true, description: "The domains an inbox's mail is authenticated with, for DMARC alignment." })
 export class InboxAlignment {
   @Field(() => String, { nullable: true, description: "Envelope sender (Return-Path) domain its provider uses; SPF authenticates it." })
   returnPathDomain: string | null;
@@ -490,7 +492,7 @@ export class InboxAlignment {
   dkimDomain: string | null;
 }
 
-@ObjectType("MailboxProviderLookup", { description: "Who runs a domain's mailboxes: from the public-domain list, else from its MX hosts (cached for their TTL)." })
+@ObjectType("MailboxProviderLookup", { simpleResolvers: true, description: "Who runs a domain's mailboxes: from the public-domain list, else from its MX hosts (cached for their TTL)." })
 export class MailboxProviderLookup {
   @Field(() => String, { description: "The domain, lower-case ASCII." })
   domain: string;
@@ -513,7 +515,7 @@ export class RefreshDomainAuthInput {
   domainId: string;
 }
 
-@ObjectType("RefreshDomainAuthPayload", { description: "Result of refreshDomainAuth." })
+@ObjectType("RefreshDomainAuthPayload", { simpleResolvers: true, description: "Result of refreshDomainAuth." })
 export class RefreshDomainAuthPayload {
   @Field(() => Domain, { nullable: true, description: "The domain, whose authentication, blocklists and senderRequirements now show the new audit." })
   domain: Domain | null;
@@ -537,7 +539,7 @@ export class UpdateDomainAuthSettingsInput {
   dkimSelectors?: string[] | null;
 }
 
-@ObjectType("UpdateDomainAuthSettingsPayload", { description: "Result of updateDomainAuthSettings." })
+@ObjectType("UpdateDomainAuthSettingsPayload", { simpleResolvers: true, description: "Result of updateDomainAuthSettings." })
 export class UpdateDomainAuthSettingsPayload {
   @Field(() => Domain, { nullable: true, description: "The domain; its authSettings show the change (run refreshDomainAuth to audit with it)." })
   domain: Domain | null;
@@ -558,7 +560,7 @@ export class UpdateInboxAlignmentInput {
   dkimDomain?: string | null;
 }
 
-@ObjectType("UpdateInboxAlignmentPayload", { description: "Result of updateInboxAlignment." })
+@ObjectType("UpdateInboxAlignmentPayload", { simpleResolvers: true, description: "Result of updateInboxAlignment." })
 export class UpdateInboxAlignmentPayload {
   @Field(() => Inbox, { nullable: true, description: "The inbox; its alignment shows the change." })
   inbox: Inbox | null;
@@ -576,7 +578,7 @@ export class VerifyCampaignRecipientsInput {
   addresses: string[];
 }
 
-@ObjectType("VerifyCampaignRecipientsPayload", { description: "Result of verifyCampaignRecipients." })
+@ObjectType("VerifyCampaignRecipientsPayload", { simpleResolvers: true, description: "Result of verifyCampaignRecipients." })
 export class VerifyCampaignRecipientsPayload {
   @Field(() => Campaign, { nullable: true, description: "The campaign; its readiness now uses this check." })
   campaign: Campaign | null;
