@@ -10,6 +10,10 @@ import { noticeRules, presetFor } from "./mta-rules";
 import { cutReturnedMessage, findNoticeRecipients, pickDiagnostic } from "./notice";
 import { parseSesNotification } from "./ses";
 
+/** Cheap tests on the raw body before decoding all of it for a second look. */
+const SES_FIELDS = /"(?:notificationType|eventType)"/;
+const DSN_FIELDS = /^(?:Final-Recipient|Original-Recipient)\s*:/im;
+
 /** Above this a message is read only in its first part: bounces are small, the rest is payload. */
 const MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
 
@@ -88,7 +92,8 @@ function analyzeUnchecked(raw: string | Uint8Array, options?: AnalyzeOptions): M
 
   // 2. Amazon SES notifications in the body
   if (!parts.deliveryStatus.length) {
-    const ses = parseSesNotification(noticeText || decodeCharset(root.rawBody.slice(0, 256 * 1024), "utf-8"));
+    // Decoding the whole body is paid only when it names an SES notification's fields.
+    const ses = parseSesNotification(noticeText || (SES_FIELDS.test(root.rawBody) ? decodeCharset(root.rawBody.slice(0, 256 * 1024), "utf-8") : ""));
     if (ses) {
       const diagnoses = ses.map((r) =>
         diagnose(
@@ -118,7 +123,7 @@ function analyzeUnchecked(raw: string | Uint8Array, options?: AnalyzeOptions): M
   const noticeRecipients = findNoticeRecipients(notice, exclude);
   const dsnReports = parts.deliveryStatus.map((p) => parseDeliveryStatus(decodeCharset(partBody(p), "utf-8")));
   if (!dsnReports.some((r) => r.recipients.length)) {
-    const inline = findInlineDsn(noticeText) ?? findInlineDsn(decodeCharset(root.rawBody.slice(0, 256 * 1024), "utf-8"));
+    const inline = findInlineDsn(noticeText) ?? (DSN_FIELDS.test(root.rawBody) ? findInlineDsn(decodeCharset(root.rawBody.slice(0, 256 * 1024), "utf-8")) : null);
     if (inline) dsnReports.push(inline);
   }
   const hasDsn = dsnReports.some((r) => r.recipients.length);

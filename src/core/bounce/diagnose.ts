@@ -23,7 +23,8 @@ export interface RecipientFacts {
   command?: string | null;
   /** reply code given as a field (structured events) */
   replyCodeField?: string | null;
-  preset?: { reason: BounceReason; evidence: string } | null;
+  /** a reason an MTA's own notice settles (weak: it names only the SMTP stage; permanent: a null MX) */
+  preset?: { reason: BounceReason; evidence: string; weak?: boolean; permanent?: boolean } | null;
   /** a reason that no rule may change (feedback, vacation) */
   fixedReason?: { reason: BounceReason; evidence: string } | null;
   feedbackType?: string | null;
@@ -55,7 +56,10 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
   const textStatus = findStatus(diagText) ?? (diagText ? null : findStatus(context));
   const status0 = statusField?.endsWith(".0.0") && !textStatus && replyCode && replyCode[0] !== statusField[0] ? statusField : preferStatus(statusField, textStatus, replyCode);
   // No enhanced code anywhere: the reply class still says permanent or transient (RFC 3463 x.0.0).
-  const status = status0 ?? (replyCode && replyCode[0] !== "2" ? `${replyCode[0]}.0.0` : null);
+  let status = status0 ?? (replyCode && replyCode[0] !== "2" ? `${replyCode[0]}.0.0` : null);
+  // A domain that accepts no mail at all (null MX, RFC 7505) fails for good, even when the
+  // sending MTA reported it in a delay notice with a generic 4.0.0.
+  if (f.preset?.permanent && (!status || (status[0] === "4" && status.endsWith(".0.0")))) status = "5.1.10";
   const command = f.command ?? findCommand(diagText + "\n" + context) ?? "";
   const evidence: string[] = [];
 
@@ -63,6 +67,11 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
   if (f.fixedReason) {
     reason = f.fixedReason.reason;
     evidence.push(f.fixedReason.evidence);
+  } else if (!diagText && !f.preset && statusField && (statusField === "4.4.7" || statusField === "5.4.7")) {
+    // "Delivery time expired" with no reply from a server: the notice around it only
+    // recounts earlier attempts (a refused connection, a timeout...), the queue gave up.
+    reason = "expired";
+    evidence.push(`status ${statusField} (delivery time expired) without a server reply`);
   } else {
     // Bounded: the words that decide are near the recipient; a huge notice adds only cost.
     // The server's words decide; the surrounding notice only when they are too thin.
@@ -71,7 +80,7 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
     // A provider's own codes and wording (Sisimai's Rhost tables) come before the generic
     // reading, unless an MTA rule already settled the reason.
     const byProvider =
-      !f.preset || REFINABLE.has(f.preset.reason)
+      !f.preset || f.preset.weak || REFINABLE.has(f.preset.reason)
         ? providerReason(recipientDomain, f.remoteMta ?? remoteHostIn(`${diagText}\n${context.slice(0, 4096)}`), {
             diag: text,
             raw: diagText || context.slice(0, 8192),
@@ -89,6 +98,7 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
       diagType: (f.diagnosticType ?? "").toUpperCase(),
       preset: f.preset?.reason ?? null,
       presetEvidence: f.preset?.evidence,
+      presetWeak: f.preset?.weak ?? false,
     });
     reason = r.reason;
     evidence.push(...r.evidence);

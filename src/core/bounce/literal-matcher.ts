@@ -3,44 +3,44 @@
 // own `indexOf` or one giant alternation costs a pass (or worse) per fragment, this costs one
 // array read per character of the text, whatever the number of fragments.
 //
-// Matching folds ASCII case and reads any run of white space as one space, so it can run on
-// raw server words without lower-casing or normalising them first (fragments are lower-case,
-// single-spaced).
+// Matching folds ASCII case, so it can run on raw notices without lower-casing them first
+// (fragments are lower-case).
 
 /** One occurrence: the fragment's id and the position in the text where it starts. */
 export type MatchSink = (id: number, start: number) => void;
 
-const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11;
-
 export class LiteralMatcher {
   readonly phrases: readonly string[];
-  private readonly ascii = new Int32Array(128);
-  private readonly wide = new Map<number, number>();
-  private readonly width: number;
-  private readonly delta: Uint16Array | Int32Array;
-  /** outputs of state s: outIds[outStart[s] .. outStart[s + 1]) */
+  /** character code → class; class 0 is every character no fragment uses */
+  private readonly cls = new Uint8Array(65536);
+  /** log2 of a row's width (the classes, rounded up to a power of two) */
+  private readonly shift: number;
+  /** transitions: (next state << 1) | (1 when that state ends a fragment) */
+  private readonly delta: Int32Array;
+  /** fragments ending at state s: outIds[outStart[s] .. outStart[s + 1]) */
   private readonly outStart: Int32Array;
   private readonly outIds: Int32Array;
   private readonly lengths: Int32Array;
 
   constructor(phrases: readonly string[]) {
     this.phrases = phrases;
-    // Alphabet: class 0 is every character no fragment uses.
+    const cls = this.cls;
     let classes = 1;
-    const classOf = (c: number): number => {
-      if (c < 128) {
-        if (this.ascii[c] === 0) this.ascii[c] = classes++;
-        return this.ascii[c];
+    for (const p of phrases) {
+      for (let i = 0; i < p.length; i++) {
+        const c = p.charCodeAt(i);
+        if (cls[c] === 0) {
+          if (classes === 255) throw new Error("LiteralMatcher: too many distinct characters");
+          cls[c] = classes++;
+        }
       }
-      let k = this.wide.get(c);
-      if (k === undefined) this.wide.set(c, (k = classes++));
-      return k;
-    };
-    for (const p of phrases) for (let i = 0; i < p.length; i++) classOf(p.charCodeAt(i));
-    // Upper-case ASCII letters read as their lower-case class; white space as the space class.
-    for (let c = 65; c <= 90; c++) this.ascii[c] = this.ascii[c + 32];
-    for (const c of [9, 10, 11, 12, 13]) this.ascii[c] = this.ascii[32];
-    const K = (this.width = classes);
+    }
+    // Upper-case ASCII letters read as their lower-case class (fragments are lower-case).
+    for (let c = 65; c <= 90; c++) cls[c] = cls[c + 32];
+    let shift = 0;
+    while (1 << shift < classes) shift++;
+    this.shift = shift;
+    const K = 1 << shift;
 
     // Trie
     const goto: Array<Map<number, number>> = [new Map()];
@@ -51,7 +51,7 @@ export class LiteralMatcher {
       if (!p) return;
       let s = 0;
       for (let i = 0; i < p.length; i++) {
-        const k = classOf(p.charCodeAt(i));
+        const k = cls[p.charCodeAt(i)];
         let n = goto[s].get(k);
         if (n === undefined) {
           n = goto.length;
@@ -64,15 +64,14 @@ export class LiteralMatcher {
       out[s].push(id);
     });
     const states = goto.length;
-    const delta = states < 65536 ? new Uint16Array(states * K) : new Int32Array(states * K);
+    const next = new Int32Array(states * K);
     // Breadth-first: failure links, then the full transition function.
     const fail = new Int32Array(states);
     const queue: number[] = [];
     for (let k = 0; k < K; k++) {
       const n = goto[0].get(k);
       if (n !== undefined) {
-        delta[k] = n;
-        fail[n] = 0;
+        next[k] = n;
         queue.push(n);
       }
     }
@@ -83,13 +82,14 @@ export class LiteralMatcher {
       for (let k = 0; k < K; k++) {
         const n = goto[s].get(k);
         if (n !== undefined) {
-          fail[n] = delta[f * K + k];
-          delta[s * K + k] = n;
+          fail[n] = next[f * K + k];
+          next[s * K + k] = n;
           queue.push(n);
-        } else delta[s * K + k] = delta[f * K + k];
+        } else next[s * K + k] = next[f * K + k];
       }
     }
-    this.delta = delta;
+    for (let i = 0; i < next.length; i++) next[i] = (next[i] << 1) | (out[next[i]].length ? 1 : 0);
+    this.delta = next;
     this.outStart = new Int32Array(states + 1);
     let total = 0;
     for (let s = 0; s < states; s++) {
@@ -101,35 +101,18 @@ export class LiteralMatcher {
     for (let s = 0, j = 0; s < states; s++) for (const o of out[s]) this.outIds[j++] = o;
   }
 
-  /**
-   * Reports every occurrence of every fragment in text[from, to), with the position where
-   * it starts (exact, except that a collapsed white-space run inside a fragment counts as
-   * one character: positions only order the matches).
-   */
+  /** Reports every occurrence of every fragment in text[from, to), with its start position. */
   scan(text: string, sink: MatchSink, from = 0, to = text.length): void {
-    const { ascii, wide, width: K, delta, outStart, outIds, lengths } = this;
-    const space = ascii[32];
+    const { cls, shift, delta, outStart, outIds, lengths } = this;
     let s = 0;
-    let prevSpace = false;
     for (let i = from; i < to; i++) {
-      const c = text.charCodeAt(i);
-      let k: number;
-      if (c < 128) {
-        k = ascii[c];
-        if (k === space && isSpace(c)) {
-          if (prevSpace) continue;
-          prevSpace = true;
-        } else prevSpace = false;
-      } else {
-        prevSpace = false;
-        k = wide.get(c) ?? 0;
-      }
-      s = delta[s * K + k];
-      const a = outStart[s];
-      const b = outStart[s + 1];
-      if (a !== b) for (let j = a; j < b; j++) {
-        const id = outIds[j];
-        sink(id, i + 1 - lengths[id]);
+      const d = delta[(s << shift) | cls[text.charCodeAt(i)]];
+      s = d >>> 1;
+      if (d & 1) {
+        for (let j = outStart[s], b = outStart[s + 1]; j < b; j++) {
+          const id = outIds[j];
+          sink(id, i + 1 - lengths[id]);
+        }
       }
     }
   }

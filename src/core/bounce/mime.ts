@@ -54,7 +54,6 @@ export function splitHeaderBody(s: string): [string, string] {
 export function parseHeaders(block: string): Headers {
   const out: Headers = new Map();
   if (block.length > MIME_LIMITS.maxHeaderBytes) block = block.slice(0, MIME_LIMITS.maxHeaderBytes);
-  const lines = block.split("\n");
   let name = "";
   let value = "";
   const flush = () => {
@@ -64,22 +63,32 @@ export function parseHeaders(block: string): Headers {
     if (list) list.push(v);
     else out.set(name, [v]);
   };
-  for (let line of lines) {
-    if (line.endsWith("\r")) line = line.slice(0, -1);
-    if (line === "") continue;
-    const c = line.charCodeAt(0);
-    if ((c === 32 || c === 9) && name) {
-      value += " " + line.trim();
+  const n = block.length;
+  for (let pos = 0; pos < n; ) {
+    let end = block.indexOf("\n", pos);
+    if (end === -1) end = n;
+    const next = end + 1;
+    if (end > pos && block.charCodeAt(end - 1) === 13) end--;
+    if (end === pos) {
+      pos = next;
       continue;
     }
-    const colon = line.indexOf(":");
-    if (colon <= 0 || colon > 76) {
+    const c = block.charCodeAt(pos);
+    if ((c === 32 || c === 9) && name) {
+      value += " " + block.slice(pos, end).trim();
+      pos = next;
+      continue;
+    }
+    const colon = block.indexOf(":", pos);
+    if (colon <= pos || colon > pos + 76 || colon > end) {
       // Not a header line (mbox "From " line, garbage): skip it, keep the current field.
+      pos = next;
       continue;
     }
     flush();
-    name = line.slice(0, colon).trim().toLowerCase();
-    value = line.slice(colon + 1);
+    name = block.slice(pos, colon).trim().toLowerCase();
+    value = block.slice(colon + 1, end);
+    pos = next;
   }
   flush();
   return out;

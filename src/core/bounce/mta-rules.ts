@@ -12,7 +12,8 @@ import { inOrder } from "./reason-phrases";
 
 type MtaName =
   | "Courier" | "Domino" | "Notes" | "IMailServer" | "InterScanMSS" | "Verizon" | "MessageLabs" | "McAfee" | "FML"
-  | "Exim" | "Zoho" | "Gmail" | "Aol" | "EZweb" | "GMX";
+  | "Exim" | "Zoho" | "Gmail" | "Aol" | "EZweb" | "GMX" | "qmail" | "OpenSMTPD" | "ReceivingSES" | "Amavis" | "Biglobe"
+  | "EinsUndEins" | "Exchange2003" | "Facebook" | "GSuite" | "KDDI" | "MessagingServer" | "Outlook";
 
 interface MtaRule {
   reason: BounceReason;
@@ -23,6 +24,13 @@ interface MtaRule {
   when?: RegExp;
   /** when set, the rule applies only to notices written by that MTA */
   mta?: MtaName;
+  /**
+   * The rule names the SMTP stage, not the cause (qmail's "Connected to ... but sender was
+   * rejected"): the server's own words and a provider's codes may still say more.
+   */
+  weak?: boolean;
+  /** the failure is permanent whatever a delay report's status says (a null MX) */
+  permanent?: boolean;
 }
 
 /** Header signatures of the MTAs whose tables are below (what Sisimai's parsers test first). */
@@ -46,16 +54,109 @@ function signatures(top: Headers, subject: string): Set<MtaName> {
   if (top.has("x-aol-ip")) out.add("Aol");
   if ((header(top, "x-spasign") ?? "") === "NG" || /postmaster@(?:ezweb\.ne\.jp|au\.com)/.test(from)) out.add("EZweb");
   if (/@(?:gmx\.(?:de|net|com)|web\.de)/.test(from) && from.includes("mailer-daemon")) out.add("GMX");
+  const received = top.get("received") ?? [];
+  if (subject === "failure notice" || subject.startsWith("Permanent Delivery Failure") || received.some((r) => /^\(qmail\s+\d+\s+invoked\s+(?:for\s+bounce|from\s+network)\)/.test(r))) out.add("qmail");
+  if (from.includes("mailer daemon <") && received.some((r) => r.includes(" (OpenSMTPD) with "))) out.add("OpenSMTPD");
+  if (top.has("x-ses-outgoing")) out.add("ReceivingSES");
+  if (from.startsWith('"content-filter at ')) out.add("Amavis");
+  if (/postmaster@(?:biglobe|inacatv|tmtv|ttv)\.ne\.jp/.test(from) && subject.startsWith("Returned mail:")) out.add("Biglobe");
+  if (from.startsWith('"mail delivery system"') && subject === "Mail delivery failed: returning message to sender") out.add("EinsUndEins");
+  const mimeole = header(top, "x-mimeole") ?? "";
+  if (top.has("x-ms-embedded-report") || mailer.startsWith("Internet Mail Service (") || mailer.startsWith("Microsoft Exchange Server Internet Mail Connector") || mimeole.startsWith("Produced By Microsoft Exchange")) out.add("Exchange2003");
+  if (from.includes("mailer-daemon@mx.facebook.com")) out.add("Facebook");
+  if (out.has("Gmail") && top.has("x-gm-message-state")) out.add("GSuite");
+  if (/no-reply@.+\.dion\.ne\.jp/.test(from) || (header(top, "reply-to") ?? "") === "no-reply@app.auone-net.jp" || received.some((r) => r.includes("ezweb.ne.jp (") || r.includes(".au.com ("))) out.add("KDDI");
+  if ((header(top, "content-type") ?? "").includes("Boundary_(ID_") || subject.startsWith("Delivery Notification: ")) out.add("MessagingServer");
+  const outlook = [subject.includes("Delivery Status Notification"), top.has("x-message-delivery"), top.has("x-message-info"), received.some((r) => r.includes(".hotmail.com"))].filter(Boolean).length;
+  if (outlook >= 2) out.add("Outlook");
   return out;
 }
 
 const RULES: readonly MtaRule[] = [
-  // qmail
+  // Microsoft Exchange's own status tokens (Exchange 2007 and later, Office 365)
+  { reason: "hostunknown", any: ["smtpsend.dns.nonexistentdomain"] },
+  { reason: "networkerror", any: ["smtpsend.dns.mxloopback"] },
+  { reason: "toomanyconn", any: ["resolver.adr.reciplimit"] },
+  { reason: "systemerror", any: ["resolver.adr.badprimary", "resolver.adr.invalidinsmtp", "resolver.adr.ambiguous"] },
+  { reason: "securityerror", any: ["resolver.rst.authrequired"] },
+  { reason: "rejected", any: ["resolver.rst.notauthorized"] },
+  { reason: "mesgtoobig", any: ["resolver.rst.recipsizelimit"] },
+  { reason: "expired", any: ["queue.expired"] },
+  // qmail (and the notqmail/qmail-ldap patches)
+  { reason: "systemfull", any: ["requested action not taken: mailbox unavailable (not enough free space)"] },
   { reason: "userunknown", any: ["does not like recipient.", "no mailbox here by that name"] },
   { reason: "hostunknown", any: ["sorry, i couldn't find any host named", "sorry, i couldn't find any host by that name"] },
-  { reason: "networkerror", any: ["sorry, i wasn't able to establish an smtp connection", "sorry, i couldn't find a mail exchanger or ip address"] },
-  { reason: "rejected", seq: [["connected to ", "but sender was rejected"]] },
-  { reason: "blocked", seq: [["connected to ", "but my name was rejected"]] },
+  // notqmail 1.08 says this of a domain whose MX is null (RFC 7505): it accepts no mail.
+  { reason: "notaccept", permanent: true, any: ["sorry, i couldn't find a mail exchanger or ip address"] },
+  { reason: "networkerror", any: ["sorry, i wasn't able to establish an smtp connection", "sorry. although i'm listed as a best-preference mx or a for that host"] },
+  { reason: "mailboxfull", mta: "qmail", any: ["disk quota exceeded"] },
+  { reason: "mesgtoobig", mta: "qmail", any: ["message size exceeds fixed maximum message size:"] },
+  { reason: "suspend", mta: "qmail", any: ["mailaddress is administrativley disabled", "mailaddress is administrativly disabled"] },
+  { reason: "exceedlimit", mta: "qmail", any: ["the message exeeded the maximum size the user accepts"] },
+  { reason: "systemerror", mta: "qmail", any: [
+    "automatic homedir creator crashed", "illegal value in ldap attribute", "ldap attribute is not given but mandatory",
+    "timeout while performing search on ldap server", "too many results returned but needs to be unique",
+    "permanent error while executing qmail-forward", "temporary error in automatic homedir creation",
+    "temporary error while executing qmail-forward", "temporary failure in ldap lookup", "unable to contact ldap server",
+    "unable to login into ldap server, bad credentials", "bad interpreter: no such file or directory",
+  ] },
+  { reason: "expired", mta: "qmail", any: ["this message has been in the queue too long."] },
+  { reason: "rejected", weak: true, seq: [["connected to ", "but sender was rejected"]] },
+  { reason: "blocked", weak: true, seq: [["connected to ", "but my name was rejected"]] },
+  { reason: "blocked", weak: true, seq: [["connected to ", "but greeting failed"]] },
+  // OpenSMTPD (smtpd/mta.c, smtpd/queue.c)
+  { reason: "expired", mta: "OpenSMTPD", any: ["envelope expired"] },
+  { reason: "hostunknown", mta: "OpenSMTPD", any: ["invalid domain name", "domain does not exist"] },
+  // A domain without mail exchangers (null MX): it accepts no mail, retrying cannot help.
+  { reason: "notaccept", mta: "OpenSMTPD", permanent: true, any: ["destination seem to reject all mails", "no mx found for domain", "no mx found for destination"] },
+  { reason: "networkerror", mta: "OpenSMTPD", any: [
+    "address family mismatch on destination mxs", "all routes to destination blocked", "bad dns lookup error code",
+    "could not retrieve source address", "loop detected", "network error on destination mxs", "no valid route to remote mx",
+    "no valid route to destination", "temporary failure in mx lookup",
+  ] },
+  { reason: "securityerror", mta: "OpenSMTPD", any: ["could not retrieve credentials"] },
+  // Amazon SES receiving rule sets (their templates' wording)
+  { reason: "filtered", mta: "ReceivingSES", any: ["mailbox does not exist"] },
+  { reason: "mesgtoobig", mta: "ReceivingSES", any: ["message too large"] },
+  { reason: "mailboxfull", mta: "ReceivingSES", any: ["mailbox full"] },
+  { reason: "contenterror", mta: "ReceivingSES", any: ["message content rejected"] },
+  // amavisd-new
+  { reason: "virusdetected", mta: "Amavis", any: [" - infected"] },
+  { reason: "contenterror", mta: "Amavis", any: [" - bad header:"] },
+  { reason: "exceedlimit", mta: "Amavis", any: [" - message size exceeds recipient"] },
+  { reason: "systemerror", mta: "Amavis", any: [" - temporary mta failure on relaying", " - rejected by next-hop mta on relaying", " - unable to relay message back to mta"] },
+  { reason: "spamdetected", mta: "Amavis", any: [" - spam"] },
+  // BIGLOBE, 1&1, KDDI (au one net), Oracle Messaging Server, Outlook.com, Google Workspace
+  { reason: "filtered", mta: "Biglobe", any: ["mail delivery failed... user unknown"] },
+  { reason: "mailboxfull", mta: "Biglobe", any: ["the number of messages in recipient's mailbox exceeded the local limit."] },
+  { reason: "mesgtoobig", mta: "EinsUndEins", any: ["mail size limit exceeded"] },
+  { reason: "mailboxfull", mta: "KDDI", any: ["as their mailbox is full"] },
+  { reason: "norelaying", mta: "KDDI", any: ["due to the following smtp relay error"] },
+  { reason: "hostunknown", mta: "KDDI", any: ["as the remote domain doesnt exist"] },
+  { reason: "hostunknown", mta: "MessagingServer", any: ["illegal host/domain name found"] },
+  { reason: "hostunknown", mta: "Outlook", any: ["the mail could not be delivered to the recipient because the domain is not reachable"] },
+  { reason: "userunknown", mta: "GSuite", any: ["because the address couldn't be found. check for typos or unnecessary spaces and try again."] },
+  { reason: "notaccept", mta: "GSuite", permanent: true, any: ["null mx"] },
+  { reason: "networkerror", mta: "GSuite", any: [" had no relevant answers.", " responded with code nxdomain"] },
+  // Exchange 2003 diagnostic codes
+  { reason: "userunknown", mta: "Exchange2003", any: ["000c05a6"] },
+  { reason: "systemerror", mta: "Exchange2003", any: ["00010256", "000d06b5"] },
+  { reason: "networkerror", mta: "Exchange2003", any: ["00120270"] },
+  { reason: "contenterror", mta: "Exchange2003", any: ["00050311", "000502cc"] },
+  { reason: "securityerror", mta: "Exchange2003", any: ["000b0981"] },
+  { reason: "filtered", mta: "Exchange2003", any: ["000c0595"] },
+  // Facebook's documented rejection codes
+  { reason: "userunknown", mta: "Facebook", any: ["rcp-p1", "int-p1", "int-p3", "int-p4"] },
+  { reason: "filtered", mta: "Facebook", any: ["rcp-p2", "rcp-p3"] },
+  { reason: "blocked", mta: "Facebook", any: ["pol-p1", "pol-p2"] },
+  { reason: "mesgtoobig", mta: "Facebook", any: ["msg-p1", "int-p2"] },
+  { reason: "contenterror", mta: "Facebook", any: ["msg-p2", "msg-p3", "pol-p6", "pol-p7"] },
+  { reason: "notaccept", mta: "Facebook", any: ["pol-p3", "pol-p4", "pol-t1", "pol-t2", "pol-t3"] },
+  { reason: "rejected", mta: "Facebook", any: ["dns-p1", "dns-p2", "dns-t1", "dns-p3", "dns-t2"] },
+  { reason: "systemerror", mta: "Facebook", any: ["con-t1", "rcp-t1"] },
+  { reason: "toomanyconn", mta: "Facebook", any: ["con-t2", "con-t3"] },
+  { reason: "virusdetected", mta: "Facebook", any: ["pol-p5"] },
+  { reason: "suspend", mta: "Facebook", any: ["rcp-t4"] },
   // Exim
   { reason: "expired", any: ["retry timeout exceeded", "retry time not reached for any host after a long failure period"] },
   { reason: "hostunknown", any: ["all relevant mx records point to non-existent hosts", "unrouteable address"] },
@@ -101,6 +202,8 @@ const RULES: readonly MtaRule[] = [
   { reason: "systemerror", mta: "FML", re: /duplicated message-id|fml .+ has detected a loop condition so that|loop back warning:|loop alert: |fml system error message|warning: unix from loop/ },
   { reason: "securityerror", mta: "FML", any: ["security alert"] },
   // Exim (and Mail.ru, which runs it)
+  { reason: "userunknown", mta: "Exim", any: ["user not found"] },
+  { reason: "expired", mta: "Exim", when: /mail\.ru/i, any: ["no action is required on your part"] },
   { reason: "syntaxerror", mta: "Exim", any: ["angle-brackets nested too deep", 'expected word or "<"', "domain missing in source-routed address", "malformed address:"] },
   { reason: "notaccept", mta: "Exim", any: ["an mx or srv record indicated no smtp service", "no host found for existing smtp connection"] },
   { reason: "hostunknown", mta: "Exim", any: ["all host address lookups failed permanently"] },
@@ -193,7 +296,14 @@ export function noticeRules(notice: string, subject: string, top: Headers): Noti
  * The reason an MTA's own wording settles for one recipient: the first rule (in table order)
  * matching the recipient's words (`extra`: its diagnostic and block) or the notice.
  */
-export function presetFor(extra: string, n: NoticeRules): { reason: BounceReason; evidence: string } | null {
+export interface MtaPreset {
+  reason: BounceReason;
+  evidence: string;
+  weak?: boolean;
+  permanent?: boolean;
+}
+
+export function presetFor(extra: string, n: NoticeRules): MtaPreset | null {
   const { mta, subject, from } = n;
   // au (EZweb) marks a message its spam/domain filter refused with X-SPASIGN: NG.
   if (mta.has("EZweb") && (header(n.top, "x-spasign") ?? "") === "NG") return { reason: "filtered", evidence: "X-SPASIGN: NG (au domain filter)" };
@@ -214,7 +324,7 @@ export function presetFor(extra: string, n: NoticeRules): { reason: BounceReason
     }
     if (!m) continue;
     if (r.when && !r.when.test(subject) && !r.when.test(from) && !r.when.test(extra) && !r.when.test(n.notice)) continue;
-    return { reason: r.reason, evidence: `MTA notice: "${m}"` };
+    return { reason: r.reason, evidence: `MTA notice: "${m}"`, weak: r.weak, permanent: r.permanent };
   }
   return null;
 }

@@ -55,7 +55,7 @@ function isServiceAddress(a: string): boolean {
  * that are the sender or the bounce's own addresses (never failed recipients).
  */
 export function findNoticeRecipients(notice: string, exclude: Set<string>): NoticeRecipient[] {
-  const lines = notice.split("\n").map((l) => l.replace(/\r$/, ""));
+  const lines = notice.indexOf("\r") === -1 ? notice.split("\n") : notice.split("\n").map((l) => l.replace(/\r$/, ""));
   const hits: Array<{ line: number; address: string; strength: number }> = [];
   const seen = new Map<string, number>();
   for (let i = 0; i < lines.length && i < 5000; i++) {

@@ -249,7 +249,7 @@ export const PHRASES: Tables = {
     ],
   },
   notcompliantrfc: {
-    any: ["duplicate header", "this message is not rfc 5322 compliant", "https://support.google.com/mail/?p=rfcmessagenoncompliant"],
+    any: ["this message is not rfc 5322 compliant", "https://support.google.com/mail/?p=rfcmessagenoncompliant"],
     seq: [[" multiple ", " header"]],
   },
   badreputation: {
@@ -348,6 +348,8 @@ export const PHRASES: Tables = {
       "receiving mail at a rate that prevents additional messages from being delivered", "rate limit exceeded",
       "sending too fast", "rate limited",
     ],
+    // A limit on connections, not on the sending rate (see toomanyconn).
+    not: ["connection rate limit exceeded"],
   },
   toomanyconn: {
     any: [
@@ -374,7 +376,7 @@ export const PHRASES: Tables = {
       "rejected because the sending mta or the sender has not passed validation", "rejecting open proxy",
       "sender ip address rejected", "server access forbidden by your ip ", "service not available, closing transmission channel",
       "smtp error from remote mail server after initial connection:", "sorry, that domain isn't in my list of allowed rcpthosts",
-      "sorry, your remotehost looks suspiciously like spammer", "temporarily deferred due to unexpected volume or user complaints",
+      "sorry, your remotehost looks suspiciously like spammer",
       "to submit messages to this e-mail system has been rejected", "too many spams from your ip",
       "too many unwanted messages have been sent from the following ip address above", "was blocked by ",
       "we do not accept mail from dynamic ips", "you are not allowed to connect", "you are sending spam",

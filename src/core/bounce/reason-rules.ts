@@ -22,6 +22,8 @@ export interface ReasonInput {
   /** a reason already decided by an MTA- or provider-specific rule */
   preset: BounceReason | null;
   presetEvidence?: string;
+  /** the preset names only the SMTP stage: the words may still name a more specific cause */
+  presetWeak?: boolean;
 }
 
 export interface ReasonResult {
@@ -176,7 +178,7 @@ const SECOND_PASS: BounceReason[] = [
 ];
 
 export function decideReason(f: ReasonInput): ReasonResult {
-  if (f.preset && !REFINABLE.has(f.preset)) return { reason: f.preset, evidence: [f.presetEvidence ?? `rule: ${f.preset}`] };
+  if (f.preset && !f.presetWeak && !REFINABLE.has(f.preset)) return { reason: f.preset, evidence: [f.presetEvidence ?? `rule: ${f.preset}`] };
   if (f.status.startsWith("2.")) return { reason: "delivered", evidence: [`status ${f.status} (success)`] };
 
   const sn = reasonOfStatus(f.status);
@@ -191,7 +193,7 @@ export function decideReason(f: ReasonInput): ReasonResult {
   }
   if (f.preset) return { reason: f.preset, evidence: [f.presetEvidence ?? `rule: ${f.preset}`] };
 
-  const other = secondPass(f, sn);
+  const other = secondPassWords(f, sn) ?? connectionStage(f, sn) ?? secondPass(f, sn);
   if (other) return other;
   if (f.action === "delayed") return { reason: "expired", evidence: ["action delayed"] };
   if (lookup(f.diag, "vacation")) return { reason: "vacation", evidence: ["text: auto-reply wording"] };
@@ -199,12 +201,18 @@ export function decideReason(f: ReasonInput): ReasonResult {
   return { reason: "undefined", evidence: ["no diagnostic text, status or reply code"] };
 }
 
-function secondPass(f: ReasonInput, sn: BounceReason | ""): ReasonResult | null {
+function secondPassWords(f: ReasonInput, sn: BounceReason | ""): ReasonResult | null {
   if (REFINABLE.has(sn) || f.diagType !== "SMTP") {
     for (const r of SECOND_PASS) {
       const e = lookup(f.diag, r);
       if (e) return { reason: r, evidence: [`text: "${e}"`] };
     }
+  }
+  return null;
+}
+
+function secondPass(f: ReasonInput, sn: BounceReason | ""): ReasonResult | null {
+  if (REFINABLE.has(sn) || f.diagType !== "SMTP") {
     if (sn) return { reason: sn, evidence: [`status ${f.status}`] };
     const cls = f.status.slice(0, 3);
     if (cls === "5.6" || cls === "4.6") return { reason: "contenterror", evidence: [`status class ${cls}`] };
@@ -217,4 +225,15 @@ function secondPass(f: ReasonInput, sn: BounceReason | ""): ReasonResult | null 
     return null;
   }
   return sn ? { reason: sn, evidence: [`status ${f.status}`] } : null;
+}
+
+/**
+ * Refused before any envelope was sent (at the greeting or at EHLO/HELO): the server turned
+ * the sending host away, so the failure is "blocked" unless the words named another cause.
+ */
+function connectionStage(f: ReasonInput, sn: BounceReason | ""): ReasonResult | null {
+  if (f.command !== "CONN" && f.command !== "EHLO" && f.command !== "HELO") return null;
+  if (sn !== "" && sn !== "securityerror" && sn !== "undefined" && sn !== "onhold") return null;
+  if (f.status[0] === "4" && !f.replyCode) return null;
+  return { reason: "blocked", evidence: [`rejected at ${f.command === "CONN" ? "the connection (greeting)" : f.command}`] };
 }

@@ -419,6 +419,8 @@ const PROVIDERS: readonly Provider[] = [
       norelaying: ["relaying denied for "],
       notcompliantrfc: ["headers are not rfc compliant"],
       policyviolation: ["not accepted for policy reasons"],
+      // [TSS04] as Yahoo's own hosts report it (Sisimai's YahooInc table); elsewhere the
+      // generic reading of the same words is "badreputation".
       rejected: ["temporarily deferred due to unexpected volume or user complaints", "due to unresolvable rfc.5321 domain", " will be permanently deferred"],
       speeding: ["user is receiving mail too quickly"],
       suspend: [" is no longer valid.", "this mailbox is disabled"],

@@ -43,15 +43,42 @@ export function findReplyCode(text: string): string | null {
 }
 
 /** How MTAs name the command a reply answered, per command, in SMTP-session order. */
-const COMMAND_WORDING: Array<[string, RegExp]> = [
-  ["CONN", /after initial connection|connection (?:was )?(?:refused|dropped|rejected) (?:by|at)|greeting/i],
-  ["EHLO", /\b(?:EHLO|HELO)\b|after (?:ehlo|helo)|my name was rejected/],
-  ["STARTTLS", /\bSTARTTLS\b/],
-  ["AUTH", /\bAUTH (?:PLAIN|LOGIN|CRAM|DIGEST)/],
-  ["MAIL", /\bMAIL FROM\b|\bMAIL From:|after mail from|sender was rejected/i],
-  ["RCPT", /\bRCPT\b|rcpt to|rcpt_to|does not like recipient|recipient address rejected/i],
-  ["DATA", /\bDATA\b|end of data|final data|after data|sending data block|message body/i],
-];
+const COMMANDS = ["CONN", "EHLO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA"] as const;
+// Two passes instead of one per command: the wordings that are matched in any case, and
+// those (command names) that are matched only in upper case. Group n names COMMANDS[n].
+const COMMAND_ANY_CASE = new RegExp(
+  [
+    String.raw`(after initial connection|connection (?:was )?(?:refused|dropped|rejected) (?:by|at)|greeting)`,
+    "((?!))",
+    "((?!))",
+    "((?!))",
+    String.raw`(\bMAIL FROM\b|after mail from|sender was rejected)`,
+    String.raw`(\bRCPT\b|rcpt to|rcpt_to|does not like recipient|recipient address rejected)`,
+    String.raw`(\bDATA\b|end of data|final data|after data|sending data block|message body)`,
+  ].join("|"),
+  "gi",
+);
+const COMMAND_UPPER = new RegExp(
+  [
+    "((?!))",
+    // "HELO=[192.0.2.1]" inside a notice is a parameter, not the command that failed.
+    String.raw`(\b(?:EHLO|HELO)\b(?!=)|after (?:ehlo|helo)|my name was rejected)`,
+    String.raw`(\bSTARTTLS\b)`,
+    String.raw`(\bAUTH (?:PLAIN|LOGIN|CRAM|DIGEST))`,
+  ].join("|"),
+  "g",
+);
+
+function latestCommand(re: RegExp, text: string, found: number): number {
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  let guard = 0;
+  while ((m = re.exec(text)) && guard++ < 200) {
+    for (let g = found + 2; g <= COMMANDS.length; g++) if (m[g] !== undefined) found = g - 1;
+    if (found === COMMANDS.length - 1) break;
+  }
+  return found;
+}
 
 /**
  * The SMTP command a rejection answered, from MTA wording ("in reply to RCPT TO command",
@@ -68,9 +95,10 @@ export function findCommand(text: string): string | null {
     if (c === "EHLO" || c === "HELO") return "EHLO";
     if (c === "STARTTLS" || c === "AUTH") return c;
   }
-  let found: string | null = null;
-  for (const [cmd, re] of COMMAND_WORDING) if (re.test(text)) found = cmd;
-  return found;
+  let found = latestCommand(COMMAND_ANY_CASE, text, -1);
+  // Only EHLO, STARTTLS and AUTH are matched in upper case: after MAIL they cannot be the latest.
+  if (found < 4) found = latestCommand(COMMAND_UPPER, text, found);
+  return found === -1 ? null : COMMANDS[found];
 }
 
 /**
