@@ -143,7 +143,7 @@ describe("audits: per-inbox alignment, requirements, regressions", () => {
     expect(peakDailyVolume([totals({ GMAIL: [3000, 0], OTHER: [9000, 0] }), totals({ GMAIL: [2000, 0], YAHOO: [2000, 0], MICROSOFT: [1500, 0] })])).toBe(5500);
   });
 
-  it("feeds the checklist: stored statuses, listed targets only, planned volume as the larger of limit and today's sends", async () => {
+  it("feeds the checklist: stored statuses, listed targets only, planned volume as the inbox's daily limit", async () => {
     const stored = withInboxAlignment(await audit(), [], null, options);
     stored.report.blocklists = [
       { kind: "IP", target: "192.0.2.10", zone: "bl.test", query: "q", listed: true, codes: ["127.0.0.2"], reason: null, error: null },
@@ -153,13 +153,13 @@ describe("audits: per-inbox alignment, requirements, regressions", () => {
       now: NOW,
       domain: { name: "acme.test", registeredAt: null },
       audit: stored,
-      inboxes: [{ address: "a@acme.test", warmupStartedAt: null, dailyLimit: 50, sentToday: 80 }],
+      inboxes: [{ address: "a@acme.test", warmupStartedAt: null, dailyLimit: 50 }],
       recipientCheck: { checked: 10, ok: 7, risky: 1, invalid: 1, suppressed: 1, checkedAt: NOW },
       previousCampaign: null,
     });
     expect(input.authentication).toEqual({ spf: "PASS", dkim: "FAIL", dmarc: stored.report.dmarc.status });
     expect(input.blocklistHits).toEqual([{ target: "192.0.2.10", zone: "bl.test" }]);
-    expect(input.inboxes[0].plannedDailyVolume).toBe(80);
+    expect(input.inboxes[0].plannedDailyVolume).toBe(50);
     expect(input.recipientList).toEqual({ checked: 10, invalidRemaining: 2, unchecked: 0 });
     const never = checklistInput({ now: NOW, domain: { name: "x.test", registeredAt: null }, audit: null, inboxes: [], recipientCheck: null, previousCampaign: null });
     expect(never).toMatchObject({ authentication: { spf: null, dkim: null, dmarc: null }, blocklistHits: null, recipientList: null });

@@ -2,12 +2,13 @@ import DataLoader from "dataloader";
 import { resolveThresholds, type BenchmarkThresholds } from "../../core/benchmarks";
 import type { RequestContext } from "../../context";
 import type { TenantTransaction } from "../../db/tenant-transaction";
+import type { Campaign } from "../campaign/campaign.entity";
 import { deliveryCounterService, type CounterWindow, type DeliveryTotals } from "../send/delivery-counter.service";
 import { tenantService } from "../tenant/tenant.service";
 import { domainAuditService, type DomainAuthSettingsValues, type InboxAlignmentValues, type StoredDomainAudit } from "./domain-audit.service";
 import { counterWindow, type RecipientCheckSummary } from "./health-view";
 import type { HealthWindow } from "./health.enums";
-import { healthService, type PreviousCampaign } from "./health.service";
+import { healthService, type ReadinessRecords } from "./health.service";
 
 // Per-operation DataLoaders of the health module, so a page of 50 campaigns with stats,
 // benchmarks and readiness costs the same statements as a page of 5: every field resolver
@@ -32,6 +33,10 @@ export class HealthLoaders {
   readonly now = new Date();
   private settingsPromise: Promise<TenantBenchmarkSettings> | null = null;
   private readonly windowed = new Map<string, DataLoader<string, DeliveryTotals>>();
+  /** Domain of each campaign whose readiness this operation resolves. */
+  private readonly readinessOf = new Map<string, string>();
+  /** Totals of previous campaigns fetched along with a page's (see campaignTotals). */
+  private readonly previousTotals = new Map<string, Promise<DeliveryTotals>>();
 
   /**
    * Lifetime totals per campaign. When readiness was asked for some of the keys, their
@@ -39,38 +44,47 @@ export class HealthLoaders {
    * a page costs one counters statement whatever it shows and whichever campaigns precede it.
    */
   readonly campaignTotals: DataLoader<string, DeliveryTotals>;
-  /** Campaigns whose readiness this operation resolves (see campaignTotals). */
-  private readonly readinessOf = new Set<string>();
-  /** Totals of previous campaigns fetched along with a page's (see campaignTotals). */
-  private readonly previousTotals = new Map<string, Promise<DeliveryTotals>>();
+  /**
+   * What readiness needs from the database besides counters and the campaign's own domain
+   * and inboxes, for a page of campaigns in one statement: the previous campaign, the last
+   * recipient check and the domain's stored audit. It primes recipientChecks and audits.
+   */
+  readonly readinessRecords: DataLoader<string, ReadinessRecords>;
   readonly audits: DataLoader<string, StoredDomainAudit | null>;
   readonly authSettings: DataLoader<string, DomainAuthSettingsValues>;
   readonly inboxAlignment: DataLoader<string, InboxAlignmentValues>;
   readonly recipientChecks: DataLoader<string, RecipientCheckSummary | null>;
-  readonly previousCampaigns: DataLoader<string, PreviousCampaign | null>;
 
   constructor(private readonly ctx: RequestContext) {
     this.campaignTotals = new DataLoader(async (keys) => {
       const wanted = keys.filter((k) => this.readinessOf.has(k));
-      // Readiness asked for these keys' previous campaigns in the same pass: that batch is
-      // already scheduled, so this joins it rather than adding a statement.
-      const previous = wanted.length ? await this.previousCampaigns.loadMany(wanted) : [];
-      const extra = [...new Set(previous.flatMap((p) => (p && !(p instanceof Error) && !keys.includes(p.uuid) ? [p.uuid] : [])))];
+      // Readiness asked for these keys' records in the same pass: that batch is already
+      // scheduled, so this joins it rather than adding a statement.
+      const records = wanted.length ? await this.readinessRecords.loadMany(wanted) : [];
+      const extra = [...new Set(records.flatMap((r) => (r && !(r instanceof Error) && r.previous && !keys.includes(r.previous.uuid) ? [r.previous.uuid] : [])))];
       const query = deliveryCounterService.campaignTotals(ctx, [...keys, ...extra]);
       for (const id of extra) this.previousTotals.set(id, query.then((m) => m.get(id)!));
       const map = await query;
       return keys.map((k) => map.get(k)!);
     });
+    this.readinessRecords = new DataLoader(async (keys) => {
+      const records = await healthService.readinessRecordsOf(ctx, keys.map((k) => ({ campaignUuid: k, domainUuid: this.readinessOf.get(k)! })));
+      for (const r of records.values()) {
+        this.recipientChecks.prime(r.campaignUuid, r.recipientCheck);
+        if (r.audit) this.audits.prime(r.audit.domainUuid, r.audit);
+      }
+      return keys.map((k) => records.get(k)!);
+    });
     this.audits = batch((keys) => domainAuditService.latestFor(ctx, keys), null);
     this.authSettings = batch((keys) => domainAuditService.settingsFor(ctx, keys), { sendingIps: [], dkimSelectors: [] });
     this.inboxAlignment = batch((keys) => domainAuditService.alignmentFor(ctx, keys), { returnPathDomain: null, dkimDomain: null });
     this.recipientChecks = batch((keys) => healthService.recipientChecksFor(ctx, keys), null);
-    this.previousCampaigns = batch((keys) => healthService.previousCampaignsOf(ctx, keys), null);
   }
 
-  /** Readiness of this campaign will be resolved: fetch its previous campaign's totals with the page's. */
-  readinessRequested(campaignUuid: string): void {
-    this.readinessOf.add(campaignUuid);
+  /** Readiness of this campaign will be resolved: its records and previous totals come with the page's. */
+  readinessRequested(campaign: Campaign): Promise<ReadinessRecords> {
+    this.readinessOf.set(campaign.uuid, campaign.domainId);
+    return this.readinessRecords.load(campaign.uuid);
   }
 
   /** A previous campaign's totals: from the page's counters statement when it came with it. */

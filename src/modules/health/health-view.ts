@@ -173,15 +173,15 @@ export interface ReadinessFacts {
   now: Date;
   domain: { name: string; registeredAt: Date | null };
   audit: StoredAudit | null;
-  inboxes: ReadonlyArray<{ address: string; warmupStartedAt: Date | null; dailyLimit: number; sentToday: number }>;
+  inboxes: ReadonlyArray<{ address: string; warmupStartedAt: Date | null; dailyLimit: number }>;
   recipientCheck: RecipientCheckSummary | null;
   previousCampaign: { name: string; sent: number; hardBounces: number } | null;
 }
 
 /**
- * The checklist's input. Planned daily volume per inbox is what it is set up to send (its
- * daily limit) or what it already sent today, whichever is more: a sender plans to use the
- * limit it configured. Invalid and suppressed addresses on the last check are still on the list.
+ * The checklist's input. Planned daily volume per inbox is what it is set up to send, its
+ * daily limit (a sender plans to use the limit it configured; what it already sent today is
+ * Inbox.ramp's business). Invalid and suppressed addresses on the last check are still on the list.
  */
 export function checklistInput(f: ReadinessFacts): ChecklistInput {
   const report = f.audit?.report ?? null;
@@ -189,7 +189,7 @@ export function checklistInput(f: ReadinessFacts): ChecklistInput {
     now: f.now,
     domain: f.domain,
     authentication: { spf: report?.spf.status ?? null, dkim: report?.dkim.status ?? null, dmarc: report?.dmarc.status ?? null },
-    inboxes: f.inboxes.map((i) => ({ address: i.address, warmupStartedAt: i.warmupStartedAt, dailyLimit: i.dailyLimit, plannedDailyVolume: Math.max(i.dailyLimit, i.sentToday) })),
+    inboxes: f.inboxes.map((i) => ({ address: i.address, warmupStartedAt: i.warmupStartedAt, dailyLimit: i.dailyLimit, plannedDailyVolume: i.dailyLimit })),
     blocklistHits: report ? report.blocklists.filter((b) => b.listed === true).map((b) => ({ target: b.target, zone: b.zone })) : null,
     recipientList: f.recipientCheck ? { checked: f.recipientCheck.checked, invalidRemaining: f.recipientCheck.invalid + f.recipientCheck.suppressed, unchecked: 0 } : null,
     previousCampaign: f.previousCampaign,

@@ -16,6 +16,7 @@ import type { Domain } from "../domain/domain.entity";
 import type { Inbox } from "../inbox/inbox.entity";
 import { suppressionService } from "../suppression/suppression.service";
 import type { DeliveryTotals } from "../send/delivery-counter.service";
+import type { StoredDomainAudit } from "./domain-audit.service";
 import { healthLoaders } from "./health-loaders";
 import { benchmarksView, checklistInput, requirementsView, statsView, zoneView, type DeliveryStatsView, type RecipientCheckSummary } from "./health-view";
 import type { HealthWindow } from "./health.enums";
@@ -27,6 +28,14 @@ import type { HealthWindow } from "./health.enums";
 export interface PreviousCampaign {
   uuid: string;
   name: string;
+}
+
+/** What readiness reads per campaign besides counters, domain and inboxes. */
+export interface ReadinessRecords {
+  campaignUuid: string;
+  previous: PreviousCampaign | null;
+  recipientCheck: RecipientCheckSummary | null;
+  audit: StoredDomainAudit | null;
 }
 
 export interface RampView extends RampCheck {
@@ -145,55 +154,61 @@ export class HealthService {
 
   // ------------------------------------------------------------------------------ readiness
 
-  /** The pre-send checklist of a campaign, from stored facts only (no DNS). */
+  /**
+   * The pre-send checklist of a campaign, from stored facts only (no DNS). Planned volume per
+   * inbox is its configured daily limit: what the sender set it up to send each day.
+   */
   async readiness(ctx: RequestContext, campaign: Campaign): Promise<Checklist> {
     const loaders = healthLoaders(ctx);
-    loaders.readinessRequested(campaign.uuid);
-    const [domain, inboxes, audit, recipientCheck, previous] = await Promise.all([
+    const [domain, inboxes, records] = await Promise.all([
       ctx.loaders.domainById.load(campaign.domainId),
       ctx.loaders.inboxesByCampaign.load(campaign.uuid),
-      loaders.audits.load(campaign.domainId),
-      loaders.recipientChecks.load(campaign.uuid),
-      loaders.previousCampaigns.load(campaign.uuid),
+      loaders.readinessRequested(campaign),
     ]);
-    const [today, previousTotals] = await Promise.all([
-      loaders.inboxToday().loadMany(inboxes.map((i) => i.uuid)),
-      previous ? loaders.totalsOfPrevious(previous.uuid) : Promise.resolve(null),
-    ]);
-    const sent = (i: number) => {
-      const t = today[i];
-      return t && !(t instanceof Error) ? t.total.sent : 0;
-    };
+    const previousTotals = records.previous ? await loaders.totalsOfPrevious(records.previous.uuid) : null;
     return preSendChecklist(checklistInput({
       now: loaders.now,
       domain: { name: domain?.name ?? "(deleted domain)", registeredAt: domain?.registeredAt ?? null },
-      audit: audit?.audit ?? null,
-      inboxes: inboxes.map((i, n) => ({ address: i.address, warmupStartedAt: i.warmupStartedAt, dailyLimit: i.dailyLimit, sentToday: sent(n) })),
-      recipientCheck,
-      previousCampaign: previous && previousTotals ? { name: previous.name, sent: previousTotals.total.sent, hardBounces: previousTotals.total.hardBounces } : null,
+      audit: records.audit?.audit ?? null,
+      inboxes: inboxes.map((i) => ({ address: i.address, warmupStartedAt: i.warmupStartedAt, dailyLimit: i.dailyLimit })),
+      recipientCheck: records.recipientCheck,
+      previousCampaign: records.previous && previousTotals ? { name: records.previous.name, sent: previousTotals.total.sent, hardBounces: previousTotals.total.hardBounces } : null,
     }));
   }
 
   /**
-   * The campaign created just before each given one on the same domain, one statement.
-   * It reads the campaigns table (the campaign module's) because CampaignService has no
-   * batched "previous on the same domain" yet; move it there when it does.
+   * For a page of campaigns, in one statement: the campaign created just before each on the
+   * same domain, its last recipient check, and its domain's stored audit. The previous
+   * campaign is read from the campaigns table (the campaign module's) because CampaignService
+   * has no batched "previous on the same domain" yet; move it there when it does.
    */
-  async previousCampaignsOf(ctx: RequestContext, campaignUuids: readonly string[]): Promise<Map<string, PreviousCampaign>> {
-    const result = new Map<string, PreviousCampaign>();
-    if (campaignUuids.length === 0) return result;
+  async readinessRecordsOf(ctx: RequestContext, keys: ReadonlyArray<{ campaignUuid: string; domainUuid: string }>): Promise<Map<string, ReadinessRecords>> {
+    const result = new Map<string, ReadinessRecords>(keys.map((k) => [k.campaignUuid, { campaignUuid: k.campaignUuid, previous: null, recipientCheck: null, audit: null }]));
+    if (keys.length === 0) return result;
     const em = await ctx.db();
-    const rows: Array<{ campaign_id: string; id: string; name: string }> = await em.query(
-      `SELECT c.id AS campaign_id, p.id, p.name
+    const rows: Array<{ kind: "P" | "R" | "A"; key: string; row: any; at: Date | null }> = await em.query(
+      `SELECT 'P' AS kind, c.id::text AS key, jsonb_build_object('uuid', p.id, 'name', p.name) AS row, NULL::timestamptz AS at
          FROM campaigns c
          CROSS JOIN LATERAL (
            SELECT p.id, p.name FROM campaigns p
             WHERE p.tenant_id = c.tenant_id AND p.domain_id = c.domain_id AND (p.created_at, p.id) < (c.created_at, c.id)
             ORDER BY p.created_at DESC, p.id DESC LIMIT 1) p
-        WHERE c.tenant_id = $1 AND c.id = ANY($2::uuid[])`,
-      [ctx.tenantId, [...new Set(campaignUuids)]],
+        WHERE c.tenant_id = $1 AND c.id = ANY($2::uuid[])
+       UNION ALL
+       SELECT 'R', campaign_id::text, jsonb_build_object('checked', checked, 'ok', ok, 'risky', risky, 'invalid', invalid, 'suppressed', suppressed), checked_at
+         FROM campaign_recipient_checks WHERE tenant_id = $1 AND campaign_id = ANY($2::uuid[])
+       UNION ALL
+       SELECT 'A', domain_id::text, report, checked_at
+         FROM domain_audits WHERE tenant_id = $1 AND domain_id = ANY($3::uuid[]) AND report IS NOT NULL`,
+      [ctx.tenantId, [...new Set(keys.map((k) => k.campaignUuid))], [...new Set(keys.map((k) => k.domainUuid))]],
     );
-    for (const r of rows) result.set(r.campaign_id, { uuid: r.id, name: r.name });
+    const audits = new Map<string, StoredDomainAudit>();
+    for (const r of rows) {
+      if (r.kind === "A") audits.set(r.key, { domainUuid: r.key, checkedAt: new Date(r.at!), audit: r.row });
+      else if (r.kind === "P") result.get(r.key)!.previous = r.row;
+      else result.get(r.key)!.recipientCheck = { ...r.row, checkedAt: new Date(r.at!) };
+    }
+    for (const k of keys) result.get(k.campaignUuid)!.audit = audits.get(k.domainUuid) ?? null;
     return result;
   }
 
