@@ -6,7 +6,7 @@ import { diagnose, type MessageContext, type RecipientFacts } from "./diagnose";
 import type { AnalyzeOptions, AuthResults, BounceDiagnosis, MessageAnalysis, MessageKind } from "./diagnosis";
 import { findInlineDsn, parseDeliveryStatus, type DsnRecipient } from "./dsn";
 import { decodeCharset, decodeEncodedWords, header, parseHeaders, partText, splitHeaderBody, toBinaryString, walk, parseEntity, type Headers, type MimePart } from "./mime";
-import { noticeRules, presetFor } from "./mta-rules";
+import { NOTICE_RULES_BYTES, noticeRules, presetFor } from "./mta-rules";
 import { cutReturnedMessage, findNoticeRecipients, pickDiagnostic } from "./notice";
 import { parseSesNotification } from "./ses";
 
@@ -158,7 +158,9 @@ function analyzeUnchecked(raw: string | Uint8Array, options?: AnalyzeOptions): M
     // server's words (which may come from the delivery-status part) are all the rules need.
     const rules = noticeRules(notice, subject, top);
     for (const f of facts) {
-      if (!f.fixedReason) f.preset ??= presetFor(`${f.diagnostic ?? ""}${f.context && !notice.includes(f.context) ? "\n" + f.context.slice(0, 4096) : ""}`, rules);
+      // Contexts are blocks of the notice: only one past the part read for the rules adds words.
+      const late = notice.length > NOTICE_RULES_BYTES && !!f.context && notice.indexOf(f.context) + f.context.length > NOTICE_RULES_BYTES;
+      if (!f.fixedReason) f.preset ??= presetFor(late ? `${f.diagnostic ?? ""}\n${f.context!.slice(0, 4096)}` : f.diagnostic ?? "", rules);
     }
     const diagnoses = dedupe(facts.map((f) => diagnose(f, ctx)));
     const kind: MessageKind = diagnoses.every((d) => d.reason === "delivered") ? "delivery" : "bounce";
@@ -259,9 +261,11 @@ function readOriginal(part: MimePart | null, noticeText: string | null): { heade
     let body: string;
     if (cte === "base64" || cte === "quoted-printable") body = partText(part, 16 * 1024);
     else {
-      const raw = part.rawBody.replace(/^\s+/, "");
-      const end = raw.indexOf("\n\n");
-      body = decodeCharset(raw.slice(0, Math.min(end === -1 ? raw.length : end + 1, 16 * 1024)), part.params.charset);
+      const raw = part.rawBody;
+      let start = 0;
+      while (start < raw.length && raw.charCodeAt(start) <= 32) start++;
+      const end = raw.indexOf("\n\n", start);
+      body = decodeCharset(raw.slice(start, Math.min(end === -1 ? raw.length : end + 1, start + 16 * 1024)), part.params.charset);
     }
     block = part.type.includes("headers") ? body : splitHeaderBody(body.replace(/^\s+/, ""))[0];
   } else if (noticeText) {
@@ -279,11 +283,15 @@ function readOriginal(part: MimePart | null, noticeText: string | null): { heade
   return { headers };
 }
 
+const AUTH_SPF = /\bspf\s*=\s*([a-z]+)/i;
+const AUTH_DKIM = /\bdkim\s*=\s*([a-z]+)/i;
+const AUTH_DMARC = /\bdmarc\s*=\s*([a-z]+)/i;
+
 function authResultsOf(h: Headers): AuthResults | null {
   const v = (h.get("authentication-results") ?? []).join("; ");
   if (!v) return null;
-  const get = (k: string) => new RegExp(`\\b${k}\\s*=\\s*([a-z]+)`, "i").exec(v)?.[1].toLowerCase() ?? null;
-  const r = { spf: get("spf"), dkim: get("dkim"), dmarc: get("dmarc") };
+  const get = (re: RegExp) => re.exec(v)?.[1].toLowerCase() ?? null;
+  const r = { spf: get(AUTH_SPF), dkim: get(AUTH_DKIM), dmarc: get(AUTH_DMARC) };
   return r.spf || r.dkim || r.dmarc ? r : null;
 }
 

@@ -60,7 +60,7 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
   // A domain that accepts no mail at all (null MX, RFC 7505) fails for good, even when the
   // sending MTA reported it in a delay notice with a generic 4.0.0.
   if (f.preset?.permanent && (!status || (status[0] === "4" && status.endsWith(".0.0")))) status = "5.1.10";
-  const command = f.command ?? findCommand(diagText + "\n" + context) ?? "";
+  const command = f.command ?? findCommand(diagText, context) ?? "";
   const evidence: string[] = [];
 
   let reason: BounceReason;

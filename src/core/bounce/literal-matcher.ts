@@ -16,7 +16,7 @@ export class LiteralMatcher {
   /** log2 of a row's width (the classes, rounded up to a power of two) */
   private readonly shift: number;
   /** transitions: (next state << 1) | (1 when that state ends a fragment) */
-  private readonly delta: Int32Array;
+  private readonly delta: Uint16Array | Int32Array;
   /** fragments ending at state s: outIds[outStart[s] .. outStart[s + 1]) */
   private readonly outStart: Int32Array;
   private readonly outIds: Int32Array;
@@ -42,7 +42,7 @@ export class LiteralMatcher {
     this.shift = shift;
     const K = 1 << shift;
 
-    // Trie
+    // Trie (children as [class, state] pairs: few per state)
     const goto: Array<Map<number, number>> = [new Map()];
     const out: number[][] = [[]];
     this.lengths = new Int32Array(phrases.length);
@@ -79,17 +79,19 @@ export class LiteralMatcher {
       const s = queue[qi];
       const f = fail[s];
       for (const o of out[f]) out[s].push(o);
-      for (let k = 0; k < K; k++) {
-        const n = goto[s].get(k);
-        if (n !== undefined) {
-          fail[n] = next[f * K + k];
-          next[s * K + k] = n;
-          queue.push(n);
-        } else next[s * K + k] = next[f * K + k];
+      // A state's row is its failure state's row, except where the trie has a child.
+      next.copyWithin(s * K, f * K, f * K + K);
+      for (const [k, n] of goto[s]) {
+        fail[n] = next[f * K + k];
+        next[s * K + k] = n;
+        queue.push(n);
       }
     }
-    for (let i = 0; i < next.length; i++) next[i] = (next[i] << 1) | (out[next[i]].length ? 1 : 0);
-    this.delta = next;
+    const ends = new Uint8Array(states);
+    for (let t = 0; t < states; t++) ends[t] = out[t].length ? 1 : 0;
+    for (let i = 0; i < next.length; i++) next[i] = (next[i] << 1) | ends[next[i]];
+    // Two bytes a transition halve the table (cache misses are the cost of a step).
+    this.delta = states < 32768 ? Uint16Array.from(next) : next;
     this.outStart = new Int32Array(states + 1);
     let total = 0;
     for (let s = 0; s < states; s++) {

@@ -232,6 +232,8 @@ export function decodeCharset(bin: string, charset: string | undefined | null): 
   // Pure ASCII needs no work whatever the label says, except 7-bit ISO-2022 (escape-coded).
   // eslint-disable-next-line no-control-regex
   const hasHigh = /[\x80-\xff]/.test(bin);
+  // 7-bit text without an escape (ISO-2022) reads the same in every charset.
+  if (!hasHigh && bin.indexOf("\x1b") === -1) return bin;
   let cs = (charset ?? "").trim().toLowerCase().replace(/^"|"$/g, "");
   // Unlabelled (or mislabelled us-ascii) Japanese mail: the ISO-2022-JP escape says it all.
   if ((!cs || cs === "us-ascii") && bin.includes("\x1b$B")) cs = "iso-2022-jp";

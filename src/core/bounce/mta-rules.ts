@@ -285,10 +285,13 @@ export interface NoticeRules {
   found: Found;
 }
 
+/** How much of a notice the MTA rules read. */
+export const NOTICE_RULES_BYTES = 8192;
+
 /** Reads the notice (bounded) once per message; `presetFor` then adds each recipient's words. */
 export function noticeRules(notice: string, subject: string, top: Headers): NoticeRules {
   const from = [header(top, "from"), header(top, "x-mailer"), top.has("x-nai-header") ? "x-nai" : null, top.has("x-msg-ref") ? "messagelabs" : null].join(" ");
-  const text = notice.length > 8192 ? notice.slice(0, 8192) : notice;
+  const text = notice.length > NOTICE_RULES_BYTES ? notice.slice(0, NOTICE_RULES_BYTES) : notice;
   return { subject, top, mta: signatures(top, subject), from, notice: text, found: find(text) };
 }
 

@@ -1,5 +1,6 @@
 // Reading SMTP replies: the three-digit reply code (RFC 5321), the enhanced status code
 // (RFC 3463) and the SMTP command a reply answered.
+import { LiteralMatcher } from "./literal-matcher";
 
 /** Enhanced status code in a text: the first `class.subject.detail` with a valid class. */
 export function findStatus(text: string): string | null {
@@ -44,61 +45,102 @@ export function findReplyCode(text: string): string | null {
 
 /** How MTAs name the command a reply answered, per command, in SMTP-session order. */
 const COMMANDS = ["CONN", "EHLO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA"] as const;
-// Two passes instead of one per command: the wordings that are matched in any case, and
-// those (command names) that are matched only in upper case. Group n names COMMANDS[n].
-const COMMAND_ANY_CASE = new RegExp(
-  [
-    String.raw`(after initial connection|connection (?:was )?(?:refused|dropped|rejected) (?:by|at)|greeting)`,
-    "((?!))",
-    "((?!))",
-    "((?!))",
-    String.raw`(\bMAIL FROM\b|after mail from|sender was rejected)`,
-    String.raw`(\bRCPT\b|rcpt to|rcpt_to|does not like recipient|recipient address rejected)`,
-    String.raw`(\bDATA\b|end of data|final data|after data|sending data block|message body)`,
-  ].join("|"),
-  "gi",
-);
-const COMMAND_UPPER = new RegExp(
-  [
-    "((?!))",
-    // "HELO=[192.0.2.1]" inside a notice is a parameter, not the command that failed.
-    String.raw`(\b(?:EHLO|HELO)\b(?!=)|after (?:ehlo|helo)|my name was rejected)`,
-    String.raw`(\bSTARTTLS\b)`,
-    String.raw`(\bAUTH (?:PLAIN|LOGIN|CRAM|DIGEST))`,
-  ].join("|"),
-  "g",
-);
 
-function latestCommand(re: RegExp, text: string, found: number): number {
-  re.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  let guard = 0;
-  while ((m = re.exec(text)) && guard++ < 200) {
-    for (let g = found + 2; g <= COMMANDS.length; g++) if (m[g] !== undefined) found = g - 1;
-    if (found === COMMANDS.length - 1) break;
-  }
-  return found;
+interface CommandWord {
+  /** index in COMMANDS; -1 for "in reply to " (read by what follows it) */
+  command: number;
+  /** matched only as written (command names in upper case, some phrases in lower case) */
+  exact?: boolean;
+  /** a whole word: no letter, digit or "_" on either side */
+  word?: boolean;
+  /** starts a word: no letter, digit or "_" before it */
+  wordStart?: boolean;
+  /** not followed by "=" ("HELO=[192.0.2.1]" is a parameter in a log line, not the stage) */
+  notParam?: boolean;
+}
+
+const COMMAND_WORDS: Array<[string, CommandWord]> = [
+  ["in reply to ", { command: -1 }],
+  ["after initial connection", { command: 0 }],
+  ["greeting", { command: 0 }],
+  ...["refused", "dropped", "rejected"].flatMap((v) =>
+    ["by", "at"].flatMap((p) => [`connection ${v} ${p}`, `connection was ${v} ${p}`].map((t): [string, CommandWord] => [t, { command: 0 }])),
+  ),
+  ["EHLO", { command: 1, exact: true, word: true, notParam: true }],
+  ["HELO", { command: 1, exact: true, word: true, notParam: true }],
+  ["after ehlo", { command: 1, exact: true }],
+  ["after helo", { command: 1, exact: true }],
+  ["my name was rejected", { command: 1, exact: true }],
+  ["STARTTLS", { command: 2, exact: true, word: true }],
+  ...["PLAIN", "LOGIN", "CRAM", "DIGEST"].map((m): [string, CommandWord] => [`AUTH ${m}`, { command: 3, exact: true, wordStart: true }]),
+  ["mail from", { command: 4, word: true }],
+  ["after mail from", { command: 4 }],
+  ["sender was rejected", { command: 4 }],
+  ["rcpt", { command: 5, word: true }],
+  ["rcpt to", { command: 5 }],
+  ["rcpt_to", { command: 5 }],
+  ["does not like recipient", { command: 5 }],
+  ["recipient address rejected", { command: 5 }],
+  ["data", { command: 6, word: true }],
+  ["end of data", { command: 6 }],
+  ["final data", { command: 6 }],
+  ["after data", { command: 6 }],
+  ["sending data block", { command: 6 }],
+  ["message body", { command: 6 }],
+];
+// "word" entries are matched in any case, except the upper-case command names.
+const commandMatcher = new LiteralMatcher(COMMAND_WORDS.map(([w]) => w.toLowerCase()));
+
+const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+
+/** What "in reply to " at `at` names ("RCPT TO command", "end of DATA"...), or "" (not a command). */
+function inReplyTo(text: string, at: number): string | null {
+  let i = at + "in reply to ".length;
+  if (text.slice(i, i + 4).toLowerCase() === "the ") i += 4;
+  if (text.slice(i, i + 11).toLowerCase() === "end of data" && !isWordChar(text.charCodeAt(i + 11))) return "DATA";
+  let j = i;
+  while (j < text.length && j - i <= 8 && isLetter(text.charCodeAt(j))) j++;
+  // the pattern is 4 to 8 letters ending at a word boundary
+  if (j - i < 4 || j - i > 8 || isWordChar(text.charCodeAt(j))) return null;
+  const c = text.slice(i, j).toUpperCase();
+  if (c === "DATA") return "DATA";
+  if (c.startsWith("RCPT")) return "RCPT";
+  if (c.startsWith("MAIL")) return "MAIL";
+  if (c === "EHLO" || c === "HELO") return "EHLO";
+  if (c === "STARTTLS" || c === "AUTH") return c;
+  return "";
 }
 
 /**
  * The SMTP command a rejection answered, from MTA wording ("in reply to RCPT TO command",
  * ">>> DATA", "after MAIL FROM:", "SMTP error from remote mail server after end of data").
- * When several are named, the latest in the session is the one that failed.
+ * When several are named, the latest in the session is the one that failed. `more` is
+ * read after `text` (the recipient's block around the server's words).
  */
-export function findCommand(text: string): string | null {
-  const m = /in reply to (?:the )?(end of data|[A-Za-z]{4,8})\b/i.exec(text);
-  if (m) {
-    const c = m[1].toUpperCase();
-    if (c === "END OF DATA" || c === "DATA") return "DATA";
-    if (c.startsWith("RCPT")) return "RCPT";
-    if (c.startsWith("MAIL")) return "MAIL";
-    if (c === "EHLO" || c === "HELO") return "EHLO";
-    if (c === "STARTTLS" || c === "AUTH") return c;
+export function findCommand(text: string, more = ""): string | null {
+  let latest = -1;
+  let replied: string | null = null;
+  for (const t of more ? [text, more] : [text]) {
+    commandMatcher.scan(t, (id, start) => {
+      const [w, o] = COMMAND_WORDS[id];
+      if (o.command === -1 ? replied !== null : o.command <= latest) return;
+      if (o.exact && !t.startsWith(w, start)) return;
+      const end = start + w.length;
+      if ((o.word || o.wordStart) && isWordChar(t.charCodeAt(start - 1))) return;
+      if (o.word && isWordChar(t.charCodeAt(end))) return;
+      if (o.notParam && t.charCodeAt(end) === 61) return;
+      if (o.command === -1) {
+        // The first "in reply to <command>" decides; other words after it do not matter.
+        const c = inReplyTo(t, start);
+        if (c !== null) replied = c;
+        return;
+      }
+      latest = o.command;
+    });
+    if (replied) return replied;
   }
-  let found = latestCommand(COMMAND_ANY_CASE, text, -1);
-  // Only EHLO, STARTTLS and AUTH are matched in upper case: after MAIL they cannot be the latest.
-  if (found < 4) found = latestCommand(COMMAND_UPPER, text, found);
-  return found === -1 ? null : COMMANDS[found];
+  return latest === -1 ? null : COMMANDS[latest];
 }
 
 /**
