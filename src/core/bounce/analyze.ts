@@ -133,12 +133,12 @@ function analyzeUnchecked(raw: string | Uint8Array, options?: AnalyzeOptions): M
     if (v) return { kind: "vacation", messageId, diagnoses: [v], error: null };
   }
   const facts: RecipientFacts[] = [];
-  const noticeFor = (addr: string) => noticeRecipients.find((n) => n.address === addr);
+
   for (const report of dsnReports) {
     for (const r of report.recipients) {
       const address = pickAddress(r);
       if (!address) continue;
-      const block = noticeFor(address);
+      const block = noticeRecipients.find((n) => n.address === address);
       facts.push(dsnFacts(r, address, report.reportingMta, block?.block ?? (noticeRecipients.length ? "" : notice), block?.diagnostic ?? null));
     }
   }
@@ -287,11 +287,14 @@ const AUTH_SPF = /\bspf\s*=\s*([a-z]+)/i;
 const AUTH_DKIM = /\bdkim\s*=\s*([a-z]+)/i;
 const AUTH_DMARC = /\bdmarc\s*=\s*([a-z]+)/i;
 
+function authValue(re: RegExp, v: string): string | null {
+  return re.exec(v)?.[1].toLowerCase() ?? null;
+}
+
 function authResultsOf(h: Headers): AuthResults | null {
   const v = (h.get("authentication-results") ?? []).join("; ");
   if (!v) return null;
-  const get = (re: RegExp) => re.exec(v)?.[1].toLowerCase() ?? null;
-  const r = { spf: get(AUTH_SPF), dkim: get(AUTH_DKIM), dmarc: get(AUTH_DMARC) };
+  const r = { spf: authValue(AUTH_SPF, v), dkim: authValue(AUTH_DKIM, v), dmarc: authValue(AUTH_DMARC, v) };
   return r.spf || r.dkim || r.dmarc ? r : null;
 }
 

@@ -54,22 +54,17 @@ export function splitHeaderBody(s: string): [string, string] {
 export function parseHeaders(block: string): Headers {
   const out: Headers = new Map();
   if (block.length > MIME_LIMITS.maxHeaderBytes) block = block.slice(0, MIME_LIMITS.maxHeaderBytes);
+  // (No closure here: this runs for every header block of every message.)
   let name = "";
   let value = "";
-  const flush = () => {
-    if (!name) return;
-    const list = out.get(name);
-    const v = value.trim();
-    if (list) list.push(v);
-    else out.set(name, [v]);
-  };
   const n = block.length;
-  for (let pos = 0; pos < n; ) {
-    let end = block.indexOf("\n", pos);
+  for (let pos = 0; pos <= n; ) {
+    let end = pos === n ? n : block.indexOf("\n", pos);
     if (end === -1) end = n;
     const next = end + 1;
     if (end > pos && block.charCodeAt(end - 1) === 13) end--;
     if (end === pos) {
+      if (pos === n) break;
       pos = next;
       continue;
     }
@@ -85,12 +80,20 @@ export function parseHeaders(block: string): Headers {
       pos = next;
       continue;
     }
-    flush();
+    if (name) {
+      const list = out.get(name);
+      if (list) list.push(value.trim());
+      else out.set(name, [value.trim()]);
+    }
     name = block.slice(pos, colon).trim().toLowerCase();
     value = block.slice(colon + 1, end);
     pos = next;
   }
-  flush();
+  if (name) {
+    const list = out.get(name);
+    if (list) list.push(value.trim());
+    else out.set(name, [value.trim()]);
+  }
   return out;
 }
 

@@ -312,15 +312,14 @@ export function presetFor(extra: string, n: NoticeRules): MtaPreset | null {
   if (mta.has("EZweb") && (header(n.top, "x-spasign") ?? "") === "NG") return { reason: "filtered", evidence: "X-SPASIGN: NG (au domain filter)" };
   const mine = extra ? find(extra) : null;
   let lower: string | null = null;
-  const text = () => (lower ??= `${extra}\n${n.notice}`.toLowerCase());
   for (let ri = 0; ri < RULES.length; ri++) {
     const r = RULES[ri];
     if (r.mta && !mta.has(r.mta)) continue;
     let m: string | null = null;
-    if (r.re) m = r.re.exec(text())?.[0] ?? null;
+    if (r.re) m = r.re.exec((lower ??= `${extra}\n${n.notice}`.toLowerCase()))?.[0] ?? null;
     if (!m && r.any) m = mine?.any.get(ri) ?? n.found.any.get(ri) ?? null;
     if (!m && r.seq && (mine?.seq.has(ri) || n.found.seq.has(ri))) {
-      for (const s of r.seq) if (inOrder(text(), s)) {
+      for (const s of r.seq) if (inOrder((lower ??= `${extra}\n${n.notice}`.toLowerCase()), s)) {
         m = s.join("…");
         break;
       }
