@@ -5,7 +5,6 @@ import { payload } from "../../graphql/payload";
 import { Campaign } from "../campaign/campaign.entity";
 import { Domain } from "../domain/domain.entity";
 import { Inbox } from "../inbox/inbox.entity";
-import { domainAuditService } from "./domain-audit.service";
 import { healthLoaders } from "./health-loaders";
 import { HealthWindowEnum, BenchmarkZoneEnum, type HealthWindow } from "./health.enums";
 import { healthService } from "./health.service";
@@ -169,31 +168,19 @@ export class HealthResolver {
   @Authorized("write")
   @Mutation(() => RefreshDomainAuthPayload, { description: "Audit a domain's DNS authentication now (SPF, DKIM, DMARC, alignment, PTR, MX, blocklists) and store the result." })
   refreshDomainAuth(@Ctx() ctx: RequestContext, @Arg("input", () => RefreshDomainAuthInput) input: RefreshDomainAuthInput) {
-    return payload(async () => {
-      const { domain, stored } = await domainAuditService.refresh(ctx, uuidOf(input.domainId, "Domain"));
-      healthLoaders(ctx).audits.clear(domain.uuid).prime(domain.uuid, stored);
-      return { domain, authentication: stored.audit.report };
-    }, { domain: null, authentication: null });
+    return payload(() => healthService.refreshDomainAuth(ctx, uuidOf(input.domainId, "Domain")), { domain: null, authentication: null });
   }
 
   @Authorized("write")
   @Mutation(() => UpdateDomainAuthSettingsPayload, { description: "Set the sending IPs and DKIM selectors a domain's DNS audit checks." })
   updateDomainAuthSettings(@Ctx() ctx: RequestContext, @Arg("input", () => UpdateDomainAuthSettingsInput) input: UpdateDomainAuthSettingsInput) {
-    return payload(async () => {
-      const domain = await domainAuditService.updateSettings(ctx, uuidOf(input.domainId, "Domain"), input);
-      healthLoaders(ctx).authSettings.clear(domain.uuid);
-      return { domain };
-    }, { domain: null });
+    return payload(async () => ({ domain: await healthService.updateDomainAuthSettings(ctx, uuidOf(input.domainId, "Domain"), input) }), { domain: null });
   }
 
   @Authorized("write")
   @Mutation(() => UpdateInboxAlignmentPayload, { description: "Set the Return-Path and DKIM d= domains of an inbox's mail, for the DMARC alignment checks." })
   updateInboxAlignment(@Ctx() ctx: RequestContext, @Arg("input", () => UpdateInboxAlignmentInput) input: UpdateInboxAlignmentInput) {
-    return payload(async () => {
-      const inbox = await domainAuditService.updateInboxAlignment(ctx, uuidOf(input.inboxId, "Inbox"), input);
-      healthLoaders(ctx).inboxAlignment.clear(inbox.uuid);
-      return { inbox };
-    }, { inbox: null });
+    return payload(async () => ({ inbox: await healthService.updateInboxAlignment(ctx, uuidOf(input.inboxId, "Inbox"), input) }), { inbox: null });
   }
 
   @Authorized("write")

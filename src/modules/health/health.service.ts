@@ -16,7 +16,7 @@ import type { Domain } from "../domain/domain.entity";
 import type { Inbox } from "../inbox/inbox.entity";
 import { suppressionService } from "../suppression/suppression.service";
 import type { DeliveryTotals } from "../send/delivery-counter.service";
-import type { StoredDomainAudit } from "./domain-audit.service";
+import { domainAuditService, type StoredDomainAudit } from "./domain-audit.service";
 import { healthLoaders } from "./health-loaders";
 import { benchmarksView, checklistInput, requirementsView, statsView, zoneView, type DeliveryStatsView, type RecipientCheckSummary } from "./health-view";
 import type { HealthWindow } from "./health.enums";
@@ -150,6 +150,27 @@ export class HealthService {
     if (!parsed.ok) throw badInput(parsed.message, "domain");
     const cache = ctx.app.mxProviders ?? (fallbackMx ??= new MxProviderCache((await import("../../dns/resolver")).resolverFromEnv()));
     return { domain: parsed.ascii, ...(await cache.providerFor(parsed.ascii)) };
+  }
+
+  // ------------------------------------------------------------------------------ DNS audit (writes)
+
+  /** refreshDomainAuth: audit now (DNS), store, and show the new result in the rest of the response. */
+  async refreshDomainAuth(ctx: RequestContext, domainUuid: string | null): Promise<{ domain: Domain; authentication: DomainAuditReport }> {
+    const { domain, stored } = await domainAuditService.refresh(ctx, domainUuid);
+    healthLoaders(ctx).audits.clear(domain.uuid).prime(domain.uuid, stored);
+    return { domain, authentication: stored.audit.report };
+  }
+
+  async updateDomainAuthSettings(ctx: RequestContext, domainUuid: string | null, input: { sendingIps?: string[] | null; dkimSelectors?: string[] | null }): Promise<Domain> {
+    const domain = await domainAuditService.updateSettings(ctx, domainUuid, input);
+    healthLoaders(ctx).authSettings.clear(domain.uuid);
+    return domain;
+  }
+
+  async updateInboxAlignment(ctx: RequestContext, inboxUuid: string | null, input: { returnPathDomain?: string | null; dkimDomain?: string | null }): Promise<Inbox> {
+    const inbox = await domainAuditService.updateInboxAlignment(ctx, inboxUuid, input);
+    healthLoaders(ctx).inboxAlignment.clear(inbox.uuid);
+    return inbox;
   }
 
   // ------------------------------------------------------------------------------ readiness
