@@ -121,7 +121,7 @@ function analyzeUnchecked(raw: string | Uint8Array, options?: AnalyzeOptions): M
   const notice = cutReturnedMessage(noticeText);
   const exclude = excludedAddresses(top, original.headers);
   const noticeRecipients = findNoticeRecipients(notice, exclude);
-  const dsnReports = parts.deliveryStatus.map((p) => parseDeliveryStatus(decodeCharset(partBody(p), "utf-8")));
+  const dsnReports = parts.deliveryStatus.map((p) => parseDeliveryStatus(partBody(p)));
   if (!dsnReports.some((r) => r.recipients.length)) {
     const inline = findInlineDsn(noticeText) ?? (DSN_FIELDS.test(root.rawBody) ? findInlineDsn(decodeCharset(root.rawBody.slice(0, 256 * 1024), "utf-8")) : null);
     if (inline) dsnReports.push(inline);
@@ -251,6 +251,9 @@ function feedbackDiagnoses(parts: Parts, original: { headers: Record<string, str
   );
 }
 
+/** Trace and signature fields of the returned message: long, and nothing reads them. */
+const ORIGINAL_SKIPPED: ReadonlySet<string> = new Set(["received", "dkim-signature", "arc-seal", "arc-message-signature", "arc-authentication-results"]);
+
 /** Headers of the returned original message, from its part or from the quoted notice. */
 function readOriginal(part: MimePart | null, noticeText: string | null): { headers: Record<string, string> } {
   let block = "";
@@ -275,8 +278,8 @@ function readOriginal(part: MimePart | null, noticeText: string | null): { heade
   }
   const headers: Record<string, string> = {};
   if (block) {
-    for (const [name, values] of parseHeaders(block)) {
-      if (name === "received" || name === "dkim-signature" || name.startsWith("arc-")) continue;
+    for (const [name, values] of parseHeaders(block, ORIGINAL_SKIPPED)) {
+      if (name.startsWith("arc-")) continue;
       headers[name] = decodeEncodedWords(values[0]);
     }
   }

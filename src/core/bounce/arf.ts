@@ -32,9 +32,9 @@ export function addressesIn(value: string | null | undefined): string[] {
   const out: string[] = [];
   for (let at = value.indexOf("@"); at !== -1 && out.length < 1000; at = value.indexOf("@", at + 1)) {
     let a = at;
-    while (a > 0 && !LOCAL_STOP.has(value.charCodeAt(a - 1))) a--;
+    while (a > 0 && !isLocalStop(value.charCodeAt(a - 1))) a--;
     let b = at + 1;
-    while (b < value.length && DOMAIN_CHAR.test(value[b])) b++;
+    while (b < value.length && isDomainChar(value.charCodeAt(b))) b++;
     if (a === at || b === at + 1) continue;
     ADDR.lastIndex = 0;
     const m = ADDR.exec(value.slice(a, b));
@@ -42,5 +42,7 @@ export function addressesIn(value: string | null | undefined): string[] {
   }
   return out;
 }
-const LOCAL_STOP = new Set([..." \t\r\n<>\"(),;:@"].map((c) => c.charCodeAt(0)));
-const DOMAIN_CHAR = /[A-Za-z0-9.-]/;
+const LOCAL_STOP = new Uint8Array(128);
+for (const c of " \t\r\n<>\"(),;:@") LOCAL_STOP[c.charCodeAt(0)] = 1;
+const isLocalStop = (c: number) => c < 128 && LOCAL_STOP[c] === 1;
+const isDomainChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 45;

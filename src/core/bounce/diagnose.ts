@@ -3,7 +3,7 @@ import { recipientProvider } from "../providers";
 import { adviceFor, FAULT_OF, isHardBounce, variantOf } from "./advice";
 import { RULE_VERSION, type AnalyzeOptions, type AuthResults, type BounceDiagnosis, type BounceReason, type BounceType } from "./diagnosis";
 import { decideReason, REFINABLE } from "./reason-rules";
-import { providerReason, remoteHostIn } from "./rhost-rules";
+import { providerReason } from "./rhost-rules";
 import { findCommand, findReplyCode, findStatus, isValidStatus, preferStatus } from "./smtp-reply";
 
 export interface RecipientFacts {
@@ -81,13 +81,13 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
     // reading, unless an MTA rule already settled the reason.
     const byProvider =
       !f.preset || f.preset.weak || REFINABLE.has(f.preset.reason)
-        ? providerReason(recipientDomain, f.remoteMta ?? remoteHostIn(`${diagText}\n${context.slice(0, 4096)}`), {
+        ? providerReason(recipientDomain, f.remoteMta ?? null, {
             diag: text,
             raw: diagText || context.slice(0, 8192),
             status: status ?? "",
             replyCode: replyCode ?? "",
             command,
-          })
+          }, f.remoteMta ? "" : `${diagText}\n${context.slice(0, 4096)}`)
         : null;
     const r = byProvider ? { reason: byProvider.reason, evidence: [byProvider.evidence] } : decideReason({
       status: status ?? "",

@@ -40,8 +40,9 @@ export function toBinaryString(raw: string | Uint8Array): string {
 
 /** Splits a header block from its body; tolerant of CRLF, LF and a missing body. */
 export function splitHeaderBody(s: string): [string, string] {
-  let i = s.indexOf("\n\n");
-  let j = s.indexOf("\r\n\r\n");
+  const i = s.indexOf("\n\n");
+  // A CRLF blank line can only come first if it starts before the LF one: search that far.
+  const j = i === -1 ? s.indexOf("\r\n\r\n") : i === 0 ? -1 : s.slice(0, i + 3).indexOf("\r\n\r\n");
   if (j !== -1 && (i === -1 || j < i)) return [s.slice(0, j), s.slice(j + 4)];
   if (i === -1) {
     // No blank line: if it still looks like headers only, it is all headers.
@@ -50,8 +51,10 @@ export function splitHeaderBody(s: string): [string, string] {
   return [s.slice(0, i), s.slice(i + 2)];
 }
 
-/** Parses a header block (folded lines joined); names lower-cased, values raw. */
-export function parseHeaders(block: string): Headers {
+const SKIPPED = "\u0000skipped";
+
+/** Parses a header block (folded lines joined); names lower-cased, values raw; `skip`: names left out. */
+export function parseHeaders(block: string, skip?: ReadonlySet<string>): Headers {
   const out: Headers = new Map();
   if (block.length > MIME_LIMITS.maxHeaderBytes) block = block.slice(0, MIME_LIMITS.maxHeaderBytes);
   // (No closure here: this runs for every header block of every message.)
@@ -70,7 +73,7 @@ export function parseHeaders(block: string): Headers {
     }
     const c = block.charCodeAt(pos);
     if ((c === 32 || c === 9) && name) {
-      value += " " + block.slice(pos, end).trim();
+      if (name !== SKIPPED) value += " " + block.slice(pos, end).trim();
       pos = next;
       continue;
     }
@@ -80,16 +83,18 @@ export function parseHeaders(block: string): Headers {
       pos = next;
       continue;
     }
-    if (name) {
+    if (name && name !== SKIPPED) {
       const list = out.get(name);
       if (list) list.push(value.trim());
       else out.set(name, [value.trim()]);
     }
     name = block.slice(pos, colon).trim().toLowerCase();
-    value = block.slice(colon + 1, end);
+    // Fields the caller does not want (long Received chains...) are not assembled at all.
+    if (skip?.has(name)) name = SKIPPED;
+    else value = block.slice(colon + 1, end);
     pos = next;
   }
-  if (name) {
+  if (name && name !== SKIPPED) {
     const list = out.get(name);
     if (list) list.push(value.trim());
     else out.set(name, [value.trim()]);

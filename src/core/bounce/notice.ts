@@ -55,56 +55,78 @@ function isServiceAddress(a: string): boolean {
  * that are the sender or the bounce's own addresses (never failed recipients).
  */
 export function findNoticeRecipients(notice: string, exclude: Set<string>): NoticeRecipient[] {
-  const lines = notice.indexOf("\r") === -1 ? notice.split("\n") : notice.split("\n").map((l) => l.replace(/\r$/, ""));
-  const hits: Array<{ line: number; address: string; strength: number }> = [];
+  if (notice.indexOf("\r") !== -1) notice = notice.replace(/\r$/gm, "");
+  // Only lines holding an "@" are read: walk from one "@" to the next, counting lines.
+  const hits: Hit[] = [];
   const seen = new Map<string, number>();
-  for (let i = 0; i < lines.length && i < 5000; i++) {
-    const line = lines[i];
-    if (line.indexOf("@") === -1) continue;
-    ADDR.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = ADDR.exec(line))) {
-      const address = m[0].replace(/^[.]+|[.]+$/g, "").toLowerCase();
-      if (exclude.has(address) || isServiceAddress(address)) continue;
-      const before = line.slice(0, m.index);
-      const after = line.slice(m.index + m[0].length);
-      // How sure are we that this line names a failed recipient (and is not, say, a
-      // "From:" quote or a Message-ID)?
-      if (/message-id|in-reply-to|references|^\s*(?:from|return-path|sender|reply-to)\s*:/i.test(before)) continue;
-      if (/^\s*<?\s*$/.test(before) && /^\s*>?\s*:?\s*$/.test(after)) {
-        pushHit(hits, seen, i, address, 3); // the address alone on its line (qmail, Exim, Gmail)
-      } else if (/^\s*(?:<<<\s*)?(?:[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3}\s+)?)?<?\s*$/.test(before) && /^>?\s*(?::|\.\.\.|\s+\()/.test(after)) {
-        pushHit(hits, seen, i, address, 3); // "<a@b>: ..." (Postfix, Courier, Yahoo), "a@b... User unknown" (Sendmail)
-      } else if (/rcpt to:?\s*<?$/i.test(before) || /(?:recipient|address|to|destinataire)\s*(?:address)?\s*[:=]?\s*<?$/i.test(before)) {
-        pushHit(hits, seen, i, address, 2);
-      } else {
-        pushHit(hits, seen, i, address, 1);
-      }
+  let lineNo = 0;
+  let lineStart = 0;
+  let nl = notice.indexOf("\n");
+  for (let at = notice.indexOf("@"); at !== -1; ) {
+    while (nl !== -1 && nl < at) {
+      lineNo++;
+      lineStart = nl + 1;
+      nl = notice.indexOf("\n", lineStart);
     }
+    if (lineNo >= 5000) break;
+    const lineEnd = nl === -1 ? notice.length : nl;
+    readLine(notice.slice(lineStart, lineEnd), lineNo, lineStart, lineEnd, exclude, hits, seen);
+    at = nl === -1 ? -1 : notice.indexOf("@", lineEnd);
   }
   if (!hits.length) return [];
-  const best = Math.max(...hits.map((h) => h.strength));
+  let best = 0;
+  for (const h of hits) if (h.strength > best) best = h.strength;
   const chosen = hits.filter((h) => h.strength === best || (best < 3 && h.strength >= 2));
   const out: NoticeRecipient[] = [];
   for (let k = 0; k < chosen.length; k++) {
-    const start = chosen[k].line;
-    const end = k + 1 < chosen.length ? chosen[k + 1].line : lines.length;
-    const block = lines.slice(start, Math.max(end, start + 1)).join("\n");
-    out.push({ address: chosen[k].address, block, diagnostic: pickDiagnostic(block) });
+    const h = chosen[k];
+    const next = k + 1 < chosen.length ? chosen[k + 1] : null;
+    // The block runs to the line before the next recipient's (or to the end).
+    const end = !next ? notice.length : next.line > h.line ? next.start - 1 : h.end;
+    const block = notice.slice(h.start, end);
+    out.push({ address: h.address, block, diagnostic: pickDiagnostic(block) });
   }
   return out;
 }
 
-function pushHit(hits: Array<{ line: number; address: string; strength: number }>, seen: Map<string, number>, line: number, address: string, strength: number) {
-  const prev = seen.get(address);
-  if (prev !== undefined) {
-    // The same address mentioned again (e.g. inside its own error line): keep the first
-    // mention, but remember the stronger shape.
-    if (hits[prev].strength < strength) hits[prev].strength = strength;
-    return;
+interface Hit {
+  line: number;
+  /** offsets of the line in the notice */
+  start: number;
+  end: number;
+  address: string;
+  strength: number;
+}
+
+function readLine(line: string, lineNo: number, start: number, end: number, exclude: Set<string>, hits: Hit[], seen: Map<string, number>): void {
+  ADDR.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = ADDR.exec(line))) {
+    const address = m[0].replace(/^[.]+|[.]+$/g, "").toLowerCase();
+    if (exclude.has(address) || isServiceAddress(address)) continue;
+    const before = line.slice(0, m.index);
+    const after = line.slice(m.index + m[0].length);
+    // How sure are we that this line names a failed recipient (and is not, say, a
+    // "From:" quote or a Message-ID)?
+    if (/message-id|in-reply-to|references|^\s*(?:from|return-path|sender|reply-to)\s*:/i.test(before)) continue;
+    let strength = 1;
+    if (/^\s*<?\s*$/.test(before) && /^\s*>?\s*:?\s*$/.test(after)) {
+      strength = 3; // the address alone on its line (qmail, Exim, Gmail)
+    } else if (/^\s*(?:<<<\s*)?(?:[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3}\s+)?)?<?\s*$/.test(before) && /^>?\s*(?::|\.\.\.|\s+\()/.test(after)) {
+      strength = 3; // "<a@b>: ..." (Postfix, Courier, Yahoo), "a@b... User unknown" (Sendmail)
+    } else if (/rcpt to:?\s*<?$/i.test(before) || /(?:recipient|address|to|destinataire)\s*(?:address)?\s*[:=]?\s*<?$/i.test(before)) {
+      strength = 2;
+    }
+    const prev = seen.get(address);
+    if (prev !== undefined) {
+      // The same address mentioned again (e.g. inside its own error line): keep the first
+      // mention, but remember the stronger shape.
+      if (hits[prev].strength < strength) hits[prev].strength = strength;
+      continue;
+    }
+    seen.set(address, hits.length);
+    hits.push({ line: lineNo, start, end, address, strength });
   }
-  seen.set(address, hits.length);
-  hits.push({ line, address, strength });
 }
 
 /**

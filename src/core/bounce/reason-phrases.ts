@@ -30,8 +30,11 @@ export function inOrder(text: string, parts: readonly string[]): boolean {
 let matcher: LiteralMatcher | null = null;
 /** tablesOf[id]: indexes (in tableList) of the tables holding fragment id */
 let tablesOf: number[][] = [];
-/** seqTablesOf[id]: indexes of the tables one of whose `seq` starts with fragment id */
-let seqTablesOf: number[][] = [];
+/** seqsOf[id]: the sequences (indexes in seqList) that start with fragment id */
+let seqsOf: number[][] = [];
+let seqList: Array<readonly string[]> = [];
+/** seqIndexes[ti]: the indexes (in seqList) of table ti's sequences */
+let seqIndexes: number[][] = [];
 let tableList: PhraseTable[] = [];
 const tableIndex = new Map<PhraseTable, number>();
 
@@ -45,7 +48,7 @@ function build(): LiteralMatcher {
       ids.set(p, (id = phrases.length));
       phrases.push(p);
       tablesOf.push([]);
-      seqTablesOf.push([]);
+      seqsOf.push([]);
     }
     return id;
   };
@@ -55,9 +58,11 @@ function build(): LiteralMatcher {
       const id = idOf(p);
       if (!tablesOf[id].includes(ti)) tablesOf[id].push(ti);
     }
+    seqIndexes[ti] = [];
     for (const q of t.seq ?? []) {
-      const id = idOf(q[0]);
-      if (!seqTablesOf[id].includes(ti)) seqTablesOf[id].push(ti);
+      seqsOf[idOf(q[0])].push(seqList.length);
+      seqIndexes[ti].push(seqList.length);
+      seqList.push(q);
     }
   });
   return new LiteralMatcher(phrases);
@@ -66,7 +71,7 @@ function build(): LiteralMatcher {
 let scannedText: string | null = null;
 let bestStart = new Int32Array(0);
 let bestId = new Int32Array(0);
-/** seqSeen[ti]: the first fragment of one of table ti's sequences is in the text */
+/** seqSeen[si]: the first fragment of sequence si is in the text */
 let seqSeen = new Uint8Array(0);
 /** Leftmost fragment of every table found in the text (memoised for the last text). */
 function scan(text: string): void {
@@ -75,15 +80,15 @@ function scan(text: string): void {
   if (bestStart.length !== tableList.length) {
     bestStart = new Int32Array(tableList.length);
     bestId = new Int32Array(tableList.length);
-    seqSeen = new Uint8Array(tableList.length);
   }
+  if (seqSeen.length !== seqList.length) seqSeen = new Uint8Array(seqList.length);
   bestStart.fill(-1);
   seqSeen.fill(0);
   const bs = bestStart;
   const bi = bestId;
   const ss = seqSeen;
   matcher.scan(text, (id, start) => {
-    for (const ti of seqTablesOf[id]) ss[ti] = 1;
+    for (const si of seqsOf[id]) ss[si] = 1;
     for (const ti of tablesOf[id]) {
       const b = bs[ti];
       if (b === -1 || start < b || (start === b && id < bi[ti])) {
@@ -103,7 +108,9 @@ export function matchTable(text: string, t: PhraseTable | undefined): string | n
   if (ti !== undefined) {
     scan(text);
     if (bestStart[ti] !== -1) return matcher!.phrases[bestId[ti]];
-    if (!seqSeen[ti]) return null;
+    // Only the sequences whose first fragment is in the text can match.
+    for (const si of seqIndexes[ti]) if (seqSeen[si] && inOrder(text, seqList[si])) return seqList[si].join("…");
+    return null;
   }
   if (t.seq) for (const s of t.seq) if (text.includes(s[0]) && inOrder(text, s)) return s.join("…");
   return null;

@@ -3,7 +3,7 @@
 // labels mean the same thing as Sisimai's): specific mailbox/size/suspension wording
 // before generic "rejected"/"blocked" wording, and the status code only where the words
 // are silent or ambiguous.
-import type { BounceReason } from "./diagnosis";
+import { BOUNCE_REASONS, type BounceReason } from "./diagnosis";
 import { PHRASES, matchTable } from "./reason-phrases";
 
 export interface ReasonInput {
@@ -74,17 +74,19 @@ const BEFORE_DATA = new Set(["CONN", "EHLO", "HELO", "MAIL", "RCPT"]);
 
 type Probe = (f: ReasonInput, sn: BounceReason | "") => string | null;
 /** Per-text memo: probes ask the same table about the same words several times. */
-let memoText = "";
-let memo = new Map<BounceReason, string | null>();
+const REASON_SLOT = Object.fromEntries(BOUNCE_REASONS.map((r, i) => [r, i])) as Record<BounceReason, number>;
+let memoText: string | null = null;
+const memo: Array<string | null | undefined> = new Array(BOUNCE_REASONS.length).fill(undefined);
 function lookup(text: string, r: BounceReason): string | null {
   if (text !== memoText) {
     memoText = text;
-    memo = new Map();
+    memo.fill(undefined);
   }
-  let v = memo.get(r);
+  const slot = REASON_SLOT[r];
+  let v = memo[slot];
   if (v === undefined) {
     v = matchTable(text, PHRASES[r]);
-    memo.set(r, v);
+    memo[slot] = v;
   }
   return v;
 }

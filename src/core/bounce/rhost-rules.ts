@@ -6,6 +6,7 @@
 //
 // Phrase lists and code tables adapted from Sisimai (BSD 2-Clause), see LICENSE-sisimai.txt.
 import type { BounceReason } from "./diagnosis";
+import { LiteralMatcher } from "./literal-matcher";
 
 export interface RhostInput {
   /** the server's words, lower-case, whitespace collapsed */
@@ -470,9 +471,24 @@ export function providerFor(domain: string, remoteHost: string): Provider | null
   return null;
 }
 
-/** The reason a known provider's own codes or wording give, or null. */
-export function providerReason(domain: string, remoteHost: string, f: RhostInput): { reason: BounceReason; evidence: string } | null {
-  const p = providerFor(domain, remoteHost);
+/** Every host fragment of every provider: a text naming none of them names no provider's host. */
+let hostMatcher: LiteralMatcher | null = null;
+
+/**
+ * The reason a known provider's own codes or wording give, or null. The provider is known
+ * by the recipient's domain, else by the remote host: `remoteHost` as given, or read from
+ * `hostText` (the server's words) only when that text names a provider's host at all.
+ */
+export function providerReason(domain: string, remoteHost: string | null, f: RhostInput, hostText = ""): { reason: BounceReason; evidence: string } | null {
+  let p = domain ? providerFor(domain, "") : null;
+  if (!p) {
+    let host = remoteHost ?? "";
+    if (remoteHost === null && hostText) {
+      hostMatcher ??= new LiteralMatcher([...new Set(PROVIDERS.flatMap((q) => q.hosts))]);
+      if (hostMatcher.present(hostText).length) host = remoteHostIn(hostText);
+    }
+    if (host) p = providerFor("", host);
+  }
   if (!p) return null;
   const r = p.find(f);
   return r ? { reason: r, evidence: `provider rule (${p.name})` } : null;
