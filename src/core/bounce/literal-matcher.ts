@@ -22,8 +22,20 @@ export class LiteralMatcher {
   private readonly outIds: Int32Array;
   private readonly lengths: Int32Array;
 
-  constructor(phrases: readonly string[]) {
+  /** fragments longer than this enter the automaton by their first `depth` characters */
+  private readonly depth: number;
+  /** how many characters of fragment id the automaton holds (the rest is compared on a hit) */
+  private readonly heads: Int32Array;
+
+  /**
+   * `depth`: fragments enter the automaton by at most their first `depth` characters and
+   * the rest is compared where such a head is found. A shallow automaton stays small (a few
+   * hundred kilobytes for ~700 fragments instead of megabytes): it stays in the CPU's cache
+   * between messages, which is most of the cost of a step.
+   */
+  constructor(phrases: readonly string[], depth = 10) {
     this.phrases = phrases;
+    this.depth = depth;
     const cls = this.cls;
     let classes = 1;
     for (const p of phrases) {
@@ -46,11 +58,13 @@ export class LiteralMatcher {
     const goto: Array<Map<number, number>> = [new Map()];
     const out: number[][] = [[]];
     this.lengths = new Int32Array(phrases.length);
+    this.heads = new Int32Array(phrases.length);
     phrases.forEach((p, id) => {
       this.lengths[id] = p.length;
+      this.heads[id] = Math.min(p.length, depth);
       if (!p) return;
       let s = 0;
-      for (let i = 0; i < p.length; i++) {
+      for (let i = 0; i < this.heads[id]; i++) {
         const k = cls[p.charCodeAt(i)];
         let n = goto[s].get(k);
         if (n === undefined) {
@@ -105,7 +119,7 @@ export class LiteralMatcher {
 
   /** Reports every occurrence of every fragment in text[from, to), with its start position. */
   scan(text: string, sink: MatchSink, from = 0, to = text.length): void {
-    const { cls, shift, delta, outStart, outIds, lengths } = this;
+    const { cls, shift, delta, outStart, outIds, lengths, heads } = this;
     let s = 0;
     for (let i = from; i < to; i++) {
       const d = delta[(s << shift) | cls[text.charCodeAt(i)]];
@@ -113,10 +127,23 @@ export class LiteralMatcher {
       if (d & 1) {
         for (let j = outStart[s], b = outStart[s + 1]; j < b; j++) {
           const id = outIds[j];
-          sink(id, i + 1 - lengths[id]);
+          const start = i + 1 - heads[id];
+          if (heads[id] === lengths[id] || this.tailAt(text, start, id, to)) sink(id, start);
         }
       }
     }
+  }
+
+  /** Does the rest of fragment id (past its head) follow at `start`, ASCII case folded? */
+  private tailAt(text: string, start: number, id: number, to: number): boolean {
+    const p = this.phrases[id];
+    if (start + p.length > to) return false;
+    for (let k = this.heads[id]; k < p.length; k++) {
+      let c = text.charCodeAt(start + k);
+      if (c >= 65 && c <= 90) c += 32;
+      if (c !== p.charCodeAt(k)) return false;
+    }
+    return true;
   }
 
   /** Ids of the fragments present in the text (each once), in order of first completion. */

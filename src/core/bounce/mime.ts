@@ -128,10 +128,13 @@ export function parseContentType(value: string | null): { type: string; params: 
   return { type: type.includes("/") ? type : "text/plain", params };
 }
 
+/** Signature blobs (long, folded base64): no diagnosis reads them, so they are not assembled. */
+const SIGNATURE_FIELDS: ReadonlySet<string> = new Set(["dkim-signature", "x-google-dkim-signature", "domainkey-signature", "arc-seal", "arc-message-signature"]);
+
 /** Parses one entity (headers + body) and, for multiparts, its children, within limits. */
 export function parseEntity(s: string, depth = 0, budget = { parts: 0 }): MimePart {
   const [hb, body] = splitHeaderBody(s);
-  const headers = parseHeaders(hb);
+  const headers = parseHeaders(hb, SIGNATURE_FIELDS);
   const { type, params } = parseContentType(header(headers, "content-type"));
   const part: MimePart = { headers, type, params, rawBody: body, depth, children: null };
   budget.parts++;
