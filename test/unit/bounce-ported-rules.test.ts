@@ -104,3 +104,26 @@ describe("LiteralMatcher (one pass for every fragment)", () => {
     expect(new LiteralMatcher(["ディレクトリ"]).present("Domino ディレクトリには")).toEqual([0]);
   });
 });
+
+describe("Sendmail's session transcript", () => {
+  it("the whole multi-line reply is the server's words, not the first line the Diagnostic-Code keeps", () => {
+    const d = only("sendmail-transcript-multiline.eml");
+    expect(d.diagnosticCode).toContain("authentication checks");
+    expect(d).toMatchObject({ reason: "authfailure", status: "5.7.1", replyCode: 550 });
+  });
+  it("a Diagnostic-Code that is only an exit code gives way to the MTA's status line", () => {
+    expect(only("sendmail-exit-code.eml")).toMatchObject({ reason: "mailererror", status: "5.3.0", replyCode: 554 });
+  });
+  it("a reply before any command was sent (no '>>>' line) is a refusal at the greeting: blocked", () => {
+    expect(only("sendmail-reply-before-commands.eml")).toMatchObject({ reason: "blocked", replyCode: 554 });
+  });
+});
+
+describe("Gmail's relay states", () => {
+  it("'(state 6).' is a system error on the remote side", () => {
+    expect(only("gmail-relay-state.eml")).toMatchObject({ recipient: "reader@old-relay.example", reason: "systemerror", replyCode: 500 });
+  });
+  it("a specific status code in the reply names the reason instead of the state", () => {
+    expect(only("gmail-relay-state-status.eml")).toMatchObject({ reason: "mailboxfull", status: "5.2.2" });
+  });
+});

@@ -7,7 +7,7 @@ import type { AnalyzeOptions, AuthResults, BounceDiagnosis, MessageAnalysis, Mes
 import { findInlineDsn, parseDeliveryStatus, type DsnRecipient } from "./dsn";
 import { decodeCharset, decodeEncodedWords, header, parseHeaders, partText, splitHeaderBody, toBinaryString, walk, parseEntity, type Headers, type MimePart } from "./mime";
 import { NOTICE_RULES_BYTES, noticeRules, presetFor } from "./mta-rules";
-import { cutReturnedMessage, findNoticeRecipients, pickDiagnostic } from "./notice";
+import { cutReturnedMessage, findNoticeRecipients, joinReplyLines, pickDiagnostic } from "./notice";
 import { parseSesNotification } from "./ses";
 
 /** Cheap tests on the raw body before decoding all of it for a second look. */
@@ -134,12 +134,13 @@ function analyzeUnchecked(raw: string | Uint8Array, options?: AnalyzeOptions): M
   }
   const facts: RecipientFacts[] = [];
 
+  const transcript = hasDsn ? sessionTranscript(notice) : null;
   for (const report of dsnReports) {
     for (const r of report.recipients) {
       const address = pickAddress(r);
       if (!address) continue;
       const block = noticeRecipients.find((n) => n.address === address);
-      facts.push(dsnFacts(r, address, report.reportingMta, block?.block ?? (noticeRecipients.length ? "" : notice), block?.diagnostic ?? null));
+      facts.push(dsnFacts(r, address, report.reportingMta, block?.block ?? (noticeRecipients.length ? "" : notice), block?.diagnostic ?? null, transcript));
     }
   }
   if (!facts.length) {
@@ -197,12 +198,51 @@ function partBody(p: MimePart): string {
   return partText(p);
 }
 
-function dsnFacts(r: DsnRecipient, address: string, reportingMta: string | null, context: string, noticeDiagnostic: string | null): RecipientFacts {
-  const diag = r.diagnosticCode ?? noticeDiagnostic;
+/** What a Sendmail-style "Transcript of session follows" section says. */
+interface Transcript {
+  /** the last command sent (">>> DATA") */
+  command: string | null;
+  /** the server replied ("<<<") before any command was sent: at the greeting or EHLO */
+  beforeCommands: boolean;
+  /** the server's replies ("<<< 550-5.7.1 ..." lines), joined */
+  replies: string;
+  /** the MTA's own status line ("554 5.3.0 unknown mailer error 255") */
+  status: string;
+}
+
+function sessionTranscript(notice: string): Transcript | null {
+  const at = notice.indexOf("Transcript of session follows");
+  if (at === -1) return null;
+  let command: string | null = null;
+  const replies: string[] = [];
+  let status = "";
+  for (const line of notice.slice(notice.indexOf("\n", at) + 1, at + 16 * 1024).split("\n")) {
+    if (line.startsWith(">>> ")) command = /^>>> ([A-Za-z]{4})\b/.exec(line)?.[1].toUpperCase() ?? command;
+    else if (line.startsWith("<<< ")) {
+      const r = line.slice(4).trim();
+      if (r && !replies.includes(r)) replies.push(r);
+    } else if (/^[45]\d\d[ \t][45]\.\d\.\d[ \t]/.test(line)) status += (status ? " " : "") + line.trim();
+  }
+  if (command === "HELO") command = "EHLO";
+  if (command !== "RCPT" && command !== "MAIL" && command !== "DATA" && command !== "EHLO") command = null;
+  return { command, beforeCommands: !command && replies.length > 0, replies: replies.length ? joinReplyLines(replies.join(" ")) : "", status };
+}
+
+function dsnFacts(r: DsnRecipient, address: string, reportingMta: string | null, context: string, noticeDiagnostic: string | null, transcript: Transcript | null): RecipientFacts {
+  let diag = r.diagnosticCode ?? noticeDiagnostic;
+  if (transcript) {
+    // A Diagnostic-Code that is only a program's exit code ("X-Unix; 77") says nothing:
+    // the MTA's own status line does. Sendmail cuts a multi-line reply to its first line
+    // in the Diagnostic-Code: the transcript's whole reply says more.
+    if ((!diag || /^\s*\d*\s*$/.test(diag)) && transcript.status) diag = transcript.status;
+    else if (diag && transcript.replies.length > diag.length && sameReply(diag, transcript.replies)) diag = transcript.replies;
+  }
   return {
     recipient: address,
     statusField: r.status,
     diagnostic: diag,
+    command: transcript?.command ?? null,
+    commandFallback: transcript?.beforeCommands ? "EHLO" : null,
     context: context || null,
     diagnosticType: r.diagnosticCode ? r.diagnosticType ?? "SMTP" : "",
     action: r.action,
@@ -210,6 +250,13 @@ function dsnFacts(r: DsnRecipient, address: string, reportingMta: string | null,
     reportingMta,
     lastAttemptDate: r.lastAttemptDate,
   };
+}
+
+/** Is `longer` the same reply as `short`, continued? (codes aside, `short`'s words start it) */
+function sameReply(short: string, longer: string): boolean {
+  const body = (t: string) => joinReplyLines(t).replace(/^[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3}\s+)?/, "").replace(/\s+/g, " ").trim();
+  const a = body(short);
+  return a.length >= 8 && body(longer).startsWith(a);
 }
 
 function pickAddress(r: DsnRecipient): string | null {

@@ -2,7 +2,7 @@
 import { recipientProvider } from "../providers";
 import { adviceFor, FAULT_OF, isHardBounce, variantOf } from "./advice";
 import { RULE_VERSION, type AnalyzeOptions, type AuthResults, type BounceDiagnosis, type BounceReason, type BounceType } from "./diagnosis";
-import { decideReason, REFINABLE } from "./reason-rules";
+import { decideReason, reasonOfStatus, REFINABLE } from "./reason-rules";
 import { providerReason } from "./rhost-rules";
 import { findCommand, findReplyCode, findStatus, isValidStatus, preferStatus } from "./smtp-reply";
 
@@ -19,12 +19,14 @@ export interface RecipientFacts {
   remoteMta?: string | null;
   reportingMta?: string | null;
   lastAttemptDate?: string | null;
-  /** SMTP command named by the source (structured events) */
+  /** SMTP command named by the source (structured events, a session transcript) */
   command?: string | null;
+  /** the command when the words name none (a transcript whose replies came before any command) */
+  commandFallback?: string | null;
   /** reply code given as a field (structured events) */
   replyCodeField?: string | null;
   /** a reason an MTA's own notice settles (weak: it names only the SMTP stage; permanent: a null MX) */
-  preset?: { reason: BounceReason; evidence: string; weak?: boolean; permanent?: boolean } | null;
+  preset?: { reason: BounceReason; evidence: string; weak?: boolean; permanent?: boolean; yieldsToStatus?: boolean } | null;
   /** a reason that no rule may change (feedback, vacation) */
   fixedReason?: { reason: BounceReason; evidence: string } | null;
   feedbackType?: string | null;
@@ -60,14 +62,18 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
   // A domain that accepts no mail at all (null MX, RFC 7505) fails for good, even when the
   // sending MTA reported it in a delay notice with a generic 4.0.0.
   if (f.preset?.permanent && (!status || (status[0] === "4" && status.endsWith(".0.0")))) status = "5.1.10";
-  const command = f.command ?? findCommand(diagText, context) ?? "";
+  const command = f.command ?? findCommand(diagText, context) ?? f.commandFallback ?? "";
+  let preset = f.preset ?? null;
+  if (preset?.yieldsToStatus && textStatus && /^[45]\.[1-7]\.[1-9]$/.test(textStatus) && reasonOfStatus(textStatus)) {
+    preset = { reason: reasonOfStatus(textStatus) as BounceReason, evidence: `status ${textStatus} in the reply (over ${preset.evidence})` };
+  }
   const evidence: string[] = [];
 
   let reason: BounceReason;
   if (f.fixedReason) {
     reason = f.fixedReason.reason;
     evidence.push(f.fixedReason.evidence);
-  } else if (!diagText && !f.preset && statusField && (statusField === "4.4.7" || statusField === "5.4.7")) {
+  } else if (!diagText && !preset && statusField && (statusField === "4.4.7" || statusField === "5.4.7")) {
     // "Delivery time expired" with no reply from a server: the notice around it only
     // recounts earlier attempts (a refused connection, a timeout...), the queue gave up.
     reason = "expired";
@@ -80,7 +86,7 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
     // A provider's own codes and wording (Sisimai's Rhost tables) come before the generic
     // reading, unless an MTA rule already settled the reason.
     const byProvider =
-      !f.preset || f.preset.weak || REFINABLE.has(f.preset.reason)
+      !preset || preset.weak || REFINABLE.has(preset.reason)
         ? providerReason(recipientDomain, f.remoteMta ?? null, {
             diag: text,
             raw: diagText || context.slice(0, 8192),
@@ -96,9 +102,9 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
       command,
       action: (f.action ?? "").toLowerCase(),
       diagType: (f.diagnosticType ?? "").toUpperCase(),
-      preset: f.preset?.reason ?? null,
-      presetEvidence: f.preset?.evidence,
-      presetWeak: f.preset?.weak ?? false,
+      preset: preset?.reason ?? null,
+      presetEvidence: preset?.evidence,
+      presetWeak: preset?.weak ?? false,
     });
     reason = r.reason;
     evidence.push(...r.evidence);

@@ -31,6 +31,8 @@ interface MtaRule {
   weak?: boolean;
   /** the failure is permanent whatever a delay report's status says (a null MX) */
   permanent?: boolean;
+  /** a specific status code in the reply (x.1-7.1-9) names the reason instead (Gmail's states) */
+  yieldsToStatus?: boolean;
 }
 
 /** Header signatures of the MTAs whose tables are below (what Sisimai's parsers test first). */
@@ -215,6 +217,13 @@ const RULES: readonly MtaRule[] = [
   { reason: "expired", mta: "GMX", any: ["delivery retry timeout exceeded"] },
   { reason: "expired", mta: "Gmail", any: ["dns error: could not contact dns servers", "delivery to the following recipient has been delayed", "the recipient server did not accept our requests to connect"] },
   { reason: "hostunknown", mta: "Gmail", any: ["dns error: domain name not found", "dns error: dns server returned answer with no data"] },
+  // Gmail's relay names the stage it failed at, "(state N).": a specific status code in
+  // the reply (5.2.2 "Mailbox Full (state 14)") still names the reason instead.
+  { reason: "systemerror", mta: "Gmail", yieldsToStatus: true, re: /\(state (?:6|8|9)\)\./ },
+  { reason: "norelaying", mta: "Gmail", yieldsToStatus: true, re: /\(state 12\)\./ },
+  { reason: "blocked", mta: "Gmail", yieldsToStatus: true, re: /\(state 13\)\./ },
+  { reason: "userunknown", mta: "Gmail", yieldsToStatus: true, re: /\(state 14\)\./ },
+  { reason: "filtered", mta: "Gmail", yieldsToStatus: true, re: /\(state 1[578]\)\./ },
   { reason: "hostunknown", mta: "Aol", any: ["host or domain name not found"] },
   { reason: "notaccept", mta: "Aol", any: ["type=mx: malformed or unexpected name server reply"] },
   // au (EZweb): the carrier's own account states
@@ -304,6 +313,7 @@ export interface MtaPreset {
   evidence: string;
   weak?: boolean;
   permanent?: boolean;
+  yieldsToStatus?: boolean;
 }
 
 export function presetFor(extra: string, n: NoticeRules): MtaPreset | null {
@@ -326,7 +336,7 @@ export function presetFor(extra: string, n: NoticeRules): MtaPreset | null {
     }
     if (!m) continue;
     if (r.when && !r.when.test(subject) && !r.when.test(from) && !r.when.test(extra) && !r.when.test(n.notice)) continue;
-    return { reason: r.reason, evidence: `MTA notice: "${m}"`, weak: r.weak, permanent: r.permanent };
+    return { reason: r.reason, evidence: `MTA notice: "${m}"`, weak: r.weak, permanent: r.permanent, yieldsToStatus: r.yieldsToStatus };
   }
   return null;
 }
