@@ -23,7 +23,8 @@ const EVENTS = 1_000_000;
 const CAMPAIGNS_PER_TENANT = 60;
 const DAYS = 10;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+// Seconds of measurement per server, spread over interleaved 2-second rounds.
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 12);
 
 export const DASHBOARD = `query Dashboard($first: Int!) { campaigns(first: $first) { edges { cursor node {
   id name status zone
@@ -186,7 +187,26 @@ async function post(url: string, apiKey: string | null, body: string): Promise<a
 /** The same page without the health fields: what the platform itself costs (auth, transaction, list). */
 const PAGE_ONLY = `query Page($first: Int!) { campaigns(first: $first) { edges { cursor node { id name status } } pageInfo { hasNextPage endCursor } } }`;
 
-async function load(url: string, apiKey: string | null, seconds: number, query = DASHBOARD): Promise<{ requests: number; rps: number; p50: number; p99: number }> {
+interface Result {
+  requests: number;
+  seconds: number;
+  latencies: number[];
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+function summarize(latencies: number[], seconds: number): Result {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+  return { requests: sorted.length, seconds, latencies: sorted, rps: sorted.length / seconds, p50: pct(0.5), p99: pct(0.99) };
+}
+
+function combine(runs: Result[]): Result {
+  return summarize(runs.flatMap((r) => r.latencies), runs.reduce((t, r) => t + r.seconds, 0));
+}
+
+async function load(url: string, apiKey: string | null, seconds: number, query = DASHBOARD): Promise<Result> {
   const body = JSON.stringify({ query, variables: { first: 50 } });
   const latencies: number[] = [];
   const end = performance.now() + seconds * 1000;
@@ -198,10 +218,7 @@ async function load(url: string, apiKey: string | null, seconds: number, query =
       latencies.push(performance.now() - s);
     }
   }));
-  const elapsed = (performance.now() - t0) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))];
-  return { requests: latencies.length, rps: latencies.length / elapsed, p50: pct(0.5), p99: pct(0.99) };
+  return summarize(latencies, (performance.now() - t0) / 1000);
 }
 
 async function statements(url: string): Promise<number> {
@@ -240,16 +257,28 @@ async function main(): Promise<void> {
     const same = await post(baseline.info.url, null, JSON.stringify({ query: DASHBOARD, variables: { first: 50 } }));
     if (JSON.stringify(same.data) !== JSON.stringify(first.data)) throw new Error("the baseline does not answer the same objects");
 
-    console.log(`\nwarming up (3 s each), then ${SECONDS} s each at concurrency ${CONCURRENCY}...`);
+    // Interleaved rounds, so a change in the machine's load hits both servers alike.
+    const rounds = Math.max(1, Math.round(SECONDS / 2));
+    console.log(`\nwarming up (3 s each), then ${rounds} interleaved rounds of 2 s per server at concurrency ${CONCURRENCY}...`);
     await load(baseline.info.url, null, 3);
     await load(rebound.info.url, rebound.info.apiKey, 3);
-    const b = await load(baseline.info.url, null, SECONDS);
-    const before = await statements(rebound.info.url);
-    const r = await load(rebound.info.url, rebound.info.apiKey, SECONDS);
-    const perRequest = ((await statements(rebound.info.url)) - before) / r.requests;
-    const floor = await load(rebound.info.url, rebound.info.apiKey, SECONDS, PAGE_ONLY);
+    const bRuns: Result[] = [];
+    const rRuns: Result[] = [];
+    const fRuns: Result[] = [];
+    let statementsSeen = 0;
+    for (let i = 0; i < rounds; i++) {
+      bRuns.push(await load(baseline.info.url, null, 2));
+      const before = await statements(rebound.info.url);
+      rRuns.push(await load(rebound.info.url, rebound.info.apiKey, 2));
+      statementsSeen += (await statements(rebound.info.url)) - before;
+      fRuns.push(await load(rebound.info.url, rebound.info.apiKey, 2, PAGE_ONLY));
+    }
+    const b = combine(bRuns);
+    const r = combine(rRuns);
+    const floor = combine(fRuns);
+    const perRequest = statementsSeen / r.requests;
 
-    const row = (name: string, x: { requests: number; rps: number; p50: number; p99: number }) =>
+    const row = (name: string, x: Result) =>
       `${name.padEnd(44)} ${x.rps.toFixed(0).padStart(7)} req/s   p50 ${x.p50.toFixed(1).padStart(6)} ms   p99 ${x.p99.toFixed(1).padStart(6)} ms   (${x.requests} requests)`;
     console.log("\ndashboard: campaigns(first: 50) { stats benchmarks zone readiness }");
     console.log(row("Rebound (PostgreSQL, 1M events, 100 tenants)", r));

@@ -8,6 +8,7 @@ import { MemoryDns, type Zone } from "../../src/core/dns/memory-dns";
 import { auditDomain } from "../../src/dns/audit";
 import { auditScheduleFromEnv } from "../../src/modules/health/audit-scheduler";
 import {
+  auditSummary,
   benchmarksView,
   checklistInput,
   counterWindow,
@@ -152,7 +153,7 @@ describe("audits: per-inbox alignment, requirements, regressions", () => {
     const input = checklistInput({
       now: NOW,
       domain: { name: "acme.test", registeredAt: null },
-      audit: stored,
+      audit: auditSummary(stored),
       inboxes: [{ address: "a@acme.test", warmupStartedAt: null, dailyLimit: 50 }],
       recipientCheck: { checked: 10, ok: 7, risky: 1, invalid: 1, suppressed: 1, checkedAt: NOW },
       previousCampaign: null,

@@ -47,7 +47,7 @@ export class HealthLoaders {
   /**
    * What readiness needs from the database besides counters and the campaign's own domain
    * and inboxes, for a page of campaigns in one statement: the previous campaign, the last
-   * recipient check and the domain's stored audit. It primes recipientChecks and audits.
+   * recipient check and a summary of the domain's stored audit. It primes recipientChecks.
    */
   readonly readinessRecords: DataLoader<string, ReadinessRecords>;
   readonly audits: DataLoader<string, StoredDomainAudit | null>;
@@ -71,7 +71,6 @@ export class HealthLoaders {
       const records = await healthService.readinessRecordsOf(ctx, keys.map((k) => ({ campaignUuid: k, domainUuid: this.readinessOf.get(k)! })));
       for (const r of records.values()) {
         this.recipientChecks.prime(r.campaignUuid, r.recipientCheck);
-        if (r.audit) this.audits.prime(r.audit.domainUuid, r.audit);
       }
       return keys.map((k) => records.get(k)!);
     });

@@ -15,7 +15,7 @@ import {
 } from "../../core/benchmarks";
 import type { ChecklistInput } from "../../core/checklist";
 import { checkAlignment, isAligned } from "../../core/dns/alignment";
-import { worstStatus, type CheckResult } from "../../core/dns/check-result";
+import { worstStatus, type CheckResult, type CheckStatus } from "../../core/dns/check-result";
 import { senderRequirements, type ProviderRequirements, type SenderRequirementsInput } from "../../core/dns/sender-requirements";
 import { MAILBOX_PROVIDERS } from "../../core/providers";
 import type { DomainAuditReport } from "../../dns/audit";
@@ -169,10 +169,29 @@ export interface RecipientCheckSummary {
   checkedAt: Date;
 }
 
+/** The part of a stored audit the checklist judges on (read without the whole report). */
+export interface AuditSummary {
+  spf: CheckStatus;
+  dkim: CheckStatus;
+  dmarc: CheckStatus;
+  /** Blocklists that list the domain or a sending IP. */
+  blocklistHits: Array<{ target: string; zone: string }>;
+}
+
+export function auditSummary(stored: StoredAudit): AuditSummary {
+  const r = stored.report;
+  return {
+    spf: r.spf.status,
+    dkim: r.dkim.status,
+    dmarc: r.dmarc.status,
+    blocklistHits: r.blocklists.filter((b) => b.listed === true).map((b) => ({ target: b.target, zone: b.zone })),
+  };
+}
+
 export interface ReadinessFacts {
   now: Date;
   domain: { name: string; registeredAt: Date | null };
-  audit: StoredAudit | null;
+  audit: AuditSummary | null;
   inboxes: ReadonlyArray<{ address: string; warmupStartedAt: Date | null; dailyLimit: number }>;
   recipientCheck: RecipientCheckSummary | null;
   previousCampaign: { name: string; sent: number; hardBounces: number } | null;
@@ -184,13 +203,13 @@ export interface ReadinessFacts {
  * Inbox.ramp's business). Invalid and suppressed addresses on the last check are still on the list.
  */
 export function checklistInput(f: ReadinessFacts): ChecklistInput {
-  const report = f.audit?.report ?? null;
+  const audit = f.audit;
   return {
     now: f.now,
     domain: f.domain,
-    authentication: { spf: report?.spf.status ?? null, dkim: report?.dkim.status ?? null, dmarc: report?.dmarc.status ?? null },
+    authentication: { spf: audit?.spf ?? null, dkim: audit?.dkim ?? null, dmarc: audit?.dmarc ?? null },
     inboxes: f.inboxes.map((i) => ({ address: i.address, warmupStartedAt: i.warmupStartedAt, dailyLimit: i.dailyLimit, plannedDailyVolume: i.dailyLimit })),
-    blocklistHits: report ? report.blocklists.filter((b) => b.listed === true).map((b) => ({ target: b.target, zone: b.zone })) : null,
+    blocklistHits: audit ? audit.blocklistHits : null,
     recipientList: f.recipientCheck ? { checked: f.recipientCheck.checked, invalidRemaining: f.recipientCheck.invalid + f.recipientCheck.suppressed, unchecked: 0 } : null,
     previousCampaign: f.previousCampaign,
   };

@@ -16,9 +16,9 @@ import type { Domain } from "../domain/domain.entity";
 import type { Inbox } from "../inbox/inbox.entity";
 import { suppressionService } from "../suppression/suppression.service";
 import type { DeliveryTotals } from "../send/delivery-counter.service";
-import { domainAuditService, type StoredDomainAudit } from "./domain-audit.service";
+import { domainAuditService } from "./domain-audit.service";
 import { healthLoaders } from "./health-loaders";
-import { benchmarksView, checklistInput, requirementsView, statsView, zoneView, type DeliveryStatsView, type RecipientCheckSummary } from "./health-view";
+import { benchmarksView, checklistInput, requirementsView, statsView, zoneView, type AuditSummary, type DeliveryStatsView, type RecipientCheckSummary } from "./health-view";
 import type { HealthWindow } from "./health.enums";
 
 // Benchmarks, warm-up and readiness of campaigns, inboxes and domains, as the API shows
@@ -35,7 +35,8 @@ export interface ReadinessRecords {
   campaignUuid: string;
   previous: PreviousCampaign | null;
   recipientCheck: RecipientCheckSummary | null;
-  audit: StoredDomainAudit | null;
+  /** The domain's last audit, as far as the checklist needs it; null when never audited. */
+  audit: AuditSummary | null;
 }
 
 export interface RampView extends RampCheck {
@@ -190,7 +191,7 @@ export class HealthService {
     return preSendChecklist(checklistInput({
       now: loaders.now,
       domain: { name: domain?.name ?? "(deleted domain)", registeredAt: domain?.registeredAt ?? null },
-      audit: records.audit?.audit ?? null,
+      audit: records.audit,
       inboxes: inboxes.map((i) => ({ address: i.address, warmupStartedAt: i.warmupStartedAt, dailyLimit: i.dailyLimit })),
       recipientCheck: records.recipientCheck,
       previousCampaign: records.previous && previousTotals ? { name: records.previous.name, sent: previousTotals.total.sent, hardBounces: previousTotals.total.hardBounces } : null,
@@ -219,13 +220,18 @@ export class HealthService {
        SELECT 'R', campaign_id::text, jsonb_build_object('checked', checked, 'ok', ok, 'risky', risky, 'invalid', invalid, 'suppressed', suppressed), checked_at
          FROM campaign_recipient_checks WHERE tenant_id = $1 AND campaign_id = ANY($2::uuid[])
        UNION ALL
-       SELECT 'A', domain_id::text, report, checked_at
+       SELECT 'A', domain_id::text,
+              jsonb_build_object('spf', report #> '{report,spf,status}', 'dkim', report #> '{report,dkim,status}', 'dmarc', report #> '{report,dmarc,status}',
+                'blocklistHits', (SELECT coalesce(jsonb_agg(jsonb_build_object('target', b -> 'target', 'zone', b -> 'zone')), '[]'::jsonb)
+                                    FROM jsonb_array_elements(report #> '{report,blocklists}') b WHERE b -> 'listed' = 'true'::jsonb)),
+              checked_at
          FROM domain_audits WHERE tenant_id = $1 AND domain_id = ANY($3::uuid[]) AND report IS NOT NULL`,
       [ctx.tenantId, [...new Set(keys.map((k) => k.campaignUuid))], [...new Set(keys.map((k) => k.domainUuid))]],
     );
-    const audits = new Map<string, StoredDomainAudit>();
+    // Only the audit's summary travels (not the whole report): readiness needs four facts.
+    const audits = new Map<string, AuditSummary>();
     for (const r of rows) {
-      if (r.kind === "A") audits.set(r.key, { domainUuid: r.key, checkedAt: new Date(r.at!), audit: r.row });
+      if (r.kind === "A") audits.set(r.key, r.row);
       else if (r.kind === "P") result.get(r.key)!.previous = r.row;
       else result.get(r.key)!.recipientCheck = { ...r.row, checkedAt: new Date(r.at!) };
     }
