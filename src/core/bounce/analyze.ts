@@ -68,8 +68,11 @@ function analyzeUnchecked(raw: string | Uint8Array, options?: AnalyzeOptions): M
   const original = readOriginal(parts.original, parts.notice ? noticeFull : null);
   const ctx: MessageContext = {
     authResults: authResultsOf(top),
-    originalHeaders: original.headers,
-    originalMessageId: original.headers["message-id"] ? cleanId(original.headers["message-id"]) : null,
+    // Built only when read (the CLI never does): decoding every returned header is costly.
+    get originalHeaders() {
+      return original.record();
+    },
+    originalMessageId: cleanId(original.get("message-id") ?? null),
     options,
   };
   const subject = decodeEncodedWords(header(top, "subject") ?? "");
@@ -119,7 +122,7 @@ function analyzeUnchecked(raw: string | Uint8Array, options?: AnalyzeOptions): M
 
   // 3. Delivery status notifications and MTA notices
   const notice = cutReturnedMessage(noticeText);
-  const exclude = excludedAddresses(top, original.headers);
+  const exclude = excludedAddresses(top, original);
   const noticeRecipients = findNoticeRecipients(notice, exclude);
   const dsnReports = parts.deliveryStatus.map((p) => parseDeliveryStatus(partBody(p)));
   if (!dsnReports.some((r) => r.recipients.length)) {
@@ -150,7 +153,7 @@ function analyzeUnchecked(raw: string | Uint8Array, options?: AnalyzeOptions): M
   }
   if (!facts.length) {
     const failed = addressesIn((top.get("x-failed-recipients") ?? []).join(","));
-    const fallback = failed.length ? failed : looksLikeBounce(top, subject, notice) ? addressesIn(original.headers["to"]) : [];
+    const fallback = failed.length ? failed : looksLikeBounce(top, subject, notice) ? addressesIn(original.get("to")) : [];
     for (const a of fallback.slice(0, 100)) facts.push({ recipient: a, diagnostic: pickDiagnostic(notice), context: notice });
   }
 
@@ -161,6 +164,7 @@ function analyzeUnchecked(raw: string | Uint8Array, options?: AnalyzeOptions): M
     for (const f of facts) {
       // Contexts are blocks of the notice: only one past the part read for the rules adds words.
       const late = notice.length > NOTICE_RULES_BYTES && !!f.context && notice.indexOf(f.context) + f.context.length > NOTICE_RULES_BYTES;
+      f.contextNamesProviderHost = rules.namesProviderHost;
       if (!f.fixedReason) f.preset ??= presetFor(late ? `${f.diagnostic ?? ""}\n${f.context!.slice(0, 4096)}` : f.diagnostic ?? "", rules);
     }
     const diagnoses = dedupe(facts.map((f) => diagnose(f, ctx)));
@@ -276,12 +280,12 @@ function dedupe(list: BounceDiagnosis[]): BounceDiagnosis[] {
   });
 }
 
-function feedbackDiagnoses(parts: Parts, original: { headers: Record<string, string> }, top: Headers, ctx: MessageContext): BounceDiagnosis[] {
+function feedbackDiagnoses(parts: Parts, original: OriginalHeaders, top: Headers, ctx: MessageContext): BounceDiagnosis[] {
   const fb = parts.feedback ? parseFeedbackReport(partText(parts.feedback)) : parseFeedbackReport("");
   let recipients = fb.recipients;
   // Microsoft's Junk Mail Reporting Program names the complainant in the returned message.
-  if (!recipients.length) recipients = addressesIn(original.headers["x-hmxmroriginalrecipient"]);
-  if (!recipients.length) recipients = addressesIn(original.headers["to"]);
+  if (!recipients.length) recipients = addressesIn(original.get("x-hmxmroriginalrecipient"));
+  if (!recipients.length) recipients = addressesIn(original.get("to"));
   if (!recipients.length) recipients = addressesIn(header(top, "x-original-to") ?? header(top, "to"));
   return recipients.slice(0, 1000).map((r) =>
     diagnose(
@@ -302,7 +306,30 @@ function feedbackDiagnoses(parts: Parts, original: { headers: Record<string, str
 const ORIGINAL_SKIPPED: ReadonlySet<string> = new Set(["received", "dkim-signature", "arc-seal", "arc-message-signature", "arc-authentication-results"]);
 
 /** Headers of the returned original message, from its part or from the quoted notice. */
-function readOriginal(part: MimePart | null, noticeText: string | null): { headers: Record<string, string> } {
+/** The returned message's header fields, decoded (RFC 2047) when read. */
+class OriginalHeaders {
+  private readonly decoded = new Map<string, string>();
+  private all: Record<string, string> | null = null;
+  constructor(private readonly fields: Headers) {}
+  get(name: string): string | undefined {
+    let v = this.decoded.get(name);
+    if (v === undefined) {
+      const raw = this.fields.get(name);
+      if (!raw) return undefined;
+      this.decoded.set(name, (v = decodeEncodedWords(raw[0])));
+    }
+    return v;
+  }
+  record(): Record<string, string> {
+    if (!this.all) {
+      this.all = {};
+      for (const name of this.fields.keys()) if (!name.startsWith("arc-")) this.all[name] = this.get(name)!;
+    }
+    return this.all;
+  }
+}
+
+function readOriginal(part: MimePart | null, noticeText: string | null): OriginalHeaders {
   let block = "";
   if (part) {
     // Only the header block is read: cut the raw body at its end before decoding, unless
@@ -323,14 +350,7 @@ function readOriginal(part: MimePart | null, noticeText: string | null): { heade
     const m = /\n(?:Return-Path|Received|From|To|Subject|Message-I[Dd]|Date|DKIM-Signature|X-[A-Za-z0-9-]+):[^\n]*\n(?:[ \t][^\n]*\n)*(?:[A-Za-z0-9-]+:[^\n]*\n)/.exec(text);
     if (m) block = splitHeaderBody(text.slice(m.index + 1))[0];
   }
-  const headers: Record<string, string> = {};
-  if (block) {
-    for (const [name, values] of parseHeaders(block, ORIGINAL_SKIPPED)) {
-      if (name.startsWith("arc-")) continue;
-      headers[name] = decodeEncodedWords(values[0]);
-    }
-  }
-  return { headers };
+  return new OriginalHeaders(block ? parseHeaders(block, ORIGINAL_SKIPPED) : new Map());
 }
 
 const AUTH_SPF = /\bspf\s*=\s*([a-z]+)/i;
@@ -348,12 +368,12 @@ function authResultsOf(h: Headers): AuthResults | null {
   return r.spf || r.dkim || r.dmarc ? r : null;
 }
 
-function excludedAddresses(top: Headers, orig: Record<string, string>): Set<string> {
+function excludedAddresses(top: Headers, orig: OriginalHeaders): Set<string> {
   const out = new Set<string>();
   for (const name of ["from", "to", "return-path", "reply-to", "sender", "delivered-to", "envelope-to", "cc"]) {
     for (const v of top.get(name) ?? []) for (const a of addressesIn(v)) out.add(a);
   }
-  for (const name of ["from", "return-path", "reply-to", "sender"]) for (const a of addressesIn(orig[name])) out.add(a);
+  for (const name of ["from", "return-path", "reply-to", "sender"]) for (const a of addressesIn(orig.get(name))) out.add(a);
   return out;
 }
 

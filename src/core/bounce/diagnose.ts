@@ -14,6 +14,8 @@ export interface RecipientFacts {
   diagnostic?: string | null;
   /** wider text searched for wording (the notice block), when the diagnostic is thin */
   context?: string | null;
+  /** false when the context is known to name no provider's host (it is then not searched for one) */
+  contextNamesProviderHost?: boolean;
   diagnosticType?: string | null;
   action?: string | null;
   remoteMta?: string | null;
@@ -42,14 +44,20 @@ export interface MessageContext {
 export const EMPTY_CONTEXT: MessageContext = { authResults: null, originalHeaders: {}, originalMessageId: null };
 
 export function normaliseText(s: string): string {
-  return s.toLowerCase().replace(/\s+/g, " ").trim();
+  return collapseSpaces(s.toLowerCase()).trim();
+}
+
+/** Runs of white space as one space; the text itself when it has none to collapse (most do not). */
+const SPACES_TO_COLLAPSE = /[^\S ]| {2}/;
+function collapseSpaces(s: string): string {
+  return SPACES_TO_COLLAPSE.test(s) ? s.replace(/\s+/g, " ") : s;
 }
 
 export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosis {
   const recipient = f.recipient.trim().replace(/^<|>$/g, "").toLowerCase();
   const at = recipient.lastIndexOf("@");
   const recipientDomain = at === -1 ? "" : recipient.slice(at + 1);
-  const diagnostic = f.diagnostic ? f.diagnostic.replace(/\s+/g, " ").trim() || null : null;
+  const diagnostic = f.diagnostic ? collapseSpaces(f.diagnostic).trim() || null : null;
   const diagText = diagnostic ?? "";
   const context = f.context ?? "";
 
@@ -82,7 +90,8 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
     // Bounded: the words that decide are near the recipient; a huge notice adds only cost.
     // The server's words decide; the surrounding notice only when they are too thin.
     const thin = diagText.replace(/^[\d.\s-]+/, "").length < 12;
-    const text = normaliseText((thin && context ? `${diagText} ${context}` : diagText || context).slice(0, 8192));
+    // (The server's words are already single-spaced and trimmed: only lower-cased here.)
+    const text = thin && context ? normaliseText(`${diagText} ${context}`.slice(0, 8192)) : diagText ? diagText.slice(0, 8192).toLowerCase().trimEnd() : normaliseText(context.slice(0, 8192));
     // A provider's own codes and wording (Sisimai's Rhost tables) come before the generic
     // reading, unless an MTA rule already settled the reason.
     const byProvider =
@@ -93,7 +102,7 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
             status: status ?? "",
             replyCode: replyCode ?? "",
             command,
-          }, f.remoteMta ? "" : `${diagText}\n${context.slice(0, 4096)}`)
+          }, f.remoteMta ? "" : f.contextNamesProviderHost === false ? diagText : `${diagText}\n${context.slice(0, 4096)}`)
         : null;
     const r = byProvider ? { reason: byProvider.reason, evidence: [byProvider.evidence] } : decideReason({
       status: status ?? "",
@@ -141,7 +150,10 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
     feedbackType: f.feedbackType ?? null,
     recipientProvider: recipientProvider(recipientDomain, ctx.options?.mxProvider),
     originalMessageId: ctx.originalMessageId,
-    originalHeaders: ctx.originalHeaders,
+    // Read through to the message's (lazily decoded) headers: most callers never ask.
+    get originalHeaders() {
+      return ctx.originalHeaders;
+    },
     evidence,
     ruleVersion: RULE_VERSION,
   };

@@ -9,6 +9,7 @@ import type { BounceReason } from "./diagnosis";
 import { header, type Headers } from "./mime";
 import { LiteralMatcher } from "./literal-matcher";
 import { inOrder } from "./reason-phrases";
+import { PROVIDER_HOSTS } from "./rhost-rules";
 
 type MtaName =
   | "Courier" | "Domino" | "Notes" | "IMailServer" | "InterScanMSS" | "Verizon" | "MessageLabs" | "McAfee" | "FML"
@@ -242,6 +243,7 @@ let matcher: LiteralMatcher | null = null;
 let anyRulesOf: number[][] = [];
 /** seqRulesOf[id]: indexes of the rules one of whose `seq` starts with fragment id */
 let seqRulesOf: number[][] = [];
+let hostIds = new Set<number>();
 function build(): LiteralMatcher {
   const ids = new Map<string, number>();
   const phrases: string[] = [];
@@ -259,6 +261,8 @@ function build(): LiteralMatcher {
     for (const p of r.any ?? []) anyRulesOf[idOf(p)].push(ri);
     for (const q of r.seq ?? []) seqRulesOf[idOf(q[0])].push(ri);
   });
+  // The same pass tells whether the notice names a provider's host (see rhost-rules).
+  hostIds = new Set(PROVIDER_HOSTS.map(idOf));
   return new LiteralMatcher(phrases);
 }
 
@@ -266,13 +270,17 @@ function build(): LiteralMatcher {
 interface Found {
   any: Map<number, string>;
   seq: Set<number>;
+  /** a provider's host name fragment is in the text */
+  host: boolean;
 }
 
 function find(text: string): Found {
   matcher ??= build();
   const any = new Map<number, { start: number; id: number }>();
   const seq = new Set<number>();
+  let host = false;
   matcher.scan(text, (id, start) => {
+    if (hostIds.has(id)) host = true;
     for (const ri of anyRulesOf[id]) {
       const b = any.get(ri);
       if (!b || start < b.start) any.set(ri, { start, id });
@@ -281,7 +289,7 @@ function find(text: string): Found {
   });
   const out = new Map<number, string>();
   for (const [ri, b] of any) out.set(ri, matcher.phrases[b.id]);
-  return { any: out, seq };
+  return { any: out, seq, host };
 }
 
 /** A message's notice read once: its MTA signatures and what the rules found in it. */
@@ -292,6 +300,8 @@ export interface NoticeRules {
   from: string;
   notice: string;
   found: Found;
+  /** the notice may name a provider's remote host (it does, or it is longer than what was read) */
+  namesProviderHost: boolean;
 }
 
 /** How much of a notice the MTA rules read. */
@@ -301,7 +311,8 @@ export const NOTICE_RULES_BYTES = 8192;
 export function noticeRules(notice: string, subject: string, top: Headers): NoticeRules {
   const from = [header(top, "from"), header(top, "x-mailer"), top.has("x-nai-header") ? "x-nai" : null, top.has("x-msg-ref") ? "messagelabs" : null].join(" ");
   const text = notice.length > NOTICE_RULES_BYTES ? notice.slice(0, NOTICE_RULES_BYTES) : notice;
-  return { subject, top, mta: signatures(top, subject), from, notice: text, found: find(text) };
+  const found = find(text);
+  return { subject, top, mta: signatures(top, subject), from, notice: text, found, namesProviderHost: found.host || notice.length > text.length };
 }
 
 /**

@@ -472,6 +472,7 @@ export function providerFor(domain: string, remoteHost: string): Provider | null
 }
 
 /** Every host fragment of every provider: a text naming none of them names no provider's host. */
+export const PROVIDER_HOSTS: readonly string[] = [...new Set(PROVIDERS.flatMap((q) => q.hosts))];
 let hostMatcher: LiteralMatcher | null = null;
 
 /**
@@ -484,7 +485,7 @@ export function providerReason(domain: string, remoteHost: string | null, f: Rho
   if (!p) {
     let host = remoteHost ?? "";
     if (remoteHost === null && hostText) {
-      hostMatcher ??= new LiteralMatcher([...new Set(PROVIDERS.flatMap((q) => q.hosts))]);
+      hostMatcher ??= new LiteralMatcher(PROVIDER_HOSTS);
       if (hostMatcher.present(hostText).length) host = remoteHostIn(hostText);
     }
     if (host) p = providerFor("", host);
