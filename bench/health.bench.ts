@@ -231,7 +231,8 @@ async function main(): Promise<void> {
   // BENCH_DATABASE_URL reuses a database a previous run kept (BENCH_KEEP_DATABASE=1).
   const kept = process.env.BENCH_DATABASE_URL;
   const database = kept ? { url: kept, name: kept, drop: async () => {} } : await createTestDatabase("benchhealth");
-  const env = { ...process.env, DATABASE_URL: database.url, MIGRATION_DATABASE_URL: "", PORT: "0", HOST: "127.0.0.1", REBOUND_AUDIT_INTERVAL_MINUTES: "0", REBOUND_DEMO_TENANT: "0", DB_POOL_SIZE: "10" };
+  // Both servers run as deployed (the Dockerfile sets NODE_ENV=production: graphql-js skips its development checks).
+  const env = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? "production", DATABASE_URL: database.url, MIGRATION_DATABASE_URL: "", PORT: "0", HOST: "127.0.0.1", REBOUND_AUDIT_INTERVAL_MINUTES: "0", REBOUND_DEMO_TENANT: "0", DB_POOL_SIZE: "10" };
   const children: ChildProcess[] = [];
   try {
     const rebound = await child(["serve-rebound"], env);
