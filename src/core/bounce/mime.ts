@@ -53,6 +53,20 @@ export function splitHeaderBody(s: string): [string, string] {
 
 const SKIPPED = "\u0000skipped";
 
+/**
+ * Field names as written → lower-cased, remembered: the same few dozen names come in every
+ * message, and a remembered name is one string (its hash computed once) instead of a new one.
+ */
+const FIELD_NAMES = new Map<string, string>();
+function fieldName(raw: string): string {
+  let name = FIELD_NAMES.get(raw);
+  if (name === undefined) {
+    name = raw.trim().toLowerCase();
+    if (FIELD_NAMES.size < 4096 && raw.length <= 64) FIELD_NAMES.set(raw, name);
+  }
+  return name;
+}
+
 /** Parses a header block (folded lines joined); names lower-cased, values raw; `skip`: names left out. */
 export function parseHeaders(block: string, skip?: ReadonlySet<string>): Headers {
   const out: Headers = new Map();
@@ -88,7 +102,7 @@ export function parseHeaders(block: string, skip?: ReadonlySet<string>): Headers
       if (list) list.push(value.trim());
       else out.set(name, [value.trim()]);
     }
-    name = block.slice(pos, colon).trim().toLowerCase();
+    name = fieldName(block.slice(pos, colon));
     // Fields the caller does not want (long Received chains...) are not assembled at all.
     if (skip?.has(name)) name = SKIPPED;
     else value = block.slice(colon + 1, end);
@@ -151,7 +165,8 @@ export function parseEntity(s: string, depth = 0, budget = { parts: 0 }): MimePa
 export function splitMultipart(body: string, boundary: string): string[] {
   const delim = "--" + boundary;
   const parts: string[] = [];
-  let pos = body.startsWith(delim) ? 0 : body.indexOf("\n" + delim);
+  const nlDelim = "\n" + delim;
+  let pos = body.startsWith(delim) ? 0 : body.indexOf(nlDelim);
   if (pos === -1) return parts;
   if (pos > 0 || !body.startsWith(delim)) pos += 1;
   for (let guard = 0; guard < MIME_LIMITS.maxParts; guard++) {
@@ -160,7 +175,7 @@ export function splitMultipart(body: string, boundary: string): string[] {
     if (body.startsWith("--", after)) break; // close delimiter
     const lineEnd = body.indexOf("\n", after);
     if (lineEnd === -1) break;
-    const next = body.indexOf("\n" + delim, lineEnd);
+    const next = body.indexOf(nlDelim, lineEnd);
     const end = next === -1 ? body.length : next;
     let chunk = body.slice(lineEnd + 1, end);
     if (chunk.endsWith("\r")) chunk = chunk.slice(0, -1);
