@@ -62,7 +62,8 @@ function fieldName(raw: string): string {
   let name = FIELD_NAMES.get(raw);
   if (name === undefined) {
     name = raw.trim().toLowerCase();
-    if (FIELD_NAMES.size < 4096 && raw.length <= 64) FIELD_NAMES.set(raw, name);
+    // Kept as a copy: a slice would keep the whole message it was cut from alive.
+    if (FIELD_NAMES.size < 4096 && raw.length <= 64) FIELD_NAMES.set(Buffer.from(raw, "latin1").toString("latin1"), Buffer.from(name, "utf8").toString("utf8"));
   }
   return name;
 }
