@@ -4,6 +4,7 @@ import { parseAddress } from "../../core/address";
 import { analyzeMessage, diagnoseFromStatus, type BounceDiagnosis, type BounceReason } from "../../core/bounce";
 import { diagnose, EMPTY_CONTEXT } from "../../core/bounce/diagnose";
 import { recipientProvider, type MailboxProvider } from "../../core/providers";
+import { mxProviderLookup } from "../health/recipient-provider";
 import type { NormalizedEvent } from "../../core/webhooks";
 import type { RequestContext } from "../../context";
 import type { BounceSource } from "../../graphql/enums";
@@ -148,16 +149,21 @@ export class IngestService {
             fail("TOO_MANY_RECIPIENTS", `At most ${MAX_RECIPIENTS_PER_CALL} recipients per call; split the list.`, ["input", "recipients"]);
           }
           const errors: UserError[] = [];
-          const byProvider = new Map<MailboxProvider, number>();
+          const domains: string[] = [];
           recipients.forEach((r, idx) => {
             const parsed = parseAddress(r);
             if (!parsed.ok) {
               if (errors.length < 100) errors.push(userError("INVALID_EMAIL", `"${String(r).slice(0, 100)}": ${parsed.message}.`, ["input", "recipients", String(idx)]));
               return;
             }
-            const p = recipientProvider(parsed.asciiDomain);
-            byProvider.set(p, (byProvider.get(p) ?? 0) + 1);
+            domains.push(parsed.asciiDomain);
           });
+          const mx = errors.length ? undefined : await mxProviderLookup(ctx.app.mxProviders, domains);
+          const byProvider = new Map<MailboxProvider, number>();
+          for (const domain of domains) {
+            const p = recipientProvider(domain, mx);
+            byProvider.set(p, (byProvider.get(p) ?? 0) + 1);
+          }
           const campaign = await campaignService.require(ctx, uuidOf(input.campaignId, "Campaign"), ["input", "campaignId"]);
           const inbox = await inboxService.require(ctx, uuidOf(input.inboxId, "Inbox"), ["input", "inboxId"]);
           if (inbox.domainId !== campaign.domainId) {
@@ -409,6 +415,12 @@ export class IngestService {
   /** Stores a batch exactly once per dedupe key and applies its effects (see the top of this file). */
   async store(ctx: RequestContext, channel: IngestBatch["channel"], items: readonly IngestItem[]): Promise<StoreResult> {
     if (items.length === 0) return { inserted: 0, duplicates: 0, events: [], newEvents: [], suppressions: [] };
+    // Custom domains' provider from their MX hosts (Google Workspace, Microsoft 365...): the
+    // classifier only knows the public domains. Cached per domain with its TTL.
+    const mx = await mxProviderLookup(ctx.app.mxProviders, items.map((it) => it.recipientDomain));
+    if (mx) {
+      for (const it of items) it.provider = it.diagnosis.recipientProvider = recipientProvider(it.recipientDomain, mx);
+    }
     const em = await ctx.db();
     const tenantId = ctx.tenantId;
 
