@@ -150,10 +150,7 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
     feedbackType: f.feedbackType ?? null,
     recipientProvider: recipientProvider(recipientDomain, ctx.options?.mxProvider),
     originalMessageId: ctx.originalMessageId,
-    // Read through to the message's (lazily decoded) headers: most callers never ask.
-    get originalHeaders() {
-      return ctx.originalHeaders;
-    },
+    originalHeaders: ctx.originalHeaders,
     evidence,
     ruleVersion: RULE_VERSION,
   };
