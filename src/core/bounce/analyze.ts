@@ -4,7 +4,7 @@ import { addressesIn, parseFeedbackReport } from "./arf";
 import { isAutoReply } from "./autoreply";
 import { diagnose, type MessageContext, type RecipientFacts } from "./diagnose";
 import type { AnalyzeOptions, AuthResults, BounceDiagnosis, MessageAnalysis, MessageKind } from "./diagnosis";
-import { findInlineDsn, parseDeliveryStatus, type DsnRecipient } from "./dsn";
+import { findInlineDsn, mayHoldRecipientField, parseDeliveryStatus, type DsnRecipient } from "./dsn";
 import { decodeCharset, decodeEncodedWords, header, parseHeaders, partText, splitHeaderBody, toBinaryString, walk, parseEntity, type Headers, type MimePart } from "./mime";
 import { NOTICE_RULES_BYTES, noticeRules, presetFor } from "./mta-rules";
 import { cutReturnedMessage, findNoticeRecipients, joinReplyLines, pickDiagnostic } from "./notice";
@@ -125,7 +125,7 @@ function analyzeUnchecked(raw: string | Uint8Array, options?: AnalyzeOptions): M
   const noticeRecipients = findNoticeRecipients(notice, exclude);
   const dsnReports = parts.deliveryStatus.map((p) => parseDeliveryStatus(partBody(p)));
   if (!dsnReports.some((r) => r.recipients.length)) {
-    const inline = findInlineDsn(noticeText) ?? (DSN_FIELDS.test(root.rawBody) ? findInlineDsn(decodeCharset(root.rawBody.slice(0, 256 * 1024), "utf-8")) : null);
+    const inline = findInlineDsn(noticeText) ?? (mayHoldRecipientField(root.rawBody) && DSN_FIELDS.test(root.rawBody) ? findInlineDsn(decodeCharset(root.rawBody.slice(0, 256 * 1024), "utf-8")) : null);
     if (inline) dsnReports.push(inline);
   }
   const hasDsn = dsnReports.some((r) => r.recipients.length);

@@ -88,8 +88,14 @@ function recipientOf(h: Headers): DsnRecipient {
   };
 }
 
+/** A cheap test before the line-anchored search: the field names in their usual cases. */
+export function mayHoldRecipientField(text: string): boolean {
+  return text.indexOf("-Recipient") !== -1 || text.indexOf("-recipient") !== -1 || text.indexOf("-RECIPIENT") !== -1;
+}
+
 /** DSN fields pasted into a plain-text notice (some MTAs do that instead of a report part). */
 export function findInlineDsn(text: string): DsnReport | null {
+  if (!mayHoldRecipientField(text)) return null;
   const i = text.search(/^(?:Final-Recipient|Original-Recipient)\s*:/im);
   if (i === -1) return null;
   const start = Math.max(0, text.lastIndexOf("\n\n", i));
