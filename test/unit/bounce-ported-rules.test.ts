@@ -127,3 +127,16 @@ describe("Gmail's relay states", () => {
     expect(only("gmail-relay-state-status.eml")).toMatchObject({ reason: "mailboxfull", status: "5.2.2" });
   });
 });
+
+describe("reply and status codes as providers write them", () => {
+  it("Microsoft's three-digit status details are status codes (5.7.509, 4.7.650), IP addresses and versions are not", async () => {
+    const { findStatus, findReplyCode } = await import("../../src/core/bounce/smtp-reply");
+    expect(findStatus("550 5.7.509 Access denied, sending domain does not pass DMARC verification")).toBe("5.7.509");
+    expect(findStatus("451 4.7.650 The mail server has been temporarily rate limited")).toBe("4.7.650");
+    expect(findStatus("550 5.2.121 Recipient's per hour message receive limit exceeded")).toBe("5.2.121");
+    expect(findStatus("connect to 5.6.255.1 failed")).toBeNull();
+    expect(findStatus("running 4.1.200 of the software")).toBeNull();
+    expect(findReplyCode("<a@b.example>: 550: : User unknown")).toBe("550");
+    expect(findReplyCode("at 10:25:30 the server closed")).toBeNull();
+  });
+});

@@ -11,7 +11,10 @@ export function findStatus(text: string): string | null {
   while ((m = re.exec(text)) && guard++ < 50) {
     const sub = Number(m[2]);
     const det = Number(m[3]);
-    if (sub > 7 || det > 30) continue; // an IP address or a version number, not a status
+    // An IP address or a version number, not a status; Microsoft's three-digit details
+    // (5.7.509, 4.7.650, 5.4.316...) count in the subjects it uses them in, or right after a
+    // reply code ("550 5.2.121 ...").
+    if (sub > 7 || (det > 30 && !(det <= 999 && (sub === 4 || sub === 7 || /[245]\d\d[ -]$/.test(text.slice(Math.max(0, m.index - 4), m.index + 1)))))) continue;
     const code = `${m[1]}.${sub}.${det}`;
     // Skip codes inside dotted quads such as 5.1.1.20 (already excluded by the lookahead)
     // and the "x.0.0" catch-all when a more precise code follows later.
@@ -23,7 +26,7 @@ export function findStatus(text: string): string | null {
 
 /** SMTP reply code in a text: a 2xx/4xx/5xx at the start of a reply line or after "said:". */
 export function findReplyCode(text: string): string | null {
-  const re = /(?:^|[\s:;(<>"'[=]|\b(?:said|reply|error|code)\s*:?\s*)([245][0-5]\d)(?=[ -]|$|\]|\)|,|\.\s|;)/gim;
+  const re = /(?:^|[\s:;(<>"'[=]|\b(?:said|reply|error|code)\s*:?\s*)([245][0-5]\d)(?=[ -]|$|\]|\)|,|\.\s|;|:\s)/gim;
   let m: RegExpExecArray | null;
   let guard = 0;
   while ((m = re.exec(text)) && guard++ < 50) {
