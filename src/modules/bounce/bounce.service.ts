@@ -1,14 +1,33 @@
 import { In } from "typeorm";
-import { analyzeMessage, analyzeSmtpReply } from "../../core/bounce";
+import { analyzeMessage, analyzeSmtpReply, type BounceDiagnosis } from "../../core/bounce";
+import type { MailboxProvider } from "../../core/providers";
+import type { BounceSource } from "../../graphql/enums";
 import type { RequestContext } from "../../context";
 import type { Connection } from "../../graphql/connection";
 import { pageOf } from "../../db/keyset";
+import { campaignService } from "../campaign/campaign.service";
+import { inboxService } from "../inbox/inbox.service";
 import { BounceEvent } from "./bounce-event.entity";
 
 export interface BounceEventFilter {
   campaignUuid?: string | null;
   inboxUuid?: string | null;
   recipient?: string | null;
+}
+
+/** A bounce event to store: where it came from and the classifier's diagnosis. */
+export interface NewBounceEvent {
+  campaignId: string | null;
+  inboxId: string | null;
+  dedupeKey: string;
+  source: BounceSource;
+  recipient: string;
+  recipientDomain: string;
+  provider: MailboxProvider;
+  diagnosis: BounceDiagnosis;
+  messageId: string | null;
+  vendorFields: unknown;
+  occurredAt: Date;
 }
 
 export interface RecentFaults {
@@ -56,22 +75,85 @@ export class BounceService {
    * domain, else its inbox's) so subscribers can filter by domain.
    */
   async loadForDelivery(ctx: RequestContext, uuids: readonly string[]): Promise<BounceEvent[]> {
-    if (uuids.length === 0) return [];
-    const em = await ctx.db();
-    // One statement: this runs in every server process for every announced batch.
-    const { entities, raw } = await em
-      .getRepository(BounceEvent)
-      .createQueryBuilder("b")
-      .leftJoin("campaigns", "c", "c.tenant_id = b.tenant_id AND c.id = b.campaign_id")
-      .leftJoin("inboxes", "i", "i.tenant_id = b.tenant_id AND i.id = b.inbox_id")
-      .addSelect("coalesce(c.domain_id, i.domain_id)", "sending_domain_id")
-      .where("b.tenant_id = :tenantId AND b.id = ANY(:ids::uuid[])", { tenantId: ctx.tenantId, ids: [...uuids] })
-      .getRawAndEntities<{ b_id: string; sending_domain_id: string | null }>();
-    const domainOf = new Map(raw.map((r) => [r.b_id, r.sending_domain_id]));
+    const events = await this.findByIds(ctx, uuids);
+    // The sending domain comes from the campaign (else the inbox), through their services.
+    const campaignIds = [...new Set(events.map((e) => e.campaignId).filter((id): id is string => !!id))];
+    const inboxIds = [...new Set(events.filter((e) => !e.campaignId && e.inboxId).map((e) => e.inboxId!))];
+    const domainOf = new Map<string, string>();
+    for (const c of await campaignService.findByIds(ctx, campaignIds)) domainOf.set(c.uuid, c.domainId);
+    for (const i of await inboxService.findByIds(ctx, inboxIds)) domainOf.set(i.uuid, i.domainId);
     const order = new Map(uuids.map((id, i) => [id, i]));
-    return entities
-      .map((e) => Object.assign(e, { domainId: domainOf.get(e.uuid) ?? null }))
+    return events
+      .map((e) => Object.assign(e, { domainId: (e.campaignId && domainOf.get(e.campaignId)) || (e.inboxId && domainOf.get(e.inboxId)) || null }))
       .sort((a, b) => (order.get(a.uuid) ?? 0) - (order.get(b.uuid) ?? 0));
+  }
+
+  /**
+   * Inserts the events whose dedupe key is new, in one statement, and returns only those
+   * (ON CONFLICT DO NOTHING RETURNING: race-free under concurrent ingests of the same keys).
+   * Rows should come sorted by dedupe key, so concurrent batches lock in one order.
+   */
+  async insertIfNew(ctx: RequestContext, rows: readonly NewBounceEvent[]): Promise<Array<{ id: string; dedupe_key: string; created_at: Date }>> {
+    if (rows.length === 0) return [];
+    const em = await ctx.db();
+    const col = <T>(f: (it: NewBounceEvent) => T) => rows.map(f);
+    return em.query(
+      `INSERT INTO bounce_events (
+         tenant_id, campaign_id, inbox_id, dedupe_key, source, recipient, recipient_domain, recipient_provider,
+         reason, bounce_type, hard_bounce, fault, variant, status, reply_code, diagnostic_code, remote_mta,
+         reporting_mta, feedback_type, auth_results, likely_cause, first_action, evidence, rule_version,
+         message_id, vendor_fields, occurred_at)
+       SELECT $1, x.campaign_id, x.inbox_id, x.dedupe_key, x.source, x.recipient, x.recipient_domain, x.recipient_provider,
+              x.reason, x.bounce_type, x.hard_bounce, x.fault, x.variant, x.status, x.reply_code, x.diagnostic_code, x.remote_mta,
+              x.reporting_mta, x.feedback_type, x.auth_results::jsonb, x.likely_cause, x.first_action,
+              string_to_array(x.evidence, E'\\x1f'), x.rule_version, x.message_id, x.vendor_fields::jsonb, x.occurred_at
+         FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                     $9::text[], $10::text[], $11::boolean[], $12::text[], $13::text[], $14::text[], $15::integer[], $16::text[], $17::text[],
+                     $18::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[], $24::text[],
+                     $25::text[], $26::text[], $27::timestamptz[])
+              WITH ORDINALITY AS x(campaign_id, inbox_id, dedupe_key, source, recipient, recipient_domain, recipient_provider,
+                     reason, bounce_type, hard_bounce, fault, variant, status, reply_code, diagnostic_code, remote_mta,
+                     reporting_mta, feedback_type, auth_results, likely_cause, first_action, evidence, rule_version,
+                     message_id, vendor_fields, occurred_at, ord)
+        ORDER BY x.ord
+       ON CONFLICT (tenant_id, dedupe_key) DO NOTHING
+       RETURNING id, dedupe_key, created_at`,
+      [
+        ctx.tenantId,
+        col((it) => it.campaignId),
+        col((it) => it.inboxId),
+        col((it) => it.dedupeKey),
+        col((it) => it.source),
+        col((it) => it.recipient),
+        col((it) => it.recipientDomain),
+        col((it) => it.provider),
+        col((it) => it.diagnosis.reason),
+        col((it) => it.diagnosis.bounceType),
+        col((it) => it.diagnosis.hardBounce),
+        col((it) => it.diagnosis.fault),
+        col((it) => it.diagnosis.variant),
+        col((it) => it.diagnosis.status),
+        col((it) => it.diagnosis.replyCode),
+        col((it) => it.diagnosis.diagnosticCode),
+        col((it) => it.diagnosis.remoteMta),
+        col((it) => it.diagnosis.reportingMta),
+        col((it) => it.diagnosis.feedbackType),
+        col((it) => (it.diagnosis.authResults ? JSON.stringify(it.diagnosis.authResults) : null)),
+        col((it) => it.diagnosis.likelyCause),
+        col((it) => it.diagnosis.firstAction),
+        col((it) => it.diagnosis.evidence.map((s) => s.replace(/\x1f/g, " ")).join("\x1f")),
+        col((it) => it.diagnosis.ruleVersion),
+        col((it) => it.messageId),
+        col((it) => (it.vendorFields === null || it.vendorFields === undefined ? null : JSON.stringify(it.vendorFields))),
+        col((it) => it.occurredAt),
+      ],
+    );
+  }
+
+  async findByDedupeKeys(ctx: RequestContext, keys: readonly string[]): Promise<BounceEvent[]> {
+    if (keys.length === 0) return [];
+    const em = await ctx.db();
+    return em.getRepository(BounceEvent).find({ where: { tenantId: ctx.tenantId, dedupeKey: In([...keys]) } });
   }
 
   /** Sender-side rejections per campaign since a time, for the alert burst rules (one statement). */

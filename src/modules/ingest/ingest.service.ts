@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { In } from "typeorm";
 import { parseAddress } from "../../core/address";
 import { analyzeMessage, diagnoseFromStatus, type BounceDiagnosis, type BounceReason } from "../../core/bounce";
 import { diagnose, EMPTY_CONTEXT } from "../../core/bounce/diagnose";
@@ -421,7 +420,6 @@ export class IngestService {
     if (mx) {
       for (const it of items) it.provider = it.diagnosis.recipientProvider = recipientProvider(it.recipientDomain, mx);
     }
-    const em = await ctx.db();
     const tenantId = ctx.tenantId;
 
     // The first item of a key is the one stored; later items with the same key are duplicates.
@@ -431,58 +429,7 @@ export class IngestService {
     });
     const unique = [...first.values()].sort((a, b) => (items[a].dedupeKey < items[b].dedupeKey ? -1 : 1)).map((i) => items[i]);
 
-    const col = <T>(f: (it: IngestItem) => T) => unique.map(f);
-    const returned: Array<{ id: string; dedupe_key: string; created_at: Date }> = await em.query(
-      `INSERT INTO bounce_events (
-         tenant_id, campaign_id, inbox_id, dedupe_key, source, recipient, recipient_domain, recipient_provider,
-         reason, bounce_type, hard_bounce, fault, variant, status, reply_code, diagnostic_code, remote_mta,
-         reporting_mta, feedback_type, auth_results, likely_cause, first_action, evidence, rule_version,
-         message_id, vendor_fields, occurred_at)
-       SELECT $1, x.campaign_id, x.inbox_id, x.dedupe_key, x.source, x.recipient, x.recipient_domain, x.recipient_provider,
-              x.reason, x.bounce_type, x.hard_bounce, x.fault, x.variant, x.status, x.reply_code, x.diagnostic_code, x.remote_mta,
-              x.reporting_mta, x.feedback_type, x.auth_results::jsonb, x.likely_cause, x.first_action,
-              string_to_array(x.evidence, E'\\x1f'), x.rule_version, x.message_id, x.vendor_fields::jsonb, x.occurred_at
-         FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                     $9::text[], $10::text[], $11::boolean[], $12::text[], $13::text[], $14::text[], $15::integer[], $16::text[], $17::text[],
-                     $18::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[], $24::text[],
-                     $25::text[], $26::text[], $27::timestamptz[])
-              WITH ORDINALITY AS x(campaign_id, inbox_id, dedupe_key, source, recipient, recipient_domain, recipient_provider,
-                     reason, bounce_type, hard_bounce, fault, variant, status, reply_code, diagnostic_code, remote_mta,
-                     reporting_mta, feedback_type, auth_results, likely_cause, first_action, evidence, rule_version,
-                     message_id, vendor_fields, occurred_at, ord)
-        ORDER BY x.ord
-       ON CONFLICT (tenant_id, dedupe_key) DO NOTHING
-       RETURNING id, dedupe_key, created_at`,
-      [
-        tenantId,
-        col((it) => it.campaignId),
-        col((it) => it.inboxId),
-        col((it) => it.dedupeKey),
-        col((it) => it.source),
-        col((it) => it.recipient),
-        col((it) => it.recipientDomain),
-        col((it) => it.provider),
-        col((it) => it.diagnosis.reason),
-        col((it) => it.diagnosis.bounceType),
-        col((it) => it.diagnosis.hardBounce),
-        col((it) => it.diagnosis.fault),
-        col((it) => it.diagnosis.variant),
-        col((it) => it.diagnosis.status),
-        col((it) => it.diagnosis.replyCode),
-        col((it) => it.diagnosis.diagnosticCode),
-        col((it) => it.diagnosis.remoteMta),
-        col((it) => it.diagnosis.reportingMta),
-        col((it) => it.diagnosis.feedbackType),
-        col((it) => (it.diagnosis.authResults ? JSON.stringify(it.diagnosis.authResults) : null)),
-        col((it) => it.diagnosis.likelyCause),
-        col((it) => it.diagnosis.firstAction),
-        col((it) => it.diagnosis.evidence.map((s) => s.replace(/\x1f/g, " ")).join("\x1f")),
-        col((it) => it.diagnosis.ruleVersion),
-        col((it) => it.messageId),
-        col((it) => (it.vendorFields === null || it.vendorFields === undefined ? null : JSON.stringify(it.vendorFields))),
-        col((it) => it.occurredAt),
-      ],
-    );
+    const returned = await bounceService.insertIfNew(ctx, unique);
 
     const insertedByKey = new Map<string, BounceEvent>();
     const byKey = new Map(unique.map((it) => [it.dedupeKey, it]));
@@ -523,8 +470,7 @@ export class IngestService {
     const missing = [...first.keys()].filter((k) => !insertedByKey.has(k));
     const existing = new Map<string, BounceEvent>();
     if (missing.length > 0) {
-      const rows = await em.getRepository(BounceEvent).find({ where: { tenantId, dedupeKey: In(missing) } });
-      for (const row of rows) existing.set(row.dedupeKey, row);
+      for (const row of await bounceService.findByDedupeKeys(ctx, missing)) existing.set(row.dedupeKey, row);
     }
     const events = items
       .map((it) => insertedByKey.get(it.dedupeKey) ?? existing.get(it.dedupeKey))
