@@ -59,6 +59,8 @@ export class RequestContext {
    * just delivered and start afresh (new transaction, empty loaders) for the next one.
    */
   async nextOperation(): Promise<void> {
+    // Most events are resolved without the database (shared results, root fields only).
+    if (!this.transaction.opened && this.loaderCache === null) return;
     await this.transaction.commit();
     this.transaction = new TenantTransaction(this.app.db.dataSource, this.auth?.tenantId ?? null);
     this.loaderCache = null;

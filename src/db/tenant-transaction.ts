@@ -20,6 +20,11 @@ export class TenantTransaction {
     readonly tenantId: string | null,
   ) {}
 
+  /** Whether any statement has been run (the transaction was started). */
+  get opened(): boolean {
+    return this.opening !== null;
+  }
+
   manager(): Promise<EntityManager> {
     if (this.finished) return Promise.reject(new Error("transaction already finished"));
     this.opening ??= this.open();

@@ -12,6 +12,17 @@ import { bearerToken } from "./bearer";
 
 type ConnectionExtra = { auth?: AuthInfo; socket?: WebSocket };
 
+/** Per operation, once: onNext runs for every event of every subscriber. */
+const operationKinds = new WeakMap<ExecutionArgs, boolean>();
+function isSubscription(args: ExecutionArgs): boolean {
+  let known = operationKinds.get(args);
+  if (known === undefined) {
+    known = selectedOperation(args.document, args.operationName)?.operation === "subscription";
+    operationKinds.set(args, known);
+  }
+  return known;
+}
+
 /** Close codes beside graphql-ws's own 4403 Forbidden. */
 export const CLOSE_TOO_MANY_CONNECTIONS = 4429;
 
@@ -105,9 +116,7 @@ export function attachGraphQLWebSocket(app: App, schema: GraphQLSchema, httpServ
       subscribe: (args: ExecutionArgs) => subscribeShared(args, (args.contextValue as RequestContext).auth?.tenantId ?? ""),
       async onNext(_ctx, _id, _payload, args, result) {
         // Each event of a subscription is its own unit of work: commit its reads, start afresh.
-        if (selectedOperation(args.document, args.operationName)?.operation === "subscription") {
-          await (args.contextValue as RequestContext).nextOperation();
-        }
+        if (isSubscription(args)) await (args.contextValue as RequestContext).nextOperation();
         if (!result.errors?.length) return result;
         return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } as unknown as typeof result;
       },
