@@ -64,8 +64,9 @@ const server = createServer((req, res) => {
     req.on("end", () => {
       const { recipient } = JSON.parse(body) as { recipient: string };
       const event = { id: String(++seq), recipient, reason: "USERUNKNOWN", bounceType: "HARD", hardBounce: true };
+      const publishedAt = Date.now();
       for (const l of listeners) l(event);
-      res.end("{}");
+      res.end(JSON.stringify({ publishedAt }));
     });
     return;
   }

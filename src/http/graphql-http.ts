@@ -35,7 +35,11 @@ const transactionPlugin: ApolloServerPlugin<RequestContext> = {
           return;
         }
         try {
+          const wrote = contextValue.tx.opened;
           await contextValue.tx.commit();
+          // When the work became durable (epoch ms): lets a client measure what happens after
+          // the commit, e.g. how long a real-time subscriber waits for the event.
+          if (wrote) result.extensions = { ...result.extensions, committedAt: Date.now() };
         } catch (err) {
           process.stderr.write(`commit failed: ${String(err)}\n`);
           result.data = null;
