@@ -4,10 +4,11 @@ import { startTestApp, type TestApp } from "../support/test-app";
 
 let app: TestApp;
 let gql: Gql;
+let apiKey: string;
 
 beforeAll(async () => {
   app = await startTestApp("crud");
-  ({ gql } = await app.newTenant("crud"));
+  ({ gql, apiKey } = await app.newTenant("crud"));
 });
 afterAll(() => app?.close());
 
@@ -111,5 +112,23 @@ describe("pagination", () => {
     }
     const junk = await gql(`{ domains(first: 1, after: "junk") { edges { cursor } } }`);
     expect(junk.errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
+  });
+});
+
+describe("commit time", () => {
+  it("is reported in extensions.committedAt for a request that wrote, and absent for one that did not", async () => {
+    const post = async (query: string) => {
+      const res = await fetch(app.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
+        body: JSON.stringify({ query }),
+      });
+      return (await res.json()) as { extensions?: { committedAt?: number } };
+    };
+    const before = Date.now();
+    const wrote = await post(`mutation { createDomain(input: { name: "committed.example" }) { domain { id } userErrors { code } } }`);
+    expect(wrote.extensions?.committedAt).toBeGreaterThanOrEqual(before);
+    expect(wrote.extensions!.committedAt!).toBeLessThanOrEqual(Date.now());
+    expect((await post(`{ __typename }`)).extensions?.committedAt).toBeUndefined();
   });
 });
