@@ -139,6 +139,12 @@ async function generate(url: string, benchTenant: string): Promise<void> {
            30 * count(*), 28 * count(*), count(*) FILTER (WHERE bounce_type = 'HARD'), count(*) FILTER (WHERE bounce_type <> 'HARD'), 0
       FROM bounce_events e JOIN bc ON bc.tenant_id = e.tenant_id AND bc.campaign_id = e.campaign_id
      GROUP BY e.tenant_id, e.campaign_id, e.inbox_id, bc.domain_id, e.recipient_provider, (e.occurred_at AT TIME ZONE 'UTC')::date`);
+  // Lifetime totals as ingest keeps them beside the counters: the same sums the migration's
+  // backfill computes from delivery_counters.
+  await step("campaign delivery totals", `INSERT INTO campaign_delivery_totals (tenant_id, campaign_id, recipient_provider, sent, delivered, hard_bounces, soft_bounces, complaints)
+    SELECT tenant_id, campaign_id, recipient_provider, sum(sent), sum(delivered), sum(hard_bounces), sum(soft_bounces), sum(complaints)
+      FROM delivery_counters WHERE campaign_id IS NOT NULL
+     GROUP BY tenant_id, campaign_id, recipient_provider`);
   await step("domain audits", `INSERT INTO domain_audits (tenant_id, domain_id, status, report, checked_at)
     SELECT tenant_id, id, $1, $2::jsonb, now() FROM domains`, [...(await storedAudit())]);
   await step("recipient checks", `INSERT INTO campaign_recipient_checks (tenant_id, campaign_id, checked, ok, risky, invalid, suppressed)

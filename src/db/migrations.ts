@@ -18,6 +18,7 @@ import { CreateDomainAudits1764300003000 } from "../../migrations/1764300003000-
 import { CreateDomainAuthSettings1764300003100 } from "../../migrations/1764300003100-create-domain-auth-settings";
 import { CreateInboxAlignment1764300003200 } from "../../migrations/1764300003200-create-inbox-alignment";
 import { CreateCampaignRecipientChecks1764300003300 } from "../../migrations/1764300003300-create-campaign-recipient-checks";
+import { CreateCampaignDeliveryTotals1764300004000 } from "../../migrations/1764300004000-create-campaign-delivery-totals";
 
 export const MIGRATIONS = [
   CreateAppRole1764300000000,
@@ -38,4 +39,5 @@ export const MIGRATIONS = [
   CreateDomainAuthSettings1764300003100,
   CreateInboxAlignment1764300003200,
   CreateCampaignRecipientChecks1764300003300,
+  CreateCampaignDeliveryTotals1764300004000,
 ];

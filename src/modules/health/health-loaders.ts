@@ -4,6 +4,7 @@ import type { RequestContext } from "../../context";
 import type { TenantTransaction } from "../../db/tenant-transaction";
 import type { Campaign } from "../campaign/campaign.entity";
 import { deliveryCounterService, type CounterWindow, type DeliveryTotals } from "../send/delivery-counter.service";
+import { TenantSettings, type TenantSettingsValues } from "../tenant/tenant-settings";
 import { tenantService } from "../tenant/tenant.service";
 import { domainAuditService, type DomainAuthSettingsValues, type InboxAlignmentValues, type StoredDomainAudit } from "./domain-audit.service";
 import { counterWindow, type RecipientCheckSummary } from "./health-view";
@@ -28,51 +29,56 @@ function batch<V>(load: (keys: readonly string[]) => Promise<Map<string, V>>, mi
   });
 }
 
+/** A campaign's lifetime totals with the settings they are judged on, from the page's statement. */
+export interface CampaignHealth {
+  totals: DeliveryTotals;
+  settings: TenantBenchmarkSettings;
+  /** Readiness facts when readiness was asked for this campaign in the same pass; else null. */
+  readiness: ReadinessRecords | null;
+}
+
+function benchmarkSettings(raw: Partial<TenantSettingsValues> | null): TenantBenchmarkSettings {
+  const s = TenantSettings.from(raw);
+  return { thresholds: resolveThresholds(s.benchmarkOverrides), minSends: s.minSendsForZone };
+}
+
 export class HealthLoaders {
   /** One clock per operation: every field of a response judges against the same instant. */
   readonly now = new Date();
   private settingsPromise: Promise<TenantBenchmarkSettings> | null = null;
   private readonly windowed = new Map<string, DataLoader<string, DeliveryTotals>>();
-  /** Domain of each campaign whose readiness this operation resolves. */
-  private readonly readinessOf = new Map<string, string>();
-  /** Totals of previous campaigns fetched along with a page's (see campaignTotals). */
-  private readonly previousTotals = new Map<string, Promise<DeliveryTotals>>();
+  /** Campaigns whose readiness this operation resolves (asked before their batch runs). */
+  private readonly readinessWanted = new Set<string>();
 
   /**
-   * Lifetime totals per campaign. When readiness was asked for some of the keys, their
-   * previous campaigns' totals come in the same statement (readiness compares with them), so
-   * a page costs one counters statement whatever it shows and whichever campaigns precede it.
+   * A page of campaigns' health in one statement (HealthService.campaignFactsOf): lifetime
+   * totals, the tenant's settings the first time, and for the keys whose readiness was asked
+   * in the same pass (graphql-js resolves every field of a page before the batch runs) the
+   * checklist's facts with their previous campaigns' totals. So the dashboard page costs
+   * one statement for its health whatever it shows and however long it is.
    */
-  readonly campaignTotals: DataLoader<string, DeliveryTotals>;
-  /**
-   * What readiness needs from the database besides counters and the campaign's own domain
-   * and inboxes, for a page of campaigns in one statement: the previous campaign, the last
-   * recipient check and a summary of the domain's stored audit. It primes recipientChecks.
-   */
-  readonly readinessRecords: DataLoader<string, ReadinessRecords>;
+  readonly campaigns: DataLoader<string, CampaignHealth>;
+  /** Readiness asked for a campaign whose totals were loaded earlier without it (another pass). */
+  private readonly lateReadiness: DataLoader<string, ReadinessRecords>;
   readonly audits: DataLoader<string, StoredDomainAudit | null>;
   readonly authSettings: DataLoader<string, DomainAuthSettingsValues>;
   readonly inboxAlignment: DataLoader<string, InboxAlignmentValues>;
   readonly recipientChecks: DataLoader<string, RecipientCheckSummary | null>;
 
   constructor(private readonly ctx: RequestContext) {
-    this.campaignTotals = new DataLoader(async (keys) => {
-      const wanted = keys.filter((k) => this.readinessOf.has(k));
-      // Readiness asked for these keys' records in the same pass: that batch is already
-      // scheduled, so this joins it rather than adding a statement.
-      const records = wanted.length ? await this.readinessRecords.loadMany(wanted) : [];
-      const extra = [...new Set(records.flatMap((r) => (r && !(r instanceof Error) && r.previous && !keys.includes(r.previous.uuid) ? [r.previous.uuid] : [])))];
-      const query = deliveryCounterService.campaignTotals(ctx, [...keys, ...extra]);
-      for (const id of extra) this.previousTotals.set(id, query.then((m) => m.get(id)!));
-      const map = await query;
-      return keys.map((k) => map.get(k)!);
+    this.campaigns = new DataLoader(async (keys) => {
+      const readinessKeys = keys.filter((k) => this.readinessWanted.has(k));
+      const withSettings = this.settingsPromise === null;
+      const query = healthService.campaignFactsOf(ctx, keys, readinessKeys, withSettings);
+      if (withSettings) this.settingsPromise = query.then((f) => benchmarkSettings(f.settings));
+      const [facts, settings] = await Promise.all([query, this.settingsPromise!]);
+      this.primeRecipientChecks(facts.readiness);
+      return keys.map((k) => ({ totals: facts.totals.get(k)!, settings, readiness: facts.readiness.get(k) ?? null }));
     });
-    this.readinessRecords = new DataLoader(async (keys) => {
-      const records = await healthService.readinessRecordsOf(ctx, keys.map((k) => ({ campaignUuid: k, domainUuid: this.readinessOf.get(k)! })));
-      for (const r of records.values()) {
-        this.recipientChecks.prime(r.campaignUuid, r.recipientCheck);
-      }
-      return keys.map((k) => records.get(k)!);
+    this.lateReadiness = new DataLoader(async (keys) => {
+      const facts = await healthService.campaignFactsOf(ctx, [], keys, false);
+      this.primeRecipientChecks(facts.readiness);
+      return keys.map((k) => facts.readiness.get(k)!);
     });
     this.audits = batch((keys) => domainAuditService.latestFor(ctx, keys), null);
     this.authSettings = batch((keys) => domainAuditService.settingsFor(ctx, keys), { sendingIps: [], dkimSelectors: [] });
@@ -80,20 +86,20 @@ export class HealthLoaders {
     this.recipientChecks = batch((keys) => healthService.recipientChecksFor(ctx, keys), null);
   }
 
-  /** Readiness of this campaign will be resolved: its records and previous totals come with the page's. */
-  readinessRequested(campaign: Campaign): Promise<ReadinessRecords> {
-    this.readinessOf.set(campaign.uuid, campaign.domainId);
-    return this.readinessRecords.load(campaign.uuid);
+  private primeRecipientChecks(records: Map<string, ReadinessRecords>): void {
+    for (const r of records.values()) this.recipientChecks.prime(r.campaignUuid, r.recipientCheck);
   }
 
-  /** A previous campaign's totals: from the page's counters statement when it came with it. */
-  totalsOfPrevious(campaignUuid: string): Promise<DeliveryTotals> {
-    return this.previousTotals.get(campaignUuid) ?? this.campaignTotals.load(campaignUuid);
+  /** Readiness facts of a campaign: with its page's health statement when asked in the same pass. */
+  async readinessOf(campaign: Campaign): Promise<ReadinessRecords> {
+    this.readinessWanted.add(campaign.uuid);
+    const health = await this.campaigns.load(campaign.uuid);
+    return health.readiness ?? this.lateReadiness.load(campaign.uuid);
   }
 
   /** The tenant's thresholds (overrides applied) and minimum sends, read once per operation. */
   settings(): Promise<TenantBenchmarkSettings> {
-    this.settingsPromise ??= tenantService.settings(this.ctx).then((s) => ({ thresholds: resolveThresholds(s.benchmarkOverrides), minSends: s.minSendsForZone }));
+    this.settingsPromise ??= tenantService.settings(this.ctx).then((s) => benchmarkSettings(s));
     return this.settingsPromise;
   }
 

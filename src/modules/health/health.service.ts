@@ -15,7 +15,8 @@ import { campaignService } from "../campaign/campaign.service";
 import type { Domain } from "../domain/domain.entity";
 import type { Inbox } from "../inbox/inbox.entity";
 import { suppressionService } from "../suppression/suppression.service";
-import type { DeliveryTotals } from "../send/delivery-counter.service";
+import { addRow, emptyTotals, type CounterRow, type DeliveryTotals } from "../send/delivery-counter.service";
+import type { TenantSettingsValues } from "../tenant/tenant-settings";
 import { domainAuditService } from "./domain-audit.service";
 import { healthLoaders } from "./health-loaders";
 import { benchmarksView, checklistInput, requirementsView, statsView, zoneView, type AuditSummary, type DeliveryStatsView, type RecipientCheckSummary } from "./health-view";
@@ -28,15 +29,43 @@ import type { HealthWindow } from "./health.enums";
 export interface PreviousCampaign {
   uuid: string;
   name: string;
+  /** Its lifetime sends and hard bounces (readiness compares with its bounce rate). */
+  sent: number;
+  hardBounces: number;
 }
 
-/** What readiness reads per campaign besides counters, domain and inboxes. */
+/** What readiness judges a campaign on besides the clock and the tenant's settings. */
 export interface ReadinessRecords {
   campaignUuid: string;
+  /** The campaign's sending domain; null only if it vanished (campaigns restrict its deletion). */
+  domain: { name: string; registeredAt: Date | null } | null;
+  /** Its sending inboxes, in the campaign's order. */
+  inboxes: Array<{ address: string; warmupStartedAt: Date | null; dailyLimit: number }>;
   previous: PreviousCampaign | null;
   recipientCheck: RecipientCheckSummary | null;
   /** The domain's last audit, as far as the checklist needs it; null when never audited. */
   audit: AuditSummary | null;
+}
+
+/** What one statement answers for a page of campaigns (see campaignFactsOf). */
+export interface CampaignFacts {
+  /** Lifetime totals of every campaign asked for and of the readiness campaigns' previous ones. */
+  totals: Map<string, DeliveryTotals>;
+  readiness: Map<string, ReadinessRecords>;
+  /** The tenant's stored settings, when asked for (null otherwise). */
+  settings: Partial<TenantSettingsValues> | null;
+}
+
+/** A row of campaignFactsOf's statement: every part shares these columns (UNION ALL). */
+interface FactRow extends CounterRow {
+  /** T totals, P previous campaign, R recipient check, I inbox, D domain, A audit summary, C campaign's domain, S settings. */
+  kind: "T" | "P" | "R" | "I" | "D" | "A" | "C" | "S";
+  /** P: the previous campaign; I: the inbox; C: the campaign's domain. (key is the campaign, or the domain for D and A.) */
+  ref: string | null;
+  /** P: previous campaign's name; D: domain name; I: inbox address. */
+  label: string | null;
+  at: Date | null;
+  doc: any;
 }
 
 export interface RampView extends RampCheck {
@@ -58,20 +87,22 @@ export class HealthService {
     return shape(t, s);
   }
 
-  private campaignTotals(ctx: RequestContext, campaign: Campaign) {
-    return healthLoaders(ctx).campaignTotals.load(campaign.uuid);
+  // A campaign's health comes with the tenant's settings from the page's one statement, so
+  // each field awaits a single load.
+
+  async campaignStats(ctx: RequestContext, campaign: Campaign): Promise<DeliveryStatsView> {
+    const h = await healthLoaders(ctx).campaigns.load(campaign.uuid);
+    return statsView(h.totals, h.settings.minSends);
   }
 
-  campaignStats(ctx: RequestContext, campaign: Campaign): Promise<DeliveryStatsView> {
-    return this.view(ctx, this.campaignTotals(ctx, campaign), (t, s) => statsView(t, s.minSends));
+  async campaignBenchmarks(ctx: RequestContext, campaign: Campaign): Promise<BenchmarkRow[]> {
+    const h = await healthLoaders(ctx).campaigns.load(campaign.uuid);
+    return benchmarksView(h.totals, h.settings.thresholds, h.settings.minSends);
   }
 
-  campaignBenchmarks(ctx: RequestContext, campaign: Campaign): Promise<BenchmarkRow[]> {
-    return this.view(ctx, this.campaignTotals(ctx, campaign), (t, s) => benchmarksView(t, s.thresholds, s.minSends));
-  }
-
-  campaignZone(ctx: RequestContext, campaign: Campaign): Promise<BenchmarkZone> {
-    return this.view(ctx, this.campaignTotals(ctx, campaign), (t, s) => zoneView(t, s.thresholds, s.minSends));
+  async campaignZone(ctx: RequestContext, campaign: Campaign): Promise<BenchmarkZone> {
+    const h = await healthLoaders(ctx).campaigns.load(campaign.uuid);
+    return zoneView(h.totals, h.settings.thresholds, h.settings.minSends);
   }
 
   inboxStats(ctx: RequestContext, inbox: Inbox, window: HealthWindow): Promise<DeliveryStatsView> {
@@ -182,61 +213,132 @@ export class HealthService {
    */
   async readiness(ctx: RequestContext, campaign: Campaign): Promise<Checklist> {
     const loaders = healthLoaders(ctx);
-    const [domain, inboxes, records] = await Promise.all([
-      ctx.loaders.domainById.load(campaign.domainId),
-      ctx.loaders.inboxesByCampaign.load(campaign.uuid),
-      loaders.readinessRequested(campaign),
-    ]);
-    const previousTotals = records.previous ? await loaders.totalsOfPrevious(records.previous.uuid) : null;
+    const records = await loaders.readinessOf(campaign);
+    const domain = records.domain;
+    const previous = records.previous;
     return preSendChecklist(checklistInput({
       now: loaders.now,
       domain: { name: domain?.name ?? "(deleted domain)", registeredAt: domain?.registeredAt ?? null },
       audit: records.audit,
-      inboxes: inboxes.map((i) => ({ address: i.address, warmupStartedAt: i.warmupStartedAt, dailyLimit: i.dailyLimit })),
+      inboxes: records.inboxes,
       recipientCheck: records.recipientCheck,
-      previousCampaign: records.previous && previousTotals ? { name: records.previous.name, sent: previousTotals.total.sent, hardBounces: previousTotals.total.hardBounces } : null,
+      previousCampaign: previous ? { name: previous.name, sent: previous.sent, hardBounces: previous.hardBounces } : null,
     }));
   }
 
   /**
-   * For a page of campaigns, in one statement: the campaign created just before each on the
-   * same domain, its last recipient check, and its domain's stored audit. The previous
-   * campaign is read from the campaigns table (the campaign module's) because CampaignService
-   * has no batched "previous on the same domain" yet; move it there when it does.
+   * Everything a page of campaigns shows of its health, in one statement: the lifetime totals
+   * of `totalsOf`; for `readinessOf`, the campaign created just before each on the same domain
+   * (with its totals), the last recipient check, the domain (name, registration) and a summary
+   * of its stored audit, and the sending inboxes; and the tenant's settings when asked.
+   *
+   * One round trip instead of one per kind of fact: each statement costs a socket write and a
+   * wait, and objects kept alive across waits cost the garbage collector more than the rows.
+   * It reads tables of other modules (campaigns, campaign_inboxes, inboxes, domains, tenants,
+   * the send module's totals) read-only, as their services would, with the tenant filter
+   * beside row-level security; the batched services have no "previous campaign on the same
+   * domain" or "inboxes of many campaigns, as facts" to call instead.
    */
-  async readinessRecordsOf(ctx: RequestContext, keys: ReadonlyArray<{ campaignUuid: string; domainUuid: string }>): Promise<Map<string, ReadinessRecords>> {
-    const result = new Map<string, ReadinessRecords>(keys.map((k) => [k.campaignUuid, { campaignUuid: k.campaignUuid, previous: null, recipientCheck: null, audit: null }]));
-    if (keys.length === 0) return result;
+  async campaignFactsOf(ctx: RequestContext, totalsOf: readonly string[], readinessOf: readonly string[], withSettings: boolean): Promise<CampaignFacts> {
+    const facts: CampaignFacts = { totals: new Map(), readiness: new Map(), settings: null };
+    for (const k of totalsOf) facts.totals.set(k, emptyTotals());
+    for (const k of readinessOf) facts.readiness.set(k, { campaignUuid: k, domain: null, inboxes: [], previous: null, recipientCheck: null, audit: null });
+    if (totalsOf.length === 0 && readinessOf.length === 0 && !withSettings) return facts;
     const em = await ctx.db();
-    const rows: Array<{ kind: "P" | "R" | "A"; key: string; row: any; at: Date | null }> = await em.query(
-      `SELECT 'P' AS kind, c.id::text AS key, jsonb_build_object('uuid', p.id, 'name', p.name) AS row, NULL::timestamptz AS at
-         FROM campaigns c
-         CROSS JOIN LATERAL (
-           SELECT p.id, p.name FROM campaigns p
-            WHERE p.tenant_id = c.tenant_id AND p.domain_id = c.domain_id AND (p.created_at, p.id) < (c.created_at, c.id)
-            ORDER BY p.created_at DESC, p.id DESC LIMIT 1) p
-        WHERE c.tenant_id = $1 AND c.id = ANY($2::uuid[])
+    const rows: FactRow[] = await em.query(
+      `WITH r AS (
+         SELECT c.id, c.domain_id, p.id AS previous_id, p.name AS previous_name
+           FROM campaigns c
+           LEFT JOIN LATERAL (
+             SELECT p.id, p.name FROM campaigns p
+              WHERE p.tenant_id = c.tenant_id AND p.domain_id = c.domain_id AND (p.created_at, p.id) < (c.created_at, c.id)
+              ORDER BY p.created_at DESC, p.id DESC LIMIT 1) p ON true
+          WHERE c.tenant_id = $1 AND c.id = ANY($3::uuid[]))
+       SELECT 'T' AS kind, campaign_id AS key, recipient_provider, NULL::uuid AS ref, NULL AS label,
+              sent, delivered, hard_bounces, soft_bounces, complaints, NULL::timestamptz AS at, NULL::jsonb AS doc
+         FROM campaign_delivery_totals
+        WHERE tenant_id = $1 AND campaign_id IN (SELECT unnest($2::uuid[]) UNION SELECT previous_id FROM r)
        UNION ALL
-       SELECT 'R', campaign_id::text, jsonb_build_object('checked', checked, 'ok', ok, 'risky', risky, 'invalid', invalid, 'suppressed', suppressed), checked_at
-         FROM campaign_recipient_checks WHERE tenant_id = $1 AND campaign_id = ANY($2::uuid[])
+       SELECT 'P', id, NULL, previous_id, previous_name, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM r WHERE previous_id IS NOT NULL
        UNION ALL
-       SELECT 'A', domain_id::text,
+       SELECT 'R', campaign_id, NULL, NULL, NULL, checked, ok, risky, invalid, suppressed, checked_at, NULL
+         FROM campaign_recipient_checks WHERE tenant_id = $1 AND campaign_id = ANY($3::uuid[])
+       UNION ALL
+       SELECT 'I', ci.campaign_id, NULL, i.id, i.address, i.daily_limit, ci.position, NULL, NULL, NULL, i.warmup_started_at, NULL
+         FROM campaign_inboxes ci JOIN inboxes i ON i.tenant_id = ci.tenant_id AND i.id = ci.inbox_id
+        WHERE ci.tenant_id = $1 AND ci.campaign_id = ANY($3::uuid[])
+       UNION ALL
+       SELECT 'D', d.id, NULL, NULL, d.name, NULL, NULL, NULL, NULL, NULL, d.registered_at, NULL
+         FROM domains d WHERE d.tenant_id = $1 AND d.id IN (SELECT domain_id FROM r)
+       UNION ALL
+       SELECT 'A', a.domain_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
               jsonb_build_object('spf', report #> '{report,spf,status}', 'dkim', report #> '{report,dkim,status}', 'dmarc', report #> '{report,dmarc,status}',
                 'blocklistHits', (SELECT coalesce(jsonb_agg(jsonb_build_object('target', b -> 'target', 'zone', b -> 'zone')), '[]'::jsonb)
-                                    FROM jsonb_array_elements(report #> '{report,blocklists}') b WHERE b -> 'listed' = 'true'::jsonb)),
-              checked_at
-         FROM domain_audits WHERE tenant_id = $1 AND domain_id = ANY($3::uuid[]) AND report IS NOT NULL`,
-      [ctx.tenantId, [...new Set(keys.map((k) => k.campaignUuid))], [...new Set(keys.map((k) => k.domainUuid))]],
+                                    FROM jsonb_array_elements(report #> '{report,blocklists}') b WHERE b -> 'listed' = 'true'::jsonb))
+         FROM domain_audits a WHERE a.tenant_id = $1 AND a.domain_id IN (SELECT domain_id FROM r) AND a.report IS NOT NULL
+       UNION ALL
+       SELECT 'C', id, NULL, domain_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM r
+       UNION ALL
+       SELECT 'S', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, settings FROM tenants WHERE $4 AND id = $1`,
+      [ctx.tenantId, [...new Set(totalsOf)], [...new Set(readinessOf)], withSettings],
     );
-    // Only the audit's summary travels (not the whole report): readiness needs four facts.
+    const domainOf = new Map<string, string>();
+    const domains = new Map<string, { name: string; registeredAt: Date | null }>();
     const audits = new Map<string, AuditSummary>();
-    for (const r of rows) {
-      if (r.kind === "A") audits.set(r.key, r.row);
-      else if (r.kind === "P") result.get(r.key)!.previous = r.row;
-      else result.get(r.key)!.recipientCheck = { ...r.row, checkedAt: new Date(r.at!) };
+    const previous: FactRow[] = [];
+    const inboxes: FactRow[] = [];
+    let settingsFound = false;
+    for (const row of rows) {
+      switch (row.kind) {
+        case "T": {
+          let t = facts.totals.get(row.key!);
+          if (!t) facts.totals.set(row.key!, (t = emptyTotals()));
+          addRow(t, row);
+          break;
+        }
+        case "P":
+          previous.push(row);
+          break;
+        case "R":
+          facts.readiness.get(row.key!)!.recipientCheck = {
+            checked: Number(row.sent), ok: Number(row.delivered), risky: Number(row.hard_bounces), invalid: Number(row.soft_bounces), suppressed: Number(row.complaints), checkedAt: row.at!,
+          };
+          break;
+        case "I":
+          inboxes.push(row);
+          break;
+        case "D":
+          domains.set(row.key!, { name: row.label!, registeredAt: row.at });
+          break;
+        case "A":
+          audits.set(row.key!, row.doc);
+          break;
+        case "C":
+          domainOf.set(row.key!, row.ref!);
+          break;
+        case "S":
+          facts.settings = row.doc ?? {};
+          settingsFound = true;
+          break;
+      }
     }
-    for (const k of keys) result.get(k.campaignUuid)!.audit = audits.get(k.domainUuid) ?? null;
-    return result;
+    if (withSettings && !settingsFound) throw new Error("authenticated tenant has no row");
+    // Previous campaigns' totals came in the same statement (a campaign with no row sent nothing).
+    for (const row of previous) {
+      const t = facts.totals.get(row.ref!)?.total;
+      facts.readiness.get(row.key!)!.previous = { uuid: row.ref!, name: row.label!, sent: t?.sent ?? 0, hardBounces: t?.hardBounces ?? 0 };
+    }
+    // The campaign's order (position, then inbox id), as CampaignService.inboxesOf lists them.
+    inboxes.sort((a, b) => Number(a.delivered) - Number(b.delivered) || (a.ref! < b.ref! ? -1 : a.ref! > b.ref! ? 1 : 0));
+    for (const row of inboxes) {
+      facts.readiness.get(row.key!)!.inboxes.push({ address: row.label!, warmupStartedAt: row.at, dailyLimit: Number(row.sent) });
+    }
+    for (const [campaignUuid, domainUuid] of domainOf) {
+      const r = facts.readiness.get(campaignUuid)!;
+      r.domain = domains.get(domainUuid) ?? null;
+      r.audit = audits.get(domainUuid) ?? null;
+    }
+    return facts;
   }
 
   async recipientChecksFor(ctx: RequestContext, campaignUuids: readonly string[]): Promise<Map<string, RecipientCheckSummary>> {

@@ -100,6 +100,29 @@ export class CounterDeltas {
       cmp(a.campaignId, b.campaignId) || cmp(a.inboxId, b.inboxId) || cmp(a.provider, b.provider) || cmp(a.day, b.day),
     );
   }
+
+  /** The same increments summed per (campaign, provider), sorted by that key; campaign-less ones left out. */
+  campaignTotals(): CampaignTotalDelta[] {
+    const byKey = new Map<string, CampaignTotalDelta>();
+    for (const b of this.buckets.values()) {
+      if (b.campaignId === null) continue;
+      const key = `${b.campaignId}|${b.provider}`;
+      let t = byKey.get(key);
+      if (!t) byKey.set(key, (t = { campaignId: b.campaignId, provider: b.provider, ...zeroCounts() }));
+      t.sent += b.sent;
+      t.delivered += b.delivered;
+      t.hardBounces += b.hardBounces;
+      t.softBounces += b.softBounces;
+      t.complaints += b.complaints;
+    }
+    return [...byKey.values()].sort((a, b) => cmp(a.campaignId, b.campaignId) || cmp(a.provider, b.provider));
+  }
+}
+
+/** A campaign's lifetime increments for one provider (all days and inboxes of a batch). */
+export interface CampaignTotalDelta extends DeliveryCounts {
+  campaignId: string;
+  provider: MailboxProvider;
 }
 
 function cmp(a: string | null, b: string | null): number {
@@ -152,11 +175,62 @@ export class DeliveryCounterService {
         rows.map((r) => r.complaints),
       ],
     );
+    // The campaigns' lifetime totals (campaign_delivery_totals), in the same transaction and
+    // after the counters, sorted by their key: every batch takes counter locks then total
+    // locks, each in one order, so concurrent batches cannot deadlock on them.
+    const totals = deltas.campaignTotals();
+    if (totals.length === 0) return;
+    await em.query(
+      `INSERT INTO campaign_delivery_totals AS t
+         (tenant_id, campaign_id, recipient_provider, sent, delivered, hard_bounces, soft_bounces, complaints)
+       SELECT $1, x.campaign_id, x.provider, x.sent, x.delivered, x.hard, x.soft, x.complaints
+         FROM unnest($2::uuid[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])
+              WITH ORDINALITY AS x(campaign_id, provider, sent, delivered, hard, soft, complaints, ord)
+        ORDER BY x.ord
+       ON CONFLICT (tenant_id, campaign_id, recipient_provider) DO UPDATE SET
+         sent = t.sent + EXCLUDED.sent,
+         delivered = t.delivered + EXCLUDED.delivered,
+         hard_bounces = t.hard_bounces + EXCLUDED.hard_bounces,
+         soft_bounces = t.soft_bounces + EXCLUDED.soft_bounces,
+         complaints = t.complaints + EXCLUDED.complaints,
+         updated_at = now()`,
+      [
+        tenantId,
+        totals.map((r) => r.campaignId),
+        totals.map((r) => r.provider),
+        totals.map((r) => r.sent),
+        totals.map((r) => r.delivered),
+        totals.map((r) => r.hardBounces),
+        totals.map((r) => r.softBounces),
+        totals.map((r) => r.complaints),
+      ],
+    );
   }
 
-  /** Totals per campaign (by provider and overall), one statement for all of them. */
+  /**
+   * Totals per campaign (by provider and overall), one statement for all of them. Without a
+   * window they are the campaigns' lifetime totals, read from campaign_delivery_totals (at
+   * most five rows a campaign) rather than summed from every daily bucket.
+   */
   campaignTotals(ctx: RequestContext, campaignUuids: readonly string[], window: CounterWindow = {}): Promise<Map<string, DeliveryTotals>> {
-    return this.totalsBy(ctx, "campaign", campaignUuids, window);
+    if (window.since || window.until) return this.totalsBy(ctx, "campaign", campaignUuids, window);
+    return this.lifetimeTotals(ctx, campaignUuids);
+  }
+
+  private async lifetimeTotals(ctx: RequestContext, campaignUuids: readonly string[]): Promise<Map<string, DeliveryTotals>> {
+    const result = new Map<string, DeliveryTotals>(campaignUuids.map((id) => [id, emptyTotals()]));
+    if (campaignUuids.length === 0) return result;
+    const em = await ctx.db();
+    const rows: CounterRow[] = await em.query(
+      `SELECT campaign_id AS key, recipient_provider, sent, delivered, hard_bounces, soft_bounces, complaints FROM campaign_delivery_totals
+        WHERE tenant_id = $1 AND campaign_id = ANY($2::uuid[])`,
+      [ctx.tenantId, [...new Set(campaignUuids)]],
+    );
+    for (const row of rows) {
+      const totals = result.get(row.key!);
+      if (totals) addRow(totals, row);
+    }
+    return result;
   }
 
   /** Totals per sending inbox, one statement for all of them. */
@@ -229,7 +303,8 @@ export class DeliveryCounterService {
 const SUMS = `sum(sent)::bigint AS sent, sum(delivered)::bigint AS delivered, sum(hard_bounces)::bigint AS hard_bounces,
   sum(soft_bounces)::bigint AS soft_bounces, sum(complaints)::bigint AS complaints`;
 
-interface CounterRow {
+/** A row of summed counts as PostgreSQL returns them (bigint as text). */
+export interface CounterRow {
   key: string | null;
   recipient_provider: MailboxProvider;
   sent: string;
@@ -239,19 +314,26 @@ interface CounterRow {
   complaints: string;
 }
 
-function addRow(totals: DeliveryTotals, row: CounterRow): void {
-  const c: DeliveryCounts = {
-    sent: Number(row.sent),
-    delivered: Number(row.delivered),
-    hardBounces: Number(row.hard_bounces),
-    softBounces: Number(row.soft_bounces),
-    complaints: Number(row.complaints),
-  };
+/** Adds one provider's row to totals (its provider and the overall total). */
+export function addRow(totals: DeliveryTotals, row: CounterRow): void {
+  // Field by field, without an intermediate object: a dashboard page adds hundreds of rows.
+  const sent = Number(row.sent);
+  const delivered = Number(row.delivered);
+  const hard = Number(row.hard_bounces);
+  const soft = Number(row.soft_bounces);
+  const complaints = Number(row.complaints);
   const p = totals.byProvider[row.recipient_provider] ?? (totals.byProvider[row.recipient_provider] = zeroCounts());
-  for (const k of Object.keys(c) as Array<keyof DeliveryCounts>) {
-    p[k] += c[k];
-    totals.total[k] += c[k];
-  }
+  const t = totals.total;
+  p.sent += sent;
+  p.delivered += delivered;
+  p.hardBounces += hard;
+  p.softBounces += soft;
+  p.complaints += complaints;
+  t.sent += sent;
+  t.delivered += delivered;
+  t.hardBounces += hard;
+  t.softBounces += soft;
+  t.complaints += complaints;
 }
 
 export const deliveryCounterService = new DeliveryCounterService();
