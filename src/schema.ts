@@ -10,6 +10,7 @@ import { BounceResolver } from "./modules/bounce/bounce.resolver";
 import { CampaignResolver } from "./modules/campaign/campaign.resolver";
 import { DomainResolver } from "./modules/domain/domain.resolver";
 import { CampaignHealthResolver, DomainHealthResolver, HealthResolver, InboxHealthResolver } from "./modules/health/health.resolver";
+import { withCampaignHealthPrefetch } from "./modules/health/health-prefetch";
 import { InboxResolver } from "./modules/inbox/inbox.resolver";
 import { NodeResolver } from "./modules/node/node.resolver";
 import { TenantResolver } from "./modules/tenant/tenant.resolver";
@@ -61,6 +62,6 @@ export function getSchema(): Promise<GraphQLSchema> {
     },
     validate: false,
     emitSchemaFile: false,
-  });
+  }).then(withCampaignHealthPrefetch);
   return cached;
 }

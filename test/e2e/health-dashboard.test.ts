@@ -101,4 +101,23 @@ describe("the dashboard query", () => {
     // Campaign 2 is on d2, never audited.
     expect(items(page[page.length - 3]).SPF.evidence).toBe("SPF of d2.example has not been checked");
   });
+
+  it("reads the health with the page however the query spells it, and not at all when it shows none", async () => {
+    const viaFragments = `query($first: Int!) { campaigns(first: $first) { ...Page } }
+      fragment Page on CampaignConnection { edges { node { id ... on Campaign { z: zone ...Health } } } }
+      fragment Health on Campaign { stats { sent hardBounces } readiness { ready items { id evidence } } }`;
+    const before = statementCounter.total;
+    const res = ok(await gql(viaFragments, { first: 50 }));
+    const fragmentsCount = statementCounter.total - before;
+    const plain = await statementsFor(50);
+    expect(fragmentsCount).toBe(plain.count);
+    const nodes = res.campaigns.edges.map((e: any) => e.node);
+    expect(nodes.map((n: any) => [n.z, n.stats, n.readiness])).toEqual(plain.page.map((n: any) => [n.zone, { sent: n.stats.sent, hardBounces: n.stats.hardBounces }, { ready: n.readiness.ready, items: n.readiness.items.map((i: any) => ({ id: i.id, evidence: i.evidence })) }]));
+
+    const pageOnly = `query($first: Int!) { campaigns(first: $first) { edges { node { id name status } } } }`;
+    const b2 = statementCounter.total;
+    ok(await gql(pageOnly, { first: 50 }));
+    // API key, start, set tenant, campaigns, commit: no health statement.
+    expect(statementCounter.total - b2).toBe(plain.count - 1);
+  });
 });

@@ -90,6 +90,25 @@ export class HealthLoaders {
     for (const r of records.values()) this.recipientChecks.prime(r.campaignUuid, r.recipientCheck);
   }
 
+  /** Campaign health already in memory (prefetched with its page), for fields answered without waiting. */
+  private readonly loaded = new Map<string, CampaignHealth>();
+
+  /** Loads a page's health ahead of its fields (see health-prefetch.ts); readiness facts when asked. */
+  async prefetch(campaignUuids: readonly string[], withReadiness: boolean): Promise<void> {
+    if (withReadiness) for (const k of campaignUuids) this.readinessWanted.add(k);
+    const health = await this.campaigns.loadMany(campaignUuids);
+    for (let i = 0; i < campaignUuids.length; i++) {
+      const h = health[i];
+      if (!(h instanceof Error)) this.loaded.set(campaignUuids[i], h);
+    }
+  }
+
+  /** A campaign's health if already loaded (with readiness facts when those are needed), else null. */
+  ready(campaignUuid: string, withReadiness = false): CampaignHealth | null {
+    const h = this.loaded.get(campaignUuid);
+    return h && (!withReadiness || h.readiness) ? h : null;
+  }
+
   /** Readiness facts of a campaign: with its page's health statement when asked in the same pass. */
   async readinessOf(campaign: Campaign): Promise<ReadinessRecords> {
     this.readinessWanted.add(campaign.uuid);

@@ -87,22 +87,26 @@ export class HealthService {
     return shape(t, s);
   }
 
-  // A campaign's health comes with the tenant's settings from the page's one statement, so
-  // each field awaits a single load.
+  // A campaign's health comes with the tenant's settings from the page's one statement: from
+  // memory when the page prefetched it (the usual case: no promise per field), else from the
+  // page's batch.
 
-  async campaignStats(ctx: RequestContext, campaign: Campaign): Promise<DeliveryStatsView> {
-    const h = await healthLoaders(ctx).campaigns.load(campaign.uuid);
-    return statsView(h.totals, h.settings.minSends);
+  campaignStats(ctx: RequestContext, campaign: Campaign): DeliveryStatsView | Promise<DeliveryStatsView> {
+    const loaders = healthLoaders(ctx);
+    const h = loaders.ready(campaign.uuid);
+    return h ? statsView(h.totals, h.settings.minSends) : loaders.campaigns.load(campaign.uuid).then((l) => statsView(l.totals, l.settings.minSends));
   }
 
-  async campaignBenchmarks(ctx: RequestContext, campaign: Campaign): Promise<BenchmarkRow[]> {
-    const h = await healthLoaders(ctx).campaigns.load(campaign.uuid);
-    return benchmarksView(h.totals, h.settings.thresholds, h.settings.minSends);
+  campaignBenchmarks(ctx: RequestContext, campaign: Campaign): BenchmarkRow[] | Promise<BenchmarkRow[]> {
+    const loaders = healthLoaders(ctx);
+    const h = loaders.ready(campaign.uuid);
+    return h ? benchmarksView(h.totals, h.settings.thresholds, h.settings.minSends) : loaders.campaigns.load(campaign.uuid).then((l) => benchmarksView(l.totals, l.settings.thresholds, l.settings.minSends));
   }
 
-  async campaignZone(ctx: RequestContext, campaign: Campaign): Promise<BenchmarkZone> {
-    const h = await healthLoaders(ctx).campaigns.load(campaign.uuid);
-    return zoneView(h.totals, h.settings.thresholds, h.settings.minSends);
+  campaignZone(ctx: RequestContext, campaign: Campaign): BenchmarkZone | Promise<BenchmarkZone> {
+    const loaders = healthLoaders(ctx);
+    const h = loaders.ready(campaign.uuid);
+    return h ? zoneView(h.totals, h.settings.thresholds, h.settings.minSends) : loaders.campaigns.load(campaign.uuid).then((l) => zoneView(l.totals, l.settings.thresholds, l.settings.minSends));
   }
 
   inboxStats(ctx: RequestContext, inbox: Inbox, window: HealthWindow): Promise<DeliveryStatsView> {
@@ -211,13 +215,17 @@ export class HealthService {
    * The pre-send checklist of a campaign, from stored facts only (no DNS). Planned volume per
    * inbox is its configured daily limit: what the sender set it up to send each day.
    */
-  async readiness(ctx: RequestContext, campaign: Campaign): Promise<Checklist> {
+  readiness(ctx: RequestContext, campaign: Campaign): Checklist | Promise<Checklist> {
     const loaders = healthLoaders(ctx);
-    const records = await loaders.readinessOf(campaign);
+    const records = loaders.ready(campaign.uuid, true)?.readiness;
+    return records ? this.checklist(loaders.now, records) : loaders.readinessOf(campaign).then((r) => this.checklist(loaders.now, r));
+  }
+
+  private checklist(now: Date, records: ReadinessRecords): Checklist {
     const domain = records.domain;
     const previous = records.previous;
     return preSendChecklist(checklistInput({
-      now: loaders.now,
+      now,
       domain: { name: domain?.name ?? "(deleted domain)", registeredAt: domain?.registeredAt ?? null },
       audit: records.audit,
       inboxes: records.inboxes,
