@@ -7,7 +7,7 @@ import type { AnalyzeOptions, AuthResults, BounceDiagnosis, MessageAnalysis, Mes
 import { findInlineDsn, mayHoldRecipientField, parseDeliveryStatus, type DsnRecipient } from "./dsn";
 import { decodeCharset, decodeEncodedWords, header, parseHeaders, partText, splitHeaderBody, toBinaryString, walk, parseEntity, type Headers, type MimePart } from "./mime";
 import { NOTICE_RULES_BYTES, noticeRules, presetFor } from "./mta-rules";
-import { cutReturnedMessage, findNoticeRecipients, joinReplyLines, pickDiagnostic } from "./notice";
+import { cutReturnedMessage, findNoticeBlocks, joinReplyLines, pickDiagnostic, type NoticeBlock } from "./notice";
 import { parseSesNotification } from "./ses";
 
 /** Cheap tests on the raw body before decoding all of it for a second look. */
@@ -122,7 +122,7 @@ function analyzeUnchecked(raw: string | Uint8Array, options?: AnalyzeOptions): M
   // 3. Delivery status notifications and MTA notices
   const notice = cutReturnedMessage(noticeText);
   const exclude = excludedAddresses(top, original);
-  const noticeRecipients = findNoticeRecipients(notice, exclude);
+  const noticeRecipients = findNoticeBlocks(notice, exclude);
   const dsnReports = parts.deliveryStatus.map((p) => parseDeliveryStatus(partBody(p)));
   if (!dsnReports.some((r) => r.recipients.length)) {
     const inline = findInlineDsn(noticeText) ?? (mayHoldRecipientField(root.rawBody) && DSN_FIELDS.test(root.rawBody) ? findInlineDsn(decodeCharset(root.rawBody.slice(0, 256 * 1024), "utf-8")) : null);
@@ -142,12 +142,12 @@ function analyzeUnchecked(raw: string | Uint8Array, options?: AnalyzeOptions): M
       const address = pickAddress(r);
       if (!address) continue;
       const block = noticeRecipients.find((n) => n.address === address);
-      facts.push(dsnFacts(r, address, report.reportingMta, block?.block ?? (noticeRecipients.length ? "" : notice), block?.diagnostic ?? null, transcript));
+      facts.push(dsnFacts(r, address, report.reportingMta, block?.block ?? (noticeRecipients.length ? "" : notice), block, transcript));
     }
   }
   if (!facts.length) {
     for (const n of noticeRecipients) {
-      facts.push({ recipient: n.address, diagnostic: n.diagnostic, context: n.block.length < 40 ? notice : n.block });
+      facts.push({ recipient: n.address, diagnostic: pickDiagnostic(n.block), context: n.block.length < 40 ? notice : n.block });
     }
   }
   if (!facts.length) {
@@ -231,8 +231,9 @@ function sessionTranscript(notice: string): Transcript | null {
   return { command, beforeCommands: !command && replies.length > 0, replies: replies.length ? joinReplyLines(replies.join(" ")) : "", status };
 }
 
-function dsnFacts(r: DsnRecipient, address: string, reportingMta: string | null, context: string, noticeDiagnostic: string | null, transcript: Transcript | null): RecipientFacts {
-  let diag = r.diagnosticCode ?? noticeDiagnostic;
+function dsnFacts(r: DsnRecipient, address: string, reportingMta: string | null, context: string, noticeBlock: NoticeBlock | undefined, transcript: Transcript | null): RecipientFacts {
+  // The notice's words for the recipient are picked only when the DSN gives none.
+  let diag = r.diagnosticCode ?? (noticeBlock ? pickDiagnostic(noticeBlock.block) : null);
   if (transcript) {
     // A Diagnostic-Code that is only a program's exit code ("X-Unix; 77") says nothing:
     // the MTA's own status line does. Sendmail cuts a multi-line reply to its first line
@@ -321,8 +322,15 @@ class OriginalHeaders {
   }
   record(): Record<string, string> {
     if (!this.all) {
-      this.all = {};
-      for (const name of this.fields.keys()) if (!name.startsWith("arc-")) this.all[name] = this.get(name)!;
+      const all: Record<string, string> = {};
+      // One pass over the fields (each decoded once, remembered for get()).
+      for (const [name, raw] of this.fields) {
+        if (name.startsWith("arc-")) continue;
+        let v = this.decoded.get(name);
+        if (v === undefined) this.decoded.set(name, (v = decodeEncodedWords(raw[0])));
+        all[name] = v;
+      }
+      this.all = all;
     }
     return this.all;
   }
@@ -390,7 +398,7 @@ function cleanId(v: string | null): string | null {
 }
 
 function htmlToText(s: string): string {
-  if (!/<(?:html|body|div|p|br|table)\b/i.test(s)) return s;
+  if (s.indexOf("<") === -1 || !/<(?:html|body|div|p|br|table)\b/i.test(s)) return s;
   return s
     .replace(/<(?:script|style)[\s\S]*?<\/(?:script|style)>/gi, " ")
     .replace(/<br\s*\/?>|<\/(?:p|div|tr|li|h\d)>/gi, "\n")

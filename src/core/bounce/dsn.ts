@@ -47,7 +47,12 @@ export function parseDeliveryStatus(text: string): DsnReport {
 }
 
 /** Recipient groups some MTAs write without the blank line between them. */
+const ADDRESS_FIELD_LINE = /^(?:final|original)-recipient/gim;
 function splitRecipientGroups(g: string): string[] {
+  // A group can split only where an address field starts a second line: with at most one
+  // such line (the usual case) it is one group. (The test may over-count, never under-count.)
+  ADDRESS_FIELD_LINE.lastIndex = 0;
+  if (!ADDRESS_FIELD_LINE.test(g) || !ADDRESS_FIELD_LINE.test(g)) return [g];
   const lines = g.split("\n");
   const out: string[] = [];
   let cur: string[] = [];

@@ -327,13 +327,29 @@ export interface MtaPreset {
   yieldsToStatus?: boolean;
 }
 
+/** Indexes of the rules holding a regular expression, in table order. */
+const RE_RULES: number[] = RULES.flatMap((r, ri) => (r.re ? [ri] : []));
+
 export function presetFor(extra: string, n: NoticeRules): MtaPreset | null {
   const { mta, subject, from } = n;
   // au (EZweb) marks a message its spam/domain filter refused with X-SPASIGN: NG.
   if (mta.has("EZweb") && (header(n.top, "x-spasign") ?? "") === "NG") return { reason: "filtered", evidence: "X-SPASIGN: NG (au domain filter)" };
   const mine = extra ? find(extra) : null;
   let lower: string | null = null;
-  for (let ri = 0; ri < RULES.length; ri++) {
+  // Only rules with a regular expression, or whose fragments were found, can match: those
+  // are visited, in table order (a rule visited twice is skipped).
+  const candidates = RE_RULES.slice();
+  for (const ri of n.found.any.keys()) candidates.push(ri);
+  for (const ri of n.found.seq) candidates.push(ri);
+  if (mine) {
+    for (const ri of mine.any.keys()) candidates.push(ri);
+    for (const ri of mine.seq) candidates.push(ri);
+  }
+  candidates.sort((a, b) => a - b);
+  for (let ci = 0, prev = -1; ci < candidates.length; ci++) {
+    const ri = candidates[ci];
+    if (ri === prev) continue;
+    prev = ri;
     const r = RULES[ri];
     if (r.mta && !mta.has(r.mta)) continue;
     let m: string | null = null;

@@ -55,6 +55,17 @@ function isServiceAddress(a: string): boolean {
  * that are the sender or the bounce's own addresses (never failed recipients).
  */
 export function findNoticeRecipients(notice: string, exclude: Set<string>): NoticeRecipient[] {
+  return findNoticeBlocks(notice, exclude).map((b) => ({ address: b.address, block: b.block, diagnostic: pickDiagnostic(b.block) }));
+}
+
+/** A recipient's block of the notice, before its diagnostic is picked (`pickDiagnostic(block)`). */
+export interface NoticeBlock {
+  address: string;
+  block: string;
+}
+
+/** `findNoticeRecipients` without the diagnostics: callers pick one only where it is read. */
+export function findNoticeBlocks(notice: string, exclude: Set<string>): NoticeBlock[] {
   if (notice.indexOf("\r") !== -1) notice = notice.replace(/\r$/gm, "");
   // Only lines holding an "@" are read: walk from one "@" to the next, counting lines.
   const hits: Hit[] = [];
@@ -77,14 +88,13 @@ export function findNoticeRecipients(notice: string, exclude: Set<string>): Noti
   let best = 0;
   for (const h of hits) if (h.strength > best) best = h.strength;
   const chosen = hits.filter((h) => h.strength === best || (best < 3 && h.strength >= 2));
-  const out: NoticeRecipient[] = [];
+  const out: NoticeBlock[] = [];
   for (let k = 0; k < chosen.length; k++) {
     const h = chosen[k];
     const next = k + 1 < chosen.length ? chosen[k + 1] : null;
     // The block runs to the line before the next recipient's (or to the end).
     const end = !next ? notice.length : next.line > h.line ? next.start - 1 : h.end;
-    const block = notice.slice(h.start, end);
-    out.push({ address: h.address, block, diagnostic: pickDiagnostic(block) });
+    out.push({ address: h.address, block: notice.slice(h.start, end) });
   }
   return out;
 }
