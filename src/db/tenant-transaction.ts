@@ -3,6 +3,15 @@ import type { DataSource, EntityManager, QueryRunner } from "typeorm";
 /** Role every request runs as: subject to row-level security, whatever DATABASE_URL logs in as. */
 export const APP_ROLE = "rebound_app";
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What TypeORM's PostgresQueryRunner has beyond the QueryRunner interface, used by begin(). */
+type PostgresRunner = Omit<QueryRunner, "isTransactionActive"> & {
+  isTransactionActive: boolean;
+  transactionDepth: number;
+  releasePostgresConnection(err?: Error): Promise<void>;
+};
+
 /**
  * A transaction opened on first use and bound to one tenant: it runs as rebound_app with
  * app.tenant_id set (transaction-local), so row-level security is the second wall behind
@@ -35,17 +44,47 @@ export class TenantTransaction {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
-      await runner.startTransaction();
-      await runner.query("SELECT set_config('role', $1, true), set_config('app.tenant_id', $2, true)", [
-        APP_ROLE,
-        this.tenantId ?? "",
-      ]);
+      await this.begin(runner);
     } catch (err) {
-      await runner.release();
+      // Never hand a connection back to the pool inside a transaction (aborted or not):
+      // roll back, and if even that fails, release it as broken so the pool drops it.
+      const rolledBack = await runner.query("ROLLBACK").then(() => true, () => false);
+      await (rolledBack ? runner.release() : (runner as unknown as PostgresRunner).releasePostgresConnection(err as Error));
       throw err;
     }
     this.runner = runner;
     return runner.manager;
+  }
+
+  /**
+   * START TRANSACTION and the tenant binding in one round trip: one simple-protocol query of
+   * two statements (a statement is a socket write and a wait; every request pays this one).
+   * The simple protocol takes no parameters, so the values are inlined, and only values that
+   * cannot carry SQL are: the role is a constant and the tenant a UUID checked here (anything
+   * else goes the parameterised way). Then the runner is marked as TypeORM's own
+   * startTransaction() marks it (active, depth 1, the same events), so commit, rollback and
+   * repository.save() (which opens no transaction of its own inside one) behave unchanged.
+   */
+  private async begin(runner: QueryRunner): Promise<void> {
+    const tenant = this.tenantId ?? "";
+    // A configured isolation level is TypeORM's to set (a statement of its own after START).
+    const isolation = (this.dataSource.options as { isolationLevel?: string }).isolationLevel;
+    if ((tenant !== "" && !UUID.test(tenant)) || isolation) {
+      await runner.startTransaction();
+      await runner.query("SELECT set_config('role', $1, true), set_config('app.tenant_id', $2, true)", [APP_ROLE, tenant]);
+      return;
+    }
+    const r = runner as unknown as PostgresRunner;
+    r.isTransactionActive = true;
+    try {
+      await r.broadcaster.broadcast("BeforeTransactionStart");
+      await r.query(`START TRANSACTION; SELECT set_config('role', '${APP_ROLE}', true), set_config('app.tenant_id', '${tenant}', true)`);
+    } catch (err) {
+      r.isTransactionActive = false;
+      throw err;
+    }
+    r.transactionDepth = 1;
+    await r.broadcaster.broadcast("AfterTransactionStart");
   }
 
   afterCommit(task: () => void | Promise<void>): void {
