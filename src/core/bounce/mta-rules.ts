@@ -274,22 +274,53 @@ interface Found {
   host: boolean;
 }
 
+/** Per rule: start and fragment of its leftmost `any` hit in the text being read (-1: none yet). */
+let anyStart = new Int32Array(0);
+let anyId = new Int32Array(0);
+/** isHost[id]: fragment id is a provider's host name fragment */
+let isHost = new Uint8Array(0);
+
 function find(text: string): Found {
   matcher ??= build();
-  const any = new Map<number, { start: number; id: number }>();
+  if (anyStart.length !== RULES.length) {
+    anyStart = new Int32Array(RULES.length).fill(-1);
+    anyId = new Int32Array(RULES.length);
+  }
+  if (isHost.length !== matcher.phrases.length) {
+    isHost = new Uint8Array(matcher.phrases.length);
+    for (const id of hostIds) isHost[id] = 1;
+  }
+  const bs = anyStart;
+  const bi = anyId;
+  const host = isHost;
+  // Rules hit, in order of their first hit (the order the map below was filled in before).
+  const touched: number[] = [];
   const seq = new Set<number>();
-  let host = false;
+  let namesHost = false;
   matcher.scan(text, (id, start) => {
-    if (hostIds.has(id)) host = true;
-    for (const ri of anyRulesOf[id]) {
-      const b = any.get(ri);
-      if (!b || start < b.start) any.set(ri, { start, id });
+    if (host[id] === 1) namesHost = true;
+    const rs = anyRulesOf[id];
+    for (let k = 0; k < rs.length; k++) {
+      const ri = rs[k];
+      const b = bs[ri];
+      if (b === -1) {
+        touched.push(ri);
+        bs[ri] = start;
+        bi[ri] = id;
+      } else if (start < b) {
+        bs[ri] = start;
+        bi[ri] = id;
+      }
     }
-    for (const ri of seqRulesOf[id]) seq.add(ri);
+    const ss = seqRulesOf[id];
+    for (let k = 0; k < ss.length; k++) seq.add(ss[k]);
   });
   const out = new Map<number, string>();
-  for (const [ri, b] of any) out.set(ri, matcher.phrases[b.id]);
-  return { any: out, seq, host };
+  for (const ri of touched) {
+    out.set(ri, matcher.phrases[bi[ri]]);
+    bs[ri] = -1;
+  }
+  return { any: out, seq, host: namesHost };
 }
 
 /** A message's notice read once: its MTA signatures and what the rules found in it. */
