@@ -121,8 +121,9 @@ function analyzeUnchecked(raw: string | Uint8Array, options?: AnalyzeOptions): M
 
   // 3. Delivery status notifications and MTA notices
   const notice = cutReturnedMessage(noticeText);
-  const exclude = excludedAddresses(top, original);
-  const noticeRecipients = findNoticeBlocks(notice, exclude);
+  // The sender's and the bounce's own addresses are gathered only if the notice names any.
+  let excluded: Set<string> | null = null;
+  const noticeRecipients = findNoticeBlocks(notice, { has: (a) => (excluded ??= excludedAddresses(top, original)).has(a) });
   const dsnReports = parts.deliveryStatus.map((p) => parseDeliveryStatus(partBody(p)));
   if (!dsnReports.some((r) => r.recipients.length)) {
     const inline = findInlineDsn(noticeText) ?? (mayHoldRecipientField(root.rawBody) && DSN_FIELDS.test(root.rawBody) ? findInlineDsn(decodeCharset(root.rawBody.slice(0, 256 * 1024), "utf-8")) : null);

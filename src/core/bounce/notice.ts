@@ -58,6 +58,11 @@ export function findNoticeRecipients(notice: string, exclude: Set<string>): Noti
   return findNoticeBlocks(notice, exclude).map((b) => ({ address: b.address, block: b.block, diagnostic: pickDiagnostic(b.block) }));
 }
 
+/** The addresses never taken for failed recipients (a Set, or one built only when asked). */
+export interface AddressSet {
+  has(address: string): boolean;
+}
+
 /** A recipient's block of the notice, before its diagnostic is picked (`pickDiagnostic(block)`). */
 export interface NoticeBlock {
   address: string;
@@ -65,7 +70,7 @@ export interface NoticeBlock {
 }
 
 /** `findNoticeRecipients` without the diagnostics: callers pick one only where it is read. */
-export function findNoticeBlocks(notice: string, exclude: Set<string>): NoticeBlock[] {
+export function findNoticeBlocks(notice: string, exclude: AddressSet): NoticeBlock[] {
   if (notice.indexOf("\r") !== -1) notice = notice.replace(/\r$/gm, "");
   // Only lines holding an "@" are read: walk from one "@" to the next, counting lines.
   const hits: Hit[] = [];
@@ -108,7 +113,7 @@ interface Hit {
   strength: number;
 }
 
-function readLine(line: string, lineNo: number, start: number, end: number, exclude: Set<string>, hits: Hit[], seen: Map<string, number>): void {
+function readLine(line: string, lineNo: number, start: number, end: number, exclude: AddressSet, hits: Hit[], seen: Map<string, number>): void {
   ADDR.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = ADDR.exec(line))) {
