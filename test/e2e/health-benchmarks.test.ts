@@ -211,3 +211,23 @@ describe("readiness of the next campaign from the same domain", () => {
     expect(item("RECIPIENT_LIST_VERIFIED").passed).toBe(true);
   });
 });
+
+describe("lifetime totals (campaign_delivery_totals)", () => {
+  it("equal the daily counters summed, after every send and bounce ingested above", async () => {
+    const { Client } = await import("pg");
+    const db = new Client({ connectionString: app.database.url });
+    await db.connect();
+    try {
+      const q = (table: string, sums: string) =>
+        `SELECT tenant_id, campaign_id, recipient_provider, ${sums} FROM ${table} WHERE campaign_id IS NOT NULL
+          GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
+      const sums = "sum(sent)::int AS sent, sum(delivered)::int AS delivered, sum(hard_bounces)::int AS hard, sum(soft_bounces)::int AS soft, sum(complaints)::int AS complaints";
+      const totals = (await db.query(q("campaign_delivery_totals", sums))).rows;
+      const counters = (await db.query(q("delivery_counters", sums))).rows;
+      expect(totals.length).toBeGreaterThan(0);
+      expect(totals).toEqual(counters);
+    } finally {
+      await db.end();
+    }
+  });
+});
