@@ -58,7 +58,18 @@ export function resolveThresholds(overrides: BenchmarkOverrides = {}): Benchmark
 interface Fraction { num: bigint; den: bigint }
 
 /** The decimal a number prints as (its shortest round-trip form), as an exact fraction. */
+/** Thresholds are a handful of distinct numbers read for every zone: parse each once. */
+const fractions = new Map<number, Fraction>();
+
 function toFraction(value: number): Fraction {
+  const known = fractions.get(value);
+  if (known) return known;
+  const f = parseFraction(value);
+  if (fractions.size < 1_000) fractions.set(value, f);
+  return f;
+}
+
+function parseFraction(value: number): Fraction {
   if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${value}`);
   const m = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(value));
   if (!m) throw new RangeError(`cannot read ${value} as a decimal`);

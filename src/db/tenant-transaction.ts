@@ -3,6 +3,9 @@ import type { DataSource, EntityManager, QueryRunner } from "typeorm";
 /** Role every request runs as: subject to row-level security, whatever DATABASE_URL logs in as. */
 export const APP_ROLE = "rebound_app";
 
+/** Tenant transactions open right now in this process (read queries end theirs after answering). */
+export const openTransactions = { count: 0 };
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What TypeORM's PostgresQueryRunner has beyond the QueryRunner interface, used by begin(). */
@@ -53,6 +56,7 @@ export class TenantTransaction {
       throw err;
     }
     this.runner = runner;
+    openTransactions.count++;
     return runner.manager;
   }
 
@@ -104,6 +108,7 @@ export class TenantTransaction {
         throw err;
       } finally {
         await runner.release();
+        openTransactions.count--;
       }
     }
     for (const task of this.afterCommitTasks) {
@@ -125,6 +130,7 @@ export class TenantTransaction {
         if (runner.isTransactionActive) await runner.rollbackTransaction();
       } finally {
         await runner.release();
+        openTransactions.count--;
       }
     }
   }

@@ -21,17 +21,23 @@ export const LARGE_BODY_FIELDS = new Set([
 ]);
 
 /**
- * Commits the request's transaction before the response leaves, so a client is only told
+ * Commits a mutation's transaction before the response leaves, so a client is only told
  * "done" about work that is durable; any error rolls the whole operation back.
  */
 const transactionPlugin: ApolloServerPlugin<RequestContext> = {
   async requestDidStart() {
     return {
-      async willSendResponse({ contextValue, response }) {
+      async willSendResponse({ contextValue, response, operation }) {
         if (response.body.kind !== "single") return;
         const result = response.body.singleResult;
         if (result.errors?.length) {
           await contextValue.tx.rollback();
+          return;
+        }
+        // Queries only read (every write is a mutation), so their answer need not wait for the
+        // read transaction to end: it ends right after, without holding the response back.
+        if (operation?.operation === "query") {
+          void contextValue.tx.commit().catch((err: unknown) => process.stderr.write(`ending a read transaction failed: ${String(err)}\n`));
           return;
         }
         try {

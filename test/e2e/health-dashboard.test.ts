@@ -4,9 +4,9 @@
 // in one statement for the whole page.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { statementCounter } from "../../src/db/statement-counter";
 import { startDnsServer, type TestDnsServer } from "../support/dns-server";
 import { ok, type Gql } from "../support/graphql-client";
+import { statementsOf } from "../support/statements";
 import { startTestApp, type TestApp } from "../support/test-app";
 
 export const DASHBOARD = `query Dashboard($first: Int!) { campaigns(first: $first) { edges { node {
@@ -66,9 +66,9 @@ afterAll(async () => {
 });
 
 async function statementsFor(first: number): Promise<{ count: number; page: any[] }> {
-  const before = statementCounter.total;
-  const res = ok(await gql(DASHBOARD, { first }));
-  return { count: statementCounter.total - before, page: res.campaigns.edges.map((e: any) => e.node) };
+  const { count, result } = await statementsOf(() => gql(DASHBOARD, { first }));
+  const res = ok(result);
+  return { count, page: res.campaigns.edges.map((e: any) => e.node) };
 }
 
 describe("the dashboard query", () => {
@@ -106,18 +106,16 @@ describe("the dashboard query", () => {
     const viaFragments = `query($first: Int!) { campaigns(first: $first) { ...Page } }
       fragment Page on CampaignConnection { edges { node { id ... on Campaign { z: zone ...Health } } } }
       fragment Health on Campaign { stats { sent hardBounces } readiness { ready items { id evidence } } }`;
-    const before = statementCounter.total;
-    const res = ok(await gql(viaFragments, { first: 50 }));
-    const fragmentsCount = statementCounter.total - before;
+    const { count: fragmentsCount, result } = await statementsOf(() => gql(viaFragments, { first: 50 }));
+    const res = ok(result);
     const plain = await statementsFor(50);
     expect(fragmentsCount).toBe(plain.count);
     const nodes = res.campaigns.edges.map((e: any) => e.node);
     expect(nodes.map((n: any) => [n.z, n.stats, n.readiness])).toEqual(plain.page.map((n: any) => [n.zone, { sent: n.stats.sent, hardBounces: n.stats.hardBounces }, { ready: n.readiness.ready, items: n.readiness.items.map((i: any) => ({ id: i.id, evidence: i.evidence })) }]));
 
     const pageOnly = `query($first: Int!) { campaigns(first: $first) { edges { node { id name status } } } }`;
-    const b2 = statementCounter.total;
-    ok(await gql(pageOnly, { first: 50 }));
+    const pageOnlyCount = (await statementsOf(async () => ok(await gql(pageOnly, { first: 50 })))).count;
     // API key, start with the tenant set, campaigns, commit: no health statement.
-    expect(statementCounter.total - b2).toBe(plain.count - 1);
+    expect(pageOnlyCount).toBe(plain.count - 1);
   });
 });

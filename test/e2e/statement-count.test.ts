@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { statementCounter } from "../../src/db/statement-counter";
+import { statementsOf } from "../support/statements";
 import { ok, type Gql } from "../support/graphql-client";
 import { startTestApp, type TestApp } from "../support/test-app";
 
@@ -28,9 +28,8 @@ afterAll(() => app?.close());
 const LIST = `query($first: Int!) { campaigns(first: $first) { edges { node { id name domain { name } inboxes { address domain { name } } } } } }`;
 
 async function statementsFor(first: number): Promise<{ count: number; campaigns: number }> {
-  const before = statementCounter.total;
-  const res = ok(await gql(LIST, { first }));
-  return { count: statementCounter.total - before, campaigns: res.campaigns.edges.length };
+  const { count, result } = await statementsOf(() => gql(LIST, { first }));
+  return { count, campaigns: ok(result).campaigns.edges.length };
 }
 
 describe("listing campaigns with their domain and inboxes", () => {
