@@ -113,6 +113,20 @@ describe("alerts at threshold crossings", () => {
     await ws.dispose();
   });
 
+  it("raise each crossing once even when concurrent ingests cross it together", async () => {
+    const setup = await createSendingSetup(a.gql, "concurrent.example");
+    await recordSends(a.gql, setup.campaignId, setup.inboxId, Array.from({ length: 100 }, (_, i) => `c${i}@gmail.com`));
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) => ingest(a.gql, [{ recipient: `c${i}@gmail.com`, campaignId: setup.campaignId, smtpResponse: USER_UNKNOWN }])),
+    );
+    const alerts = ok(await a.gql(`query($c: ID!) { alerts(first: 100, filter: { campaignId: $c }) { edges { node { kind evidence } } } }`, { c: setup.campaignId })).alerts.edges.map((e: any) => e.node);
+    for (const provider of ["GMAIL", "OVERALL"]) {
+      const kinds = alerts.filter((x: any) => x.evidence.provider === provider).map((x: any) => x.kind);
+      expect(new Set(kinds).size).toBe(kinds.length); // no crossing raised twice
+      expect(kinds.filter((k: string) => k === "BOUNCE_RATE_BLOCKING")).toHaveLength(1);
+    }
+  });
+
   it("never suppresses or alerts per event for a 5.7.1 flood, but raises one authentication burst alert", async () => {
     const setup = await createSendingSetup(a.gql, "authflood.example");
     await recordSends(a.gql, setup.campaignId, setup.inboxId, Array.from({ length: 200 }, (_, i) => `p${i}@yahoo.com`));

@@ -109,20 +109,6 @@ export class AlertService {
     return saved;
   }
 
-  /**
-   * Serialises evaluation per subject across concurrent transactions, so two ingests that
-   * push the same campaign over a threshold raise one alert, not two. Locks are taken in
-   * sorted order (no deadlocks) and released at commit.
-   */
-  private async lockSubjects(ctx: RequestContext, subjects: string[]): Promise<void> {
-    if (subjects.length === 0) return;
-    const em = await ctx.db();
-    await em.query(
-      "SELECT pg_advisory_xact_lock(hashtextextended($1 || ':' || s, 0)) FROM unnest($2::text[]) AS s ORDER BY s",
-      [ctx.tenantId, [...new Set(subjects)].sort()],
-    );
-  }
-
   private async states(ctx: RequestContext, subjects: string[]): Promise<Map<string, string>> {
     const em = await ctx.db();
     const rows: Array<{ subject: string; rule: string; state: string }> = await em.query(
@@ -132,15 +118,37 @@ export class AlertService {
     return new Map(rows.map((r) => [`${r.subject}|${r.rule}`, r.state]));
   }
 
-  private async saveStates(ctx: RequestContext, changes: StateChange[]): Promise<void> {
-    if (changes.length === 0) return;
+  /**
+   * Applies state changes as compare-and-set: a change takes effect only if the state is still
+   * the one this transaction read (an absent row stays absent until inserted). Of concurrent
+   * ingests that push the same subject over the same threshold, the first to commit wins the
+   * row; the others wait on its row lock, find the state already moved, and raise nothing.
+   * So no lock is held while evaluating, and an alert is raised once per change of state.
+   * Returns the changes that took effect.
+   */
+  private async applyStates(ctx: RequestContext, changes: StateChange[]): Promise<StateChange[]> {
+    if (changes.length === 0) return [];
     const em = await ctx.db();
-    await em.query(
-      `INSERT INTO alert_states (tenant_id, subject, rule, state)
-       SELECT $1, s, r, st FROM unnest($2::text[], $3::text[], $4::text[]) AS t(s, r, st)
-       ON CONFLICT (tenant_id, subject, rule) DO UPDATE SET state = EXCLUDED.state, updated_at = now()`,
-      [ctx.tenantId, changes.map((c) => c.subject), changes.map((c) => c.rule), changes.map((c) => c.to)],
+    const rows: Array<{ subject: string; rule: string }> = await em.query(
+      `WITH wanted AS (
+         SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS t(subject, rule, from_state, to_state)
+          ORDER BY subject, rule),
+       inserted AS (
+         INSERT INTO alert_states (tenant_id, subject, rule, state)
+         SELECT $1, subject, rule, to_state FROM wanted WHERE from_state IS NULL
+         ON CONFLICT (tenant_id, subject, rule) DO NOTHING
+         RETURNING subject, rule),
+       updated AS (
+         UPDATE alert_states s SET state = w.to_state, updated_at = now()
+           FROM wanted w
+          WHERE s.tenant_id = $1 AND s.subject = w.subject AND s.rule = w.rule
+            AND w.from_state IS NOT NULL AND s.state = w.from_state
+         RETURNING s.subject, s.rule)
+       SELECT subject, rule FROM inserted UNION ALL SELECT subject, rule FROM updated`,
+      [ctx.tenantId, changes.map((c) => c.subject), changes.map((c) => c.rule), changes.map((c) => c.from), changes.map((c) => c.to)],
     );
+    const applied = new Set(rows.map((r) => `${r.subject}|${r.rule}`));
+    return changes.filter((c) => applied.has(`${c.subject}|${c.rule}`));
   }
 
   /** Rules over the campaigns and inboxes an ingest batch touched; runs inside its transaction. */
@@ -149,19 +157,20 @@ export class AlertService {
     const inboxIds = batch.inboxIds;
     if (campaignIds.length === 0 && inboxIds.length === 0) return;
     const subjects = [...campaignIds.map((id) => `campaign:${id}`), ...inboxIds.map((id) => `inbox:${id}`)];
-    await this.lockSubjects(ctx, subjects);
 
     const now = new Date();
     const settings = await tenantService.settings(ctx);
     const thresholds = resolveThresholds(settings.benchmarkOverrides);
-    // One after another: they share the transaction's single connection.
+    // The states first, then the counts: a concurrent ingest that committed in between is then
+    // in the counts too, and its state change makes ours a failed compare-and-set, never a
+    // spurious "recovered". One after another: they share the transaction's one connection.
+    const previous = await this.states(ctx, subjects);
     const campaigns = await campaignService.findByIds(ctx, campaignIds);
     const inboxes = await inboxService.findByIds(ctx, inboxIds);
     const campaignTotals = await deliveryCounterService.campaignTotals(ctx, campaignIds);
     const inboxTotals = await deliveryCounterService.inboxTotals(ctx, inboxIds, { since: new Date(now.getTime() - (INBOX_WINDOW_DAYS - 1) * 86_400_000) });
     const inboxToday = batch.channel === "SENDS" ? await deliveryCounterService.inboxTotals(ctx, inboxIds, { since: now }) : null;
     const faults = await bounceService.recentFaultCounts(ctx, campaignIds, new Date(now.getTime() - BURST_WINDOW_HOURS * 3_600_000));
-    const previous = await this.states(ctx, subjects);
     const prev = (subject: string, rule: string) => previous.get(`${subject}|${rule}`) ?? null;
     const tippingIds = batch.events.filter((e) => e.bounceType === "HARD").slice(-5).map((e) => e.uuid);
 
@@ -216,8 +225,8 @@ export class AlertService {
       }
     }
 
-    await this.saveStates(ctx, changes);
-    const drafts = [...changes.map((c) => c.alert).filter((a): a is AlertDraft => a !== null), ...extraAlerts];
+    const applied = await this.applyStates(ctx, changes);
+    const drafts = [...applied.map((c) => c.alert).filter((a): a is AlertDraft => a !== null), ...extraAlerts];
     await this.raise(ctx, drafts);
 
     if (settings.autoPause) {
