@@ -50,6 +50,17 @@ describe("HTTP authentication", () => {
     expect(malformedHeader.status).toBe(401);
   });
 
+  it("stops a key that was just in use the moment its revocation commits", async () => {
+    const key = await keyWith(["read", "admin"]);
+    const client = graphqlClient(app.url, key);
+    expect(ok(await client(`{ viewer { name } }`)).viewer.name).toBe("auth"); // looked up, and remembered
+    const me = ok(await client(`{ apiKeys(first: 100) { edges { node { id name } } } }`)).apiKeys.edges.find((e: any) => e.node.name === "key read+admin").node.id;
+    ok(await client(`mutation($input: RevokeApiKeyInput!) { revokeApiKey(input: $input) { apiKey { revokedAt } userErrors { code } } }`, { input: { id: me } }), "revokeApiKey");
+    const after = await client(`{ viewer { name } }`);
+    expect(after.status).toBe(401);
+    expect(after.errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
+  });
+
   it("lets a read-only key query but not mutate (FORBIDDEN), and reports the missing scope", async () => {
     const reader = graphqlClient(app.url, await keyWith(["read"]));
     expect(ok(await reader(`{ viewer { name } }`)).viewer.name).toBe("auth");

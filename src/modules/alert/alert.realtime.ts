@@ -1,4 +1,5 @@
 import type { App } from "../../context";
+import { apiKeyService } from "../api-key/api-key.service";
 import { bounceService } from "../bounce/bounce.service";
 import { campaignService } from "../campaign/campaign.service";
 import { registerDomainAuditHook } from "../health/domain-audit-hooks";
@@ -20,6 +21,7 @@ export function registerRealtimeTopics(app: App): void {
     hub.registerLoader("bounce", (ctx, ids) => bounceService.loadForDelivery(ctx, ids));
     hub.registerLoader("alert", (ctx, ids) => alertService.findByIds(ctx, ids));
     hub.registerLoader("campaign", (ctx, ids) => campaignService.findByIds(ctx, ids));
+    hub.onTopic("key-revoked", (message) => apiKeyService.forget(app, message.ids));
   }
   if (hookRegistered) return;
   hookRegistered = true;

@@ -10,9 +10,29 @@ import { ApiKey } from "./api-key.entity";
 import { API_KEY_SCOPES, type ApiKeyScope } from "./api-key.scopes";
 
 const LAST_USED_RESOLUTION_MS = 60_000;
+/**
+ * How long a successful look-up is reused. A revocation is announced on the event bus and
+ * clears it in every process within milliseconds (at once in the revoking process); this is
+ * the bound for a process that missed the announcement (its listener was reconnecting).
+ */
+export const AUTH_CACHE_MS = 5_000;
+const AUTH_CACHE_MAX = 10_000;
 
 export class ApiKeyService {
   private readonly lastTouched = new Map<string, number>();
+  private readonly cache = new WeakMap<App, Map<string, { auth: AuthInfo; until: number }>>();
+
+  private cacheOf(app: App): Map<string, { auth: AuthInfo; until: number }> {
+    let c = this.cache.get(app);
+    if (!c) this.cache.set(app, (c = new Map()));
+    return c;
+  }
+
+  /** Forgets cached look-ups of revoked keys (called on the bus's key-revoked messages). */
+  forget(app: App, keyIds: readonly string[]): void {
+    const c = this.cacheOf(app);
+    for (const [hash, entry] of c) if (keyIds.includes(entry.auth.keyId)) c.delete(hash);
+  }
 
   hash(app: App, key: string): string {
     return createHmac("sha256", app.config.apiKeyPepper).update(key).digest("hex");
@@ -24,16 +44,27 @@ export class ApiKeyService {
    */
   async authenticate(app: App, key: string): Promise<AuthInfo | null> {
     if (!isWellFormedApiKey(key)) return null;
+    const hash = this.hash(app, key);
+    const cache = this.cacheOf(app);
+    const now = Date.now();
+    const hit = cache.get(hash);
+    if (hit && hit.until > now) {
+      this.touch(app, hit.auth.tenantId, hit.auth.keyId);
+      return hit.auth;
+    }
     // System context: the login role may read keys by hash before any tenant is known.
     const rows: Array<{ tenant_id: string; id: string; scopes: ApiKeyScope[]; revoked_at: Date | null }> =
-      await app.db.dataSource.query(
-        "SELECT tenant_id, id, scopes, revoked_at FROM api_keys WHERE key_hash = $1 LIMIT 1",
-        [this.hash(app, key)],
-      );
+      await app.db.dataSource.query("SELECT tenant_id, id, scopes, revoked_at FROM api_keys WHERE key_hash = $1 LIMIT 1", [hash]);
     const row = rows[0];
-    if (!row || row.revoked_at) return null;
+    if (!row || row.revoked_at) {
+      cache.delete(hash);
+      return null;
+    }
+    const auth: AuthInfo = { tenantId: row.tenant_id, keyId: row.id, scopes: row.scopes };
+    if (cache.size >= AUTH_CACHE_MAX) cache.clear();
+    cache.set(hash, { auth, until: now + AUTH_CACHE_MS });
     this.touch(app, row.tenant_id, row.id);
-    return { tenantId: row.tenant_id, keyId: row.id, scopes: row.scopes };
+    return auth;
   }
 
   /** lastUsedAt at one-minute resolution: a write per request would cost more than it tells. */
@@ -78,7 +109,9 @@ export class ApiKeyService {
     if (!key) fail("NOT_FOUND", "No API key with that id.", ["input", "id"]);
     if (!key.revokedAt) {
       await em.query("UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND id = $2", [ctx.tenantId, key.uuid]);
-      // Every server process closes this key's open WebSockets once the revocation commits.
+      // Every server process closes this key's open WebSockets and forgets its cached look-up
+      // once the revocation commits; this process forgets it at once.
+      ctx.tx.afterCommit(() => this.forget(ctx.app, [key.uuid]));
       await publishAfterCommit(ctx, "key-revoked", [key.uuid]);
     }
     return (await this.findById(ctx, key.uuid))!;
