@@ -1,6 +1,6 @@
 // Email address syntax (RFC 5322 addr-spec, RFC 5321 length limits, IDN domains) and
 // suggestions for typos of the big public mail domains. Pure: no DNS.
-import { domainToASCII } from "node:url";
+import { parseDomainName } from "./domain-name";
 
 export type ParsedAddress =
   | { ok: true; address: string; local: string; domain: string; asciiDomain: string }
@@ -37,17 +37,9 @@ export function parseAddress(input: string): ParsedAddress {
     return { ok: true, address, local, domain, asciiDomain: domain };
   }
   const lower = domain.toLowerCase();
-  const asciiDomain = domainToASCII(lower);
-  if (!asciiDomain) return invalid("domain is not a valid (internationalised) domain name");
-  if (asciiDomain.length > 253) return invalid("domain longer than 253 octets");
-  const labels = asciiDomain.split(".");
-  if (labels.length < 2) return invalid("domain needs at least two labels");
-  for (const label of labels) {
-    if (!label) return invalid("domain has an empty label");
-    if (label.length > 63) return invalid("domain label longer than 63 octets");
-    if (!/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/.test(label)) return invalid("domain label has an invalid character or hyphen placement");
-  }
-  if (/^\d+$/.test(labels[labels.length - 1])) return invalid("top-level domain cannot be numeric");
+  const parsedDomain = parseDomainName(lower);
+  if (!parsedDomain.ok) return invalid(parsedDomain.message.replace(/\.$/, ""));
+  const asciiDomain = parsedDomain.ascii;
   const address = `${local}@${lower}`;
   if (Buffer.byteLength(local, "utf8") + 1 + asciiDomain.length > 254) return invalid("address longer than 254 octets");
   return { ok: true, address, local, domain: lower, asciiDomain };

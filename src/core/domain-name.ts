@@ -23,7 +23,7 @@ export function parseDomainName(input: string): DomainNameResult {
   if (labels.length < 2) return fail(`"${trimmed}" needs at least two labels, like example.com.`);
   for (const label of labels) {
     if (!LABEL.test(label)) {
-      return fail(`"${label}" is not a valid label: 1 to 63 letters, digits or hyphens, not starting or ending with a hyphen.`);
+      return fail(`"${label}" is not a valid label (an invalid character, a hyphen at either end, or over 63 characters): labels are 1 to 63 letters, digits or hyphens.`);
     }
   }
   if (/^[0-9]+$/.test(labels[labels.length - 1])) return fail("The top-level domain cannot be numeric.");
