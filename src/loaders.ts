@@ -15,6 +15,14 @@ function byUuid<T extends { uuid: string }>(rows: T[], keys: readonly string[]):
   return keys.map((k) => map.get(k) ?? null);
 }
 
+/** The rows a loadMany found (an error is rethrown, never taken for "absent"). */
+export function loadedRows<T>(rows: Array<T | null | Error>): T[] {
+  return rows.filter((x): x is T => {
+    if (x instanceof Error) throw x;
+    return x !== null;
+  });
+}
+
 export function createLoaders(ctx: RequestContext) {
   return {
     domainById: new DataLoader<string, Domain | null>(async (keys) => byUuid(await domainService.findByIds(ctx, keys), keys)),

@@ -191,6 +191,21 @@ export interface RecentFaultCounts {
 
 export const BURST_THRESHOLDS = { authFailures: 3, blocklistRejections: 3, catchAllBlocks: 5 } as const;
 
+/**
+ * Whether an event counts toward a burst rule (the counts bounceService.recentFaultCounts
+ * makes). A batch with none of these cannot raise a burst, so its counts need not be read.
+ */
+export function countsTowardBurst(e: { fault: string | null; reason: string; status: string | null; variant: string | null }): boolean {
+  return (
+    e.fault === "SENDER_AUTHENTICATION" ||
+    e.fault === "SENDER_REPUTATION" ||
+    e.reason === "blocked" ||
+    e.reason === "badreputation" ||
+    e.status === "5.4.1" ||
+    e.variant === "CATCH_ALL_BLOCK"
+  );
+}
+
 export interface BurstInput extends AlertSubjectRef {
   name: string;
   subject: string;

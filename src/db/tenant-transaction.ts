@@ -25,6 +25,7 @@ export class TenantTransaction {
   private runner: QueryRunner | null = null;
   private opening: Promise<EntityManager> | null = null;
   private readonly afterCommitTasks: Array<() => void | Promise<void>> = [];
+  private readonly notifications: Array<{ channel: string; payload: string }> = [];
   private finished = false;
 
   constructor(
@@ -95,6 +96,15 @@ export class TenantTransaction {
     this.afterCommitTasks.push(task);
   }
 
+  /**
+   * A NOTIFY sent as part of this transaction, so PostgreSQL delivers it only if the
+   * transaction commits. Queued, and sent in the COMMIT's own round trip: an ingest holds
+   * counter-row locks until it commits, and every round trip before COMMIT lengthens that.
+   */
+  notifyOnCommit(channel: string, payload: string): void {
+    this.notifications.push({ channel, payload });
+  }
+
   async commit(): Promise<void> {
     if (this.finished) return;
     this.finished = true;
@@ -102,7 +112,7 @@ export class TenantTransaction {
     const runner = this.runner;
     if (runner) {
       try {
-        await runner.commitTransaction();
+        await commitWithNotifications(runner, this.notifications);
       } catch (err) {
         await runner.rollbackTransaction().catch(() => undefined);
         throw err;
@@ -134,6 +144,33 @@ export class TenantTransaction {
       }
     }
   }
+}
+
+/** Channel names and payloads that can be inlined in SQL as they are (no quote, no backslash). */
+const SAFE_CHANNEL = /^[a-z_][a-z0-9_]*$/;
+const SAFE_PAYLOAD = /^[^'\\\u0000]*$/;
+
+/**
+ * COMMIT, preceded by the queued NOTIFYs in the same round trip (one simple-protocol query),
+ * marked on the runner as TypeORM's commitTransaction() marks it. The simple protocol takes no
+ * parameters: a payload that could carry a quote goes the parameterised way, one statement each.
+ */
+async function commitWithNotifications(runner: QueryRunner, notifications: ReadonlyArray<{ channel: string; payload: string }>): Promise<void> {
+  const inline = notifications.filter((n) => SAFE_CHANNEL.test(n.channel) && SAFE_PAYLOAD.test(n.payload));
+  for (const n of notifications) {
+    if (!inline.includes(n)) await runner.query("SELECT pg_notify($1, $2)", [n.channel, n.payload]);
+  }
+  const r = runner as unknown as PostgresRunner;
+  if (inline.length === 0 || r.transactionDepth !== 1) {
+    for (const n of inline) await runner.query("SELECT pg_notify($1, $2)", [n.channel, n.payload]);
+    await runner.commitTransaction();
+    return;
+  }
+  await r.broadcaster.broadcast("BeforeTransactionCommit");
+  await r.query(`SELECT ${inline.map((n) => `pg_notify('${n.channel}', '${n.payload}')`).join(", ")}; COMMIT`);
+  r.isTransactionActive = false;
+  r.transactionDepth = 0;
+  await r.broadcaster.broadcast("AfterTransactionCommit");
 }
 
 /** Runs fn in a fresh tenant transaction, committing on success and rolling back on error. */

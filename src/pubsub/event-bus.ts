@@ -1,5 +1,3 @@
-import type { EntityManager } from "typeorm";
-
 // Cross-process real-time events. Messages carry ids, never payloads: PostgreSQL NOTIFY
 // payloads must stay under 8,000 bytes, and every process re-reads the rows it needs under
 // its subscribers' tenant (so a message can never leak another tenant's data).
@@ -13,13 +11,20 @@ export interface BusMessage {
   ids: string[];
 }
 
+/** The publisher's transaction: what a bus needs to publish only once it commits. */
+export interface PublishingTransaction {
+  afterCommit(task: () => void | Promise<void>): void;
+  /** A PostgreSQL NOTIFY issued inside the transaction (PostgreSQL delivers it only on commit). */
+  notifyOnCommit(channel: string, payload: string): void;
+}
+
 export interface EventBus {
   readonly kind: "postgres" | "redis" | "in-process";
   /**
    * Publishes as part of the caller's transaction: subscribers hear of it only once that
    * transaction has committed, and never when it rolls back.
    */
-  publish(em: EntityManager, afterCommit: (task: () => Promise<void> | void) => void, message: BusMessage): Promise<void>;
+  publish(tx: PublishingTransaction, message: BusMessage): void;
   /** Publishes now (for work that has already committed). */
   publishNow(message: BusMessage): Promise<void>;
   onMessage(handler: (message: BusMessage) => void): void;

@@ -1,13 +1,12 @@
-import type { EntityManager } from "typeorm";
-import { chunkMessage, Handlers, type BusMessage, type EventBus } from "./event-bus";
+import { chunkMessage, Handlers, type BusMessage, type EventBus, type PublishingTransaction } from "./event-bus";
 
 /** One process only: the embedded database (PGlite cannot LISTEN through its socket). */
 export class InProcessBus implements EventBus {
   readonly kind = "in-process" as const;
   private readonly handlers = new Handlers();
 
-  async publish(_em: EntityManager, afterCommit: (task: () => void) => void, message: BusMessage): Promise<void> {
-    afterCommit(() => this.deliver(message));
+  publish(tx: PublishingTransaction, message: BusMessage): void {
+    tx.afterCommit(() => this.deliver(message));
   }
 
   async publishNow(message: BusMessage): Promise<void> {

@@ -1,12 +1,11 @@
 import { Client } from "pg";
-import type { EntityManager } from "typeorm";
-import { chunkMessage, Handlers, parseMessage, type BusMessage, type EventBus } from "./event-bus";
+import { chunkMessage, Handlers, parseMessage, type BusMessage, type EventBus, type PublishingTransaction } from "./event-bus";
 
 export const NOTIFY_CHANNEL = "rebound_events";
 
 /**
- * PostgreSQL LISTEN/NOTIFY. publish() calls pg_notify inside the caller's transaction, so
- * PostgreSQL itself delivers only on commit. The listener is one dedicated connection (never
+ * PostgreSQL LISTEN/NOTIFY. publish() queues a pg_notify in the caller's transaction (sent
+ * with its COMMIT), so PostgreSQL itself delivers only on commit. The listener is one dedicated connection (never
  * a pooled one) that reconnects by itself with backoff; messages sent while it was down are
  * lost, which is why alerts are stored and clients catch up with alerts(since:).
  */
@@ -23,10 +22,8 @@ export class PostgresBus implements EventBus {
 
   constructor(private readonly url: string) {}
 
-  async publish(em: EntityManager, _afterCommit: unknown, message: BusMessage): Promise<void> {
-    for (const m of chunkMessage(message)) {
-      await em.query("SELECT pg_notify($1, $2)", [NOTIFY_CHANNEL, JSON.stringify(m)]);
-    }
+  publish(tx: PublishingTransaction, message: BusMessage): void {
+    for (const m of chunkMessage(message)) tx.notifyOnCommit(NOTIFY_CHANNEL, JSON.stringify(m));
   }
 
   async publishNow(message: BusMessage): Promise<void> {

@@ -1,6 +1,5 @@
 import Redis from "ioredis";
-import type { EntityManager } from "typeorm";
-import { chunkMessage, Handlers, parseMessage, type BusMessage, type EventBus } from "./event-bus";
+import { chunkMessage, Handlers, parseMessage, type BusMessage, type EventBus, type PublishingTransaction } from "./event-bus";
 
 export const REDIS_CHANNEL = "rebound:events";
 
@@ -21,8 +20,8 @@ export class RedisBus implements EventBus {
     this.subscriber = new Redis(url, { lazyConnect: true });
   }
 
-  async publish(_em: EntityManager, afterCommit: (task: () => Promise<void>) => void, message: BusMessage): Promise<void> {
-    afterCommit(() => this.publishNow(message));
+  publish(tx: PublishingTransaction, message: BusMessage): void {
+    tx.afterCommit(() => this.publishNow(message));
   }
 
   async publishNow(message: BusMessage): Promise<void> {

@@ -127,6 +127,33 @@ describe("alerts at threshold crossings", () => {
     }
   });
 
+  it("judge an inbox on its week's sends with the tipping batch counted, and flag sends above its warm-up ramp once", async () => {
+    const t = await app.newTenant("inbox alerts");
+    const domain = ok(await t.gql(`mutation { createDomain(input: { name: "inbox-alerts.example", registeredAt: "2026-01-01T00:00:00Z" }) { domain { id } } }`)).createDomain.domain;
+    const warmupStartedAt = new Date(Date.now() - 2 * 86_400_000).toISOString();
+    const inbox = ok(await t.gql(`mutation($d: ID!, $w: DateTimeISO!) { createInbox(input: { domainId: $d, address: "new@inbox-alerts.example", warmupStartedAt: $w, dailyLimit: 500 }) { inbox { id } } }`, { d: domain.id, w: warmupStartedAt })).createInbox.inbox;
+    const campaign = ok(await t.gql(`mutation($d: ID!, $i: ID!) { createCampaign(input: { name: "Ramp", domainId: $d, inboxIds: [$i], status: ACTIVE }) { campaign { id } } }`, { d: domain.id, i: inbox.id })).createCampaign.campaign;
+    const inboxAlerts = async (kind: string) =>
+      ok(await t.gql(`query($k: AlertKind!) { alerts(first: 50, filter: { kind: $k }) { edges { node { evidence inbox { id } campaign { id } } } } }`, { k: kind })).alerts.edges.map((e: any) => e.node);
+
+    // Week 1 of the ramp allows 20 a day: the batch that goes over raises the alert, later ones do not.
+    await recordSends(t.gql, campaign.id, inbox.id, Array.from({ length: 15 }, (_, i) => `w${i}@gmail.com`));
+    expect(await inboxAlerts("WARMUP_RAMP_EXCEEDED")).toEqual([]);
+    await recordSends(t.gql, campaign.id, inbox.id, Array.from({ length: 100 }, (_, i) => `x${i}@gmail.com`));
+    await recordSends(t.gql, campaign.id, inbox.id, Array.from({ length: 5 }, (_, i) => `y${i}@gmail.com`));
+    const ramp = await inboxAlerts("WARMUP_RAMP_EXCEEDED");
+    expect(ramp).toHaveLength(1);
+    expect(ramp[0]).toMatchObject({ inbox: { id: inbox.id }, evidence: { sentToday: 115, limit: 20 } });
+
+    // 120 Gmail sends: 3 hard bounces are 2.5 % (acceptable), the 4th makes 3.33 % (WARNING).
+    for (let i = 0; i < 4; i++) {
+      await ingest(t.gql, [{ recipient: `x${i}@gmail.com`, inboxId: inbox.id, smtpResponse: USER_UNKNOWN }]);
+      const warnings = (await inboxAlerts("BOUNCE_RATE_WARNING")).filter((a: any) => a.inbox?.id === inbox.id && a.evidence.provider === "GMAIL");
+      expect(warnings).toHaveLength(i < 3 ? 0 : 1);
+      if (i === 3) expect(warnings[0]).toMatchObject({ campaign: null, evidence: { sent: 120, hardBounces: 4 } });
+    }
+  });
+
   it("never suppresses or alerts per event for a 5.7.1 flood, but raises one authentication burst alert", async () => {
     const setup = await createSendingSetup(a.gql, "authflood.example");
     await recordSends(a.gql, setup.campaignId, setup.inboxId, Array.from({ length: 200 }, (_, i) => `p${i}@yahoo.com`));

@@ -4,6 +4,7 @@ import {
   bounceZoneChanges,
   burstChanges,
   complaintChanges,
+  countsTowardBurst,
   rampExceeded,
   severityRank,
   type AlertDraft,
@@ -19,12 +20,12 @@ import type { RequestContext } from "../../context";
 import type { Connection } from "../../graphql/connection";
 import { fail } from "../../graphql/user-error";
 import { pageOf } from "../../db/keyset";
+import { loadedRows } from "../../loaders";
 import { bounceService } from "../bounce/bounce.service";
 import { campaignService } from "../campaign/campaign.service";
-import { inboxService } from "../inbox/inbox.service";
-import type { IngestBatch } from "../ingest/ingest-hooks";
+import type { CountedBatch, IngestBatch } from "../ingest/ingest-hooks";
 import { publishAfterCommit } from "../realtime/realtime.service";
-import { deliveryCounterService, type DeliveryTotals } from "../send/delivery-counter.service";
+import { deliveryCounterService, utcDay, withInboxDeltas, type DeliveryTotals } from "../send/delivery-counter.service";
 import { tenantService } from "../tenant/tenant.service";
 import { Alert } from "./alert.entity";
 
@@ -40,6 +41,18 @@ export interface AlertFilter {
 const BURST_WINDOW_HOURS = 24;
 /** Inbox zones are judged over a rolling week. */
 const INBOX_WINDOW_DAYS = 7;
+
+const BURST_KEYS = ["auth", "blocklist", "catch-all"] as const;
+
+/** The zone states a subject was last in, per benchmark key. */
+function zonePrevious(subject: string, prev: (subject: string, rule: string) => string | null): Partial<Record<BenchmarkKey, string>> {
+  const out: Partial<Record<BenchmarkKey, string>> = {};
+  for (const key of ["OVERALL", ...MAILBOX_PROVIDERS] as BenchmarkKey[]) {
+    const s = prev(subject, `bounce-zone:${key}`);
+    if (s) out[key] = s;
+  }
+  return out;
+}
 
 function countsOf(totals: DeliveryTotals): Partial<Record<BenchmarkKey, RateCounts>> {
   const counts: Partial<Record<BenchmarkKey, RateCounts>> = {
@@ -151,90 +164,98 @@ export class AlertService {
     return changes.filter((c) => applied.has(`${c.subject}|${c.rule}`));
   }
 
-  /** Rules over the campaigns and inboxes an ingest batch touched; runs inside its transaction. */
-  async evaluateIngest(ctx: RequestContext, batch: IngestBatch): Promise<void> {
+  /**
+   * The alert rules over the campaigns and inboxes an ingest batch touched, inside its
+   * transaction, in the two steps of an ingest hook: this reads what the rules need while no
+   * counter row is locked; the step it returns decides on the batch's new totals and writes
+   * only when a state changes (see ingest-hooks.ts).
+   */
+  async prepareIngest(ctx: RequestContext, batch: IngestBatch): Promise<((counted: CountedBatch) => Promise<void>) | undefined> {
     const campaignIds = batch.campaignIds;
     const inboxIds = batch.inboxIds;
-    if (campaignIds.length === 0 && inboxIds.length === 0) return;
+    if (campaignIds.length === 0 && inboxIds.length === 0) return undefined;
     const subjects = [...campaignIds.map((id) => `campaign:${id}`), ...inboxIds.map((id) => `inbox:${id}`)];
 
     const now = new Date();
+    const inboxSince = new Date(now.getTime() - (INBOX_WINDOW_DAYS - 1) * 86_400_000);
     const settings = await tenantService.settings(ctx);
     const thresholds = resolveThresholds(settings.benchmarkOverrides);
     // The states first, then the counts: a concurrent ingest that committed in between is then
     // in the counts too, and its state change makes ours a failed compare-and-set, never a
     // spurious "recovered". One after another: they share the transaction's one connection.
     const previous = await this.states(ctx, subjects);
-    const campaigns = await campaignService.findByIds(ctx, campaignIds);
-    const inboxes = await inboxService.findByIds(ctx, inboxIds);
-    const campaignTotals = await deliveryCounterService.campaignTotals(ctx, campaignIds);
-    const inboxTotals = await deliveryCounterService.inboxTotals(ctx, inboxIds, { since: new Date(now.getTime() - (INBOX_WINDOW_DAYS - 1) * 86_400_000) });
-    const inboxToday = batch.channel === "SENDS" ? await deliveryCounterService.inboxTotals(ctx, inboxIds, { since: now }) : null;
-    const faults = await bounceService.recentFaultCounts(ctx, campaignIds, new Date(now.getTime() - BURST_WINDOW_HOURS * 3_600_000));
     const prev = (subject: string, rule: string) => previous.get(`${subject}|${rule}`) ?? null;
+    const campaigns = loadedRows(await ctx.loaders.campaignById.loadMany(campaignIds));
+    const inboxes = loadedRows(await ctx.loaders.inboxById.loadMany(inboxIds));
+    // Inbox windows are summed from daily counters: read as committed, this batch added below.
+    const inboxBefore = inboxIds.length ? await deliveryCounterService.inboxTotals(ctx, inboxIds, { since: inboxSince }) : new Map<string, DeliveryTotals>();
+    const todayBefore = batch.channel === "SENDS" ? await deliveryCounterService.inboxTotals(ctx, inboxIds, { since: now }) : null;
+    // Burst counts only where a burst state can change: the batch has an event that counts
+    // toward one, or one is firing (and may fall quiet).
+    const burstSubjects = campaignIds.filter(
+      (id) =>
+        batch.events.some((e) => e.campaignId === id && countsTowardBurst(e)) ||
+        BURST_KEYS.some((k) => prev(`campaign:${id}`, `burst:${k}`) === "FIRING"),
+    );
+    const faults = await bounceService.recentFaultCounts(ctx, burstSubjects, new Date(now.getTime() - BURST_WINDOW_HOURS * 3_600_000));
     const tippingIds = batch.events.filter((e) => e.bounceType === "HARD").slice(-5).map((e) => e.uuid);
 
-    const changes: StateChange[] = [];
-    const extraAlerts: AlertDraft[] = [];
-    for (const c of campaigns) {
-      const subject = `campaign:${c.uuid}`;
-      const totals = campaignTotals.get(c.uuid);
-      if (!totals) continue;
-      const ref = { campaignId: c.uuid, inboxId: null, domainId: c.domainId };
-      const zonePrev: Partial<Record<BenchmarkKey, string>> = {};
-      for (const key of ["OVERALL", ...MAILBOX_PROVIDERS] as BenchmarkKey[]) {
-        const s = prev(subject, `bounce-zone:${key}`);
-        if (s) zonePrev[key] = s;
-      }
-      changes.push(
-        ...bounceZoneChanges({ ...ref, scope: "campaign", name: c.name, subject, counts: countsOf(totals), thresholds, minSends: settings.minSendsForZone, previous: zonePrev, recentEventIds: tippingIds }),
-        ...complaintChanges({ ...ref, name: c.name, subject, counts: { events: totals.total.complaints, sent: totals.total.sent }, minSends: settings.minSendsForZone, previous: prev(subject, "complaint-rate") }),
-      );
-      const f = faults.get(c.uuid);
-      changes.push(
-        ...burstChanges({
-          ...ref,
-          name: c.name,
-          subject,
-          counts: { authFailures: f?.authFailures ?? 0, blocklistRejections: f?.blocklistRejections ?? 0, catchAllBlocks: f?.catchAllBlocks ?? 0, windowHours: BURST_WINDOW_HOURS },
-          previous: { auth: prev(subject, "burst:auth") ?? undefined, blocklist: prev(subject, "burst:blocklist") ?? undefined, "catch-all": prev(subject, "burst:catch-all") ?? undefined },
-          exampleEventIds: f?.exampleEventIds,
-        }),
-      );
-    }
-    for (const i of inboxes) {
-      const subject = `inbox:${i.uuid}`;
-      const totals = inboxTotals.get(i.uuid);
-      if (totals) {
-        const zonePrev: Partial<Record<BenchmarkKey, string>> = {};
-        for (const key of ["OVERALL", ...MAILBOX_PROVIDERS] as BenchmarkKey[]) {
-          const s = prev(subject, `bounce-zone:${key}`);
-          if (s) zonePrev[key] = s;
-        }
-        changes.push(
-          ...bounceZoneChanges({ campaignId: null, inboxId: i.uuid, domainId: i.domainId, scope: "inbox", name: i.address, subject, counts: countsOf(totals), thresholds, minSends: settings.minSendsForZone, previous: zonePrev, recentEventIds: tippingIds }),
-        );
-      }
-      const today = inboxToday?.get(i.uuid);
-      if (today) {
-        const ramp = checkRamp(today.total.sent, i.warmupStartedAt, now, i.dailyLimit);
-        const rule = `ramp:${now.toISOString().slice(0, 10)}`;
-        if (ramp.exceeded && prev(subject, rule) !== "EXCEEDED") {
-          changes.push({ subject, rule, from: prev(subject, rule), to: "EXCEEDED", alert: rampExceeded({ inboxId: i.uuid, domainId: i.domainId, address: i.address }, today.total.sent, ramp.limit, ramp.stage) });
-        }
-      }
-    }
-
-    const applied = await this.applyStates(ctx, changes);
-    const drafts = [...applied.map((c) => c.alert).filter((a): a is AlertDraft => a !== null), ...extraAlerts];
-    await this.raise(ctx, drafts);
-
-    if (settings.autoPause) {
-      const toPause = new Set(drafts.filter((d) => d.recommendPause && d.campaignId).map((d) => d.campaignId!));
+    return async ({ campaignTotals }) => {
+      const inboxTotals = withInboxDeltas(inboxBefore, batch.deltas, utcDay(inboxSince));
+      const inboxToday = todayBefore ? withInboxDeltas(todayBefore, batch.deltas, utcDay(now)) : null;
+      const changes: StateChange[] = [];
       for (const c of campaigns) {
-        if (toPause.has(c.uuid) && (c.status === "ACTIVE" || c.status === "DRAFT")) await campaignService.setStatus(ctx, c.uuid, "PAUSED");
+        const subject = `campaign:${c.uuid}`;
+        const totals = campaignTotals.get(c.uuid);
+        if (!totals) continue;
+        const ref = { campaignId: c.uuid, inboxId: null, domainId: c.domainId };
+        changes.push(
+          ...bounceZoneChanges({ ...ref, scope: "campaign", name: c.name, subject, counts: countsOf(totals), thresholds, minSends: settings.minSendsForZone, previous: zonePrevious(subject, prev), recentEventIds: tippingIds }),
+          ...complaintChanges({ ...ref, name: c.name, subject, counts: { events: totals.total.complaints, sent: totals.total.sent }, minSends: settings.minSendsForZone, previous: prev(subject, "complaint-rate") }),
+        );
+        if (burstSubjects.includes(c.uuid)) {
+          const f = faults.get(c.uuid);
+          changes.push(
+            ...burstChanges({
+              ...ref,
+              name: c.name,
+              subject,
+              counts: { authFailures: f?.authFailures ?? 0, blocklistRejections: f?.blocklistRejections ?? 0, catchAllBlocks: f?.catchAllBlocks ?? 0, windowHours: BURST_WINDOW_HOURS },
+              previous: { auth: prev(subject, "burst:auth") ?? undefined, blocklist: prev(subject, "burst:blocklist") ?? undefined, "catch-all": prev(subject, "burst:catch-all") ?? undefined },
+              exampleEventIds: f?.exampleEventIds,
+            }),
+          );
+        }
       }
-    }
+      for (const i of inboxes) {
+        const subject = `inbox:${i.uuid}`;
+        const totals = inboxTotals.get(i.uuid);
+        if (totals) {
+          changes.push(
+            ...bounceZoneChanges({ campaignId: null, inboxId: i.uuid, domainId: i.domainId, scope: "inbox", name: i.address, subject, counts: countsOf(totals), thresholds, minSends: settings.minSendsForZone, previous: zonePrevious(subject, prev), recentEventIds: tippingIds }),
+          );
+        }
+        const today = inboxToday?.get(i.uuid);
+        if (today) {
+          const ramp = checkRamp(today.total.sent, i.warmupStartedAt, now, i.dailyLimit);
+          const rule = `ramp:${now.toISOString().slice(0, 10)}`;
+          if (ramp.exceeded && prev(subject, rule) !== "EXCEEDED") {
+            changes.push({ subject, rule, from: prev(subject, rule), to: "EXCEEDED", alert: rampExceeded({ inboxId: i.uuid, domainId: i.domainId, address: i.address }, today.total.sent, ramp.limit, ramp.stage) });
+          }
+        }
+      }
+
+      const applied = await this.applyStates(ctx, changes);
+      const drafts = applied.map((c) => c.alert).filter((a): a is AlertDraft => a !== null);
+      await this.raise(ctx, drafts);
+
+      if (settings.autoPause) {
+        const toPause = new Set(drafts.filter((d) => d.recommendPause && d.campaignId).map((d) => d.campaignId!));
+        for (const c of campaigns) {
+          if (toPause.has(c.uuid) && (c.status === "ACTIVE" || c.status === "DRAFT")) await campaignService.setStatus(ctx, c.uuid, "PAUSED");
+        }
+      }
+    };
   }
 
   /** "DNS authentication regressed": called after a domain audit is stored. */

@@ -127,6 +127,7 @@ export class CampaignService {
   async setStatus(ctx: RequestContext, uuid: string, status: CampaignStatus): Promise<void> {
     const em = await ctx.db();
     await em.query("UPDATE campaigns SET status = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2", [ctx.tenantId, uuid, status]);
+    ctx.loaders.campaignById.clear(uuid);
   }
 
   async delete(ctx: RequestContext, uuid: string | null): Promise<Campaign> {

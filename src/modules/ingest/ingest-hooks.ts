@@ -1,22 +1,33 @@
 import type { RequestContext } from "../../context";
 import type { BounceEvent } from "../bounce/bounce-event.entity";
+import type { CounterDeltas, DeliveryTotals } from "../send/delivery-counter.service";
 import type { Suppression } from "../suppression/suppression.entity";
 
 // The extension point of ingestion (for alerts, health, anything that reacts to new events).
 //
 // Every ingest channel (recordSends, ingestBounces, ingestBounceMessage, the ESP webhooks)
-// calls runIngestHooks once per batch, AFTER its writes and INSIDE its transaction, with
-// only what this batch newly stored: duplicates and replays never reach a hook, so a hook
-// sees each event exactly once. Consequences for hook authors:
+// calls runIngestHooks once per batch, AFTER its event and suppression writes and INSIDE its
+// transaction, with only what this batch newly stored: duplicates and replays never reach a
+// hook, so a hook sees each event exactly once. A hook runs in two steps:
 //
+//   1. hook(ctx, batch), before the batch's counters move: read what the decision needs.
+//   2. the function it returns (if any), once the counters have moved, with the campaigns'
+//      new totals: decide, and write only what the decision calls for.
+//
+// Why two steps: moving a counter locks its row until the transaction ends, and every
+// ingest for the same campaign moves the same rows. Whatever runs between the counters
+// and the commit is time all those ingests wait in line, so step 2 should be pure work and
+// rare writes (an alert, a state change), never routine reads.
+//
+// Consequences for hook authors:
 //   * Writes through ctx (ctx.db(), other services) commit or roll back with the events.
 //     An alert row written here exists exactly when its events do.
 //   * A hook that throws fails the whole ingest (nothing is stored, the client or ESP
 //     retries). Throw only for errors that should do that.
-//   * Publish nothing from the hook body: the transaction may still roll back. Queue it with
-//     ctx.tx.afterCommit(() => publish(...)), which runs only once the commit succeeded.
-//   * Keep it cheap and batched (one statement per batch, not per event): it runs inside
-//     the ingest's transaction and holds its locks. Hooks run in registration order.
+//   * Publish nothing from the hook body directly: the transaction may still roll back.
+//     publishAfterCommit (realtime.service) announces only once the commit succeeded.
+//   * Keep it cheap and batched (one statement per batch, not per event). Hooks run in
+//     registration order.
 //
 // ctx is a RequestContext bound to the tenant (ctx.tenantId); for webhooks it is a system
 // context with the "ingest" scope and no API key.
@@ -26,17 +37,25 @@ export interface IngestBatch {
   channel: "SENDS" | "API" | "DSN" | "SES" | "SENDGRID" | "MAILGUN" | "POSTMARK";
   /** Events stored by this batch (new rows only), in input order. Empty for recordSends. */
   events: BounceEvent[];
-  /** Campaigns whose counters this batch moved (uuids, distinct). */
+  /** Campaigns whose counters this batch moves (uuids, distinct). */
   campaignIds: string[];
-  /** Inboxes whose counters this batch moved (uuids, distinct). */
+  /** Inboxes whose counters this batch moves (uuids, distinct). */
   inboxIds: string[];
   /** Recipients recorded as sent by this batch (recordSends), else 0. */
   sent: number;
   /** Suppressions this batch created. */
   suppressions: Suppression[];
+  /** This batch's counter increments. */
+  deltas: CounterDeltas;
 }
 
-export type IngestHook = (ctx: RequestContext, batch: IngestBatch) => Promise<void>;
+/** What step 2 learns: the counters as they stand with this batch counted. */
+export interface CountedBatch {
+  /** Lifetime totals of each campaign in the batch, this batch included. */
+  campaignTotals: Map<string, DeliveryTotals>;
+}
+
+export type IngestHook = (ctx: RequestContext, batch: IngestBatch) => Promise<((counted: CountedBatch) => Promise<void>) | void>;
 
 const hooks: IngestHook[] = [];
 
@@ -49,8 +68,23 @@ export function registerIngestHook(hook: IngestHook): () => void {
   };
 }
 
-/** Runs every registered hook in order; called by the ingest service only. */
-export async function runIngestHooks(ctx: RequestContext, batch: IngestBatch): Promise<void> {
-  if (batch.events.length === 0 && batch.sent === 0 && batch.suppressions.length === 0) return;
-  for (const hook of [...hooks]) await hook(ctx, batch);
+/**
+ * Runs every hook's first step, moves the counters (moveCounters), then runs their second
+ * steps; called by the ingest service only, as the last work of its transaction.
+ */
+export async function runIngestHooks(
+  ctx: RequestContext,
+  batch: IngestBatch,
+  moveCounters: () => Promise<Map<string, DeliveryTotals>>,
+): Promise<void> {
+  const idle = batch.events.length === 0 && batch.sent === 0 && batch.suppressions.length === 0;
+  const settle: Array<(counted: CountedBatch) => Promise<void>> = [];
+  if (!idle) {
+    for (const hook of [...hooks]) {
+      const next = await hook(ctx, batch);
+      if (next) settle.push(next);
+    }
+  }
+  const counted = { campaignTotals: await moveCounters() };
+  for (const next of settle) await next(counted);
 }

@@ -8,6 +8,7 @@ import type { NormalizedEvent } from "../../core/webhooks";
 import type { RequestContext } from "../../context";
 import type { BounceSource } from "../../graphql/enums";
 import { fromGlobalId, uuidOf } from "../../graphql/global-id";
+import { loadedRows } from "../../loaders";
 import { fail, userError, UserInputError, type UserError } from "../../graphql/user-error";
 import { BounceEvent } from "../bounce/bounce-event.entity";
 import { bounceService } from "../bounce/bounce.service";
@@ -24,10 +25,12 @@ import { runIngestHooks, type IngestBatch } from "./ingest-hooks";
 // One write path for every channel. A batch becomes, in one transaction:
 //   1. one multi-row INSERT ... ON CONFLICT (tenant_id, dedupe_key) DO NOTHING RETURNING
 //      (rows in dedupe-key order: concurrent batches lock keys in one order, no deadlocks);
-//   2. one counters upsert, from the RETURNING rows only (a duplicate, or a row a concurrent
-//      batch inserted first, is never returned, so counts cannot double under READ COMMITTED);
-//   3. the suppression rules over the new rows (at most: one tally upsert, one insert);
-//   4. the ingest hooks, with the new rows.
+//   2. the suppression rules over the new rows (at most: one tally upsert, one insert);
+//   3. the ingest hooks' reads, with the new rows (see ingest-hooks.ts);
+//   4. the counters upsert, from the RETURNING rows only (a duplicate, or a row a concurrent
+//      batch inserted first, is never returned, so counts cannot double under READ COMMITTED),
+//      last because its row locks are held until commit;
+//   5. the hooks' decisions on the new totals.
 // Classification is pure and happens before the transaction does any work.
 
 export const MAX_EVENTS_PER_CALL = 1_000;
@@ -112,7 +115,11 @@ function refUuid(value: string | null | undefined, type: string): string | null 
 export class IngestService {
   // ---------------------------------------------------------------------------- references
 
-  /** Campaigns and inboxes of this tenant among the given uuids, with their domains (2 statements at most). */
+  /**
+   * Campaigns and inboxes of this tenant among the given uuids, with their domains (2
+   * statements at most), through the request's loaders: the alert rules read the same
+   * campaigns again later in the transaction.
+   */
   private async lookupRefs(
     ctx: RequestContext,
     campaignUuids: Iterable<string>,
@@ -120,8 +127,8 @@ export class IngestService {
   ): Promise<{ campaigns: Map<string, string>; inboxes: Map<string, string> }> {
     const c = [...new Set(campaignUuids)];
     const i = [...new Set(inboxUuids)];
-    const campaigns = new Map((await campaignService.findByIds(ctx, c)).map((x) => [x.uuid, x.domainId]));
-    const inboxes = new Map((await inboxService.findByIds(ctx, i)).map((x) => [x.uuid, x.domainId]));
+    const campaigns = new Map(loadedRows(await ctx.loaders.campaignById.loadMany(c)).map((x) => [x.uuid, x.domainId]));
+    const inboxes = new Map(loadedRows(await ctx.loaders.inboxById.loadMany(i)).map((x) => [x.uuid, x.domainId]));
     return { campaigns, inboxes };
   }
 
@@ -179,8 +186,9 @@ export class IngestService {
           const deltas = new CounterDeltas();
           const ref = { campaignId: campaign.uuid, inboxId: inbox.uuid, domainId: campaign.domainId };
           for (const [provider, n] of byProvider) deltas.add(ref, provider, day, "SENT", n);
-          await deliveryCounterService.apply(ctx, deltas);
-          await runIngestHooks(ctx, { channel: "SENDS", events: [], campaignIds: [campaign.uuid], inboxIds: [inbox.uuid], sent: total, suppressions: [] });
+          await runIngestHooks(ctx, { channel: "SENDS", events: [], campaignIds: [campaign.uuid], inboxIds: [inbox.uuid], sent: total, suppressions: [], deltas }, () =>
+            deliveryCounterService.apply(ctx, deltas),
+          );
           return { recorded: total, byProvider: [...byProvider].map(([provider, count]) => ({ provider, count })).sort((a, b) => (a.provider < b.provider ? -1 : 1)) };
         },
         toStored: (r) => r,
@@ -461,9 +469,11 @@ export class IngestService {
           finalAttempt: it.finalAttempt,
         });
       }
-      await deliveryCounterService.apply(ctx, deltas);
       suppressions = await suppressionService.applyIngest(ctx, facts);
-      await runIngestHooks(ctx, { channel, events: newEvents, campaignIds: [...campaignIds], inboxIds: [...inboxIds], sent: 0, suppressions });
+      // The counters move last (inside runIngestHooks): their row locks are held until commit.
+      await runIngestHooks(ctx, { channel, events: newEvents, campaignIds: [...campaignIds], inboxIds: [...inboxIds], sent: 0, suppressions, deltas }, () =>
+        deliveryCounterService.apply(ctx, deltas),
+      );
     }
 
     // Duplicates answer with the row already stored (one statement, only when there are any).

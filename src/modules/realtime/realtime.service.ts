@@ -24,7 +24,9 @@ export async function startRealtime(app: App, queueCapacity: number): Promise<{ 
 export async function publishAfterCommit(ctx: RequestContext, topic: EventTopic, ids: string[]): Promise<void> {
   const bus = ctx.app.realtime?.bus;
   if (!bus || ids.length === 0) return;
-  await bus.publish(await ctx.db(), (task) => ctx.tx.afterCommit(task), { tenantId: ctx.tenantId, topic, ids });
+  // The transaction must be open for its commit to carry the message.
+  await ctx.db();
+  bus.publish(ctx.tx, { tenantId: ctx.tenantId, topic, ids });
 }
 
 /** Announces something that has already committed. */

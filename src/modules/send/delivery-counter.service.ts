@@ -119,6 +119,37 @@ export class CounterDeltas {
   }
 }
 
+/**
+ * Inbox totals read before a batch's counters moved, with the batch's increments for those
+ * inboxes on or after sinceDay (YYYY-MM-DD) added: the totals as they stand once it commits.
+ * The maps given are not changed.
+ */
+export function withInboxDeltas(before: Map<string, DeliveryTotals>, deltas: CounterDeltas, sinceDay: string): Map<string, DeliveryTotals> {
+  const out = new Map<string, DeliveryTotals>();
+  for (const [id, t] of before) {
+    const copy = emptyTotals();
+    addInto(copy.total, t.total);
+    for (const p of MAILBOX_PROVIDERS) addInto(copy.byProvider[p], t.byProvider[p]);
+    out.set(id, copy);
+  }
+  for (const d of deltas.list()) {
+    const totals = d.inboxId ? out.get(d.inboxId) : undefined;
+    if (totals && d.day >= sinceDay) {
+      addInto(totals.total, d);
+      addInto(totals.byProvider[d.provider], d);
+    }
+  }
+  return out;
+}
+
+function addInto(into: DeliveryCounts, c: DeliveryCounts): void {
+  into.sent += c.sent;
+  into.delivered += c.delivered;
+  into.hardBounces += c.hardBounces;
+  into.softBounces += c.softBounces;
+  into.complaints += c.complaints;
+}
+
 /** A campaign's lifetime increments for one provider (all days and inboxes of a batch). */
 export interface CampaignTotalDelta extends DeliveryCounts {
   campaignId: string;
@@ -134,18 +165,21 @@ function cmp(a: string | null, b: string | null): number {
 
 export class DeliveryCounterService {
   /**
-   * Adds the deltas in one statement. Call only with counts of rows this transaction newly
+   * Adds the deltas (two statements). Call only with counts of rows this transaction newly
    * inserted: the row locks taken here serialise concurrent batches on the same bucket, and
-   * the additions commute, so concurrent ingests never lose or double an increment.
+   * the additions commute, so concurrent ingests never lose or double an increment. Those
+   * locks are held until the transaction ends, so callers move the counters last, just before
+   * committing. Returns the lifetime totals of the batch's campaigns as they now stand.
    */
-  async apply(ctx: RequestContext, deltas: CounterDeltas): Promise<void> {
-    if (deltas.size === 0) return;
-    await this.applyWith(await ctx.db(), ctx.tenantId, deltas);
+  async apply(ctx: RequestContext, deltas: CounterDeltas): Promise<Map<string, DeliveryTotals>> {
+    if (deltas.size === 0) return new Map();
+    return this.applyWith(await ctx.db(), ctx.tenantId, deltas);
   }
 
-  async applyWith(em: EntityManager, tenantId: string, deltas: CounterDeltas): Promise<void> {
+  async applyWith(em: EntityManager, tenantId: string, deltas: CounterDeltas): Promise<Map<string, DeliveryTotals>> {
     const rows = deltas.list();
-    if (rows.length === 0) return;
+    const result = new Map<string, DeliveryTotals>();
+    if (rows.length === 0) return result;
     await em.query(
       `INSERT INTO delivery_counters AS c
          (tenant_id, campaign_id, inbox_id, domain_id, recipient_provider, day, sent, delivered, hard_bounces, soft_bounces, complaints)
@@ -177,23 +211,33 @@ export class DeliveryCounterService {
     );
     // The campaigns' lifetime totals (campaign_delivery_totals), in the same transaction and
     // after the counters, sorted by their key: every batch takes counter locks then total
-    // locks, each in one order, so concurrent batches cannot deadlock on them.
+    // locks, each in one order, so concurrent batches cannot deadlock on them. The statement
+    // answers with the campaigns' totals: the rows it moved (locked, so exact) and their other
+    // providers' rows as last committed.
     const totals = deltas.campaignTotals();
-    if (totals.length === 0) return;
-    await em.query(
-      `INSERT INTO campaign_delivery_totals AS t
-         (tenant_id, campaign_id, recipient_provider, sent, delivered, hard_bounces, soft_bounces, complaints)
-       SELECT $1, x.campaign_id, x.provider, x.sent, x.delivered, x.hard, x.soft, x.complaints
-         FROM unnest($2::uuid[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])
-              WITH ORDINALITY AS x(campaign_id, provider, sent, delivered, hard, soft, complaints, ord)
-        ORDER BY x.ord
-       ON CONFLICT (tenant_id, campaign_id, recipient_provider) DO UPDATE SET
-         sent = t.sent + EXCLUDED.sent,
-         delivered = t.delivered + EXCLUDED.delivered,
-         hard_bounces = t.hard_bounces + EXCLUDED.hard_bounces,
-         soft_bounces = t.soft_bounces + EXCLUDED.soft_bounces,
-         complaints = t.complaints + EXCLUDED.complaints,
-         updated_at = now()`,
+    if (totals.length === 0) return result;
+    const totalRows: CounterRow[] = await em.query(
+      `WITH moved AS (
+         INSERT INTO campaign_delivery_totals AS t
+           (tenant_id, campaign_id, recipient_provider, sent, delivered, hard_bounces, soft_bounces, complaints)
+         SELECT $1, x.campaign_id, x.provider, x.sent, x.delivered, x.hard, x.soft, x.complaints
+           FROM unnest($2::uuid[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])
+                WITH ORDINALITY AS x(campaign_id, provider, sent, delivered, hard, soft, complaints, ord)
+          ORDER BY x.ord
+         ON CONFLICT (tenant_id, campaign_id, recipient_provider) DO UPDATE SET
+           sent = t.sent + EXCLUDED.sent,
+           delivered = t.delivered + EXCLUDED.delivered,
+           hard_bounces = t.hard_bounces + EXCLUDED.hard_bounces,
+           soft_bounces = t.soft_bounces + EXCLUDED.soft_bounces,
+           complaints = t.complaints + EXCLUDED.complaints,
+           updated_at = now()
+         RETURNING campaign_id, recipient_provider, sent, delivered, hard_bounces, soft_bounces, complaints)
+       SELECT campaign_id AS key, recipient_provider, sent, delivered, hard_bounces, soft_bounces, complaints FROM moved
+       UNION ALL
+       SELECT t.campaign_id, t.recipient_provider, t.sent, t.delivered, t.hard_bounces, t.soft_bounces, t.complaints
+         FROM campaign_delivery_totals t
+        WHERE t.tenant_id = $1 AND t.campaign_id = ANY($2::uuid[])
+          AND NOT EXISTS (SELECT 1 FROM moved m WHERE m.campaign_id = t.campaign_id AND m.recipient_provider = t.recipient_provider)`,
       [
         tenantId,
         totals.map((r) => r.campaignId),
@@ -205,6 +249,9 @@ export class DeliveryCounterService {
         totals.map((r) => r.complaints),
       ],
     );
+    for (const id of new Set(totals.map((t) => t.campaignId))) result.set(id, emptyTotals());
+    for (const row of totalRows) addRow(result.get(row.key!)!, row);
+    return result;
   }
 
   /**
