@@ -6,7 +6,7 @@ import { RequestContext, type App, type AuthInfo } from "../context";
 import { formatError } from "../graphql/format-error";
 import { isTokenLimitError, LIMIT_ERROR_CODE, limitRules, parseOptions } from "../graphql/limits";
 import { selectedOperation } from "../graphql/operation";
-import { subscribeShared } from "../graphql/shared-subscription";
+import { subscribeShared, type DirectSink } from "../graphql/shared-subscription";
 import { apiKeyService } from "../modules/api-key/api-key.service";
 import { bearerToken } from "./bearer";
 
@@ -21,6 +21,26 @@ function isSubscription(args: ExecutionArgs): boolean {
     operationKinds.set(args, known);
   }
   return known;
+}
+
+/**
+ * Subscriptions' sockets and operation ids, for sending their events directly: graphql-ws
+ * would stringify (and validate) the same result once per subscriber.
+ */
+const sinks = new WeakMap<ExecutionArgs, DirectSink>();
+
+function directSink(socket: WebSocket, id: string, context: RequestContext): DirectSink {
+  return {
+    prefix: `{"id":${JSON.stringify(id)},"type":"next","payload":`,
+    // As graphql-ws's own send: a closed socket takes nothing; otherwise wait until it took
+    // the message, so a slow reader's events wait in its bounded queue, not in memory here.
+    send: (message) =>
+      new Promise((resolve, reject) => {
+        if (socket.readyState !== socket.OPEN) return resolve();
+        socket.send(message, (err) => (err ? reject(err) : resolve()));
+      }),
+    beforeSend: () => context.nextOperation(),
+  };
 }
 
 /** Close codes beside graphql-ws's own 4403 Forbidden. */
@@ -70,7 +90,7 @@ export function attachGraphQLWebSocket(app: App, schema: GraphQLSchema, httpServ
         open?.delete(socket);
         if (open?.size === 0) socketsByKey.delete(auth.keyId);
       },
-      onSubscribe(ctx, _id, payload) {
+      onSubscribe(ctx, id, payload) {
         // graphql-ws has already reserved this operation's id in ctx.subscriptions.
         if (Object.keys(ctx.subscriptions).length > limits.subscriptionsPerConnection) {
           return [new GraphQLError(`At most ${limits.subscriptionsPerConnection} operations per connection.`, { extensions: { code: "RATE_LIMITED" } })];
@@ -92,13 +112,10 @@ export function attachGraphQLWebSocket(app: App, schema: GraphQLSchema, httpServ
         if (!selectedOperation(document, payload.operationName)) {
           return [new GraphQLError("Name the operation to run (operationName).")];
         }
-        const args: ExecutionArgs = {
-          schema,
-          document,
-          operationName: payload.operationName,
-          variableValues: payload.variables,
-          contextValue: new RequestContext(app, (ctx.extra as ConnectionExtra).auth ?? null),
-        };
+        const context = new RequestContext(app, (ctx.extra as ConnectionExtra).auth ?? null);
+        const args: ExecutionArgs = { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: context };
+        const socket = (ctx.extra as ConnectionExtra).socket;
+        if (socket) sinks.set(args, directSink(socket, id, context));
         return args;
       },
       async execute(args: ExecutionArgs) {
@@ -113,7 +130,7 @@ export function attachGraphQLWebSocket(app: App, schema: GraphQLSchema, httpServ
           throw err;
         }
       },
-      subscribe: (args: ExecutionArgs) => subscribeShared(args, (args.contextValue as RequestContext).auth?.tenantId ?? ""),
+      subscribe: (args: ExecutionArgs) => subscribeShared(args, (args.contextValue as RequestContext).auth?.tenantId ?? "", sinks.get(args)),
       async onNext(_ctx, _id, _payload, args, result) {
         // Each event of a subscription is its own unit of work: commit its reads, start afresh.
         if (isSubscription(args)) await (args.contextValue as RequestContext).nextOperation();

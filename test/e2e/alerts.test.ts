@@ -48,6 +48,31 @@ describe("bounceReceived", () => {
     await wsB.dispose();
   });
 
+  it("campaignHealthChanged pushes the campaign's new stats and zones after each ingest, to its tenant only", async () => {
+    const setup = await createSendingSetup(a.gql, "health-feed.example");
+    await recordSends(a.gql, setup.campaignId, setup.inboxId, Array.from({ length: 100 }, (_, i) => `h${i}@gmail.com`));
+    const wsA = wsClient(app.wsUrl, a.apiKey);
+    const wsB = wsClient(app.wsUrl, b.apiKey);
+    const QUERY = `subscription($c: ID!) { campaignHealthChanged(campaignId: $c) { id stats { sent hardBounces hardBounceRate } zone benchmarks { provider hardBounces zone } } }`;
+    const health = collect(wsA.client, QUERY, { c: setup.campaignId });
+    const foreign = collect(wsB.client, QUERY, { c: setup.campaignId });
+    await sleep(200);
+
+    for (let i = 0; i < 4; i++) {
+      await ingest(a.gql, [{ recipient: `h${i}@gmail.com`, campaignId: setup.campaignId, smtpResponse: USER_UNKNOWN }]);
+      await health.waitFor(i + 1);
+    }
+    const seen = health.events.map((e) => e.campaignHealthChanged);
+    expect(seen.map((c) => c.stats.hardBounces)).toEqual([1, 2, 3, 4]);
+    expect(seen[3]).toMatchObject({ id: setup.campaignId, stats: { sent: 100, hardBounceRate: 0.04 }, zone: "WARNING" });
+    expect(seen[3].benchmarks.find((r: any) => r.provider === "GMAIL")).toMatchObject({ hardBounces: 4, zone: "WARNING" });
+    expect(seen[1].zone).toBe("ACCEPTABLE");
+    await sleep(300);
+    expect(foreign.events).toEqual([]);
+    await wsA.dispose();
+    await wsB.dispose();
+  });
+
   it("delivers nothing for an ingest that was rolled back", async () => {
     const setup = await createSendingSetup(a.gql, "rollback.example");
     const key = ok(await a.gql(`mutation { createApiKey(input: { name: "ingest only", scopes: [READ, INGEST] }) { secret userErrors { code } } }`), "createApiKey").secret;

@@ -74,6 +74,71 @@ describe("shared subscription execution", () => {
   });
 });
 
+describe("a direct sink", () => {
+  function sink(id: string, sent: string[], order: string[]) {
+    return {
+      prefix: `{"id":${JSON.stringify(id)},"type":"next","payload":`,
+      send: async (message: string) => void sent.push(message),
+      beforeSend: async () => void order.push(`before ${id}`),
+    };
+  }
+
+  it("sends every subscriber the same result bytes behind its own operation id, and yields only results with errors", async () => {
+    const queues: BoundedQueue<{ value: number }>[] = [];
+    const Event = new GraphQLObjectType({
+      name: "Event",
+      fields: {
+        value: {
+          type: new GraphQLNonNull(GraphQLInt),
+          resolve: (e: { value: number }) => {
+            if (e.value === 13) throw new Error("unlucky");
+            return e.value;
+          },
+        },
+      },
+    });
+    const schema = new GraphQLSchema({
+      query: new GraphQLObjectType({ name: "Query", fields: { ok: { type: GraphQLInt } } }),
+      subscription: new GraphQLObjectType({
+        name: "Subscription",
+        fields: {
+          events: {
+            type: Event,
+            subscribe: () => {
+              const q = new BoundedQueue<{ value: number }>(10);
+              queues.push(q);
+              return q;
+            },
+            resolve: (e: unknown) => e,
+          },
+        },
+      }),
+    });
+    const document = parse(`subscription { events { value } }`);
+    const sentA: string[] = [];
+    const sentB: string[] = [];
+    const order: string[] = [];
+    const a = (await subscribeShared({ schema, document }, "t", sink("a", sentA, order))) as AsyncIterableIterator<ExecutionResult>;
+    const b = (await subscribeShared({ schema, document }, "t", sink('b"1', sentB, order))) as AsyncIterableIterator<ExecutionResult>;
+    const pendingA = a.next();
+    const pendingB = b.next();
+    for (const event of [{ value: 1 }, { value: 2 }, { value: 13 }]) for (const q of queues) q.push(event);
+
+    const [yieldedA, yieldedB] = await Promise.all([pendingA, pendingB]);
+    expect(sentA).toEqual([
+      `{"id":"a","type":"next","payload":{"data":{"events":{"value":1}}}}`,
+      `{"id":"a","type":"next","payload":{"data":{"events":{"value":2}}}}`,
+    ]);
+    expect(sentB.map((m) => JSON.parse(m))).toEqual([1, 2].map((value) => ({ id: 'b"1', type: "next", payload: { data: { events: { value } } } })));
+    expect(order.filter((o) => o === "before a")).toHaveLength(2);
+    // The failing event comes back to the protocol library, which formats errors.
+    for (const y of [yieldedA, yieldedB]) {
+      expect(y.done).toBe(false);
+      expect(y.value.errors?.[0].message).toBe("unlucky");
+    }
+  });
+});
+
 describe("a subscriber's bounded queue", () => {
   it("drops the oldest events when the subscriber falls behind, and counts them", async () => {
     const q = new BoundedQueue<number>(3);
