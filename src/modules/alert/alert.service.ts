@@ -23,9 +23,9 @@ import { pageOf } from "../../db/keyset";
 import { loadedRows } from "../../loaders";
 import { bounceService } from "../bounce/bounce.service";
 import { campaignService } from "../campaign/campaign.service";
-import type { CountedBatch, IngestBatch } from "../ingest/ingest-hooks";
+import type { AfterCounters, IngestBatch } from "../ingest/ingest-hooks";
 import { publishAfterCommit } from "../realtime/realtime.service";
-import { deliveryCounterService, utcDay, withInboxDeltas, type DeliveryTotals } from "../send/delivery-counter.service";
+import { deliveryCounterService, type DeliveryTotals } from "../send/delivery-counter.service";
 import { tenantService } from "../tenant/tenant.service";
 import { Alert } from "./alert.entity";
 
@@ -41,8 +41,6 @@ export interface AlertFilter {
 const BURST_WINDOW_HOURS = 24;
 /** Inbox zones are judged over a rolling week. */
 const INBOX_WINDOW_DAYS = 7;
-
-const BURST_KEYS = ["auth", "blocklist", "catch-all"] as const;
 
 /** The zone states a subject was last in, per benchmark key. */
 function zonePrevious(subject: string, prev: (subject: string, rule: string) => string | null): Partial<Record<BenchmarkKey, string>> {
@@ -166,54 +164,54 @@ export class AlertService {
 
   /**
    * The alert rules over the campaigns and inboxes an ingest batch touched, inside its
-   * transaction, in the two steps of an ingest hook: this reads what the rules need while no
-   * counter row is locked; the step it returns decides on the batch's new totals and writes
-   * only when a state changes (see ingest-hooks.ts).
+   * transaction, in the two steps of an ingest hook (see ingest-hooks.ts): this reads what
+   * does not depend on the counters; the step it returns reads the states and the counts
+   * once the counters have moved, decides, and writes only when a state changes.
    */
-  async prepareIngest(ctx: RequestContext, batch: IngestBatch): Promise<((counted: CountedBatch) => Promise<void>) | undefined> {
+  async prepareIngest(ctx: RequestContext, batch: IngestBatch): Promise<AfterCounters | undefined> {
     const campaignIds = batch.campaignIds;
     const inboxIds = batch.inboxIds;
     if (campaignIds.length === 0 && inboxIds.length === 0) return undefined;
     const subjects = [...campaignIds.map((id) => `campaign:${id}`), ...inboxIds.map((id) => `inbox:${id}`)];
 
     const now = new Date();
-    const inboxSince = new Date(now.getTime() - (INBOX_WINDOW_DAYS - 1) * 86_400_000);
     const settings = await tenantService.settings(ctx);
     const thresholds = resolveThresholds(settings.benchmarkOverrides);
-    // The states first, then the counts: a concurrent ingest that committed in between is then
-    // in the counts too, and its state change makes ours a failed compare-and-set, never a
-    // spurious "recovered". One after another: they share the transaction's one connection.
-    const previous = await this.states(ctx, subjects);
-    const prev = (subject: string, rule: string) => previous.get(`${subject}|${rule}`) ?? null;
     const campaigns = loadedRows(await ctx.loaders.campaignById.loadMany(campaignIds));
     const inboxes = loadedRows(await ctx.loaders.inboxById.loadMany(inboxIds));
-    // Inbox windows are summed from daily counters: read as committed, this batch added below.
-    const inboxBefore = inboxIds.length ? await deliveryCounterService.inboxTotals(ctx, inboxIds, { since: inboxSince }) : new Map<string, DeliveryTotals>();
-    const todayBefore = batch.channel === "SENDS" ? await deliveryCounterService.inboxTotals(ctx, inboxIds, { since: now }) : null;
-    // Burst counts only where a burst state can change: the batch has an event that counts
-    // toward one, or one is firing (and may fall quiet).
-    const burstSubjects = campaignIds.filter(
-      (id) =>
-        batch.events.some((e) => e.campaignId === id && countsTowardBurst(e)) ||
-        BURST_KEYS.some((k) => prev(`campaign:${id}`, `burst:${k}`) === "FIRING"),
-    );
-    const faults = await bounceService.recentFaultCounts(ctx, burstSubjects, new Date(now.getTime() - BURST_WINDOW_HOURS * 3_600_000));
+    // Burst counts (a scan of the campaign's last 24 hours) only for a batch with an event
+    // that counts toward a burst: only such a batch can make one fire, and a burst that
+    // went quiet is noticed at the next such event, before it could fire again.
+    const burstCampaigns = campaignIds.filter((id) => batch.events.some((e) => e.campaignId === id && countsTowardBurst(e)));
+    const faults = await bounceService.recentFaultCounts(ctx, burstCampaigns, new Date(now.getTime() - BURST_WINDOW_HOURS * 3_600_000));
     const tippingIds = batch.events.filter((e) => e.bounceType === "HARD").slice(-5).map((e) => e.uuid);
 
-    return async ({ campaignTotals }) => {
-      const inboxTotals = withInboxDeltas(inboxBefore, batch.deltas, utcDay(inboxSince));
-      const inboxToday = todayBefore ? withInboxDeltas(todayBefore, batch.deltas, utcDay(now)) : null;
+    return async () => {
+      // The states first, then the counts: a concurrent ingest that committed in between is
+      // then in the counts too, and its state change makes ours a failed compare-and-set,
+      // never a spurious "recovered". This batch's counter rows are locked by now, so the
+      // counts are final for every ingest of the same rows. One after another: they share
+      // the transaction's one connection.
+      const previous = await this.states(ctx, subjects);
+      const prev = (subject: string, rule: string) => previous.get(`${subject}|${rule}`) ?? null;
+      const totals = await deliveryCounterService.alertTotals(
+        ctx,
+        campaignIds,
+        inboxIds,
+        new Date(now.getTime() - (INBOX_WINDOW_DAYS - 1) * 86_400_000),
+        batch.channel === "SENDS" ? now : null,
+      );
       const changes: StateChange[] = [];
       for (const c of campaigns) {
         const subject = `campaign:${c.uuid}`;
-        const totals = campaignTotals.get(c.uuid);
-        if (!totals) continue;
+        const t = totals.campaigns.get(c.uuid);
+        if (!t) continue;
         const ref = { campaignId: c.uuid, inboxId: null, domainId: c.domainId };
         changes.push(
-          ...bounceZoneChanges({ ...ref, scope: "campaign", name: c.name, subject, counts: countsOf(totals), thresholds, minSends: settings.minSendsForZone, previous: zonePrevious(subject, prev), recentEventIds: tippingIds }),
-          ...complaintChanges({ ...ref, name: c.name, subject, counts: { events: totals.total.complaints, sent: totals.total.sent }, minSends: settings.minSendsForZone, previous: prev(subject, "complaint-rate") }),
+          ...bounceZoneChanges({ ...ref, scope: "campaign", name: c.name, subject, counts: countsOf(t), thresholds, minSends: settings.minSendsForZone, previous: zonePrevious(subject, prev), recentEventIds: tippingIds }),
+          ...complaintChanges({ ...ref, name: c.name, subject, counts: { events: t.total.complaints, sent: t.total.sent }, minSends: settings.minSendsForZone, previous: prev(subject, "complaint-rate") }),
         );
-        if (burstSubjects.includes(c.uuid)) {
+        if (burstCampaigns.includes(c.uuid)) {
           const f = faults.get(c.uuid);
           changes.push(
             ...burstChanges({
@@ -229,13 +227,13 @@ export class AlertService {
       }
       for (const i of inboxes) {
         const subject = `inbox:${i.uuid}`;
-        const totals = inboxTotals.get(i.uuid);
-        if (totals) {
+        const t = totals.inboxes.get(i.uuid);
+        if (t) {
           changes.push(
-            ...bounceZoneChanges({ campaignId: null, inboxId: i.uuid, domainId: i.domainId, scope: "inbox", name: i.address, subject, counts: countsOf(totals), thresholds, minSends: settings.minSendsForZone, previous: zonePrevious(subject, prev), recentEventIds: tippingIds }),
+            ...bounceZoneChanges({ campaignId: null, inboxId: i.uuid, domainId: i.domainId, scope: "inbox", name: i.address, subject, counts: countsOf(t), thresholds, minSends: settings.minSendsForZone, previous: zonePrevious(subject, prev), recentEventIds: tippingIds }),
           );
         }
-        const today = inboxToday?.get(i.uuid);
+        const today = totals.inboxesToday?.get(i.uuid);
         if (today) {
           const ramp = checkRamp(today.total.sent, i.warmupStartedAt, now, i.dailyLimit);
           const rule = `ramp:${now.toISOString().slice(0, 10)}`;

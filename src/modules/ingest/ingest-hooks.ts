@@ -1,6 +1,5 @@
 import type { RequestContext } from "../../context";
 import type { BounceEvent } from "../bounce/bounce-event.entity";
-import type { CounterDeltas, DeliveryTotals } from "../send/delivery-counter.service";
 import type { Suppression } from "../suppression/suppression.entity";
 
 // The extension point of ingestion (for alerts, health, anything that reacts to new events).
@@ -10,14 +9,16 @@ import type { Suppression } from "../suppression/suppression.entity";
 // transaction, with only what this batch newly stored: duplicates and replays never reach a
 // hook, so a hook sees each event exactly once. A hook runs in two steps:
 //
-//   1. hook(ctx, batch), before the batch's counters move: read what the decision needs.
-//   2. the function it returns (if any), once the counters have moved, with the campaigns'
-//      new totals: decide, and write only what the decision calls for.
+//   1. hook(ctx, batch), before the batch's counters move: read what does not depend on
+//      the counters, and queue announcements.
+//   2. the function it returns (if any), once the counters have moved: read the counts (now
+//      final for this campaign: its counter rows are locked by this transaction), decide,
+//      and write only what the decision calls for.
 //
 // Why two steps: moving a counter locks its row until the transaction ends, and every
 // ingest for the same campaign moves the same rows. Whatever runs between the counters
-// and the commit is time all those ingests wait in line, so step 2 should be pure work and
-// rare writes (an alert, a state change), never routine reads.
+// and the commit is time all those ingests wait in line, so step 2 should be the fewest
+// statements that need the counts, and rare writes (an alert, a state change).
 //
 // Consequences for hook authors:
 //   * Writes through ctx (ctx.db(), other services) commit or roll back with the events.
@@ -45,17 +46,12 @@ export interface IngestBatch {
   sent: number;
   /** Suppressions this batch created. */
   suppressions: Suppression[];
-  /** This batch's counter increments. */
-  deltas: CounterDeltas;
 }
 
-/** What step 2 learns: the counters as they stand with this batch counted. */
-export interface CountedBatch {
-  /** Lifetime totals of each campaign in the batch, this batch included. */
-  campaignTotals: Map<string, DeliveryTotals>;
-}
+/** Step 2 of a hook: runs once the batch's counters have moved. */
+export type AfterCounters = () => Promise<void>;
 
-export type IngestHook = (ctx: RequestContext, batch: IngestBatch) => Promise<((counted: CountedBatch) => Promise<void>) | void>;
+export type IngestHook = (ctx: RequestContext, batch: IngestBatch) => Promise<AfterCounters | void>;
 
 const hooks: IngestHook[] = [];
 
@@ -75,16 +71,16 @@ export function registerIngestHook(hook: IngestHook): () => void {
 export async function runIngestHooks(
   ctx: RequestContext,
   batch: IngestBatch,
-  moveCounters: () => Promise<Map<string, DeliveryTotals>>,
+  moveCounters: () => Promise<void>,
 ): Promise<void> {
   const idle = batch.events.length === 0 && batch.sent === 0 && batch.suppressions.length === 0;
-  const settle: Array<(counted: CountedBatch) => Promise<void>> = [];
+  const settle: AfterCounters[] = [];
   if (!idle) {
     for (const hook of [...hooks]) {
       const next = await hook(ctx, batch);
       if (next) settle.push(next);
     }
   }
-  const counted = { campaignTotals: await moveCounters() };
-  for (const next of settle) await next(counted);
+  await moveCounters();
+  for (const next of settle) await next();
 }

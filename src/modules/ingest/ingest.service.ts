@@ -186,7 +186,7 @@ export class IngestService {
           const deltas = new CounterDeltas();
           const ref = { campaignId: campaign.uuid, inboxId: inbox.uuid, domainId: campaign.domainId };
           for (const [provider, n] of byProvider) deltas.add(ref, provider, day, "SENT", n);
-          await runIngestHooks(ctx, { channel: "SENDS", events: [], campaignIds: [campaign.uuid], inboxIds: [inbox.uuid], sent: total, suppressions: [], deltas }, () =>
+          await runIngestHooks(ctx, { channel: "SENDS", events: [], campaignIds: [campaign.uuid], inboxIds: [inbox.uuid], sent: total, suppressions: [] }, () =>
             deliveryCounterService.apply(ctx, deltas),
           );
           return { recorded: total, byProvider: [...byProvider].map(([provider, count]) => ({ provider, count })).sort((a, b) => (a.provider < b.provider ? -1 : 1)) };
@@ -471,7 +471,7 @@ export class IngestService {
       }
       suppressions = await suppressionService.applyIngest(ctx, facts);
       // The counters move last (inside runIngestHooks): their row locks are held until commit.
-      await runIngestHooks(ctx, { channel, events: newEvents, campaignIds: [...campaignIds], inboxIds: [...inboxIds], sent: 0, suppressions, deltas }, () =>
+      await runIngestHooks(ctx, { channel, events: newEvents, campaignIds: [...campaignIds], inboxIds: [...inboxIds], sent: 0, suppressions }, () =>
         deliveryCounterService.apply(ctx, deltas),
       );
     }

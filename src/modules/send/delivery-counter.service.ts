@@ -119,37 +119,6 @@ export class CounterDeltas {
   }
 }
 
-/**
- * Inbox totals read before a batch's counters moved, with the batch's increments for those
- * inboxes on or after sinceDay (YYYY-MM-DD) added: the totals as they stand once it commits.
- * The maps given are not changed.
- */
-export function withInboxDeltas(before: Map<string, DeliveryTotals>, deltas: CounterDeltas, sinceDay: string): Map<string, DeliveryTotals> {
-  const out = new Map<string, DeliveryTotals>();
-  for (const [id, t] of before) {
-    const copy = emptyTotals();
-    addInto(copy.total, t.total);
-    for (const p of MAILBOX_PROVIDERS) addInto(copy.byProvider[p], t.byProvider[p]);
-    out.set(id, copy);
-  }
-  for (const d of deltas.list()) {
-    const totals = d.inboxId ? out.get(d.inboxId) : undefined;
-    if (totals && d.day >= sinceDay) {
-      addInto(totals.total, d);
-      addInto(totals.byProvider[d.provider], d);
-    }
-  }
-  return out;
-}
-
-function addInto(into: DeliveryCounts, c: DeliveryCounts): void {
-  into.sent += c.sent;
-  into.delivered += c.delivered;
-  into.hardBounces += c.hardBounces;
-  into.softBounces += c.softBounces;
-  into.complaints += c.complaints;
-}
-
 /** A campaign's lifetime increments for one provider (all days and inboxes of a batch). */
 export interface CampaignTotalDelta extends DeliveryCounts {
   campaignId: string;
@@ -167,19 +136,17 @@ export class DeliveryCounterService {
   /**
    * Adds the deltas (two statements). Call only with counts of rows this transaction newly
    * inserted: the row locks taken here serialise concurrent batches on the same bucket, and
-   * the additions commute, so concurrent ingests never lose or double an increment. Those
-   * locks are held until the transaction ends, so callers move the counters last, just before
-   * committing. Returns the lifetime totals of the batch's campaigns as they now stand.
+   * the additions commute, so concurrent ingests never lose or double an increment. The
+   * locks are held until the transaction ends: callers move the counters as late as they can.
    */
-  async apply(ctx: RequestContext, deltas: CounterDeltas): Promise<Map<string, DeliveryTotals>> {
-    if (deltas.size === 0) return new Map();
-    return this.applyWith(await ctx.db(), ctx.tenantId, deltas);
+  async apply(ctx: RequestContext, deltas: CounterDeltas): Promise<void> {
+    if (deltas.size === 0) return;
+    await this.applyWith(await ctx.db(), ctx.tenantId, deltas);
   }
 
-  async applyWith(em: EntityManager, tenantId: string, deltas: CounterDeltas): Promise<Map<string, DeliveryTotals>> {
+  async applyWith(em: EntityManager, tenantId: string, deltas: CounterDeltas): Promise<void> {
     const rows = deltas.list();
-    const result = new Map<string, DeliveryTotals>();
-    if (rows.length === 0) return result;
+    if (rows.length === 0) return;
     await em.query(
       `INSERT INTO delivery_counters AS c
          (tenant_id, campaign_id, inbox_id, domain_id, recipient_provider, day, sent, delivered, hard_bounces, soft_bounces, complaints)
@@ -211,33 +178,23 @@ export class DeliveryCounterService {
     );
     // The campaigns' lifetime totals (campaign_delivery_totals), in the same transaction and
     // after the counters, sorted by their key: every batch takes counter locks then total
-    // locks, each in one order, so concurrent batches cannot deadlock on them. The statement
-    // answers with the campaigns' totals: the rows it moved (locked, so exact) and their other
-    // providers' rows as last committed.
+    // locks, each in one order, so concurrent batches cannot deadlock on them.
     const totals = deltas.campaignTotals();
-    if (totals.length === 0) return result;
-    const totalRows: CounterRow[] = await em.query(
-      `WITH moved AS (
-         INSERT INTO campaign_delivery_totals AS t
-           (tenant_id, campaign_id, recipient_provider, sent, delivered, hard_bounces, soft_bounces, complaints)
-         SELECT $1, x.campaign_id, x.provider, x.sent, x.delivered, x.hard, x.soft, x.complaints
-           FROM unnest($2::uuid[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])
-                WITH ORDINALITY AS x(campaign_id, provider, sent, delivered, hard, soft, complaints, ord)
-          ORDER BY x.ord
-         ON CONFLICT (tenant_id, campaign_id, recipient_provider) DO UPDATE SET
-           sent = t.sent + EXCLUDED.sent,
-           delivered = t.delivered + EXCLUDED.delivered,
-           hard_bounces = t.hard_bounces + EXCLUDED.hard_bounces,
-           soft_bounces = t.soft_bounces + EXCLUDED.soft_bounces,
-           complaints = t.complaints + EXCLUDED.complaints,
-           updated_at = now()
-         RETURNING campaign_id, recipient_provider, sent, delivered, hard_bounces, soft_bounces, complaints)
-       SELECT campaign_id AS key, recipient_provider, sent, delivered, hard_bounces, soft_bounces, complaints FROM moved
-       UNION ALL
-       SELECT t.campaign_id, t.recipient_provider, t.sent, t.delivered, t.hard_bounces, t.soft_bounces, t.complaints
-         FROM campaign_delivery_totals t
-        WHERE t.tenant_id = $1 AND t.campaign_id = ANY($2::uuid[])
-          AND NOT EXISTS (SELECT 1 FROM moved m WHERE m.campaign_id = t.campaign_id AND m.recipient_provider = t.recipient_provider)`,
+    if (totals.length === 0) return;
+    await em.query(
+      `INSERT INTO campaign_delivery_totals AS t
+         (tenant_id, campaign_id, recipient_provider, sent, delivered, hard_bounces, soft_bounces, complaints)
+       SELECT $1, x.campaign_id, x.provider, x.sent, x.delivered, x.hard, x.soft, x.complaints
+         FROM unnest($2::uuid[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])
+              WITH ORDINALITY AS x(campaign_id, provider, sent, delivered, hard, soft, complaints, ord)
+        ORDER BY x.ord
+       ON CONFLICT (tenant_id, campaign_id, recipient_provider) DO UPDATE SET
+         sent = t.sent + EXCLUDED.sent,
+         delivered = t.delivered + EXCLUDED.delivered,
+         hard_bounces = t.hard_bounces + EXCLUDED.hard_bounces,
+         soft_bounces = t.soft_bounces + EXCLUDED.soft_bounces,
+         complaints = t.complaints + EXCLUDED.complaints,
+         updated_at = now()`,
       [
         tenantId,
         totals.map((r) => r.campaignId),
@@ -249,9 +206,6 @@ export class DeliveryCounterService {
         totals.map((r) => r.complaints),
       ],
     );
-    for (const id of new Set(totals.map((t) => t.campaignId))) result.set(id, emptyTotals());
-    for (const row of totalRows) addRow(result.get(row.key!)!, row);
-    return result;
   }
 
   /**
@@ -278,6 +232,42 @@ export class DeliveryCounterService {
       if (totals) addRow(totals, row);
     }
     return result;
+  }
+
+  /**
+   * In one statement: lifetime totals of campaigns, and totals of inboxes since a day (and,
+   * when todaySince is given, since today too) — what the alert rules judge an ingest on.
+   */
+  async alertTotals(
+    ctx: RequestContext,
+    campaignUuids: readonly string[],
+    inboxUuids: readonly string[],
+    inboxSince: Date,
+    todaySince: Date | null,
+  ): Promise<{ campaigns: Map<string, DeliveryTotals>; inboxes: Map<string, DeliveryTotals>; inboxesToday: Map<string, DeliveryTotals> | null }> {
+    const campaigns = new Map<string, DeliveryTotals>(campaignUuids.map((id) => [id, emptyTotals()]));
+    const inboxes = new Map<string, DeliveryTotals>(inboxUuids.map((id) => [id, emptyTotals()]));
+    const inboxesToday = todaySince ? new Map<string, DeliveryTotals>(inboxUuids.map((id) => [id, emptyTotals()])) : null;
+    if (campaignUuids.length === 0 && inboxUuids.length === 0) return { campaigns, inboxes, inboxesToday };
+    const em = await ctx.db();
+    const rows: Array<CounterRow & { part: "C" | "I" | "T" }> = await em.query(
+      `SELECT 'C' AS part, campaign_id AS key, recipient_provider, sent, delivered, hard_bounces, soft_bounces, complaints
+         FROM campaign_delivery_totals WHERE tenant_id = $1 AND campaign_id = ANY($2::uuid[])
+       UNION ALL
+       SELECT 'I', inbox_id, recipient_provider, ${SUMS} FROM delivery_counters
+        WHERE tenant_id = $1 AND inbox_id = ANY($3::uuid[]) AND day >= $4::date
+        GROUP BY inbox_id, recipient_provider
+       UNION ALL
+       SELECT 'T', inbox_id, recipient_provider, ${SUMS} FROM delivery_counters
+        WHERE $5::date IS NOT NULL AND tenant_id = $1 AND inbox_id = ANY($3::uuid[]) AND day >= $5::date
+        GROUP BY inbox_id, recipient_provider`,
+      [ctx.tenantId, [...new Set(campaignUuids)], [...new Set(inboxUuids)], utcDay(inboxSince), todaySince ? utcDay(todaySince) : null],
+    );
+    for (const row of rows) {
+      const totals = (row.part === "C" ? campaigns : row.part === "I" ? inboxes : inboxesToday)?.get(row.key!);
+      if (totals) addRow(totals, row);
+    }
+    return { campaigns, inboxes, inboxesToday };
   }
 
   /** Totals per sending inbox, one statement for all of them. */
