@@ -134,7 +134,7 @@ function cmp(a: string | null, b: string | null): number {
 
 export class DeliveryCounterService {
   /**
-   * Adds the deltas (two statements). Call only with counts of rows this transaction newly
+   * Adds the deltas in one statement. Call only with counts of rows this transaction newly
    * inserted: the row locks taken here serialise concurrent batches on the same bucket, and
    * the additions commute, so concurrent ingests never lose or double an increment. The
    * locks are held until the transaction ends: callers move the counters as late as they can.
@@ -147,20 +147,42 @@ export class DeliveryCounterService {
   async applyWith(em: EntityManager, tenantId: string, deltas: CounterDeltas): Promise<void> {
     const rows = deltas.list();
     if (rows.length === 0) return;
+    const totals = deltas.campaignTotals();
+    // The daily counters, then the campaigns' lifetime totals (campaign_delivery_totals), in
+    // one statement (one round trip while holding the locks). Each part is sorted by its key
+    // and the totals' input waits for the counters to be done (the InitPlan reading
+    // "counted"), so every batch takes counter locks, then total locks, each in one order:
+    // concurrent batches cannot deadlock on them.
     await em.query(
-      `INSERT INTO delivery_counters AS c
-         (tenant_id, campaign_id, inbox_id, domain_id, recipient_provider, day, sent, delivered, hard_bounces, soft_bounces, complaints)
-       SELECT $1, x.campaign_id, x.inbox_id, x.domain_id, x.provider, x.day, x.sent, x.delivered, x.hard, x.soft, x.complaints
-         FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::date[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[])
-              WITH ORDINALITY AS x(campaign_id, inbox_id, domain_id, provider, day, sent, delivered, hard, soft, complaints, ord)
+      `WITH counted AS (
+         INSERT INTO delivery_counters AS c
+           (tenant_id, campaign_id, inbox_id, domain_id, recipient_provider, day, sent, delivered, hard_bounces, soft_bounces, complaints)
+         SELECT $1, x.campaign_id, x.inbox_id, x.domain_id, x.provider, x.day, x.sent, x.delivered, x.hard, x.soft, x.complaints
+           FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::date[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[])
+                WITH ORDINALITY AS x(campaign_id, inbox_id, domain_id, provider, day, sent, delivered, hard, soft, complaints, ord)
+          ORDER BY x.ord
+         ON CONFLICT (tenant_id, campaign_id, inbox_id, recipient_provider, day) DO UPDATE SET
+           sent = c.sent + EXCLUDED.sent,
+           delivered = c.delivered + EXCLUDED.delivered,
+           hard_bounces = c.hard_bounces + EXCLUDED.hard_bounces,
+           soft_bounces = c.soft_bounces + EXCLUDED.soft_bounces,
+           complaints = c.complaints + EXCLUDED.complaints,
+           domain_id = coalesce(c.domain_id, EXCLUDED.domain_id),
+           updated_at = now()
+         RETURNING 1)
+       INSERT INTO campaign_delivery_totals AS t
+         (tenant_id, campaign_id, recipient_provider, sent, delivered, hard_bounces, soft_bounces, complaints)
+       SELECT $1, x.campaign_id, x.provider, x.sent, x.delivered, x.hard, x.soft, x.complaints
+         FROM unnest($12::uuid[], $13::text[], $14::bigint[], $15::bigint[], $16::bigint[], $17::bigint[], $18::bigint[])
+              WITH ORDINALITY AS x(campaign_id, provider, sent, delivered, hard, soft, complaints, ord)
+        WHERE (SELECT count(*) FROM counted) > 0
         ORDER BY x.ord
-       ON CONFLICT (tenant_id, campaign_id, inbox_id, recipient_provider, day) DO UPDATE SET
-         sent = c.sent + EXCLUDED.sent,
-         delivered = c.delivered + EXCLUDED.delivered,
-         hard_bounces = c.hard_bounces + EXCLUDED.hard_bounces,
-         soft_bounces = c.soft_bounces + EXCLUDED.soft_bounces,
-         complaints = c.complaints + EXCLUDED.complaints,
-         domain_id = coalesce(c.domain_id, EXCLUDED.domain_id),
+       ON CONFLICT (tenant_id, campaign_id, recipient_provider) DO UPDATE SET
+         sent = t.sent + EXCLUDED.sent,
+         delivered = t.delivered + EXCLUDED.delivered,
+         hard_bounces = t.hard_bounces + EXCLUDED.hard_bounces,
+         soft_bounces = t.soft_bounces + EXCLUDED.soft_bounces,
+         complaints = t.complaints + EXCLUDED.complaints,
          updated_at = now()`,
       [
         tenantId,
@@ -174,29 +196,6 @@ export class DeliveryCounterService {
         rows.map((r) => r.hardBounces),
         rows.map((r) => r.softBounces),
         rows.map((r) => r.complaints),
-      ],
-    );
-    // The campaigns' lifetime totals (campaign_delivery_totals), in the same transaction and
-    // after the counters, sorted by their key: every batch takes counter locks then total
-    // locks, each in one order, so concurrent batches cannot deadlock on them.
-    const totals = deltas.campaignTotals();
-    if (totals.length === 0) return;
-    await em.query(
-      `INSERT INTO campaign_delivery_totals AS t
-         (tenant_id, campaign_id, recipient_provider, sent, delivered, hard_bounces, soft_bounces, complaints)
-       SELECT $1, x.campaign_id, x.provider, x.sent, x.delivered, x.hard, x.soft, x.complaints
-         FROM unnest($2::uuid[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])
-              WITH ORDINALITY AS x(campaign_id, provider, sent, delivered, hard, soft, complaints, ord)
-        ORDER BY x.ord
-       ON CONFLICT (tenant_id, campaign_id, recipient_provider) DO UPDATE SET
-         sent = t.sent + EXCLUDED.sent,
-         delivered = t.delivered + EXCLUDED.delivered,
-         hard_bounces = t.hard_bounces + EXCLUDED.hard_bounces,
-         soft_bounces = t.soft_bounces + EXCLUDED.soft_bounces,
-         complaints = t.complaints + EXCLUDED.complaints,
-         updated_at = now()`,
-      [
-        tenantId,
         totals.map((r) => r.campaignId),
         totals.map((r) => r.provider),
         totals.map((r) => r.sent),
