@@ -7,6 +7,7 @@ import { checkRamp, domainAge, warmupStage, type DomainAge, type RampCheck, type
 import type { RequestContext } from "../../context";
 import type { DomainAuditReport } from "../../dns/audit";
 import { MxProviderCache, type MxProviderAnswer } from "../../dns/mx-provider";
+import { preparedQuery } from "../../db/prepared";
 import { badInput } from "../../errors";
 import { fail } from "../../graphql/user-error";
 import { uuidOf } from "../../graphql/global-id";
@@ -253,7 +254,8 @@ export class HealthService {
     for (const k of readinessOf) facts.readiness.set(k, { campaignUuid: k, domain: null, inboxes: [], previous: null, recipientCheck: null, audit: null });
     if (totalsOf.length === 0 && readinessOf.length === 0 && !withSettings) return facts;
     const em = await ctx.db();
-    const rows: FactRow[] = await em.query(
+    const rows = await preparedQuery<FactRow>(
+      em,
       `WITH r AS (
          SELECT c.id, c.domain_id, p.id AS previous_id, p.name AS previous_name
            FROM campaigns c
