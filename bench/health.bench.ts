@@ -65,9 +65,11 @@ async function serveRebound(): Promise<void> {
 async function serveBaseline(sdlFile: string, dataFile: string): Promise<void> {
   const { buildSchema } = await import("graphql");
   const { ApolloServer, HeaderMap } = await import("@apollo/server");
+  const { ApolloServerPluginCacheControlDisabled } = await import("@apollo/server/plugin/disabled");
   const schema = buildSchema(readFileSync(sdlFile, "utf8"));
   const data = JSON.parse(readFileSync(dataFile, "utf8"));
-  const apollo = new ApolloServer({ schema, rootValue: { campaigns: () => data.campaigns }, introspection: false, csrfPrevention: true });
+  // Apollo configured as Rebound configures it (no cache-control plugin), so the two differ only in data access.
+  const apollo = new ApolloServer({ schema, rootValue: { campaigns: () => data.campaigns }, introspection: false, csrfPrevention: true, plugins: [ApolloServerPluginCacheControlDisabled()] });
   await apollo.start();
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server";
+import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import type { GraphQLSchema } from "graphql";
 import { RequestContext, type App } from "../context";
 import { formatError } from "../graphql/format-error";
@@ -62,7 +63,10 @@ export async function createGraphQLHttpHandler(app: App, schema: GraphQLSchema) 
     schema,
     validationRules: limitRules(limits),
     parseOptions: parseOptions(limits),
-    plugins: [transactionPlugin],
+    // No cache-control plugin: every answer is one tenant's and must never sit in a shared
+    // cache, so there is no Cache-Control policy to compute, and that plugin's hook runs for
+    // every field of every response (on the dashboard, most of what a request allocates).
+    plugins: [transactionPlugin, ApolloServerPluginCacheControlDisabled()],
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: true,
