@@ -4,6 +4,7 @@ import {
   bounceZoneChanges,
   burstChanges,
   complaintChanges,
+  countsTowardBurst,
   rampExceeded,
   type ZoneInput,
 } from "../../src/core/alert-rules";
@@ -96,6 +97,22 @@ describe("burst rules", () => {
   it("fire for blocklist rejections and catch-all blocks separately", () => {
     const changes = burstChanges({ ...input, counts: { authFailures: 0, blocklistRejections: 3, catchAllBlocks: 5, windowHours: 24 } });
     expect(changes.map((c) => c.alert?.kind)).toEqual(["BLOCKLIST_REJECTIONS", "CATCH_ALL_BLOCKS"]);
+  });
+});
+
+describe("events that count toward a burst", () => {
+  const event = (e: Partial<Parameters<typeof countsTowardBurst>[0]>) => ({ fault: null, reason: "userunknown", status: "5.1.1", variant: null, ...e });
+  it.each([
+    ["an authentication failure", true, event({ fault: "SENDER_AUTHENTICATION", reason: "securityerror", status: "5.7.26" })],
+    ["a reputation block", true, event({ fault: "SENDER_REPUTATION", reason: "blocked" })],
+    ["a blocked reply whatever its fault", true, event({ reason: "blocked" })],
+    ["a bad-reputation reply", true, event({ reason: "badreputation" })],
+    ["5.4.1", true, event({ status: "5.4.1" })],
+    ["a catch-all block", true, event({ variant: "CATCH_ALL_BLOCK" })],
+    ["an unknown user", false, event({ fault: "RECIPIENT_ADDRESS" })],
+    ["a full mailbox", false, event({ fault: "RECIPIENT_MAILBOX", reason: "mailboxfull", status: "4.2.2" })],
+  ])("%s counts toward a burst: %s", (_name, expected, e) => {
+    expect(countsTowardBurst(e)).toBe(expected);
   });
 });
 
