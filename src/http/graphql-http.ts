@@ -63,9 +63,9 @@ export async function createGraphQLHttpHandler(app: App, schema: GraphQLSchema) 
     schema,
     validationRules: limitRules(limits),
     parseOptions: parseOptions(limits),
-    // No cache-control plugin: every answer is one tenant's and must never sit in a shared
-    // cache, so there is no Cache-Control policy to compute, and that plugin's hook runs for
-    // every field of every response (on the dashboard, most of what a request allocates).
+    // No cache-control plugin: every answer is one tenant's and is never cacheable (handle()
+    // says "no-store" itself), so there is no policy to compute, and that plugin's hook runs
+    // for every field of every response (on the dashboard, most of what a request allocates).
     plugins: [transactionPlugin, ApolloServerPluginCacheControlDisabled()],
     formatError,
     includeStacktraceInErrorResponses: false,
@@ -124,6 +124,8 @@ export async function createGraphQLHttpHandler(app: App, schema: GraphQLSchema) 
         context: async () => context,
       });
       for (const [key, value] of result.headers) res.setHeader(key, value);
+      // Tenant data: no cache, private or shared, may keep it.
+      res.setHeader("cache-control", "no-store");
       res.statusCode = result.status ?? 200;
       if (result.body.kind === "complete") {
         res.end(result.body.string);

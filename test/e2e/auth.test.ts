@@ -26,6 +26,21 @@ async function keyWith(scopes: string[]): Promise<string> {
 }
 
 describe("HTTP authentication", () => {
+  it("marks every GraphQL answer no-store, over POST and GET: tenant data is never cached", async () => {
+    const post = await fetch(app.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${adminKey}` },
+      body: JSON.stringify({ query: "{ viewer { name } }" }),
+    });
+    expect(post.status).toBe(200);
+    expect(post.headers.get("cache-control")).toBe("no-store");
+    const get = await fetch(`${app.url}?query=${encodeURIComponent("{ viewer { name } }")}`, {
+      headers: { authorization: `Bearer ${adminKey}`, "apollo-require-preflight": "true" },
+    });
+    expect(((await get.json()) as { data: { viewer: { name: string } } }).data.viewer.name).toBe("auth");
+    expect(get.headers.get("cache-control")).toBe("no-store");
+  });
+
   it("answers __typename without a key, but nothing of a tenant", async () => {
     const anonymous = graphqlClient(app.url, null);
     expect((await anonymous(`{ __typename }`)).data).toEqual({ __typename: "Query" });
