@@ -11,7 +11,7 @@ import { startApp, type RunningApp } from "../../src/main";
 import { runDueAudits } from "../../src/modules/health/audit-scheduler";
 import { registerDomainAuditHook, type DomainAuditEvent } from "../../src/modules/health/domain-audit-hooks";
 import { regressions } from "../../src/modules/health/health-view";
-import { startDnsServer, type TestDnsServer } from "../support/dns-server";
+import { startDnsServer, type TestDnsServer, useTestDns } from "../support/dns-server";
 import { ok, type Gql } from "../support/graphql-client";
 import { startTestApp, type TestApp } from "../support/test-app";
 
@@ -41,12 +41,7 @@ async function anotherProcess(intervalMinutes: string): Promise<RunningApp> {
 
 beforeAll(async () => {
   dns = await startDnsServer(zone(true));
-  process.env.REBOUND_DNS_SERVERS = dns.address;
-  process.env.REBOUND_DNS_TIMEOUT_MS = "500";
-  process.env.REBOUND_DNS_TRIES = "1";
-  process.env.REBOUND_DNSBL_IP_ZONES = "";
-  process.env.REBOUND_DNSBL_DOMAIN_ZONES = "";
-  process.env.REBOUND_AUDIT_INTERVAL_MINUTES = "0";
+  useTestDns(dns);
   app = await startTestApp("auditsched");
   ({ gql, tenantId } = await app.newTenant("sched"));
   unregister = registerDomainAuditHook(async (ctx, event) => {

@@ -6,7 +6,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Zone, ZoneRecord } from "../../src/core/dns/memory-dns";
-import { startDnsServer, type TestDnsServer } from "../support/dns-server";
+import { startDnsServer, type TestDnsServer, useTestDns } from "../support/dns-server";
 import { ok, type Gql } from "../support/graphql-client";
 import { startTestApp, type TestApp } from "../support/test-app";
 
@@ -103,13 +103,7 @@ let gql: Gql;
 
 beforeAll(async () => {
   dns = await startDnsServer(ZONE);
-  // The server reads DNS settings from the environment, as an operator would set them.
-  process.env.REBOUND_DNS_SERVERS = dns.address;
-  process.env.REBOUND_DNS_TIMEOUT_MS = "500";
-  process.env.REBOUND_DNS_TRIES = "1";
-  process.env.REBOUND_DNSBL_IP_ZONES = "bl.test";
-  process.env.REBOUND_DNSBL_DOMAIN_ZONES = "dbl.test";
-  process.env.REBOUND_AUDIT_INTERVAL_MINUTES = "0";
+  useTestDns(dns, { ipZones: "bl.test", domainZones: "dbl.test" });
   app = await startTestApp("dnsaudit");
   ({ gql } = await app.newTenant("dns"));
 });

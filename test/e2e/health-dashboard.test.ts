@@ -4,7 +4,7 @@
 // in one statement for the whole page.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDnsServer, type TestDnsServer } from "../support/dns-server";
+import { startDnsServer, type TestDnsServer, useTestDns } from "../support/dns-server";
 import { ok, type Gql } from "../support/graphql-client";
 import { statementsOf } from "../support/statements";
 import { startTestApp, type TestApp } from "../support/test-app";
@@ -27,12 +27,7 @@ beforeAll(async () => {
     zone[`_dmarc.d${d}.example`] = [{ type: "TXT", data: "v=DMARC1; p=none" }];
   }
   dns = await startDnsServer(zone);
-  process.env.REBOUND_DNS_SERVERS = dns.address;
-  process.env.REBOUND_DNS_TIMEOUT_MS = "500";
-  process.env.REBOUND_DNS_TRIES = "1";
-  process.env.REBOUND_DNSBL_IP_ZONES = "bl.example";
-  process.env.REBOUND_DNSBL_DOMAIN_ZONES = "";
-  process.env.REBOUND_AUDIT_INTERVAL_MINUTES = "0";
+  useTestDns(dns, { ipZones: "bl.example" });
   app = await startTestApp("healthdash");
   ({ gql } = await app.newTenant("dash"));
   const domains: string[] = [];

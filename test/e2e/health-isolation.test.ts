@@ -4,7 +4,7 @@
 
 import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDnsServer, type TestDnsServer } from "../support/dns-server";
+import { startDnsServer, type TestDnsServer, useTestDns } from "../support/dns-server";
 import { graphqlClient, ok, type Gql } from "../support/graphql-client";
 import { startTestApp, type TestApp } from "../support/test-app";
 
@@ -17,12 +17,7 @@ let ids: { domain: string; inbox: string; campaign: string };
 
 beforeAll(async () => {
   dns = await startDnsServer({ "iso.test": [{ type: "TXT", data: "v=spf1 -all" }] });
-  process.env.REBOUND_DNS_SERVERS = dns.address;
-  process.env.REBOUND_DNS_TIMEOUT_MS = "500";
-  process.env.REBOUND_DNS_TRIES = "1";
-  process.env.REBOUND_DNSBL_IP_ZONES = "";
-  process.env.REBOUND_DNSBL_DOMAIN_ZONES = "";
-  process.env.REBOUND_AUDIT_INTERVAL_MINUTES = "0";
+  useTestDns(dns);
   app = await startTestApp("healthiso");
   ({ gql: a } = await app.newTenant("a"));
   ({ gql: b } = await app.newTenant("b"));
