@@ -3,6 +3,7 @@ import { preSendChecklist, type Checklist } from "../../core/checklist";
 import type { ProviderRequirements } from "../../core/dns/sender-requirements";
 import type { DnsblResult } from "../../core/dns/dnsbl";
 import { parseDomainName } from "../../core/domain-name";
+import type { MailboxProvider } from "../../core/providers";
 import { checkRamp, domainAge, warmupStage, type DomainAge, type RampCheck, type WarmupStage } from "../../core/warmup";
 import type { RequestContext } from "../../context";
 import type { DomainAuditReport } from "../../dns/audit";
@@ -16,7 +17,7 @@ import { campaignService } from "../campaign/campaign.service";
 import type { Domain } from "../domain/domain.entity";
 import type { Inbox } from "../inbox/inbox.entity";
 import { suppressionService } from "../suppression/suppression.service";
-import { addRow, emptyTotals, type CounterRow, type DeliveryTotals } from "../send/delivery-counter.service";
+import { addCounts, emptyTotals, type DeliveryTotals } from "../send/delivery-counter.service";
 import type { TenantSettingsValues } from "../tenant/tenant-settings";
 import { domainAuditService } from "./domain-audit.service";
 import { healthLoaders } from "./health-loaders";
@@ -57,16 +58,33 @@ export interface CampaignFacts {
   settings: Partial<TenantSettingsValues> | null;
 }
 
-/** A row of campaignFactsOf's statement: every part shares these columns (UNION ALL). */
-interface FactRow extends CounterRow {
-  /** T totals, P previous campaign, R recipient check, I inbox, D domain, A audit summary, C campaign's domain, S settings. */
-  kind: "T" | "P" | "R" | "I" | "D" | "A" | "C" | "S";
-  /** P: the previous campaign; I: the inbox; C: the campaign's domain. (key is the campaign, or the domain for D and A.) */
-  ref: string | null;
-  /** P: previous campaign's name; D: domain name; I: inbox address. */
-  label: string | null;
-  at: Date | null;
-  doc: any;
+/** campaignFactsOf's document: json_agg gives null, not [], for a part with no rows. */
+interface CampaignFactsDocument {
+  /** Lifetime totals: campaign, provider, sent, delivered, hard bounces, soft bounces, complaints. */
+  t: Array<[string, MailboxProvider, number, number, number, number, number]> | null;
+  /** Previous campaign on the same domain: campaign, previous campaign, its name. */
+  p: Array<[string, string, string]> | null;
+  /** Last recipient check: campaign, checked, ok, risky, invalid, suppressed, checked at (epoch ms). */
+  r: Array<[string, number, number, number, number, number, number]> | null;
+  /** Sending inboxes in the campaign's order: campaign, address, daily limit, warm-up start (epoch ms). */
+  i: Array<[string, string, number, number | null]> | null;
+  /** Domains: id, name, registered at (epoch ms). */
+  d: Array<[string, string, number | null]> | null;
+  /** Stored audit summaries: domain, summary. */
+  a: Array<[string, AuditSummary]> | null;
+  /** Each readiness campaign's domain: campaign, domain. */
+  c: Array<[string, string]> | null;
+  /** The tenant's stored settings (null inside when never set), when asked for; null when not asked. */
+  s: [Partial<TenantSettingsValues> | null] | null;
+}
+
+/** Epoch milliseconds of a timestamp, truncated as the driver truncates microseconds. */
+function epochMs(column: string): string {
+  return `floor(extract(epoch FROM ${column}) * 1000)::float8`;
+}
+
+function dateOrNull(ms: number | null): Date | null {
+  return ms === null ? null : new Date(ms);
 }
 
 export interface RampView extends RampCheck {
@@ -254,7 +272,11 @@ export class HealthService {
     for (const k of readinessOf) facts.readiness.set(k, { campaignUuid: k, domain: null, inboxes: [], previous: null, recipientCheck: null, audit: null });
     if (totalsOf.length === 0 && readinessOf.length === 0 && !withSettings) return facts;
     const em = await ctx.db();
-    const rows = await preparedQuery<FactRow>(
+    // One row holding one JSON document of arrays: the driver makes one string and V8's
+    // JSON.parse builds the arrays, where ~700 rows of twelve text columns cost a row object,
+    // twelve strings and a type parser each (most of this read's CPU, and garbage that lives
+    // across the round trip). Timestamps travel as epoch milliseconds, counts as numbers.
+    const rows = await preparedQuery<{ facts: CampaignFactsDocument }>(
       em,
       `WITH r AS (
          SELECT c.id, c.domain_id, p.id AS previous_id, p.name AS previous_name
@@ -264,89 +286,56 @@ export class HealthService {
               WHERE p.tenant_id = c.tenant_id AND p.domain_id = c.domain_id AND (p.created_at, p.id) < (c.created_at, c.id)
               ORDER BY p.created_at DESC, p.id DESC LIMIT 1) p ON true
           WHERE c.tenant_id = $1 AND c.id = ANY($3::uuid[]))
-       SELECT 'T' AS kind, campaign_id AS key, recipient_provider, NULL::uuid AS ref, NULL AS label,
-              sent, delivered, hard_bounces, soft_bounces, complaints, NULL::timestamptz AS at, NULL::jsonb AS doc
-         FROM campaign_delivery_totals
-        WHERE tenant_id = $1 AND campaign_id IN (SELECT unnest($2::uuid[]) UNION SELECT previous_id FROM r)
-       UNION ALL
-       SELECT 'P', id, NULL, previous_id, previous_name, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM r WHERE previous_id IS NOT NULL
-       UNION ALL
-       SELECT 'R', campaign_id, NULL, NULL, NULL, checked, ok, risky, invalid, suppressed, checked_at, NULL
-         FROM campaign_recipient_checks WHERE tenant_id = $1 AND campaign_id = ANY($3::uuid[])
-       UNION ALL
-       SELECT 'I', ci.campaign_id, NULL, i.id, i.address, i.daily_limit, ci.position, NULL, NULL, NULL, i.warmup_started_at, NULL
-         FROM campaign_inboxes ci JOIN inboxes i ON i.tenant_id = ci.tenant_id AND i.id = ci.inbox_id
-        WHERE ci.tenant_id = $1 AND ci.campaign_id = ANY($3::uuid[])
-       UNION ALL
-       SELECT 'D', d.id, NULL, NULL, d.name, NULL, NULL, NULL, NULL, NULL, d.registered_at, NULL
-         FROM domains d WHERE d.tenant_id = $1 AND d.id IN (SELECT domain_id FROM r)
-       UNION ALL
-       SELECT 'A', a.domain_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-              jsonb_build_object('spf', report #> '{report,spf,status}', 'dkim', report #> '{report,dkim,status}', 'dmarc', report #> '{report,dmarc,status}',
-                'blocklistHits', (SELECT coalesce(jsonb_agg(jsonb_build_object('target', b -> 'target', 'zone', b -> 'zone')), '[]'::jsonb)
-                                    FROM jsonb_array_elements(report #> '{report,blocklists}') b WHERE b -> 'listed' = 'true'::jsonb))
-         FROM domain_audits a WHERE a.tenant_id = $1 AND a.domain_id IN (SELECT domain_id FROM r) AND a.report IS NOT NULL
-       UNION ALL
-       SELECT 'C', id, NULL, domain_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM r
-       UNION ALL
-       SELECT 'S', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, settings FROM tenants WHERE $4 AND id = $1`,
+       SELECT json_build_object(
+         't', (SELECT json_agg(json_build_array(campaign_id, recipient_provider, sent, delivered, hard_bounces, soft_bounces, complaints))
+                 FROM campaign_delivery_totals
+                WHERE tenant_id = $1 AND campaign_id IN (SELECT unnest($2::uuid[]) UNION SELECT previous_id FROM r)),
+         'p', (SELECT json_agg(json_build_array(id, previous_id, previous_name)) FROM r WHERE previous_id IS NOT NULL),
+         'r', (SELECT json_agg(json_build_array(campaign_id, checked, ok, risky, invalid, suppressed, ${epochMs("checked_at")}))
+                 FROM campaign_recipient_checks WHERE tenant_id = $1 AND campaign_id = ANY($3::uuid[])),
+         -- In the campaign's order (position, then inbox id), as CampaignService.inboxesOf lists them.
+         'i', (SELECT json_agg(json_build_array(ci.campaign_id, i.address, i.daily_limit, ${epochMs("i.warmup_started_at")}) ORDER BY ci.campaign_id, ci.position, i.id)
+                 FROM campaign_inboxes ci JOIN inboxes i ON i.tenant_id = ci.tenant_id AND i.id = ci.inbox_id
+                WHERE ci.tenant_id = $1 AND ci.campaign_id = ANY($3::uuid[])),
+         'd', (SELECT json_agg(json_build_array(d.id, d.name, ${epochMs("d.registered_at")}))
+                 FROM domains d WHERE d.tenant_id = $1 AND d.id IN (SELECT domain_id FROM r)),
+         'a', (SELECT json_agg(json_build_array(a.domain_id,
+                 json_build_object('spf', report #> '{report,spf,status}', 'dkim', report #> '{report,dkim,status}', 'dmarc', report #> '{report,dmarc,status}',
+                   'blocklistHits', (SELECT coalesce(json_agg(json_build_object('target', b -> 'target', 'zone', b -> 'zone')), '[]'::json)
+                                       FROM jsonb_array_elements(report #> '{report,blocklists}') b WHERE b -> 'listed' = 'true'::jsonb))))
+                 FROM domain_audits a WHERE a.tenant_id = $1 AND a.domain_id IN (SELECT domain_id FROM r) AND a.report IS NOT NULL),
+         'c', (SELECT json_agg(json_build_array(id, domain_id)) FROM r),
+         's', (SELECT json_build_array(settings) FROM tenants WHERE $4 AND id = $1)
+       ) AS facts`,
       [ctx.tenantId, [...new Set(totalsOf)], [...new Set(readinessOf)], withSettings],
     );
-    const domainOf = new Map<string, string>();
-    const domains = new Map<string, { name: string; registeredAt: Date | null }>();
-    const audits = new Map<string, AuditSummary>();
-    const previous: FactRow[] = [];
-    const inboxes: FactRow[] = [];
-    let settingsFound = false;
-    for (const row of rows) {
-      switch (row.kind) {
-        case "T": {
-          let t = facts.totals.get(row.key!);
-          if (!t) facts.totals.set(row.key!, (t = emptyTotals()));
-          addRow(t, row);
-          break;
-        }
-        case "P":
-          previous.push(row);
-          break;
-        case "R":
-          facts.readiness.get(row.key!)!.recipientCheck = {
-            checked: Number(row.sent), ok: Number(row.delivered), risky: Number(row.hard_bounces), invalid: Number(row.soft_bounces), suppressed: Number(row.complaints), checkedAt: row.at!,
-          };
-          break;
-        case "I":
-          inboxes.push(row);
-          break;
-        case "D":
-          domains.set(row.key!, { name: row.label!, registeredAt: row.at });
-          break;
-        case "A":
-          audits.set(row.key!, row.doc);
-          break;
-        case "C":
-          domainOf.set(row.key!, row.ref!);
-          break;
-        case "S":
-          facts.settings = row.doc ?? {};
-          settingsFound = true;
-          break;
-      }
+    const doc = rows[0].facts;
+    for (const [campaign, provider, sent, delivered, hard, soft, complaints] of doc.t ?? []) {
+      let t = facts.totals.get(campaign);
+      if (!t) facts.totals.set(campaign, (t = emptyTotals()));
+      addCounts(t, provider, sent, delivered, hard, soft, complaints);
     }
-    if (withSettings && !settingsFound) throw new Error("authenticated tenant has no row");
-    // Previous campaigns' totals came in the same statement (a campaign with no row sent nothing).
-    for (const row of previous) {
-      const t = facts.totals.get(row.ref!)?.total;
-      facts.readiness.get(row.key!)!.previous = { uuid: row.ref!, name: row.label!, sent: t?.sent ?? 0, hardBounces: t?.hardBounces ?? 0 };
+    for (const [campaign, checked, ok, risky, invalid, suppressed, at] of doc.r ?? []) {
+      facts.readiness.get(campaign)!.recipientCheck = { checked, ok, risky, invalid, suppressed, checkedAt: new Date(at) };
     }
-    // The campaign's order (position, then inbox id), as CampaignService.inboxesOf lists them.
-    inboxes.sort((a, b) => Number(a.delivered) - Number(b.delivered) || (a.ref! < b.ref! ? -1 : a.ref! > b.ref! ? 1 : 0));
-    for (const row of inboxes) {
-      facts.readiness.get(row.key!)!.inboxes.push({ address: row.label!, warmupStartedAt: row.at, dailyLimit: Number(row.sent) });
+    for (const [campaign, address, dailyLimit, warmupStartedAt] of doc.i ?? []) {
+      facts.readiness.get(campaign)!.inboxes.push({ address, warmupStartedAt: dateOrNull(warmupStartedAt), dailyLimit });
     }
-    for (const [campaignUuid, domainUuid] of domainOf) {
-      const r = facts.readiness.get(campaignUuid)!;
-      r.domain = domains.get(domainUuid) ?? null;
-      r.audit = audits.get(domainUuid) ?? null;
+    // Previous campaigns' totals came in the same document (a campaign with no row sent nothing).
+    for (const [campaign, previous, name] of doc.p ?? []) {
+      const t = facts.totals.get(previous)?.total;
+      facts.readiness.get(campaign)!.previous = { uuid: previous, name, sent: t?.sent ?? 0, hardBounces: t?.hardBounces ?? 0 };
+    }
+    const domains = new Map((doc.d ?? []).map(([id, name, registeredAt]) => [id, { name, registeredAt: dateOrNull(registeredAt) }]));
+    const audits = new Map(doc.a ?? []);
+    for (const [campaign, domain] of doc.c ?? []) {
+      const r = facts.readiness.get(campaign)!;
+      r.domain = domains.get(domain) ?? null;
+      r.audit = audits.get(domain) ?? null;
+    }
+    if (withSettings) {
+      if (!doc.s) throw new Error("authenticated tenant has no row");
+      facts.settings = doc.s[0] ?? {};
     }
     return facts;
   }

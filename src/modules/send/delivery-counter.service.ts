@@ -352,13 +352,12 @@ export interface CounterRow {
 
 /** Adds one provider's row to totals (its provider and the overall total). */
 export function addRow(totals: DeliveryTotals, row: CounterRow): void {
-  // Field by field, without an intermediate object: a dashboard page adds hundreds of rows.
-  const sent = Number(row.sent);
-  const delivered = Number(row.delivered);
-  const hard = Number(row.hard_bounces);
-  const soft = Number(row.soft_bounces);
-  const complaints = Number(row.complaints);
-  const p = totals.byProvider[row.recipient_provider] ?? (totals.byProvider[row.recipient_provider] = zeroCounts());
+  addCounts(totals, row.recipient_provider, Number(row.sent), Number(row.delivered), Number(row.hard_bounces), Number(row.soft_bounces), Number(row.complaints));
+}
+
+/** Adds one provider's counts to totals, field by field without an intermediate object: a dashboard page adds hundreds. */
+export function addCounts(totals: DeliveryTotals, provider: MailboxProvider, sent: number, delivered: number, hard: number, soft: number, complaints: number): void {
+  const p = totals.byProvider[provider] ?? (totals.byProvider[provider] = zeroCounts());
   const t = totals.total;
   p.sent += sent;
   p.delivered += delivered;
