@@ -229,6 +229,12 @@ async function load(url: string, apiKey: string | null, seconds: number, query =
   return summarize(latencies, (performance.now() - t0) / 1000);
 }
 
+/** The Node flags of `npm start` (package.json), so both servers run with what production runs. */
+function startNodeFlags(): string[] {
+  const start: string = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts.start;
+  return start.split(/\s+/).filter((arg) => arg.startsWith("--"));
+}
+
 async function statements(url: string): Promise<number> {
   const text = await (await fetch(url.replace(/\/graphql$/, "/metrics"))).text();
   return Number(/^rebound_sql_statements_total (\d+)/m.exec(text)?.[1] ?? NaN);
@@ -239,8 +245,9 @@ async function main(): Promise<void> {
   // BENCH_DATABASE_URL reuses a database a previous run kept (BENCH_KEEP_DATABASE=1).
   const kept = process.env.BENCH_DATABASE_URL;
   const database = kept ? { url: kept, name: kept, drop: async () => {} } : await createTestDatabase("benchhealth");
-  // Both servers run as deployed (the Dockerfile sets NODE_ENV=production: graphql-js skips its development checks).
-  const env = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? "production", DATABASE_URL: database.url, MIGRATION_DATABASE_URL: "", PORT: "0", HOST: "127.0.0.1", REBOUND_AUDIT_INTERVAL_MINUTES: "0", REBOUND_DEMO_TENANT: "0", DB_POOL_SIZE: "10" };
+  // Both servers run as deployed: NODE_ENV=production (as the Dockerfile sets it: graphql-js
+  // skips its development checks) and the V8 flags `npm start` gives Node.
+  const env = { ...process.env, NODE_OPTIONS: [process.env.NODE_OPTIONS ?? "", ...startNodeFlags()].join(" ").trim(), NODE_ENV: process.env.NODE_ENV ?? "production", DATABASE_URL: database.url, MIGRATION_DATABASE_URL: "", PORT: "0", HOST: "127.0.0.1", REBOUND_AUDIT_INTERVAL_MINUTES: "0", REBOUND_DEMO_TENANT: "0", DB_POOL_SIZE: "10" };
   const children: ChildProcess[] = [];
   try {
     const rebound = await child(["serve-rebound"], env);
@@ -268,7 +275,8 @@ async function main(): Promise<void> {
 
     // Interleaved rounds, so a change in the machine's load hits both servers alike.
     const rounds = Math.max(1, Math.round(SECONDS / 2));
-    console.log(`\nwarming up (3 s each), then ${rounds} interleaved rounds of 2 s per server at concurrency ${CONCURRENCY}...`);
+    console.log(`\nboth servers: NODE_OPTIONS=${env.NODE_OPTIONS || "(none)"}, NODE_ENV=${env.NODE_ENV}`);
+    console.log(`warming up (3 s each), then ${rounds} interleaved rounds of 2 s per server at concurrency ${CONCURRENCY}...`);
     await load(baseline.info.url, null, 3);
     await load(rebound.info.url, rebound.info.apiKey, 3);
     const bRuns: Result[] = [];
