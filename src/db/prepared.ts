@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { EntityManager } from "typeorm";
+import { inTurn } from "./query-turns";
 import { statementCounter } from "./statement-counter";
 
 // A read run as a named prepared statement on the transaction's connection: PostgreSQL
@@ -22,8 +23,10 @@ function nameOf(text: string): string {
 
 export async function preparedQuery<T>(em: EntityManager, text: string, values: unknown[]): Promise<T[]> {
   // TypeORM's runner keeps its pg client here once connected; without one, the ordinary path.
-  const client = (em.queryRunner as unknown as { databaseConnection?: PgClient } | undefined)?.databaseConnection;
-  if (!client || typeof client.query !== "function") return em.query(text, values);
+  const runner = em.queryRunner;
+  const client = (runner as unknown as { databaseConnection?: PgClient } | undefined)?.databaseConnection;
+  if (!runner || !client || typeof client.query !== "function") return em.query(text, values);
   statementCounter.total++;
-  return (await client.query({ name: nameOf(text), text, values })).rows as T[];
+  // In turn with the runner's other statements (query-turns.ts).
+  return (await inTurn(runner, () => client.query({ name: nameOf(text), text, values }))).rows as T[];
 }

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager, QueryRunner } from "typeorm";
+import { takeTurns } from "./query-turns";
 
 /** Role every request runs as: subject to row-level security, whatever DATABASE_URL logs in as. */
 export const APP_ROLE = "rebound_app";
@@ -47,6 +48,7 @@ export class TenantTransaction {
   private async open(): Promise<EntityManager> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
+    takeTurns(runner);
     try {
       await this.begin(runner);
     } catch (err) {
