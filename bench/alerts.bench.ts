@@ -14,6 +14,7 @@ import { promisify } from "node:util";
 import { createTestDatabase } from "../test/support/database";
 import { freePort, REPO, startChildServer } from "../test/support/child-server";
 import { graphqlClient } from "../test/support/graphql-client";
+import { startNodeFlags } from "../test/support/start-flags";
 import { createSendingSetup } from "../test/support/fixtures";
 import { openSubscriber, type LightSubscriber } from "./support/light-subscriber";
 
@@ -167,7 +168,7 @@ async function main() {
   const apiKey = (JSON.parse(stdout.trim().split("\n").pop()!) as { apiKey: string }).apiKey;
   const clients = [graphqlClient(p1.url, apiKey), graphqlClient(p2.url, apiKey)];
   const setup = await createSendingSetup(clients[0], "bench-alerts.example");
-  process.stdout.write(`Rebound: 2 processes (pids ${p1.process.pid}, ${p2.process.pid}), LISTEN/NOTIFY, ${SUBSCRIBERS / 2} subscribers each\n`);
+  process.stdout.write(`Rebound: 2 processes (pids ${p1.process.pid}, ${p2.process.pid}; node ${startNodeFlags().join(" ")}), LISTEN/NOTIFY, ${SUBSCRIBERS / 2} subscribers each\n`);
   const ingestTimes: number[] = [];
   const reboundSteps = await ladder("rebound", [p1.url.replace("http", "ws"), p2.url.replace("http", "ws")], `Bearer ${apiKey}`, [p1.process.pid!, p2.process.pid!], async (recipient, i) => {
     const started = performance.now();
@@ -192,7 +193,8 @@ async function main() {
 
   // Baseline: a bare graphql-ws server, in-memory pub/sub, one process.
   const port = await freePort();
-  const bare = spawn(process.execPath, ["--import", "tsx", resolve(REPO, "bench/support/bare-ws-server.ts"), String(port)], { cwd: REPO, stdio: ["ignore", "pipe", "inherit"] });
+  // With the Node flags Rebound's servers get from npm start (startChildServer), so the two differ in code only.
+  const bare = spawn(process.execPath, [...startNodeFlags(), "--import", "tsx", resolve(REPO, "bench/support/bare-ws-server.ts"), String(port)], { cwd: REPO, stdio: ["ignore", "pipe", "inherit"] });
   await new Promise<void>((r) => bare.stdout!.on("data", (d: Buffer) => d.toString().includes("listening") && r()));
   process.stdout.write(`\nBaseline: bare graphql-ws server, in-memory pub/sub (pid ${bare.pid}), ${SUBSCRIBERS} subscribers\n`);
   const bareSteps = await ladder("bare", [`ws://127.0.0.1:${port}/graphql`], null, [bare.pid!], async (recipient) => {

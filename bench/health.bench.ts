@@ -229,12 +229,6 @@ async function load(url: string, apiKey: string | null, seconds: number, query =
   return summarize(latencies, (performance.now() - t0) / 1000);
 }
 
-/** The Node flags of `npm start` (package.json), so both servers run with what production runs. */
-function startNodeFlags(): string[] {
-  const start: string = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts.start;
-  return start.split(/\s+/).filter((arg) => arg.startsWith("--"));
-}
-
 async function statements(url: string): Promise<number> {
   const text = await (await fetch(url.replace(/\/graphql$/, "/metrics"))).text();
   return Number(/^rebound_sql_statements_total (\d+)/m.exec(text)?.[1] ?? NaN);
@@ -242,6 +236,7 @@ async function statements(url: string): Promise<number> {
 
 async function main(): Promise<void> {
   const { createTestDatabase } = await import("../test/support/database");
+  const { startNodeFlags } = await import("../test/support/start-flags");
   // BENCH_DATABASE_URL reuses a database a previous run kept (BENCH_KEEP_DATABASE=1).
   const kept = process.env.BENCH_DATABASE_URL;
   const database = kept ? { url: kept, name: kept, drop: async () => {} } : await createTestDatabase("benchhealth");

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
+import { startNodeFlags } from "./start-flags";
 
 export const REPO = resolve(__dirname, "../..");
 
@@ -28,7 +29,8 @@ export interface ChildServer {
 /** `rebound serve` as a real child process, resolved once it prints its URL. */
 export async function startChildServer(env: Record<string, string>, timeoutMs = 60_000): Promise<ChildServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, [resolve(REPO, "bin/rebound.js"), "serve"], {
+  // As `npm start` runs it: the same Node flags.
+  const child = spawn(process.execPath, [...startNodeFlags(), resolve(REPO, "bin/rebound.js"), "serve"], {
     cwd: REPO,
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
