@@ -9,5 +9,5 @@ COPY migrations ./migrations
 COPY tsconfig.json schema.graphql ./
 EXPOSE 4000
 USER node
-# The same V8 flag as npm start: a larger young generation (see README, "Running it").
+# The same V8 flag as npm start: a larger young generation (see README, "Configuration").
 CMD ["node", "--max-semi-space-size=64", "bin/rebound.js", "serve"]
