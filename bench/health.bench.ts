@@ -99,7 +99,7 @@ async function serveBaseline(sdlFile: string, dataFile: string): Promise<void> {
  * for the same bytes). Rebound's names come from its code and are one-byte; the baseline
  * must not pay for where its schema was read from. The file is read back as plain ASCII.
  */
-export async function baselineSdl(): Promise<string> {
+async function baselineSdl(): Promise<string> {
   const { parse, print, printSchema, visit } = await import("graphql");
   const { getSchema } = await import("../src/schema");
   const sdl = print(visit(parse(printSchema(await getSchema())), { enter: (node) => ("description" in node && node.description ? { ...node, description: undefined } : undefined) }));

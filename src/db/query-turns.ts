@@ -9,8 +9,9 @@ const tails = new WeakMap<object, Promise<unknown>>();
 
 /** Runs `run` once every statement asked before it on `connection` has finished. */
 export function inTurn<T>(connection: object, run: () => Promise<T>): Promise<T> {
+  // The tail never rejects (failures are the caller's, see below), so the next run follows any outcome.
   const previous = tails.get(connection);
-  const result = previous ? previous.then(run, run) : run();
+  const result = previous ? previous.then(run) : run();
   tails.set(connection, result.catch(() => undefined));
   return result;
 }
