@@ -46,20 +46,22 @@ export function wholeDaysBetween(from: Date, now: Date): number {
 export function warmupStage(warmupStartedAt: Date | null, now: Date, dailyLimit: number): WarmupStage {
   if (!Number.isFinite(dailyLimit) || dailyLimit < 0) throw new RangeError(`dailyLimit must be >= 0 (got ${dailyLimit})`);
   const days = warmupStartedAt ? wholeDaysBetween(warmupStartedAt, now) : null;
-  const risky = dailyLimit > COLD_EMAIL_DAILY_RISK;
-  const at = (stage: WarmupStageName, range: WarmupRange): WarmupStage => ({
+  if (days === null || days < 0) return stageAt("NOT_STARTED", WARMUP_RAMP.WEEK_1, days, dailyLimit);
+  if (days < 7) return stageAt("WEEK_1", WARMUP_RAMP.WEEK_1, days, dailyLimit);
+  if (days < 14) return stageAt("WEEK_2", WARMUP_RAMP.WEEK_2, days, dailyLimit);
+  if (days < 21) return stageAt("WEEK_3", WARMUP_RAMP.WEEK_3, days, dailyLimit);
+  return stageAt("WARMED", { minPerDay: 0, maxPerDay: dailyLimit }, days, dailyLimit);
+}
+
+function stageAt(stage: WarmupStageName, range: WarmupRange, days: number | null, dailyLimit: number): WarmupStage {
+  return {
     stage,
     warmupDays: days !== null && days >= 0 ? days : null,
     range,
     recommendedDailyLimit: Math.min(range.maxPerDay, dailyLimit),
     warmedEnough: days !== null && days >= MIN_WARMUP_DAYS,
-    dailyLimitIsRisky: risky,
-  });
-  if (days === null || days < 0) return at("NOT_STARTED", WARMUP_RAMP.WEEK_1);
-  if (days < 7) return at("WEEK_1", WARMUP_RAMP.WEEK_1);
-  if (days < 14) return at("WEEK_2", WARMUP_RAMP.WEEK_2);
-  if (days < 21) return at("WEEK_3", WARMUP_RAMP.WEEK_3);
-  return at("WARMED", { minPerDay: 0, maxPerDay: dailyLimit });
+    dailyLimitIsRisky: dailyLimit > COLD_EMAIL_DAILY_RISK,
+  };
 }
 
 /** Inbox.recommendedDailyLimit. */
