@@ -2,10 +2,9 @@ import "reflect-metadata";
 import type { GraphQLSchema } from "graphql";
 import { buildSchema, type AuthChecker } from "type-graphql";
 import type { RequestContext } from "./context";
-import { forbidden, unauthenticated } from "./errors";
 import { AlertResolver } from "./modules/alert/alert.resolver";
 import { ApiKeyResolver } from "./modules/api-key/api-key.resolver";
-import { hasScope, type ApiKeyScope } from "./modules/api-key/api-key.scopes";
+import { requireScopes } from "./modules/api-key/api-key.scopes";
 import { BounceResolver } from "./modules/bounce/bounce.resolver";
 import { CampaignResolver } from "./modules/campaign/campaign.resolver";
 import { DomainResolver } from "./modules/domain/domain.resolver";
@@ -38,8 +37,7 @@ export const RESOLVERS = [
 
 /** @Authorized("scope"): no key is UNAUTHENTICATED, a key without the scope is FORBIDDEN. */
 const authChecker: AuthChecker<RequestContext> = ({ context }, scopes) => {
-  if (!context.auth) throw unauthenticated();
-  for (const scope of scopes) if (!hasScope(context.auth.scopes, scope as ApiKeyScope)) throw forbidden(scope);
+  requireScopes(context.auth, scopes);
   return true;
 };
 

@@ -42,12 +42,17 @@ export async function pageOf<T extends ObjectLiteral & Keyed>(
     .addOrderBy(`${alias}.id`, "DESC")
     .limit(args.first + 1)
     .getMany();
-  const page = rows.slice(0, args.first);
+  return connectionOf(rows, args.first);
+}
+
+/** A connection from up to first + 1 rows in keyset order (the extra row only says a next page exists). */
+export function connectionOf<T extends Keyed>(rows: readonly T[], first: number): Connection<T> {
+  const page = rows.slice(0, first);
   const edges = page.map((node) => ({ node, cursor: encodeCursor(node) }));
   return {
     edges,
     pageInfo: {
-      hasNextPage: rows.length > args.first,
+      hasNextPage: rows.length > first,
       hasPreviousPage: false,
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges[edges.length - 1]?.cursor ?? null,

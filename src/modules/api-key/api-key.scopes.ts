@@ -1,4 +1,6 @@
 import { registerEnumType } from "type-graphql";
+import type { AuthInfo } from "../../context";
+import { forbidden, unauthenticated } from "../../errors";
 
 export const API_KEY_SCOPES = ["read", "write", "ingest", "admin"] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
@@ -24,4 +26,10 @@ registerEnumType(ApiKeyScopeEnum, {
 /** admin implies every scope; the others are independent, for least privilege. */
 export function hasScope(granted: readonly string[], needed: ApiKeyScope): boolean {
   return granted.includes("admin") || granted.includes(needed);
+}
+
+/** What @Authorized(...scopes) enforces: no key is UNAUTHENTICATED, a key without a scope is FORBIDDEN. */
+export function requireScopes(auth: AuthInfo | null, scopes: readonly string[]): void {
+  if (!auth) throw unauthenticated();
+  for (const scope of scopes) if (!hasScope(auth.scopes, scope as ApiKeyScope)) throw forbidden(scope);
 }

@@ -25,6 +25,19 @@ function checkStatus(status: string | null | undefined, current?: CampaignStatus
   }
 }
 
+/** A campaign read by a statement of its own (the columns TypeORM would hydrate), as the entity. */
+export function campaignOf(row: { tenantId: string; uuid: string; domainId: string; name: string; status: CampaignStatus; createdAt: Date; updatedAt: Date }): Campaign {
+  const campaign = new Campaign();
+  campaign.tenantId = row.tenantId;
+  campaign.uuid = row.uuid;
+  campaign.domainId = row.domainId;
+  campaign.name = row.name;
+  campaign.status = row.status;
+  campaign.createdAt = row.createdAt;
+  campaign.updatedAt = row.updatedAt;
+  return campaign;
+}
+
 export class CampaignService {
   async findById(ctx: RequestContext, uuid: string): Promise<Campaign | null> {
     const em = await ctx.db();

@@ -93,14 +93,22 @@ export class HealthLoaders {
   /** Campaign health already in memory (prefetched with its page), for fields answered without waiting. */
   private readonly loaded = new Map<string, CampaignHealth>();
 
-  /** Loads a page's health ahead of its fields (see health-prefetch.ts); readiness facts when asked. */
-  async prefetch(campaignUuids: readonly string[], withReadiness: boolean): Promise<void> {
-    if (withReadiness) for (const k of campaignUuids) this.readinessWanted.add(k);
-    const health = await this.campaigns.loadMany(campaignUuids);
-    for (let i = 0; i < campaignUuids.length; i++) {
-      const h = health[i];
-      if (!(h instanceof Error)) this.loaded.set(campaignUuids[i], h);
+  /**
+   * A page of campaigns read with its health in one statement (HealthService.campaignPageWithFacts):
+   * first + 1 rows in keyset order, their health kept in memory for the fields that follow.
+   */
+  async page(args: { first: number; after?: string | null }, withReadiness: boolean): Promise<Campaign[]> {
+    const withSettings = this.settingsPromise === null;
+    const { rows, facts } = await healthService.campaignPageWithFacts(this.ctx, args, withReadiness, withSettings);
+    if (withSettings) this.settingsPromise = Promise.resolve(benchmarkSettings(facts.settings));
+    const settings = await this.settingsPromise!;
+    this.primeRecipientChecks(facts.readiness);
+    for (const c of rows.slice(0, args.first)) {
+      const health: CampaignHealth = { totals: facts.totals.get(c.uuid)!, settings, readiness: facts.readiness.get(c.uuid) ?? null };
+      this.campaigns.prime(c.uuid, health);
+      this.loaded.set(c.uuid, health);
     }
+    return rows;
   }
 
   /** A campaign's health if already loaded (with readiness facts when those are needed), else null. */

@@ -1,14 +1,14 @@
 import { Kind, type FieldNode, type GraphQLResolveInfo, type GraphQLSchema, type SelectionSetNode } from "graphql";
 import type { RequestContext } from "../../context";
-import type { Connection } from "../../graphql/connection";
-import type { Campaign } from "../campaign/campaign.entity";
+import { connectionOf } from "../../db/keyset";
+import { requireScopes } from "../api-key/api-key.scopes";
 import { healthLoaders } from "./health-loaders";
 
-// A page of campaigns whose health the operation shows is fetched with the page, before
-// graphql-js resolves the campaigns' fields, so those fields are answered synchronously
-// from memory (HealthLoaders.ready) instead of each returning a promise that waits for a
-// batch. Same statement, same count; what changes is that no per-field state (promises,
-// resolver frames, Apollo's per-field hooks) sits alive across the database round trip,
+// A page of campaigns whose health the operation shows is read together with that health,
+// in one statement, before graphql-js resolves the campaigns' fields. The page and its health
+// cost one round trip instead of two, and the health fields are answered synchronously from
+// memory (HealthLoaders.ready) instead of each returning a promise that waits for a batch:
+// no per-field state (promises, resolver frames) sits alive across the database round trip,
 // which under load is what the garbage collector copied and promoted.
 
 const TOTALS_FIELDS = new Set(["stats", "benchmarks", "zone"]);
@@ -32,16 +32,21 @@ export function healthWanted(fieldNodes: readonly FieldNode[], info: GraphQLReso
   return out;
 }
 
-/** Wraps Query.campaigns so a page that shows health comes back with its health loaded. */
+/**
+ * Wraps Query.campaigns: a page that shows health is read with its health in one statement
+ * (HealthLoaders.page); any other page goes through CampaignResolver as usual. The wrapper
+ * stands in for that resolver, so it enforces the same @Authorized("read").
+ */
 export function withCampaignHealthPrefetch(schema: GraphQLSchema): GraphQLSchema {
   const field = schema.getQueryType()?.getFields().campaigns;
   const resolve = field?.resolve;
   if (!field || !resolve) return schema;
   field.resolve = async (root, args, ctx: RequestContext, info) => {
-    const page = (await resolve(root, args, ctx, info)) as Connection<Campaign>;
     const want = healthWanted(info.fieldNodes, info, ["edges", "node"]);
-    if (want.totals || want.readiness) await healthLoaders(ctx).prefetch(page.edges.map((e) => e.node.uuid), want.readiness);
-    return page;
+    if (!want.totals && !want.readiness) return resolve(root, args, ctx, info);
+    requireScopes(ctx.auth, ["read"]);
+    const page = args as { first: number; after?: string | null };
+    return connectionOf(await healthLoaders(ctx).page(page, want.readiness), page.first);
   };
   return schema;
 }

@@ -8,12 +8,14 @@ import { checkRamp, domainAge, warmupStage, type DomainAge, type RampCheck, type
 import type { RequestContext } from "../../context";
 import type { DomainAuditReport } from "../../dns/audit";
 import { MxProviderCache, type MxProviderAnswer } from "../../dns/mx-provider";
+import { decodeCursor } from "../../db/keyset";
 import { preparedQuery } from "../../db/prepared";
 import { badInput } from "../../errors";
+import { checkPageSize } from "../../graphql/connection";
 import { fail } from "../../graphql/user-error";
 import { uuidOf } from "../../graphql/global-id";
-import type { Campaign } from "../campaign/campaign.entity";
-import { campaignService } from "../campaign/campaign.service";
+import type { Campaign, CampaignStatus } from "../campaign/campaign.entity";
+import { campaignOf, campaignService } from "../campaign/campaign.service";
 import type { Domain } from "../domain/domain.entity";
 import type { Inbox } from "../inbox/inbox.entity";
 import { suppressionService } from "../suppression/suppression.service";
@@ -60,6 +62,8 @@ export interface CampaignFacts {
 
 /** campaignFactsOf's document: json_agg gives null, not [], for a part with no rows. */
 interface CampaignFactsDocument {
+  /** The page, when read with its facts: id, domain, name, status, created at, updated at (epoch ms), first + 1 rows. */
+  g: Array<[string, string, string, CampaignStatus, number, number]> | null;
   /** Lifetime totals: campaign, provider, sent, delivered, hard bounces, soft bounces, complaints. */
   t: Array<[string, MailboxProvider, number, number, number, number, number]> | null;
   /** Previous campaign on the same domain: campaign, previous campaign, its name. */
@@ -97,6 +101,104 @@ export interface RampView extends RampCheck {
 export const MAX_VERIFY_ADDRESSES = 10_000;
 
 let fallbackMx: MxProviderCache | null = null;
+
+// campaignFactsOf's statement. One row holding one JSON document of arrays: the driver makes
+// one string and V8's JSON.parse builds the arrays, where ~700 rows of twelve text columns
+// cost a row object, twelve strings and a type parser each (most of this read's CPU, and
+// garbage that lives across the round trip). Timestamps travel as epoch milliseconds, counts
+// as numbers. For keys given ($2: campaigns whose totals, $3: whose readiness
+// facts; $4: with the tenant's settings) or for a page of campaigns read in the same statement
+// ($2 / $3: whether totals / readiness facts are wanted for the page, $4 settings, $5 page
+// size, $6 / $7 the cursor's created_at and id). Either way the keys are the CTEs kt and kr.
+const KEYS_GIVEN = `kt AS (SELECT unnest($2::uuid[]) AS id), kr AS (SELECT unnest($3::uuid[]) AS id)`;
+
+function keysOfPage(afterCursor: boolean): string {
+  // The order and cursor condition are CampaignService.list's (keyset over created_at, id, newest first).
+  return `g AS (SELECT id, domain_id, name, status, created_at, updated_at FROM campaigns
+                 WHERE tenant_id = $1${afterCursor ? " AND (created_at, id) < ($6::timestamptz, $7::uuid)" : ""}
+                 ORDER BY created_at DESC, id DESC LIMIT $5::int + 1),
+       k AS (SELECT id FROM g ORDER BY created_at DESC, id DESC LIMIT $5::int),
+       kt AS (SELECT id FROM k WHERE $2::boolean), kr AS (SELECT id FROM k WHERE $3::boolean)`;
+}
+
+const KEYS_OF_PAGE = keysOfPage(false);
+const KEYS_OF_PAGE_AFTER = keysOfPage(true);
+
+function factsStatement(keys: string): string {
+  const page = keys === KEYS_GIVEN
+    ? "null"
+    : `(SELECT json_agg(json_build_array(id, domain_id, name, status, ${epochMs("created_at")}, ${epochMs("updated_at")}) ORDER BY created_at DESC, id DESC) FROM g)`;
+  return `WITH ${keys},
+       r AS (
+         SELECT c.id, c.domain_id, p.id AS previous_id, p.name AS previous_name
+           FROM campaigns c
+           LEFT JOIN LATERAL (
+             SELECT p.id, p.name FROM campaigns p
+              WHERE p.tenant_id = c.tenant_id AND p.domain_id = c.domain_id AND (p.created_at, p.id) < (c.created_at, c.id)
+              ORDER BY p.created_at DESC, p.id DESC LIMIT 1) p ON true
+          WHERE c.tenant_id = $1 AND c.id IN (SELECT id FROM kr))
+       SELECT json_build_object(
+         'g', ${page},
+         't', (SELECT json_agg(json_build_array(campaign_id, recipient_provider, sent, delivered, hard_bounces, soft_bounces, complaints))
+                 FROM campaign_delivery_totals
+                WHERE tenant_id = $1 AND campaign_id IN (SELECT id FROM kt UNION SELECT previous_id FROM r)),
+         'p', (SELECT json_agg(json_build_array(id, previous_id, previous_name)) FROM r WHERE previous_id IS NOT NULL),
+         'r', (SELECT json_agg(json_build_array(campaign_id, checked, ok, risky, invalid, suppressed, ${epochMs("checked_at")}))
+                 FROM campaign_recipient_checks WHERE tenant_id = $1 AND campaign_id IN (SELECT id FROM kr)),
+         -- In the campaign's order (position, then inbox id), as CampaignService.inboxesOf lists them.
+         'i', (SELECT json_agg(json_build_array(ci.campaign_id, i.address, i.daily_limit, ${epochMs("i.warmup_started_at")}) ORDER BY ci.campaign_id, ci.position, i.id)
+                 FROM campaign_inboxes ci JOIN inboxes i ON i.tenant_id = ci.tenant_id AND i.id = ci.inbox_id
+                WHERE ci.tenant_id = $1 AND ci.campaign_id IN (SELECT id FROM kr)),
+         'd', (SELECT json_agg(json_build_array(d.id, d.name, ${epochMs("d.registered_at")}))
+                 FROM domains d WHERE d.tenant_id = $1 AND d.id IN (SELECT domain_id FROM r)),
+         'a', (SELECT json_agg(json_build_array(a.domain_id,
+                 json_build_object('spf', report #> '{report,spf,status}', 'dkim', report #> '{report,dkim,status}', 'dmarc', report #> '{report,dmarc,status}',
+                   'blocklistHits', (SELECT coalesce(json_agg(json_build_object('target', b -> 'target', 'zone', b -> 'zone')), '[]'::json)
+                                       FROM jsonb_array_elements(report #> '{report,blocklists}') b WHERE b -> 'listed' = 'true'::jsonb))))
+                 FROM domain_audits a WHERE a.tenant_id = $1 AND a.domain_id IN (SELECT domain_id FROM r) AND a.report IS NOT NULL),
+         'c', (SELECT json_agg(json_build_array(id, domain_id)) FROM r),
+         's', (SELECT json_build_array(settings) FROM tenants WHERE $4 AND id = $1)
+       ) AS facts`;
+}
+
+function emptyFactsDocument(): CampaignFactsDocument {
+  return { g: null, t: null, p: null, r: null, i: null, d: null, a: null, c: null, s: null };
+}
+
+/** The facts of campaignFactsOf's document, every key asked for present (zeros, empty records). */
+function factsOf(doc: CampaignFactsDocument, totalsOf: readonly string[], readinessOf: readonly string[], withSettings: boolean): CampaignFacts {
+  const facts: CampaignFacts = { totals: new Map(), readiness: new Map(), settings: null };
+  for (const k of totalsOf) facts.totals.set(k, emptyTotals());
+  for (const k of readinessOf) facts.readiness.set(k, { campaignUuid: k, domain: null, inboxes: [], previous: null, recipientCheck: null, audit: null });
+  for (const [campaign, provider, sent, delivered, hard, soft, complaints] of doc.t ?? []) {
+    let t = facts.totals.get(campaign);
+    if (!t) facts.totals.set(campaign, (t = emptyTotals()));
+    addCounts(t, provider, sent, delivered, hard, soft, complaints);
+  }
+  for (const [campaign, checked, ok, risky, invalid, suppressed, at] of doc.r ?? []) {
+    facts.readiness.get(campaign)!.recipientCheck = { checked, ok, risky, invalid, suppressed, checkedAt: new Date(at) };
+  }
+  for (const [campaign, address, dailyLimit, warmupStartedAt] of doc.i ?? []) {
+    facts.readiness.get(campaign)!.inboxes.push({ address, warmupStartedAt: dateOrNull(warmupStartedAt), dailyLimit });
+  }
+  // Previous campaigns' totals came in the same document (a campaign with no row sent nothing).
+  for (const [campaign, previous, name] of doc.p ?? []) {
+    const t = facts.totals.get(previous)?.total;
+    facts.readiness.get(campaign)!.previous = { uuid: previous, name, sent: t?.sent ?? 0, hardBounces: t?.hardBounces ?? 0 };
+  }
+  const domains = new Map((doc.d ?? []).map(([id, name, registeredAt]) => [id, { name, registeredAt: dateOrNull(registeredAt) }]));
+  const audits = new Map(doc.a ?? []);
+  for (const [campaign, domain] of doc.c ?? []) {
+    const r = facts.readiness.get(campaign)!;
+    r.domain = domains.get(domain) ?? null;
+    r.audit = audits.get(domain) ?? null;
+  }
+  if (withSettings) {
+    if (!doc.s) throw new Error("authenticated tenant has no row");
+    facts.settings = doc.s[0] ?? {};
+  }
+  return facts;
+}
 
 export class HealthService {
   // ------------------------------------------------------------------------------ counters
@@ -267,77 +369,40 @@ export class HealthService {
    * domain" or "inboxes of many campaigns, as facts" to call instead.
    */
   async campaignFactsOf(ctx: RequestContext, totalsOf: readonly string[], readinessOf: readonly string[], withSettings: boolean): Promise<CampaignFacts> {
-    const facts: CampaignFacts = { totals: new Map(), readiness: new Map(), settings: null };
-    for (const k of totalsOf) facts.totals.set(k, emptyTotals());
-    for (const k of readinessOf) facts.readiness.set(k, { campaignUuid: k, domain: null, inboxes: [], previous: null, recipientCheck: null, audit: null });
-    if (totalsOf.length === 0 && readinessOf.length === 0 && !withSettings) return facts;
+    const totalsKeys = [...new Set(totalsOf)];
+    const readinessKeys = [...new Set(readinessOf)];
+    if (totalsKeys.length === 0 && readinessKeys.length === 0 && !withSettings) return factsOf(emptyFactsDocument(), totalsKeys, readinessKeys, false);
     const em = await ctx.db();
-    // One row holding one JSON document of arrays: the driver makes one string and V8's
-    // JSON.parse builds the arrays, where ~700 rows of twelve text columns cost a row object,
-    // twelve strings and a type parser each (most of this read's CPU, and garbage that lives
-    // across the round trip). Timestamps travel as epoch milliseconds, counts as numbers.
-    const rows = await preparedQuery<{ facts: CampaignFactsDocument }>(
-      em,
-      `WITH r AS (
-         SELECT c.id, c.domain_id, p.id AS previous_id, p.name AS previous_name
-           FROM campaigns c
-           LEFT JOIN LATERAL (
-             SELECT p.id, p.name FROM campaigns p
-              WHERE p.tenant_id = c.tenant_id AND p.domain_id = c.domain_id AND (p.created_at, p.id) < (c.created_at, c.id)
-              ORDER BY p.created_at DESC, p.id DESC LIMIT 1) p ON true
-          WHERE c.tenant_id = $1 AND c.id = ANY($3::uuid[]))
-       SELECT json_build_object(
-         't', (SELECT json_agg(json_build_array(campaign_id, recipient_provider, sent, delivered, hard_bounces, soft_bounces, complaints))
-                 FROM campaign_delivery_totals
-                WHERE tenant_id = $1 AND campaign_id IN (SELECT unnest($2::uuid[]) UNION SELECT previous_id FROM r)),
-         'p', (SELECT json_agg(json_build_array(id, previous_id, previous_name)) FROM r WHERE previous_id IS NOT NULL),
-         'r', (SELECT json_agg(json_build_array(campaign_id, checked, ok, risky, invalid, suppressed, ${epochMs("checked_at")}))
-                 FROM campaign_recipient_checks WHERE tenant_id = $1 AND campaign_id = ANY($3::uuid[])),
-         -- In the campaign's order (position, then inbox id), as CampaignService.inboxesOf lists them.
-         'i', (SELECT json_agg(json_build_array(ci.campaign_id, i.address, i.daily_limit, ${epochMs("i.warmup_started_at")}) ORDER BY ci.campaign_id, ci.position, i.id)
-                 FROM campaign_inboxes ci JOIN inboxes i ON i.tenant_id = ci.tenant_id AND i.id = ci.inbox_id
-                WHERE ci.tenant_id = $1 AND ci.campaign_id = ANY($3::uuid[])),
-         'd', (SELECT json_agg(json_build_array(d.id, d.name, ${epochMs("d.registered_at")}))
-                 FROM domains d WHERE d.tenant_id = $1 AND d.id IN (SELECT domain_id FROM r)),
-         'a', (SELECT json_agg(json_build_array(a.domain_id,
-                 json_build_object('spf', report #> '{report,spf,status}', 'dkim', report #> '{report,dkim,status}', 'dmarc', report #> '{report,dmarc,status}',
-                   'blocklistHits', (SELECT coalesce(json_agg(json_build_object('target', b -> 'target', 'zone', b -> 'zone')), '[]'::json)
-                                       FROM jsonb_array_elements(report #> '{report,blocklists}') b WHERE b -> 'listed' = 'true'::jsonb))))
-                 FROM domain_audits a WHERE a.tenant_id = $1 AND a.domain_id IN (SELECT domain_id FROM r) AND a.report IS NOT NULL),
-         'c', (SELECT json_agg(json_build_array(id, domain_id)) FROM r),
-         's', (SELECT json_build_array(settings) FROM tenants WHERE $4 AND id = $1)
-       ) AS facts`,
-      [ctx.tenantId, [...new Set(totalsOf)], [...new Set(readinessOf)], withSettings],
+    const rows = await preparedQuery<{ facts: CampaignFactsDocument }>(em, factsStatement(KEYS_GIVEN), [ctx.tenantId, totalsKeys, readinessKeys, withSettings]);
+    return factsOf(rows[0].facts, totalsKeys, readinessKeys, withSettings);
+  }
+
+  /**
+   * A page of the tenant's campaigns (first + 1 rows in CampaignService.list's keyset order,
+   * the extra one only telling that a next page exists) together with the page's facts as
+   * campaignFactsOf reads them, in the same statement: the dashboard's page and its health
+   * in one round trip. Totals always come for the page's campaigns (as the loaders' batch
+   * reads them); readiness facts when `withReadiness`.
+   */
+  async campaignPageWithFacts(
+    ctx: RequestContext,
+    args: { first: number; after?: string | null },
+    withReadiness: boolean,
+    withSettings: boolean,
+  ): Promise<{ rows: Campaign[]; facts: CampaignFacts }> {
+    checkPageSize(args.first);
+    const after = args.after ? decodeCursor(args.after) : null;
+    const tenantId = ctx.tenantId;
+    const em = await ctx.db();
+    const values: unknown[] = [tenantId, true, withReadiness, withSettings, args.first];
+    if (after) values.push(after.createdAt, after.uuid);
+    const result = await preparedQuery<{ facts: CampaignFactsDocument }>(em, factsStatement(after ? KEYS_OF_PAGE_AFTER : KEYS_OF_PAGE), values);
+    const doc = result[0].facts;
+    const rows = (doc.g ?? []).map(([uuid, domainId, name, status, createdAt, updatedAt]) =>
+      campaignOf({ tenantId, uuid, domainId, name, status, createdAt: new Date(createdAt), updatedAt: new Date(updatedAt) }),
     );
-    const doc = rows[0].facts;
-    for (const [campaign, provider, sent, delivered, hard, soft, complaints] of doc.t ?? []) {
-      let t = facts.totals.get(campaign);
-      if (!t) facts.totals.set(campaign, (t = emptyTotals()));
-      addCounts(t, provider, sent, delivered, hard, soft, complaints);
-    }
-    for (const [campaign, checked, ok, risky, invalid, suppressed, at] of doc.r ?? []) {
-      facts.readiness.get(campaign)!.recipientCheck = { checked, ok, risky, invalid, suppressed, checkedAt: new Date(at) };
-    }
-    for (const [campaign, address, dailyLimit, warmupStartedAt] of doc.i ?? []) {
-      facts.readiness.get(campaign)!.inboxes.push({ address, warmupStartedAt: dateOrNull(warmupStartedAt), dailyLimit });
-    }
-    // Previous campaigns' totals came in the same document (a campaign with no row sent nothing).
-    for (const [campaign, previous, name] of doc.p ?? []) {
-      const t = facts.totals.get(previous)?.total;
-      facts.readiness.get(campaign)!.previous = { uuid: previous, name, sent: t?.sent ?? 0, hardBounces: t?.hardBounces ?? 0 };
-    }
-    const domains = new Map((doc.d ?? []).map(([id, name, registeredAt]) => [id, { name, registeredAt: dateOrNull(registeredAt) }]));
-    const audits = new Map(doc.a ?? []);
-    for (const [campaign, domain] of doc.c ?? []) {
-      const r = facts.readiness.get(campaign)!;
-      r.domain = domains.get(domain) ?? null;
-      r.audit = audits.get(domain) ?? null;
-    }
-    if (withSettings) {
-      if (!doc.s) throw new Error("authenticated tenant has no row");
-      facts.settings = doc.s[0] ?? {};
-    }
-    return facts;
+    const keys = rows.slice(0, args.first).map((c) => c.uuid);
+    return { rows, facts: factsOf(doc, keys, withReadiness ? keys : [], withSettings) };
   }
 
   async recipientChecksFor(ctx: RequestContext, campaignUuids: readonly string[]): Promise<Map<string, RecipientCheckSummary>> {
