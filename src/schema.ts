@@ -9,7 +9,7 @@ import { BounceResolver } from "./modules/bounce/bounce.resolver";
 import { CampaignResolver } from "./modules/campaign/campaign.resolver";
 import { DomainResolver } from "./modules/domain/domain.resolver";
 import { CampaignHealthResolver, DomainHealthResolver, HealthResolver, InboxHealthResolver } from "./modules/health/health.resolver";
-import { withCampaignHealthPrefetch } from "./modules/health/health-prefetch";
+import { withCampaignHealthPrefetch, withDirectCampaignHealthFields } from "./modules/health/health-prefetch";
 import { InboxResolver } from "./modules/inbox/inbox.resolver";
 import { NodeResolver } from "./modules/node/node.resolver";
 import { TenantResolver } from "./modules/tenant/tenant.resolver";
@@ -60,6 +60,8 @@ export function getSchema(): Promise<GraphQLSchema> {
     },
     validate: false,
     emitSchemaFile: false,
-  }).then(withCampaignHealthPrefetch);
+  })
+    .then(withCampaignHealthPrefetch)
+    .then(withDirectCampaignHealthFields);
   return cached;
 }

@@ -1,8 +1,10 @@
-import { Kind, type FieldNode, type GraphQLResolveInfo, type GraphQLSchema, type SelectionSetNode } from "graphql";
+import { GraphQLObjectType, Kind, type FieldNode, type GraphQLResolveInfo, type GraphQLSchema, type SelectionSetNode } from "graphql";
 import type { RequestContext } from "../../context";
 import { connectionOf } from "../../db/keyset";
 import { requireScopes } from "../api-key/api-key.scopes";
+import type { Campaign } from "../campaign/campaign.entity";
 import { healthLoaders } from "./health-loaders";
+import { CampaignHealthResolver } from "./health.resolver";
 
 // A page of campaigns whose health the operation shows is read together with that health,
 // in one statement, before graphql-js resolves the campaigns' fields. The page and its health
@@ -48,5 +50,28 @@ export function withCampaignHealthPrefetch(schema: GraphQLSchema): GraphQLSchema
     const page = args as { first: number; after?: string | null };
     return connectionOf(await healthLoaders(ctx).page(page, want.readiness), page.first);
   };
+  return schema;
+}
+
+/**
+ * Campaign's health fields (stats, benchmarks, zone, readiness) called straight on their
+ * resolver methods, which take only the context and the campaign: type-graphql's handler
+ * builds and sorts a parameter list per call (200 calls per 50-campaign page; the sort alone
+ * was 3 % of what a dashboard request allocates). Same methods, same arguments.
+ */
+export function withDirectCampaignHealthFields(schema: GraphQLSchema): GraphQLSchema {
+  const campaign = schema.getType("Campaign");
+  if (!(campaign instanceof GraphQLObjectType)) return schema;
+  const fields = campaign.getFields();
+  const r = new CampaignHealthResolver();
+  const methods = {
+    stats: (ctx: RequestContext, c: Campaign) => r.stats(ctx, c),
+    benchmarks: (ctx: RequestContext, c: Campaign) => r.benchmarks(ctx, c),
+    zone: (ctx: RequestContext, c: Campaign) => r.zone(ctx, c),
+    readiness: (ctx: RequestContext, c: Campaign) => r.readiness(ctx, c),
+  };
+  for (const [name, method] of Object.entries(methods)) {
+    if (fields[name]) fields[name].resolve = (root: Campaign, _args: unknown, ctx: RequestContext) => method(ctx, root);
+  }
   return schema;
 }
