@@ -133,6 +133,11 @@ describe("the dashboard query", () => {
     expect(ok(await gql(withHealth, { first: 7, after })).campaigns).toEqual({ edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } });
   });
 
+  it("answers an empty page for a tenant without campaigns, and never another tenant's", async () => {
+    const { gql: other } = await app.newTenant("no campaigns");
+    expect(ok(await other(DASHBOARD, { first: 50 })).campaigns.edges).toEqual([]);
+  });
+
   it("refuses what the plain list refuses: a bad page size or cursor, a key without the read scope", async () => {
     const q = `query($first: Int!, $after: String) { campaigns(first: $first, after: $after) { edges { node { zone } } } }`;
     expect((await gql(q, { first: 0 })).errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
