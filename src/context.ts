@@ -42,6 +42,7 @@ export interface AuthInfo {
 export class RequestContext {
   private transaction: TenantTransaction;
   private loaderCache: Loaders | null = null;
+  private operationState = new Map<object, unknown>();
 
   constructor(
     readonly app: App,
@@ -60,10 +61,11 @@ export class RequestContext {
    */
   async nextOperation(): Promise<void> {
     // Most events are resolved without the database (shared results, root fields only).
-    if (!this.transaction.opened && this.loaderCache === null) return;
+    if (!this.transaction.opened && this.loaderCache === null && this.operationState.size === 0) return;
     await this.transaction.commit();
     this.transaction = new TenantTransaction(this.app.db.dataSource, this.auth?.tenantId ?? null);
     this.loaderCache = null;
+    this.operationState = new Map();
   }
 
   /** The calling tenant; UNAUTHENTICATED when the request carried no key. */
@@ -76,6 +78,17 @@ export class RequestContext {
   db(): Promise<EntityManager> {
     if (!this.auth) return Promise.reject(unauthenticated());
     return this.tx.manager();
+  }
+
+  /**
+   * State a module keeps for one operation beside the loaders (its own loaders, say), made on
+   * first use and renewed with them. Held by this context only, so it is garbage as soon as
+   * the operation's answer is out, even while the transaction's COMMIT is still in flight.
+   */
+  operationScoped<T>(key: object, make: () => T): T {
+    let value = this.operationState.get(key) as T | undefined;
+    if (value === undefined) this.operationState.set(key, (value = make()));
+    return value;
   }
 
   /** DataLoaders live for one request: they batch and cache within it, never across tenants. */

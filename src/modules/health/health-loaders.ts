@@ -1,7 +1,6 @@
 import DataLoader from "dataloader";
 import { resolveThresholds, type BenchmarkThresholds } from "../../core/benchmarks";
 import type { RequestContext } from "../../context";
-import type { TenantTransaction } from "../../db/tenant-transaction";
 import type { Campaign } from "../campaign/campaign.entity";
 import { deliveryCounterService, type CounterWindow, type DeliveryTotals } from "../send/delivery-counter.service";
 import { TenantSettings, type TenantSettingsValues } from "../tenant/tenant-settings";
@@ -14,8 +13,8 @@ import { healthService, type ReadinessRecords } from "./health.service";
 // Per-operation DataLoaders of the health module, so a page of 50 campaigns with stats,
 // benchmarks and readiness costs the same statements as a page of 5: every field resolver
 // asks a loader, and each loader answers all of the page's keys with one statement.
-// Kept beside the request context (keyed on its transaction, which a subscription renews
-// per event) rather than in src/loaders.ts, so the module owns its batching.
+// Kept in the request context's per-operation state (renewed per event of a subscription)
+// rather than in src/loaders.ts, so the module owns its batching.
 
 export interface TenantBenchmarkSettings {
   thresholds: BenchmarkThresholds;
@@ -157,13 +156,6 @@ export class HealthLoaders {
   }
 }
 
-const byOperation = new WeakMap<TenantTransaction, HealthLoaders>();
-
 export function healthLoaders(ctx: RequestContext): HealthLoaders {
-  let loaders = byOperation.get(ctx.tx);
-  if (!loaders) {
-    loaders = new HealthLoaders(ctx);
-    byOperation.set(ctx.tx, loaders);
-  }
-  return loaders;
+  return ctx.operationScoped(HealthLoaders, () => new HealthLoaders(ctx));
 }
