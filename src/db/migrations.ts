@@ -19,6 +19,7 @@ import { CreateDomainAuthSettings1764300003100 } from "../../migrations/17643000
 import { CreateInboxAlignment1764300003200 } from "../../migrations/1764300003200-create-inbox-alignment";
 import { CreateCampaignRecipientChecks1764300003300 } from "../../migrations/1764300003300-create-campaign-recipient-checks";
 import { CreateCampaignDeliveryTotals1764300004000 } from "../../migrations/1764300004000-create-campaign-delivery-totals";
+import { IndexCampaignsByDomainAndAge1764300004100 } from "../../migrations/1764300004100-index-campaigns-by-domain-and-age";
 
 export const MIGRATIONS = [
   CreateAppRole1764300000000,
@@ -40,4 +41,5 @@ export const MIGRATIONS = [
   CreateInboxAlignment1764300003200,
   CreateCampaignRecipientChecks1764300003300,
   CreateCampaignDeliveryTotals1764300004000,
+  IndexCampaignsByDomainAndAge1764300004100,
 ];
