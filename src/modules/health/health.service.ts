@@ -109,19 +109,20 @@ let fallbackMx: MxProviderCache | null = null;
 // as numbers. The document comes as text and is parsed when the statement's answer is used,
 // not by the driver as the row arrives: a 50 KB answer spans several socket reads, and the
 // driver's parsed objects waited for the rest across other requests' work, so every
-// scavenge in between copied thousands of them (the string is one flat copy). For keys given ($2: campaigns whose totals, $3: whose readiness
-// facts; $4: with the tenant's settings) or for a page of campaigns read in the same statement
-// ($2 / $3: whether totals / readiness facts are wanted for the page, $4 settings, $5 page
-// size, $6 / $7 the cursor's created_at and id). Either way the keys are the CTEs kt and kr.
+// scavenge in between copied thousands of them (the string is one flat copy).
+// $1 is the tenant and $4 whether to read its settings. The campaigns are the CTEs kt (whose
+// totals) and kr (whose readiness facts): keys given ($2, $3), or a page read in the same
+// statement (its totals always, its readiness facts when $2; $3 the page size; $5 / $6 the
+// cursor's created_at and id).
 const KEYS_GIVEN = `kt AS (SELECT unnest($2::uuid[]) AS id), kr AS (SELECT unnest($3::uuid[]) AS id)`;
 
 function keysOfPage(afterCursor: boolean): string {
   // The order and cursor condition are CampaignService.list's (keyset over created_at, id, newest first).
   return `g AS (SELECT id, domain_id, name, status, created_at, updated_at FROM campaigns
-                 WHERE tenant_id = $1${afterCursor ? " AND (created_at, id) < ($6::timestamptz, $7::uuid)" : ""}
-                 ORDER BY created_at DESC, id DESC LIMIT $5::int + 1),
-       k AS (SELECT id FROM g ORDER BY created_at DESC, id DESC LIMIT $5::int),
-       kt AS (SELECT id FROM k WHERE $2::boolean), kr AS (SELECT id FROM k WHERE $3::boolean)`;
+                 WHERE tenant_id = $1${afterCursor ? " AND (created_at, id) < ($5::timestamptz, $6::uuid)" : ""}
+                 ORDER BY created_at DESC, id DESC LIMIT $3::int + 1),
+       k AS (SELECT id FROM g ORDER BY created_at DESC, id DESC LIMIT $3::int),
+       kt AS (SELECT id FROM k), kr AS (SELECT id FROM k WHERE $2::boolean)`;
 }
 
 function factsStatement(keys: string): string {
@@ -400,7 +401,7 @@ export class HealthService {
     const after = args.after ? decodeCursor(args.after) : null;
     const tenantId = ctx.tenantId;
     const em = await ctx.db();
-    const values: unknown[] = [tenantId, true, withReadiness, withSettings, args.first];
+    const values: unknown[] = [tenantId, withReadiness, args.first, withSettings];
     if (after) values.push(after.createdAt, after.uuid);
     const result = await preparedQuery<{ facts: string }>(em, after ? FACTS_WITH_PAGE_AFTER : FACTS_WITH_PAGE, values);
     const doc: CampaignFactsDocument = JSON.parse(result[0].facts);
