@@ -3,7 +3,11 @@ import { badInput } from "../errors";
 
 export const MAX_PAGE_SIZE = 100;
 
-@ObjectType("PageInfo", { description: "Where a page sits in its list (Relay cursor connections)." })
+// Connections, edges and PageInfo are simpleResolvers: their fields are read straight off the
+// object, without type-graphql's per-field pipeline (there is no middleware or field-level
+// auth on them), which every item of every list would pay for.
+
+@ObjectType("PageInfo", { simpleResolvers: true, description: "Where a page sits in its list (Relay cursor connections)." })
 export class PageInfo {
   @Field(() => Boolean, { description: "True when more items follow this page." })
   hasNextPage: boolean;
@@ -39,7 +43,7 @@ export interface Connection<T> {
 
 /** Builds the Relay connection and edge object types for a node type. */
 export function connectionType<T extends object>(nodeName: string, node: ClassType<T>) {
-  @ObjectType(`${nodeName}Edge`, { description: `One ${nodeName} in a list, with its cursor.` })
+  @ObjectType(`${nodeName}Edge`, { simpleResolvers: true, description: `One ${nodeName} in a list, with its cursor.` })
   class EdgeType {
     @Field(() => node, { description: `The ${nodeName}.` })
     node: T;
@@ -48,7 +52,7 @@ export function connectionType<T extends object>(nodeName: string, node: ClassTy
     cursor: string;
   }
 
-  @ObjectType(`${nodeName}Connection`, { description: `A page of ${nodeName} items, newest first.` })
+  @ObjectType(`${nodeName}Connection`, { simpleResolvers: true, description: `A page of ${nodeName} items, newest first.` })
   class ConnectionType {
     @Field(() => [EdgeType], { description: "The items of this page with their cursors." })
     edges: EdgeType[];

@@ -12,7 +12,9 @@ registerEnumType(CampaignStatusEnum, {
 });
 
 @Entity({ name: "campaigns" })
-@ObjectType("Campaign", { implements: Node, description: "A cold-email campaign: a domain, its inboxes, and the sends and bounces recorded for it." })
+// simpleResolvers: its own fields are read straight off the entity (the id through its getter);
+// the fields other modules add (stats, readiness...) keep their resolvers.
+@ObjectType("Campaign", { implements: Node, simpleResolvers: true, description: "A cold-email campaign: a domain, its inboxes, and the sends and bounces recorded for it." })
 export class Campaign extends TenantRecord implements Node {
   @Column({ type: "uuid", name: "domain_id" })
   domainId: string;
