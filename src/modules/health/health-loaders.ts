@@ -99,8 +99,8 @@ export class HealthLoaders {
   async page(args: { first: number; after?: string | null }, withReadiness: boolean): Promise<Campaign[]> {
     const withSettings = this.settingsPromise === null;
     const { rows, facts } = await healthService.campaignPageWithFacts(this.ctx, args, withReadiness, withSettings);
-    if (withSettings) this.settingsPromise = Promise.resolve(benchmarkSettings(facts.settings));
-    const settings = await this.settingsPromise!;
+    const settings = withSettings ? benchmarkSettings(facts.settings) : await this.settingsPromise!;
+    if (withSettings) this.settingsPromise = Promise.resolve(settings);
     this.primeRecipientChecks(facts.readiness);
     for (const c of rows.slice(0, args.first)) {
       const health: CampaignHealth = { totals: facts.totals.get(c.uuid)!, settings, readiness: facts.readiness.get(c.uuid) ?? null };
