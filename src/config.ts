@@ -39,6 +39,8 @@ export interface Config {
   migrationDatabaseUrl: string | null;
   dataDir: string;
   poolSize: number;
+  /** How long an idle pooled connection stays open, in ms; 0 keeps it for good. */
+  idleTimeoutMs: number;
   /** Secret mixed into API key hashes, so a database dump alone cannot check keys. */
   apiKeyPepper: string;
   redisUrl: string | null;
@@ -56,6 +58,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     migrationDatabaseUrl: env.MIGRATION_DATABASE_URL?.trim() || databaseUrl,
     dataDir: env.REBOUND_DATA_DIR?.trim() || ".data",
     poolSize: databaseUrl ? int("DB_POOL_SIZE", 10, env) : 1,
+    // The embedded database has one session; dropping it buys nothing, so it is kept.
+    idleTimeoutMs: int("DB_IDLE_TIMEOUT_MS", databaseUrl ? 10_000 : 0, env),
     apiKeyPepper: env.REBOUND_API_KEY_PEPPER ?? "",
     redisUrl: env.REDIS_URL?.trim() || null,
     bootstrapDemoTenant: env.REBOUND_DEMO_TENANT !== "0",

@@ -1,4 +1,4 @@
-import { Client } from "pg";
+import { Client, type PoolClient } from "pg";
 import { DataSource } from "typeorm";
 import type { Config } from "../config";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "./embedded";
@@ -14,7 +14,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-function makeDataSource(url: string, poolSize: number, embedded: boolean): DataSource {
+function makeDataSource(url: string, poolSize: number, idleTimeoutMs: number, embedded: boolean): DataSource {
   return new DataSource({
     type: "postgres",
     url,
@@ -33,6 +33,13 @@ function makeDataSource(url: string, poolSize: number, embedded: boolean): DataS
       max: poolSize,
       // PGlite serves one connection; a larger pool breaks it.
       ...(embedded ? { max: 1 } : {}),
+      idleTimeoutMillis: idleTimeoutMs,
+      // PGlite has one session for the life of the process, whatever the socket in front of it
+      // does: a reconnecting client would find the previous connection's named prepared
+      // statements still there and collide with them ("prepared statement ... already exists").
+      // pg-pool awaits onConnect before handing the client out, so each new connection starts
+      // from a fresh session, as it would on PostgreSQL.
+      ...(embedded ? { onConnect: (client: PoolClient) => client.query("DISCARD ALL") } : {}),
       connectionTimeoutMillis: 10_000,
       application_name: "rebound",
     },
@@ -47,7 +54,7 @@ export async function openDatabase(config: Config): Promise<Database> {
     embeddedDb = await startEmbeddedDatabase(config.dataDir);
     url = embeddedDb.url;
   }
-  const dataSource = makeDataSource(url, config.poolSize, embeddedDb !== null);
+  const dataSource = makeDataSource(url, config.poolSize, config.idleTimeoutMs, embeddedDb !== null);
   try {
     await dataSource.initialize();
   } catch (err) {
@@ -77,7 +84,7 @@ export async function runMigrations(db: Database, migrationUrl: string | null): 
   await lock.connect();
   try {
     await lock.query("SELECT pg_advisory_lock(hashtext('rebound:migrations'))");
-    const source = migrationUrl === db.url ? db.dataSource : makeDataSource(migrationUrl, 1, false);
+    const source = migrationUrl === db.url ? db.dataSource : makeDataSource(migrationUrl, 1, 0, false);
     if (!source.isInitialized) await source.initialize();
     try {
       return (await source.runMigrations({ transaction: "each" })).map((m) => m.name);
