@@ -1,10 +1,12 @@
 import "reflect-metadata";
+import { randomBytes } from "node:crypto";
 import { loadConfig, type Config } from "./config";
 import type { App } from "./context";
 import { openDatabase, runMigrations } from "./db/data-source";
 import { registerRealtimeTopics } from "./modules/alert/alert.realtime";
 import { startHealth } from "./modules/health/health-runtime";
 import { startRealtime } from "./modules/realtime/realtime.service";
+import { tenantAdminRoutes } from "./modules/tenant/tenant-admin.routes";
 import { webhookRoutes } from "./modules/webhook/webhook.routes";
 import { startServer, type RunningServer } from "./server";
 
@@ -25,7 +27,15 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
     const realtime = await startRealtime(app, config.limits.subscriptionQueue);
     registerRealtimeTopics(app);
     const health = startHealth(app);
+    // On the embedded database no other process may open the data folder, so this server is
+    // the way in for the commands that need it (tenant create, demo): see tenant-admin.routes.ts.
+    const adminToken = db.dataDirLock ? randomBytes(32).toString("base64url") : null;
+    if (adminToken) app.routes!.push(...tenantAdminRoutes(app, adminToken));
     const server = await startServer(app, config.port, config.host);
+    if (db.dataDirLock && adminToken) {
+      const loopback = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+      db.dataDirLock.update({ url: server.url, adminUrl: `http://${loopback.includes(":") ? `[${loopback}]` : loopback}:${server.port}`, adminToken });
+    }
     let closing: Promise<void> | null = null;
     return {
       app,

@@ -1,7 +1,8 @@
-import { loadConfig } from "../config";
+import { loadConfig, type Config } from "../config";
 import { openDatabase, runMigrations } from "../db/data-source";
 import { tenantService } from "../modules/tenant/tenant.service";
 import { parseArgs } from "./args";
+import { createTenantThroughServer, runningEmbeddedServer, type TenantWithKey } from "./running-server";
 
 /** `rebound tenant create --name NAME [--json]`: a tenant and its first key (all scopes). */
 export async function run(args: string[]): Promise<number> {
@@ -12,16 +13,22 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
+  const server = runningEmbeddedServer(config);
+  const created: TenantWithKey = server ? await createTenantThroughServer(server, name) : await createDirectly(config, name);
+  if (flags.has("json")) {
+    process.stdout.write(JSON.stringify({ tenantId: created.tenantId, apiKey: created.apiKey }) + "\n");
+  } else {
+    process.stdout.write(`Tenant "${created.name}" created: ${created.tenantId}\nAPI key (shown only once): ${created.apiKey}\n`);
+  }
+  return 0;
+}
+
+async function createDirectly(config: Config, name: string): Promise<TenantWithKey> {
   const db = await openDatabase(config);
   try {
     await runMigrations(db, config.migrationDatabaseUrl);
     const { tenant, apiKey } = await tenantService.create({ config, db }, name);
-    if (flags.has("json")) {
-      process.stdout.write(JSON.stringify({ tenantId: tenant.id, apiKey }) + "\n");
-    } else {
-      process.stdout.write(`Tenant "${tenant.name}" created: ${tenant.id}\nAPI key (shown only once): ${apiKey}\n`);
-    }
-    return 0;
+    return { tenantId: tenant.id, name: tenant.name, apiKey, created: true };
   } finally {
     await db.close();
   }

@@ -1,6 +1,7 @@
 import { Client, type PoolClient } from "pg";
 import { DataSource } from "typeorm";
 import type { Config } from "../config";
+import type { DataDirLock } from "./data-dir-lock";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "./embedded";
 import { ENTITIES } from "./entities";
 import { MIGRATIONS } from "./migrations";
@@ -11,6 +12,8 @@ export interface Database {
   /** The URL actually connected to (the embedded server's loopback URL when embedded). */
   url: string;
   embedded: boolean;
+  /** The embedded database's hold on its data folder (null on PostgreSQL). */
+  dataDirLock: DataDirLock | null;
   close(): Promise<void>;
 }
 
@@ -65,6 +68,7 @@ export async function openDatabase(config: Config): Promise<Database> {
     dataSource,
     url,
     embedded: embeddedDb !== null,
+    dataDirLock: embeddedDb?.lock ?? null,
     async close() {
       if (dataSource.isInitialized) await dataSource.destroy();
       await embeddedDb?.stop();

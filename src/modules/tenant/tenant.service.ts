@@ -21,6 +21,22 @@ export class TenantService {
     });
   }
 
+  /**
+   * The oldest tenant with this name and a new key with every scope for it, or a new tenant
+   * when there is none: lets a script (the demo) run again without creating twins. The
+   * tenant's other keys are untouched; a key is shown only once, so each run gets its own.
+   */
+  async createOrReuse(app: App, name: string): Promise<{ tenant: Tenant; apiKey: string; created: boolean }> {
+    const rows: Array<{ id: string }> = await app.db.dataSource.query("SELECT id FROM tenants WHERE name = $1 ORDER BY created_at, id LIMIT 1", [name.trim()]);
+    if (rows.length === 0) return { ...(await this.create(app, name)), created: true };
+    const id = rows[0].id;
+    return inTenantTransaction(app.db.dataSource, id, async (em) => {
+      const tenant = await em.getRepository(Tenant).findOneOrFail({ where: { uuid: id } });
+      const { secret } = await apiKeyService.createInTransaction(app, em, id, `key issued ${new Date().toISOString()}`, [...API_KEY_SCOPES]);
+      return { tenant, apiKey: secret, created: false };
+    });
+  }
+
   /** Whether any tenant exists (system context: the login role may read all tenants). */
   async anyExists(app: App): Promise<boolean> {
     const rows: Array<{ exists: boolean }> = await app.db.dataSource.query("SELECT EXISTS (SELECT 1 FROM tenants) AS exists");
