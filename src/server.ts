@@ -4,6 +4,7 @@ import type { App } from "./context";
 import { statementCounter } from "./db/statement-counter";
 import { createGraphQLHttpHandler } from "./http/graphql-http";
 import { attachGraphQLWebSocket } from "./http/graphql-ws";
+import { explorerRoutes, sendExplorer, wantsExplorer } from "./http/explorer";
 import { sendJson } from "./http/respond";
 import { getSchema } from "./schema";
 
@@ -37,13 +38,13 @@ function metrics(): string {
 export async function startServer(app: App, port: number, host: string): Promise<RunningServer> {
   const schema = await getSchema();
   const graphql = await createGraphQLHttpHandler(app, schema);
-  const extraRoutes = app.routes ?? [];
+  const extraRoutes = [...explorerRoutes(), ...(app.routes ?? [])];
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     counters.httpRequests++;
     const url = new URL(req.url ?? "/", "http://localhost");
     const route = async () => {
-      if (url.pathname === GRAPHQL_PATH) return graphql.handle(req, res, url);
+      if (url.pathname === GRAPHQL_PATH) return wantsExplorer(req, url) ? sendExplorer(res) : graphql.handle(req, res, url);
       if (url.pathname === "/healthz") return sendJson(res, 200, { status: "ok" });
       if (url.pathname === "/readyz") {
         try {

@@ -12,9 +12,13 @@ export async function run(): Promise<number> {
   if (config.bootstrapDemoTenant && !(await tenantService.anyExists(running.app))) {
     const { tenant, apiKey } = await tenantService.create(running.app, "Demo tenant");
     process.stdout.write(
-      `\nNo tenant existed yet, so a demo tenant was created (${tenant.uuid}).\n` +
+      `\nNo tenant existed yet, so a demo tenant was created (${tenant.id}).\n` +
         `Its API key, shown only this once:\n\n    ${apiKey}\n\n` +
-        `Open ${running.server.url} and set the header  Authorization: Bearer ${apiKey}\n\n`,
+        // The key travels in the fragment, which the browser keeps to itself: the explorer
+        // moves it into its header editor and out of the address bar.
+        `Open the explorer with the key filled in:\n\n    ${running.server.url}#key=${apiKey}\n\n` +
+        `Or call the API with the header  Authorization: Bearer ${apiKey}\n` +
+        `Sample data to look at: npx rebound demo   (in another terminal, while this runs)\n\n`,
     );
   }
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server";
-import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import type { GraphQLSchema } from "graphql";
 import { RequestContext, type App } from "../context";
 import { formatError } from "../graphql/format-error";
@@ -66,7 +66,9 @@ export async function createGraphQLHttpHandler(app: App, schema: GraphQLSchema) 
     // No cache-control plugin: every answer is one tenant's and is never cacheable (handle()
     // says "no-store" itself), so there is no policy to compute, and that plugin's hook runs
     // for every field of every response (on the dashboard, most of what a request allocates).
-    plugins: [transactionPlugin, ApolloServerPluginCacheControlDisabled()],
+    // No landing page either: Apollo's loads Apollo Sandbox from a CDN; browsers get Rebound's
+    // own explorer (explorer.ts) before a request reaches Apollo.
+    plugins: [transactionPlugin, ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled()],
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: true,
