@@ -7,6 +7,7 @@ const commands: Record<string, () => Command> = {
   serve: () => require("./cli/serve.command"),
   migrate: () => require("./cli/migrate.command"),
   tenant: () => require("./cli/tenant.command"),
+  demo: () => require("./cli/demo.command"),
   "print-schema": () => require("./cli/print-schema.command"),
   classify: () => require("./cli/classify.command"),
   "dns-audit": () => require("./cli/dns-audit.command"),
@@ -19,6 +20,8 @@ const usage = `usage: rebound <command> [options]
   migrate                        apply pending database migrations
   tenant create --name NAME [--json]
                                  create a tenant and print its first API key (all scopes)
+  demo [--live]                  seed a demo tenant to explore (through a running server, or
+                                 in this process); --live keeps ingesting a bounce a second
   print-schema                   print the GraphQL schema (SDL) generated from the code
   classify [--jsonl] PATH...     diagnose bounce messages (files or folders)
   classify --smtp "550 5.1.1 ..." [--recipient ADDR]
