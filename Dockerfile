@@ -1,4 +1,5 @@
-FROM node:20-bookworm-slim
+# Node 24: the current LTS (20 is past its end of life; the dependencies declare >= 22.15).
+FROM node:24-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./

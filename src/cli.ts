@@ -26,7 +26,9 @@ const usage = `usage: rebound <command> [options]
   classify [--jsonl] PATH...     diagnose bounce messages (files or folders)
   classify --smtp "550 5.1.1 ..." [--recipient ADDR]
                                  diagnose one SMTP reply
-  dns-audit DOMAIN [--json]      audit SPF, DKIM, DMARC, MX and blocklists of a domain
+  dns-audit DOMAIN [--selector S]... [--ip IP]... [--json]
+                                 audit SPF, DKIM, DMARC, MX and blocklists of a domain
+                                 (rebound dns-audit --help: every option)
   spf-check --ip IP --sender ADDR [--helo HOST] [--json]
                                  evaluate SPF check_host() (RFC 7208)
 `;

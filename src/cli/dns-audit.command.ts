@@ -11,6 +11,17 @@ import { resolverFromEnv } from "../dns/resolver";
 
 const usage = `usage: rebound dns-audit DOMAIN [--selector S]... [--ip IP]... [--from DOMAIN]
                          [--return-path DOMAIN] [--dkim-domain DOMAIN] [--volume N] [--json]
+
+  --selector S          a DKIM selector you sign with (repeatable); common ones are tried too
+  --ip IP               a sending IP: checked against SPF, reverse DNS and IP blocklists (repeatable)
+  --from DOMAIN         the From domain, for DMARC alignment (default: DOMAIN)
+  --return-path DOMAIN  the envelope sender's domain, for SPF alignment
+  --dkim-domain DOMAIN  the d= of your DKIM signatures, for DKIM alignment
+  --volume N            messages a day to the big providers (5,000+ applies the bulk-sender rules)
+  --json                the whole report as JSON
+
+DNS goes through REBOUND_DNS_SERVERS (default: the system's resolvers). Exit status: 0 when no
+check fails, 1 when one does, 2 for bad usage.
 `;
 
 type Parsed = { domain: string; options: AuditOptions; json: boolean };
@@ -24,6 +35,7 @@ function parse(args: string[]): Parsed | string {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === "--json") { json = true; continue; }
+    if (arg === "--help" || arg === "-h") return "help";
     const m = /^--(selector|ip|from|return-path|dkim-domain|volume)(?:=(.*))?$/.exec(arg);
     if (!m) {
       if (arg.startsWith("-")) return `unknown option "${arg}"`;
@@ -69,6 +81,10 @@ function human(report: DomainAuditReport): string {
 
 export async function run(args: string[]): Promise<number> {
   const parsed = parse(args);
+  if (parsed === "help") {
+    process.stdout.write(usage);
+    return 0;
+  }
   if (typeof parsed === "string") {
     process.stderr.write(`rebound dns-audit: ${parsed}\n${usage}`);
     return 2;

@@ -29,7 +29,7 @@ export interface ProviderRequirements {
 export interface SenderRequirementsInput {
   /** Overall SPF status of the domain and whether every sending IP passed (null: no IPs given). */
   spf: { status: CheckStatus; sendingIpsAuthorized: boolean | null };
-  /** Best DKIM status across the domain's selectors (null when no selector was checked). */
+  /** Best DKIM status across the domain's selectors (null when none of the tenant's selectors was given and no common one had a key). */
   dkim: CheckStatus | null;
   dmarc: { status: CheckStatus; policy: DmarcPolicy | null };
   /** Alignment of the From domain with Return-Path (SPF) and DKIM d=; null when not configured. */
@@ -54,7 +54,8 @@ function spfReq(i: SenderRequirementsInput): Requirement {
 }
 
 function dkimReq(i: SenderRequirementsInput): Requirement {
-  if (i.dkim === null) return req("DKIM", "DKIM signing with a published key", "UNKNOWN", "no DKIM selector was checked");
+  // The key may sit under a selector nobody named: unknown, not missing.
+  if (i.dkim === null) return req("DKIM", "DKIM signing with a published key", "UNKNOWN", "no key at any of the common selectors tried, and no selector of yours was given to check (--selector, or the domain's DKIM selectors)");
   return req("DKIM", "DKIM signing with a published key", ok(i.dkim) ? "MET" : "NOT_MET", ok(i.dkim) ? "a valid DKIM key is published" : "no valid DKIM key was found");
 }
 
