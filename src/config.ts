@@ -1,13 +1,58 @@
-// Every setting Rebound reads from the environment, parsed once. The README's
-// configuration table lists the same names; keep the two in step.
+import { z } from "zod";
+import { DEFAULT_DNSBL_DOMAIN_ZONES, DEFAULT_DNSBL_IP_ZONES } from "./core/dns/dnsbl";
 
-function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
-  return n;
-}
+// Every setting Rebound reads from the environment, in one schema, parsed once at start. This
+// is the only file that reads process.env (a lint rule holds every other file to it); the
+// README's configuration table lists the same names. An invalid value, or a REBOUND_* variable
+// that is not one of these (a typo would otherwise be ignored silently), stops the start with
+// a message naming the variable.
+
+/** An unset or empty variable: the default applies. */
+const unset = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+
+const wholeNumber = (fallback: number, min = 0) =>
+  z.preprocess(unset, z.coerce.number().int(`must be a whole number`).min(min, `must be at least ${min}`).default(fallback));
+
+const optionalText = z.preprocess((v) => (typeof v === "string" ? v.trim() || undefined : v), z.string().optional());
+
+/** A comma-separated list; unset means the defaults, an empty value means none. */
+const list = (fallback: readonly string[]) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined ? [...fallback] : v.split(",").map((s) => s.trim()).filter((s) => s !== "")));
+
+const ENV = z.object({
+  PORT: wholeNumber(4000).pipe(z.number().max(65535, "must be a port number (0 to 65535)")),
+  HOST: z.preprocess(unset, z.string().trim().default("0.0.0.0")),
+  DATABASE_URL: optionalText.pipe(z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// URL" }).optional()),
+  MIGRATION_DATABASE_URL: optionalText.pipe(z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// URL" }).optional()),
+  DB_POOL_SIZE: wholeNumber(10, 1),
+  DB_IDLE_TIMEOUT_MS: z.preprocess(unset, z.coerce.number().int().min(0).optional()),
+  REBOUND_DATA_DIR: z.preprocess(unset, z.string().trim().default(".data")),
+  REBOUND_DEMO_TENANT: z.preprocess(unset, z.enum(["0", "1"], "must be 0 or 1").default("1")),
+  REBOUND_API_KEY_PEPPER: z.string().default(""),
+  REDIS_URL: optionalText.pipe(z.url({ protocol: /^rediss?$/, error: "must be a redis:// URL" }).optional()),
+  REBOUND_MAX_DEPTH: wholeNumber(10, 1),
+  REBOUND_MAX_ALIASES: wholeNumber(20),
+  REBOUND_MAX_TOKENS: wholeNumber(5000, 1),
+  REBOUND_MAX_COST: wholeNumber(25000, 1),
+  REBOUND_MAX_BODY_BYTES: wholeNumber(1_048_576, 1),
+  REBOUND_MAX_INGEST_BODY_BYTES: wholeNumber(16_777_216, 1),
+  REBOUND_MAX_SUBSCRIPTIONS_PER_CONNECTION: wholeNumber(20),
+  REBOUND_MAX_CONNECTIONS_PER_KEY: wholeNumber(100),
+  REBOUND_SUBSCRIPTION_QUEUE: wholeNumber(1_000, 1),
+  REBOUND_DNS_SERVERS: list([]),
+  REBOUND_DNS_TIMEOUT_MS: wholeNumber(2000, 1),
+  REBOUND_DNS_TRIES: wholeNumber(2, 1),
+  REBOUND_DNSBL_IP_ZONES: list(DEFAULT_DNSBL_IP_ZONES).transform((zones) => zones.map((zone) => zone.replace(/^\.|\.$/g, ""))),
+  REBOUND_DNSBL_DOMAIN_ZONES: list(DEFAULT_DNSBL_DOMAIN_ZONES).transform((zones) => zones.map((zone) => zone.replace(/^\.|\.$/g, ""))),
+  // Fractions allowed (0.05 minutes in tests); 0 turns the periodic audit off.
+  REBOUND_AUDIT_INTERVAL_MINUTES: z.preprocess(unset, z.coerce.number().min(0, "must be 0 or more").default(360)),
+  REBOUND_LOG_LEVEL: z.preprocess(unset, z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info")),
+  REBOUND_LOG_SQL_ERRORS: z.preprocess(unset, z.enum(["0", "1"]).default("0")),
+  REBOUND_LOG_MIGRATIONS: z.preprocess(unset, z.enum(["0", "1"]).default("0")),
+});
 
 export interface Limits {
   /** Deepest selection nesting an operation may have. */
@@ -30,6 +75,19 @@ export interface Limits {
   subscriptionQueue: number;
 }
 
+export interface DnsConfig {
+  /** "host", "host:port", "[v6]:port"; empty: the system's resolvers. */
+  servers: string[];
+  /** Milliseconds per attempt (c-ares doubles it on each retry). */
+  timeoutMs: number;
+  /** Attempts per server before giving up. */
+  tries: number;
+  /** DNS blocklist zones the audit asks, for IPs and for domains. */
+  blocklists: { ip: string[]; domain: string[] };
+  /** Minutes between periodic re-audits of every domain; null: never. */
+  auditIntervalMinutes: number | null;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -45,34 +103,62 @@ export interface Config {
   apiKeyPepper: string;
   redisUrl: string | null;
   limits: Limits;
+  dns: DnsConfig;
   /** Create and print a demo tenant's key when the database has no tenant yet. */
   bootstrapDemoTenant: boolean;
+  log: { level: string; sqlErrors: boolean; migrations: boolean };
+}
+
+export class ConfigError extends Error {}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`).join("\n");
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const databaseUrl = env.DATABASE_URL?.trim() || null;
+  const known = new Set(Object.keys(ENV.shape));
+  const unknown = Object.keys(env).filter((name) => name.startsWith("REBOUND_") && !known.has(name));
+  const parsed = ENV.safeParse(env);
+  if (!parsed.success || unknown.length > 0) {
+    const lines = [
+      ...(parsed.success ? [] : [describeIssues(parsed.error)]),
+      ...unknown.map((name) => `  ${name}: not a Rebound setting (the README's configuration table lists them)`),
+    ];
+    throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const databaseUrl = e.DATABASE_URL ?? null;
   return {
-    port: int("PORT", 4000, env),
-    host: env.HOST?.trim() || "0.0.0.0",
+    port: e.PORT,
+    host: e.HOST,
     databaseUrl,
-    migrationDatabaseUrl: env.MIGRATION_DATABASE_URL?.trim() || databaseUrl,
-    dataDir: env.REBOUND_DATA_DIR?.trim() || ".data",
-    poolSize: databaseUrl ? int("DB_POOL_SIZE", 10, env) : 1,
+    migrationDatabaseUrl: e.MIGRATION_DATABASE_URL ?? databaseUrl,
+    dataDir: e.REBOUND_DATA_DIR,
+    // The embedded database serves one connection.
+    poolSize: databaseUrl ? e.DB_POOL_SIZE : 1,
     // The embedded database has one session; dropping it buys nothing, so it is kept.
-    idleTimeoutMs: int("DB_IDLE_TIMEOUT_MS", databaseUrl ? 10_000 : 0, env),
-    apiKeyPepper: env.REBOUND_API_KEY_PEPPER ?? "",
-    redisUrl: env.REDIS_URL?.trim() || null,
-    bootstrapDemoTenant: env.REBOUND_DEMO_TENANT !== "0",
+    idleTimeoutMs: e.DB_IDLE_TIMEOUT_MS ?? (databaseUrl ? 10_000 : 0),
+    apiKeyPepper: e.REBOUND_API_KEY_PEPPER,
+    redisUrl: e.REDIS_URL ?? null,
+    bootstrapDemoTenant: e.REBOUND_DEMO_TENANT === "1",
     limits: {
-      maxDepth: int("REBOUND_MAX_DEPTH", 10, env),
-      maxAliases: int("REBOUND_MAX_ALIASES", 20, env),
-      maxTokens: int("REBOUND_MAX_TOKENS", 5000, env),
-      maxCost: int("REBOUND_MAX_COST", 25000, env),
-      maxBodyBytes: int("REBOUND_MAX_BODY_BYTES", 1_048_576, env),
-      maxIngestBodyBytes: int("REBOUND_MAX_INGEST_BODY_BYTES", 16_777_216, env),
-      subscriptionsPerConnection: int("REBOUND_MAX_SUBSCRIPTIONS_PER_CONNECTION", 20, env),
-      connectionsPerKey: int("REBOUND_MAX_CONNECTIONS_PER_KEY", 100, env),
-      subscriptionQueue: int("REBOUND_SUBSCRIPTION_QUEUE", 1_000, env),
+      maxDepth: e.REBOUND_MAX_DEPTH,
+      maxAliases: e.REBOUND_MAX_ALIASES,
+      maxTokens: e.REBOUND_MAX_TOKENS,
+      maxCost: e.REBOUND_MAX_COST,
+      maxBodyBytes: e.REBOUND_MAX_BODY_BYTES,
+      maxIngestBodyBytes: e.REBOUND_MAX_INGEST_BODY_BYTES,
+      subscriptionsPerConnection: e.REBOUND_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      connectionsPerKey: e.REBOUND_MAX_CONNECTIONS_PER_KEY,
+      subscriptionQueue: e.REBOUND_SUBSCRIPTION_QUEUE,
     },
+    dns: {
+      servers: e.REBOUND_DNS_SERVERS,
+      timeoutMs: e.REBOUND_DNS_TIMEOUT_MS,
+      tries: e.REBOUND_DNS_TRIES,
+      blocklists: { ip: e.REBOUND_DNSBL_IP_ZONES, domain: e.REBOUND_DNSBL_DOMAIN_ZONES },
+      auditIntervalMinutes: e.REBOUND_AUDIT_INTERVAL_MINUTES === 0 ? null : e.REBOUND_AUDIT_INTERVAL_MINUTES,
+    },
+    log: { level: e.REBOUND_LOG_LEVEL, sqlErrors: e.REBOUND_LOG_SQL_ERRORS === "1", migrations: e.REBOUND_LOG_MIGRATIONS === "1" },
   };
 }

@@ -1,10 +1,11 @@
 import type { EntityManager } from "typeorm";
 import type { Config } from "./config";
+import type { Logger } from "./logger";
 import type { Database } from "./db/data-source";
 import { TenantTransaction } from "./db/tenant-transaction";
 import type { Route } from "./http/route";
 import type { DnsLookup } from "./core/dns/dns-lookup";
-import type { DnsblZones } from "./dns/dnsbl-config";
+import type { DnsblZones } from "./core/dns/dnsbl";
 import type { MxProviderCache } from "./dns/mx-provider";
 import type { EventBus } from "./pubsub/event-bus";
 import type { SubscriptionHub } from "./pubsub/subscription-hub";
@@ -16,6 +17,8 @@ import { createLoaders, type Loaders } from "./loaders";
 export interface App {
   config: Config;
   db: Database;
+  /** The process's logger; requests log through a child carrying their request id. */
+  log: Logger;
   /** HTTP endpoints beside GraphQL, e.g. ESP webhooks. */
   routes?: Route[];
   /** Real-time delivery (absent in one-shot CLI commands, which publish nothing). */

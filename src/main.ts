@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { randomBytes } from "node:crypto";
 import { loadConfig, type Config } from "./config";
+import { createLogger } from "./logger";
 import type { App } from "./context";
 import { openDatabase, runMigrations } from "./db/data-source";
 import { registerRealtimeTopics } from "./modules/alert/alert.realtime";
@@ -19,10 +20,11 @@ export interface RunningApp {
 
 /** Opens the database, applies pending migrations and serves the API. */
 export async function startApp(config: Config = loadConfig()): Promise<RunningApp> {
-  const db = await openDatabase(config);
+  const log = createLogger(config.log.level);
+  const db = await openDatabase(config, log);
   try {
     await runMigrations(db, config.migrationDatabaseUrl);
-    const app: App = { config, db, routes: [] };
+    const app: App = { config, db, log, routes: [] };
     app.routes!.push(...webhookRoutes(app));
     const realtime = await startRealtime(app, config.limits.subscriptionQueue);
     registerRealtimeTopics(app);

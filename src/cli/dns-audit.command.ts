@@ -6,8 +6,8 @@
 
 import { parseIp } from "../core/dns/ip-address";
 import { auditDomain, type AuditOptions, type DomainAuditReport } from "../dns/audit";
-import { dnsblZonesFromEnv } from "../dns/dnsbl-config";
-import { resolverFromEnv } from "../dns/resolver";
+import { resolverFromConfig } from "../dns/resolver";
+import { loadConfig } from "../config";
 
 const usage = `usage: rebound dns-audit DOMAIN [--selector S]... [--ip IP]... [--from DOMAIN]
                          [--return-path DOMAIN] [--dkim-domain DOMAIN] [--volume N] [--json]
@@ -89,7 +89,8 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`rebound dns-audit: ${parsed}\n${usage}`);
     return 2;
   }
-  const report = await auditDomain(parsed.domain, { ...parsed.options, dnsblZones: dnsblZonesFromEnv() }, resolverFromEnv(), new Date());
+  const { dns } = loadConfig();
+  const report = await auditDomain(parsed.domain, { ...parsed.options, dnsblZones: dns.blocklists }, resolverFromConfig(dns), new Date());
   process.stdout.write(parsed.json ? `${JSON.stringify(report, null, 2)}\n` : human(report));
   return report.status === "FAIL" ? 1 : 0;
 }

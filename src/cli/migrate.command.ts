@@ -1,10 +1,11 @@
 import { loadConfig } from "../config";
 import { openDatabase, runMigrations } from "../db/data-source";
+import { createLogger } from "../logger";
 
 /** `rebound migrate`: apply pending migrations to the database the server would use. */
 export async function run(): Promise<number> {
   const config = loadConfig();
-  const db = await openDatabase(config);
+  const db = await openDatabase(config, createLogger(config.log.level));
   try {
     const applied = await runMigrations(db, config.migrationDatabaseUrl);
     process.stdout.write(applied.length ? `Applied: ${applied.join(", ")}\n` : "The database is up to date.\n");

@@ -5,7 +5,8 @@
 
 import { checkSpf } from "../core/dns/spf-check-host";
 import { parseIp } from "../core/dns/ip-address";
-import { resolverFromEnv } from "../dns/resolver";
+import { resolverFromConfig } from "../dns/resolver";
+import { loadConfig } from "../config";
 
 const usage = "usage: rebound spf-check --ip IP --sender ADDRESS [--helo HOST] [--receiver HOST] [--json]\n";
 
@@ -33,7 +34,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`rebound spf-check: ${parsed}\n${usage}`);
     return 2;
   }
-  const dns = resolverFromEnv();
+  const dns = resolverFromConfig(loadConfig().dns);
   const outcome = await checkSpf(dns, { ip: parsed.ip, mailFrom: parsed.sender, helo: parsed.helo, receiver: parsed.receiver, now: new Date() });
   const report = {
     result: outcome.result,

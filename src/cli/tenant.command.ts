@@ -1,5 +1,6 @@
 import { loadConfig, type Config } from "../config";
 import { openDatabase, runMigrations } from "../db/data-source";
+import { createLogger } from "../logger";
 import { tenantService } from "../modules/tenant/tenant.service";
 import { parseArgs } from "./args";
 import { createTenantThroughServer, runningEmbeddedServer, type TenantWithKey } from "./running-server";
@@ -24,10 +25,11 @@ export async function run(args: string[]): Promise<number> {
 }
 
 async function createDirectly(config: Config, name: string): Promise<TenantWithKey> {
-  const db = await openDatabase(config);
+  const log = createLogger(config.log.level);
+  const db = await openDatabase(config, log);
   try {
     await runMigrations(db, config.migrationDatabaseUrl);
-    const { tenant, apiKey } = await tenantService.create({ config, db }, name);
+    const { tenant, apiKey } = await tenantService.create({ config, db, log }, name);
     return { tenantId: tenant.id, name: tenant.name, apiKey, created: true };
   } finally {
     await db.close();

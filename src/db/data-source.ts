@@ -1,6 +1,7 @@
 import { Client, type PoolClient } from "pg";
 import { DataSource } from "typeorm";
 import type { Config } from "../config";
+import type { Logger } from "../logger";
 import type { DataDirLock } from "./data-dir-lock";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "./embedded";
 import { ENTITIES } from "./entities";
@@ -14,10 +15,12 @@ export interface Database {
   embedded: boolean;
   /** The embedded database's hold on its data folder (null on PostgreSQL). */
   dataDirLock: DataDirLock | null;
+  /** TypeORM's logger for this database (counts statements, logs failures). */
+  logger: CountingLogger;
   close(): Promise<void>;
 }
 
-function makeDataSource(url: string, poolSize: number, idleTimeoutMs: number, embedded: boolean): DataSource {
+function makeDataSource(url: string, poolSize: number, idleTimeoutMs: number, embedded: boolean, logger: CountingLogger): DataSource {
   return new DataSource({
     type: "postgres",
     url,
@@ -27,7 +30,7 @@ function makeDataSource(url: string, poolSize: number, idleTimeoutMs: number, em
     migrationsRun: false,
     synchronize: false,
     logging: ["query", "error", "migration"],
-    logger: new CountingLogger(),
+    logger,
     // gen_random_uuid() is built in from PostgreSQL 13; never try to install extensions
     // (PGlite has no uuid-ossp and the app role may not create extensions).
     uuidExtension: "pgcrypto",
@@ -50,14 +53,15 @@ function makeDataSource(url: string, poolSize: number, idleTimeoutMs: number, em
 }
 
 /** Opens the configured database: real PostgreSQL from DATABASE_URL, else the embedded one. */
-export async function openDatabase(config: Config): Promise<Database> {
+export async function openDatabase(config: Config, log: Logger): Promise<Database> {
   let embeddedDb: EmbeddedDatabase | null = null;
   let url = config.databaseUrl;
   if (!url) {
     embeddedDb = await startEmbeddedDatabase(config.dataDir);
     url = embeddedDb.url;
   }
-  const dataSource = makeDataSource(url, config.poolSize, config.idleTimeoutMs, embeddedDb !== null);
+  const logger = new CountingLogger(log, config.log);
+  const dataSource = makeDataSource(url, config.poolSize, config.idleTimeoutMs, embeddedDb !== null, logger);
   try {
     await dataSource.initialize();
   } catch (err) {
@@ -69,6 +73,7 @@ export async function openDatabase(config: Config): Promise<Database> {
     url,
     embedded: embeddedDb !== null,
     dataDirLock: embeddedDb?.lock ?? null,
+    logger,
     async close() {
       if (dataSource.isInitialized) await dataSource.destroy();
       await embeddedDb?.stop();
@@ -88,7 +93,7 @@ export async function runMigrations(db: Database, migrationUrl: string | null): 
   await lock.connect();
   try {
     await lock.query("SELECT pg_advisory_lock(hashtext('rebound:migrations'))");
-    const source = migrationUrl === db.url ? db.dataSource : makeDataSource(migrationUrl, 1, 0, false);
+    const source = migrationUrl === db.url ? db.dataSource : makeDataSource(migrationUrl, 1, 0, false, db.logger);
     if (!source.isInitialized) await source.initialize();
     try {
       return (await source.runMigrations({ transaction: "each" })).map((m) => m.name);

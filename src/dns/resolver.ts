@@ -9,6 +9,7 @@
 import { Resolver } from "node:dns/promises";
 import type { DnsAnswer, DnsErrorCode, DnsLookup, MxRecord, TxtRecord } from "../core/dns/dns-lookup";
 import { parseIp, reverseName } from "../core/dns/ip-address";
+import type { DnsConfig } from "../config";
 
 /** How long to keep answers whose TTL the resolver doesn't report (TXT, MX, PTR). */
 export const DEFAULT_TTL_SECONDS = 3600;
@@ -20,25 +21,6 @@ export interface DnsResolverOptions {
   timeoutMs?: number;
   /** Attempts per server before giving up. */
   tries?: number;
-}
-
-/**
- * Options from the environment: REBOUND_DNS_SERVERS=host:port,... ,
- * REBOUND_DNS_TIMEOUT_MS (default 2000), REBOUND_DNS_TRIES (default 2).
- */
-export function dnsResolverOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): DnsResolverOptions {
-  const servers = (env.REBOUND_DNS_SERVERS ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
-  const int = (value: string | undefined, fallback: number, name: string): number => {
-    if (value === undefined || value.trim() === "") return fallback;
-    const n = Number(value);
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer (got "${value}")`);
-    return n;
-  };
-  return {
-    servers: servers.length > 0 ? servers : undefined,
-    timeoutMs: int(env.REBOUND_DNS_TIMEOUT_MS, 2000, "REBOUND_DNS_TIMEOUT_MS"),
-    tries: int(env.REBOUND_DNS_TRIES, 2, "REBOUND_DNS_TRIES"),
-  };
 }
 
 const ERROR_CODES: Record<string, DnsErrorCode> = {
@@ -112,7 +94,7 @@ export class NodeDnsResolver implements DnsLookup {
   }
 }
 
-/** The resolver configured from the environment (REBOUND_DNS_SERVERS etc.). */
-export function resolverFromEnv(env: NodeJS.ProcessEnv = process.env): NodeDnsResolver {
-  return new NodeDnsResolver(dnsResolverOptionsFromEnv(env));
+/** The resolver the configuration describes (REBOUND_DNS_SERVERS, _TIMEOUT_MS, _TRIES). */
+export function resolverFromConfig(dns: Pick<DnsConfig, "servers" | "timeoutMs" | "tries">): NodeDnsResolver {
+  return new NodeDnsResolver({ servers: dns.servers.length > 0 ? dns.servers : undefined, timeoutMs: dns.timeoutMs, tries: dns.tries });
 }

@@ -1,3 +1,4 @@
+import "reflect-metadata";
 // The health module's pure shaping: windows, stats/benchmarks/zones from counters, per-inbox
 // alignment folded into a stored audit, sender requirements with live counts, regressions,
 // the checklist's input, threshold overrides and the audit schedule's configuration.
@@ -6,7 +7,6 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_BENCHMARK_THRESHOLDS, resolveThresholds } from "../../src/core/benchmarks";
 import { MemoryDns, type Zone } from "../../src/core/dns/memory-dns";
 import { auditDomain } from "../../src/dns/audit";
-import { auditScheduleFromEnv } from "../../src/modules/health/audit-scheduler";
 import {
   auditSummary,
   benchmarksView,
@@ -164,22 +164,5 @@ describe("audits: per-inbox alignment, requirements, regressions", () => {
     expect(input.recipientList).toEqual({ checked: 10, invalidRemaining: 2, unchecked: 0 });
     const never = checklistInput({ now: NOW, domain: { name: "x.test", registeredAt: null }, audit: null, inboxes: [], recipientCheck: null, previousCampaign: null });
     expect(never).toMatchObject({ authentication: { spf: null, dkim: null, dmarc: null }, blocklistHits: null, recipientList: null });
-  });
-});
-
-describe("auditScheduleFromEnv", () => {
-  it.each([
-    [undefined, 360 * 60_000],
-    ["", 360 * 60_000],
-    ["60", 3_600_000],
-    ["0.5", 30_000],
-  ])("REBOUND_AUDIT_INTERVAL_MINUTES=%s -> every %i ms", (value, ms) => {
-    expect(auditScheduleFromEnv(value === undefined ? {} : { REBOUND_AUDIT_INTERVAL_MINUTES: value })).toEqual({ intervalMs: ms });
-  });
-
-  it("is off at 0 and refuses nonsense", () => {
-    expect(auditScheduleFromEnv({ REBOUND_AUDIT_INTERVAL_MINUTES: "0" })).toBeNull();
-    expect(() => auditScheduleFromEnv({ REBOUND_AUDIT_INTERVAL_MINUTES: "-5" })).toThrow(/non-negative/);
-    expect(() => auditScheduleFromEnv({ REBOUND_AUDIT_INTERVAL_MINUTES: "often" })).toThrow(/non-negative/);
   });
 });

@@ -9,6 +9,12 @@ import { dnsblPrefix, parseIp } from "./ip-address";
 export const DEFAULT_DNSBL_IP_ZONES: readonly string[] = ["zen.spamhaus.org", "bl.spamcop.net", "b.barracudacentral.org"];
 export const DEFAULT_DNSBL_DOMAIN_ZONES: readonly string[] = ["dbl.spamhaus.org"];
 
+/** Which blocklists to ask: configuration, because operators change terms and some (Spamhaus) refuse public resolvers. */
+export interface DnsblZones {
+  ip: string[];
+  domain: string[];
+}
+
 export interface DnsblResult {
   kind: "IP" | "DOMAIN";
   /** The IP or domain looked up. */

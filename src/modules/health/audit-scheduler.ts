@@ -23,17 +23,6 @@ export interface AuditScheduleOptions {
   log?: (message: string) => void;
 }
 
-/**
- * REBOUND_AUDIT_INTERVAL_MINUTES (default 360; 0 disables; fractions allowed, e.g. 0.05 for
- * tests). Returns null when disabled.
- */
-export function auditScheduleFromEnv(env: NodeJS.ProcessEnv = process.env): AuditScheduleOptions | null {
-  const raw = env.REBOUND_AUDIT_INTERVAL_MINUTES;
-  const minutes = raw === undefined || raw.trim() === "" ? 360 : Number(raw);
-  if (!Number.isFinite(minutes) || minutes < 0) throw new Error(`REBOUND_AUDIT_INTERVAL_MINUTES must be a non-negative number, got "${raw}"`);
-  return minutes === 0 ? null : { intervalMs: minutes * 60_000 };
-}
-
 /** A tenant-bound context for work no API key asked for. */
 function systemContext(app: App, tenantId: string): RequestContext {
   return new RequestContext(app, { tenantId, keyId: "system:audit", scopes: ["read", "write"] });

@@ -1,6 +1,5 @@
 import { auditDomain, type DomainAuditReport } from "../../dns/audit";
-import { dnsblZonesFromEnv } from "../../dns/dnsbl-config";
-import { resolverFromEnv } from "../../dns/resolver";
+import { resolverFromConfig } from "../../dns/resolver";
 import type { DnsLookup } from "../../core/dns/dns-lookup";
 import { parseIp } from "../../core/dns/ip-address";
 import { parseDomainName } from "../../core/domain-name";
@@ -46,12 +45,9 @@ const MAX_SENDING_IPS = 100;
 const MAX_SELECTORS = 20;
 const SELECTOR = /^[a-z0-9](?:[a-z0-9_-]{0,62})(?:\.[a-z0-9](?:[a-z0-9_-]{0,62}))*$/i;
 
-let fallbackDns: DnsLookup | null = null;
-/** The process's resolver: the App's, else one from the environment (CLI contexts, scripts). */
+/** The process's resolver: a server's, else (a command without one) the configured one, kept on the App. */
 function dnsOf(app: App): DnsLookup {
-  if (app.dns) return app.dns;
-  fallbackDns ??= resolverFromEnv();
-  return fallbackDns;
+  return (app.dns ??= resolverFromConfig(app.config.dns));
 }
 
 function optionalDomain(value: string | null | undefined, field: string[]): string | null {
@@ -189,7 +185,7 @@ export class DomainAuditService {
     const options = { sendingIps: plan.settings.sendingIps, selectors: plan.settings.dkimSelectors };
     const report = await auditDomain(
       plan.domain.name,
-      { selectors: options.selectors, sendingIps: options.sendingIps, dailyVolume: plan.dailyVolume, dnsblZones: app.dnsblZones ?? dnsblZonesFromEnv() },
+      { selectors: options.selectors, sendingIps: options.sendingIps, dailyVolume: plan.dailyVolume, dnsblZones: app.dnsblZones ?? app.config.dns.blocklists },
       dnsOf(app),
       now,
     );

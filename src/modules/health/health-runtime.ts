@@ -1,8 +1,7 @@
 import type { App } from "../../context";
-import { dnsblZonesFromEnv } from "../../dns/dnsbl-config";
 import { MxProviderCache } from "../../dns/mx-provider";
-import { resolverFromEnv } from "../../dns/resolver";
-import { auditScheduleFromEnv, startAuditScheduler, type AuditScheduler } from "./audit-scheduler";
+import { resolverFromConfig } from "../../dns/resolver";
+import { startAuditScheduler, type AuditScheduler } from "./audit-scheduler";
 
 // What the health module adds to a server process: one DNS resolver (REBOUND_DNS_SERVERS,
 // REBOUND_DNS_TIMEOUT_MS, REBOUND_DNS_TRIES), one MX provider cache shared by every request
@@ -13,13 +12,14 @@ export interface HealthRuntime {
   close(): Promise<void>;
 }
 
-export function startHealth(app: App, env: NodeJS.ProcessEnv = process.env): HealthRuntime {
-  const resolver = resolverFromEnv(env);
+export function startHealth(app: App): HealthRuntime {
+  const { dns } = app.config;
+  const resolver = resolverFromConfig(dns);
   app.dns = resolver;
   app.mxProviders = new MxProviderCache(resolver);
-  app.dnsblZones = dnsblZonesFromEnv(env);
-  const schedule = auditScheduleFromEnv(env);
-  const scheduler: AuditScheduler | null = schedule ? startAuditScheduler(app, schedule) : null;
+  app.dnsblZones = dns.blocklists;
+  const scheduler: AuditScheduler | null =
+    dns.auditIntervalMinutes === null ? null : startAuditScheduler(app, { intervalMs: dns.auditIntervalMinutes * 60_000, log: (message) => app.log.error(message) });
   return {
     async close() {
       await scheduler?.stop();

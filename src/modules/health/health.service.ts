@@ -8,6 +8,7 @@ import { checkRamp, domainAge, warmupStage, type DomainAge, type RampCheck, type
 import type { RequestContext } from "../../context";
 import type { DomainAuditReport } from "../../dns/audit";
 import { MxProviderCache, type MxProviderAnswer } from "../../dns/mx-provider";
+import { resolverFromConfig } from "../../dns/resolver";
 import { decodeCursor } from "../../db/keyset";
 import { preparedQuery } from "../../db/prepared";
 import { badInput } from "../../errors";
@@ -100,7 +101,6 @@ export interface RampView extends RampCheck {
 /** Recipient check verdicts counted per campaign (verifyCampaignRecipients). */
 export const MAX_VERIFY_ADDRESSES = 10_000;
 
-let fallbackMx: MxProviderCache | null = null;
 
 // campaignFactsOf's statement. One row holding one JSON document of arrays: the driver makes
 // one string and V8's JSON.parse builds the arrays, where ~700 rows of twelve text columns
@@ -312,7 +312,7 @@ export class HealthService {
   async mailboxProvider(ctx: RequestContext, domain: string): Promise<MxProviderAnswer & { domain: string }> {
     const parsed = parseDomainName(domain);
     if (!parsed.ok) throw badInput(parsed.message, "domain");
-    const cache = ctx.app.mxProviders ?? (fallbackMx ??= new MxProviderCache((await import("../../dns/resolver")).resolverFromEnv()));
+    const cache = (ctx.app.mxProviders ??= new MxProviderCache((ctx.app.dns ??= resolverFromConfig(ctx.app.config.dns))));
     return { domain: parsed.ascii, ...(await cache.providerFor(parsed.ascii)) };
   }
 

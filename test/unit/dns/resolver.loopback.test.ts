@@ -3,7 +3,7 @@
 // back as ERROR, never as a missing record.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NodeDnsResolver, dnsResolverOptionsFromEnv } from "../../../src/dns/resolver";
+import { NodeDnsResolver } from "../../../src/dns/resolver";
 import type { Zone } from "../../../src/core/dns/memory-dns";
 import { startDnsServer, type TestDnsServer } from "../../support/dns-server";
 
@@ -119,23 +119,5 @@ describe("NodeDnsResolver over a loopback DNS server", () => {
     const r = new NodeDnsResolver({ servers: [address], timeoutMs: 200, tries: 1 });
     const answer = await r.txt("example.test");
     expect(answer.status).toBe("ERROR");
-  });
-});
-
-describe("resolver configuration from the environment", () => {
-  it("reads REBOUND_DNS_SERVERS as a comma-separated list with ports", () => {
-    expect(dnsResolverOptionsFromEnv({ REBOUND_DNS_SERVERS: "127.0.0.1:5353, [::1]:53" })).toEqual({
-      servers: ["127.0.0.1:5353", "[::1]:53"],
-      timeoutMs: 2000,
-      tries: 2,
-    });
-  });
-
-  it("uses the system resolvers when REBOUND_DNS_SERVERS is unset", () => {
-    expect(dnsResolverOptionsFromEnv({}).servers).toBeUndefined();
-  });
-
-  it("rejects a timeout that is not a positive integer", () => {
-    expect(() => dnsResolverOptionsFromEnv({ REBOUND_DNS_TIMEOUT_MS: "soon" })).toThrow(/REBOUND_DNS_TIMEOUT_MS/);
   });
 });

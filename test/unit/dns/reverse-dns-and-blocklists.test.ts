@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { checkBlocklists } from "../../../src/core/dns/dnsbl";
 import { checkReverseDns } from "../../../src/core/dns/reverse-dns";
 import { MemoryDns, type Zone } from "../../../src/core/dns/memory-dns";
-import { dnsblZonesFromEnv } from "../../../src/dns/dnsbl-config";
 
 const zone: Zone = {
   "10.2.0.192.in-addr.arpa": [{ type: "PTR", data: "mail.example.com." }],
@@ -63,10 +62,5 @@ describe("DNS blocklists", () => {
   it("looks domains up in domain lists", async () => {
     const results = await run();
     expect(results.slice(4).map((r) => [r.target, r.listed])).toEqual([["spammy.example", true], ["clean.example", false]]);
-  });
-
-  it("takes the zones from configuration, with defaults", () => {
-    expect(dnsblZonesFromEnv({})).toEqual({ ip: ["zen.spamhaus.org", "bl.spamcop.net", "b.barracudacentral.org"], domain: ["dbl.spamhaus.org"] });
-    expect(dnsblZonesFromEnv({ REBOUND_DNSBL_IP_ZONES: "a.test, b.test.", REBOUND_DNSBL_DOMAIN_ZONES: "" })).toEqual({ ip: ["a.test", "b.test"], domain: [] });
   });
 });
