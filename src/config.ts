@@ -30,6 +30,44 @@ export interface Limits {
   subscriptionQueue: number;
 }
 
+/**
+ * Throttling defaults (README, "Throttling"). Buckets are fixed windows of `bucket` points
+ * that refill completely every bucket / restoreRate seconds: 1,000 points and 50 points/s
+ * is Shopify's GraphQL Admin API default. An admin may override the per-tenant values
+ * through the tenant settings.
+ */
+export interface Throttle {
+  /** Cost points one API key may spend per window. */
+  keyBucket: number;
+  /** Points per second a key's bucket refills at (the window is keyBucket / keyRestoreRate). */
+  keyRestoreRate: number;
+  /** Cost points one tenant (all its keys) may spend per window. */
+  tenantBucket: number;
+  tenantRestoreRate: number;
+  /** Failed authentications one client address may make per minute before it is refused. */
+  authFailuresPerMinute: number;
+  /** Events (bounces, sends, webhook events) one tenant may ingest per minute. */
+  ingestEventsPerMinute: number;
+  /** WebSocket connections one tenant may hold open on one server process. */
+  connectionsPerTenant: number;
+  /** Subscriptions one tenant may hold open on one server process. */
+  subscriptionsPerTenant: number;
+  /** Seconds an unknown API key is remembered as unknown (no database look-up meanwhile). */
+  unknownKeyCacheSeconds: number;
+}
+
+/** Socket-level timeouts of the HTTP server (slow clients must not hold connections). */
+export interface Timeouts {
+  /** Time to receive a request's complete headers. */
+  headersMs: number;
+  /** Time to receive a whole request, headers and body. */
+  requestMs: number;
+  /** Idle time of a kept-alive connection between requests. */
+  keepAliveMs: number;
+  /** Time a classification may take in a worker before its answer is an error. */
+  classifyMs: number;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -43,6 +81,10 @@ export interface Config {
   apiKeyPepper: string;
   redisUrl: string | null;
   limits: Limits;
+  throttle: Throttle;
+  timeouts: Timeouts;
+  /** Worker threads that classify bounce messages off the event loop (0: classify inline). */
+  classifyWorkers: number;
   /** Create and print a demo tenant's key when the database has no tenant yet. */
   bootstrapDemoTenant: boolean;
 }
@@ -70,5 +112,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       connectionsPerKey: int("REBOUND_MAX_CONNECTIONS_PER_KEY", 100, env),
       subscriptionQueue: int("REBOUND_SUBSCRIPTION_QUEUE", 1_000, env),
     },
+    throttle: {
+      keyBucket: int("REBOUND_KEY_BUCKET", 1_000, env),
+      keyRestoreRate: int("REBOUND_KEY_RESTORE_RATE", 50, env),
+      tenantBucket: int("REBOUND_TENANT_BUCKET", 5_000, env),
+      tenantRestoreRate: int("REBOUND_TENANT_RESTORE_RATE", 250, env),
+      authFailuresPerMinute: int("REBOUND_AUTH_FAILURES_PER_MINUTE", 20, env),
+      ingestEventsPerMinute: int("REBOUND_INGEST_EVENTS_PER_MINUTE", 600_000, env),
+      connectionsPerTenant: int("REBOUND_MAX_CONNECTIONS_PER_TENANT", 200, env),
+      subscriptionsPerTenant: int("REBOUND_MAX_SUBSCRIPTIONS_PER_TENANT", 1_000, env),
+      unknownKeyCacheSeconds: int("REBOUND_UNKNOWN_KEY_CACHE_SECONDS", 30, env),
+    },
+    timeouts: {
+      headersMs: int("REBOUND_HEADERS_TIMEOUT_MS", 10_000, env),
+      requestMs: int("REBOUND_REQUEST_TIMEOUT_MS", 60_000, env),
+      keepAliveMs: int("REBOUND_KEEP_ALIVE_TIMEOUT_MS", 5_000, env),
+      classifyMs: int("REBOUND_CLASSIFY_TIMEOUT_MS", 5_000, env),
+    },
+    classifyWorkers: int("REBOUND_CLASSIFY_WORKERS", 2, env),
   };
 }
