@@ -126,6 +126,11 @@ const transactionPlugin: ApolloServerPlugin<RequestContext> = {
           process.stderr.write(`commit failed: ${String(err)}\n`);
           result.data = null;
           // Either way nothing was stored; an outage is worth a retry (503 below), a bug is not.
+          if (isDatabaseUnavailable(err)) {
+            // Plugins' willSendResponse hooks run side by side: this one sets its own status.
+            response.http.status = 503;
+            response.http.headers.set("retry-after", String(RETRY_AFTER_UNAVAILABLE_SECONDS));
+          }
           result.errors = [
             isDatabaseUnavailable(err)
               ? { message: "The database is unavailable; nothing was stored. Retry shortly.", extensions: { code: "SERVICE_UNAVAILABLE", retryAfter: RETRY_AFTER_UNAVAILABLE_SECONDS } }
