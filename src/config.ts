@@ -52,6 +52,21 @@ const ENV = z.object({
   REBOUND_LOG_LEVEL: z.preprocess(unset, z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info")),
   REBOUND_LOG_SQL_ERRORS: z.preprocess(unset, z.enum(["0", "1"]).default("0")),
   REBOUND_LOG_MIGRATIONS: z.preprocess(unset, z.enum(["0", "1"]).default("0")),
+  // Throttling (README, "Throttling"): Shopify's defaults per key, five times that per tenant.
+  REBOUND_KEY_BUCKET: wholeNumber(1_000, 1),
+  REBOUND_KEY_RESTORE_RATE: wholeNumber(50, 1),
+  REBOUND_TENANT_BUCKET: wholeNumber(5_000, 1),
+  REBOUND_TENANT_RESTORE_RATE: wholeNumber(250, 1),
+  REBOUND_AUTH_FAILURES_PER_MINUTE: wholeNumber(20, 1),
+  REBOUND_INGEST_EVENTS_PER_MINUTE: wholeNumber(600_000, 1),
+  REBOUND_MAX_CONNECTIONS_PER_TENANT: wholeNumber(200),
+  REBOUND_MAX_SUBSCRIPTIONS_PER_TENANT: wholeNumber(1_000),
+  REBOUND_UNKNOWN_KEY_CACHE_SECONDS: wholeNumber(30),
+  REBOUND_HEADERS_TIMEOUT_MS: wholeNumber(10_000, 1),
+  REBOUND_REQUEST_TIMEOUT_MS: wholeNumber(60_000, 1),
+  REBOUND_KEEP_ALIVE_TIMEOUT_MS: wholeNumber(5_000, 1),
+  REBOUND_CLASSIFY_TIMEOUT_MS: wholeNumber(5_000, 1),
+  REBOUND_CLASSIFY_WORKERS: wholeNumber(2),
 });
 
 export interface Limits {
@@ -88,6 +103,44 @@ export interface DnsConfig {
   auditIntervalMinutes: number | null;
 }
 
+/**
+ * Throttling defaults (README, "Throttling"). Buckets are fixed windows of `bucket` points
+ * that refill completely every bucket / restoreRate seconds: 1,000 points and 50 points/s
+ * is Shopify's GraphQL Admin API default. An admin may override the per-tenant values
+ * through the tenant settings.
+ */
+export interface Throttle {
+  /** Cost points one API key may spend per window. */
+  keyBucket: number;
+  /** Points per second a key's bucket refills at (the window is keyBucket / keyRestoreRate). */
+  keyRestoreRate: number;
+  /** Cost points one tenant (all its keys) may spend per window. */
+  tenantBucket: number;
+  tenantRestoreRate: number;
+  /** Failed authentications one client address may make per minute before it is refused. */
+  authFailuresPerMinute: number;
+  /** Events (bounces, sends, webhook events) one tenant may ingest per minute. */
+  ingestEventsPerMinute: number;
+  /** WebSocket connections one tenant may hold open on one server process. */
+  connectionsPerTenant: number;
+  /** Subscriptions one tenant may hold open on one server process. */
+  subscriptionsPerTenant: number;
+  /** Seconds an unknown API key is remembered as unknown (no database look-up meanwhile). */
+  unknownKeyCacheSeconds: number;
+}
+
+/** Socket-level timeouts of the HTTP server (slow clients must not hold connections). */
+export interface Timeouts {
+  /** Time to receive a request's complete headers. */
+  headersMs: number;
+  /** Time to receive a whole request, headers and body. */
+  requestMs: number;
+  /** Idle time of a kept-alive connection between requests. */
+  keepAliveMs: number;
+  /** Time a classification may take in a worker before its answer is an error. */
+  classifyMs: number;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -104,6 +157,10 @@ export interface Config {
   redisUrl: string | null;
   limits: Limits;
   dns: DnsConfig;
+  throttle: Throttle;
+  timeouts: Timeouts;
+  /** Worker threads that classify bounce messages off the event loop (0: classify inline). */
+  classifyWorkers: number;
   /** Create and print a demo tenant's key when the database has no tenant yet. */
   bootstrapDemoTenant: boolean;
   log: { level: string; sqlErrors: boolean; migrations: boolean };
@@ -160,5 +217,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       auditIntervalMinutes: e.REBOUND_AUDIT_INTERVAL_MINUTES === 0 ? null : e.REBOUND_AUDIT_INTERVAL_MINUTES,
     },
     log: { level: e.REBOUND_LOG_LEVEL, sqlErrors: e.REBOUND_LOG_SQL_ERRORS === "1", migrations: e.REBOUND_LOG_MIGRATIONS === "1" },
+    throttle: {
+      keyBucket: e.REBOUND_KEY_BUCKET,
+      keyRestoreRate: e.REBOUND_KEY_RESTORE_RATE,
+      tenantBucket: e.REBOUND_TENANT_BUCKET,
+      tenantRestoreRate: e.REBOUND_TENANT_RESTORE_RATE,
+      authFailuresPerMinute: e.REBOUND_AUTH_FAILURES_PER_MINUTE,
+      ingestEventsPerMinute: e.REBOUND_INGEST_EVENTS_PER_MINUTE,
+      connectionsPerTenant: e.REBOUND_MAX_CONNECTIONS_PER_TENANT,
+      subscriptionsPerTenant: e.REBOUND_MAX_SUBSCRIPTIONS_PER_TENANT,
+      unknownKeyCacheSeconds: e.REBOUND_UNKNOWN_KEY_CACHE_SECONDS,
+    },
+    timeouts: {
+      headersMs: e.REBOUND_HEADERS_TIMEOUT_MS,
+      requestMs: e.REBOUND_REQUEST_TIMEOUT_MS,
+      keepAliveMs: e.REBOUND_KEEP_ALIVE_TIMEOUT_MS,
+      classifyMs: e.REBOUND_CLASSIFY_TIMEOUT_MS,
+    },
+    classifyWorkers: e.REBOUND_CLASSIFY_WORKERS,
   };
 }

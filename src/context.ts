@@ -12,6 +12,7 @@ import type { SubscriptionHub } from "./pubsub/subscription-hub";
 import { unauthenticated } from "./errors";
 import type { ApiKeyScope } from "./modules/api-key/api-key.scopes";
 import { createLoaders, type Loaders } from "./loaders";
+import type { QueryCharge, ThrottlePolicy } from "./http/throttle.policy";
 
 /** What lives as long as the process: configuration, the database, the pub/sub. */
 export interface App {
@@ -29,6 +30,10 @@ export interface App {
   mxProviders?: MxProviderCache;
   /** DNS blocklist zones the audit asks (REBOUND_DNSBL_IP_ZONES / REBOUND_DNSBL_DOMAIN_ZONES). */
   dnsblZones?: DnsblZones;
+  /** Cost, authentication, ingestion and connection budgets (absent in one-shot CLI commands). */
+  throttle?: ThrottlePolicy;
+  /** Classification off the event loop (absent: classify inline, as the CLI does). */
+  classifier?: { analyze(raw: string): Promise<import("./core/bounce").MessageAnalysis> };
 }
 
 /** Who is calling: the tenant and the key that authenticated the request. */
@@ -46,6 +51,10 @@ export class RequestContext {
   private transaction: TenantTransaction;
   private loaderCache: Loaders | null = null;
   private operationState = new Map<object, unknown>();
+  /** The client's network address (throttling of requests without a key). */
+  clientAddress = "unknown";
+  /** What this operation was charged before it ran (settled after it answered). */
+  throttleCharge: QueryCharge | null = null;
 
   constructor(
     readonly app: App,

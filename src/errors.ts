@@ -10,6 +10,7 @@ export type ErrorCode =
   | "RATE_LIMITED"
   | "QUERY_TOO_COMPLEX"
   | "PAYLOAD_TOO_LARGE"
+  | "SERVICE_UNAVAILABLE"
   | "INTERNAL_SERVER_ERROR";
 
 export class AppError extends GraphQLError {
@@ -25,3 +26,20 @@ export const forbidden = (scope: string) =>
 export const notFound = (what = "object") => new AppError("NOT_FOUND", `No ${what} with that id.`);
 export const badInput = (message: string, field?: string) =>
   new AppError("BAD_USER_INPUT", message, field ? { field } : {});
+
+/**
+ * Over a throttle budget: retryable after `retryAfter` seconds. `http` is read (and removed
+ * from the answer) by Apollo Server: status 429 and the Retry-After / RateLimit-* headers.
+ */
+export const rateLimited = (message: string, retryAfter: number, headers: Record<string, string> = {}) =>
+  new AppError("RATE_LIMITED", message, {
+    retryAfter,
+    http: { status: 429, headers: new Map(Object.entries({ "retry-after": String(retryAfter), ...headers })) },
+  });
+
+/** The database cannot be reached: nothing was changed, the same request can be retried. */
+export const RETRY_AFTER_UNAVAILABLE_SECONDS = 2;
+export const serviceUnavailable = () =>
+  new AppError("SERVICE_UNAVAILABLE", "The database is unavailable; nothing was changed. Retry shortly.", {
+    retryAfter: RETRY_AFTER_UNAVAILABLE_SECONDS,
+  });

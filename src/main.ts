@@ -4,6 +4,9 @@ import { loadConfig, type Config } from "./config";
 import { createLogger } from "./logger";
 import type { App } from "./context";
 import { openDatabase, runMigrations } from "./db/data-source";
+import { ThrottlePolicy } from "./http/throttle.policy";
+import { ClassifyPool } from "./modules/bounce/classify.pool";
+import { tenantService } from "./modules/tenant/tenant.service";
 import { registerRealtimeTopics } from "./modules/alert/alert.realtime";
 import { startHealth } from "./modules/health/health-runtime";
 import { startRealtime } from "./modules/realtime/realtime.service";
@@ -25,6 +28,9 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
   try {
     await runMigrations(db, config.migrationDatabaseUrl);
     const app: App = { config, db, log, routes: [] };
+    app.throttle = new ThrottlePolicy(config.throttle, config.redisUrl, (tenantId) => tenantService.throttleOverrides(app, tenantId));
+    const classifier = new ClassifyPool(config.classifyWorkers, config.timeouts.classifyMs);
+    app.classifier = classifier;
     app.routes!.push(...webhookRoutes(app));
     const realtime = await startRealtime(app, config.limits.subscriptionQueue);
     registerRealtimeTopics(app);
@@ -47,6 +53,8 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
           await server.close();
           await health.close();
           await realtime.close();
+          await classifier.close();
+          app.throttle?.close();
           await db.close();
         })();
         return closing;

@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { App } from "./context";
 import { statementCounter } from "./db/statement-counter";
-import { createGraphQLHttpHandler } from "./http/graphql-http";
+import { isDatabaseUnavailable } from "./db/unavailable.errors";
+import { createGraphQLHttpHandler, sendUnavailable } from "./http/graphql-http";
 import { attachGraphQLWebSocket } from "./http/graphql-ws";
 import { explorerRoutes, sendExplorer, wantsExplorer } from "./http/explorer";
 import { sendJson } from "./http/respond";
@@ -40,7 +41,11 @@ export async function startServer(app: App, port: number, host: string): Promise
   const graphql = await createGraphQLHttpHandler(app, schema);
   const extraRoutes = [...explorerRoutes(), ...(app.routes ?? [])];
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const timeouts = app.config.timeouts;
+  // Slow clients must not hold connections: Node enforces headersTimeout and requestTimeout
+  // only when it checks its connections, every connectionsCheckingInterval (30 s by
+  // default, which would let a slow-loris client keep a connection three times as long).
+  const server = createServer({ connectionsCheckingInterval: Math.max(250, Math.min(5_000, Math.floor(timeouts.headersMs / 4))) }, (req: IncomingMessage, res: ServerResponse) => {
     counters.httpRequests++;
     const url = new URL(req.url ?? "/", "http://localhost");
     const route = async () => {
@@ -65,13 +70,20 @@ export async function startServer(app: App, port: number, host: string): Promise
       return sendJson(res, 404, { error: "not found" });
     };
     route().catch((err: unknown) => {
+      if (isDatabaseUnavailable(err)) {
+        if (!res.headersSent) return sendUnavailable(res);
+        return res.end();
+      }
       process.stderr.write(`request failed: ${(err as Error)?.stack ?? String(err)}\n`);
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "Internal server error.", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
       else res.end();
     });
   });
-  server.requestTimeout = 60_000;
-  server.headersTimeout = 20_000;
+  // Headers must be complete within headersMs, the whole request (body included) within
+  // requestMs, and an idle kept-alive connection is closed after keepAliveMs.
+  server.headersTimeout = timeouts.headersMs;
+  server.requestTimeout = Math.max(timeouts.requestMs, timeouts.headersMs);
+  server.keepAliveTimeout = timeouts.keepAliveMs;
 
   const ws = attachGraphQLWebSocket(app, schema, server, GRAPHQL_PATH);
   await new Promise<void>((resolve, reject) => {

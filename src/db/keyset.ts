@@ -11,14 +11,18 @@ interface Keyed {
   createdAt: Date;
 }
 
-export function encodeCursor(row: Keyed): string {
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.uuid}`, "utf8").toString("base64url");
+// A cursor names its list (the alias of the list's query, one per kind of object), so a
+// cursor taken from one list and given to another is refused instead of paging the wrong
+// rows from an arbitrary position.
+
+export function encodeCursor(row: Keyed, list: string): string {
+  return Buffer.from(`${list}|${row.createdAt.toISOString()}|${row.uuid}`, "utf8").toString("base64url");
 }
 
-export function decodeCursor(cursor: string): { createdAt: Date; uuid: string } {
-  const [iso, uuid] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+export function decodeCursor(cursor: string, list: string): { createdAt: Date; uuid: string } {
+  const [tag, iso, uuid] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const createdAt = new Date(iso ?? "");
-  if (!uuid || !/^[0-9a-f-]{36}$/.test(uuid) || Number.isNaN(createdAt.getTime())) {
+  if (tag !== list || !uuid || !/^[0-9a-f-]{36}$/.test(uuid) || Number.isNaN(createdAt.getTime())) {
     throw badInput("after is not a cursor from this list.", "after");
   }
   return { createdAt, uuid };
@@ -31,7 +35,7 @@ export async function pageOf<T extends ObjectLiteral & Keyed>(
 ): Promise<Connection<T>> {
   checkPageSize(args.first);
   if (args.after) {
-    const { createdAt, uuid } = decodeCursor(args.after);
+    const { createdAt, uuid } = decodeCursor(args.after, alias);
     qb.andWhere(`(${alias}.created_at, ${alias}.id) < (:afterCreatedAt, :afterId)`, {
       afterCreatedAt: createdAt,
       afterId: uuid,
@@ -42,13 +46,13 @@ export async function pageOf<T extends ObjectLiteral & Keyed>(
     .addOrderBy(`${alias}.id`, "DESC")
     .limit(args.first + 1)
     .getMany();
-  return connectionOf(rows, args.first);
+  return connectionOf(rows, args.first, alias);
 }
 
 /** A connection from up to first + 1 rows in keyset order (the extra row only says a next page exists). */
-export function connectionOf<T extends Keyed>(rows: readonly T[], first: number): Connection<T> {
+export function connectionOf<T extends Keyed>(rows: readonly T[], first: number, list: string): Connection<T> {
   const page = rows.slice(0, first);
-  const edges = page.map((node) => ({ node, cursor: encodeCursor(node) }));
+  const edges = page.map((node) => ({ node, cursor: encodeCursor(node, list) }));
   return {
     edges,
     pageInfo: {

@@ -138,10 +138,17 @@ export class TenantTransaction {
     if (this.opening) await this.opening.catch(() => undefined);
     const runner = this.runner;
     if (runner) {
+      // A ROLLBACK that fails (the connection is gone: an outage) leaves nothing to undo on
+      // the server, but the connection must not go back to the pool: drop it, and do not
+      // turn the request's own answer into a second error.
+      let failure: Error | null = null;
       try {
         if (runner.isTransactionActive) await runner.rollbackTransaction();
+      } catch (err) {
+        failure = err as Error;
       } finally {
-        await runner.release();
+        if (failure) await (runner as unknown as PostgresRunner).releasePostgresConnection(failure).catch(() => undefined);
+        else await runner.release();
         openTransactions.count--;
       }
     }

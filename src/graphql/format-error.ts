@@ -1,5 +1,7 @@
 import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { isDatabaseUnavailable, isUnstorableText } from "../db/unavailable.errors";
+import { RETRY_AFTER_UNAVAILABLE_SECONDS } from "../errors";
 import { isTokenLimitError, LIMIT_ERROR_CODE } from "./limits";
 
 /**
@@ -19,11 +21,24 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     return { message: formatted.message, extensions: { code: LIMIT_ERROR_CODE, limit: "tokens" } };
   }
   if (code === "INTERNAL_SERVER_ERROR" || code === undefined) {
+    // An outage is not a bug: the client should retry (the transports answer 503 + Retry-After).
+    if (isDatabaseUnavailable(original)) {
+      return {
+        message: "The database is unavailable; nothing was changed. Retry shortly.",
+        path: formatted.path,
+        extensions: { code: "SERVICE_UNAVAILABLE", retryAfter: RETRY_AFTER_UNAVAILABLE_SECONDS },
+      };
+    }
+    // A backstop behind the input wall: text the database cannot hold is the input's fault.
+    if (isUnstorableText(original)) {
+      return { message: "The input contains text that cannot be stored (NUL or invalid UTF-8).", path: formatted.path, extensions: { code: "BAD_USER_INPUT" } };
+    }
     if (!(original instanceof GraphQLError) || code === "INTERNAL_SERVER_ERROR") {
       process.stderr.write(`internal error: ${(original as Error)?.stack ?? String(original)}\n`);
     }
     return { message: "Internal server error.", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
   }
-  const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+  // `http` is transport advice (status, headers) that Apollo applies and the WebSocket ignores.
+  const { stacktrace: _stacktrace, http: _http, ...extensions } = formatted.extensions ?? {};
   return { ...formatted, extensions };
 }

@@ -2,7 +2,9 @@ import {
   GraphQLError,
   Kind,
   type ASTVisitor,
+  type DocumentNode,
   type FieldNode,
+  type OperationDefinitionNode,
   type FragmentDefinitionNode,
   type SelectionSetNode,
   type ValidationContext,
@@ -96,4 +98,64 @@ export function parseOptions(limits: Limits) {
 export function isTokenLimitError(message: string): boolean {
   // graphql-js words it "more that N tokens" (sic); accept both spellings.
   return /Document contains more th(?:an|at) \d+ tokens/.test(message);
+}
+
+// ---------------------------------------------------------------------------- throttle cost
+
+/**
+ * The cost an operation is charged against its key's and tenant's buckets, known before it
+ * runs (Shopify's scheme, so integrators can reason about it the same way): a field that
+ * returns an object costs 1, a scalar 0, and a connection (a field with `first`) 2 plus
+ * `first` times its subtree, `first` read from the literal or the request's variables.
+ * Introspection is free.
+ */
+export function requestedCost(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> | null | undefined,
+): number {
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments[def.name.value] = def;
+  const walk = (set: SelectionSetNode, seen: ReadonlySet<string>): number => {
+    let cost = 0;
+    for (const s of set.selections) {
+      if (s.kind === Kind.FIELD) {
+        if (s.name.value.startsWith("__") || !s.selectionSet) continue;
+        const inner = walk(s.selectionSet, seen);
+        const first = s.arguments?.find((a) => a.name.value === "first");
+        if (!first) cost += 1 + inner;
+        else {
+          let n: number = MAX_PAGE_SIZE;
+          if (first.value.kind === Kind.INT) n = Number(first.value.value);
+          else if (first.value.kind === Kind.VARIABLE && typeof variables?.[first.value.name.value] === "number") n = variables[first.value.name.value] as number;
+          cost += 2 + Math.max(1, Math.min(n, MAX_PAGE_SIZE)) * inner;
+        }
+      } else if (s.kind === Kind.INLINE_FRAGMENT) cost += walk(s.selectionSet, seen);
+      else if (!seen.has(s.name.value) && fragments[s.name.value]) cost += walk(fragments[s.name.value].selectionSet, new Set([...seen, s.name.value]));
+    }
+    return cost;
+  };
+  // Every operation costs at least 1: a stream of free `{ __typename }` is still requests.
+  return Math.max(1, walk(operation.selectionSet, new Set()));
+}
+
+/**
+ * What an answer actually cost, on the same scale: every object in the data is 1 (a page
+ * that came back shorter than `first` costs less than was estimated, and the difference
+ * is given back). Never more than was requested.
+ */
+export function actualCost(data: unknown, requested: number): number {
+  let cost = 0;
+  // Every object below the root counts once, whether it sits in a field or in a list.
+  const visit = (value: unknown, root: boolean): void => {
+    if (cost >= requested || value === null || typeof value !== "object") return;
+    if (Array.isArray(value)) {
+      for (const v of value) visit(v, false);
+      return;
+    }
+    if (!root) cost++;
+    for (const key in value as Record<string, unknown>) visit((value as Record<string, unknown>)[key], false);
+  };
+  visit(data, true);
+  return Math.max(1, Math.min(cost, requested));
 }

@@ -3,13 +3,88 @@ import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import type { GraphQLSchema } from "graphql";
 import { RequestContext, type App } from "../context";
+import { isDatabaseUnavailable } from "../db/unavailable.errors";
+import { RETRY_AFTER_UNAVAILABLE_SECONDS } from "../errors";
 import { formatError } from "../graphql/format-error";
-import { limitRules, parseOptions } from "../graphql/limits";
+import { actualCost, limitRules, parseOptions, requestedCost } from "../graphql/limits";
+import { checkInputStrings, checkPayloadScopes } from "../graphql/operation.guard";
 import { rootFieldNames } from "../graphql/operation";
 import { apiKeyService } from "../modules/api-key/api-key.service";
+import { hasScope } from "../modules/api-key/api-key.scopes";
 import { BodyTooLargeError, readBody } from "./body";
 import { bearerToken } from "./bearer";
-import { sendGraphQLError } from "./respond";
+import { sendGraphQLError, sendJson } from "./respond";
+import { rateLimitHeaders, type Verdict } from "./throttle.service";
+import type { ThrottlePolicy } from "./throttle.policy";
+
+/** Media types a GraphQL POST may carry: JSON (application/json, application/graphql-response+json...). */
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+export function clientAddress(req: IncomingMessage): string {
+  return req.socket.remoteAddress ?? "unknown";
+}
+
+export function sendRateLimited(res: ServerResponse, v: Verdict, message: string): void {
+  sendJson(res, 429, { errors: [{ message, extensions: { code: "RATE_LIMITED", retryAfter: v.retryAfter } }] }, { "retry-after": String(v.retryAfter), ...rateLimitHeaders(v) });
+}
+
+export function sendUnavailable(res: ServerResponse): void {
+  sendJson(
+    res,
+    503,
+    { errors: [{ message: "The database is unavailable; nothing was changed. Retry shortly.", extensions: { code: "SERVICE_UNAVAILABLE", retryAfter: RETRY_AFTER_UNAVAILABLE_SECONDS } }] },
+    { "retry-after": String(RETRY_AFTER_UNAVAILABLE_SECONDS) },
+  );
+}
+
+/**
+ * The checks that depend on the request, once the operation is known and before anything
+ * runs: the input wall (strings), the payload scopes, then the cost charged to the key's
+ * and the tenant's buckets. After the answer: the unused part of the charge is given back,
+ * the actual cost reported in extensions.cost and the key's bucket in RateLimit-* headers.
+ */
+function guardPlugin(throttle: ThrottlePolicy): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue, document, operation, request, schema }) {
+          if (!operation) return;
+          checkInputStrings(document, request.variables);
+          checkPayloadScopes(schema, document, operation, !!contextValue.auth && hasScope(contextValue.auth.scopes, "read"));
+          contextValue.throttleCharge = await throttle.chargeQuery(
+            { keyId: contextValue.auth?.keyId ?? `address:${contextValue.clientAddress}`, tenantId: contextValue.auth?.tenantId ?? null },
+            requestedCost(document, operation, request.variables),
+          );
+        },
+        async willSendResponse({ contextValue, response }) {
+          if (response.body.kind !== "single") return;
+          const result = response.body.singleResult;
+          if (result.errors?.some((e) => e.extensions?.code === "SERVICE_UNAVAILABLE")) {
+            response.http.status = 503;
+            response.http.headers.set("retry-after", String(RETRY_AFTER_UNAVAILABLE_SECONDS));
+          }
+          const charge = contextValue.throttleCharge;
+          if (!charge) return;
+          const actual = actualCost(result.data, charge.requested);
+          await throttle.settle(charge, actual).catch(() => undefined);
+          for (const [k, v] of Object.entries(rateLimitHeaders(charge.verdict))) response.http.headers.set(k, v);
+          result.extensions = {
+            ...result.extensions,
+            cost: {
+              requestedQueryCost: charge.requested,
+              actualQueryCost: actual,
+              throttleStatus: {
+                maximumAvailable: charge.keyBudget.points,
+                currentlyAvailable: charge.verdict.remaining,
+                restoreRate: charge.keyBudget.points / charge.keyBudget.durationSeconds,
+              },
+            },
+          };
+        },
+      };
+    },
+  };
+}
 
 /** Operations that may send bodies above the ordinary limit (bulk ingest and analysis). */
 export const LARGE_BODY_FIELDS = new Set([
@@ -50,7 +125,17 @@ const transactionPlugin: ApolloServerPlugin<RequestContext> = {
         } catch (err) {
           process.stderr.write(`commit failed: ${String(err)}\n`);
           result.data = null;
-          result.errors = [{ message: "The change could not be committed; nothing was stored. Retry.", extensions: { code: "INTERNAL_SERVER_ERROR" } }];
+          // Either way nothing was stored; an outage is worth a retry (503 below), a bug is not.
+          if (isDatabaseUnavailable(err)) {
+            // Plugins' willSendResponse hooks run side by side: this one sets its own status.
+            response.http.status = 503;
+            response.http.headers.set("retry-after", String(RETRY_AFTER_UNAVAILABLE_SECONDS));
+          }
+          result.errors = [
+            isDatabaseUnavailable(err)
+              ? { message: "The database is unavailable; nothing was stored. Retry shortly.", extensions: { code: "SERVICE_UNAVAILABLE", retryAfter: RETRY_AFTER_UNAVAILABLE_SECONDS } }
+              : { message: "The change could not be committed; nothing was stored. Retry.", extensions: { code: "INTERNAL_SERVER_ERROR" } },
+          ];
         }
       },
     };
@@ -59,6 +144,7 @@ const transactionPlugin: ApolloServerPlugin<RequestContext> = {
 
 export async function createGraphQLHttpHandler(app: App, schema: GraphQLSchema) {
   const { limits } = app.config;
+  const throttle = app.throttle!;
   const apollo = new ApolloServer<RequestContext>({
     schema,
     validationRules: limitRules(limits),
@@ -66,9 +152,10 @@ export async function createGraphQLHttpHandler(app: App, schema: GraphQLSchema) 
     // No cache-control plugin: every answer is one tenant's and is never cacheable (handle()
     // says "no-store" itself), so there is no policy to compute, and that plugin's hook runs
     // for every field of every response (on the dashboard, most of what a request allocates).
-    // No landing page either: Apollo's loads Apollo Sandbox from a CDN; browsers get Rebound's
-    // own explorer (explorer.ts) before a request reaches Apollo.
-    plugins: [transactionPlugin, ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled()],
+    // The guard settles and reports after the transaction plugin decided the outcome. No
+    // landing page: Apollo's loads Apollo Sandbox from a CDN; browsers get Rebound's own
+    // explorer (explorer.ts) before a request reaches Apollo.
+    plugins: [transactionPlugin, guardPlugin(throttle), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled()],
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: true,
@@ -77,11 +164,30 @@ export async function createGraphQLHttpHandler(app: App, schema: GraphQLSchema) 
   await apollo.start();
 
   async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const address = clientAddress(req);
+    // A body in another format (XML, a form) is refused before it is read, never guessed at.
+    if (req.method === "POST" && !JSON_MEDIA_TYPE.test(String(req.headers["content-type"] ?? ""))) {
+      return sendGraphQLError(res, 415, "UNSUPPORTED_MEDIA_TYPE", "Send the request as JSON (Content-Type: application/json).");
+    }
     const token = bearerToken(req.headers.authorization);
-    const auth = token === null ? null : await apiKeyService.authenticate(app, token);
-    if (token !== null && !auth) {
-      sendGraphQLError(res, 401, "UNAUTHENTICATED", "The API key is not valid (unknown, revoked or malformed).");
-      return;
+    let auth = null;
+    if (token !== null) {
+      // An address that keeps failing is refused before its keys are checked at all: a flood
+      // of wrong keys costs neither hashing nor database look-ups.
+      const blocked = await throttle.authBlocked(address);
+      if (blocked) return sendRateLimited(res, blocked, `Too many failed authentications from this address; retry in ${blocked.retryAfter} s.`);
+      try {
+        auth = await apiKeyService.authenticate(app, token);
+      } catch (err) {
+        if (isDatabaseUnavailable(err)) return sendUnavailable(res);
+        throw err;
+      }
+      if (!auth) {
+        const verdict = await throttle.authFailed(address);
+        if (!verdict.allowed) return sendRateLimited(res, verdict, `Too many failed authentications from this address; retry in ${verdict.retryAfter} s.`);
+        sendGraphQLError(res, 401, "UNAUTHENTICATED", "The API key is not valid (unknown, revoked or malformed).");
+        return;
+      }
     }
 
     let body: unknown = undefined;
@@ -120,6 +226,7 @@ export async function createGraphQLHttpHandler(app: App, schema: GraphQLSchema) 
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
     }
     const context = new RequestContext(app, auth);
+    context.clientAddress = address;
     try {
       const result = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
@@ -136,7 +243,7 @@ export async function createGraphQLHttpHandler(app: App, schema: GraphQLSchema) 
         res.end();
       }
     } finally {
-      await context.tx.rollback();
+      await context.tx.rollback().catch(() => undefined);
     }
   }
 

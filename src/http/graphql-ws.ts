@@ -7,10 +7,23 @@ import { formatError } from "../graphql/format-error";
 import { isTokenLimitError, LIMIT_ERROR_CODE, limitRules, parseOptions } from "../graphql/limits";
 import { selectedOperation } from "../graphql/operation";
 import { subscribeShared, type DirectSink } from "../graphql/shared-subscription";
+import { requestedCost } from "../graphql/limits";
+import { checkInputStrings, checkPayloadScopes } from "../graphql/operation.guard";
 import { apiKeyService } from "../modules/api-key/api-key.service";
+import { hasScope } from "../modules/api-key/api-key.scopes";
+import type { IncomingMessage } from "node:http";
 import { bearerToken } from "./bearer";
 
-type ConnectionExtra = { auth?: AuthInfo; socket?: WebSocket };
+type ConnectionExtra = { auth?: AuthInfo; socket?: WebSocket; request?: IncomingMessage; subscriptions?: Set<string> };
+
+/** The errors a refused operation answers with, coded as the HTTP transport codes them. */
+function refused(err: unknown): GraphQLError[] {
+  if (err instanceof GraphQLError) {
+    const { http: _http, ...extensions } = err.extensions ?? {};
+    return [new GraphQLError(err.message, { extensions })];
+  }
+  throw err;
+}
 
 /** Per operation, once: onNext runs for every event of every subscriber. */
 const operationKinds = new WeakMap<ExecutionArgs, boolean>();
@@ -58,6 +71,16 @@ export function attachGraphQLWebSocket(app: App, schema: GraphQLSchema, httpServ
   // Open sockets per API key: for the per-key connection limit, and to close a revoked
   // key's sockets at once (revocation is announced on the bus, so every process hears it).
   const socketsByKey = new Map<string, Set<WebSocket>>();
+  // Open sockets and subscriptions per tenant on this process, for the per-tenant limits
+  // (a tenant with many keys must not hold the whole process's sockets).
+  const socketsByTenant = new Map<string, number>();
+  const subscriptionsByTenant = new Map<string, number>();
+  const throttle = app.throttle;
+  const bump = (m: Map<string, number>, k: string, d: number) => {
+    const n = (m.get(k) ?? 0) + d;
+    if (n <= 0) m.delete(k);
+    else m.set(k, n);
+  };
   app.realtime?.hub.onTopic("key-revoked", (message) => {
     for (const keyId of message.ids) {
       for (const socket of socketsByKey.get(keyId) ?? []) socket.close(4403, "API key revoked");
@@ -70,27 +93,54 @@ export function attachGraphQLWebSocket(app: App, schema: GraphQLSchema, httpServ
       async onConnect(ctx) {
         const raw = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         const token = bearerToken(typeof raw === "string" ? raw : null);
-        const auth = token ? await apiKeyService.authenticate(app, token) : null;
-        if (!auth) return false; // graphql-ws closes with 4403 Forbidden
         const socket = (ctx.extra as unknown as { socket: WebSocket }).socket;
+        const address = (ctx.extra as ConnectionExtra).request?.socket.remoteAddress ?? "unknown";
+        // The same failed-authentication budget per client address as over HTTP.
+        const blocked = throttle ? await throttle.authBlocked(address) : null;
+        if (blocked) {
+          socket.close(CLOSE_TOO_MANY_CONNECTIONS, `Too many failed authentications; retry in ${blocked.retryAfter} s`);
+          return false;
+        }
+        const auth = token ? await apiKeyService.authenticate(app, token) : null;
+        if (!auth) {
+          const verdict = throttle ? await throttle.authFailed(address) : null;
+          if (verdict && !verdict.allowed) {
+            socket.close(CLOSE_TOO_MANY_CONNECTIONS, `Too many failed authentications; retry in ${verdict.retryAfter} s`);
+            return false;
+          }
+          return false; // graphql-ws closes with 4403 Forbidden
+        }
         const open = socketsByKey.get(auth.keyId) ?? new Set<WebSocket>();
         if (open.size >= limits.connectionsPerKey) {
           socket.close(CLOSE_TOO_MANY_CONNECTIONS, `At most ${limits.connectionsPerKey} connections per API key`);
           return false;
         }
+        const perTenant = (await throttle?.limitsFor(auth.tenantId))?.connectionsPerTenant ?? Infinity;
+        if ((socketsByTenant.get(auth.tenantId) ?? 0) >= perTenant) {
+          socket.close(CLOSE_TOO_MANY_CONNECTIONS, `At most ${perTenant} connections per tenant`);
+          return false;
+        }
         open.add(socket);
         socketsByKey.set(auth.keyId, open);
-        Object.assign(ctx.extra as ConnectionExtra, { auth, socket });
+        bump(socketsByTenant, auth.tenantId, 1);
+        Object.assign(ctx.extra as ConnectionExtra, { auth, socket, subscriptions: new Set<string>() });
         return true;
       },
       onClose(ctx) {
-        const { auth, socket } = ctx.extra as ConnectionExtra;
+        const { auth, socket, subscriptions } = ctx.extra as ConnectionExtra;
         if (!auth || !socket) return;
         const open = socketsByKey.get(auth.keyId);
         open?.delete(socket);
         if (open?.size === 0) socketsByKey.delete(auth.keyId);
+        bump(socketsByTenant, auth.tenantId, -1);
+        bump(subscriptionsByTenant, auth.tenantId, -(subscriptions?.size ?? 0));
+        subscriptions?.clear();
       },
-      onSubscribe(ctx, id, payload) {
+      onComplete(ctx, id) {
+        const { auth, subscriptions } = ctx.extra as ConnectionExtra;
+        if (auth && subscriptions?.delete(id)) bump(subscriptionsByTenant, auth.tenantId, -1);
+      },
+      async onSubscribe(ctx, id, payload) {
         // graphql-ws has already reserved this operation's id in ctx.subscriptions.
         if (Object.keys(ctx.subscriptions).length > limits.subscriptionsPerConnection) {
           return [new GraphQLError(`At most ${limits.subscriptionsPerConnection} operations per connection.`, { extensions: { code: "RATE_LIMITED" } })];
@@ -109,10 +159,30 @@ export function attachGraphQLWebSocket(app: App, schema: GraphQLSchema, httpServ
             e.extensions?.code ? e : new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }),
           );
         }
-        if (!selectedOperation(document, payload.operationName)) {
+        const operation = selectedOperation(document, payload.operationName);
+        if (!operation) {
           return [new GraphQLError("Name the operation to run (operationName).")];
         }
-        const context = new RequestContext(app, (ctx.extra as ConnectionExtra).auth ?? null);
+        const extra = ctx.extra as ConnectionExtra;
+        const auth = extra.auth ?? null;
+        // The same request checks as over HTTP (graphql-http.ts's guard): input wall, payload
+        // scopes, cost charged to the key's and tenant's buckets; and subscriptions per tenant.
+        try {
+          checkInputStrings(document, payload.variables);
+          checkPayloadScopes(schema, document, operation, !!auth && hasScope(auth.scopes, "read"));
+          if (throttle && auth) await throttle.chargeQuery({ keyId: auth.keyId, tenantId: auth.tenantId }, requestedCost(document, operation, payload.variables));
+        } catch (err) {
+          return refused(err);
+        }
+        if (operation.operation === "subscription" && auth && extra.subscriptions) {
+          const perTenant = (await throttle?.limitsFor(auth.tenantId))?.subscriptionsPerTenant ?? Infinity;
+          if ((subscriptionsByTenant.get(auth.tenantId) ?? 0) >= perTenant) {
+            return [new GraphQLError(`At most ${perTenant} subscriptions per tenant.`, { extensions: { code: "RATE_LIMITED", retryAfter: 60 } })];
+          }
+          extra.subscriptions.add(id);
+          bump(subscriptionsByTenant, auth.tenantId, 1);
+        }
+        const context = new RequestContext(app, auth);
         const args: ExecutionArgs = { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: context };
         const socket = (ctx.extra as ConnectionExtra).socket;
         if (socket) sinks.set(args, directSink(socket, id, context));

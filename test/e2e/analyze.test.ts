@@ -41,8 +41,12 @@ describe("analyzeBounce", () => {
   });
 
   it("answers junk with an explanation, not an error", async () => {
-    const res = ok(await gql(`query { analyzeBounce(raw: "\\u0000\\u0001 not a message") { kind diagnoses { reason } error } }`));
+    const res = ok(await gql(`query { analyzeBounce(raw: "\\u0001\\u0002 not a message") { kind diagnoses { reason } error } }`));
     expect(res.analyzeBounce.diagnoses).toEqual([]);
     expect(res.analyzeBounce.error).toBeTruthy();
+    // NUL is refused at the edge (the input wall), before any resolver: a coded 4xx.
+    const nul = await gql(`query { analyzeBounce(raw: "\\u0000 not a message") { kind } }`);
+    expect(nul.status).toBe(400);
+    expect(nul.errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
   });
 });

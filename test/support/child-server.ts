@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { startNodeFlags } from "./start-flags";
+import { GENEROUS_THROTTLE } from "./throttle-env";
 
 export const REPO = resolve(__dirname, "../..");
 
@@ -32,7 +33,7 @@ export async function startChildServer(env: Record<string, string>, timeoutMs = 
   // As `npm start` runs it: the same Node flags.
   const child = spawn(process.execPath, [...startNodeFlags(), resolve(REPO, "bin/rebound.js"), "serve"], {
     cwd: REPO,
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", ...env },
+    env: { ...process.env, ...GENEROUS_THROTTLE, PORT: String(port), HOST: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

@@ -21,6 +21,18 @@ const AUTH_CACHE_MAX = 10_000;
 export class ApiKeyService {
   private readonly lastTouched = new Map<string, number>();
   private readonly cache = new WeakMap<App, Map<string, { auth: AuthInfo; until: number }>>();
+  /**
+   * Hashes of well-formed keys the database did not know, until when: a flood of made-up
+   * keys costs one look-up per key per REBOUND_UNKNOWN_KEY_CACHE_SECONDS, not one each.
+   * Harmless for new keys: a key's hash cannot have been tried before the key existed.
+   */
+  private readonly unknown = new WeakMap<App, Map<string, number>>();
+
+  private unknownOf(app: App): Map<string, number> {
+    let u = this.unknown.get(app);
+    if (!u) this.unknown.set(app, (u = new Map()));
+    return u;
+  }
 
   private cacheOf(app: App): Map<string, { auth: AuthInfo; until: number }> {
     let c = this.cache.get(app);
@@ -52,12 +64,16 @@ export class ApiKeyService {
       this.touch(app, hit.auth.tenantId, hit.auth.keyId);
       return hit.auth;
     }
+    const unknown = this.unknownOf(app);
+    if ((unknown.get(hash) ?? 0) > now) return null;
     // System context: the login role may read keys by hash before any tenant is known.
     const rows: Array<{ tenant_id: string; id: string; scopes: ApiKeyScope[]; revoked_at: Date | null }> =
       await app.db.dataSource.query("SELECT tenant_id, id, scopes, revoked_at FROM api_keys WHERE key_hash = $1 LIMIT 1", [hash]);
     const row = rows[0];
     if (!row || row.revoked_at) {
       cache.delete(hash);
+      if (unknown.size >= AUTH_CACHE_MAX) unknown.clear();
+      unknown.set(hash, now + (app.config.throttle?.unknownKeyCacheSeconds ?? 30) * 1000);
       return null;
     }
     const auth: AuthInfo = { tenantId: row.tenant_id, keyId: row.id, scopes: row.scopes };

@@ -53,8 +53,8 @@ export class BounceResolver {
   @Query(() => BounceAnalysis, {
     description: "Diagnose a whole bounce message (DSN, MTA bounce, ARF complaint, auto-reply) as it arrived. Stores nothing.",
   })
-  analyzeBounce(@Arg("raw", () => String, { description: "The raw message, headers and body." }) raw: string) {
-    return BounceAnalysis.from(bounceService.analyzeMessage(raw));
+  async analyzeBounce(@Ctx() ctx: RequestContext, @Arg("raw", () => String, { description: "The raw message, headers and body." }) raw: string) {
+    return BounceAnalysis.from(await bounceService.analyzeMessage(ctx, raw));
   }
 
   @Authorized("read")

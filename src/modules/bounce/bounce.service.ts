@@ -1,5 +1,5 @@
 import { In } from "typeorm";
-import { analyzeMessage, analyzeSmtpReply, type BounceDiagnosis } from "../../core/bounce";
+import { analyzeMessage, analyzeSmtpReply, type BounceDiagnosis, type MessageAnalysis } from "../../core/bounce";
 import type { MailboxProvider } from "../../core/providers";
 import type { BounceSource } from "../../graphql/enums";
 import type { RequestContext } from "../../context";
@@ -38,8 +38,13 @@ export interface RecentFaults {
 }
 
 export class BounceService {
-  analyzeMessage(raw: string) {
-    return analyzeMessage(raw);
+  /**
+   * A whole message's analysis, off the event loop when the process has a classifier pool
+   * (the server does; one-shot commands classify inline). Past the pool's deadline the
+   * answer is an analysis with `error` set, never a hung request.
+   */
+  analyzeMessage(ctx: RequestContext, raw: string): Promise<MessageAnalysis> {
+    return ctx.app.classifier ? ctx.app.classifier.analyze(raw) : Promise.resolve(analyzeMessage(raw));
   }
 
   analyzeSmtpReply(text: string, recipient?: string | null) {

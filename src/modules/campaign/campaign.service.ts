@@ -38,6 +38,9 @@ export function campaignOf(row: { tenantId: string; uuid: string; domainId: stri
   return campaign;
 }
 
+/** The campaigns list's cursor tag (its query alias), shared with the health module's fast path. */
+export const CAMPAIGN_LIST = "c";
+
 export class CampaignService {
   async findById(ctx: RequestContext, uuid: string): Promise<Campaign | null> {
     const em = await ctx.db();
@@ -59,7 +62,7 @@ export class CampaignService {
   async list(ctx: RequestContext, args: { first: number; after?: string | null }): Promise<Connection<Campaign>> {
     const em = await ctx.db();
     const qb = em.getRepository(Campaign).createQueryBuilder("c").where("c.tenant_id = :tenantId", { tenantId: ctx.tenantId });
-    return pageOf(qb, "c", args);
+    return pageOf(qb, CAMPAIGN_LIST, args);
   }
 
   /** Inboxes of many campaigns in one statement (the DataLoader's batch function). */

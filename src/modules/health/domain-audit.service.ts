@@ -1,7 +1,7 @@
+import { sendingIpProblem } from "../../core/input-checks";
 import { auditDomain, type DomainAuditReport } from "../../dns/audit";
 import { resolverFromConfig } from "../../dns/resolver";
 import type { DnsLookup } from "../../core/dns/dns-lookup";
-import { parseIp } from "../../core/dns/ip-address";
 import { parseDomainName } from "../../core/domain-name";
 import type { App, RequestContext } from "../../context";
 import { fail } from "../../graphql/user-error";
@@ -114,8 +114,9 @@ export class DomainAuditService {
       if (input.sendingIps.length > MAX_SENDING_IPS) fail("TOO_MANY_SENDING_IPS", `At most ${MAX_SENDING_IPS} sending IPs.`, ["input", "sendingIps"]);
       sendingIps = [];
       input.sendingIps.forEach((raw, i) => {
-        const ip = raw.trim();
-        if (!parseIp(ip)) fail("INVALID_IP", `"${raw.slice(0, 60)}" is not an IPv4 or IPv6 address.`, ["input", "sendingIps", String(i)]);
+        const ip = raw;
+        const problem = sendingIpProblem(raw);
+        if (problem) fail("INVALID_IP", `"${raw.slice(0, 60)}" ${problem}.`, ["input", "sendingIps", String(i)]);
         if (!sendingIps.includes(ip)) sendingIps.push(ip);
       });
     }

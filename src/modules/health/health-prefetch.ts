@@ -1,6 +1,7 @@
 import { GraphQLObjectType, Kind, type FieldNode, type GraphQLResolveInfo, type GraphQLSchema, type SelectionSetNode } from "graphql";
 import type { RequestContext } from "../../context";
 import { connectionOf } from "../../db/keyset";
+import { CAMPAIGN_LIST } from "../campaign/campaign.service";
 import { requireScopes } from "../api-key/api-key.scopes";
 import type { Campaign } from "../campaign/campaign.entity";
 import { healthLoaders } from "./health-loaders";
@@ -48,7 +49,7 @@ export function withCampaignHealthPrefetch(schema: GraphQLSchema): GraphQLSchema
     if (!want.totals && !want.readiness) return resolve(root, args, ctx, info);
     requireScopes(ctx.auth, ["read"]);
     const page = args as { first: number; after?: string | null };
-    return connectionOf(await healthLoaders(ctx).page(page, want.readiness), page.first);
+    return connectionOf(await healthLoaders(ctx).page(page, want.readiness), page.first, CAMPAIGN_LIST);
   };
   return schema;
 }

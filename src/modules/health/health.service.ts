@@ -16,7 +16,7 @@ import { checkPageSize } from "../../graphql/connection";
 import { fail } from "../../graphql/user-error";
 import { uuidOf } from "../../graphql/global-id";
 import type { Campaign, CampaignStatus } from "../campaign/campaign.entity";
-import { campaignOf, campaignService } from "../campaign/campaign.service";
+import { CAMPAIGN_LIST, campaignOf, campaignService } from "../campaign/campaign.service";
 import type { Domain } from "../domain/domain.entity";
 import type { Inbox } from "../inbox/inbox.entity";
 import { suppressionService } from "../suppression/suppression.service";
@@ -398,7 +398,7 @@ export class HealthService {
     withSettings: boolean,
   ): Promise<{ rows: Campaign[]; facts: CampaignFacts }> {
     checkPageSize(args.first);
-    const after = args.after ? decodeCursor(args.after) : null;
+    const after = args.after ? decodeCursor(args.after, CAMPAIGN_LIST) : null;
     const tenantId = ctx.tenantId;
     const em = await ctx.db();
     const values: unknown[] = [tenantId, withReadiness, args.first, withSettings];

@@ -32,7 +32,7 @@ export class IngestResolver {
   ingestBounceMessage(@Ctx() ctx: RequestContext, @Arg("input", () => IngestBounceMessageInput) input: IngestBounceMessageInput) {
     return payload(async () => {
       const r = await ingestService.ingestBounceMessage(ctx, input);
-      return { messageKind: r.messageKind, inserted: r.inserted, duplicates: r.duplicates, events: r.events, suppressions: r.suppressions };
-    }, { messageKind: null, inserted: null, duplicates: null, events: null, suppressions: null });
+      return { messageKind: r.messageKind, inserted: r.inserted, duplicates: r.duplicates, events: r.events, suppressions: r.suppressions, truncated: r.truncated };
+    }, { messageKind: null, inserted: null, duplicates: null, events: null, suppressions: null, truncated: null });
   }
 }

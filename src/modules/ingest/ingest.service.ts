@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import { parseAddress } from "../../core/address";
-import { analyzeMessage, diagnoseFromStatus, type BounceDiagnosis, type BounceReason } from "../../core/bounce";
+import { eventDateProblem } from "../../core/input-checks";
+import { ingestRateLimited } from "../../http/throttle.policy";
+import { diagnoseFromStatus, type BounceDiagnosis, type BounceReason } from "../../core/bounce";
 import { diagnose, EMPTY_CONTEXT } from "../../core/bounce/diagnose";
 import { recipientProvider, type MailboxProvider } from "../../core/providers";
 import { mxProviderLookup } from "../health/recipient-provider";
@@ -75,6 +77,7 @@ export interface StoredIngestResult {
   eventIds: string[];
   suppressionIds?: string[];
   messageKind?: string | null;
+  truncated?: Truncation | null;
 }
 
 interface Ref {
@@ -112,6 +115,33 @@ function refUuid(value: string | null | undefined, type: string): string | null 
   return fromGlobalId(v, type)?.id ?? null;
 }
 
+/**
+ * Charges a call's events to the tenant's ingestion volume before any work: over budget is
+ * RATE_LIMITED (HTTP 429 with Retry-After), and nothing is read or stored.
+ */
+export async function chargeIngestVolume(ctx: RequestContext, events: number): Promise<void> {
+  const throttle = ctx.app.throttle;
+  if (!throttle || events <= 0) return;
+  const verdict = await throttle.chargeIngest(ctx.tenantId, events);
+  if (!verdict.allowed) throw ingestRateLimited(verdict);
+}
+
+/** Recipients a message names in its delivery-status fields (counted linearly, one pass). */
+function declaredRecipients(raw: string): number {
+  const m = raw.match(/^(?:final|original)-recipient[ \t]*:/gim);
+  if (!m) return 0;
+  // A recipient group may carry both fields; count the larger of the two kinds.
+  let finals = 0;
+  for (const x of m) if (x[0] === "F" || x[0] === "f") finals++;
+  return Math.max(finals, m.length - finals);
+}
+
+export interface Truncation {
+  found: number;
+  stored: number;
+  message: string;
+}
+
 export class IngestService {
   // ---------------------------------------------------------------------------- references
 
@@ -145,6 +175,7 @@ export class IngestService {
     input: { campaignId: string; inboxId: string; recipients: string[]; sentAt?: Date | null; idempotencyKey?: string | null },
   ): Promise<{ recorded: number; byProvider: Array<{ provider: MailboxProvider; count: number }> }> {
     const key = checkIdempotencyKey(input.idempotencyKey, ["input", "idempotencyKey"]);
+    await chargeIngestVolume(ctx, Math.min(input.recipients?.length ?? 0, MAX_RECIPIENTS_PER_CALL));
     return idempotencyService.run(
       ctx,
       { operation: "recordSends", key, input: { ...input, idempotencyKey: undefined }, field: ["input", "idempotencyKey"] },
@@ -178,6 +209,8 @@ export class IngestService {
           const now = new Date();
           if (input.sentAt && input.sentAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) {
             errors.push(userError("INVALID_SENT_AT", "sentAt cannot be in the future.", ["input", "sentAt"]));
+          } else if (input.sentAt && eventDateProblem(input.sentAt, now)) {
+            errors.push(userError("INVALID_SENT_AT", `sentAt ${eventDateProblem(input.sentAt, now)}.`, ["input", "sentAt"]));
           }
           if (errors.length) throw new UserInputError(errors);
           return { campaign, inbox, byProvider, day: utcDay(clampDate(input.sentAt, now)), total: recipients.length };
@@ -217,6 +250,7 @@ export class IngestService {
     },
   ): Promise<StoreResult> {
     const key = checkIdempotencyKey(input.idempotencyKey, ["input", "idempotencyKey"]);
+    await chargeIngestVolume(ctx, Math.min(input.events?.length ?? 0, MAX_EVENTS_PER_CALL));
     return idempotencyService.run(
       ctx,
       { operation: "ingestBounces", key, input: input.events, field: ["input", "idempotencyKey"] },
@@ -238,6 +272,10 @@ export class IngestService {
             if (!e.smtpResponse?.trim() && !e.status?.trim() && !e.diagnosticCode?.trim()) {
               err("MISSING_DIAGNOSIS", "Give smtpResponse, or status and/or diagnosticCode.", at);
             }
+            // A date out of range is refused, never replaced by "now" (year 9999) or stored as
+            // given (year 0001, counted on 0001-01-01).
+            const dateProblem = e.occurredAt ? eventDateProblem(e.occurredAt, new Date()) : null;
+            if (dateProblem) err("INVALID_OCCURRED_AT", `occurredAt ${dateProblem}.`, [...at, "occurredAt"]);
             if (e.eventKey !== null && e.eventKey !== undefined && (e.eventKey.length < 1 || e.eventKey.length > MAX_EVENT_KEY_LENGTH)) {
               err("INVALID_EVENT_KEY", `eventKey must be 1 to ${MAX_EVENT_KEY_LENGTH} characters.`, [...at, "eventKey"]);
             }
@@ -300,9 +338,11 @@ export class IngestService {
   async ingestBounceMessage(
     ctx: RequestContext,
     input: { raw: string; campaignId?: string | null; inboxId?: string | null; idempotencyKey?: string | null },
-  ): Promise<StoreResult & { messageKind: string }> {
+  ): Promise<StoreResult & { messageKind: string; truncated: Truncation | null }> {
     const key = checkIdempotencyKey(input.idempotencyKey, ["input", "idempotencyKey"]);
+    await chargeIngestVolume(ctx, 1);
     let messageKind = "unknown";
+    let truncated: Truncation | null = null;
     const result = await idempotencyService.run(
       ctx,
       { operation: "ingestBounceMessage", key, input: { ...input, idempotencyKey: undefined }, field: ["input", "idempotencyKey"] },
@@ -314,8 +354,11 @@ export class IngestService {
           if (input.campaignId && !c) fail("NOT_FOUND", "No campaign with that id.", ["input", "campaignId"]);
           if (input.inboxId && !b) fail("NOT_FOUND", "No inbox with that id.", ["input", "inboxId"]);
 
-          const analysis = analyzeMessage(input.raw);
+          const analysis = await bounceService.analyzeMessage(ctx, input.raw);
           messageKind = analysis.kind;
+          if (analysis.error && /deadline/.test(analysis.error)) {
+            fail("MESSAGE_TOO_COMPLEX", `The message could not be classified in time (${analysis.error}); nothing was stored.`, ["input", "raw"]);
+          }
           // An auto-reply says the address works; it is not a bounce and is not stored.
           if (analysis.kind === "vacation") return [];
           if (analysis.diagnoses.length === 0) {
@@ -340,7 +383,27 @@ export class IngestService {
 
           const identity = analysis.messageId ? `mid:${analysis.messageId.trim().toLowerCase()}` : `sha256:${sha256(input.raw)}`;
           const now = new Date();
-          return analysis.diagnoses.map((d): IngestItem => {
+          // Only real addresses become events (the same check as every other channel), and
+          // at most a batch's worth; whatever is left out is said in `truncated`, never dropped
+          // in silence (the classifier itself reads at most so many recipients of a DSN).
+          const valid = analysis.diagnoses.filter((d) => parseAddress(d.recipient).ok);
+          const found = Math.max(analysis.diagnoses.length, declaredRecipients(input.raw));
+          const kept = valid.slice(0, MAX_EVENTS_PER_CALL);
+          if (kept.length < found) {
+            const invalid = analysis.diagnoses.length - valid.length;
+            truncated = {
+              found,
+              stored: kept.length,
+              message:
+                `The message reports on ${found} recipients; ${kept.length} were stored` +
+                (invalid ? ` (${invalid} named no valid address)` : "") +
+                (valid.length > MAX_EVENTS_PER_CALL ? ` (at most ${MAX_EVENTS_PER_CALL} events per message)` : "") +
+                (found > analysis.diagnoses.length ? ` (${found - analysis.diagnoses.length} beyond what the classifier reads of one message)` : "") +
+                ".",
+            };
+          }
+          if (kept.length === 0) fail("NOT_A_BOUNCE", "The message names no valid recipient address.", ["input", "raw"]);
+          return kept.map((d): IngestItem => {
             const r = recipientFields(d.recipient);
             return {
               dedupeKey: `dsn:${identity}:${r.recipient}`,
@@ -358,14 +421,15 @@ export class IngestService {
           });
         },
         execute: (items) => this.store(ctx, "DSN", items),
-        toStored: (r) => ({ ...this.toStored(r), messageKind }),
+        toStored: (r) => ({ ...this.toStored(r), messageKind, truncated }),
         fromStored: async (s: StoredIngestResult) => {
           messageKind = s.messageKind ?? "unknown";
+          truncated = s.truncated ?? null;
           return this.fromStored(ctx, s);
         },
       },
     );
-    return { ...result, messageKind };
+    return { ...result, messageKind, truncated };
   }
 
   // ---------------------------------------------------------------------------- ESP webhooks
@@ -381,9 +445,26 @@ export class IngestService {
     ctx: RequestContext,
     endpoint: { provider: BounceSource; campaignId: string | null; inboxId: string | null },
     events: readonly NormalizedEvent[],
-  ): Promise<StoreResult & { ignored: number }> {
+  ): Promise<StoreResult & { ignored: number; rejected: Array<{ index: number; code: string; message: string }> }> {
     const header = (await tenantService.settings(ctx)).campaignHeader.toLowerCase();
-    const picked = events.filter((e) => e.kind !== "OTHER" || e.providerSuppressed);
+    // An event the vendor sent that can never be stored as given (no valid recipient, a date
+    // outside 2000..tomorrow) is refused on its own and listed in the answer: the rest of the
+    // delivery is stored, and nothing is "repaired" in silence.
+    const rejected: Array<{ index: number; code: string; message: string }> = [];
+    const now = new Date();
+    const picked = events.filter((e, index) => {
+      if (e.kind === "OTHER" && !e.providerSuppressed) return false;
+      if (!parseAddress(e.recipient).ok) {
+        rejected.push({ index, code: "INVALID_EMAIL", message: `"${String(e.recipient).slice(0, 100)}" is not an email address.` });
+        return false;
+      }
+      const dateProblem = e.occurredAt ? eventDateProblem(e.occurredAt, now) : null;
+      if (dateProblem) {
+        rejected.push({ index, code: "INVALID_OCCURRED_AT", message: `The event's date ${dateProblem}.` });
+        return false;
+      }
+      return true;
+    });
     const wanted = picked.map((e) => ({
       campaign: refUuid(metadataValue(e, ["campaignid", "campaign_id", "rebound_campaign_id", "reboundcampaign", header]) ?? sesHeader(e, header), "Campaign"),
       inbox: refUuid(metadataValue(e, ["inboxid", "inbox_id", "rebound_inbox_id"]), "Inbox"),
@@ -393,7 +474,6 @@ export class IngestService {
       [endpoint.campaignId, ...wanted.map((w) => w.campaign)].filter((x): x is string => !!x),
       [endpoint.inboxId, ...wanted.map((w) => w.inbox)].filter((x): x is string => !!x),
     );
-    const now = new Date();
     const items = picked.map((e, i): IngestItem => {
       const r = recipientFields(e.recipient);
       const diagnosis = webhookDiagnosis(e, r.recipient);
@@ -414,7 +494,7 @@ export class IngestService {
       };
     });
     const result = await this.store(ctx, endpoint.provider, items);
-    return { ...result, ignored: events.length - picked.length };
+    return { ...result, ignored: events.length - picked.length - rejected.length, rejected };
   }
 
   // ---------------------------------------------------------------------------- the write path

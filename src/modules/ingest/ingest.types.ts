@@ -122,6 +122,18 @@ export class IngestBounceMessageInput {
   idempotencyKey?: string | null;
 }
 
+@ObjectType("IngestTruncation", { description: "What part of a message's recipients was stored, when not all of them were." })
+export class IngestTruncation {
+  @Field(() => Int, { description: "Recipients the message reports on." })
+  found: number;
+
+  @Field(() => Int, { description: "Recipients stored as events (at most 1,000 per message, valid addresses only)." })
+  stored: number;
+
+  @Field(() => String, { description: "Why the others were not stored, in plain words." })
+  message: string;
+}
+
 @ObjectType("IngestBounceMessagePayload", { description: "Result of ingestBounceMessage." })
 export class IngestBounceMessagePayload {
   @Field(() => String, { nullable: true, description: "What the message is: bounce, feedback (complaint), vacation (auto-reply: nothing stored), delivery or unknown." })
@@ -138,6 +150,9 @@ export class IngestBounceMessagePayload {
 
   @Field(() => [Suppression], { nullable: true, description: "Suppressions this call created." })
   suppressions: Suppression[] | null;
+
+  @Field(() => IngestTruncation, { nullable: true, description: "Set when not every recipient the message reports on was stored: how many were, and why. Null when all were." })
+  truncated: IngestTruncation | null;
 
   @Field(() => [UserError], { description: "Problems with the input; empty on success." })
   userErrors: UserError[];

@@ -13,17 +13,19 @@ type Finder = (ctx: RequestContext, uuid: string) => Promise<object | null>;
 
 // One finder per Node type; each filters by the caller's tenant, so another tenant's id
 // reads exactly like an id that does not exist.
-const FINDERS: Record<string, Finder> = {
-  Domain: (ctx, uuid) => domainService.findById(ctx, uuid),
-  Inbox: (ctx, uuid) => inboxService.findById(ctx, uuid),
-  Campaign: (ctx, uuid) => campaignService.findById(ctx, uuid),
-  BounceEvent: (ctx, uuid) => bounceService.findById(ctx, uuid),
-  ApiKey: async (ctx, uuid) => (ctx.auth?.scopes.includes("admin") ? apiKeyService.findById(ctx, uuid) : null),
-  Tenant: async (ctx, uuid) => (uuid === ctx.tenantId ? tenantService.current(ctx) : null),
-};
+// A Map, not an object literal: the type name comes from the client's id, and an object
+// would also "have" constructor, __proto__, toString... (found through its prototype).
+const FINDERS = new Map<string, Finder>([
+  ["Domain", (ctx, uuid) => domainService.findById(ctx, uuid)],
+  ["Inbox", (ctx, uuid) => inboxService.findById(ctx, uuid)],
+  ["Campaign", (ctx, uuid) => campaignService.findById(ctx, uuid)],
+  ["BounceEvent", (ctx, uuid) => bounceService.findById(ctx, uuid)],
+  ["ApiKey", async (ctx, uuid) => (ctx.auth?.scopes.includes("admin") ? apiKeyService.findById(ctx, uuid) : null)],
+  ["Tenant", async (ctx, uuid) => (uuid === ctx.tenantId ? tenantService.current(ctx) : null)],
+]);
 
 export function registerNodeType(type: string, finder: Finder): void {
-  FINDERS[type] = finder;
+  FINDERS.set(type, finder);
 }
 
 @Resolver()
@@ -32,7 +34,7 @@ export class NodeResolver {
   @Query(() => Node, { nullable: true, description: "Fetch any object by its global id; null when there is none." })
   async node(@Ctx() ctx: RequestContext, @Arg("id", () => ID) id: string): Promise<object | null> {
     const ref = fromGlobalId(id);
-    const finder = ref ? FINDERS[ref.type] : undefined;
+    const finder = ref ? FINDERS.get(ref.type) : undefined;
     return ref && finder ? finder(ctx, ref.id) : null;
   }
 }

@@ -13,7 +13,26 @@ export interface TenantSettingsValues {
   autoPause: boolean;
   /** Bounce-rate benchmark thresholds that differ from the seed's, per provider (percent). */
   benchmarkOverrides: BenchmarkOverrides;
+  /** Throttling budgets that differ from the server's defaults (null or absent: the default). */
+  keyBucket?: number | null;
+  keyRestoreRate?: number | null;
+  tenantBucket?: number | null;
+  tenantRestoreRate?: number | null;
+  ingestEventsPerMinute?: number | null;
+  connectionsPerTenant?: number | null;
+  subscriptionsPerTenant?: number | null;
 }
+
+/** The throttling settings an admin may override, with their allowed ranges (0 restores the default). */
+export const THROTTLE_SETTINGS = [
+  ["keyBucket", 1, 10_000_000],
+  ["keyRestoreRate", 1, 1_000_000],
+  ["tenantBucket", 1, 100_000_000],
+  ["tenantRestoreRate", 1, 10_000_000],
+  ["ingestEventsPerMinute", 1, 100_000_000],
+  ["connectionsPerTenant", 1, 100_000],
+  ["subscriptionsPerTenant", 1, 1_000_000],
+] as const;
 
 export const DEFAULT_TENANT_SETTINGS: TenantSettingsValues = {
   campaignHeader: "X-Rebound-Campaign",
@@ -100,6 +119,27 @@ export class TenantSettings implements TenantSettingsValues {
 
   benchmarkOverrides: BenchmarkOverrides;
 
+  @Field(() => Int, { nullable: true, description: "Cost points each API key may spend per window; null: the server default (REBOUND_KEY_BUCKET, 1,000)." })
+  keyBucket?: number | null;
+
+  @Field(() => Int, { nullable: true, description: "Points per second a key's bucket refills at; null: the server default (REBOUND_KEY_RESTORE_RATE, 50)." })
+  keyRestoreRate?: number | null;
+
+  @Field(() => Int, { nullable: true, description: "Cost points the whole tenant may spend per window; null: the server default (REBOUND_TENANT_BUCKET, 5,000)." })
+  tenantBucket?: number | null;
+
+  @Field(() => Int, { nullable: true, description: "Points per second the tenant's bucket refills at; null: the server default (REBOUND_TENANT_RESTORE_RATE, 250)." })
+  tenantRestoreRate?: number | null;
+
+  @Field(() => Int, { nullable: true, description: "Events (bounces, sends, webhook events) the tenant may ingest per minute; null: the server default." })
+  ingestEventsPerMinute?: number | null;
+
+  @Field(() => Int, { nullable: true, description: "WebSocket connections the tenant may hold open per server process; null: the server default." })
+  connectionsPerTenant?: number | null;
+
+  @Field(() => Int, { nullable: true, description: "Subscriptions the tenant may hold open per server process; null: the server default." })
+  subscriptionsPerTenant?: number | null;
+
   @Field(() => [BenchmarkThreshold], { description: "The bounce-rate thresholds in effect, per provider (the seed's defaults unless overridden)." })
   get benchmarkThresholds(): BenchmarkThreshold[] {
     const effective = resolveThresholds(this.benchmarkOverrides);
@@ -132,5 +172,26 @@ export class TenantSettingsInput implements Partial<Omit<TenantSettingsValues, "
 
   @Field(() => [BenchmarkThresholdInput], { nullable: true, description: "Benchmark threshold overrides per provider; providers not listed keep theirs." })
   benchmarkThresholds?: BenchmarkThresholdInput[] | null;
+
+  @Field(() => Int, { nullable: true, description: "Cost points per key per window, 1 to 10,000,000; 0 restores the server default." })
+  keyBucket?: number | null;
+
+  @Field(() => Int, { nullable: true, description: "Key bucket refill, points per second, 1 to 1,000,000; 0 restores the default." })
+  keyRestoreRate?: number | null;
+
+  @Field(() => Int, { nullable: true, description: "Cost points for the whole tenant per window, 1 to 100,000,000; 0 restores the default." })
+  tenantBucket?: number | null;
+
+  @Field(() => Int, { nullable: true, description: "Tenant bucket refill, points per second, 1 to 10,000,000; 0 restores the default." })
+  tenantRestoreRate?: number | null;
+
+  @Field(() => Int, { nullable: true, description: "Events ingested per minute, 1 to 100,000,000; 0 restores the default." })
+  ingestEventsPerMinute?: number | null;
+
+  @Field(() => Int, { nullable: true, description: "WebSocket connections per server process, 1 to 100,000; 0 restores the default." })
+  connectionsPerTenant?: number | null;
+
+  @Field(() => Int, { nullable: true, description: "Subscriptions per server process, 1 to 1,000,000; 0 restores the default." })
+  subscriptionsPerTenant?: number | null;
 }
 

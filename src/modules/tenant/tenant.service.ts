@@ -5,7 +5,7 @@ import { fail } from "../../graphql/user-error";
 import { apiKeyService } from "../api-key/api-key.service";
 import { API_KEY_SCOPES } from "../api-key/api-key.scopes";
 import { Tenant } from "./tenant.entity";
-import { mergeBenchmarkOverrides, type BenchmarkThresholdInput, type TenantSettingsValues } from "./tenant-settings";
+import { mergeBenchmarkOverrides, THROTTLE_SETTINGS, type BenchmarkThresholdInput, type TenantSettingsValues } from "./tenant-settings";
 
 export class TenantService {
   /** Creates a tenant and its first API key with every scope; the key is shown only here. */
@@ -56,6 +56,15 @@ export class TenantService {
     return tenant;
   }
 
+  /** The tenant's throttling overrides, read in its own transaction (for the throttle's cache). */
+  async throttleOverrides(app: App, tenantId: string): Promise<Partial<TenantSettingsValues>> {
+    const rows: Array<{ settings: Partial<TenantSettingsValues> | null }> = await inTenantTransaction(app.db.dataSource, tenantId, (em) =>
+      em.query("SELECT settings FROM tenants WHERE id = $1", [tenantId]),
+    );
+    const raw = rows[0]?.settings ?? {};
+    return Object.fromEntries(THROTTLE_SETTINGS.map(([key]) => [key, raw[key] ?? null]));
+  }
+
   async settings(ctx: RequestContext) {
     return (await this.current(ctx)).settings;
   }
@@ -79,8 +88,18 @@ export class TenantService {
     if (input.campaignHeader !== undefined && input.campaignHeader !== null && !/^X-[A-Za-z0-9-]{1,60}$/.test(input.campaignHeader)) {
       fail("INVALID_SETTING", "campaignHeader must be a header name starting with X-, e.g. X-Rebound-Campaign.", ["input", "settings", "campaignHeader"]);
     }
+    for (const [key, min, max] of THROTTLE_SETTINGS) {
+      const value = input[key];
+      if (value !== undefined && value !== null && value !== 0 && (!Number.isInteger(value) || value < min || value > max)) {
+        fail("INVALID_SETTING", `${key} must be between ${min} and ${max} (0 restores the server default).`, ["input", "settings", key]);
+      }
+    }
     const tenant = await this.current(ctx);
     const changes: Partial<TenantSettingsValues> = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== null));
+    // 0 means "the server default again": stored as null, which the throttle reads as absent.
+    for (const [key] of THROTTLE_SETTINGS) if (changes[key] === 0) changes[key] = null;
+    // The new budgets apply in this process at once, in the others within their cache's life.
+    ctx.tx.afterCommit(() => ctx.app.throttle?.forget(ctx.tenantId));
     if (benchmarkThresholds) {
       try {
         changes.benchmarkOverrides = mergeBenchmarkOverrides(tenant.settings.benchmarkOverrides, benchmarkThresholds);

@@ -7,6 +7,10 @@ import {
   type EspProvider, type NormalizedEvent,
 } from "../../core/webhooks";
 import { sqlState } from "../../db/savepoint";
+import { isDatabaseUnavailable } from "../../db/unavailable.errors";
+import { RETRY_AFTER_UNAVAILABLE_SECONDS } from "../../errors";
+import { rateLimitHeaders } from "../../http/throttle.service";
+import { checkWebhookContentType, decodeWebhookBody, UnsupportedMediaTypeError } from "./webhook-body.decoder";
 import { BodyTooLargeError, readBody } from "../../http/body";
 import { sendJson } from "../../http/respond";
 import type { Route } from "../../http/route";
@@ -69,6 +73,10 @@ function respondError(res: ServerResponse, err: unknown): void {
   if (err instanceof HttpFailure) return sendJson(res, err.status, { error: { code: err.code, message: err.message } }, err.headers);
   if (err instanceof WebhookPayloadError) return sendJson(res, 400, { error: { code: err.code, message: err.message } });
   if (err instanceof BodyTooLargeError) return sendJson(res, 413, { error: { code: "PAYLOAD_TOO_LARGE", message: err.message } });
+  if (err instanceof UnsupportedMediaTypeError) return sendJson(res, 415, { error: { code: "UNSUPPORTED_MEDIA_TYPE", message: err.message } });
+  if (isDatabaseUnavailable(err)) {
+    return sendJson(res, 503, { error: { code: "SERVICE_UNAVAILABLE", message: "The database is unavailable; nothing was stored. Retry." } }, { "retry-after": String(RETRY_AFTER_UNAVAILABLE_SECONDS) });
+  }
   if (err instanceof WebhookConfigError) {
     process.stderr.write(`webhook endpoint misconfigured: ${err.message}\n`);
     return sendJson(res, 500, { error: { code: "ENDPOINT_MISCONFIGURED", message: "This endpoint's verification settings are unusable." } });
@@ -83,6 +91,8 @@ interface DeliveryResult {
   inserted: number;
   duplicates: number;
   ignored: number;
+  /** Events refused one by one (no valid recipient, a date out of range): listed, never stored. */
+  rejected?: Array<{ index: number; code: string; message: string }>;
   replayed?: boolean;
   subscriptionConfirmed?: boolean;
 }
@@ -102,7 +112,8 @@ async function deliver(app: App, req: IncomingMessage, provider: EspProvider, en
       reject(401, auth.ok ? "BAD_CREDENTIALS" : auth.code, "Basic credentials are missing or wrong.", { "www-authenticate": 'Basic realm="rebound-webhooks", charset="UTF-8"' });
     }
   }
-  const raw = await readBody(req, deps.maxBodyBytes);
+  checkWebhookContentType(req.headers["content-type"], provider === "SES");
+  const raw = decodeWebhookBody(await readBody(req, deps.maxBodyBytes));
   const now = deps.now();
 
   switch (provider) {
@@ -178,6 +189,14 @@ function empty(): DeliveryResult {
  * concurrent deliveries of overlapping events can cause, are retried a few times.
  */
 async function store(app: App, endpoint: EndpointForDelivery, events: NormalizedEvent[], replayToken?: string): Promise<DeliveryResult> {
+  // The tenant's ingestion volume: over it, 429 with Retry-After (vendors retry those later).
+  const volume = await app.throttle?.chargeIngest(endpoint.tenantId, events.length);
+  if (volume && !volume.allowed) {
+    reject(429, "RATE_LIMITED", `This tenant's ingestion volume is spent (${volume.limit} events per minute); retry in ${volume.retryAfter} s.`, {
+      "retry-after": String(volume.retryAfter),
+      ...rateLimitHeaders(volume),
+    });
+  }
   for (let attempt = 1; ; attempt++) {
     const ctx = new RequestContext(app, { tenantId: endpoint.tenantId, keyId: `webhook:${endpoint.id}`, scopes: ["ingest"] });
     try {
@@ -195,7 +214,13 @@ async function store(app: App, endpoint: EndpointForDelivery, events: Normalized
       }
       const result = await ingestService.ingestWebhookEvents(ctx, endpoint, events);
       await ctx.tx.commit();
-      return { received: events.length, inserted: result.inserted, duplicates: result.duplicates, ignored: result.ignored };
+      return {
+        received: events.length,
+        inserted: result.inserted,
+        duplicates: result.duplicates,
+        ignored: result.ignored,
+        ...(result.rejected.length ? { rejected: result.rejected } : {}),
+      };
     } catch (err) {
       await ctx.tx.rollback().catch(() => undefined);
       if (attempt < 4 && RETRYABLE.has(sqlState(err) ?? "")) continue;
