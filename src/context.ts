@@ -1,6 +1,7 @@
 import type { EntityManager } from "typeorm";
 import type { Config } from "./config";
 import type { Logger } from "./logger";
+import type { Metrics } from "./metrics";
 import type { Database } from "./db/data-source";
 import { TenantTransaction } from "./db/tenant-transaction";
 import type { Route } from "./http/route";
@@ -20,6 +21,8 @@ export interface App {
   db: Database;
   /** The process's logger; requests log through a child carrying their request id. */
   log: Logger;
+  /** Prometheus metrics of this app (servers only; one-shot commands have none). */
+  metrics?: Metrics;
   /** HTTP endpoints beside GraphQL, e.g. ESP webhooks. */
   routes?: Route[];
   /** Real-time delivery (absent in one-shot CLI commands, which publish nothing). */
@@ -59,8 +62,12 @@ export class RequestContext {
   constructor(
     readonly app: App,
     readonly auth: AuthInfo | null,
+    /** Logs with the request's id (HTTP), else the process's logger. */
+    readonly log: Logger = app.log,
+    /** Sent back as x-request-id and extensions.requestId, to quote in a support request. */
+    readonly requestId: string | null = null,
   ) {
-    this.transaction = new TenantTransaction(app.db.dataSource, auth?.tenantId ?? null);
+    this.transaction = new TenantTransaction(app.db.dataSource, auth?.tenantId ?? null, log);
   }
 
   get tx(): TenantTransaction {
@@ -75,7 +82,7 @@ export class RequestContext {
     // Most events are resolved without the database (shared results, root fields only).
     if (!this.transaction.opened && this.loaderCache === null && this.operationState.size === 0) return;
     await this.transaction.commit();
-    this.transaction = new TenantTransaction(this.app.db.dataSource, this.auth?.tenantId ?? null);
+    this.transaction = new TenantTransaction(this.app.db.dataSource, this.auth?.tenantId ?? null, this.log);
     this.loaderCache = null;
     this.operationState = new Map();
   }

@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { randomBytes } from "node:crypto";
 import { loadConfig, type Config } from "./config";
 import { createLogger } from "./logger";
+import { Metrics } from "./metrics";
 import type { App } from "./context";
 import { openDatabase, runMigrations } from "./db/data-source";
 import { ThrottlePolicy } from "./http/throttle.policy";
@@ -27,7 +28,7 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
   const db = await openDatabase(config, log);
   try {
     await runMigrations(db, config.migrationDatabaseUrl);
-    const app: App = { config, db, log, routes: [] };
+    const app: App = { config, db, log, metrics: new Metrics(), routes: [] };
     app.throttle = new ThrottlePolicy(config.throttle, config.redisUrl, (tenantId) => tenantService.throttleOverrides(app, tenantId));
     const classifier = new ClassifyPool(config.classifyWorkers, config.timeouts.classifyMs);
     app.classifier = classifier;

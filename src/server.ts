@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { App } from "./context";
-import { statementCounter } from "./db/statement-counter";
 import { isDatabaseUnavailable } from "./db/unavailable.errors";
 import { createGraphQLHttpHandler, sendUnavailable } from "./http/graphql-http";
 import { attachGraphQLWebSocket } from "./http/graphql-ws";
@@ -17,22 +16,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const counters = { httpRequests: 0 };
-
-function metrics(): string {
-  const mem = process.memoryUsage();
-  return [
-    "# HELP rebound_http_requests_total HTTP requests received.",
-    "# TYPE rebound_http_requests_total counter",
-    `rebound_http_requests_total ${counters.httpRequests}`,
-    "# HELP rebound_sql_statements_total SQL statements sent to the database.",
-    "# TYPE rebound_sql_statements_total counter",
-    `rebound_sql_statements_total ${statementCounter.total}`,
-    "# HELP rebound_process_resident_memory_bytes Resident memory of this process.",
-    "# TYPE rebound_process_resident_memory_bytes gauge",
-    `rebound_process_resident_memory_bytes ${mem.rss}`,
-    "",
-  ].join("\n");
+/** The label a request is counted under: its route, never its raw path (ids would explode the series). */
+function routeLabel(pathname: string): string {
+  if (pathname === GRAPHQL_PATH || pathname === "/healthz" || pathname === "/readyz" || pathname === "/metrics") return pathname;
+  const first = /^\/(webhooks|explorer|admin)\//.exec(pathname);
+  return first ? `/${first[1]}` : "other";
 }
 
 /** One HTTP server: GraphQL over HTTP and WebSocket on /graphql, health, readiness, metrics. */
@@ -46,8 +34,16 @@ export async function startServer(app: App, port: number, host: string): Promise
   // only when it checks its connections, every connectionsCheckingInterval (30 s by
   // default, which would let a slow-loris client keep a connection three times as long).
   const server = createServer({ connectionsCheckingInterval: Math.max(250, Math.min(5_000, Math.floor(timeouts.headersMs / 4))) }, (req: IncomingMessage, res: ServerResponse) => {
-    counters.httpRequests++;
     const url = new URL(req.url ?? "/", "http://localhost");
+    const metrics = app.metrics;
+    if (metrics) {
+      const route = routeLabel(url.pathname);
+      const done = metrics.httpDuration.startTimer({ route });
+      res.once("finish", () => {
+        done();
+        metrics.httpRequests.inc({ route, status: `${Math.floor(res.statusCode / 100)}xx` });
+      });
+    }
     const route = async () => {
       if (url.pathname === GRAPHQL_PATH) return wantsExplorer(req, url) ? sendExplorer(res) : graphql.handle(req, res, url);
       if (url.pathname === "/healthz") return sendJson(res, 200, { status: "ok" });
@@ -59,9 +55,10 @@ export async function startServer(app: App, port: number, host: string): Promise
           return sendJson(res, 503, { status: "database unreachable" });
         }
       }
-      if (url.pathname === "/metrics") {
-        res.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
-        return res.end(metrics());
+      if (url.pathname === "/metrics" && metrics) {
+        const text = await metrics.registry.metrics();
+        res.writeHead(200, { "content-type": metrics.registry.contentType });
+        return res.end(text);
       }
       for (const r of extraRoutes) {
         const params = r.match(req.method ?? "GET", url.pathname);
@@ -74,7 +71,7 @@ export async function startServer(app: App, port: number, host: string): Promise
         if (!res.headersSent) return sendUnavailable(res);
         return res.end();
       }
-      process.stderr.write(`request failed: ${(err as Error)?.stack ?? String(err)}\n`);
+      app.log.error({ err, method: req.method, path: url.pathname }, "request failed");
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "Internal server error.", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
       else res.end();
     });
@@ -86,6 +83,7 @@ export async function startServer(app: App, port: number, host: string): Promise
   server.keepAliveTimeout = timeouts.keepAliveMs;
 
   const ws = attachGraphQLWebSocket(app, schema, server, GRAPHQL_PATH);
+  if (app.metrics) app.metrics.live = { sockets: () => ws.wss.clients.size, subscriptions: () => app.realtime?.hub.subscriberCount() ?? 0 };
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => resolve());

@@ -1,3 +1,4 @@
+import { silentLogger, type Logger } from "../logger";
 import type { DataSource, EntityManager, QueryRunner } from "typeorm";
 import { takeTurns } from "./query-turns";
 
@@ -32,6 +33,7 @@ export class TenantTransaction {
   constructor(
     private readonly dataSource: DataSource,
     readonly tenantId: string | null,
+    private readonly log: Logger = silentLogger,
   ) {}
 
   /** Whether any statement has been run (the transaction was started). */
@@ -127,7 +129,7 @@ export class TenantTransaction {
       try {
         await task();
       } catch (err) {
-        process.stderr.write(`after-commit task failed: ${String(err)}\n`);
+        this.log.error({ err }, "after-commit task failed");
       }
     }
   }

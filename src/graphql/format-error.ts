@@ -5,8 +5,20 @@ import { RETRY_AFTER_UNAVAILABLE_SECONDS } from "../errors";
 import { isTokenLimitError, LIMIT_ERROR_CODE } from "./limits";
 
 /**
+ * The error behind an INTERNAL_SERVER_ERROR answer when it is a bug worth logging (with its
+ * stack, which the client never sees); null for expected failures (user errors, limits, an
+ * outage, text the database cannot hold).
+ */
+export function bugBehind(error: unknown): unknown {
+  const original = unwrapResolverError(error);
+  if (isDatabaseUnavailable(original) || isUnstorableText(original)) return null;
+  if (!(original instanceof GraphQLError)) return original;
+  return original.extensions?.code === "INTERNAL_SERVER_ERROR" ? (original.originalError ?? original) : null;
+}
+
+/**
  * One error policy for HTTP and WebSocket: no stack traces, SQL or internals leave the
- * server (they are logged), and limit violations keep their own code.
+ * server (the transports log them, see bugBehind), and limit violations keep their own code.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
@@ -32,9 +44,6 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     // A backstop behind the input wall: text the database cannot hold is the input's fault.
     if (isUnstorableText(original)) {
       return { message: "The input contains text that cannot be stored (NUL or invalid UTF-8).", path: formatted.path, extensions: { code: "BAD_USER_INPUT" } };
-    }
-    if (!(original instanceof GraphQLError) || code === "INTERNAL_SERVER_ERROR") {
-      process.stderr.write(`internal error: ${(original as Error)?.stack ?? String(original)}\n`);
     }
     return { message: "Internal server error.", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
   }

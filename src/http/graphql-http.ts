@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
@@ -5,7 +6,7 @@ import type { GraphQLSchema } from "graphql";
 import { RequestContext, type App } from "../context";
 import { isDatabaseUnavailable } from "../db/unavailable.errors";
 import { RETRY_AFTER_UNAVAILABLE_SECONDS } from "../errors";
-import { formatError } from "../graphql/format-error";
+import { bugBehind, formatError } from "../graphql/format-error";
 import { actualCost, limitRules, parseOptions, requestedCost } from "../graphql/limits";
 import { checkInputStrings, checkPayloadScopes } from "../graphql/operation.guard";
 import { rootFieldNames } from "../graphql/operation";
@@ -86,6 +87,9 @@ function guardPlugin(throttle: ThrottlePolicy): ApolloServerPlugin<RequestContex
   };
 }
 
+/** What a caller's x-request-id may look like to be kept (anything else gets a fresh one). */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
 /** Operations that may send bodies above the ordinary limit (bulk ingest and analysis). */
 export const LARGE_BODY_FIELDS = new Set([
   "ingestBounces",
@@ -101,11 +105,20 @@ export const LARGE_BODY_FIELDS = new Set([
  * "done" about work that is durable; any error rolls the whole operation back.
  */
 const transactionPlugin: ApolloServerPlugin<RequestContext> = {
-  async requestDidStart() {
+  async requestDidStart({ contextValue }) {
+    const timer = contextValue.app.metrics?.graphqlDuration.startTimer();
     return {
+      async didEncounterErrors({ contextValue, errors }) {
+        for (const error of errors) {
+          const bug = bugBehind(error);
+          if (bug) contextValue.log.error({ err: bug }, "internal error");
+        }
+      },
       async willSendResponse({ contextValue, response, operation }) {
         if (response.body.kind !== "single") return;
         const result = response.body.singleResult;
+        timer?.({ type: operation?.operation ?? "unknown", outcome: result.errors?.length ? "error" : "ok" });
+        if (contextValue.requestId) result.extensions = { ...result.extensions, requestId: contextValue.requestId };
         if (result.errors?.length) {
           await contextValue.tx.rollback();
           return;
@@ -113,7 +126,7 @@ const transactionPlugin: ApolloServerPlugin<RequestContext> = {
         // Queries only read (every write is a mutation), so their answer need not wait for the
         // read transaction to end: it ends right after, without holding the response back.
         if (operation?.operation === "query") {
-          void contextValue.tx.commit().catch((err: unknown) => process.stderr.write(`ending a read transaction failed: ${String(err)}\n`));
+          void contextValue.tx.commit().catch((err: unknown) => contextValue.log.warn({ err }, "ending a read transaction failed"));
           return;
         }
         try {
@@ -123,7 +136,7 @@ const transactionPlugin: ApolloServerPlugin<RequestContext> = {
           // the commit, e.g. how long a real-time subscriber waits for the event.
           if (wrote) result.extensions = { ...result.extensions, committedAt: Date.now() };
         } catch (err) {
-          process.stderr.write(`commit failed: ${String(err)}\n`);
+          contextValue.log.error({ err }, "commit failed");
           result.data = null;
           // Either way nothing was stored; an outage is worth a retry (503 below), a bug is not.
           if (isDatabaseUnavailable(err)) {
@@ -164,6 +177,11 @@ export async function createGraphQLHttpHandler(app: App, schema: GraphQLSchema) 
   await apollo.start();
 
   async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    // A caller's own id is kept when it looks like one (a proxy's or the client's), so one id
+    // follows the request through both systems' logs.
+    const given = req.headers["x-request-id"];
+    const requestId = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+    res.setHeader("x-request-id", requestId);
     const address = clientAddress(req);
     // A body in another format (XML, a form) is refused before it is read, never guessed at.
     if (req.method === "POST" && !JSON_MEDIA_TYPE.test(String(req.headers["content-type"] ?? ""))) {
@@ -225,7 +243,7 @@ export async function createGraphQLHttpHandler(app: App, schema: GraphQLSchema) 
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
     }
-    const context = new RequestContext(app, auth);
+    const context = new RequestContext(app, auth, app.log.child({ requestId }), requestId);
     context.clientAddress = address;
     try {
       const result = await apollo.executeHTTPGraphQLRequest({

@@ -3,7 +3,7 @@ import { execute, GraphQLError, parse, validate, specifiedRules, type ExecutionA
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
 import { RequestContext, type App, type AuthInfo } from "../context";
-import { formatError } from "../graphql/format-error";
+import { bugBehind, formatError } from "../graphql/format-error";
 import { isTokenLimitError, LIMIT_ERROR_CODE, limitRules, parseOptions } from "../graphql/limits";
 import { selectedOperation } from "../graphql/operation";
 import { subscribeShared, type DirectSink } from "../graphql/shared-subscription";
@@ -66,6 +66,11 @@ export const CLOSE_TOO_MANY_CONNECTIONS = 4429;
  */
 export function attachGraphQLWebSocket(app: App, schema: GraphQLSchema, httpServer: HttpServer, path: string) {
   const limits = app.config.limits;
+  const formatAndLog = (error: GraphQLError) => {
+    const bug = bugBehind(error);
+    if (bug) app.log.error({ err: bug }, "internal error (websocket)");
+    return formatError(error.toJSON(), error);
+  };
   const wss = new WebSocketServer({ server: httpServer, path, maxPayload: limits.maxBodyBytes });
   const rules = [...specifiedRules, ...limitRules(limits)];
   // Open sockets per API key: for the per-key connection limit, and to close a revoked
@@ -205,11 +210,11 @@ export function attachGraphQLWebSocket(app: App, schema: GraphQLSchema, httpServ
         // Each event of a subscription is its own unit of work: commit its reads, start afresh.
         if (isSubscription(args)) await (args.contextValue as RequestContext).nextOperation();
         if (!result.errors?.length) return result;
-        return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } as unknown as typeof result;
+        return { ...result, errors: result.errors.map((e) => formatAndLog(e)) } as unknown as typeof result;
       },
       onError(_ctx, _id, _payload, errors) {
         return errors.map((e) => {
-          const f = formatError(e.toJSON(), e);
+          const f = formatAndLog(e);
           return new GraphQLError(f.message, { extensions: f.extensions });
         });
       },

@@ -1,3 +1,4 @@
+import type { Logger } from "../logger";
 // Cross-process real-time events. Messages carry ids, never payloads: PostgreSQL NOTIFY
 // payloads must stay under 8,000 bytes, and every process re-reads the rows it needs under
 // its subscribers' tenant (so a message can never leak another tenant's data).
@@ -61,6 +62,8 @@ export function parseMessage(text: string): BusMessage | null {
 
 export class Handlers {
   private readonly list: Array<(m: BusMessage) => void> = [];
+  /** One failing handler must not stop the others; its error goes to the process's log. */
+  constructor(private readonly log: Logger) {}
   add(h: (m: BusMessage) => void): void {
     this.list.push(h);
   }
@@ -69,7 +72,7 @@ export class Handlers {
       try {
         h(m);
       } catch (err) {
-        process.stderr.write(`event handler failed: ${String(err)}\n`);
+        this.log.error({ err, topic: m.topic }, "event handler failed");
       }
     }
   }

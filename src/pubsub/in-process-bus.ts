@@ -1,9 +1,14 @@
+import type { Logger } from "../logger";
 import { chunkMessage, Handlers, type BusMessage, type EventBus, type PublishingTransaction } from "./event-bus";
 
 /** One process only: the embedded database (PGlite cannot LISTEN through its socket). */
 export class InProcessBus implements EventBus {
   readonly kind = "in-process" as const;
-  private readonly handlers = new Handlers();
+  private readonly handlers: Handlers;
+
+  constructor(log: Logger) {
+    this.handlers = new Handlers(log);
+  }
 
   publish(tx: PublishingTransaction, message: BusMessage): void {
     tx.afterCommit(() => this.deliver(message));

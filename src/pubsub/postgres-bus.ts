@@ -1,3 +1,4 @@
+import type { Logger } from "../logger";
 import { Client } from "pg";
 import { chunkMessage, Handlers, parseMessage, type BusMessage, type EventBus, type PublishingTransaction } from "./event-bus";
 
@@ -11,7 +12,7 @@ export const NOTIFY_CHANNEL = "rebound_events";
  */
 export class PostgresBus implements EventBus {
   readonly kind = "postgres" as const;
-  private readonly handlers = new Handlers();
+  private readonly handlers: Handlers;
   private client: Client | null = null;
   private closed = false;
   private reconnectDelay = 100;
@@ -20,7 +21,12 @@ export class PostgresBus implements EventBus {
   connected: Promise<void> = Promise.resolve();
   reconnects = 0;
 
-  constructor(private readonly url: string) {}
+  constructor(
+    private readonly url: string,
+    log: Logger,
+  ) {
+    this.handlers = new Handlers(log);
+  }
 
   publish(tx: PublishingTransaction, message: BusMessage): void {
     for (const m of chunkMessage(message)) tx.notifyOnCommit(NOTIFY_CHANNEL, JSON.stringify(m));

@@ -1,4 +1,5 @@
 import Redis from "ioredis";
+import type { Logger } from "../logger";
 import { chunkMessage, Handlers, parseMessage, type BusMessage, type EventBus, type PublishingTransaction } from "./event-bus";
 
 export const REDIS_CHANNEL = "rebound:events";
@@ -11,11 +12,12 @@ export const REDIS_CHANNEL = "rebound:events";
  */
 export class RedisBus implements EventBus {
   readonly kind = "redis" as const;
-  private readonly handlers = new Handlers();
+  private readonly handlers: Handlers;
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
 
-  constructor(url: string) {
+  constructor(url: string, log: Logger) {
+    this.handlers = new Handlers(log);
     this.publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
     this.subscriber = new Redis(url, { lazyConnect: true });
   }

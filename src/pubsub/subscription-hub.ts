@@ -72,7 +72,7 @@ export class SubscriptionHub {
     if (!set || !loader || ![...set].some((s) => s.topic === message.topic)) return;
     // One load at a time keeps events in the order they were published.
     this.chain = this.chain.then(() => this.deliver(message, loader)).catch((err: unknown) => {
-      process.stderr.write(`real-time delivery failed: ${String(err)}\n`);
+      this.app.log.error({ err }, "real-time delivery failed");
     });
   }
 

@@ -44,7 +44,7 @@ async function inContext<T>(app: App, tenantId: string, fn: (ctx: RequestContext
 export async function runDueAudits(app: App, options: AuditScheduleOptions, isStopped: () => boolean = () => false): Promise<number> {
   const leaseSeconds = Math.ceil((options.leaseMs ?? 10 * 60_000) / 1000);
   const intervalSeconds = options.intervalMs / 1000;
-  const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+  const log = options.log ?? ((m: string) => app.log.error(m));
   let audited = 0;
   for (const tenantId of await tenantService.allIds(app)) {
     if (isStopped()) break;
@@ -92,7 +92,7 @@ export function startAuditScheduler(app: App, options: AuditScheduleOptions): Au
   const timer = setInterval(() => {
     if (running || stopped) return;
     running = runDueAudits(app, options, () => stopped)
-      .catch((err) => (options.log ?? ((m: string) => process.stderr.write(`${m}\n`)))(`domain audit pass failed: ${String(err)}`))
+      .catch((err) => (options.log ?? ((m: string) => app.log.error(m)))(`domain audit pass failed: ${String(err)}`))
       .finally(() => {
         running = null;
       });

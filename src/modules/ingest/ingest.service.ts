@@ -565,6 +565,9 @@ export class IngestService {
     const events = items
       .map((it) => insertedByKey.get(it.dedupeKey) ?? existing.get(it.dedupeKey))
       .filter((e): e is BounceEvent => !!e);
+    const metrics = ctx.app.metrics;
+    // Counted once durable: a batch that rolls back stored nothing.
+    if (metrics && newEvents.length > 0) ctx.tx.afterCommit(() => metrics.ingestedEvents.inc({ source: channel }, newEvents.length));
     return { inserted: newEvents.length, duplicates: items.length - newEvents.length, events, newEvents, suppressions };
   }
 

@@ -5,7 +5,7 @@ import { SubscriptionHub } from "../../pubsub/subscription-hub";
 
 /** Starts this process's bus and hub; modules register how their topics' rows are read. */
 export async function startRealtime(app: App, queueCapacity: number): Promise<{ close(): Promise<void> }> {
-  const bus = createEventBus(app.config, app.db);
+  const bus = createEventBus(app.config, app.db, app.log);
   await bus.start();
   const hub = new SubscriptionHub(bus, app, queueCapacity);
   app.realtime = { bus, hub };

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { RequestContext, type App } from "../../context";
+import type { Logger } from "../../logger";
 import {
   normalizeMailgun, normalizePostmark, normalizeSendgrid, normalizeSes, parseJsonBody, parsePostmarkBody,
   parseSendgridPublicKey, readMailgunSignature, verifyMailgunSignature, verifyPostmarkBasicAuth, verifySendgridSignature,
@@ -62,14 +63,14 @@ export function webhookRoutes(app: App): Route[] {
           const result = await deliver(app, req, params.provider as EspProvider, params.endpointId);
           sendJson(res, 200, result);
         } catch (err) {
-          respondError(res, err);
+          respondError(app.log, res, err);
         }
       },
     },
   ];
 }
 
-function respondError(res: ServerResponse, err: unknown): void {
+function respondError(log: Logger, res: ServerResponse, err: unknown): void {
   if (err instanceof HttpFailure) return sendJson(res, err.status, { error: { code: err.code, message: err.message } }, err.headers);
   if (err instanceof WebhookPayloadError) return sendJson(res, 400, { error: { code: err.code, message: err.message } });
   if (err instanceof BodyTooLargeError) return sendJson(res, 413, { error: { code: "PAYLOAD_TOO_LARGE", message: err.message } });
@@ -78,10 +79,10 @@ function respondError(res: ServerResponse, err: unknown): void {
     return sendJson(res, 503, { error: { code: "SERVICE_UNAVAILABLE", message: "The database is unavailable; nothing was stored. Retry." } }, { "retry-after": String(RETRY_AFTER_UNAVAILABLE_SECONDS) });
   }
   if (err instanceof WebhookConfigError) {
-    process.stderr.write(`webhook endpoint misconfigured: ${err.message}\n`);
+    log.error({ err }, "webhook endpoint misconfigured");
     return sendJson(res, 500, { error: { code: "ENDPOINT_MISCONFIGURED", message: "This endpoint's verification settings are unusable." } });
   }
-  process.stderr.write(`webhook delivery failed: ${(err as Error)?.stack ?? String(err)}\n`);
+  log.error({ err }, "webhook delivery failed");
   // 503: the ESP retries, and the retry is deduplicated.
   sendJson(res, 503, { error: { code: "TEMPORARILY_UNAVAILABLE", message: "The events could not be stored; nothing was stored. Retry." } });
 }
