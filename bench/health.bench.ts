@@ -36,11 +36,11 @@ export const DASHBOARD = `query Dashboard($first: Int!) { campaigns(first: $firs
 // ------------------------------------------------------------------------------ child: Rebound
 
 async function serveRebound(): Promise<void> {
-  const { loadConfig } = await import("../src/config");
-  const { startApp } = await import("../src/main");
+  const { loadConfig } = await import("../src/app/config");
+  const { startApp } = await import("../src/app/main");
   const { tenantService } = await import("../src/modules/tenant/tenant.service");
   const { apiKeyService } = await import("../src/modules/api-key/api-key.service");
-  const { inTenantTransaction } = await import("../src/db/tenant-transaction");
+  const { inTenantTransaction } = await import("../src/platform/db/tenant-transaction");
   const running = await startApp(loadConfig());
   const app = running.app;
   // A kept database (BENCH_DATABASE_URL) already has the bench tenant: give it a new key.
@@ -101,7 +101,7 @@ async function serveBaseline(sdlFile: string, dataFile: string): Promise<void> {
  */
 async function baselineSdl(): Promise<string> {
   const { parse, print, printSchema, visit } = await import("graphql");
-  const { getSchema } = await import("../src/schema");
+  const { getSchema } = await import("../src/app/schema");
   const sdl = print(visit(parse(printSchema(await getSchema())), { enter: (node) => ("description" in node && node.description ? { ...node, description: undefined } : undefined) }));
   if (!/^[\x00-\x7f]*$/.test(sdl)) throw new Error("the baseline's SDL still has characters beyond ASCII");
   return sdl;
@@ -176,8 +176,8 @@ async function generate(url: string, benchTenant: string): Promise<void> {
 
 /** One real audit report (an in-memory zone through the real audit code), stored for every domain. */
 async function storedAudit(): Promise<[string, string]> {
-  const { auditDomain } = await import("../src/dns/audit");
-  const { MemoryDns } = await import("../src/core/dns/memory-dns");
+  const { auditDomain } = await import("../src/platform/dns/audit");
+  const { MemoryDns } = await import("../test/support/memory-dns");
   const { withInboxAlignment } = await import("../src/modules/health/health-view");
   const zone = {
     "bench.example": [{ type: "TXT" as const, data: "v=spf1 ip4:192.0.2.10 -all" }, { type: "MX" as const, priority: 10, exchange: "aspmx.l.google.com" }],

@@ -6,9 +6,9 @@
 // PostgreSQL (TEST_DATABASE_URL, see test/support/database.ts), dropped at the end.
 import "reflect-metadata";
 import { Client } from "pg";
-import { loadConfig } from "../src/config";
+import { loadConfig } from "../src/app/config";
 import { diagnoseFromStatus } from "../src/core/bounce";
-import { startApp } from "../src/main";
+import { startApp } from "../src/app/main";
 import { tenantService } from "../src/modules/tenant/tenant.service";
 import { createTestDatabase } from "../test/support/database";
 import { graphqlClient, ok } from "../test/support/graphql-client";

@@ -1,5 +1,5 @@
-import { loadConfig } from "../config";
-import { startApp, type RunningApp } from "../main";
+import { loadConfig } from "../app/config";
+import { startApp, type RunningApp } from "../app/main";
 import { tenantService } from "../modules/tenant/tenant.service";
 import { parseArgs } from "./args";
 import { graphqlCall } from "./demo/demo-api";

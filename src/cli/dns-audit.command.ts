@@ -5,9 +5,9 @@
 // check fails, 1 when one does, 2 for bad usage.
 
 import { parseIp } from "../core/dns/ip-address";
-import { auditDomain, type AuditOptions, type DomainAuditReport } from "../dns/audit";
-import { resolverFromConfig } from "../dns/resolver";
-import { loadConfig } from "../config";
+import { auditDomain, type AuditOptions, type DomainAuditReport } from "../platform/dns/audit";
+import { resolverFromConfig } from "../platform/dns/resolver";
+import { loadConfig } from "../app/config";
 
 const usage = `usage: rebound dns-audit DOMAIN [--selector S]... [--ip IP]... [--from DOMAIN]
                          [--return-path DOMAIN] [--dkim-domain DOMAIN] [--volume N] [--json]

@@ -1,6 +1,6 @@
-import { loadConfig } from "../config";
-import { openDatabase, runMigrations } from "../db/data-source";
-import { createLogger } from "../logger";
+import { loadConfig } from "../app/config";
+import { openDatabase, runMigrations } from "../platform/db/data-source";
+import { createLogger } from "../app/logger";
 
 /** `rebound migrate`: apply pending migrations to the database the server would use. */
 export async function run(): Promise<number> {

@@ -1,5 +1,5 @@
 import { printSchema } from "graphql";
-import { getSchema } from "../schema";
+import { getSchema } from "../app/schema";
 
 /** `rebound print-schema`: the SDL generated from the code (what schema.graphql must equal). */
 export async function run(): Promise<number> {

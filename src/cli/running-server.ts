@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
-import type { Config } from "../config";
-import { DataDirBusyError, dataDirHolder, type DataDirHolder } from "../db/data-dir-lock";
+import type { Config } from "../app/config";
+import { DataDirBusyError, dataDirHolder, type DataDirHolder } from "../platform/db/data-dir-lock";
 import { ADMIN_TENANTS_PATH, ADMIN_TOKEN_HEADER } from "../modules/tenant/tenant-admin.routes";
 
 // Commands that need the database while a server owns the embedded one go through that server.

@@ -1,5 +1,5 @@
-import { loadConfig } from "../config";
-import { startApp } from "../main";
+import { loadConfig } from "../app/config";
+import { startApp } from "../app/main";
 import { tenantService } from "../modules/tenant/tenant.service";
 
 /** `rebound serve`: what `npm start` runs. Returns -1: the process stays up until a signal. */

@@ -5,8 +5,8 @@
 
 import { checkSpf } from "../core/dns/spf-check-host";
 import { parseIp } from "../core/dns/ip-address";
-import { resolverFromConfig } from "../dns/resolver";
-import { loadConfig } from "../config";
+import { resolverFromConfig } from "../platform/dns/resolver";
+import { loadConfig } from "../app/config";
 
 const usage = "usage: rebound spf-check --ip IP --sender ADDRESS [--helo HOST] [--receiver HOST] [--json]\n";
 

@@ -1,6 +1,6 @@
-import { loadConfig, type Config } from "../config";
-import { openDatabase, runMigrations } from "../db/data-source";
-import { createLogger } from "../logger";
+import { loadConfig, type Config } from "../app/config";
+import { openDatabase, runMigrations } from "../platform/db/data-source";
+import { createLogger } from "../app/logger";
 import { tenantService } from "../modules/tenant/tenant.service";
 import { parseArgs } from "./args";
 import { createTenantThroughServer, runningEmbeddedServer, type TenantWithKey } from "./running-server";

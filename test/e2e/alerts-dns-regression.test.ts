@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Zone, ZoneRecord } from "../../src/core/dns/memory-dns";
+import type { Zone, ZoneRecord } from "../support/memory-dns";
 import { startDnsServer, type TestDnsServer } from "../support/dns-server";
 import { ok, type Gql } from "../support/graphql-client";
 import { collect, sleep } from "../support/subscription";

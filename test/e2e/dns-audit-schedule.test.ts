@@ -4,12 +4,12 @@
 // authentication regressed" on).
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config";
-import type { Zone } from "../../src/core/dns/memory-dns";
-import { toGlobalId } from "../../src/graphql/global-id";
-import { startApp, type RunningApp } from "../../src/main";
-import { runDueAudits } from "../../src/modules/health/audit-scheduler";
-import { registerDomainAuditHook, type DomainAuditEvent } from "../../src/modules/health/domain-audit-hooks";
+import { loadConfig } from "../../src/app/config";
+import type { Zone } from "../support/memory-dns";
+import { toGlobalId } from "../../src/platform/graphql/global-id";
+import { startApp, type RunningApp } from "../../src/app/main";
+import { runDueAudits } from "../../src/modules/dns-audit/dns-audit.scheduler";
+import { registerDomainAuditHook, type DomainAuditEvent } from "../../src/modules/dns-audit/dns-audit.hooks";
 import { regressions } from "../../src/modules/health/health-view";
 import { startDnsServer, type TestDnsServer, useTestDns } from "../support/dns-server";
 import { ok, type Gql } from "../support/graphql-client";

@@ -5,7 +5,7 @@
 
 import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Zone, ZoneRecord } from "../../src/core/dns/memory-dns";
+import type { Zone, ZoneRecord } from "../support/memory-dns";
 import { startDnsServer, type TestDnsServer, useTestDns } from "../support/dns-server";
 import { ok, type Gql } from "../support/graphql-client";
 import { startTestApp, type TestApp } from "../support/test-app";

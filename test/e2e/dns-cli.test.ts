@@ -6,7 +6,7 @@ import { execFile } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Zone, ZoneRecord } from "../../src/core/dns/memory-dns";
+import type { Zone, ZoneRecord } from "../support/memory-dns";
 import { startDnsServer, type TestDnsServer } from "../support/dns-server";
 
 const ROOT = path.resolve(__dirname, "../..");

@@ -3,7 +3,7 @@
 // security does not hide anything) to compare counters with a recount of bounce_events.
 import { Client } from "pg";
 import { ok, type Gql } from "../support/graphql-client";
-import { COUNTED_AS_SQL } from "../../src/modules/send/counted-as";
+import { COUNTED_AS_SQL } from "../../src/core/counted-as";
 
 export interface Setup {
   domainId: string;

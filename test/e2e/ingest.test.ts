@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RequestContext } from "../../src/context";
+import { RequestContext } from "../../src/platform/context";
 import { registerIngestHook, type IngestBatch } from "../../src/modules/ingest/ingest-hooks";
-import { deliveryCounterService } from "../../src/modules/send/delivery-counter.service";
+import { deliveryCounterService } from "../../src/modules/delivery/delivery-counter.service";
 import { ok, type Gql } from "../support/graphql-client";
 import { graphqlClient } from "../support/graphql-client";
 import { startTestApp, type TestApp } from "../support/test-app";

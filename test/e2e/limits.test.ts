@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { statementCounter } from "../../src/db/statement-counter";
+import { statementCounter } from "../../src/platform/db/statement-counter";
 import { graphqlClient, type Gql } from "../support/graphql-client";
 import { startTestApp, type TestApp } from "../support/test-app";
 import { wsClient } from "../support/ws-client";

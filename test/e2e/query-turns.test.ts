@@ -1,6 +1,6 @@
 // One request's loaders can ask several questions in the same tick (an inbox's stats over
 // three windows, its ramp, its domain's totals). They reach PostgreSQL one after another on
-// the request's connection, in turn (src/db/query-turns.ts), rather than through pg's own
+// the request's connection, in turn (src/platform/db/query-turns.ts), rather than through pg's own
 // queue, which pg deprecates (it warns once per process; pg 9 refuses such a query).
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

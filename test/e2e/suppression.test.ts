@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { countsTowardSoftLimit, immediateSuppression, softLimitReached, type EventFacts } from "../../src/modules/suppression/suppression-policy";
+import { countsTowardSoftLimit, immediateSuppression, softLimitReached, type EventFacts } from "../../src/core/suppression-policy";
 import { ok, type Gql } from "../support/graphql-client";
 import { statementsOf } from "../support/statements";
 import { startTestApp, type TestApp } from "../support/test-app";

@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config";
-import { startApp, type RunningApp } from "../../src/main";
+import { loadConfig } from "../../src/app/config";
+import { startApp, type RunningApp } from "../../src/app/main";
 import { tenantService } from "../../src/modules/tenant/tenant.service";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { graphqlClient, ok } from "../support/graphql-client";

@@ -7,7 +7,7 @@
 import dgram from "node:dgram";
 import net from "node:net";
 import * as packet from "dns-packet";
-import { indexZone, resolveInZone, type QueryType, type Zone, type ZoneRecord } from "../../src/core/dns/memory-dns";
+import { indexZone, resolveInZone, type QueryType, type Zone, type ZoneRecord } from "./memory-dns";
 
 export interface TestDnsServer {
   host: string;

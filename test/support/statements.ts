@@ -1,5 +1,5 @@
-import { statementCounter } from "../../src/db/statement-counter";
-import { openTransactions } from "../../src/db/tenant-transaction";
+import { statementCounter } from "../../src/platform/db/statement-counter";
+import { openTransactions } from "../../src/platform/db/tenant-transaction";
 
 /**
  * SQL statements a call costs, its transaction's end included: a query's response leaves

@@ -1,6 +1,6 @@
 import "reflect-metadata";
-import { loadConfig, type Config } from "../../src/config";
-import { startApp, type RunningApp } from "../../src/main";
+import { loadConfig, type Config } from "../../src/app/config";
+import { startApp, type RunningApp } from "../../src/app/main";
 import { tenantService } from "../../src/modules/tenant/tenant.service";
 import { createTestDatabase, type TestDatabase } from "./database";
 import { graphqlClient, type Gql } from "./graphql-client";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config";
+import { loadConfig } from "../../src/app/config";
 
 // The one schema for the environment: defaults, parsing, and a start refused with a message
 // naming the variable when a value is invalid or a REBOUND_* name is not a setting.

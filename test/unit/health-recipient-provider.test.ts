@@ -3,9 +3,9 @@
 
 import { describe, expect, it } from "vitest";
 import type { DnsAnswer, DnsLookup, MxRecord } from "../../src/core/dns/dns-lookup";
-import { MemoryDns } from "../../src/core/dns/memory-dns";
+import { MemoryDns } from "../support/memory-dns";
 import { recipientProvider } from "../../src/core/providers";
-import { MxProviderCache } from "../../src/dns/mx-provider";
+import { MxProviderCache } from "../../src/platform/dns/mx-provider";
 import { mxProviderLookup } from "../../src/modules/health/recipient-provider";
 
 const zone = {

@@ -5,8 +5,8 @@ import "reflect-metadata";
 
 import { describe, expect, it } from "vitest";
 import { DEFAULT_BENCHMARK_THRESHOLDS, resolveThresholds } from "../../src/core/benchmarks";
-import { MemoryDns, type Zone } from "../../src/core/dns/memory-dns";
-import { auditDomain } from "../../src/dns/audit";
+import { MemoryDns, type Zone } from "../support/memory-dns";
+import { auditDomain } from "../../src/platform/dns/audit";
 import {
   auditSummary,
   benchmarksView,
@@ -19,7 +19,7 @@ import {
   withInboxAlignment,
   zoneView,
 } from "../../src/modules/health/health-view";
-import { emptyTotals, type DeliveryTotals } from "../../src/modules/send/delivery-counter.service";
+import { emptyTotals, type DeliveryTotals } from "../../src/modules/delivery/delivery-counter.service";
 import { mergeBenchmarkOverrides } from "../../src/modules/tenant/tenant-settings";
 
 const NOW = new Date("2025-03-10T15:30:00Z");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { inTurn } from "../../src/db/query-turns";
+import { inTurn } from "../../src/platform/db/query-turns";
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 

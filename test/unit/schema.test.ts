@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { isEnumType, isInputObjectType, isInterfaceType, isObjectType, isSpecifiedScalarType, printSchema } from "graphql";
 import { describe, expect, it } from "vitest";
-import { getSchema } from "../../src/schema";
+import { getSchema } from "../../src/app/schema";
 
 describe("the GraphQL schema", () => {
   it("is committed as schema.graphql exactly as the code generates it (run `npm run schema` after a change)", async () => {

@@ -1,7 +1,7 @@
 import { GraphQLInt, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString, parse, type ExecutionResult } from "graphql";
 import { describe, expect, it } from "vitest";
-import { BoundedQueue } from "../../src/pubsub/bounded-queue";
-import { subscribeShared } from "../../src/graphql/shared-subscription";
+import { BoundedQueue } from "../../src/platform/realtime/bounded-queue";
+import { subscribeShared } from "../../src/platform/graphql/shared-subscription";
 
 // Many subscribers of the same subscription get the same result for an event: it must be
 // computed once per distinct (scope, document, variables), not once per subscriber.

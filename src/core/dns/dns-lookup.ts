@@ -1,5 +1,5 @@
 // The DNS questions the deciding code asks, as an injected interface: the core stays pure
-// apart from it, tests answer from an in-memory zone, production from src/dns/resolver.ts.
+// apart from it, tests answer from an in-memory zone, production from src/platform/dns/resolver.ts.
 //
 // Every answer says which of four things happened, because SPF, DMARC and the audit must
 // never confuse them: records came back; the name does not exist (NXDOMAIN); the name

@@ -2,8 +2,8 @@ import { Column, Entity } from "typeorm";
 import { Field, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLJSONObject } from "graphql-scalars";
 import { ALERT_KINDS, ALERT_SEVERITIES, type AlertKind, type AlertSeverity } from "../../core/alert-rules";
-import { Node } from "../../graphql/node";
-import { TenantRecord } from "../../db/tenant-record";
+import { Node } from "../../platform/graphql/node";
+import { TenantRecord } from "../../platform/db/tenant-record";
 
 export const AlertKindEnum = Object.fromEntries(ALERT_KINDS.map((k) => [k, k])) as Record<AlertKind, AlertKind>;
 registerEnumType(AlertKindEnum, {

@@ -1,10 +1,10 @@
-import type { App } from "../../context";
+import type { App } from "../../platform/context";
 import { apiKeyService } from "../api-key/api-key.service";
 import { bounceService } from "../bounce/bounce.service";
 import { campaignService } from "../campaign/campaign.service";
-import { registerDomainAuditHook } from "../health/domain-audit-hooks";
+import { registerDomainAuditHook } from "../dns-audit/dns-audit.hooks";
 import { registerIngestHook } from "../ingest/ingest-hooks";
-import { publishAfterCommit } from "../realtime/realtime.service";
+import { publishAfterCommit } from "../../platform/realtime/realtime.service";
 import { alertService } from "./alert.service";
 
 let hookRegistered = false;

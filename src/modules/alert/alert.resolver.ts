@@ -1,9 +1,9 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from "type-graphql";
-import type { RequestContext } from "../../context";
-import { forbidden, unauthenticated } from "../../errors";
-import { ConnectionArgs } from "../../graphql/connection";
-import { uuidOf } from "../../graphql/global-id";
-import { payload } from "../../graphql/payload";
+import type { RequestContext } from "../../platform/context";
+import { forbidden, unauthenticated } from "../../platform/graphql/errors";
+import { ConnectionArgs } from "../../platform/graphql/connection";
+import { uuidOf } from "../../platform/graphql/global-id";
+import { payload } from "../../platform/graphql/payload";
 import { hasScope } from "../api-key/api-key.scopes";
 import { BounceEvent } from "../bounce/bounce-event.entity";
 import { Campaign } from "../campaign/campaign.entity";

@@ -16,16 +16,16 @@ import {
 import { resolveThresholds, type BenchmarkKey, type RateCounts } from "../../core/benchmarks";
 import { checkRamp } from "../../core/warmup";
 import { MAILBOX_PROVIDERS } from "../../core/providers";
-import type { RequestContext } from "../../context";
-import type { Connection } from "../../graphql/connection";
-import { fail } from "../../graphql/user-error";
-import { pageOf } from "../../db/keyset";
-import { loadedRows } from "../../loaders";
+import type { RequestContext } from "../../platform/context";
+import type { Connection } from "../../platform/graphql/connection";
+import { fail } from "../../platform/graphql/user-error";
+import { pageOf } from "../../platform/db/keyset";
+import { loadedRows } from "../../app/loaders";
 import { bounceService } from "../bounce/bounce.service";
 import { campaignService } from "../campaign/campaign.service";
 import type { AfterCounters, IngestBatch } from "../ingest/ingest-hooks";
-import { publishAfterCommit } from "../realtime/realtime.service";
-import { deliveryCounterService, type DeliveryTotals } from "../send/delivery-counter.service";
+import { publishAfterCommit } from "../../platform/realtime/realtime.service";
+import { deliveryCounterService, type DeliveryTotals } from "../delivery/delivery-counter.service";
 import { tenantService } from "../tenant/tenant.service";
 import { Alert } from "./alert.entity";
 

@@ -1,7 +1,7 @@
 import { Field, ID, InputType, ObjectType } from "type-graphql";
 import type { AlertKind, AlertSeverity } from "../../core/alert-rules";
-import { connectionType } from "../../graphql/connection";
-import { UserError } from "../../graphql/user-error";
+import { connectionType } from "../../platform/graphql/connection";
+import { UserError } from "../../platform/graphql/user-error";
 import { Alert, AlertKindEnum, AlertSeverityEnum } from "./alert.entity";
 
 export const AlertConnection = connectionType("Alert", Alert);

@@ -1,7 +1,7 @@
 import { Column, Entity } from "typeorm";
 import { Field, ObjectType } from "type-graphql";
-import { Node } from "../../graphql/node";
-import { TenantRecord } from "../../db/tenant-record";
+import { Node } from "../../platform/graphql/node";
+import { TenantRecord } from "../../platform/db/tenant-record";
 import { ApiKeyScopeEnum, type ApiKeyScope } from "./api-key.scopes";
 
 @Entity({ name: "api_keys" })

@@ -1,9 +1,9 @@
 import { Arg, Args, Authorized, Ctx, Field, ID, InputType, Mutation, ObjectType, Query, Resolver } from "type-graphql";
-import type { RequestContext } from "../../context";
-import { ConnectionArgs, connectionType } from "../../graphql/connection";
-import { uuidOf } from "../../graphql/global-id";
-import { payload } from "../../graphql/payload";
-import { UserError } from "../../graphql/user-error";
+import type { RequestContext } from "../../platform/context";
+import { ConnectionArgs, connectionType } from "../../platform/graphql/connection";
+import { uuidOf } from "../../platform/graphql/global-id";
+import { payload } from "../../platform/graphql/payload";
+import { UserError } from "../../platform/graphql/user-error";
 import { ApiKey } from "./api-key.entity";
 import { ApiKeyScopeEnum, type ApiKeyScope } from "./api-key.scopes";
 import { apiKeyService } from "./api-key.service";

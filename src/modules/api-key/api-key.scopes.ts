@@ -1,6 +1,6 @@
 import { registerEnumType } from "type-graphql";
-import type { AuthInfo } from "../../context";
-import { forbidden, unauthenticated } from "../../errors";
+import type { AuthInfo } from "../../platform/context";
+import { forbidden, unauthenticated } from "../../platform/graphql/errors";
 
 export const API_KEY_SCOPES = ["read", "write", "ingest", "admin"] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];

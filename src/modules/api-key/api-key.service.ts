@@ -1,11 +1,11 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { EntityManager } from "typeorm";
 import { displayPrefix, formatApiKey, isWellFormedApiKey } from "../../core/api-key-format";
-import type { App, AuthInfo, RequestContext } from "../../context";
-import type { Connection } from "../../graphql/connection";
-import { fail } from "../../graphql/user-error";
-import { pageOf } from "../../db/keyset";
-import { publishAfterCommit } from "../realtime/realtime.service";
+import type { App, AuthInfo, RequestContext } from "../../platform/context";
+import type { Connection } from "../../platform/graphql/connection";
+import { fail } from "../../platform/graphql/user-error";
+import { pageOf } from "../../platform/db/keyset";
+import { publishAfterCommit } from "../../platform/realtime/realtime.service";
 import { ApiKey } from "./api-key.entity";
 import { API_KEY_SCOPES, type ApiKeyScope } from "./api-key.scopes";
 

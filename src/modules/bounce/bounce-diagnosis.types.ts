@@ -6,7 +6,7 @@ import {
   BounceReasonEnum,
   BounceTypeEnum,
   MailboxProviderEnum,
-} from "../../graphql/enums";
+} from "../../platform/graphql/enums";
 
 @ObjectType("AuthResults", { description: "SPF, DKIM and DMARC results from an Authentication-Results header found in the bounce." })
 export class AuthResults implements CoreAuthResults {

@@ -1,7 +1,7 @@
 import { Column, Entity } from "typeorm";
 import { Field, Int, ObjectType } from "type-graphql";
-import { Node } from "../../graphql/node";
-import { TenantRecord } from "../../db/tenant-record";
+import { Node } from "../../platform/graphql/node";
+import { TenantRecord } from "../../platform/db/tenant-record";
 import {
   Bounce550VariantEnum,
   BounceFaultEnum,
@@ -10,7 +10,7 @@ import {
   BounceTypeEnum,
   MailboxProviderEnum,
   type BounceSource,
-} from "../../graphql/enums";
+} from "../../platform/graphql/enums";
 import type { Bounce550Variant, BounceFault, BounceReason, BounceType } from "../../core/bounce";
 import type { MailboxProvider } from "../../core/providers";
 import { AuthResults } from "./bounce-diagnosis.types";

@@ -1,7 +1,7 @@
 import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Query, Resolver, Root } from "type-graphql";
-import type { RequestContext } from "../../context";
-import { ConnectionArgs, connectionType } from "../../graphql/connection";
-import { uuidOf } from "../../graphql/global-id";
+import type { RequestContext } from "../../platform/context";
+import { ConnectionArgs, connectionType } from "../../platform/graphql/connection";
+import { uuidOf } from "../../platform/graphql/global-id";
 import { Campaign } from "../campaign/campaign.entity";
 import { Inbox } from "../inbox/inbox.entity";
 import { BounceEvent } from "./bounce-event.entity";

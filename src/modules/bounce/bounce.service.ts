@@ -1,10 +1,10 @@
 import { In } from "typeorm";
 import { analyzeMessage, analyzeSmtpReply, type BounceDiagnosis, type MessageAnalysis } from "../../core/bounce";
 import type { MailboxProvider } from "../../core/providers";
-import type { BounceSource } from "../../graphql/enums";
-import type { RequestContext } from "../../context";
-import type { Connection } from "../../graphql/connection";
-import { pageOf } from "../../db/keyset";
+import type { BounceSource } from "../../platform/graphql/enums";
+import type { RequestContext } from "../../platform/context";
+import type { Connection } from "../../platform/graphql/connection";
+import { pageOf } from "../../platform/db/keyset";
 import { campaignService } from "../campaign/campaign.service";
 import { inboxService } from "../inbox/inbox.service";
 import { BounceEvent } from "./bounce-event.entity";

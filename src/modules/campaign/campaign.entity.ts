@@ -1,7 +1,7 @@
 import { Column, Entity, UpdateDateColumn } from "typeorm";
 import { Field, ObjectType, registerEnumType } from "type-graphql";
-import { Node } from "../../graphql/node";
-import { TenantRecord } from "../../db/tenant-record";
+import { Node } from "../../platform/graphql/node";
+import { TenantRecord } from "../../platform/db/tenant-record";
 
 export const CAMPAIGN_STATUSES = ["DRAFT", "ACTIVE", "PAUSED", "COMPLETED"] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];

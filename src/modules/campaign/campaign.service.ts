@@ -1,9 +1,9 @@
 import { In } from "typeorm";
-import type { RequestContext } from "../../context";
-import type { Connection } from "../../graphql/connection";
-import { uuidOf } from "../../graphql/global-id";
-import { fail } from "../../graphql/user-error";
-import { pageOf } from "../../db/keyset";
+import type { RequestContext } from "../../platform/context";
+import type { Connection } from "../../platform/graphql/connection";
+import { uuidOf } from "../../platform/graphql/global-id";
+import { fail } from "../../platform/graphql/user-error";
+import { pageOf } from "../../platform/db/keyset";
 import { domainService } from "../domain/domain.service";
 import type { Inbox } from "../inbox/inbox.entity";
 import { inboxService } from "../inbox/inbox.service";

@@ -1,7 +1,7 @@
 import { Column, Entity, UpdateDateColumn } from "typeorm";
 import { Field, ObjectType } from "type-graphql";
-import { Node } from "../../graphql/node";
-import { TenantRecord } from "../../db/tenant-record";
+import { Node } from "../../platform/graphql/node";
+import { TenantRecord } from "../../platform/db/tenant-record";
 
 @Entity({ name: "domains" })
 @ObjectType("Domain", { implements: Node, description: "A sending domain of the tenant (the domain in the From address of its campaigns)." })

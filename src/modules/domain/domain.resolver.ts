@@ -1,8 +1,8 @@
 import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
-import type { RequestContext } from "../../context";
-import { ConnectionArgs } from "../../graphql/connection";
-import { uuidOf } from "../../graphql/global-id";
-import { payload } from "../../graphql/payload";
+import type { RequestContext } from "../../platform/context";
+import { ConnectionArgs } from "../../platform/graphql/connection";
+import { uuidOf } from "../../platform/graphql/global-id";
+import { payload } from "../../platform/graphql/payload";
 import { Domain } from "./domain.entity";
 import { domainService } from "./domain.service";
 import {

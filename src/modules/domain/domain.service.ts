@@ -1,10 +1,10 @@
 import { In } from "typeorm";
 import { parseDomainName } from "../../core/domain-name";
-import type { RequestContext } from "../../context";
-import type { Connection } from "../../graphql/connection";
-import { fail } from "../../graphql/user-error";
-import { pageOf } from "../../db/keyset";
-import { FOREIGN_KEY_VIOLATION, sqlState, UNIQUE_VIOLATION, withSavepoint } from "../../db/savepoint";
+import type { RequestContext } from "../../platform/context";
+import type { Connection } from "../../platform/graphql/connection";
+import { fail } from "../../platform/graphql/user-error";
+import { pageOf } from "../../platform/db/keyset";
+import { FOREIGN_KEY_VIOLATION, sqlState, UNIQUE_VIOLATION, withSavepoint } from "../../platform/db/savepoint";
 import { Domain } from "./domain.entity";
 
 function domainName(input: string, field: string[]): string {

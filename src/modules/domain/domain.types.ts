@@ -1,6 +1,6 @@
 import { Field, ID, InputType, ObjectType } from "type-graphql";
-import { connectionType } from "../../graphql/connection";
-import { UserError } from "../../graphql/user-error";
+import { connectionType } from "../../platform/graphql/connection";
+import { UserError } from "../../platform/graphql/user-error";
 import { Domain } from "./domain.entity";
 
 export const DomainConnection = connectionType("Domain", Domain);

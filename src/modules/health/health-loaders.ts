@@ -1,11 +1,11 @@
 import DataLoader from "dataloader";
 import { resolveThresholds, type BenchmarkThresholds } from "../../core/benchmarks";
-import type { RequestContext } from "../../context";
+import type { RequestContext } from "../../platform/context";
 import type { Campaign } from "../campaign/campaign.entity";
-import { deliveryCounterService, type CounterWindow, type DeliveryTotals } from "../send/delivery-counter.service";
+import { deliveryCounterService, type CounterWindow, type DeliveryTotals } from "../delivery/delivery-counter.service";
 import { TenantSettings, type TenantSettingsValues } from "../tenant/tenant-settings";
 import { tenantService } from "../tenant/tenant.service";
-import { domainAuditService, type DomainAuthSettingsValues, type InboxAlignmentValues, type StoredDomainAudit } from "./domain-audit.service";
+import { domainAuditService, type DomainAuthSettingsValues, type InboxAlignmentValues, type StoredDomainAudit } from "../dns-audit/dns-audit.service";
 import { counterWindow, type RecipientCheckSummary } from "./health-view";
 import type { HealthWindow } from "./health.enums";
 import { healthService, type ReadinessRecords } from "./health.service";
@@ -14,7 +14,7 @@ import { healthService, type ReadinessRecords } from "./health.service";
 // benchmarks and readiness costs the same statements as a page of 5: every field resolver
 // asks a loader, and each loader answers all of the page's keys with one statement.
 // Kept in the request context's per-operation state (renewed per event of a subscription)
-// rather than in src/loaders.ts, so the module owns its batching.
+// rather than in src/app/loaders.ts, so the module owns its batching.
 
 export interface TenantBenchmarkSettings {
   thresholds: BenchmarkThresholds;

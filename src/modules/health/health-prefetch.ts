@@ -1,6 +1,6 @@
 import { GraphQLObjectType, Kind, type FieldNode, type GraphQLResolveInfo, type GraphQLSchema, type SelectionSetNode } from "graphql";
-import type { RequestContext } from "../../context";
-import { connectionOf } from "../../db/keyset";
+import type { RequestContext } from "../../platform/context";
+import { connectionOf } from "../../platform/db/keyset";
 import { CAMPAIGN_LIST } from "../campaign/campaign.service";
 import { requireScopes } from "../api-key/api-key.scopes";
 import type { Campaign } from "../campaign/campaign.entity";

@@ -18,8 +18,8 @@ import { checkAlignment, isAligned } from "../../core/dns/alignment";
 import { worstStatus, type CheckResult, type CheckStatus } from "../../core/dns/check-result";
 import { senderRequirements, type ProviderRequirements, type SenderRequirementsInput } from "../../core/dns/sender-requirements";
 import { MAILBOX_PROVIDERS } from "../../core/providers";
-import type { DomainAuditReport } from "../../dns/audit";
-import type { CounterWindow, DeliveryCounts, DeliveryTotals } from "../send/delivery-counter.service";
+import type { DomainAuditReport } from "../../platform/dns/audit";
+import type { CounterWindow, DeliveryCounts, DeliveryTotals } from "../delivery/delivery-counter.service";
 import type { HealthWindow } from "./health.enums";
 
 // ---- windows ----------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
-import type { RequestContext } from "../../context";
-import { uuidOf } from "../../graphql/global-id";
-import { payload } from "../../graphql/payload";
+import type { RequestContext } from "../../platform/context";
+import { uuidOf } from "../../platform/graphql/global-id";
+import { payload } from "../../platform/graphql/payload";
 import { Campaign } from "../campaign/campaign.entity";
 import { Domain } from "../domain/domain.entity";
 import { Inbox } from "../inbox/inbox.entity";

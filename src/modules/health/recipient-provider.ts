@@ -1,5 +1,5 @@
 import { providerFromDomain, type MailboxProvider } from "../../core/providers";
-import type { MxProviderCache } from "../../dns/mx-provider";
+import type { MxProviderCache } from "../../platform/dns/mx-provider";
 
 // The MX-based recipient provider for a batch of addresses, for the classifier's mxLookup
 // (recipientProvider(domain, lookup)): custom domains not yet cached are looked up together

@@ -1,7 +1,7 @@
 import { Column, Entity, UpdateDateColumn } from "typeorm";
 import { Field, Int, ObjectType, registerEnumType } from "type-graphql";
-import { Node } from "../../graphql/node";
-import { TenantRecord } from "../../db/tenant-record";
+import { Node } from "../../platform/graphql/node";
+import { TenantRecord } from "../../platform/db/tenant-record";
 
 export const INBOX_PROVIDERS = ["GOOGLE_WORKSPACE", "MICROSOFT_365", "OTHER"] as const;
 export type InboxProvider = (typeof INBOX_PROVIDERS)[number];

@@ -1,8 +1,8 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
-import type { RequestContext } from "../../context";
-import { ConnectionArgs } from "../../graphql/connection";
-import { uuidOf } from "../../graphql/global-id";
-import { payload } from "../../graphql/payload";
+import type { RequestContext } from "../../platform/context";
+import { ConnectionArgs } from "../../platform/graphql/connection";
+import { uuidOf } from "../../platform/graphql/global-id";
+import { payload } from "../../platform/graphql/payload";
 import { Domain } from "../domain/domain.entity";
 import { domainService } from "../domain/domain.service";
 import { Inbox } from "./inbox.entity";

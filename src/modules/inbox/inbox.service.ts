@@ -1,10 +1,10 @@
 import { In } from "typeorm";
 import { parseAddress } from "../../core/address";
-import type { RequestContext } from "../../context";
-import type { Connection } from "../../graphql/connection";
-import { fail } from "../../graphql/user-error";
-import { pageOf } from "../../db/keyset";
-import { sqlState, UNIQUE_VIOLATION, withSavepoint } from "../../db/savepoint";
+import type { RequestContext } from "../../platform/context";
+import type { Connection } from "../../platform/graphql/connection";
+import { fail } from "../../platform/graphql/user-error";
+import { pageOf } from "../../platform/db/keyset";
+import { sqlState, UNIQUE_VIOLATION, withSavepoint } from "../../platform/db/savepoint";
 import { domainService } from "../domain/domain.service";
 import { Inbox, INBOX_PROVIDERS, type InboxProvider } from "./inbox.entity";
 

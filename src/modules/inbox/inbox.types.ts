@@ -1,6 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
-import { connectionType } from "../../graphql/connection";
-import { UserError } from "../../graphql/user-error";
+import { connectionType } from "../../platform/graphql/connection";
+import { UserError } from "../../platform/graphql/user-error";
 import { Inbox, InboxProviderEnum, type InboxProvider } from "./inbox.entity";
 
 export const InboxConnection = connectionType("Inbox", Inbox);

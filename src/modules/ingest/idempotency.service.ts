@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import type { RequestContext } from "../../context";
-import { fail } from "../../graphql/user-error";
+import type { RequestContext } from "../../platform/context";
+import { fail } from "../../platform/graphql/user-error";
 
 // Client idempotency keys for the ingest mutations, in the request's own transaction:
 //

@@ -1,4 +1,4 @@
-import type { RequestContext } from "../../context";
+import type { RequestContext } from "../../platform/context";
 import type { BounceEvent } from "../bounce/bounce-event.entity";
 import type { Suppression } from "../suppression/suppression.entity";
 

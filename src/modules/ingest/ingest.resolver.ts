@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, Mutation, Resolver } from "type-graphql";
-import type { RequestContext } from "../../context";
-import { payload } from "../../graphql/payload";
+import type { RequestContext } from "../../platform/context";
+import { payload } from "../../platform/graphql/payload";
 import { ingestService } from "./ingest.service";
 import {
   IngestBounceMessageInput, IngestBounceMessagePayload, IngestBouncesInput, IngestBouncesPayload, RecordSendsInput, RecordSendsPayload,

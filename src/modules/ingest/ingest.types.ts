@@ -1,6 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
-import { MailboxProviderEnum } from "../../graphql/enums";
-import { UserError } from "../../graphql/user-error";
+import { MailboxProviderEnum } from "../../platform/graphql/enums";
+import { UserError } from "../../platform/graphql/user-error";
 import type { MailboxProvider } from "../../core/providers";
 import { BounceEvent } from "../bounce/bounce-event.entity";
 import { Suppression } from "../suppression/suppression.entity";

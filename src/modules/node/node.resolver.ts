@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, ID, Query, Resolver } from "type-graphql";
-import type { RequestContext } from "../../context";
-import { fromGlobalId } from "../../graphql/global-id";
-import { Node } from "../../graphql/node";
+import type { RequestContext } from "../../platform/context";
+import { fromGlobalId } from "../../platform/graphql/global-id";
+import { Node } from "../../platform/graphql/node";
 import { apiKeyService } from "../api-key/api-key.service";
 import { bounceService } from "../bounce/bounce.service";
 import { campaignService } from "../campaign/campaign.service";

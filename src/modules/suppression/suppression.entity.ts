@@ -1,10 +1,10 @@
 import { Column, Entity } from "typeorm";
 import { Field, ObjectType, registerEnumType } from "type-graphql";
-import { TenantRecord } from "../../db/tenant-record";
-import { Node } from "../../graphql/node";
-import { BounceReasonEnum } from "../../graphql/enums";
+import { TenantRecord } from "../../platform/db/tenant-record";
+import { Node } from "../../platform/graphql/node";
+import { BounceReasonEnum } from "../../platform/graphql/enums";
 import type { BounceReason } from "../../core/bounce";
-import { SUPPRESSION_REASONS, SUPPRESSION_SCOPES, type SuppressionReason, type SuppressionScope } from "./suppression-policy";
+import { SUPPRESSION_REASONS, SUPPRESSION_SCOPES, type SuppressionReason, type SuppressionScope } from "../../core/suppression-policy";
 
 export const SuppressionReasonEnum = Object.fromEntries(SUPPRESSION_REASONS.map((r) => [r, r])) as Record<SuppressionReason, SuppressionReason>;
 registerEnumType(SuppressionReasonEnum, {

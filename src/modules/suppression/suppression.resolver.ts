@@ -1,9 +1,9 @@
 import DataLoader from "dataloader";
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
-import type { RequestContext } from "../../context";
-import { ConnectionArgs } from "../../graphql/connection";
-import { toGlobalId, uuidOf } from "../../graphql/global-id";
-import { payload } from "../../graphql/payload";
+import type { RequestContext } from "../../platform/context";
+import { ConnectionArgs } from "../../platform/graphql/connection";
+import { toGlobalId, uuidOf } from "../../platform/graphql/global-id";
+import { payload } from "../../platform/graphql/payload";
 import { BounceEvent } from "../bounce/bounce-event.entity";
 import { bounceService } from "../bounce/bounce.service";
 import { registerNodeType } from "../node/node.resolver";

@@ -2,16 +2,16 @@ import type { EntityManager } from "typeorm";
 import { In } from "typeorm";
 import { parseAddress, suggestDomainTypo } from "../../core/address";
 import type { BounceReason } from "../../core/bounce";
-import type { RequestContext } from "../../context";
-import { pageOf } from "../../db/keyset";
-import { badInput } from "../../errors";
-import type { Connection } from "../../graphql/connection";
-import { fail, userError, UserInputError, type UserError } from "../../graphql/user-error";
+import type { RequestContext } from "../../platform/context";
+import { pageOf } from "../../platform/db/keyset";
+import { badInput } from "../../platform/graphql/errors";
+import type { Connection } from "../../platform/graphql/connection";
+import { fail, userError, UserInputError, type UserError } from "../../platform/graphql/user-error";
 import { tenantService } from "../tenant/tenant.service";
 import { Suppression } from "./suppression.entity";
 import {
   countsTowardSoftLimit, immediateSuppression, softLimitReached, type EventFacts, type SuppressionReason, type SuppressionScope,
-} from "./suppression-policy";
+} from "../../core/suppression-policy";
 
 export const MAX_SUPPRESSIONS_PER_CALL = 10_000;
 export const MAX_CHECK_ADDRESSES = 10_000;

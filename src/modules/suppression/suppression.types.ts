@@ -1,8 +1,8 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
-import { connectionType } from "../../graphql/connection";
-import { UserError } from "../../graphql/user-error";
+import { connectionType } from "../../platform/graphql/connection";
+import { UserError } from "../../platform/graphql/user-error";
 import { Suppression, SuppressionReasonEnum, SuppressionScopeEnum } from "./suppression.entity";
-import type { SuppressionReason, SuppressionScope } from "./suppression-policy";
+import type { SuppressionReason, SuppressionScope } from "../../core/suppression-policy";
 import type { RecipientVerdict } from "./suppression.service";
 
 export const SuppressionConnection = connectionType("Suppression", Suppression);

@@ -1,9 +1,9 @@
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import type { App } from "../../context";
-import { BodyTooLargeError, readBody } from "../../http/body";
-import { sendJson } from "../../http/respond";
-import type { Route } from "../../http/route";
+import type { App } from "../../platform/context";
+import { BodyTooLargeError, readBody } from "../../platform/http/body";
+import { sendJson } from "../../platform/http/respond";
+import type { Route } from "../../platform/http/route";
 import { tenantService } from "./tenant.service";
 
 // POST /admin/tenants — how `rebound tenant create` and `rebound demo` reach a server that

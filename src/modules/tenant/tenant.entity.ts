@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from "typeorm";
 import { Field, ID, ObjectType } from "type-graphql";
-import { Node } from "../../graphql/node";
-import { toGlobalId } from "../../graphql/global-id";
+import { Node } from "../../platform/graphql/node";
+import { toGlobalId } from "../../platform/graphql/global-id";
 import { TenantSettings, type TenantSettingsValues } from "./tenant-settings";
 
 @Entity({ name: "tenants" })

@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, Field, InputType, Mutation, ObjectType, Query, Resolver } from "type-graphql";
-import type { RequestContext } from "../../context";
-import { payload } from "../../graphql/payload";
-import { UserError } from "../../graphql/user-error";
+import type { RequestContext } from "../../platform/context";
+import { payload } from "../../platform/graphql/payload";
+import { UserError } from "../../platform/graphql/user-error";
 import { Tenant } from "./tenant.entity";
 import { TenantSettingsInput } from "./tenant-settings";
 import { tenantService } from "./tenant.service";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { App, RequestContext } from "../../context";
-import { inTenantTransaction } from "../../db/tenant-transaction";
-import { fail } from "../../graphql/user-error";
+import type { App, RequestContext } from "../../platform/context";
+import { inTenantTransaction } from "../../platform/db/tenant-transaction";
+import { fail } from "../../platform/graphql/user-error";
 import { apiKeyService } from "../api-key/api-key.service";
 import { API_KEY_SCOPES } from "../api-key/api-key.scopes";
 import { Tenant } from "./tenant.entity";

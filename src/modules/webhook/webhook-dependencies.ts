@@ -1,4 +1,4 @@
-import type { App } from "../../context";
+import type { App } from "../../platform/context";
 import { memoizeCertificateFetcher, type CertificateFetcher } from "../../core/webhooks";
 import { ReplayCache, MAILGUN_DEFAULT_TOLERANCE_MS } from "../../core/webhooks/mailgun-signature";
 

@@ -1,7 +1,7 @@
 import { Column, Entity } from "typeorm";
 import { Field, ObjectType, registerEnumType } from "type-graphql";
-import { TenantRecord } from "../../db/tenant-record";
-import { Node } from "../../graphql/node";
+import { TenantRecord } from "../../platform/db/tenant-record";
+import { Node } from "../../platform/graphql/node";
 import type { EspProvider } from "../../core/webhooks";
 
 export const WEBHOOK_PROVIDERS = ["SES", "SENDGRID", "MAILGUN", "POSTMARK"] as const satisfies readonly EspProvider[];

@@ -1,8 +1,8 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
-import type { RequestContext } from "../../context";
-import { ConnectionArgs } from "../../graphql/connection";
-import { uuidOf } from "../../graphql/global-id";
-import { payload } from "../../graphql/payload";
+import type { RequestContext } from "../../platform/context";
+import { ConnectionArgs } from "../../platform/graphql/connection";
+import { uuidOf } from "../../platform/graphql/global-id";
+import { payload } from "../../platform/graphql/payload";
 import { Campaign } from "../campaign/campaign.entity";
 import { Inbox } from "../inbox/inbox.entity";
 import { registerNodeType } from "../node/node.resolver";

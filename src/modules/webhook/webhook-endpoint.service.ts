@@ -1,10 +1,10 @@
-import type { App, RequestContext } from "../../context";
+import type { App, RequestContext } from "../../platform/context";
 import type { EspProvider } from "../../core/webhooks";
 import { parseSendgridPublicKey, WebhookConfigError } from "../../core/webhooks";
-import { pageOf } from "../../db/keyset";
-import type { Connection } from "../../graphql/connection";
-import { uuidOf } from "../../graphql/global-id";
-import { fail, userError, UserInputError, type UserError } from "../../graphql/user-error";
+import { pageOf } from "../../platform/db/keyset";
+import type { Connection } from "../../platform/graphql/connection";
+import { uuidOf } from "../../platform/graphql/global-id";
+import { fail, userError, UserInputError, type UserError } from "../../platform/graphql/user-error";
 import { campaignService } from "../campaign/campaign.service";
 import { inboxService } from "../inbox/inbox.service";
 import { WEBHOOK_PROVIDERS, WebhookEndpoint, type WebhookEndpointSecrets, type WebhookEndpointSettings } from "./webhook-endpoint.entity";

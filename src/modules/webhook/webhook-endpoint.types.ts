@@ -1,7 +1,7 @@
 import { Field, ID, InputType, ObjectType } from "type-graphql";
 import type { EspProvider } from "../../core/webhooks";
-import { connectionType } from "../../graphql/connection";
-import { UserError } from "../../graphql/user-error";
+import { connectionType } from "../../platform/graphql/connection";
+import { UserError } from "../../platform/graphql/user-error";
 import { WebhookEndpoint, WebhookProviderEnum } from "./webhook-endpoint.entity";
 
 export const WebhookEndpointConnection = connectionType("WebhookEndpoint", WebhookEndpoint);

@@ -1,20 +1,20 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { RequestContext, type App } from "../../context";
-import type { Logger } from "../../logger";
+import { RequestContext, type App } from "../../platform/context";
+import type { Logger } from "../../app/logger";
 import {
   normalizeMailgun, normalizePostmark, normalizeSendgrid, normalizeSes, parseJsonBody, parsePostmarkBody,
   parseSendgridPublicKey, readMailgunSignature, verifyMailgunSignature, verifyPostmarkBasicAuth, verifySendgridSignature,
   verifySnsMessage, WebhookConfigError, WebhookPayloadError, SENDGRID_SIGNATURE_HEADER, SENDGRID_TIMESTAMP_HEADER,
   type EspProvider, type NormalizedEvent,
 } from "../../core/webhooks";
-import { sqlState } from "../../db/savepoint";
-import { isDatabaseUnavailable } from "../../db/unavailable.errors";
-import { RETRY_AFTER_UNAVAILABLE_SECONDS } from "../../errors";
-import { rateLimitHeaders } from "../../http/throttle.service";
+import { sqlState } from "../../platform/db/savepoint";
+import { isDatabaseUnavailable } from "../../platform/db/unavailable.errors";
+import { RETRY_AFTER_UNAVAILABLE_SECONDS } from "../../platform/graphql/errors";
+import { rateLimitHeaders } from "../../platform/http/throttle.service";
 import { checkWebhookContentType, decodeWebhookBody, UnsupportedMediaTypeError } from "./webhook-body.decoder";
-import { BodyTooLargeError, readBody } from "../../http/body";
-import { sendJson } from "../../http/respond";
-import type { Route } from "../../http/route";
+import { BodyTooLargeError, readBody } from "../../platform/http/body";
+import { sendJson } from "../../platform/http/respond";
+import type { Route } from "../../platform/http/route";
 import { ingestService } from "../ingest/ingest.service";
 import { webhookDependencies } from "./webhook-dependencies";
 import { webhookEndpointService, type EndpointForDelivery } from "./webhook-endpoint.service";

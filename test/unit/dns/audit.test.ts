@@ -2,8 +2,8 @@
 
 import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { auditDomain } from "../../../src/dns/audit";
-import { MemoryDns, type Zone } from "../../../src/core/dns/memory-dns";
+import { auditDomain } from "../../../src/platform/dns/audit";
+import { MemoryDns, type Zone } from "../../support/memory-dns";
 
 const NOW = new Date("2024-02-01T00:00:00Z");
 const KEY = generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ format: "der", type: "spki" }).toString("base64");

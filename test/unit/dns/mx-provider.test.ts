@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { MemoryDns, type Zone } from "../../../src/core/dns/memory-dns";
+import { MemoryDns, type Zone } from "../../support/memory-dns";
 import { recipientProvider } from "../../../src/core/providers";
-import { MxProviderCache } from "../../../src/dns/mx-provider";
+import { MxProviderCache } from "../../../src/platform/dns/mx-provider";
 
 const zone: Zone = {
   "startup.test": [{ type: "MX", priority: 1, exchange: "aspmx.l.google.com" }, { type: "MX", priority: 5, exchange: "alt1.aspmx.l.google.com" }],

@@ -3,8 +3,8 @@
 // back as ERROR, never as a missing record.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NodeDnsResolver } from "../../../src/dns/resolver";
-import type { Zone } from "../../../src/core/dns/memory-dns";
+import { NodeDnsResolver } from "../../../src/platform/dns/resolver";
+import type { Zone } from "../../support/memory-dns";
 import { startDnsServer, type TestDnsServer } from "../../support/dns-server";
 
 const LONG_KEY = "A".repeat(1500);

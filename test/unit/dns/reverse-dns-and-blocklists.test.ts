@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkBlocklists } from "../../../src/core/dns/dnsbl";
 import { checkReverseDns } from "../../../src/core/dns/reverse-dns";
-import { MemoryDns, type Zone } from "../../../src/core/dns/memory-dns";
+import { MemoryDns, type Zone } from "../../support/memory-dns";
 
 const zone: Zone = {
   "10.2.0.192.in-addr.arpa": [{ type: "PTR", data: "mail.example.com." }],

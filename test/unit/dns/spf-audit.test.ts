@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { auditSpf } from "../../../src/core/dns/spf-audit";
-import { MemoryDns, type Zone } from "../../../src/core/dns/memory-dns";
+import { MemoryDns, type Zone } from "../../support/memory-dns";
 
 const NOW = new Date("2024-02-01T00:00:00Z");
 const txt = (data: string) => ({ type: "TXT" as const, data });

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from "vitest";
 import { checkSpf, type SpfResult } from "../../../src/core/dns/spf-check-host";
-import { MemoryDns, type Zone, type ZoneRecord } from "../../../src/core/dns/memory-dns";
+import { MemoryDns, type Zone, type ZoneRecord } from "../../support/memory-dns";
 
 const txt = (...data: string[]): ZoneRecord => ({ type: "TXT", data: data.length === 1 ? data[0] : data });
 const a = (data: string): ZoneRecord => ({ type: "A", data });

@@ -1,0 +1,67 @@
+import "reflect-metadata";
+import type { GraphQLSchema } from "graphql";
+import { buildSchema, type AuthChecker } from "type-graphql";
+import type { RequestContext } from "../platform/context";
+import { AlertResolver } from "../modules/alert/alert.resolver";
+import { ApiKeyResolver } from "../modules/api-key/api-key.resolver";
+import { requireScopes } from "../modules/api-key/api-key.scopes";
+import { BounceResolver } from "../modules/bounce/bounce.resolver";
+import { CampaignResolver } from "../modules/campaign/campaign.resolver";
+import { DomainResolver } from "../modules/domain/domain.resolver";
+import { CampaignHealthResolver, DomainHealthResolver, HealthResolver, InboxHealthResolver } from "../modules/health/health.resolver";
+import { withCampaignHealthPrefetch, withDirectCampaignHealthFields } from "../modules/health/health-prefetch";
+import { InboxResolver } from "../modules/inbox/inbox.resolver";
+import { NodeResolver } from "../modules/node/node.resolver";
+import { TenantResolver } from "../modules/tenant/tenant.resolver";
+import { IngestResolver } from "../modules/ingest/ingest.resolver";
+import { SuppressionResolver } from "../modules/suppression/suppression.resolver";
+import { WebhookEndpointResolver } from "../modules/webhook/webhook-endpoint.resolver";
+
+export const RESOLVERS = [
+  TenantResolver,
+  ApiKeyResolver,
+  DomainResolver,
+  InboxResolver,
+  CampaignResolver,
+  BounceResolver,
+  NodeResolver,
+  AlertResolver,
+  IngestResolver,
+  SuppressionResolver,
+  WebhookEndpointResolver,
+  CampaignHealthResolver,
+  InboxHealthResolver,
+  DomainHealthResolver,
+  HealthResolver,
+] as const;
+
+/** @Authorized("scope"): no key is UNAUTHENTICATED, a key without the scope is FORBIDDEN. */
+const authChecker: AuthChecker<RequestContext> = ({ context }, scopes) => {
+  requireScopes(context.auth, scopes);
+  return true;
+};
+
+let cached: Promise<GraphQLSchema> | null = null;
+
+/** The schema, built once per process from the decorated classes. */
+export function getSchema(): Promise<GraphQLSchema> {
+  cached ??= buildSchema({
+    resolvers: [...RESOLVERS],
+    authChecker,
+    // Every subscription supplies its own `subscribe` (the SubscriptionHub); type-graphql still
+    // insists on a topic-based PubSub, so give it one that refuses to be used.
+    pubSub: {
+      publish: () => {
+        throw new Error("topic pub/sub is not used: publish through the EventBus");
+      },
+      subscribe: () => {
+        throw new Error("topic pub/sub is not used: subscribe through the SubscriptionHub");
+      },
+    },
+    validate: false,
+    emitSchemaFile: false,
+  })
+    .then(withCampaignHealthPrefetch)
+    .then(withDirectCampaignHealthFields);
+  return cached;
+}

@@ -1,0 +1,375 @@
+import type { EntityManager } from "typeorm";
+import type { RequestContext } from "../../platform/context";
+import { MAILBOX_PROVIDERS, type MailboxProvider } from "../../core/providers";
+import type { CountedAs } from "../../core/counted-as";
+
+// Delivery counters per (tenant, campaign, inbox, recipient provider, UTC day): written by
+// ingest for newly inserted events and recorded sends only, read by health, benchmarks and
+// alerts. Reads are batched: one statement for any number of campaigns (a dashboard lists
+// 50), inboxes or domains.
+
+export interface DeliveryCounts {
+  sent: number;
+  delivered: number;
+  /** Permanent (5xx) failures, whoever's fault: the benchmarks' numerator. */
+  hardBounces: number;
+  /** Transient or undetermined failures, including ESP deferrals. */
+  softBounces: number;
+  complaints: number;
+}
+
+export interface DeliveryTotals {
+  /** All providers together. */
+  total: DeliveryCounts;
+  /** Every provider is present (zeros when nothing was counted for it). */
+  byProvider: Record<MailboxProvider, DeliveryCounts>;
+}
+
+export interface CounterWindow {
+  /** First UTC day counted (the date's UTC day; earlier hours of that day are included). */
+  since?: Date | null;
+  /** Last UTC day counted, inclusive. */
+  until?: Date | null;
+}
+
+/** One bucket's increments; campaign/inbox/domain may be unknown. */
+export interface CounterDelta {
+  campaignId: string | null;
+  inboxId: string | null;
+  domainId: string | null;
+  provider: MailboxProvider;
+  /** UTC day, YYYY-MM-DD. */
+  day: string;
+  sent: number;
+  delivered: number;
+  hardBounces: number;
+  softBounces: number;
+  complaints: number;
+}
+
+export function zeroCounts(): DeliveryCounts {
+  return { sent: 0, delivered: 0, hardBounces: 0, softBounces: 0, complaints: 0 };
+}
+
+export function emptyTotals(): DeliveryTotals {
+  // Property by property: Object.fromEntries cost several times this, and a dashboard page
+  // makes one per campaign.
+  const byProvider = {} as Record<MailboxProvider, DeliveryCounts>;
+  for (const p of MAILBOX_PROVIDERS) byProvider[p] = zeroCounts();
+  return { total: zeroCounts(), byProvider };
+}
+
+export function utcDay(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}
+
+const KEY_COLUMN = { campaign: "campaign_id", inbox: "inbox_id", domain: "domain_id" } as const;
+type KeyKind = keyof typeof KEY_COLUMN;
+
+/** Accumulates per-bucket deltas in memory so one batch costs one upsert, whatever its size. */
+export class CounterDeltas {
+  private readonly buckets = new Map<string, CounterDelta>();
+
+  add(
+    ref: { campaignId: string | null; inboxId: string | null; domainId: string | null },
+    provider: MailboxProvider,
+    day: string,
+    what: CountedAs | "SENT",
+    n = 1,
+  ): void {
+    if (what === "NOT_COUNTED" || n === 0) return;
+    const key = `${ref.campaignId ?? ""}|${ref.inboxId ?? ""}|${provider}|${day}`;
+    let b = this.buckets.get(key);
+    if (!b) {
+      b = { campaignId: ref.campaignId, inboxId: ref.inboxId, domainId: ref.domainId, provider, day, ...zeroCounts() };
+      this.buckets.set(key, b);
+    }
+    if (what === "SENT") b.sent += n;
+    else if (what === "DELIVERED") b.delivered += n;
+    else if (what === "HARD_BOUNCE") b.hardBounces += n;
+    else if (what === "SOFT_BOUNCE") b.softBounces += n;
+    else b.complaints += n;
+  }
+
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  /** Sorted by the unique key, so concurrent upserts lock rows in one order (no deadlocks). */
+  list(): CounterDelta[] {
+    return [...this.buckets.values()].sort((a, b) =>
+      cmp(a.campaignId, b.campaignId) || cmp(a.inboxId, b.inboxId) || cmp(a.provider, b.provider) || cmp(a.day, b.day),
+    );
+  }
+
+  /** The same increments summed per (campaign, provider), sorted by that key; campaign-less ones left out. */
+  campaignTotals(): CampaignTotalDelta[] {
+    const byKey = new Map<string, CampaignTotalDelta>();
+    for (const b of this.buckets.values()) {
+      if (b.campaignId === null) continue;
+      const key = `${b.campaignId}|${b.provider}`;
+      let t = byKey.get(key);
+      if (!t) byKey.set(key, (t = { campaignId: b.campaignId, provider: b.provider, ...zeroCounts() }));
+      t.sent += b.sent;
+      t.delivered += b.delivered;
+      t.hardBounces += b.hardBounces;
+      t.softBounces += b.softBounces;
+      t.complaints += b.complaints;
+    }
+    return [...byKey.values()].sort((a, b) => cmp(a.campaignId, b.campaignId) || cmp(a.provider, b.provider));
+  }
+}
+
+/** A campaign's lifetime increments for one provider (all days and inboxes of a batch). */
+export interface CampaignTotalDelta extends DeliveryCounts {
+  campaignId: string;
+  provider: MailboxProvider;
+}
+
+function cmp(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  return a < b ? -1 : 1;
+}
+
+export class DeliveryCounterService {
+  /**
+   * Adds the deltas in one statement. Call only with counts of rows this transaction newly
+   * inserted: the row locks taken here serialise concurrent batches on the same bucket, and
+   * the additions commute, so concurrent ingests never lose or double an increment. The
+   * locks are held until the transaction ends: callers move the counters as late as they can.
+   */
+  async apply(ctx: RequestContext, deltas: CounterDeltas): Promise<void> {
+    if (deltas.size === 0) return;
+    await this.applyWith(await ctx.db(), ctx.tenantId, deltas);
+  }
+
+  async applyWith(em: EntityManager, tenantId: string, deltas: CounterDeltas): Promise<void> {
+    const rows = deltas.list();
+    if (rows.length === 0) return;
+    const totals = deltas.campaignTotals();
+    // The daily counters, then the campaigns' lifetime totals (campaign_delivery_totals), in
+    // one statement (one round trip while holding the locks). Each part is sorted by its key
+    // and the totals' input waits for the counters to be done (the InitPlan reading
+    // "counted"), so every batch takes counter locks, then total locks, each in one order:
+    // concurrent batches cannot deadlock on them.
+    await em.query(
+      `WITH counted AS (
+         INSERT INTO delivery_counters AS c
+           (tenant_id, campaign_id, inbox_id, domain_id, recipient_provider, day, sent, delivered, hard_bounces, soft_bounces, complaints)
+         SELECT $1, x.campaign_id, x.inbox_id, x.domain_id, x.provider, x.day, x.sent, x.delivered, x.hard, x.soft, x.complaints
+           FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::date[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[])
+                WITH ORDINALITY AS x(campaign_id, inbox_id, domain_id, provider, day, sent, delivered, hard, soft, complaints, ord)
+          ORDER BY x.ord
+         ON CONFLICT (tenant_id, campaign_id, inbox_id, recipient_provider, day) DO UPDATE SET
+           sent = c.sent + EXCLUDED.sent,
+           delivered = c.delivered + EXCLUDED.delivered,
+           hard_bounces = c.hard_bounces + EXCLUDED.hard_bounces,
+           soft_bounces = c.soft_bounces + EXCLUDED.soft_bounces,
+           complaints = c.complaints + EXCLUDED.complaints,
+           domain_id = coalesce(c.domain_id, EXCLUDED.domain_id),
+           updated_at = now()
+         RETURNING 1)
+       INSERT INTO campaign_delivery_totals AS t
+         (tenant_id, campaign_id, recipient_provider, sent, delivered, hard_bounces, soft_bounces, complaints)
+       SELECT $1, x.campaign_id, x.provider, x.sent, x.delivered, x.hard, x.soft, x.complaints
+         FROM unnest($12::uuid[], $13::text[], $14::bigint[], $15::bigint[], $16::bigint[], $17::bigint[], $18::bigint[])
+              WITH ORDINALITY AS x(campaign_id, provider, sent, delivered, hard, soft, complaints, ord)
+        WHERE (SELECT count(*) FROM counted) > 0
+        ORDER BY x.ord
+       ON CONFLICT (tenant_id, campaign_id, recipient_provider) DO UPDATE SET
+         sent = t.sent + EXCLUDED.sent,
+         delivered = t.delivered + EXCLUDED.delivered,
+         hard_bounces = t.hard_bounces + EXCLUDED.hard_bounces,
+         soft_bounces = t.soft_bounces + EXCLUDED.soft_bounces,
+         complaints = t.complaints + EXCLUDED.complaints,
+         updated_at = now()`,
+      [
+        tenantId,
+        rows.map((r) => r.campaignId),
+        rows.map((r) => r.inboxId),
+        rows.map((r) => r.domainId),
+        rows.map((r) => r.provider),
+        rows.map((r) => r.day),
+        rows.map((r) => r.sent),
+        rows.map((r) => r.delivered),
+        rows.map((r) => r.hardBounces),
+        rows.map((r) => r.softBounces),
+        rows.map((r) => r.complaints),
+        totals.map((r) => r.campaignId),
+        totals.map((r) => r.provider),
+        totals.map((r) => r.sent),
+        totals.map((r) => r.delivered),
+        totals.map((r) => r.hardBounces),
+        totals.map((r) => r.softBounces),
+        totals.map((r) => r.complaints),
+      ],
+    );
+  }
+
+  /**
+   * Totals per campaign (by provider and overall), one statement for all of them. Without a
+   * window they are the campaigns' lifetime totals, read from campaign_delivery_totals (at
+   * most five rows a campaign) rather than summed from every daily bucket.
+   */
+  campaignTotals(ctx: RequestContext, campaignUuids: readonly string[], window: CounterWindow = {}): Promise<Map<string, DeliveryTotals>> {
+    if (window.since || window.until) return this.totalsBy(ctx, "campaign", campaignUuids, window);
+    return this.lifetimeTotals(ctx, campaignUuids);
+  }
+
+  private async lifetimeTotals(ctx: RequestContext, campaignUuids: readonly string[]): Promise<Map<string, DeliveryTotals>> {
+    const result = new Map<string, DeliveryTotals>(campaignUuids.map((id) => [id, emptyTotals()]));
+    if (campaignUuids.length === 0) return result;
+    const em = await ctx.db();
+    const rows: CounterRow[] = await em.query(
+      `SELECT campaign_id AS key, recipient_provider, sent, delivered, hard_bounces, soft_bounces, complaints FROM campaign_delivery_totals
+        WHERE tenant_id = $1 AND campaign_id = ANY($2::uuid[])`,
+      [ctx.tenantId, [...new Set(campaignUuids)]],
+    );
+    for (const row of rows) {
+      const totals = result.get(row.key!);
+      if (totals) addRow(totals, row);
+    }
+    return result;
+  }
+
+  /**
+   * In one statement: lifetime totals of campaigns, and totals of inboxes since a day (and,
+   * when todaySince is given, since today too) — what the alert rules judge an ingest on.
+   */
+  async alertTotals(
+    ctx: RequestContext,
+    campaignUuids: readonly string[],
+    inboxUuids: readonly string[],
+    inboxSince: Date,
+    todaySince: Date | null,
+  ): Promise<{ campaigns: Map<string, DeliveryTotals>; inboxes: Map<string, DeliveryTotals>; inboxesToday: Map<string, DeliveryTotals> | null }> {
+    const campaigns = new Map<string, DeliveryTotals>(campaignUuids.map((id) => [id, emptyTotals()]));
+    const inboxes = new Map<string, DeliveryTotals>(inboxUuids.map((id) => [id, emptyTotals()]));
+    const inboxesToday = todaySince ? new Map<string, DeliveryTotals>(inboxUuids.map((id) => [id, emptyTotals()])) : null;
+    if (campaignUuids.length === 0 && inboxUuids.length === 0) return { campaigns, inboxes, inboxesToday };
+    const em = await ctx.db();
+    const rows: Array<CounterRow & { part: "C" | "I" | "T" }> = await em.query(
+      `SELECT 'C' AS part, campaign_id AS key, recipient_provider, sent, delivered, hard_bounces, soft_bounces, complaints
+         FROM campaign_delivery_totals WHERE tenant_id = $1 AND campaign_id = ANY($2::uuid[])
+       UNION ALL
+       SELECT 'I', inbox_id, recipient_provider, ${SUMS} FROM delivery_counters
+        WHERE tenant_id = $1 AND inbox_id = ANY($3::uuid[]) AND day >= $4::date
+        GROUP BY inbox_id, recipient_provider
+       UNION ALL
+       SELECT 'T', inbox_id, recipient_provider, ${SUMS} FROM delivery_counters
+        WHERE $5::date IS NOT NULL AND tenant_id = $1 AND inbox_id = ANY($3::uuid[]) AND day >= $5::date
+        GROUP BY inbox_id, recipient_provider`,
+      [ctx.tenantId, [...new Set(campaignUuids)], [...new Set(inboxUuids)], utcDay(inboxSince), todaySince ? utcDay(todaySince) : null],
+    );
+    for (const row of rows) {
+      const totals = (row.part === "C" ? campaigns : row.part === "I" ? inboxes : inboxesToday)?.get(row.key!);
+      if (totals) addRow(totals, row);
+    }
+    return { campaigns, inboxes, inboxesToday };
+  }
+
+  /** Totals per sending inbox, one statement for all of them. */
+  inboxTotals(ctx: RequestContext, inboxUuids: readonly string[], window: CounterWindow = {}): Promise<Map<string, DeliveryTotals>> {
+    return this.totalsBy(ctx, "inbox", inboxUuids, window);
+  }
+
+  /** Totals per sending domain (its campaigns' and inboxes' traffic), one statement. */
+  domainTotals(ctx: RequestContext, domainUuids: readonly string[], window: CounterWindow = {}): Promise<Map<string, DeliveryTotals>> {
+    return this.totalsBy(ctx, "domain", domainUuids, window);
+  }
+
+  /** The whole tenant's totals. */
+  async tenantTotals(ctx: RequestContext, window: CounterWindow = {}): Promise<DeliveryTotals> {
+    const em = await ctx.db();
+    const rows: CounterRow[] = await em.query(
+      `SELECT NULL AS key, recipient_provider, ${SUMS} FROM delivery_counters
+        WHERE tenant_id = $1 AND ($2::date IS NULL OR day >= $2::date) AND ($3::date IS NULL OR day <= $3::date)
+        GROUP BY recipient_provider`,
+      [ctx.tenantId, window.since ? utcDay(window.since) : null, window.until ? utcDay(window.until) : null],
+    );
+    const totals = emptyTotals();
+    for (const row of rows) addRow(totals, row);
+    return totals;
+  }
+
+  /** Daily totals of one campaign, inbox or domain, oldest first (for charts and trend rules). */
+  async dailyTotals(
+    ctx: RequestContext,
+    of: { kind: KeyKind; id: string },
+    window: CounterWindow = {},
+  ): Promise<Array<{ day: string } & DeliveryTotals>> {
+    const em = await ctx.db();
+    const rows: Array<CounterRow & { day: string }> = await em.query(
+      `SELECT NULL AS key, to_char(day, 'YYYY-MM-DD') AS day, recipient_provider, ${SUMS} FROM delivery_counters
+        WHERE tenant_id = $1 AND ${KEY_COLUMN[of.kind]} = $2::uuid
+          AND ($3::date IS NULL OR day >= $3::date) AND ($4::date IS NULL OR day <= $4::date)
+        GROUP BY day, recipient_provider ORDER BY day`,
+      [ctx.tenantId, of.id, window.since ? utcDay(window.since) : null, window.until ? utcDay(window.until) : null],
+    );
+    const byDay = new Map<string, { day: string } & DeliveryTotals>();
+    for (const row of rows) {
+      let t = byDay.get(row.day);
+      if (!t) byDay.set(row.day, (t = { day: row.day, ...emptyTotals() }));
+      addRow(t, row);
+    }
+    return [...byDay.values()];
+  }
+
+  private async totalsBy(ctx: RequestContext, kind: KeyKind, ids: readonly string[], window: CounterWindow): Promise<Map<string, DeliveryTotals>> {
+    const result = new Map<string, DeliveryTotals>(ids.map((id) => [id, emptyTotals()]));
+    if (ids.length === 0) return result;
+    const em = await ctx.db();
+    const column = KEY_COLUMN[kind];
+    const rows: CounterRow[] = await em.query(
+      `SELECT ${column} AS key, recipient_provider, ${SUMS} FROM delivery_counters
+        WHERE tenant_id = $1 AND ${column} = ANY($2::uuid[])
+          AND ($3::date IS NULL OR day >= $3::date) AND ($4::date IS NULL OR day <= $4::date)
+        GROUP BY ${column}, recipient_provider`,
+      [ctx.tenantId, [...new Set(ids)], window.since ? utcDay(window.since) : null, window.until ? utcDay(window.until) : null],
+    );
+    for (const row of rows) {
+      const totals = result.get(row.key!);
+      if (totals) addRow(totals, row);
+    }
+    return result;
+  }
+}
+
+const SUMS = `sum(sent)::bigint AS sent, sum(delivered)::bigint AS delivered, sum(hard_bounces)::bigint AS hard_bounces,
+  sum(soft_bounces)::bigint AS soft_bounces, sum(complaints)::bigint AS complaints`;
+
+/** A row of summed counts as PostgreSQL returns them (bigint as text). */
+export interface CounterRow {
+  key: string | null;
+  recipient_provider: MailboxProvider;
+  sent: string;
+  delivered: string;
+  hard_bounces: string;
+  soft_bounces: string;
+  complaints: string;
+}
+
+/** Adds one provider's row to totals (its provider and the overall total). */
+export function addRow(totals: DeliveryTotals, row: CounterRow): void {
+  addCounts(totals, row.recipient_provider, Number(row.sent), Number(row.delivered), Number(row.hard_bounces), Number(row.soft_bounces), Number(row.complaints));
+}
+
+/** Adds one provider's counts to totals, field by field without an intermediate object: a dashboard page adds hundreds. */
+export function addCounts(totals: DeliveryTotals, provider: MailboxProvider, sent: number, delivered: number, hard: number, soft: number, complaints: number): void {
+  const p = totals.byProvider[provider] ?? (totals.byProvider[provider] = zeroCounts());
+  const t = totals.total;
+  p.sent += sent;
+  p.delivered += delivered;
+  p.hardBounces += hard;
+  p.softBounces += soft;
+  p.complaints += complaints;
+  t.sent += sent;
+  t.delivered += delivered;
+  t.hardBounces += hard;
+  t.softBounces += soft;
+  t.complaints += complaints;
+}
+
+export const deliveryCounterService = new DeliveryCounterService();

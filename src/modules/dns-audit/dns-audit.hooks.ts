@@ -1,0 +1,46 @@
+import type { RequestContext } from "../../platform/context";
+import type { DomainAuditReport } from "../../platform/dns/audit";
+
+// The extension point of the DNS audit (for alerts: "DNS authentication regressed").
+//
+// Every refresh (refreshDomainAuth, and the periodic refresh) calls runDomainAuditHooks once
+// per domain, AFTER it stored the new audit and INSIDE the transaction that stored it, with
+// the previous stored report (null for a first audit) and the new one. So:
+//
+//   * Writes through ctx (ctx.db(), other services) commit or roll back with the audit.
+//   * A hook that throws fails the refresh (the stored audit rolls back too; the periodic
+//     refresh logs it and tries the domain again on a later tick). Throw only for that.
+//   * Publish nothing from the hook body: queue it with ctx.tx.afterCommit(...).
+//   * Hooks run in registration order. ctx is bound to the domain's tenant (ctx.tenantId);
+//     for the periodic refresh it is a system context with no API key (auth.keyId "system:audit").
+//
+// regressions(previous, current) in health-view.ts lists the checks that got worse.
+
+export interface DomainAuditEvent {
+  domainUuid: string;
+  /** The domain name audited. */
+  domain: string;
+  /** The report stored before this refresh; null when the domain was never audited. */
+  previous: DomainAuditReport | null;
+  current: DomainAuditReport;
+  /** What started the refresh. */
+  trigger: "MUTATION" | "SCHEDULE";
+}
+
+export type DomainAuditHook = (ctx: RequestContext, event: DomainAuditEvent) => Promise<void>;
+
+const hooks: DomainAuditHook[] = [];
+
+/** Registers a hook for every later refresh; returns a function that unregisters it (tests). */
+export function registerDomainAuditHook(hook: DomainAuditHook): () => void {
+  hooks.push(hook);
+  return () => {
+    const i = hooks.indexOf(hook);
+    if (i >= 0) hooks.splice(i, 1);
+  };
+}
+
+/** Runs every registered hook in order; called by the domain audit service only. */
+export async function runDomainAuditHooks(ctx: RequestContext, event: DomainAuditEvent): Promise<void> {
+  for (const hook of [...hooks]) await hook(ctx, event);
+}

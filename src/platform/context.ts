@@ -1,0 +1,118 @@
+import type { EntityManager } from "typeorm";
+import type { Config } from "../app/config";
+import type { Logger } from "../app/logger";
+import type { Metrics } from "../app/metrics";
+import type { Database } from "./db/data-source";
+import { TenantTransaction } from "./db/tenant-transaction";
+import type { Route } from "./http/route";
+import type { DnsLookup } from "../core/dns/dns-lookup";
+import type { DnsblZones } from "../core/dns/dnsbl";
+import type { MxProviderCache } from "./dns/mx-provider";
+import type { EventBus } from "./realtime/event-bus";
+import type { SubscriptionHub } from "./realtime/subscription-hub";
+import { unauthenticated } from "./graphql/errors";
+import type { ApiKeyScope } from "../modules/api-key/api-key.scopes";
+import { createLoaders, type Loaders } from "../app/loaders";
+import type { QueryCharge, ThrottlePolicy } from "./http/throttle.policy";
+
+/** What lives as long as the process: configuration, the database, the pub/sub. */
+export interface App {
+  config: Config;
+  db: Database;
+  /** The process's logger; requests log through a child carrying their request id. */
+  log: Logger;
+  /** Prometheus metrics of this app (servers only; one-shot commands have none). */
+  metrics?: Metrics;
+  /** HTTP endpoints beside GraphQL, e.g. ESP webhooks. */
+  routes?: Route[];
+  /** Real-time delivery (absent in one-shot CLI commands, which publish nothing). */
+  realtime?: { bus: EventBus; hub: SubscriptionHub };
+  /** DNS for audits (REBOUND_DNS_SERVERS); absent: the health module makes one from the environment. */
+  dns?: DnsLookup;
+  /** Recipient provider of custom domains by MX, shared by the process (ingest's classifier reads `cached`). */
+  mxProviders?: MxProviderCache;
+  /** DNS blocklist zones the audit asks (REBOUND_DNSBL_IP_ZONES / REBOUND_DNSBL_DOMAIN_ZONES). */
+  dnsblZones?: DnsblZones;
+  /** Cost, authentication, ingestion and connection budgets (absent in one-shot CLI commands). */
+  throttle?: ThrottlePolicy;
+  /** Classification off the event loop (absent: classify inline, as the CLI does). */
+  classifier?: { analyze(raw: string): Promise<import("../core/bounce").MessageAnalysis> };
+}
+
+/** Who is calling: the tenant and the key that authenticated the request. */
+export interface AuthInfo {
+  tenantId: string;
+  keyId: string;
+  scopes: ApiKeyScope[];
+}
+
+/**
+ * One per GraphQL operation (HTTP request or WebSocket operation). Services take it first;
+ * the tenant's transaction travels in it and is committed before the response is sent.
+ */
+export class RequestContext {
+  private transaction: TenantTransaction;
+  private loaderCache: Loaders | null = null;
+  private operationState = new Map<object, unknown>();
+  /** The client's network address (throttling of requests without a key). */
+  clientAddress = "unknown";
+  /** What this operation was charged before it ran (settled after it answered). */
+  throttleCharge: QueryCharge | null = null;
+
+  constructor(
+    readonly app: App,
+    readonly auth: AuthInfo | null,
+    /** Logs with the request's id (HTTP), else the process's logger. */
+    readonly log: Logger = app.log,
+    /** Sent back as x-request-id and extensions.requestId, to quote in a support request. */
+    readonly requestId: string | null = null,
+  ) {
+    this.transaction = new TenantTransaction(app.db.dataSource, auth?.tenantId ?? null, log);
+  }
+
+  get tx(): TenantTransaction {
+    return this.transaction;
+  }
+
+  /**
+   * A subscription resolves each event with the same context: commit the work of the event
+   * just delivered and start afresh (new transaction, empty loaders) for the next one.
+   */
+  async nextOperation(): Promise<void> {
+    // Most events are resolved without the database (shared results, root fields only).
+    if (!this.transaction.opened && this.loaderCache === null && this.operationState.size === 0) return;
+    await this.transaction.commit();
+    this.transaction = new TenantTransaction(this.app.db.dataSource, this.auth?.tenantId ?? null, this.log);
+    this.loaderCache = null;
+    this.operationState = new Map();
+  }
+
+  /** The calling tenant; UNAUTHENTICATED when the request carried no key. */
+  get tenantId(): string {
+    if (!this.auth) throw unauthenticated();
+    return this.auth.tenantId;
+  }
+
+  /** The request's tenant-bound transaction, opened on first use. */
+  db(): Promise<EntityManager> {
+    if (!this.auth) return Promise.reject(unauthenticated());
+    return this.tx.manager();
+  }
+
+  /**
+   * State a module keeps for one operation beside the loaders (its own loaders, say), made on
+   * first use and renewed with them. Held by this context only, so it is garbage as soon as
+   * the operation's answer is out, even while the transaction's COMMIT is still in flight.
+   */
+  operationScoped<T>(key: object, make: () => T): T {
+    let value = this.operationState.get(key) as T | undefined;
+    if (value === undefined) this.operationState.set(key, (value = make()));
+    return value;
+  }
+
+  /** DataLoaders live for one request: they batch and cache within it, never across tenants. */
+  get loaders(): Loaders {
+    this.loaderCache ??= createLoaders(this);
+    return this.loaderCache;
+  }
+}

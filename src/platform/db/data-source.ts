@@ -1,0 +1,106 @@
+import { Client, type PoolClient } from "pg";
+import { DataSource } from "typeorm";
+import type { Config } from "../../app/config";
+import type { Logger } from "../../app/logger";
+import type { DataDirLock } from "./data-dir-lock";
+import { startEmbeddedDatabase, type EmbeddedDatabase } from "./embedded";
+import { ENTITIES } from "../../app/entities";
+import { MIGRATIONS } from "./migrations";
+import { CountingLogger } from "./statement-counter";
+
+export interface Database {
+  dataSource: DataSource;
+  /** The URL actually connected to (the embedded server's loopback URL when embedded). */
+  url: string;
+  embedded: boolean;
+  /** The embedded database's hold on its data folder (null on PostgreSQL). */
+  dataDirLock: DataDirLock | null;
+  /** TypeORM's logger for this database (counts statements, logs failures). */
+  logger: CountingLogger;
+  close(): Promise<void>;
+}
+
+function makeDataSource(url: string, poolSize: number, idleTimeoutMs: number, embedded: boolean, logger: CountingLogger): DataSource {
+  return new DataSource({
+    type: "postgres",
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: "schema_migrations",
+    migrationsRun: false,
+    synchronize: false,
+    logging: ["query", "error", "migration"],
+    logger,
+    // gen_random_uuid() is built in from PostgreSQL 13; never try to install extensions
+    // (PGlite has no uuid-ossp and the app role may not create extensions).
+    uuidExtension: "pgcrypto",
+    installExtensions: false,
+    extra: {
+      max: poolSize,
+      // PGlite serves one connection; a larger pool breaks it.
+      ...(embedded ? { max: 1 } : {}),
+      idleTimeoutMillis: idleTimeoutMs,
+      // PGlite has one session for the life of the process, whatever the socket in front of it
+      // does: a reconnecting client would find the previous connection's named prepared
+      // statements still there and collide with them ("prepared statement ... already exists").
+      // pg-pool awaits onConnect before handing the client out, so each new connection starts
+      // from a fresh session, as it would on PostgreSQL.
+      ...(embedded ? { onConnect: (client: PoolClient) => client.query("DISCARD ALL") } : {}),
+      connectionTimeoutMillis: 10_000,
+      application_name: "rebound",
+    },
+  });
+}
+
+/** Opens the configured database: real PostgreSQL from DATABASE_URL, else the embedded one. */
+export async function openDatabase(config: Config, log: Logger): Promise<Database> {
+  let embeddedDb: EmbeddedDatabase | null = null;
+  let url = config.databaseUrl;
+  if (!url) {
+    embeddedDb = await startEmbeddedDatabase(config.dataDir);
+    url = embeddedDb.url;
+  }
+  const logger = new CountingLogger(log, config.log);
+  const dataSource = makeDataSource(url, config.poolSize, config.idleTimeoutMs, embeddedDb !== null, logger);
+  try {
+    await dataSource.initialize();
+  } catch (err) {
+    await embeddedDb?.stop();
+    throw err;
+  }
+  return {
+    dataSource,
+    url,
+    embedded: embeddedDb !== null,
+    dataDirLock: embeddedDb?.lock ?? null,
+    logger,
+    async close() {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await embeddedDb?.stop();
+    },
+  };
+}
+
+/**
+ * Applies pending migrations. On real PostgreSQL several processes may start at once, so
+ * the run is serialised with an advisory lock held on a separate connection.
+ */
+export async function runMigrations(db: Database, migrationUrl: string | null): Promise<string[]> {
+  if (db.embedded || !migrationUrl) {
+    return (await db.dataSource.runMigrations({ transaction: "each" })).map((m) => m.name);
+  }
+  const lock = new Client({ connectionString: migrationUrl });
+  await lock.connect();
+  try {
+    await lock.query("SELECT pg_advisory_lock(hashtext('rebound:migrations'))");
+    const source = migrationUrl === db.url ? db.dataSource : makeDataSource(migrationUrl, 1, 0, false, db.logger);
+    if (!source.isInitialized) await source.initialize();
+    try {
+      return (await source.runMigrations({ transaction: "each" })).map((m) => m.name);
+    } finally {
+      if (source !== db.dataSource) await source.destroy();
+    }
+  } finally {
+    await lock.end();
+  }
+}

@@ -1,0 +1,71 @@
+import { ArgsType, Field, Int, ObjectType, type ClassType } from "type-graphql";
+import { badInput } from "./errors";
+
+export const MAX_PAGE_SIZE = 100;
+
+// Connections, edges and PageInfo are simpleResolvers: their fields are read straight off the
+// object, without type-graphql's per-field pipeline (there is no middleware or field-level
+// auth on them), which every item of every list would pay for.
+
+@ObjectType("PageInfo", { simpleResolvers: true, description: "Where a page sits in its list (Relay cursor connections)." })
+export class PageInfo {
+  @Field(() => Boolean, { description: "True when more items follow this page." })
+  hasNextPage: boolean;
+
+  @Field(() => Boolean, { description: "Always false: lists are paged forwards only, with first/after." })
+  hasPreviousPage: boolean;
+
+  @Field(() => String, { nullable: true, description: "Cursor of the first item of this page." })
+  startCursor: string | null;
+
+  @Field(() => String, { nullable: true, description: "Cursor of the last item; pass it as `after` for the next page." })
+  endCursor: string | null;
+}
+
+@ArgsType()
+export class ConnectionArgs {
+  @Field(() => Int, { description: `How many items to return, 1 to ${MAX_PAGE_SIZE}.` })
+  first: number;
+
+  @Field(() => String, { nullable: true, description: "An endCursor from a previous page: return the items after it." })
+  after?: string | null;
+}
+
+export interface Edge<T> {
+  node: T;
+  cursor: string;
+}
+
+export interface Connection<T> {
+  edges: Edge<T>[];
+  pageInfo: PageInfo;
+}
+
+/** Builds the Relay connection and edge object types for a node type. */
+export function connectionType<T extends object>(nodeName: string, node: ClassType<T>) {
+  @ObjectType(`${nodeName}Edge`, { simpleResolvers: true, description: `One ${nodeName} in a list, with its cursor.` })
+  class EdgeType {
+    @Field(() => node, { description: `The ${nodeName}.` })
+    node: T;
+
+    @Field(() => String, { description: "Opaque cursor of this item; pass it as `after` to continue after it." })
+    cursor: string;
+  }
+
+  @ObjectType(`${nodeName}Connection`, { simpleResolvers: true, description: `A page of ${nodeName} items, newest first.` })
+  class ConnectionType {
+    @Field(() => [EdgeType], { description: "The items of this page with their cursors." })
+    edges: EdgeType[];
+
+    @Field(() => PageInfo, { description: "Where this page sits in the list." })
+    pageInfo: PageInfo;
+  }
+  return ConnectionType;
+}
+
+/** Checks `first`; a bad page size is the client's error, never a silent clamp. */
+export function checkPageSize(first: number): void {
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+    throw badInput(`first must be between 1 and ${MAX_PAGE_SIZE}.`, "first");
+  }
+}
