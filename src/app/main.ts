@@ -1,12 +1,14 @@
 import "reflect-metadata";
 import { randomBytes } from "node:crypto";
 import { loadConfig, type Config } from "./config";
+import { ENTITIES } from "./entities";
 import { createLogger } from "./logger";
 import { Metrics } from "./metrics";
 import type { App } from "../platform/context";
 import { openDatabase, runMigrations } from "../platform/db/data-source";
 import { ThrottlePolicy } from "../platform/http/throttle.policy";
 import { ClassifyPool } from "../modules/bounce/classify.pool";
+import { apiKeyService } from "../modules/api-key/api-key.service";
 import { tenantService } from "../modules/tenant/tenant.service";
 import { registerRealtimeTopics } from "../modules/alert/alert.realtime";
 import { startHealth } from "../modules/dns-audit/dns-audit.runtime";
@@ -25,10 +27,11 @@ export interface RunningApp {
 /** Opens the database, applies pending migrations and serves the API. */
 export async function startApp(config: Config = loadConfig()): Promise<RunningApp> {
   const log = createLogger(config.log.level);
-  const db = await openDatabase(config, log);
+  const db = await openDatabase(config, log, ENTITIES);
   try {
     await runMigrations(db, config.migrationDatabaseUrl);
     const app: App = { config, db, log, metrics: new Metrics(), routes: [] };
+    app.authenticate = (token) => apiKeyService.authenticate(app, token);
     app.throttle = new ThrottlePolicy(config.throttle, config.redisUrl, (tenantId) => tenantService.throttleOverrides(app, tenantId));
     const classifier = new ClassifyPool(config.classifyWorkers, config.timeouts.classifyMs);
     app.classifier = classifier;

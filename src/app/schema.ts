@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import type { GraphQLSchema } from "graphql";
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
 import { buildSchema, type AuthChecker } from "type-graphql";
 import type { RequestContext } from "../platform/context";
 import { AlertResolver } from "../modules/alert/alert.resolver";
@@ -64,4 +64,12 @@ export function getSchema(): Promise<GraphQLSchema> {
     .then(withCampaignHealthPrefetch)
     .then(withDirectCampaignHealthFields);
   return cached;
+}
+
+/**
+ * schema.graphql's text: sorted by name, so that it depends on the schema alone and not on
+ * the order in which modules happen to be loaded.
+ */
+export function schemaSdl(schema: GraphQLSchema): string {
+  return printSchema(lexicographicSortSchema(schema)) + "\n";
 }

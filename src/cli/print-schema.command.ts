@@ -1,8 +1,7 @@
-import { printSchema } from "graphql";
-import { getSchema } from "../app/schema";
+import { getSchema, schemaSdl } from "../app/schema";
 
 /** `rebound print-schema`: the SDL generated from the code (what schema.graphql must equal). */
 export async function run(): Promise<number> {
-  process.stdout.write(printSchema(await getSchema()) + "\n");
+  process.stdout.write(schemaSdl(await getSchema()));
   return 0;
 }

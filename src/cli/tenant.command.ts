@@ -1,5 +1,6 @@
 import { loadConfig, type Config } from "../app/config";
 import { openDatabase, runMigrations } from "../platform/db/data-source";
+import { ENTITIES } from "../app/entities";
 import { createLogger } from "../app/logger";
 import { tenantService } from "../modules/tenant/tenant.service";
 import { parseArgs } from "./args";
@@ -26,7 +27,7 @@ export async function run(args: string[]): Promise<number> {
 
 async function createDirectly(config: Config, name: string): Promise<TenantWithKey> {
   const log = createLogger(config.log.level);
-  const db = await openDatabase(config, log);
+  const db = await openDatabase(config, log, ENTITIES);
   try {
     await runMigrations(db, config.migrationDatabaseUrl);
     const { tenant, apiKey } = await tenantService.create({ config, db, log }, name);

@@ -11,8 +11,9 @@ import type { MxProviderCache } from "./dns/mx-provider";
 import type { EventBus } from "./realtime/event-bus";
 import type { SubscriptionHub } from "./realtime/subscription-hub";
 import { unauthenticated } from "./graphql/errors";
-import type { ApiKeyScope } from "../modules/api-key/api-key.scopes";
-import { createLoaders, type Loaders } from "../app/loaders";
+import type { AuthInfo } from "./graphql/scopes";
+
+export type { AuthInfo };
 import type { QueryCharge, ThrottlePolicy } from "./http/throttle.policy";
 
 /** What lives as long as the process: configuration, the database, the pub/sub. */
@@ -21,12 +22,14 @@ export interface App {
   db: Database;
   /** The process's logger; requests log through a child carrying their request id. */
   log: Logger;
+  /** Who a bearer token belongs to (the api-key module's look-up, wired by the app); null: nobody. */
+  authenticate?: (token: string) => Promise<AuthInfo | null>;
   /** Prometheus metrics of this app (servers only; one-shot commands have none). */
   metrics?: Metrics;
   /** HTTP endpoints beside GraphQL, e.g. ESP webhooks. */
   routes?: Route[];
   /** Real-time delivery (absent in one-shot CLI commands, which publish nothing). */
-  realtime?: { bus: EventBus; hub: SubscriptionHub };
+  realtime?: { bus: EventBus; hub: SubscriptionHub<RequestContext> };
   /** DNS for audits (REBOUND_DNS_SERVERS); absent: the health module makes one from the environment. */
   dns?: DnsLookup;
   /** Recipient provider of custom domains by MX, shared by the process (ingest's classifier reads `cached`). */
@@ -39,12 +42,11 @@ export interface App {
   classifier?: { analyze(raw: string): Promise<import("../core/bounce").MessageAnalysis> };
 }
 
-/** Who is calling: the tenant and the key that authenticated the request. */
-export interface AuthInfo {
-  tenantId: string;
-  keyId: string;
-  scopes: ApiKeyScope[];
+/** A bearer token's owner through the app's authenticator; without one (no server), nobody. */
+export function authenticate(app: App, token: string): Promise<AuthInfo | null> {
+  return app.authenticate ? app.authenticate(token) : Promise.resolve(null);
 }
+
 
 /**
  * One per GraphQL operation (HTTP request or WebSocket operation). Services take it first;
@@ -52,8 +54,7 @@ export interface AuthInfo {
  */
 export class RequestContext {
   private transaction: TenantTransaction;
-  private loaderCache: Loaders | null = null;
-  private operationState = new Map<object, unknown>();
+  private operationState = new Map<object | symbol, unknown>();
   /** The client's network address (throttling of requests without a key). */
   clientAddress = "unknown";
   /** What this operation was charged before it ran (settled after it answered). */
@@ -80,10 +81,9 @@ export class RequestContext {
    */
   async nextOperation(): Promise<void> {
     // Most events are resolved without the database (shared results, root fields only).
-    if (!this.transaction.opened && this.loaderCache === null && this.operationState.size === 0) return;
+    if (!this.transaction.opened && this.operationState.size === 0) return;
     await this.transaction.commit();
     this.transaction = new TenantTransaction(this.app.db.dataSource, this.auth?.tenantId ?? null, this.log);
-    this.loaderCache = null;
     this.operationState = new Map();
   }
 
@@ -100,19 +100,13 @@ export class RequestContext {
   }
 
   /**
-   * State a module keeps for one operation beside the loaders (its own loaders, say), made on
-   * first use and renewed with them. Held by this context only, so it is garbage as soon as
+   * State a module keeps for one operation (its DataLoaders, which batch and cache within one
+   * operation, never across tenants), made on first use and renewed with each operation. Held by this context only, so it is garbage as soon as
    * the operation's answer is out, even while the transaction's COMMIT is still in flight.
    */
-  operationScoped<T>(key: object, make: () => T): T {
+  operationScoped<T>(key: object | symbol, make: () => T): T {
     let value = this.operationState.get(key) as T | undefined;
     if (value === undefined) this.operationState.set(key, (value = make()));
     return value;
-  }
-
-  /** DataLoaders live for one request: they batch and cache within it, never across tenants. */
-  get loaders(): Loaders {
-    this.loaderCache ??= createLoaders(this);
-    return this.loaderCache;
   }
 }

@@ -11,7 +11,7 @@ import { startApp, type RunningApp } from "../../src/app/main";
 import { runDueAudits } from "../../src/modules/dns-audit/dns-audit.scheduler";
 import { registerDomainAuditHook, type DomainAuditEvent } from "../../src/modules/dns-audit/dns-audit.hooks";
 import { regressions } from "../../src/modules/health/health-view";
-import { startDnsServer, type TestDnsServer, useTestDns } from "../support/dns-server";
+import { startDnsServer, type TestDnsServer, testDnsEnv } from "../support/dns-server";
 import { ok, type Gql } from "../support/graphql-client";
 import { startTestApp, type TestApp } from "../support/test-app";
 
@@ -33,16 +33,14 @@ let unregister: () => void;
 
 /** Another server process on the same database (its own pool, resolver and scheduler). */
 async function anotherProcess(intervalMinutes: string): Promise<RunningApp> {
-  process.env.REBOUND_AUDIT_INTERVAL_MINUTES = intervalMinutes;
-  const config = loadConfig({ ...process.env, DATABASE_URL: app.database.url, MIGRATION_DATABASE_URL: "", PORT: "0", HOST: "127.0.0.1" });
+  const config = loadConfig({ ...process.env, ...testDnsEnv(dns), REBOUND_AUDIT_INTERVAL_MINUTES: intervalMinutes, DATABASE_URL: app.database.url, MIGRATION_DATABASE_URL: "", PORT: "0", HOST: "127.0.0.1" });
   config.migrationDatabaseUrl = app.database.url;
   return startApp(config);
 }
 
 beforeAll(async () => {
   dns = await startDnsServer(zone(true));
-  useTestDns(dns);
-  app = await startTestApp("auditsched");
+  app = await startTestApp("auditsched", testDnsEnv(dns));
   ({ gql, tenantId } = await app.newTenant("sched"));
   unregister = registerDomainAuditHook(async (ctx, event) => {
     events.push({ tenantId: ctx.tenantId, keyId: ctx.auth?.keyId, event });

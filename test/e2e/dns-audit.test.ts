@@ -6,7 +6,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Zone, ZoneRecord } from "../support/memory-dns";
-import { startDnsServer, type TestDnsServer, useTestDns } from "../support/dns-server";
+import { startDnsServer, type TestDnsServer, testDnsEnv } from "../support/dns-server";
 import { ok, type Gql } from "../support/graphql-client";
 import { startTestApp, type TestApp } from "../support/test-app";
 
@@ -103,8 +103,7 @@ let gql: Gql;
 
 beforeAll(async () => {
   dns = await startDnsServer(ZONE);
-  useTestDns(dns, { ipZones: "bl.test", domainZones: "dbl.test" });
-  app = await startTestApp("dnsaudit");
+  app = await startTestApp("dnsaudit", testDnsEnv(dns, { ipZones: "bl.test", domainZones: "dbl.test" }));
   ({ gql } = await app.newTenant("dns"));
 });
 afterAll(async () => {

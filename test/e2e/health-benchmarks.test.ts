@@ -56,8 +56,7 @@ function expectedOverall(hard: number, sent: number): string {
 }
 
 beforeAll(async () => {
-  process.env.REBOUND_AUDIT_INTERVAL_MINUTES = "0";
-  app = await startTestApp("healthbench");
+  app = await startTestApp("healthbench", { REBOUND_AUDIT_INTERVAL_MINUTES: "0" });
   ({ gql } = await app.newTenant("bench"));
   domainId = ok(await gql(`mutation { createDomain(input: { name: "sender-co.com", registeredAt: "2020-01-01T00:00:00Z" }) { domain { id } userErrors { code } } }`), "createDomain").domain.id;
   inboxId = ok(await gql(`mutation($d: ID!) { createInbox(input: { domainId: $d, address: "alex@sender-co.com", warmupStartedAt: "2020-02-01T00:00:00Z", dailyLimit: 5000 }) { inbox { id } userErrors { code } } }`, { d: domainId }), "createInbox").inbox.id;

@@ -4,7 +4,7 @@
 // statement. That statement pages exactly as the ordinary campaigns list does.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDnsServer, type TestDnsServer, useTestDns } from "../support/dns-server";
+import { startDnsServer, type TestDnsServer, testDnsEnv } from "../support/dns-server";
 import { graphqlClient, ok, type Gql } from "../support/graphql-client";
 import { statementsOf } from "../support/statements";
 import { startTestApp, type TestApp } from "../support/test-app";
@@ -27,8 +27,7 @@ beforeAll(async () => {
     zone[`_dmarc.d${d}.example`] = [{ type: "TXT", data: "v=DMARC1; p=none" }];
   }
   dns = await startDnsServer(zone);
-  useTestDns(dns, { ipZones: "bl.example" });
-  app = await startTestApp("healthdash");
+  app = await startTestApp("healthdash", testDnsEnv(dns, { ipZones: "bl.example" }));
   ({ gql } = await app.newTenant("dash"));
   const domains: string[] = [];
   for (let d = 0; d < 3; d++) {

@@ -4,7 +4,7 @@
 
 import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDnsServer, type TestDnsServer, useTestDns } from "../support/dns-server";
+import { startDnsServer, type TestDnsServer, testDnsEnv } from "../support/dns-server";
 import { graphqlClient, ok, type Gql } from "../support/graphql-client";
 import { startTestApp, type TestApp } from "../support/test-app";
 
@@ -17,8 +17,7 @@ let ids: { domain: string; inbox: string; campaign: string };
 
 beforeAll(async () => {
   dns = await startDnsServer({ "iso.test": [{ type: "TXT", data: "v=spf1 -all" }] });
-  useTestDns(dns);
-  app = await startTestApp("healthiso");
+  app = await startTestApp("healthiso", testDnsEnv(dns));
   ({ gql: a } = await app.newTenant("a"));
   ({ gql: b } = await app.newTenant("b"));
   const domain = ok(await a(`mutation { createDomain(input: { name: "iso.test" }) { domain { id } userErrors { code } } }`), "createDomain").domain.id;

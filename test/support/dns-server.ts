@@ -164,11 +164,13 @@ export async function startDnsServer(zone: Zone, options: { ttl?: number } = {})
  * (the environment): short timeouts, one try, the given blocklist zones (none by default),
  * and no periodic audit, so every audit a test sees is one it asked for.
  */
-export function useTestDns(dns: TestDnsServer, blocklists: { ipZones?: string; domainZones?: string } = {}): void {
-  process.env.REBOUND_DNS_SERVERS = dns.address;
-  process.env.REBOUND_DNS_TIMEOUT_MS = "500";
-  process.env.REBOUND_DNS_TRIES = "1";
-  process.env.REBOUND_DNSBL_IP_ZONES = blocklists.ipZones ?? "";
-  process.env.REBOUND_DNSBL_DOMAIN_ZONES = blocklists.domainZones ?? "";
-  process.env.REBOUND_AUDIT_INTERVAL_MINUTES = "0";
+export function testDnsEnv(dns: TestDnsServer, blocklists: { ipZones?: string; domainZones?: string } = {}): Record<string, string> {
+  return {
+    REBOUND_DNS_SERVERS: dns.address,
+    REBOUND_DNS_TIMEOUT_MS: "500",
+    REBOUND_DNS_TRIES: "1",
+    REBOUND_DNSBL_IP_ZONES: blocklists.ipZones ?? "",
+    REBOUND_DNSBL_DOMAIN_ZONES: blocklists.domainZones ?? "",
+    REBOUND_AUDIT_INTERVAL_MINUTES: "0",
+  };
 }

@@ -1,9 +1,9 @@
 import type { App } from "../../platform/context";
-import { apiKeyService } from "../api-key/api-key.service";
-import { bounceService } from "../bounce/bounce.service";
-import { campaignService } from "../campaign/campaign.service";
-import { registerDomainAuditHook } from "../dns-audit/dns-audit.hooks";
-import { registerIngestHook } from "../ingest/ingest-hooks";
+import { apiKeyService } from "../api-key";
+import { bounceService } from "../bounce";
+import { campaignService } from "../campaign";
+import { registerDomainAuditHook } from "../dns-audit";
+import { registerIngestHook } from "../ingest";
 import { publishAfterCommit } from "../../platform/realtime/realtime.service";
 import { alertService } from "./alert.service";
 

@@ -4,11 +4,11 @@ import { forbidden, unauthenticated } from "../../platform/graphql/errors";
 import { ConnectionArgs } from "../../platform/graphql/connection";
 import { uuidOf } from "../../platform/graphql/global-id";
 import { payload } from "../../platform/graphql/payload";
-import { hasScope } from "../api-key/api-key.scopes";
-import { BounceEvent } from "../bounce/bounce-event.entity";
-import { Campaign } from "../campaign/campaign.entity";
-import { Domain } from "../domain/domain.entity";
-import { Inbox } from "../inbox/inbox.entity";
+import { hasScope } from "../api-key";
+import { BounceEvent } from "../bounce";
+import { Campaign } from "../campaign";
+import { Domain } from "../domain";
+import { Inbox } from "../inbox";
 import { Alert } from "./alert.entity";
 import { alertService } from "./alert.service";
 import {
@@ -19,6 +19,9 @@ import {
   AlertRaisedFilterInput,
   BounceReceivedFilterInput,
 } from "./alert.types";
+import { campaignById } from "../campaign";
+import { domainById } from "../domain";
+import { inboxById } from "../inbox";
 
 /** An id that names nothing of this tenant matches nothing (never "no filter"). */
 const NO_MATCH = "00000000-0000-0000-0000-000000000000";
@@ -54,17 +57,17 @@ export class AlertResolver {
 
   @FieldResolver(() => Campaign, { nullable: true, description: "The campaign the alert is about, if any." })
   campaign(@Ctx() ctx: RequestContext, @Root() alert: Alert) {
-    return alert.campaignId ? ctx.loaders.campaignById.load(alert.campaignId) : null;
+    return alert.campaignId ? campaignById(ctx).load(alert.campaignId) : null;
   }
 
   @FieldResolver(() => Inbox, { nullable: true, description: "The inbox the alert is about, if any." })
   inbox(@Ctx() ctx: RequestContext, @Root() alert: Alert) {
-    return alert.inboxId ? ctx.loaders.inboxById.load(alert.inboxId) : null;
+    return alert.inboxId ? inboxById(ctx).load(alert.inboxId) : null;
   }
 
   @FieldResolver(() => Domain, { nullable: true, description: "The domain the alert is about, if any." })
   domain(@Ctx() ctx: RequestContext, @Root() alert: Alert) {
-    return alert.domainId ? ctx.loaders.domainById.load(alert.domainId) : null;
+    return alert.domainId ? domainById(ctx).load(alert.domainId) : null;
   }
 
   @Subscription(() => Alert, {

@@ -20,14 +20,16 @@ import type { RequestContext } from "../../platform/context";
 import type { Connection } from "../../platform/graphql/connection";
 import { fail } from "../../platform/graphql/user-error";
 import { pageOf } from "../../platform/db/keyset";
-import { loadedRows } from "../../app/loaders";
-import { bounceService } from "../bounce/bounce.service";
-import { campaignService } from "../campaign/campaign.service";
-import type { AfterCounters, IngestBatch } from "../ingest/ingest-hooks";
+import { bounceService } from "../bounce";
+import { campaignService } from "../campaign";
+import type { AfterCounters, IngestBatch } from "../ingest";
 import { publishAfterCommit } from "../../platform/realtime/realtime.service";
-import { deliveryCounterService, type DeliveryTotals } from "../delivery/delivery-counter.service";
-import { tenantService } from "../tenant/tenant.service";
+import { deliveryCounterService, type DeliveryTotals } from "../delivery";
+import { tenantService } from "../tenant";
 import { Alert } from "./alert.entity";
+import { campaignById } from "../campaign";
+import { inboxById } from "../inbox";
+import { loadedRows } from "../../platform/db/loaded-rows";
 
 export interface AlertFilter {
   since?: Date | null;
@@ -177,8 +179,8 @@ export class AlertService {
     const now = new Date();
     const settings = await tenantService.settings(ctx);
     const thresholds = resolveThresholds(settings.benchmarkOverrides);
-    const campaigns = loadedRows(await ctx.loaders.campaignById.loadMany(campaignIds));
-    const inboxes = loadedRows(await ctx.loaders.inboxById.loadMany(inboxIds));
+    const campaigns = loadedRows(await campaignById(ctx).loadMany(campaignIds));
+    const inboxes = loadedRows(await inboxById(ctx).loadMany(inboxIds));
     // Burst counts (a scan of the campaign's last 24 hours) only for a batch with an event
     // that counts toward a burst: only such a batch can make one fire, and a burst that
     // went quiet is noticed at the next such event, before it could fire again.

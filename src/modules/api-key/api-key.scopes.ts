@@ -1,9 +1,7 @@
 import { registerEnumType } from "type-graphql";
-import type { AuthInfo } from "../../platform/context";
-import { forbidden, unauthenticated } from "../../platform/graphql/errors";
+import { API_KEY_SCOPES, hasScope, requireScopes, type ApiKeyScope } from "../../platform/graphql/scopes";
 
-export const API_KEY_SCOPES = ["read", "write", "ingest", "admin"] as const;
-export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+export { API_KEY_SCOPES, hasScope, requireScopes, type ApiKeyScope };
 
 export const ApiKeyScopeEnum = {
   READ: "read",
@@ -22,14 +20,3 @@ registerEnumType(ApiKeyScopeEnum, {
     ADMIN: { description: "Manage API keys and tenant settings; implies every other scope." },
   },
 });
-
-/** admin implies every scope; the others are independent, for least privilege. */
-export function hasScope(granted: readonly string[], needed: ApiKeyScope): boolean {
-  return granted.includes("admin") || granted.includes(needed);
-}
-
-/** What @Authorized(...scopes) enforces: no key is UNAUTHENTICATED, a key without a scope is FORBIDDEN. */
-export function requireScopes(auth: AuthInfo | null, scopes: readonly string[]): void {
-  if (!auth) throw unauthenticated();
-  for (const scope of scopes) if (!hasScope(auth.scopes, scope as ApiKeyScope)) throw forbidden(scope);
-}

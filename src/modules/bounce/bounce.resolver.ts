@@ -2,11 +2,13 @@ import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Query,
 import type { RequestContext } from "../../platform/context";
 import { ConnectionArgs, connectionType } from "../../platform/graphql/connection";
 import { uuidOf } from "../../platform/graphql/global-id";
-import { Campaign } from "../campaign/campaign.entity";
-import { Inbox } from "../inbox/inbox.entity";
+import { Campaign } from "../campaign";
+import { Inbox } from "../inbox";
 import { BounceEvent } from "./bounce-event.entity";
 import { BounceAnalysis, BounceDiagnosis } from "./bounce-diagnosis.types";
 import { bounceService } from "./bounce.service";
+import { campaignById } from "../campaign";
+import { inboxById } from "../inbox";
 
 const BounceEventConnection = connectionType("BounceEvent", BounceEvent);
 
@@ -68,11 +70,11 @@ export class BounceResolver {
 
   @FieldResolver(() => Campaign, { nullable: true, description: "The campaign the bounce belongs to, when known." })
   campaign(@Ctx() ctx: RequestContext, @Root() event: BounceEvent) {
-    return event.campaignId ? ctx.loaders.campaignById.load(event.campaignId) : null;
+    return event.campaignId ? campaignById(ctx).load(event.campaignId) : null;
   }
 
   @FieldResolver(() => Inbox, { nullable: true, description: "The inbox that sent the bounced message, when known." })
   inbox(@Ctx() ctx: RequestContext, @Root() event: BounceEvent) {
-    return event.inboxId ? ctx.loaders.inboxById.load(event.inboxId) : null;
+    return event.inboxId ? inboxById(ctx).load(event.inboxId) : null;
   }
 }

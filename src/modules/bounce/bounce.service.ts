@@ -5,8 +5,8 @@ import type { BounceSource } from "../../platform/graphql/enums";
 import type { RequestContext } from "../../platform/context";
 import type { Connection } from "../../platform/graphql/connection";
 import { pageOf } from "../../platform/db/keyset";
-import { campaignService } from "../campaign/campaign.service";
-import { inboxService } from "../inbox/inbox.service";
+import { campaignService } from "../campaign";
+import { inboxService } from "../inbox";
 import { BounceEvent } from "./bounce-event.entity";
 
 export interface BounceEventFilter {

@@ -3,9 +3,9 @@ import type { RequestContext } from "../../platform/context";
 import { ConnectionArgs } from "../../platform/graphql/connection";
 import { uuidOf } from "../../platform/graphql/global-id";
 import { payload } from "../../platform/graphql/payload";
-import { Domain } from "../domain/domain.entity";
-import { domainService } from "../domain/domain.service";
-import { Inbox } from "../inbox/inbox.entity";
+import { Domain } from "../domain";
+import { domainService } from "../domain";
+import { Inbox } from "../inbox";
 import { Campaign } from "./campaign.entity";
 import { campaignService } from "./campaign.service";
 import {
@@ -17,6 +17,7 @@ import {
   UpdateCampaignInput,
   UpdateCampaignPayload,
 } from "./campaign.types";
+import { inboxesByCampaign } from "./campaign.service";
 
 @Resolver(() => Campaign)
 export class CampaignResolver {
@@ -40,7 +41,7 @@ export class CampaignResolver {
 
   @FieldResolver(() => [Inbox], { description: "The inboxes that send the campaign." })
   inboxes(@Ctx() ctx: RequestContext, @Root() campaign: Campaign) {
-    return ctx.loaders.inboxesByCampaign.load(campaign.uuid);
+    return inboxesByCampaign(ctx).load(campaign.uuid);
   }
 
   @Authorized("write")

@@ -1,13 +1,16 @@
+import DataLoader from "dataloader";
+import { byUuid } from "../../platform/db/loaded-rows";
 import { In } from "typeorm";
 import type { RequestContext } from "../../platform/context";
 import type { Connection } from "../../platform/graphql/connection";
 import { uuidOf } from "../../platform/graphql/global-id";
 import { fail } from "../../platform/graphql/user-error";
 import { pageOf } from "../../platform/db/keyset";
-import { domainService } from "../domain/domain.service";
-import type { Inbox } from "../inbox/inbox.entity";
-import { inboxService } from "../inbox/inbox.service";
+import { domainService } from "../domain";
+import type { Inbox } from "../inbox";
+import { inboxService } from "../inbox";
 import { Campaign, CAMPAIGN_STATUSES, type CampaignStatus } from "./campaign.entity";
+import { inboxById } from "../inbox";
 
 function checkName(name: string | null | undefined): string {
   const trimmed = name?.trim() ?? "";
@@ -73,7 +76,7 @@ export class CampaignService {
         WHERE tenant_id = $1 AND campaign_id = ANY($2::uuid[]) ORDER BY position, inbox_id`,
       [ctx.tenantId, campaignUuids],
     );
-    const inboxes = await ctx.loaders.inboxById.loadMany([...new Set(rows.map((r) => r.inbox_id))]);
+    const inboxes = await inboxById(ctx).loadMany([...new Set(rows.map((r) => r.inbox_id))]);
     const byId = new Map(inboxes.filter((i): i is Inbox => !!i && !(i instanceof Error)).map((i) => [i.uuid, i]));
     const result = new Map<string, Inbox[]>(campaignUuids.map((id) => [id, []]));
     for (const row of rows) {
@@ -143,7 +146,7 @@ export class CampaignService {
   async setStatus(ctx: RequestContext, uuid: string, status: CampaignStatus): Promise<void> {
     const em = await ctx.db();
     await em.query("UPDATE campaigns SET status = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2", [ctx.tenantId, uuid, status]);
-    ctx.loaders.campaignById.clear(uuid);
+    campaignById(ctx).clear(uuid);
   }
 
   async delete(ctx: RequestContext, uuid: string | null): Promise<Campaign> {
@@ -155,3 +158,21 @@ export class CampaignService {
 }
 
 export const campaignService = new CampaignService();
+
+// Per-operation loaders (see domainById).
+
+const CAMPAIGN_BY_ID = Symbol("campaignById");
+const INBOXES_BY_CAMPAIGN = Symbol("inboxesByCampaign");
+
+export function campaignById(ctx: RequestContext): DataLoader<string, Campaign | null> {
+  return ctx.operationScoped(CAMPAIGN_BY_ID, () => new DataLoader<string, Campaign | null>(async (keys) => byUuid(await campaignService.findByIds(ctx, keys), keys)));
+}
+
+export function inboxesByCampaign(ctx: RequestContext): DataLoader<string, Inbox[]> {
+  return ctx.operationScoped(INBOXES_BY_CAMPAIGN, () =>
+    new DataLoader<string, Inbox[]>(async (keys) => {
+      const map = await campaignService.inboxesOf(ctx, keys);
+      return keys.map((k) => map.get(k) ?? []);
+    }),
+  );
+}

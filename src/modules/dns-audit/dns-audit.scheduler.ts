@@ -1,7 +1,7 @@
 import type { App } from "../../platform/context";
 import { RequestContext } from "../../platform/context";
-import { domainService } from "../domain/domain.service";
-import { tenantService } from "../tenant/tenant.service";
+import { domainService } from "../domain";
+import { tenantService } from "../tenant";
 import { domainAuditService } from "./dns-audit.service";
 
 // The periodic DNS audit: every tick, each tenant's domains whose last audit is older than

@@ -5,12 +5,12 @@ import type { DnsLookup } from "../../core/dns/dns-lookup";
 import { parseDomainName } from "../../core/domain-name";
 import type { App, RequestContext } from "../../platform/context";
 import { fail } from "../../platform/graphql/user-error";
-import { domainService } from "../domain/domain.service";
-import type { Domain } from "../domain/domain.entity";
-import { inboxService } from "../inbox/inbox.service";
-import { deliveryCounterService } from "../delivery/delivery-counter.service";
+import { domainService } from "../domain";
+import type { Domain } from "../domain";
+import { inboxService } from "../inbox";
+import { deliveryCounterService } from "../delivery";
 import { runDomainAuditHooks, type DomainAuditEvent } from "./dns-audit.hooks";
-import { peakDailyVolume, withInboxAlignment, type InboxAlignmentFacts, type StoredAudit } from "../health/health-view";
+import { peakDailyVolume, withInboxAlignment, type InboxAlignmentFacts, type StoredAudit } from "../health";
 
 // The DNS authentication audit's shell: what to audit (per-domain settings, per-inbox
 // alignment), doing it (DNS through app.dns), and keeping the last result per domain.

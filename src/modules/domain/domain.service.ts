@@ -1,3 +1,5 @@
+import DataLoader from "dataloader";
+import { byUuid } from "../../platform/db/loaded-rows";
 import { In } from "typeorm";
 import { parseDomainName } from "../../core/domain-name";
 import type { RequestContext } from "../../platform/context";
@@ -15,7 +17,7 @@ function domainName(input: string, field: string[]): string {
 
 export class DomainService {
   async findById(ctx: RequestContext, uuid: string): Promise<Domain | null> {
-    return (await ctx.loaders.domainById.load(uuid)) ?? null;
+    return (await domainById(ctx).load(uuid)) ?? null;
   }
 
   async findByIds(ctx: RequestContext, uuids: readonly string[]): Promise<Domain[]> {
@@ -82,3 +84,12 @@ export class DomainService {
 }
 
 export const domainService = new DomainService();
+
+// Per-operation loaders (they batch and cache within one operation, never across tenants), so
+// a page of 50 rows expanding their domain costs one statement, not 50.
+
+const DOMAIN_BY_ID = Symbol("domainById");
+
+export function domainById(ctx: RequestContext): DataLoader<string, Domain | null> {
+  return ctx.operationScoped(DOMAIN_BY_ID, () => new DataLoader<string, Domain | null>(async (keys) => byUuid(await domainService.findByIds(ctx, keys), keys)));
+}

@@ -1,14 +1,14 @@
 import DataLoader from "dataloader";
 import { resolveThresholds, type BenchmarkThresholds } from "../../core/benchmarks";
 import type { RequestContext } from "../../platform/context";
-import type { Campaign } from "../campaign/campaign.entity";
-import { deliveryCounterService, type CounterWindow, type DeliveryTotals } from "../delivery/delivery-counter.service";
-import { TenantSettings, type TenantSettingsValues } from "../tenant/tenant-settings";
-import { tenantService } from "../tenant/tenant.service";
-import { domainAuditService, type DomainAuthSettingsValues, type InboxAlignmentValues, type StoredDomainAudit } from "../dns-audit/dns-audit.service";
+import type { Campaign } from "../campaign";
+import { deliveryCounterService, type CounterWindow, type DeliveryTotals } from "../delivery";
+import { TenantSettings, type TenantSettingsValues } from "../tenant";
+import { tenantService } from "../tenant";
+import { domainAuditService, type DomainAuthSettingsValues, type InboxAlignmentValues, type StoredDomainAudit } from "../dns-audit";
 import { counterWindow, type RecipientCheckSummary } from "./health-view";
 import type { HealthWindow } from "./health.enums";
-import { healthService, type ReadinessRecords } from "./health.service";
+import { healthFacts, type ReadinessRecords } from "./health-facts.repository";
 
 // Per-operation DataLoaders of the health module, so a page of 50 campaigns with stats,
 // benchmarks and readiness costs the same statements as a page of 5: every field resolver
@@ -68,21 +68,21 @@ export class HealthLoaders {
     this.campaigns = new DataLoader(async (keys) => {
       const readinessKeys = keys.filter((k) => this.readinessWanted.has(k));
       const withSettings = this.settingsPromise === null;
-      const query = healthService.campaignFactsOf(ctx, keys, readinessKeys, withSettings);
+      const query = healthFacts.campaignFactsOf(ctx, keys, readinessKeys, withSettings);
       if (withSettings) this.settingsPromise = query.then((f) => benchmarkSettings(f.settings));
       const [facts, settings] = await Promise.all([query, this.settingsPromise!]);
       this.primeRecipientChecks(facts.readiness);
       return keys.map((k) => ({ totals: facts.totals.get(k)!, settings, readiness: facts.readiness.get(k) ?? null }));
     });
     this.lateReadiness = new DataLoader(async (keys) => {
-      const facts = await healthService.campaignFactsOf(ctx, [], keys, false);
+      const facts = await healthFacts.campaignFactsOf(ctx, [], keys, false);
       this.primeRecipientChecks(facts.readiness);
       return keys.map((k) => facts.readiness.get(k)!);
     });
     this.audits = batch((keys) => domainAuditService.latestFor(ctx, keys), null);
     this.authSettings = batch((keys) => domainAuditService.settingsFor(ctx, keys), { sendingIps: [], dkimSelectors: [] });
     this.inboxAlignment = batch((keys) => domainAuditService.alignmentFor(ctx, keys), { returnPathDomain: null, dkimDomain: null });
-    this.recipientChecks = batch((keys) => healthService.recipientChecksFor(ctx, keys), null);
+    this.recipientChecks = batch((keys) => healthFacts.recipientChecksFor(ctx, keys), null);
   }
 
   private primeRecipientChecks(records: Map<string, ReadinessRecords>): void {
@@ -98,7 +98,7 @@ export class HealthLoaders {
    */
   async page(args: { first: number; after?: string | null }, withReadiness: boolean): Promise<Campaign[]> {
     const withSettings = this.settingsPromise === null;
-    const { rows, facts } = await healthService.campaignPageWithFacts(this.ctx, args, withReadiness, withSettings);
+    const { rows, facts } = await healthFacts.campaignPageWithFacts(this.ctx, args, withReadiness, withSettings);
     const settings = withSettings ? benchmarkSettings(facts.settings) : await this.settingsPromise!;
     if (withSettings) this.settingsPromise = Promise.resolve(settings);
     this.primeRecipientChecks(facts.readiness);

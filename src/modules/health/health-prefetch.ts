@@ -1,9 +1,9 @@
 import { GraphQLObjectType, Kind, type FieldNode, type GraphQLResolveInfo, type GraphQLSchema, type SelectionSetNode } from "graphql";
 import type { RequestContext } from "../../platform/context";
 import { connectionOf } from "../../platform/db/keyset";
-import { CAMPAIGN_LIST } from "../campaign/campaign.service";
-import { requireScopes } from "../api-key/api-key.scopes";
-import type { Campaign } from "../campaign/campaign.entity";
+import { CAMPAIGN_LIST } from "../campaign";
+import { requireScopes } from "../api-key";
+import type { Campaign } from "../campaign";
 import { healthLoaders } from "./health-loaders";
 import { CampaignHealthResolver } from "./health.resolver";
 

@@ -19,7 +19,7 @@ import { worstStatus, type CheckResult, type CheckStatus } from "../../core/dns/
 import { senderRequirements, type ProviderRequirements, type SenderRequirementsInput } from "../../core/dns/sender-requirements";
 import { MAILBOX_PROVIDERS } from "../../core/providers";
 import type { DomainAuditReport } from "../../platform/dns/audit";
-import type { CounterWindow, DeliveryCounts, DeliveryTotals } from "../delivery/delivery-counter.service";
+import type { CounterWindow, DeliveryCounts, DeliveryTotals } from "../delivery";
 import type { HealthWindow } from "./health.enums";
 
 // ---- windows ----------------------------------------------------------------------------

@@ -2,9 +2,9 @@ import { Arg, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Ro
 import type { RequestContext } from "../../platform/context";
 import { uuidOf } from "../../platform/graphql/global-id";
 import { payload } from "../../platform/graphql/payload";
-import { Campaign } from "../campaign/campaign.entity";
-import { Domain } from "../domain/domain.entity";
-import { Inbox } from "../inbox/inbox.entity";
+import { Campaign } from "../campaign";
+import { Domain } from "../domain";
+import { Inbox } from "../inbox";
 import { healthLoaders } from "./health-loaders";
 import { HealthWindowEnum, BenchmarkZoneEnum, type HealthWindow } from "./health.enums";
 import { healthService } from "./health.service";

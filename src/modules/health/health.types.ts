@@ -7,9 +7,9 @@ import type { MailboxProvider } from "../../core/providers";
 import type { WarmupStageName } from "../../core/warmup";
 import { MailboxProviderEnum } from "../../platform/graphql/enums";
 import { UserError } from "../../platform/graphql/user-error";
-import { Campaign } from "../campaign/campaign.entity";
-import { Domain } from "../domain/domain.entity";
-import { Inbox } from "../inbox/inbox.entity";
+import { Campaign } from "../campaign";
+import { Domain } from "../domain";
+import { Inbox } from "../inbox";
 import {
   BenchmarkProviderEnum,
   BenchmarkZoneEnum,

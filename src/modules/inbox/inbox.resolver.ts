@@ -3,8 +3,8 @@ import type { RequestContext } from "../../platform/context";
 import { ConnectionArgs } from "../../platform/graphql/connection";
 import { uuidOf } from "../../platform/graphql/global-id";
 import { payload } from "../../platform/graphql/payload";
-import { Domain } from "../domain/domain.entity";
-import { domainService } from "../domain/domain.service";
+import { Domain } from "../domain";
+import { domainService } from "../domain";
 import { Inbox } from "./inbox.entity";
 import { inboxService } from "./inbox.service";
 import {

@@ -1,3 +1,5 @@
+import DataLoader from "dataloader";
+import { byUuid } from "../../platform/db/loaded-rows";
 import { In } from "typeorm";
 import { parseAddress } from "../../core/address";
 import type { RequestContext } from "../../platform/context";
@@ -5,7 +7,7 @@ import type { Connection } from "../../platform/graphql/connection";
 import { fail } from "../../platform/graphql/user-error";
 import { pageOf } from "../../platform/db/keyset";
 import { sqlState, UNIQUE_VIOLATION, withSavepoint } from "../../platform/db/savepoint";
-import { domainService } from "../domain/domain.service";
+import { domainService } from "../domain";
 import { Inbox, INBOX_PROVIDERS, type InboxProvider } from "./inbox.entity";
 
 function checkDailyLimit(value: number | null | undefined): void {
@@ -22,7 +24,7 @@ function checkProvider(value: string | null | undefined): void {
 
 export class InboxService {
   async findById(ctx: RequestContext, uuid: string): Promise<Inbox | null> {
-    return (await ctx.loaders.inboxById.load(uuid)) ?? null;
+    return (await inboxById(ctx).load(uuid)) ?? null;
   }
 
   async findByIds(ctx: RequestContext, uuids: readonly string[]): Promise<Inbox[]> {
@@ -102,3 +104,11 @@ export class InboxService {
 }
 
 export const inboxService = new InboxService();
+
+// Per-operation loaders (see domainById).
+
+const INBOX_BY_ID = Symbol("inboxById");
+
+export function inboxById(ctx: RequestContext): DataLoader<string, Inbox | null> {
+  return ctx.operationScoped(INBOX_BY_ID, () => new DataLoader<string, Inbox | null>(async (keys) => byUuid(await inboxService.findByIds(ctx, keys), keys)));
+}

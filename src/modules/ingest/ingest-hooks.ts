@@ -1,6 +1,6 @@
 import type { RequestContext } from "../../platform/context";
-import type { BounceEvent } from "../bounce/bounce-event.entity";
-import type { Suppression } from "../suppression/suppression.entity";
+import type { BounceEvent } from "../bounce";
+import type { Suppression } from "../suppression";
 
 // The extension point of ingestion (for alerts, health, anything that reacts to new events).
 //

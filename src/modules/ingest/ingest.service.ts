@@ -5,24 +5,26 @@ import { ingestRateLimited } from "../../platform/http/throttle.policy";
 import { diagnoseFromStatus, type BounceDiagnosis, type BounceReason } from "../../core/bounce";
 import { diagnose, EMPTY_CONTEXT } from "../../core/bounce/diagnose";
 import { recipientProvider, type MailboxProvider } from "../../core/providers";
-import { mxProviderLookup } from "../health/recipient-provider";
+import { mxProviderLookup } from "../health";
 import type { NormalizedEvent } from "../../core/webhooks";
 import type { RequestContext } from "../../platform/context";
 import type { BounceSource } from "../../platform/graphql/enums";
 import { fromGlobalId, uuidOf } from "../../platform/graphql/global-id";
-import { loadedRows } from "../../app/loaders";
 import { fail, userError, UserInputError, type UserError } from "../../platform/graphql/user-error";
-import { BounceEvent } from "../bounce/bounce-event.entity";
-import { bounceService } from "../bounce/bounce.service";
-import { campaignService } from "../campaign/campaign.service";
-import { inboxService } from "../inbox/inbox.service";
+import { BounceEvent } from "../bounce";
+import { bounceService } from "../bounce";
+import { campaignService } from "../campaign";
+import { inboxService } from "../inbox";
 import { countedAs } from "../../core/counted-as";
-import { CounterDeltas, deliveryCounterService, utcDay } from "../delivery/delivery-counter.service";
-import { suppressionService, type IngestedEventFacts } from "../suppression/suppression.service";
-import type { Suppression } from "../suppression/suppression.entity";
-import { tenantService } from "../tenant/tenant.service";
+import { CounterDeltas, deliveryCounterService, utcDay } from "../delivery";
+import { suppressionService, type IngestedEventFacts } from "../suppression";
+import type { Suppression } from "../suppression";
+import { tenantService } from "../tenant";
 import { checkIdempotencyKey, idempotencyService } from "./idempotency.service";
 import { runIngestHooks, type IngestBatch } from "./ingest-hooks";
+import { campaignById } from "../campaign";
+import { inboxById } from "../inbox";
+import { loadedRows } from "../../platform/db/loaded-rows";
 
 // One write path for every channel. A batch becomes, in one transaction:
 //   1. one multi-row INSERT ... ON CONFLICT (tenant_id, dedupe_key) DO NOTHING RETURNING
@@ -157,8 +159,8 @@ export class IngestService {
   ): Promise<{ campaigns: Map<string, string>; inboxes: Map<string, string> }> {
     const c = [...new Set(campaignUuids)];
     const i = [...new Set(inboxUuids)];
-    const campaigns = new Map(loadedRows(await ctx.loaders.campaignById.loadMany(c)).map((x) => [x.uuid, x.domainId]));
-    const inboxes = new Map(loadedRows(await ctx.loaders.inboxById.loadMany(i)).map((x) => [x.uuid, x.domainId]));
+    const campaigns = new Map(loadedRows(await campaignById(ctx).loadMany(c)).map((x) => [x.uuid, x.domainId]));
+    const inboxes = new Map(loadedRows(await inboxById(ctx).loadMany(i)).map((x) => [x.uuid, x.domainId]));
     return { campaigns, inboxes };
   }
 

@@ -2,8 +2,8 @@ import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
 import { MailboxProviderEnum } from "../../platform/graphql/enums";
 import { UserError } from "../../platform/graphql/user-error";
 import type { MailboxProvider } from "../../core/providers";
-import { BounceEvent } from "../bounce/bounce-event.entity";
-import { Suppression } from "../suppression/suppression.entity";
+import { BounceEvent } from "../bounce";
+import { Suppression } from "../suppression";
 
 const IDEMPOTENCY_KEY_DESCRIPTION =
   "Optional client key (1 to 255 characters, e.g. a UUID) that makes a retry safe: the same key with the same input returns the first call's result; with different input it is the userError IDEMPOTENCY_KEY_REUSED.";

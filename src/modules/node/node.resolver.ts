@@ -2,12 +2,12 @@ import { Arg, Authorized, Ctx, ID, Query, Resolver } from "type-graphql";
 import type { RequestContext } from "../../platform/context";
 import { fromGlobalId } from "../../platform/graphql/global-id";
 import { Node } from "../../platform/graphql/node";
-import { apiKeyService } from "../api-key/api-key.service";
-import { bounceService } from "../bounce/bounce.service";
-import { campaignService } from "../campaign/campaign.service";
-import { domainService } from "../domain/domain.service";
-import { inboxService } from "../inbox/inbox.service";
-import { tenantService } from "../tenant/tenant.service";
+import { apiKeyService } from "../api-key";
+import { bounceService } from "../bounce";
+import { campaignService } from "../campaign";
+import { domainService } from "../domain";
+import { inboxService } from "../inbox";
+import { tenantService } from "../tenant";
 
 type Finder = (ctx: RequestContext, uuid: string) => Promise<object | null>;
 

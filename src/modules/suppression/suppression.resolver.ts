@@ -4,9 +4,9 @@ import type { RequestContext } from "../../platform/context";
 import { ConnectionArgs } from "../../platform/graphql/connection";
 import { toGlobalId, uuidOf } from "../../platform/graphql/global-id";
 import { payload } from "../../platform/graphql/payload";
-import { BounceEvent } from "../bounce/bounce-event.entity";
-import { bounceService } from "../bounce/bounce.service";
-import { registerNodeType } from "../node/node.resolver";
+import { BounceEvent } from "../bounce";
+import { bounceService } from "../bounce";
+import { registerNodeType } from "../node";
 import { Suppression } from "./suppression.entity";
 import { suppressionService } from "./suppression.service";
 import {

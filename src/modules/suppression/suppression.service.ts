@@ -7,7 +7,7 @@ import { pageOf } from "../../platform/db/keyset";
 import { badInput } from "../../platform/graphql/errors";
 import type { Connection } from "../../platform/graphql/connection";
 import { fail, userError, UserInputError, type UserError } from "../../platform/graphql/user-error";
-import { tenantService } from "../tenant/tenant.service";
+import { tenantService } from "../tenant";
 import { Suppression } from "./suppression.entity";
 import {
   countsTowardSoftLimit, immediateSuppression, softLimitReached, type EventFacts, type SuppressionReason, type SuppressionScope,

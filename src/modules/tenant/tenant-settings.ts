@@ -1,6 +1,6 @@
 import { Field, Float, InputType, Int, ObjectType } from "type-graphql";
 import { DEFAULT_BENCHMARK_THRESHOLDS, resolveThresholds, type BenchmarkKey, type BenchmarkOverrides } from "../../core/benchmarks";
-import { BENCHMARK_KEYS, BenchmarkProviderEnum } from "../health/health.enums";
+import { BENCHMARK_KEYS, BenchmarkProviderEnum } from "../health";
 
 // Per-tenant policies. Stored as JSON on the tenant; every value has a default here, so a
 // new setting needs no migration and an old tenant reads the default.

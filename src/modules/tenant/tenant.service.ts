@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { App, RequestContext } from "../../platform/context";
 import { inTenantTransaction } from "../../platform/db/tenant-transaction";
 import { fail } from "../../platform/graphql/user-error";
-import { apiKeyService } from "../api-key/api-key.service";
-import { API_KEY_SCOPES } from "../api-key/api-key.scopes";
+import { apiKeyService } from "../api-key";
+import { API_KEY_SCOPES } from "../api-key";
 import { Tenant } from "./tenant.entity";
 import { mergeBenchmarkOverrides, THROTTLE_SETTINGS, type BenchmarkThresholdInput, type TenantSettingsValues } from "./tenant-settings";
 

@@ -3,15 +3,17 @@ import type { RequestContext } from "../../platform/context";
 import { ConnectionArgs } from "../../platform/graphql/connection";
 import { uuidOf } from "../../platform/graphql/global-id";
 import { payload } from "../../platform/graphql/payload";
-import { Campaign } from "../campaign/campaign.entity";
-import { Inbox } from "../inbox/inbox.entity";
-import { registerNodeType } from "../node/node.resolver";
+import { Campaign } from "../campaign";
+import { Inbox } from "../inbox";
+import { registerNodeType } from "../node";
 import { WebhookEndpoint } from "./webhook-endpoint.entity";
 import { webhookEndpointService } from "./webhook-endpoint.service";
 import {
   CreateWebhookEndpointInput, CreateWebhookEndpointPayload, DeleteWebhookEndpointInput, DeleteWebhookEndpointPayload,
   WebhookEndpointConnection,
 } from "./webhook-endpoint.types";
+import { campaignById } from "../campaign";
+import { inboxById } from "../inbox";
 
 registerNodeType("WebhookEndpoint", (ctx, uuid) => webhookEndpointService.findById(ctx, uuid));
 
@@ -42,11 +44,11 @@ export class WebhookEndpointResolver {
 
   @FieldResolver(() => Campaign, { nullable: true, description: "Campaign of events that name none in their metadata." })
   campaign(@Ctx() ctx: RequestContext, @Root() endpoint: WebhookEndpoint) {
-    return endpoint.campaignId ? ctx.loaders.campaignById.load(endpoint.campaignId) : null;
+    return endpoint.campaignId ? campaignById(ctx).load(endpoint.campaignId) : null;
   }
 
   @FieldResolver(() => Inbox, { nullable: true, description: "Inbox of events that name none in their metadata." })
   inbox(@Ctx() ctx: RequestContext, @Root() endpoint: WebhookEndpoint) {
-    return endpoint.inboxId ? ctx.loaders.inboxById.load(endpoint.inboxId) : null;
+    return endpoint.inboxId ? inboxById(ctx).load(endpoint.inboxId) : null;
   }
 }

@@ -5,8 +5,8 @@ import { pageOf } from "../../platform/db/keyset";
 import type { Connection } from "../../platform/graphql/connection";
 import { uuidOf } from "../../platform/graphql/global-id";
 import { fail, userError, UserInputError, type UserError } from "../../platform/graphql/user-error";
-import { campaignService } from "../campaign/campaign.service";
-import { inboxService } from "../inbox/inbox.service";
+import { campaignService } from "../campaign";
+import { inboxService } from "../inbox";
 import { WEBHOOK_PROVIDERS, WebhookEndpoint, type WebhookEndpointSecrets, type WebhookEndpointSettings } from "./webhook-endpoint.entity";
 
 const TOPIC_ARN = /^arn:aws(?:-cn|-us-gov)?:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(?:\.fifo)?$/;

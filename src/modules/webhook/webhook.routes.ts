@@ -15,7 +15,7 @@ import { checkWebhookContentType, decodeWebhookBody, UnsupportedMediaTypeError }
 import { BodyTooLargeError, readBody } from "../../platform/http/body";
 import { sendJson } from "../../platform/http/respond";
 import type { Route } from "../../platform/http/route";
-import { ingestService } from "../ingest/ingest.service";
+import { ingestService } from "../ingest";
 import { webhookDependencies } from "./webhook-dependencies";
 import { webhookEndpointService, type EndpointForDelivery } from "./webhook-endpoint.service";
 

@@ -4,7 +4,6 @@ import type { Config } from "../../app/config";
 import type { Logger } from "../../app/logger";
 import type { DataDirLock } from "./data-dir-lock";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "./embedded";
-import { ENTITIES } from "../../app/entities";
 import { MIGRATIONS } from "./migrations";
 import { CountingLogger } from "./statement-counter";
 
@@ -20,11 +19,11 @@ export interface Database {
   close(): Promise<void>;
 }
 
-function makeDataSource(url: string, poolSize: number, idleTimeoutMs: number, embedded: boolean, logger: CountingLogger): DataSource {
+function makeDataSource(url: string, poolSize: number, idleTimeoutMs: number, embedded: boolean, logger: CountingLogger, entities: EntityList): DataSource {
   return new DataSource({
     type: "postgres",
     url,
-    entities: ENTITIES,
+    entities,
     migrations: MIGRATIONS,
     migrationsTableName: "schema_migrations",
     migrationsRun: false,
@@ -53,7 +52,10 @@ function makeDataSource(url: string, poolSize: number, idleTimeoutMs: number, em
 }
 
 /** Opens the configured database: real PostgreSQL from DATABASE_URL, else the embedded one. */
-export async function openDatabase(config: Config, log: Logger): Promise<Database> {
+/** The entity classes TypeORM maps (the app's modules list theirs; platform knows none). */
+export type EntityList = Array<new (...args: never[]) => object>;
+
+export async function openDatabase(config: Config, log: Logger, entities: EntityList): Promise<Database> {
   let embeddedDb: EmbeddedDatabase | null = null;
   let url = config.databaseUrl;
   if (!url) {
@@ -61,7 +63,7 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
     url = embeddedDb.url;
   }
   const logger = new CountingLogger(log, config.log);
-  const dataSource = makeDataSource(url, config.poolSize, config.idleTimeoutMs, embeddedDb !== null, logger);
+  const dataSource = makeDataSource(url, config.poolSize, config.idleTimeoutMs, embeddedDb !== null, logger, entities);
   try {
     await dataSource.initialize();
   } catch (err) {
@@ -93,7 +95,7 @@ export async function runMigrations(db: Database, migrationUrl: string | null): 
   await lock.connect();
   try {
     await lock.query("SELECT pg_advisory_lock(hashtext('rebound:migrations'))");
-    const source = migrationUrl === db.url ? db.dataSource : makeDataSource(migrationUrl, 1, 0, false, db.logger);
+    const source = migrationUrl === db.url ? db.dataSource : makeDataSource(migrationUrl, 1, 0, false, db.logger, []);
     if (!source.isInitialized) await source.initialize();
     try {
       return (await source.runMigrations({ transaction: "each" })).map((m) => m.name);

@@ -3,15 +3,14 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import type { GraphQLSchema } from "graphql";
-import { RequestContext, type App } from "../context";
+import { authenticate, RequestContext, type App } from "../context";
 import { isDatabaseUnavailable } from "../db/unavailable.errors";
 import { RETRY_AFTER_UNAVAILABLE_SECONDS } from "../graphql/errors";
 import { bugBehind, formatError } from "../graphql/format-error";
 import { actualCost, limitRules, parseOptions, requestedCost } from "../graphql/limits";
 import { checkInputStrings, checkPayloadScopes } from "../graphql/operation.guard";
 import { rootFieldNames } from "../graphql/operation";
-import { apiKeyService } from "../../modules/api-key/api-key.service";
-import { hasScope } from "../../modules/api-key/api-key.scopes";
+import { hasScope } from "../graphql/scopes";
 import { BodyTooLargeError, readBody } from "./body";
 import { bearerToken } from "./bearer";
 import { sendGraphQLError, sendJson } from "./respond";
@@ -195,7 +194,7 @@ export async function createGraphQLHttpHandler(app: App, schema: GraphQLSchema) 
       const blocked = await throttle.authBlocked(address);
       if (blocked) return sendRateLimited(res, blocked, `Too many failed authentications from this address; retry in ${blocked.retryAfter} s.`);
       try {
-        auth = await apiKeyService.authenticate(app, token);
+        auth = await authenticate(app, token);
       } catch (err) {
         if (isDatabaseUnavailable(err)) return sendUnavailable(res);
         throw err;

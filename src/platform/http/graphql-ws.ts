@@ -2,15 +2,14 @@ import type { Server as HttpServer } from "node:http";
 import { execute, GraphQLError, parse, validate, specifiedRules, type ExecutionArgs, type GraphQLSchema } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
-import { RequestContext, type App, type AuthInfo } from "../context";
+import { authenticate, RequestContext, type App, type AuthInfo } from "../context";
 import { bugBehind, formatError } from "../graphql/format-error";
 import { isTokenLimitError, LIMIT_ERROR_CODE, limitRules, parseOptions } from "../graphql/limits";
 import { selectedOperation } from "../graphql/operation";
 import { subscribeShared, type DirectSink } from "../graphql/shared-subscription";
 import { requestedCost } from "../graphql/limits";
 import { checkInputStrings, checkPayloadScopes } from "../graphql/operation.guard";
-import { apiKeyService } from "../../modules/api-key/api-key.service";
-import { hasScope } from "../../modules/api-key/api-key.scopes";
+import { hasScope } from "../graphql/scopes";
 import type { IncomingMessage } from "node:http";
 import { bearerToken } from "./bearer";
 
@@ -106,7 +105,7 @@ export function attachGraphQLWebSocket(app: App, schema: GraphQLSchema, httpServ
           socket.close(CLOSE_TOO_MANY_CONNECTIONS, `Too many failed authentications; retry in ${blocked.retryAfter} s`);
           return false;
         }
-        const auth = token ? await apiKeyService.authenticate(app, token) : null;
+        const auth = token ? await authenticate(app, token) : null;
         if (!auth) {
           const verdict = throttle ? await throttle.authFailed(address) : null;
           if (verdict && !verdict.allowed) {

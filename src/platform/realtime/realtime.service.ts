@@ -1,4 +1,4 @@
-import type { App, RequestContext } from "../context";
+import { RequestContext, type App } from "../context";
 import { createEventBus } from "./create-bus";
 import type { EventTopic } from "./event-bus";
 import { SubscriptionHub } from "./subscription-hub";
@@ -7,7 +7,22 @@ import { SubscriptionHub } from "./subscription-hub";
 export async function startRealtime(app: App, queueCapacity: number): Promise<{ close(): Promise<void> }> {
   const bus = createEventBus(app.config, app.db, app.log);
   await bus.start();
-  const hub = new SubscriptionHub(bus, app, queueCapacity);
+  const hub = new SubscriptionHub<RequestContext>(
+    bus,
+    async (tenantId, read) => {
+      const ctx = new RequestContext(app, { tenantId, keyId: "realtime", scopes: ["read"] });
+      try {
+        const rows = await read(ctx);
+        await ctx.tx.commit();
+        return rows;
+      } catch (err) {
+        await ctx.tx.rollback();
+        throw err;
+      }
+    },
+    app.log,
+    queueCapacity,
+  );
   app.realtime = { bus, hub };
   return {
     async close() {

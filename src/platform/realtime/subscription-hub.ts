@@ -1,9 +1,12 @@
-import { RequestContext, type App } from "../context";
+import type { Logger } from "../../app/logger";
 import { BoundedQueue } from "./bounded-queue";
 import type { BusMessage, EventBus, EventTopic } from "./event-bus";
 
 /** Reads a topic's rows back from their ids, in a read-only context of the message's tenant. */
-export type RowLoader = (ctx: RequestContext, ids: string[]) => Promise<object[]>;
+export type RowLoader<Ctx> = (ctx: Ctx, ids: string[]) => Promise<object[]>;
+
+/** How the hub reads rows back: a loader run in a read-only context of the event's tenant. */
+export type TenantReader<Ctx> = (tenantId: string, read: (ctx: Ctx) => Promise<object[]>) => Promise<object[]>;
 
 interface Subscriber {
   tenantId: string;
@@ -18,23 +21,24 @@ interface Subscriber {
  * topic exists) and hands them to the matching subscribers' bounded queues. Subscribers are
  * indexed by tenant: another tenant's event never reaches them, even before filtering.
  */
-export class SubscriptionHub {
+export class SubscriptionHub<Ctx> {
   private readonly subscribers = new Map<string, Set<Subscriber>>();
-  private readonly loaders = new Map<EventTopic, RowLoader>();
+  private readonly loaders = new Map<EventTopic, RowLoader<Ctx>>();
   private readonly listeners = new Map<EventTopic, Array<(m: BusMessage) => void>>();
   private chain: Promise<void> = Promise.resolve();
   delivered = 0;
 
   constructor(
     readonly bus: EventBus,
-    private readonly app: App,
+    private readonly readAs: TenantReader<Ctx>,
+    private readonly log: Logger,
     private readonly queueCapacity = 1_000,
   ) {
     bus.onMessage((m) => this.onMessage(m));
   }
 
   /** How rows of a topic are read back from their ids. */
-  registerLoader(topic: EventTopic, loader: RowLoader): void {
+  registerLoader(topic: EventTopic, loader: RowLoader<Ctx>): void {
     this.loaders.set(topic, loader);
   }
 
@@ -72,20 +76,12 @@ export class SubscriptionHub {
     if (!set || !loader || ![...set].some((s) => s.topic === message.topic)) return;
     // One load at a time keeps events in the order they were published.
     this.chain = this.chain.then(() => this.deliver(message, loader)).catch((err: unknown) => {
-      this.app.log.error({ err }, "real-time delivery failed");
+      this.log.error({ err }, "real-time delivery failed");
     });
   }
 
-  private async deliver(message: BusMessage, loader: RowLoader): Promise<void> {
-    const ctx = new RequestContext(this.app, { tenantId: message.tenantId, keyId: "realtime", scopes: ["read"] });
-    let rows: object[];
-    try {
-      rows = await loader(ctx, message.ids);
-      await ctx.tx.commit();
-    } catch (err) {
-      await ctx.tx.rollback();
-      throw err;
-    }
+  private async deliver(message: BusMessage, loader: RowLoader<Ctx>): Promise<void> {
+    const rows = await this.readAs(message.tenantId, (ctx) => loader(ctx, message.ids));
     const set = this.subscribers.get(message.tenantId);
     if (!set) return;
     for (const row of rows) {

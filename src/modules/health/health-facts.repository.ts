@@ -1,0 +1,251 @@
+import type { MailboxProvider } from "../../core/providers";
+import type { RequestContext } from "../../platform/context";
+import { decodeCursor } from "../../platform/db/keyset";
+import { preparedQuery } from "../../platform/db/prepared";
+import { checkPageSize } from "../../platform/graphql/connection";
+import type { Campaign, CampaignStatus } from "../campaign";
+import { CAMPAIGN_LIST, campaignOf } from "../campaign";
+import { addCounts, emptyTotals, type DeliveryTotals } from "../delivery";
+import type { TenantSettingsValues } from "../tenant";
+import { type AuditSummary, type RecipientCheckSummary } from "./health-view";
+
+
+// The dashboard's facts: what the health loaders batch and the service shows, read in one
+// statement per page (see campaignFactsOf). Data access only; decisions are the core's.
+
+export interface PreviousCampaign {
+  uuid: string;
+  name: string;
+  /** Its lifetime sends and hard bounces (readiness compares with its bounce rate). */
+  sent: number;
+  hardBounces: number;
+}
+
+/** What readiness judges a campaign on besides the clock and the tenant's settings. */
+export interface ReadinessRecords {
+  campaignUuid: string;
+  /** The campaign's sending domain; null only if it vanished (campaigns restrict its deletion). */
+  domain: { name: string; registeredAt: Date | null } | null;
+  /** Its sending inboxes, in the campaign's order. */
+  inboxes: Array<{ address: string; warmupStartedAt: Date | null; dailyLimit: number }>;
+  previous: PreviousCampaign | null;
+  recipientCheck: RecipientCheckSummary | null;
+  /** The domain's last audit, as far as the checklist needs it; null when never audited. */
+  audit: AuditSummary | null;
+}
+
+/** What one statement answers for a page of campaigns (see campaignFactsOf). */
+export interface CampaignFacts {
+  /** Lifetime totals of every campaign asked for and of the readiness campaigns' previous ones. */
+  totals: Map<string, DeliveryTotals>;
+  readiness: Map<string, ReadinessRecords>;
+  /** The tenant's stored settings, when asked for (null otherwise). */
+  settings: Partial<TenantSettingsValues> | null;
+}
+
+/** campaignFactsOf's document: json_agg gives null, not [], for a part with no rows. */
+interface CampaignFactsDocument {
+  /** The page, when read with its facts: id, domain, name, status, created at, updated at (epoch ms), first + 1 rows. */
+  g: Array<[string, string, string, CampaignStatus, number, number]> | null;
+  /** Lifetime totals: campaign, provider, sent, delivered, hard bounces, soft bounces, complaints. */
+  t: Array<[string, MailboxProvider, number, number, number, number, number]> | null;
+  /** Previous campaign on the same domain: campaign, previous campaign, its name. */
+  p: Array<[string, string, string]> | null;
+  /** Last recipient check: campaign, checked, ok, risky, invalid, suppressed, checked at (epoch ms). */
+  r: Array<[string, number, number, number, number, number, number]> | null;
+  /** Sending inboxes in the campaign's order: campaign, address, daily limit, warm-up start (epoch ms). */
+  i: Array<[string, string, number, number | null]> | null;
+  /** Domains: id, name, registered at (epoch ms). */
+  d: Array<[string, string, number | null]> | null;
+  /** Stored audit summaries: domain, summary. */
+  a: Array<[string, AuditSummary]> | null;
+  /** Each readiness campaign's domain: campaign, domain. */
+  c: Array<[string, string]> | null;
+  /** The tenant's stored settings (null inside when never set), when asked for; null when not asked. */
+  s: [Partial<TenantSettingsValues> | null] | null;
+}
+
+/** Epoch milliseconds of a timestamp, truncated as the driver truncates microseconds. */
+function epochMs(column: string): string {
+  return `floor(extract(epoch FROM ${column}) * 1000)::float8`;
+}
+
+function dateOrNull(ms: number | null): Date | null {
+  return ms === null ? null : new Date(ms);
+}
+
+
+
+
+// campaignFactsOf's statement. One row holding one JSON document of arrays: the driver makes
+// one string and V8's JSON.parse builds the arrays, where ~700 rows of twelve text columns
+// cost a row object, twelve strings and a type parser each (most of this read's CPU, and
+// garbage that lives across the round trip). Timestamps travel as epoch milliseconds, counts
+// as numbers. The document comes as text and is parsed when the statement's answer is used,
+// not by the driver as the row arrives: a 50 KB answer spans several socket reads, and the
+// driver's parsed objects waited for the rest across other requests' work, so every
+// scavenge in between copied thousands of them (the string is one flat copy).
+// $1 is the tenant and $4 whether to read its settings. The campaigns are the CTEs kt (whose
+// totals) and kr (whose readiness facts): keys given ($2, $3), or a page read in the same
+// statement (its totals always, its readiness facts when $2; $3 the page size; $5 / $6 the
+// cursor's created_at and id).
+const KEYS_GIVEN = `kt AS (SELECT unnest($2::uuid[]) AS id), kr AS (SELECT unnest($3::uuid[]) AS id)`;
+
+function keysOfPage(afterCursor: boolean): string {
+  // The order and cursor condition are CampaignService.list's (keyset over created_at, id, newest first).
+  return `g AS (SELECT id, domain_id, name, status, created_at, updated_at FROM campaigns
+                 WHERE tenant_id = $1${afterCursor ? " AND (created_at, id) < ($5::timestamptz, $6::uuid)" : ""}
+                 ORDER BY created_at DESC, id DESC LIMIT $3::int + 1),
+       k AS (SELECT id FROM g ORDER BY created_at DESC, id DESC LIMIT $3::int),
+       kt AS (SELECT id FROM k), kr AS (SELECT id FROM k WHERE $2::boolean)`;
+}
+
+function factsStatement(keys: string): string {
+  const page = keys === KEYS_GIVEN
+    ? "null"
+    : `(SELECT json_agg(json_build_array(id, domain_id, name, status, ${epochMs("created_at")}, ${epochMs("updated_at")}) ORDER BY created_at DESC, id DESC) FROM g)`;
+  return `WITH ${keys},
+       r AS (
+         SELECT c.id, c.domain_id, p.id AS previous_id, p.name AS previous_name
+           FROM campaigns c
+           LEFT JOIN LATERAL (
+             SELECT p.id, p.name FROM campaigns p
+              WHERE p.tenant_id = c.tenant_id AND p.domain_id = c.domain_id AND (p.created_at, p.id) < (c.created_at, c.id)
+              ORDER BY p.created_at DESC, p.id DESC LIMIT 1) p ON true
+          WHERE c.tenant_id = $1 AND c.id IN (SELECT id FROM kr))
+       SELECT json_build_object(
+         'g', ${page},
+         't', (SELECT json_agg(json_build_array(campaign_id, recipient_provider, sent, delivered, hard_bounces, soft_bounces, complaints))
+                 FROM campaign_delivery_totals
+                WHERE tenant_id = $1 AND campaign_id IN (SELECT id FROM kt UNION SELECT previous_id FROM r)),
+         'p', (SELECT json_agg(json_build_array(id, previous_id, previous_name)) FROM r WHERE previous_id IS NOT NULL),
+         'r', (SELECT json_agg(json_build_array(campaign_id, checked, ok, risky, invalid, suppressed, ${epochMs("checked_at")}))
+                 FROM campaign_recipient_checks WHERE tenant_id = $1 AND campaign_id IN (SELECT id FROM kr)),
+         -- In the campaign's order (position, then inbox id), as CampaignService.inboxesOf lists them.
+         'i', (SELECT json_agg(json_build_array(ci.campaign_id, i.address, i.daily_limit, ${epochMs("i.warmup_started_at")}) ORDER BY ci.campaign_id, ci.position, i.id)
+                 FROM campaign_inboxes ci JOIN inboxes i ON i.tenant_id = ci.tenant_id AND i.id = ci.inbox_id
+                WHERE ci.tenant_id = $1 AND ci.campaign_id IN (SELECT id FROM kr)),
+         'd', (SELECT json_agg(json_build_array(d.id, d.name, ${epochMs("d.registered_at")}))
+                 FROM domains d WHERE d.tenant_id = $1 AND d.id IN (SELECT domain_id FROM r)),
+         'a', (SELECT json_agg(json_build_array(a.domain_id,
+                 json_build_object('spf', report #> '{report,spf,status}', 'dkim', report #> '{report,dkim,status}', 'dmarc', report #> '{report,dmarc,status}',
+                   'blocklistHits', (SELECT coalesce(json_agg(json_build_object('target', b -> 'target', 'zone', b -> 'zone')), '[]'::json)
+                                       FROM jsonb_array_elements(report #> '{report,blocklists}') b WHERE b -> 'listed' = 'true'::jsonb))))
+                 FROM domain_audits a WHERE a.tenant_id = $1 AND a.domain_id IN (SELECT domain_id FROM r) AND a.report IS NOT NULL),
+         'c', (SELECT json_agg(json_build_array(id, domain_id)) FROM r),
+         's', (SELECT json_build_array(settings) FROM tenants WHERE $4 AND id = $1)
+       )::text AS facts`;
+}
+
+// Built once: the prepared statement's name is looked up by its text, and a text built per
+// call would be hashed (~3 KB) per call.
+const FACTS_OF_KEYS = factsStatement(KEYS_GIVEN);
+const FACTS_WITH_PAGE = factsStatement(keysOfPage(false));
+const FACTS_WITH_PAGE_AFTER = factsStatement(keysOfPage(true));
+
+function emptyFactsDocument(): CampaignFactsDocument {
+  return { g: null, t: null, p: null, r: null, i: null, d: null, a: null, c: null, s: null };
+}
+
+/** The facts of campaignFactsOf's document, every key asked for present (zeros, empty records). */
+function factsOf(doc: CampaignFactsDocument, totalsOf: readonly string[], readinessOf: readonly string[], withSettings: boolean): CampaignFacts {
+  const facts: CampaignFacts = { totals: new Map(), readiness: new Map(), settings: null };
+  for (const k of totalsOf) facts.totals.set(k, emptyTotals());
+  for (const k of readinessOf) facts.readiness.set(k, { campaignUuid: k, domain: null, inboxes: [], previous: null, recipientCheck: null, audit: null });
+  for (const [campaign, provider, sent, delivered, hard, soft, complaints] of doc.t ?? []) {
+    let t = facts.totals.get(campaign);
+    if (!t) facts.totals.set(campaign, (t = emptyTotals()));
+    addCounts(t, provider, sent, delivered, hard, soft, complaints);
+  }
+  for (const [campaign, checked, ok, risky, invalid, suppressed, at] of doc.r ?? []) {
+    facts.readiness.get(campaign)!.recipientCheck = { checked, ok, risky, invalid, suppressed, checkedAt: new Date(at) };
+  }
+  for (const [campaign, address, dailyLimit, warmupStartedAt] of doc.i ?? []) {
+    facts.readiness.get(campaign)!.inboxes.push({ address, warmupStartedAt: dateOrNull(warmupStartedAt), dailyLimit });
+  }
+  // Previous campaigns' totals came in the same document (a campaign with no row sent nothing).
+  for (const [campaign, previous, name] of doc.p ?? []) {
+    const t = facts.totals.get(previous)?.total;
+    facts.readiness.get(campaign)!.previous = { uuid: previous, name, sent: t?.sent ?? 0, hardBounces: t?.hardBounces ?? 0 };
+  }
+  const domains = new Map((doc.d ?? []).map(([id, name, registeredAt]) => [id, { name, registeredAt: dateOrNull(registeredAt) }]));
+  const audits = new Map(doc.a ?? []);
+  for (const [campaign, domain] of doc.c ?? []) {
+    const r = facts.readiness.get(campaign)!;
+    r.domain = domains.get(domain) ?? null;
+    r.audit = audits.get(domain) ?? null;
+  }
+  if (withSettings) {
+    if (!doc.s) throw new Error("authenticated tenant has no row");
+    facts.settings = doc.s[0] ?? {};
+  }
+  return facts;
+}
+
+export class HealthFactsRepository {
+  /**
+   * Everything a page of campaigns shows of its health, in one statement: the lifetime totals
+   * of `totalsOf`; for `readinessOf`, the campaign created just before each on the same domain
+   * (with its totals), the last recipient check, the domain (name, registration) and a summary
+   * of its stored audit, and the sending inboxes; and the tenant's settings when asked.
+   *
+   * One round trip instead of one per kind of fact: each statement costs a socket write and a
+   * wait, and objects kept alive across waits cost the garbage collector more than the rows.
+   * It reads tables of other modules (campaigns, campaign_inboxes, inboxes, domains, tenants,
+   * the send module's totals) read-only, as their services would, with the tenant filter
+   * beside row-level security; the batched services have no "previous campaign on the same
+   * domain" or "inboxes of many campaigns, as facts" to call instead.
+   */
+  async campaignFactsOf(ctx: RequestContext, totalsOf: readonly string[], readinessOf: readonly string[], withSettings: boolean): Promise<CampaignFacts> {
+    const totalsKeys = [...new Set(totalsOf)];
+    const readinessKeys = [...new Set(readinessOf)];
+    if (totalsKeys.length === 0 && readinessKeys.length === 0 && !withSettings) return factsOf(emptyFactsDocument(), totalsKeys, readinessKeys, false);
+    const em = await ctx.db();
+    const rows = await preparedQuery<{ facts: string }>(em, FACTS_OF_KEYS, [ctx.tenantId, totalsKeys, readinessKeys, withSettings]);
+    return factsOf(JSON.parse(rows[0].facts), totalsKeys, readinessKeys, withSettings);
+  }
+
+  /**
+   * A page of the tenant's campaigns (first + 1 rows in CampaignService.list's keyset order,
+   * the extra one only telling that a next page exists) together with the page's facts as
+   * campaignFactsOf reads them, in the same statement: the dashboard's page and its health
+   * in one round trip. Totals always come for the page's campaigns (as the loaders' batch
+   * reads them); readiness facts when `withReadiness`.
+   */
+  async campaignPageWithFacts(
+    ctx: RequestContext,
+    args: { first: number; after?: string | null },
+    withReadiness: boolean,
+    withSettings: boolean,
+  ): Promise<{ rows: Campaign[]; facts: CampaignFacts }> {
+    checkPageSize(args.first);
+    const after = args.after ? decodeCursor(args.after, CAMPAIGN_LIST) : null;
+    const tenantId = ctx.tenantId;
+    const em = await ctx.db();
+    const values: unknown[] = [tenantId, withReadiness, args.first, withSettings];
+    if (after) values.push(after.createdAt, after.uuid);
+    const result = await preparedQuery<{ facts: string }>(em, after ? FACTS_WITH_PAGE_AFTER : FACTS_WITH_PAGE, values);
+    const doc: CampaignFactsDocument = JSON.parse(result[0].facts);
+    const rows = (doc.g ?? []).map(([uuid, domainId, name, status, createdAt, updatedAt]) =>
+      campaignOf({ tenantId, uuid, domainId, name, status, createdAt: new Date(createdAt), updatedAt: new Date(updatedAt) }),
+    );
+    const keys = rows.slice(0, args.first).map((c) => c.uuid);
+    return { rows, facts: factsOf(doc, keys, withReadiness ? keys : [], withSettings) };
+  }
+
+  async recipientChecksFor(ctx: RequestContext, campaignUuids: readonly string[]): Promise<Map<string, RecipientCheckSummary>> {
+    const result = new Map<string, RecipientCheckSummary>();
+    if (campaignUuids.length === 0) return result;
+    const em = await ctx.db();
+    const rows: Array<{ campaign_id: string; checked: number; ok: number; risky: number; invalid: number; suppressed: number; checked_at: Date }> = await em.query(
+      `SELECT campaign_id, checked, ok, risky, invalid, suppressed, checked_at FROM campaign_recipient_checks
+        WHERE tenant_id = $1 AND campaign_id = ANY($2::uuid[])`,
+      [ctx.tenantId, [...new Set(campaignUuids)]],
+    );
+    for (const r of rows) result.set(r.campaign_id, { checked: r.checked, ok: r.ok, risky: r.risky, invalid: r.invalid, suppressed: r.suppressed, checkedAt: new Date(r.checked_at) });
+    return result;
+  }
+
+}
+
+export const healthFacts = new HealthFactsRepository();
