@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { type MigrationInterface, type QueryRunner } from "typeorm";
 
 // Requests run as rebound_app: not a superuser, no BYPASSRLS, so row-level security holds
 // even when DATABASE_URL logs in as a superuser. The role is cluster-wide and shared by every

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { type MigrationInterface, type QueryRunner } from "typeorm";
 
 // The tenant row is its own tenant: requests see only theirs. The login role that ran the
 // migrations (the "system" context: CLI, start-up) may read every tenant, to know whether

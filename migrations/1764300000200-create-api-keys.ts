@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { type MigrationInterface, type QueryRunner } from "typeorm";
 
 // Keys are stored only as a hash. Authentication looks a key up by its hash before the
 // tenant is known, in the system context (the migrating login role may read by hash).

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { type MigrationInterface, type QueryRunner } from "typeorm";
 
 export class CreateDomains1764300000300 implements MigrationInterface {
   name = "CreateDomains1764300000300";

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { type MigrationInterface, type QueryRunner } from "typeorm";
 
 export class CreateInboxes1764300000400 implements MigrationInterface {
   name = "CreateInboxes1764300000400";

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { type MigrationInterface, type QueryRunner } from "typeorm";
 
 export class CreateCampaigns1764300000500 implements MigrationInterface {
   name = "CreateCampaigns1764300000500";

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { type MigrationInterface, type QueryRunner } from "typeorm";
 
 export class CreateCampaignInboxes1764300000600 implements MigrationInterface {
   name = "CreateCampaignInboxes1764300000600";

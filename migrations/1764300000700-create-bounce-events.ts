@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { type MigrationInterface, type QueryRunner } from "typeorm";
 
 // One row per recipient result of a bounce, complaint or delivery report, with the
 // classifier's diagnosis. dedupe_key makes at-least-once inputs land exactly once.

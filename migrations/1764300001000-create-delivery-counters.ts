@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { type MigrationInterface, type QueryRunner } from "typeorm";
 
 // Pre-aggregated delivery counts per (tenant, campaign, inbox, recipient provider, UTC day):
 // the denominators and numerators of every bounce-rate benchmark, read without scanning

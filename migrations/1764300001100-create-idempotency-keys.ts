@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { type MigrationInterface, type QueryRunner } from "typeorm";
 
 // Client idempotency keys of the ingest mutations (Stripe semantics, one transaction per
 // request as Brandur recommends for local-only work): the first request with a key stores

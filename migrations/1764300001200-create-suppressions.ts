@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { type MigrationInterface, type QueryRunner } from "typeorm";
 
 // Suppressions: addresses (or whole domains, for hostunknown) the tenant must not mail.
 // At most one active suppression per value (partial unique index), so concurrent ingests

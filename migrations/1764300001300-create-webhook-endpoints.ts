@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { type MigrationInterface, type QueryRunner } from "typeorm";
 
 // ESP webhook endpoints: one per tenant and vendor account, addressed by its id in the URL
 // (/webhooks/<provider>/<id>). The route looks an endpoint up by id before the tenant is

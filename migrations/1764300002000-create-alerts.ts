@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { type MigrationInterface, type QueryRunner } from "typeorm";
 
 // Stored alerts: pushed live over subscriptions, and read back with alerts(since:) by a
 // client that was away (the pub/sub itself is at-most-once).

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { type MigrationInterface, type QueryRunner } from "typeorm";
 
 // The last state each alert rule saw for each subject (e.g. campaign X / Gmail zone =
 // WARNING), so an alert is raised once per change of state, not once per event. Updated in

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { type MigrationInterface, type QueryRunner } from "typeorm";
 
 // The last DNS authentication audit of each sending domain. Reads (Domain.authentication,
 // readiness, blocklists) come from here and never do DNS; refreshDomainAuth and the periodic

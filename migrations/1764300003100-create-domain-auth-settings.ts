@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { type MigrationInterface, type QueryRunner } from "typeorm";
 
 // What the DNS audit of a domain needs to know beyond its name: the IPs that send for it
 // (SPF authorisation, reverse DNS, IP blocklists) and its DKIM selectors (a missing key at a

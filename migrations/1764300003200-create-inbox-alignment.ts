@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { type MigrationInterface, type QueryRunner } from "typeorm";
 
 // Per inbox: the envelope (Return-Path) domain its provider uses and the DKIM d= domain it
 // signs with, so the audit can judge DMARC alignment of the From domain against each.

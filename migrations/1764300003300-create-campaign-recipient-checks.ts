@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { type MigrationInterface, type QueryRunner } from "typeorm";
 
 // The last recipient-list check of each campaign (verifyCampaignRecipients): the counts the
 // pre-send checklist's "recipient list verified and cleaned" item is judged on. Only counts

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { type MigrationInterface, type QueryRunner } from "typeorm";
 
 // Lifetime delivery counts per (tenant, campaign, recipient provider): what Campaign.stats,
 // Campaign.benchmarks, Campaign.zone and readiness's previous-campaign item show. They are

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { type MigrationInterface, type QueryRunner } from "typeorm";
 
 // A campaign's previous campaign on the same domain (readiness compares with its bounce rate)
 // is the newest one created before it: with (tenant_id, domain_id) alone PostgreSQL read and

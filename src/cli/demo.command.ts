@@ -33,15 +33,16 @@ export async function run(args: string[]): Promise<number> {
     const call = graphqlCall(url, apiKey);
     const today = new Date(new Date().toISOString().slice(0, 10) + "T00:00:00Z");
     const summaryQuery = `{ campaigns(first: 10) { edges { node { name zone stats { sent hardBounces } } } } alerts(first: 100) { edges { node { id } } } }`;
-    const sentIn = (s: any): number => s.campaigns.edges.reduce((sum: number, e: { node: { stats: { sent: number } } }) => sum + e.node.stats.sent, 0);
-    const before = sentIn(await call(summaryQuery));
+    type Summary = { campaigns: { edges: Array<{ node: { name: string; zone: string; stats: { sent: number; hardBounces: number } } }> }; alerts: { edges: unknown[] } };
+    const sentIn = (s: Summary): number => s.campaigns.edges.reduce((sum, e) => sum + e.node.stats.sent, 0);
+    const before = sentIn(await call<Summary>(summaryQuery));
     const bounces = await seedDemo(call, today);
-    const summary = await call(summaryQuery);
+    const summary = await call<Summary>(summaryQuery);
     const out = process.stdout;
     // Counted from what changed: a run that had run already today replays its sends (same
     // idempotency keys) and its bounces are duplicates, so it stores nothing.
     out.write(`Demo tenant "${DEMO_TENANT_NAME}" is ready (this run stored ${sentIn(summary) - before} sends and ${bounces} bounces).\n\n`);
-    for (const { node } of summary.campaigns.edges as Array<{ node: { name: string; zone: string; stats: { sent: number; hardBounces: number } } }>) {
+    for (const { node } of summary.campaigns.edges) {
       out.write(`  ${node.zone.padEnd(18)} ${node.name}: ${node.stats.hardBounces} hard bounces in ${node.stats.sent} sends\n`);
     }
     out.write(`\n  ${summary.alerts.edges.length} alerts raised\n\n`);

@@ -1,3 +1,4 @@
+import type { MessageAnalysis } from "../core/bounce";
 import type { EntityManager } from "typeorm";
 import type { Config } from "../app/config";
 import type { Logger } from "../app/logger";
@@ -39,7 +40,7 @@ export interface App {
   /** Cost, authentication, ingestion and connection budgets (absent in one-shot CLI commands). */
   throttle?: ThrottlePolicy;
   /** Classification off the event loop (absent: classify inline, as the CLI does). */
-  classifier?: { analyze(raw: string): Promise<import("../core/bounce").MessageAnalysis> };
+  classifier?: { analyze(raw: string): Promise<MessageAnalysis> };
 }
 
 /** A bearer token's owner through the app's authenticator; without one (no server), nobody. */

@@ -4,7 +4,7 @@ import { promisify } from "node:util";
 import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/database";
-import { graphqlClient, ok } from "../support/graphql-client";
+import { graphqlClient } from "../support/graphql-client";
 import { createSendingSetup, ingest, recordSends } from "../support/fixtures";
 import { REPO, startChildServer, type ChildServer } from "../support/child-server";
 import { collect, sleep } from "../support/subscription";

@@ -8,15 +8,15 @@ import { DEMO_CAMPAIGNS, DEMO_DOMAINS, DEMO_INBOXES, REPLIES, daysAgo, demoBounc
 type Ids = Map<string, string>;
 
 async function existing(call: Call, field: "domains" | "inboxes" | "campaigns", label: "name" | "address"): Promise<Ids> {
-  const data = await call(`{ ${field}(first: 100) { edges { node { id ${label} } } } }`);
-  return new Map((data[field].edges as Array<{ node: Record<string, string> }>).map(({ node }) => [node[label], node.id]));
+  const data = await call<Record<string, { edges: Array<{ node: Record<string, string> }> }>>(`{ ${field}(first: 100) { edges { node { id ${label} } } } }`);
+  return new Map(data[field].edges.map(({ node }) => [node[label], node.id]));
 }
 
 async function ensureSetup(call: Call, today: Date) {
   const domains = await existing(call, "domains", "name");
   for (const d of DEMO_DOMAINS) {
     if (domains.has(d.name)) continue;
-    const data = await call(`mutation($input: CreateDomainInput!) { createDomain(input: $input) { domain { id } userErrors { code message } } }`, {
+    const data = await call<{ createDomain: { domain: { id: string } } }>(`mutation($input: CreateDomainInput!) { createDomain(input: $input) { domain { id } userErrors { code message } } }`, {
       input: { name: d.name, registeredAt: daysAgo(today, d.registeredDaysAgo) },
     });
     domains.set(d.name, data.createDomain.domain.id);
@@ -24,7 +24,7 @@ async function ensureSetup(call: Call, today: Date) {
   const inboxes = await existing(call, "inboxes", "address");
   for (const i of DEMO_INBOXES) {
     if (inboxes.has(i.address)) continue;
-    const data = await call(`mutation($input: CreateInboxInput!) { createInbox(input: $input) { inbox { id } userErrors { code message } } }`, {
+    const data = await call<{ createInbox: { inbox: { id: string } } }>(`mutation($input: CreateInboxInput!) { createInbox(input: $input) { inbox { id } userErrors { code message } } }`, {
       input: { domainId: domains.get(i.domain), address: i.address, warmupStartedAt: daysAgo(today, i.warmupDaysAgo), dailyLimit: i.dailyLimit },
     });
     inboxes.set(i.address, data.createInbox.inbox.id);
@@ -32,7 +32,7 @@ async function ensureSetup(call: Call, today: Date) {
   const campaigns = await existing(call, "campaigns", "name");
   for (const c of DEMO_CAMPAIGNS) {
     if (campaigns.has(c.name)) continue;
-    const data = await call(`mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { campaign { id } userErrors { code message } } }`, {
+    const data = await call<{ createCampaign: { campaign: { id: string } } }>(`mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { campaign { id } userErrors { code message } } }`, {
       input: { name: c.name, domainId: domains.get(c.domain), inboxIds: c.inboxes.map((a) => inboxes.get(a)), status: "ACTIVE" },
     });
     campaigns.set(c.name, data.createCampaign.campaign.id);
@@ -89,7 +89,7 @@ function dsn(campaignId: string, recipient: string, today: Date): string {
 export async function seedDemo(call: Call, today: Date): Promise<number> {
   const { inboxes, campaigns } = await ensureSetup(call, today);
   for (const batch of demoSendBatches(today)) {
-    await call(`mutation($input: RecordSendsInput!) { recordSends(input: $input) { recorded userErrors { code message } } }`, {
+    await call<unknown>(`mutation($input: RecordSendsInput!) { recordSends(input: $input) { recorded userErrors { code message } } }`, {
       input: { campaignId: campaigns.get(batch.campaign), inboxId: inboxes.get(batch.inbox), recipients: batch.recipients, sentAt: batch.sentAt, idempotencyKey: batch.idempotencyKey },
     });
   }
@@ -98,13 +98,13 @@ export async function seedDemo(call: Call, today: Date): Promise<number> {
     const events = demoBounces(today)
       .filter((b) => b.campaign === campaign.name)
       .map(({ recipient, smtpResponse, occurredAt, eventKey }) => ({ recipient, smtpResponse, occurredAt, eventKey, campaignId: campaigns.get(campaign.name) }));
-    const data = await call(`mutation($input: IngestBouncesInput!) { ingestBounces(input: $input) { inserted userErrors { code message } } }`, { input: { events } });
+    const data = await call<{ ingestBounces: { inserted: number } }>(`mutation($input: IngestBouncesInput!) { ingestBounces(input: $input) { inserted userErrors { code message } } }`, { input: { events } });
     bouncesInserted += data.ingestBounces.inserted;
   }
   // One bounce arrives as the raw DSN a mail server returns; Rebound finds its campaign from
   // the X-Rebound-Campaign header of the returned original.
   const blocking = campaigns.get(DEMO_CAMPAIGNS[2].name)!;
-  const data = await call(`mutation($input: IngestBounceMessageInput!) { ingestBounceMessage(input: $input) { inserted userErrors { code message } } }`, {
+  const data = await call<{ ingestBounceMessage: { inserted: number } }>(`mutation($input: IngestBounceMessageInput!) { ingestBounceMessage(input: $input) { inserted userErrors { code message } } }`, {
     input: { raw: dsn(blocking, "lead3-0200@gmail.com", today) },
   });
   return bouncesInserted + data.ingestBounceMessage.inserted;
@@ -126,7 +126,7 @@ export async function trickleBounces(call: Call, onEvent: (line: string) => void
   while (!signal.aborted) {
     const reply = LIVE_REPLIES[n % LIVE_REPLIES.length];
     const recipient = `live-${run}-${n}@${LIVE_DOMAINS[n % LIVE_DOMAINS.length]}`;
-    const data = await call(
+    const data = await call<{ ingestBounces: { events: Array<{ reason: string; bounceType: string; fault: string }> } }>(
       `mutation($input: IngestBouncesInput!) { ingestBounces(input: $input) { inserted events { reason bounceType fault } userErrors { code message } } }`,
       { input: { events: [{ recipient, campaignId, smtpResponse: reply, eventKey: `demo:live:${run}:${n}` }] } },
     );

@@ -29,7 +29,6 @@ export type MacroParse =
 
 const LETTERS = "slodiphcrtv";
 const EXP_ONLY_LETTERS = "crt";
-const DELIMITERS = ".-+,/_=";
 
 /**
  * Parse a macro-string. `explanation` allows the letters c, r, t (only legal in exp text)

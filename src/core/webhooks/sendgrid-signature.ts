@@ -66,7 +66,7 @@ export function verifySendgridSignature(input: SendgridVerifyInput): SendgridVer
   }
   const body = typeof input.rawBody === "string" ? Buffer.from(input.rawBody, "utf8") : Buffer.from(input.rawBody);
   const signed = Buffer.concat([Buffer.from(timestamp, "utf8"), body]);
-  let valid = false;
+  let valid: boolean;
   try {
     // dsaEncoding "der" is the default: SendGrid sends ASN.1 DER, not raw r||s.
     valid = verify("sha256", signed, { key, dsaEncoding: "der" }, Buffer.from(signature, "base64"));

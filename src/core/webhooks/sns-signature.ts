@@ -182,7 +182,7 @@ export async function verifySnsMessage(body: unknown, options: SnsVerifyOptions)
 
   const algorithm = envelope.SignatureVersion === "1" ? "RSA-SHA1" : "RSA-SHA256";
   const signature = Buffer.from(envelope.Signature, "base64");
-  let valid = false;
+  let valid: boolean;
   try {
     valid = createVerify(algorithm).update(buildSnsStringToSign(envelope), "utf8").verify(cert.publicKey, signature);
   } catch {

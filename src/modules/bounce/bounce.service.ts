@@ -146,6 +146,8 @@ export class BounceService {
         col((it) => (it.diagnosis.authResults ? JSON.stringify(it.diagnosis.authResults) : null)),
         col((it) => it.diagnosis.likelyCause),
         col((it) => it.diagnosis.firstAction),
+        // Unit separator (U+001F) joins the evidence lines in one COPY field, so none may hold one.
+        // eslint-disable-next-line no-control-regex -- the control character is the point
         col((it) => it.diagnosis.evidence.map((s) => s.replace(/\x1f/g, " ")).join("\x1f")),
         col((it) => it.diagnosis.ruleVersion),
         col((it) => it.messageId),

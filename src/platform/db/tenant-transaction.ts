@@ -159,6 +159,7 @@ export class TenantTransaction {
 
 /** Channel names and payloads that can be inlined in SQL as they are (no quote, no backslash). */
 const SAFE_CHANNEL = /^[a-z_][a-z0-9_]*$/;
+// eslint-disable-next-line no-control-regex -- NUL is exactly what must not be inlined
 const SAFE_PAYLOAD = /^[^'\\\u0000]*$/;
 
 /**

@@ -87,7 +87,7 @@ export class SubscriptionHub<Ctx> {
     for (const row of rows) {
       for (const s of set) {
         if (s.topic !== message.topic) continue;
-        let accepted = false;
+        let accepted: boolean;
         try {
           accepted = s.accept(row);
         } catch {
