@@ -1,4 +1,3 @@
-import { parseAddress } from "./address";
 import { parseIp } from "./dns/ip-address";
 
 // The checks of the input wall (every string input, at the edge: GraphQL and webhook
@@ -13,12 +12,6 @@ export function textProblem(value: string): string | null {
   if (value.indexOf("\u0000") !== -1) return "contains U+0000 (NUL), which text cannot hold";
   if (!(value as unknown as { isWellFormed(): boolean }).isWellFormed()) return "contains an unpaired UTF-16 surrogate (not valid Unicode)";
   return null;
-}
-
-/** An email address as every channel accepts it (the recipient of an event, a send, a check). */
-export function emailProblem(value: string): string | null {
-  const parsed = parseAddress(value);
-  return parsed.ok ? null : parsed.message;
 }
 
 /**

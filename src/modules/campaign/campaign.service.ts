@@ -46,8 +46,7 @@ export const CAMPAIGN_LIST = "c";
 
 export class CampaignService {
   async findById(ctx: RequestContext, uuid: string): Promise<Campaign | null> {
-    const em = await ctx.db();
-    return em.getRepository(Campaign).findOne({ where: { tenantId: ctx.tenantId, uuid } });
+    return (await campaignById(ctx).load(uuid)) ?? null;
   }
 
   async findByIds(ctx: RequestContext, uuids: readonly string[]): Promise<Campaign[]> {

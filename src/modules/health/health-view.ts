@@ -32,11 +32,6 @@ export function counterWindow(window: HealthWindow, now: Date): CounterWindow {
   return { since, until: now };
 }
 
-/** Today (UTC) only: what "sent today" means for the warm-up ramp. */
-export function todayWindow(now: Date): CounterWindow {
-  return counterWindow("DAYS_1", now);
-}
-
 // ---- stats and benchmarks --------------------------------------------------------------
 
 export interface DeliveryStatsView extends DeliveryCounts {

@@ -110,6 +110,25 @@ function recipientFields(raw: string): { recipient: string; recipientDomain: str
 }
 
 /** A campaign or inbox reference from a header or metadata: a global id or a bare uuid. */
+/**
+ * NOT_FOUND problems of an input's campaign and inbox ids: an id that does not decode, or,
+ * once the tenant's rows were looked up (`known`), one that names none of them. `at` is the
+ * input's path; each problem is [message, path].
+ */
+function missingRefs(
+  at: string[],
+  given: { campaignId?: string | null; inboxId?: string | null },
+  uuids: { campaign: string | null; inbox: string | null },
+  known?: { campaigns: Map<string, unknown> | Set<string>; inboxes: Map<string, unknown> | Set<string> },
+): Array<[string, string[]]> {
+  const problems: Array<[string, string[]]> = [];
+  const campaignMissing = known ? uuids.campaign !== null && !known.campaigns.has(uuids.campaign) : !!given.campaignId && !uuids.campaign;
+  const inboxMissing = known ? uuids.inbox !== null && !known.inboxes.has(uuids.inbox) : !!given.inboxId && !uuids.inbox;
+  if (campaignMissing) problems.push(["No campaign with that id.", [...at, "campaignId"]]);
+  if (inboxMissing) problems.push(["No inbox with that id.", [...at, "inboxId"]]);
+  return problems;
+}
+
 function refUuid(value: string | null | undefined, type: string): string | null {
   if (!value) return null;
   const v = value.trim();
@@ -283,17 +302,15 @@ export class IngestService {
             }
             const c = e.campaignId ? uuidOf(e.campaignId, "Campaign") : null;
             const b = e.inboxId ? uuidOf(e.inboxId, "Inbox") : null;
-            if (e.campaignId && !c) err("NOT_FOUND", "No campaign with that id.", [...at, "campaignId"]);
-            if (e.inboxId && !b) err("NOT_FOUND", "No inbox with that id.", [...at, "inboxId"]);
+            for (const [message, field] of missingRefs(at, e, { campaign: c, inbox: b })) err("NOT_FOUND", message, field);
             campaignUuids.push(c);
             inboxUuids.push(b);
           });
           if (errors.length) throw new UserInputError(errors);
           const refs = await this.lookupRefs(ctx, campaignUuids.filter((x): x is string => !!x), inboxUuids.filter((x): x is string => !!x));
-          events.forEach((_, i) => {
+          events.forEach((e, i) => {
             const at = ["input", "events", String(i)];
-            if (campaignUuids[i] && !refs.campaigns.has(campaignUuids[i]!)) err("NOT_FOUND", "No campaign with that id.", [...at, "campaignId"]);
-            if (inboxUuids[i] && !refs.inboxes.has(inboxUuids[i]!)) err("NOT_FOUND", "No inbox with that id.", [...at, "inboxId"]);
+            for (const [message, field] of missingRefs(at, e, { campaign: campaignUuids[i], inbox: inboxUuids[i] }, refs)) err("NOT_FOUND", message, field);
           });
           if (errors.length) throw new UserInputError(errors);
 
@@ -353,8 +370,7 @@ export class IngestService {
           if (typeof input.raw !== "string" || input.raw.trim() === "") fail("EMPTY_MESSAGE", "raw must be the whole message, headers and body.", ["input", "raw"]);
           const c = input.campaignId ? uuidOf(input.campaignId, "Campaign") : null;
           const b = input.inboxId ? uuidOf(input.inboxId, "Inbox") : null;
-          if (input.campaignId && !c) fail("NOT_FOUND", "No campaign with that id.", ["input", "campaignId"]);
-          if (input.inboxId && !b) fail("NOT_FOUND", "No inbox with that id.", ["input", "inboxId"]);
+          for (const [message, field] of missingRefs(["input"], input, { campaign: c, inbox: b })) fail("NOT_FOUND", message, field);
 
           const analysis = await bounceService.analyzeMessage(ctx, input.raw);
           messageKind = analysis.kind;
@@ -377,8 +393,7 @@ export class IngestService {
             }
           }
           const refs = await this.lookupRefs(ctx, [c, headerCampaign].filter((x): x is string => !!x), b ? [b] : []);
-          if (c && !refs.campaigns.has(c)) fail("NOT_FOUND", "No campaign with that id.", ["input", "campaignId"]);
-          if (b && !refs.inboxes.has(b)) fail("NOT_FOUND", "No inbox with that id.", ["input", "inboxId"]);
+          for (const [message, field] of missingRefs(["input"], input, { campaign: c, inbox: b }, refs)) fail("NOT_FOUND", message, field);
           // A header naming no campaign of this tenant is ignored, never an error: the
           // message came from the outside world.
           const ref = this.ref(c ?? headerCampaign, b, refs);

@@ -23,7 +23,6 @@ export const unauthenticated = (message = "A valid API key is required: send Aut
   new AppError("UNAUTHENTICATED", message);
 export const forbidden = (scope: string) =>
   new AppError("FORBIDDEN", `This API key lacks the "${scope}" scope.`, { requiredScope: scope });
-export const notFound = (what = "object") => new AppError("NOT_FOUND", `No ${what} with that id.`);
 export const badInput = (message: string, field?: string) =>
   new AppError("BAD_USER_INPUT", message, field ? { field } : {});
 
@@ -39,7 +38,3 @@ export const rateLimited = (message: string, retryAfter: number, headers: Record
 
 /** The database cannot be reached: nothing was changed, the same request can be retried. */
 export const RETRY_AFTER_UNAVAILABLE_SECONDS = 2;
-export const serviceUnavailable = () =>
-  new AppError("SERVICE_UNAVAILABLE", "The database is unavailable; nothing was changed. Retry shortly.", {
-    retryAfter: RETRY_AFTER_UNAVAILABLE_SECONDS,
-  });
