@@ -9,6 +9,7 @@ import { decodeCharset, decodeEncodedWords, header, parseHeaders, partText, spli
 import { NOTICE_RULES_BYTES, noticeRules, presetFor } from "./mta-rules";
 import { cutReturnedMessage, findNoticeBlocks, joinReplyLines, pickDiagnostic, type NoticeBlock } from "./notice";
 import { parseSesNotification } from "./ses";
+import { forwardedBounce } from "./forwarded.reader";
 
 /** Cheap tests on the raw body before decoding all of it for a second look. */
 const SES_FIELDS = /"(?:notificationType|eventType)"/;
@@ -19,7 +20,7 @@ const MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
 
 export function analyzeMessage(raw: string | Uint8Array, options?: AnalyzeOptions): MessageAnalysis {
   try {
-    return analyzeUnchecked(raw, options);
+    return analyzeUnchecked(raw, options, 0);
   } catch (err) {
     return { kind: "unknown", messageId: null, diagnoses: [], error: `unreadable message: ${err instanceof Error ? err.message : String(err)}` };
   }
@@ -51,7 +52,10 @@ function classifyParts(root: MimePart): Parts {
   return parts;
 }
 
-function analyzeUnchecked(raw: string | Uint8Array, options?: AnalyzeOptions): MessageAnalysis {
+/** How many forwards deep an enclosed bounce is still looked for. */
+const MAX_FORWARD_DEPTH = 3;
+
+function analyzeUnchecked(raw: string | Uint8Array, options: AnalyzeOptions | undefined, depth: number): MessageAnalysis {
   let s = toBinaryString(raw);
   if (s.length > MAX_MESSAGE_BYTES) s = s.slice(0, MAX_MESSAGE_BYTES);
   if (!s.trim()) return { kind: "unknown", messageId: null, diagnoses: [], error: "empty message" };
@@ -65,6 +69,15 @@ function analyzeUnchecked(raw: string | Uint8Array, options?: AnalyzeOptions): M
   const parts = classifyParts(root);
 
   const noticeFull = parts.notice ? partText(parts.notice) : "";
+  // A bounce forwarded by a person is read as the bounce it encloses (the forwarder is no
+  // recipient of anything); a returned original inside a real bounce is never unwrapped.
+  if (depth < MAX_FORWARD_DEPTH && !parts.deliveryStatus.length && !parts.feedback) {
+    const inner = forwardedBounce(root, noticeFull);
+    if (inner) {
+      const a = analyzeUnchecked(inner, options, depth + 1);
+      if (a.diagnoses.length) return a;
+    }
+  }
   const original = readOriginal(parts.original, parts.notice ? noticeFull : null);
   const ctx: MessageContext = {
     authResults: authResultsOf(top),
@@ -151,6 +164,15 @@ function analyzeUnchecked(raw: string | Uint8Array, options?: AnalyzeOptions): M
       facts.push({ recipient: n.address, diagnostic: pickDiagnostic(n.block), context: n.block.length < 40 ? notice : n.block });
     }
   }
+  if (!facts.length && depth < MAX_FORWARD_DEPTH) {
+    // A notice that names no recipient but encloses a whole report (a gateway relaying the
+    // bounce it got): the enclosed report says who failed.
+    const inner = forwardedBounce(root, "", true);
+    if (inner) {
+      const a = analyzeUnchecked(inner, options, depth + 1);
+      if (a.diagnoses.length && a.kind === "bounce") return a;
+    }
+  }
   if (!facts.length) {
     const failed = addressesIn((top.get("x-failed-recipients") ?? []).join(","));
     const fallback = failed.length ? failed : looksLikeBounce(top, subject, notice) ? addressesIn(original.get("to")) : [];
@@ -169,7 +191,10 @@ function analyzeUnchecked(raw: string | Uint8Array, options?: AnalyzeOptions): M
     }
     const diagnoses = dedupe(facts.map((f) => diagnose(f, ctx)));
     const kind: MessageKind = diagnoses.every((d) => d.reason === "delivered") ? "delivery" : "bounce";
-    return { kind, messageId, diagnoses, error: null };
+    // A cap that stopped the reading is said on the answer and on every row, never silently.
+    const truncated = noticeRecipients.truncated;
+    if (truncated) for (const d of diagnoses) d.evidence.push(...truncated);
+    return truncated ? { kind, messageId, diagnoses, error: null, truncated } : { kind, messageId, diagnoses, error: null };
   }
 
   // 4. Auto-replies that also look like bounces but named no recipient
@@ -220,11 +245,21 @@ function sessionTranscript(notice: string): Transcript | null {
   let command: string | null = null;
   const replies: string[] = [];
   let status = "";
+  let lastWasReply = false;
   for (const line of notice.slice(notice.indexOf("\n", at) + 1, at + 16 * 1024).split("\n")) {
+    if (lastWasReply && replies.length && (line.startsWith(" ") || line.startsWith("\t")) && line.trim()) {
+      // A reply line wrapped in transit: its continuation belongs to it.
+      replies[replies.length - 1] += " " + line.trim();
+      continue;
+    }
+    lastWasReply = false;
     if (line.startsWith(">>> ")) command = /^>>> ([A-Za-z]{4})\b/.exec(line)?.[1].toUpperCase() ?? command;
     else if (line.startsWith("<<< ")) {
       const r = line.slice(4).trim();
-      if (r && !replies.includes(r)) replies.push(r);
+      if (r && !replies.includes(r)) {
+        replies.push(r);
+        lastWasReply = true;
+      }
     } else if (/^[45]\d\d[ \t][45]\.\d\.\d[ \t]/.test(line)) status += (status ? " " : "") + line.trim();
   }
   if (command === "HELO") command = "EHLO";

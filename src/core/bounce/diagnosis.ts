@@ -117,6 +117,8 @@ export interface MessageAnalysis {
   messageId: string | null;
   diagnoses: BounceDiagnosis[];
   error: string | null;
+  /** the caps that stopped the reading early (addresses per line, per message...), when any did */
+  truncated?: string[];
 }
 
 export interface AnalyzeOptions {

@@ -79,13 +79,26 @@ function splitRecipientGroups(g: string): string[] {
   return out;
 }
 
+/**
+ * RFC 3464 `Status:` read structurally: the status-code (RFC 3463 class.subject.detail)
+ * with the RFC 5322 comments a field may carry around it ("5.1.1 (user unknown)") left
+ * out. A value that holds no code is kept as written (the caller then ignores it).
+ */
+export function statusFieldValue(v: string | null): string | null {
+  if (v == null) return null;
+  const bare = v.replace(/\([^()]*\)/g, " ").trim();
+  const m = /^([245])\.(\d{1,3})\.(\d{1,3})(?![\d.])/.exec(bare);
+  if (m) return `${m[1]}.${Number(m[2])}.${Number(m[3])}`;
+  return v.trim() || null;
+}
+
 function recipientOf(h: Headers): DsnRecipient {
   const diag = typedValue(header(h, "diagnostic-code"));
   return {
     finalRecipient: typedValue(header(h, "final-recipient") ?? header(h, "x-actual-recipient")).value,
     originalRecipient: typedValue(header(h, "original-recipient")).value,
     action: (header(h, "action") ?? "").trim().toLowerCase().split(/[\s(]/)[0] || null,
-    status: (header(h, "status") ?? "").trim() || null,
+    status: statusFieldValue(header(h, "status")),
     remoteMta: typedValue(header(h, "remote-mta")).value,
     diagnosticCode: diag.value,
     diagnosticType: diag.type,
