@@ -1,8 +1,10 @@
 // `rebound classify [--jsonl] PATH...` and `rebound classify --smtp "550 5.1.1 ..." [--recipient ADDR]`:
 // one JSON line per recipient result. Bad files become rows with `error`, never a crash.
 import { readdirSync, readFileSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { analyzeMessage, analyzeSmtpReply, splitMbox, type BounceDiagnosis } from "../core/bounce";
+import { classifyInParallel } from "./classify.parallel";
 
 const usage = `usage: rebound classify [--jsonl] PATH...
        rebound classify --smtp "550 5.1.1 ..." [--recipient ADDR]
@@ -95,38 +97,72 @@ export async function run(args: string[]): Promise<number> {
 
   const errors: Array<{ file: string; error: string }> = [];
   const files = listFiles(paths.map((p) => resolve(p)), errors);
-  const out: string[] = [];
-  const flush = () => {
-    if (out.length) process.stdout.write(out.join(""));
-    out.length = 0;
-  };
-  for (const e of errors) out.push(JSON.stringify({ file: e.file, message: 1, index: 1, error: e.error }) + "\n");
+  for (const e of errors) process.stdout.write(JSON.stringify({ file: e.file, message: 1, index: 1, error: e.error }) + "\n");
   const progress = files.length > 300;
-  let failed = 0;
-  for (let n = 0; n < files.length; n++) {
-    const file = files[n];
-    if (progress && n % 250 === 0) process.stderr.write(`classify: ${n}/${files.length} files\r`);
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(file);
-    } catch (err) {
-      out.push(JSON.stringify({ file, message: 1, index: 1, error: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }) + "\n");
-      failed++;
-      continue;
-    }
-    const messages = splitMbox(bytes);
-    messages.forEach((m, i) => {
-      const a = analyzeMessage(m);
-      if (!a.diagnoses.length) {
-        out.push(JSON.stringify({ file, message: i + 1, index: 1, error: a.error ?? "no result" }) + "\n");
-        failed++;
-        return;
-      }
-      a.diagnoses.forEach((d, k) => out.push(JSON.stringify(row(file, i + 1, k + 1, d)) + "\n"));
-    });
-    if (out.length > 500) flush();
-  }
-  flush();
+  const threads = threadsFor(files.length);
+  const failed =
+    threads > 1 && workerScript
+      ? await classifyInParallel(files, threads, workerScript, (s) => process.stdout.write(s), progress)
+      : classifySerially(files, progress);
   if (progress) process.stderr.write(`classify: ${files.length}/${files.length} files, ${failed} without a result\n`);
   return 0;
+}
+
+/** The JSON lines of one file's results (errors as rows), and how many messages had none. */
+export function classifyFile(file: string): { text: string; failed: number } {
+  const out: string[] = [];
+  let failed = 0;
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    return { text: JSON.stringify({ file, message: 1, index: 1, error: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }) + "\n", failed: 1 };
+  }
+  const messages = splitMbox(bytes);
+  messages.forEach((m, i) => {
+    const a = analyzeMessage(m);
+    if (!a.diagnoses.length) {
+      out.push(JSON.stringify({ file, message: i + 1, index: 1, error: a.error ?? "no result" }) + "\n");
+      failed++;
+      return;
+    }
+    a.diagnoses.forEach((d, k) => out.push(JSON.stringify(row(file, i + 1, k + 1, d)) + "\n"));
+  });
+  return { text: out.join(""), failed };
+}
+
+function classifySerially(files: string[], progress: boolean): number {
+  const out: string[] = [];
+  let failed = 0;
+  for (let n = 0; n < files.length; n++) {
+    if (progress && n % 250 === 0) process.stderr.write(`classify: ${n}/${files.length} files\r`);
+    const r = classifyFile(files[n]);
+    out.push(r.text);
+    failed += r.failed;
+    if (out.length > 200) {
+      process.stdout.write(out.join(""));
+      out.length = 0;
+    }
+  }
+  if (out.length) process.stdout.write(out.join(""));
+  return failed;
+}
+
+/**
+ * The compiled command's own file, which also runs as the worker (set by classify.main.ts);
+ * null when running from the TypeScript sources, which stay on one thread.
+ */
+let workerScript: string | null = null;
+export function setWorkerScript(file: string): void {
+  workerScript = file;
+}
+
+/** Below this many files, starting a worker costs more than it saves. */
+const PARALLEL_MIN_FILES = 400;
+
+function threadsFor(files: number): number {
+  const env = Number(process.env.REBOUND_CLASSIFY_THREADS);
+  if (Number.isInteger(env) && env >= 1) return env;
+  if (files < PARALLEL_MIN_FILES) return 1;
+  return Math.max(1, Math.min(availableParallelism(), 8));
 }
