@@ -43,6 +43,7 @@ export function row(file: string, message: number, index: number, d: BounceDiagn
     message,
     index,
     recipient: d.recipient,
+    originalRecipient: d.originalRecipient ?? null,
     status: d.status ?? "",
     replyCode: d.replyCode === null ? "" : String(d.replyCode),
     reason: d.reason,

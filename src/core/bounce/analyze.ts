@@ -13,6 +13,7 @@ import { forwardedBounce } from "./forwarded.reader";
 
 /** Cheap tests on the raw body before decoding all of it for a second look. */
 const SES_FIELDS = /"(?:notificationType|eventType)"/;
+const SES_NOTIFICATION = /"(?:notificationType|eventType)"\s*:\s*"(?:Bounce|Complaint|Delivery|DeliveryDelay|Send|Reject)"/;
 const DSN_FIELDS = /^(?:Final-Recipient|Original-Recipient)\s*:/im;
 
 /** Above this a message is read only in its first part: bounces are small, the rest is payload. */
@@ -108,7 +109,13 @@ function analyzeUnchecked(raw: string | Uint8Array, options: AnalyzeOptions | un
   // 2. Amazon SES notifications in the body
   if (!parts.deliveryStatus.length) {
     // Decoding the whole body is paid only when it names an SES notification's fields.
-    const ses = parseSesNotification(noticeText || (SES_FIELDS.test(root.rawBody) ? decodeCharset(root.rawBody.slice(0, 256 * 1024), "utf-8") : ""));
+    const sesText = noticeText || (SES_FIELDS.test(root.rawBody) ? decodeCharset(root.rawBody.slice(0, 256 * 1024), "utf-8") : "");
+    const ses = parseSesNotification(sesText);
+    if (!ses && SES_NOTIFICATION.test(sesText)) {
+      // Every address in a notification's JSON that is not in its recipient lists is the
+      // sender's (source, identity ARN, destination): none may become a failure row.
+      return { kind: "unknown", messageId, diagnoses: [], error: "an Amazon SES notification that names no readable recipient: its other addresses are the sender's, none is reported" };
+    }
     if (ses) {
       const diagnoses = ses.map((r) =>
         diagnose(
@@ -279,6 +286,7 @@ function dsnFacts(r: DsnRecipient, address: string, reportingMta: string | null,
   }
   return {
     recipient: address,
+    originalRecipient: addressesIn(r.originalRecipient)[0] ?? null,
     statusField: r.status,
     diagnostic: diag,
     command: transcript?.command ?? null,

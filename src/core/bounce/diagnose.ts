@@ -8,6 +8,8 @@ import { findCommand, findReplyCode, findStatus, isValidStatus, preferStatus } f
 
 export interface RecipientFacts {
   recipient: string;
+  /** the DSN's Original-Recipient (the address the sender used), when it has one */
+  originalRecipient?: string | null;
   /** DSN Status field */
   statusField?: string | null;
   /** the receiving server's own words */
@@ -124,7 +126,13 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
   if (command) evidence.push(`SMTP command ${command}`);
 
   const bounceType = bounceTypeOf(reason, status, replyCode, f.action ?? null, diagText || context);
-  const hardBounce = isHardBounce(reason, bounceType);
+  // Evidence that disagrees on permanence (a 4.x.x Status over a 5xx reply, or the other
+  // way) is said, and never suppresses an address: a wrong suppression cannot be undone
+  // by the next bounce, a missed one can.
+  const conflict = f.fixedReason ? null : permanenceConflict(statusField, textStatus, replyCode);
+  if (conflict) evidence.push(conflict);
+  const hardBounce = !conflict && isHardBounce(reason, bounceType);
+  if (f.originalRecipient && f.originalRecipient !== recipient) evidence.push(`Original-Recipient ${f.originalRecipient} (the address sent to; final recipient ${recipient})`);
   const replyNum = replyCode ? Number(replyCode) : null;
   const variant = variantOf(replyNum, status, diagText || context, reason);
   const { likelyCause, firstAction } = adviceFor(reason, variant);
@@ -132,6 +140,7 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
 
   return {
     recipient,
+    originalRecipient: f.originalRecipient ?? null,
     recipientDomain,
     replyCode: replyNum,
     status: status ?? null,
@@ -155,6 +164,17 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
     evidence,
     ruleVersion: RULE_VERSION,
   };
+}
+
+/** The permanence classes (4 or 5) that the Status field and the server's reply give, when they differ. */
+function permanenceConflict(statusField: string | null, textStatus: string | null, replyCode: string | null): string | null {
+  const field = statusField?.[0];
+  const said = textStatus?.[0] ?? replyCode?.[0];
+  if (!field || !said || (field !== "4" && field !== "5") || (said !== "4" && said !== "5") || field === said) return null;
+  // A reply code and a status code in the reply itself that agree with each other, against
+  // the reporting MTA's field: the server's own words are trusted first, but the address is
+  // still not suppressed on evidence that contradicts itself.
+  return `conflicting evidence: Status field ${statusField} but the reply says ${[replyCode, textStatus].filter(Boolean).join(" ")}; not treated as a hard bounce`;
 }
 
 function bounceTypeOf(reason: BounceReason, status: string | null, reply: string | null, action: string | null, text: string): BounceType {

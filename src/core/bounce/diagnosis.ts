@@ -82,6 +82,8 @@ export interface AuthResults {
 
 export interface BounceDiagnosis {
   recipient: string;
+  /** the DSN's Original-Recipient, the address the sender wrote, when given (recipient is the final one) */
+  originalRecipient?: string | null;
   recipientDomain: string;
   /** SMTP reply code, e.g. 550 */
   replyCode: number | null;

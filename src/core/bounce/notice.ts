@@ -127,9 +127,35 @@ export function findNoticeBlocks(notice: string, exclude: AddressSet): NoticeBlo
     const next = k + 1 < chosen.length ? chosen[k + 1] : null;
     // The block runs to the line before the next recipient's (or to the end).
     const end = !next ? notice.length : next.line > h.line ? next.start - 1 : h.end;
-    out.push({ address: h.address, block: notice.slice(h.start, end) });
+    const prevEnd = k > 0 ? chosen[k - 1].end : 0;
+    const own = notice.slice(h.start, end);
+    // Only a block that carries no reply of its own can have printed it above the address.
+    out.push({ address: h.address, block: OWN_REPLY.test(own.length > 4096 ? own.slice(0, 4096) : own) ? own : replyBefore(notice, h.start, prevEnd) + own });
   }
   return out;
+}
+
+/** A reply line that ends just before an address line ("550 5.1.1 ... for\n  a@b"). */
+const OWN_REPLY = /(?:^|[\s:(])[45]\d\d[ -]|#[45]\.\d{1,3}\.\d{1,3}|\b[45]\.\d{1,3}\.\d{1,3}\b/;
+const REPLY_LINE = /^\s*(?:<<<\s*)?[45]\d\d[ -]/;
+
+/**
+ * Some notices print the server's reply before the address it is about, in the same
+ * paragraph: up to three lines right above the address line (not past a blank line or the
+ * previous recipient's line) are the recipient's when one of them is a reply.
+ */
+function replyBefore(notice: string, start: number, floor: number): string {
+  let from = start;
+  let found = -1;
+  for (let n = 0; n < 3 && from > floor + 1; n++) {
+    const prev = notice.lastIndexOf("\n", from - 2) + 1;
+    if (prev < floor) break;
+    const line = notice.slice(prev, from - 1);
+    if (!line.trim()) break;
+    from = prev;
+    if (REPLY_LINE.test(line)) found = prev;
+  }
+  return found === -1 ? "" : notice.slice(found, start);
 }
 
 interface Hit {
@@ -211,6 +237,9 @@ function isPathOrUrlPart(line: string, from: number, match: string): boolean {
   return local.indexOf("/") !== -1 || local.indexOf("=") !== -1 || local.indexOf("&") !== -1 || local.indexOf("?") !== -1;
 }
 
+const SUCCESS_REPLY = /^(?:<<<\s*)?2\d\d[ -]/;
+const FAILURE_REPLY = /^(?:<<<\s*)?[45]\d\d[ -]|[45]\d\d[ -][45]\.\d/;
+
 /**
  * The server's words inside a recipient block: SMTP reply lines (multi-line replies joined,
  * their repeated `550-5.7.1` prefixes dropped) or, failing that, the block's text.
@@ -239,15 +268,25 @@ export function pickDiagnostic(block: string): string {
       }
     }
   }
-  if (reply.length) return joinReplyLines(reply.join(" "));
+  if (reply.length) {
+    // An earlier command's success ("250 2.1.0 Sender OK") never speaks for a later failure.
+    const failures = reply.filter((l) => !SUCCESS_REPLY.test(l));
+    return joinReplyLines((failures.length && failures.length < reply.length && failures.some((l) => FAILURE_REPLY.test(l)) ? failures : reply).join(" "));
+  }
   return lines.join(" ").slice(0, 1000);
 }
 
 /** "550-5.7.26 foo 550-5.7.26 bar 550 5.7.26 baz" → "550 5.7.26 foo bar baz". */
 export function joinReplyLines(s: string): string {
   if (!/\d\d\d-/.test(s)) return s.replace(/\s+/g, " ").trim();
-  const m = /^(?:<<<\s*)?([245]\d\d)[ -](?:([245]\.\d{1,3}\.\d{1,3})\s+)?/.exec(s);
-  if (!m) return s.replace(/\s+/g, " ").trim();
+  let m = /^(?:<<<\s*)?([245]\d\d)[ -](?:([245]\.\d{1,3}\.\d{1,3})\s+)?/.exec(s);
+  if (!m) {
+    // A reply after an MTA's lead-in ("Remote host said: 550-5.1.1 ..."): the lead-in stays.
+    const at = /(?:^|[\s:])(?:<<<\s*)?[245]\d\d-(?:[245]\.\d{1,3}\.\d{1,3}\s)?/.exec(s);
+    if (!at) return s.replace(/\s+/g, " ").trim();
+    const start = at.index + (/^[\s:]/.test(at[0]) ? 1 : 0);
+    return `${s.slice(0, start).replace(/\s+/g, " ").trim()} ${joinReplyLines(s.slice(start))}`.trim();
+  }
   const code = m[1];
   const status = m[2];
   const prefix = new RegExp(String.raw`(?:^|\s)(?:<<<\s*)?${code}[ -](?:${status ? status.replace(/\./g, "\\.") : "(?!)"}\s+)?`, "g");
