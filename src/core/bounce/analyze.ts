@@ -1,9 +1,9 @@
 // A whole message → one diagnosis per failed recipient. Never throws: every failure to
 // read becomes `error` on the answer.
 import { addressesIn, parseFeedbackReport } from "./arf";
-import { isAutoReply } from "./autoreply";
+import { autoReplyByWords, isAutoReply, isChallengeResponse, isPlainSpamReport } from "./autoreply";
 import { diagnose, type MessageContext, type RecipientFacts } from "./diagnose";
-import type { AnalyzeOptions, AuthResults, BounceDiagnosis, MessageAnalysis, MessageKind } from "./diagnosis";
+import type { AnalyzeOptions, AuthResults, BounceDiagnosis, BounceReason, MessageAnalysis, MessageKind } from "./diagnosis";
 import { findInlineDsn, mayHoldRecipientField, parseDeliveryStatus, type DsnRecipient } from "./dsn";
 import { decodeCharset, decodeEncodedWords, header, parseHeaders, partText, splitHeaderBody, toBinaryString, walk, parseEntity, type Headers, type MimePart } from "./mime";
 import { NOTICE_RULES_BYTES, noticeRules, presetFor } from "./mta-rules";
@@ -150,7 +150,22 @@ function analyzeUnchecked(raw: string | Uint8Array, options: AnalyzeOptions | un
     if (inline) dsnReports.push(inline);
   }
   const hasDsn = dsnReports.some((r) => r.recipients.length);
-  const auto = hasDsn ? null : isAutoReply(top, subject);
+  if (!hasDsn && !looksLikeBounce(top, subject, notice)) {
+    // Automatic answers that are not failures are reported as what they are, with no row
+    // that could suppress or count against an address.
+    const challenge = isChallengeResponse(subject, notice);
+    if (challenge) return { kind: "unknown", messageId, diagnoses: [], error: `${challenge}: an automatic answer, not a bounce; nothing reported` };
+    const spam = isPlainSpamReport(top, subject, notice);
+    if (spam) {
+      const own = excludedAddresses(top, original);
+      const who = [...addressesIn(original.get("to")), ...addressesIn(notice.slice(0, 16 * 1024))].filter((a) => !own.has(a) && !/^(?:abuse|postmaster|mailer-daemon|spam|fbl)@/.test(a));
+      if (who.length) {
+        const d = diagnose({ recipient: who[0], fixedReason: { reason: "feedback", evidence: spam }, feedbackType: "abuse" }, ctx);
+        return { kind: "feedback", messageId, diagnoses: [d], error: null };
+      }
+    }
+  }
+  const auto = hasDsn ? null : isAutoReply(top, subject) ?? (looksLikeBounce(top, subject, notice) ? null : autoReplyByWords(notice));
   if (auto && !looksLikeBounce(top, subject, notice)) {
     const v = vacation(top, auto, ctx);
     if (v) return { kind: "vacation", messageId, diagnoses: [v], error: null };
@@ -297,7 +312,23 @@ function dsnFacts(r: DsnRecipient, address: string, reportingMta: string | null,
     remoteMta: r.remoteMta,
     reportingMta,
     lastAttemptDate: r.lastAttemptDate,
+    preset: vendorPreset(r.vendorCategory),
   };
+}
+
+/**
+ * PowerMTA's bounce categories (its documented `X-PowerMTA-BounceCategory` values) → the
+ * reason, as a weak preset: the remote server's own words still refine it.
+ */
+const POWERMTA_CATEGORY: Record<string, BounceReason> = {
+  "bad-mailbox": "userunknown", "bad-domain": "hostunknown", "inactive-mailbox": "suspend", "quota-issues": "mailboxfull",
+  "spam-related": "spamdetected", "policy-related": "policyviolation", "message-expired": "expired", "no-answer-from-host": "networkerror",
+  "bad-connection": "networkerror", "routing-errors": "systemerror", "content-related": "contenterror", "invalid-sender": "rejected",
+  "protocol-errors": "systemerror", "relaying-issues": "norelaying", "virus-related": "virusdetected",
+};
+function vendorPreset(category: string | null): RecipientFacts["preset"] {
+  const reason = category ? POWERMTA_CATEGORY[category] : undefined;
+  return reason ? { reason, evidence: `X-PowerMTA-BounceCategory: ${category}`, weak: true } : null;
 }
 
 /** Is `longer` the same reply as `short`, continued? (codes aside, `short`'s words start it) */

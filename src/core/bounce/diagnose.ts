@@ -121,6 +121,15 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
     reason = r.reason;
     evidence.push(...r.evidence);
   }
+  // No code anywhere: the notice's own words (and a reason that can only be permanent)
+  // still say permanent or temporary, at the RFC 3463 class level, marked as inferred.
+  if (!status && !f.fixedReason && reason !== "delivered" && reason !== "vacation" && reason !== "feedback") {
+    const inferred = inferredClass(reason, f.action ?? null, `${diagText}\n${context.length > 8192 ? context.slice(0, 8192) : context}`);
+    if (inferred) {
+      status = inferred.status;
+      evidence.push(`status ${inferred.status} inferred (no code given): ${inferred.why}`);
+    }
+  }
   if (statusField) evidence.push(`Status field ${statusField}`);
   if (replyCode) evidence.push(`reply code ${replyCode}`);
   if (command) evidence.push(`SMTP command ${command}`);
@@ -164,6 +173,26 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
     evidence,
     ruleVersion: RULE_VERSION,
   };
+}
+
+/** Wording that says the sending MTA is still trying: temporary. */
+const TEMPORARY_WORDS = /\b(?:will (?:keep|continue) (?:on )?trying|will (?:be )?retr(?:y|ied)|will try (?:again|to deliver)|still (?:trying|being retried)|try again later|not (?:yet )?been delivered yet|has not yet been delivered|temporar(?:y|ily)|deferred|delayed|this is a warning message only|warning: message still undelivered)\b/i;
+/** Wording that says it gave up for good: permanent. */
+const PERMANENT_WORDS = /\b(?:permanent(?:ly)?(?: error| failure| fatal)?|giving up|gave up|given up|will not be retried|not be delivered|could not be delivered|fatal errors?|no longer (?:exists|valid|available|accepts)|does not exist|unknown user|user unknown|no such (?:user|domain|mailbox|recipient)|unrouteable|unroutable|account (?:has been )?(?:disabled|discontinued|closed|deleted))\b/i;
+/** Reasons that name a fault of the address itself: permanent by nature. */
+const PERMANENT_REASONS: ReadonlySet<BounceReason> = new Set(["userunknown", "hostunknown", "hasmoved", "notaccept", "suspend"]);
+
+function inferredClass(reason: BounceReason, action: string | null, text: string): { status: string; why: string } | null {
+  const a = (action ?? "").toLowerCase();
+  if (a === "delayed") return { status: "4.0.0", why: "Action: delayed" };
+  const temp = TEMPORARY_WORDS.exec(text);
+  const perm = PERMANENT_WORDS.exec(text);
+  if (temp && !perm) return { status: "4.0.0", why: `the notice says "${temp[0]}"` };
+  if (perm && !temp) return { status: "5.0.0", why: `the notice says "${perm[0]}"` };
+  if (PERMANENT_REASONS.has(reason)) return { status: "5.0.0", why: `reason ${reason} is a fault of the address itself` };
+  if (perm && temp) return null; // both said: nothing decides
+  if (a === "failed") return { status: "5.0.0", why: "Action: failed" };
+  return null;
 }
 
 /** The permanence classes (4 or 5) that the Status field and the server's reply give, when they differ. */

@@ -11,6 +11,8 @@ export interface DsnRecipient {
   diagnosticCode: string | null;
   diagnosticType: string | null;
   lastAttemptDate: string | null;
+  /** a vendor's own per-recipient category field (PowerMTA's X-PowerMTA-BounceCategory) */
+  vendorCategory: string | null;
 }
 
 export interface DsnReport {
@@ -103,6 +105,7 @@ function recipientOf(h: Headers): DsnRecipient {
     diagnosticCode: diag.value,
     diagnosticType: diag.type,
     lastAttemptDate: header(h, "last-attempt-date"),
+    vendorCategory: (header(h, "x-powermta-bouncecategory") ?? "").trim().toLowerCase() || null,
   };
 }
 
