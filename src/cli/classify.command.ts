@@ -1,6 +1,6 @@
 // `rebound classify [--jsonl] PATH...` and `rebound classify --smtp "550 5.1.1 ..." [--recipient ADDR]`:
 // one JSON line per recipient result. Bad files become rows with `error`, never a crash.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, type Dirent } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { analyzeMessage, analyzeSmtpReply, splitMbox, type BounceDiagnosis } from "../core/bounce";
@@ -21,17 +21,26 @@ function listFiles(paths: string[], errors: Array<{ file: string; error: string 
       errors.push({ file: p, error: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
       return;
     }
-    if (st.isDirectory()) {
-      if (depth > 32) return;
-      let entries: string[] = [];
-      try {
-        entries = readdirSync(p).sort();
-      } catch (err) {
-        errors.push({ file: p, error: `cannot list: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
-        return;
-      }
-      for (const e of entries) if (!e.startsWith(".")) visit(join(p, e), depth + 1);
-    } else if (st.isFile()) out.push(p);
+    if (st.isDirectory()) listDir(p, depth);
+    else if (st.isFile()) out.push(p);
+  };
+  // A folder's entries come with their types: no stat per file (6,000 files, 6,000 calls).
+  const listDir = (p: string, depth: number) => {
+    if (depth > 32) return;
+    let entries: Dirent[] = [];
+    try {
+      entries = readdirSync(p, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    } catch (err) {
+      errors.push({ file: p, error: `cannot list: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+      return;
+    }
+    for (const e of entries) {
+      if (e.name.startsWith(".")) continue;
+      const child = join(p, e.name);
+      if (e.isFile()) out.push(child);
+      else if (e.isDirectory()) listDir(child, depth + 1);
+      else visit(child, depth + 1); // a symbolic link: followed, as before
+    }
   };
   for (const p of paths) visit(p, 0);
   return out;

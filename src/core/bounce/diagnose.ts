@@ -4,7 +4,8 @@ import { adviceFor, FAULT_OF, isHardBounce, variantOf } from "./advice";
 import { RULE_VERSION, type AnalyzeOptions, type AuthResults, type BounceDiagnosis, type BounceReason, type BounceType } from "./diagnosis";
 import { decideReason, reasonOfStatus, REFINABLE } from "./reason-rules";
 import { providerReason } from "./rhost-rules";
-import { findCommand, findReplyCode, findStatus, isValidStatus, preferStatus } from "./smtp-reply";
+import { findCommand } from "./smtp-reply";
+import { codesByTrust } from "./trust.order";
 
 export interface RecipientFacts {
   recipient: string;
@@ -63,12 +64,10 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
   const diagText = diagnostic ?? "";
   const context = f.context ?? "";
 
-  const replyCode = (f.replyCodeField && /^[245]\d\d$/.test(f.replyCodeField) ? f.replyCodeField : null) ?? findReplyCode(diagText) ?? (diagText ? null : findReplyCode(context));
-  const statusField = isValidStatus(f.statusField?.trim()) ? f.statusField!.trim() : null;
-  const textStatus = findStatus(diagText) ?? (diagText ? null : findStatus(context));
-  const status0 = statusField?.endsWith(".0.0") && !textStatus && replyCode && replyCode[0] !== statusField[0] ? statusField : preferStatus(statusField, textStatus, replyCode);
-  // No enhanced code anywhere: the reply class still says permanent or transient (RFC 3463 x.0.0).
-  let status = status0 ?? (replyCode && replyCode[0] !== "2" ? `${replyCode[0]}.0.0` : null);
+  // Which source's codes count, and in what order: trust.order.ts.
+  const codes = codesByTrust({ reply: diagText, replyCodeField: f.replyCodeField, statusField: f.statusField, summary: context });
+  const { replyCode, statusField, textStatus } = codes;
+  let status = codes.status;
   // A domain that accepts no mail at all (null MX, RFC 7505) fails for good, even when the
   // sending MTA reported it in a delay notice with a generic 4.0.0.
   if (f.preset?.permanent && (!status || (status[0] === "4" && status.endsWith(".0.0")))) status = "5.1.10";
