@@ -185,3 +185,41 @@ describe("addresses by role", () => {
     expect(d.evidence.join(" ")).toContain("Original-Recipient alias@receiver.example");
   });
 });
+
+describe("local delivery lines are tied to their recipient", () => {
+  it("Sendmail's mail.local 'unknown user' line, under the recipient's address", () => {
+    const a = notice(
+      [
+        "The original message was received at Mon, 7 Dec 2026 05:00:00 +0000",
+        "",
+        "   ----- The following addresses had permanent fatal errors -----",
+        "gone",
+        "    (reason: 550 5.1.1 User unknown)",
+        "    (expanded from: <gone@receiver.example>)",
+        "",
+        "   ----- Transcript of session follows -----",
+        "mail.local: unknown user: gone",
+        "550 5.1.1 gone... User unknown",
+      ].join("\n"),
+    );
+    expect(a.diagnoses.map((d) => [d.recipient, d.reason, d.status])).toEqual([["gone@receiver.example", "userunknown", "5.1.1"]]);
+  });
+
+  it("a procmail/local delivery quota line answers for the address above it, not for the next", () => {
+    const a = notice(
+      [
+        "<full@receiver.example>: cannot append message to file /var/mail/full: Disk quota exceeded",
+        "",
+        "<gone@receiver.example>: unknown user: \"gone\"",
+        "",
+      ].join("\n"),
+    );
+    const m = new Map(a.diagnoses.map((d) => [d.recipient, d]));
+    expect(m.get("full@receiver.example")?.reason).toBe("mailboxfull");
+    // With no SMTP stage, "unknown user" reads as a recipient-side refusal (Sisimai's
+    // convention, kept: it never suppresses on words alone); what matters here is that the
+    // quota words above stay with their own address, and that the words say permanent.
+    expect(m.get("gone@receiver.example")?.reason).not.toBe("mailboxfull");
+    expect(m.get("gone@receiver.example")?.bounceType).toBe("HARD");
+  });
+});

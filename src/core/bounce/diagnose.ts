@@ -72,7 +72,7 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
   // sending MTA reported it in a delay notice with a generic 4.0.0.
   if (f.preset?.permanent && (!status || (status[0] === "4" && status.endsWith(".0.0")))) status = "5.1.10";
   // Wrapped lines are read joined: "after MAIL\n FROM:<...>" names the MAIL stage.
-  const command = f.command ?? findCommand(diagText, collapseSpaces(context.length > 8192 ? context.slice(0, 8192) : context)) ?? f.commandFallback ?? "";
+  const command = f.command ?? findCommand(diagText, context && collapseSpaces(context.length > 8192 ? context.slice(0, 8192) : context)) ?? f.commandFallback ?? "";
   let preset = f.preset ?? null;
   if (preset?.yieldsToStatus && textStatus && /^[45]\.[1-7]\.[1-9]$/.test(textStatus) && reasonOfStatus(textStatus)) {
     preset = { reason: reasonOfStatus(textStatus) as BounceReason, evidence: `status ${textStatus} in the reply (over ${preset.evidence})` };

@@ -53,9 +53,11 @@ export function forwardedBounce(root: MimePart, notice: string, wrapperMayBeRepo
   walk(root, (p) => {
     if (found !== null || p.children) return;
     if (p.type !== "message/rfc822" && p.type !== "message/global") return;
-    const body = decodedBody(p, 2 * 1024 * 1024).replace(/^\s+/, "");
-    const [head, rest] = splitHeaderBody(body);
-    if (isReportInside(parseHeaders(head), rest)) found = body;
+    // Judged on its first 64 KB (headers and the start of the body); decoded whole only
+    // when it is a report.
+    const start = decodedBody(p, 64 * 1024).replace(/^\s+/, "");
+    const [head, rest] = splitHeaderBody(start);
+    if (isReportInside(parseHeaders(head), rest)) found = decodedBody(p, 2 * 1024 * 1024).replace(/^\s+/, "");
   });
   return found ?? inlineForward(notice);
 }
