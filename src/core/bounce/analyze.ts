@@ -21,7 +21,13 @@ const MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
 
 export function analyzeMessage(raw: string | Uint8Array, options?: AnalyzeOptions): MessageAnalysis {
   try {
-    return analyzeUnchecked(raw, options, 0);
+    const limits: string[] = [];
+    const a = analyzeUnchecked(raw, options, 0, limits);
+    if (!limits.length) return a;
+    // A cap that stopped the reading is said on the answer and on every row, never silently.
+    const truncated = [...new Set(limits)];
+    for (const d of a.diagnoses) d.evidence.push(...truncated);
+    return { ...a, truncated };
   } catch (err) {
     return { kind: "unknown", messageId: null, diagnoses: [], error: `unreadable message: ${err instanceof Error ? err.message : String(err)}` };
   }
@@ -56,9 +62,12 @@ function classifyParts(root: MimePart): Parts {
 /** How many forwards deep an enclosed bounce is still looked for. */
 const MAX_FORWARD_DEPTH = 3;
 
-function analyzeUnchecked(raw: string | Uint8Array, options: AnalyzeOptions | undefined, depth: number): MessageAnalysis {
+function analyzeUnchecked(raw: string | Uint8Array, options: AnalyzeOptions | undefined, depth: number, limits: string[]): MessageAnalysis {
   let s = toBinaryString(raw);
-  if (s.length > MAX_MESSAGE_BYTES) s = s.slice(0, MAX_MESSAGE_BYTES);
+  if (s.length > MAX_MESSAGE_BYTES) {
+    s = s.slice(0, MAX_MESSAGE_BYTES);
+    limits.push(`message: only its first ${MAX_MESSAGE_BYTES} bytes were read`);
+  }
   if (!s.trim()) return { kind: "unknown", messageId: null, diagnoses: [], error: "empty message" };
   if (s.indexOf("\r") !== -1) s = s.replace(/\r\n?/g, "\n");
   if (s.startsWith("From ")) s = s.slice(s.indexOf("\n") + 1);
@@ -75,7 +84,7 @@ function analyzeUnchecked(raw: string | Uint8Array, options: AnalyzeOptions | un
   if (depth < MAX_FORWARD_DEPTH && !parts.deliveryStatus.length && !parts.feedback) {
     const inner = forwardedBounce(root, noticeFull);
     if (inner) {
-      const a = analyzeUnchecked(inner, options, depth + 1);
+      const a = analyzeUnchecked(inner, options, depth + 1, limits);
       if (a.diagnoses.length) return a;
     }
   }
@@ -94,7 +103,7 @@ function analyzeUnchecked(raw: string | Uint8Array, options: AnalyzeOptions | un
   // 1. Feedback loop reports
   const ct = root.type === "multipart/report" ? (root.params["report-type"] ?? "").toLowerCase() : "";
   if (parts.feedback || ct === "feedback-report" || isMicrosoftAbuseReport(root, top, subject)) {
-    const d = feedbackDiagnoses(parts, original, top, ctx);
+    const d = feedbackDiagnoses(parts, original, top, ctx, limits);
     if (d.length) return { kind: "feedback", messageId, diagnoses: d, error: null };
   }
   // Apple Mail's "unsubscribe" button sends a message flagged X-Apple-Unsubscribe: an opt-out.
@@ -145,6 +154,7 @@ function analyzeUnchecked(raw: string | Uint8Array, options: AnalyzeOptions | un
   let excluded: Set<string> | null = null;
   const noticeRecipients = findNoticeBlocks(notice, { has: (a) => (excluded ??= excludedAddresses(top, original)).has(a) });
   const dsnReports = parts.deliveryStatus.map((p) => parseDeliveryStatus(partBody(p)));
+  for (const r of dsnReports) if (r.truncated) limits.push(r.truncated);
   if (!dsnReports.some((r) => r.recipients.length)) {
     const inline = findInlineDsn(noticeText) ?? (mayHoldRecipientField(root.rawBody) && DSN_FIELDS.test(root.rawBody) ? findInlineDsn(decodeCharset(root.rawBody.slice(0, 256 * 1024), "utf-8")) : null);
     if (inline) dsnReports.push(inline);
@@ -191,14 +201,15 @@ function analyzeUnchecked(raw: string | Uint8Array, options: AnalyzeOptions | un
     // bounce it got): the enclosed report says who failed.
     const inner = forwardedBounce(root, "", true);
     if (inner) {
-      const a = analyzeUnchecked(inner, options, depth + 1);
+      const a = analyzeUnchecked(inner, options, depth + 1, limits);
       if (a.diagnoses.length && a.kind === "bounce") return a;
     }
   }
   if (!facts.length) {
     const failed = addressesIn((top.get("x-failed-recipients") ?? []).join(","));
     const fallback = failed.length ? failed : looksLikeBounce(top, subject, notice) ? addressesIn(original.get("to")) : [];
-    for (const a of fallback.slice(0, 100)) facts.push({ recipient: a, diagnostic: pickDiagnostic(notice), context: notice });
+    if (fallback.length > MAX_FALLBACK_RECIPIENTS) limits.push(`only the first ${MAX_FALLBACK_RECIPIENTS} of ${fallback.length} addresses named without a notice block were read`);
+    for (const a of fallback.slice(0, MAX_FALLBACK_RECIPIENTS)) facts.push({ recipient: a, diagnostic: pickDiagnostic(notice), context: notice });
   }
 
   if (facts.length) {
@@ -213,10 +224,8 @@ function analyzeUnchecked(raw: string | Uint8Array, options: AnalyzeOptions | un
     }
     const diagnoses = dedupe(facts.map((f) => diagnose(f, ctx)));
     const kind: MessageKind = diagnoses.every((d) => d.reason === "delivered") ? "delivery" : "bounce";
-    // A cap that stopped the reading is said on the answer and on every row, never silently.
-    const truncated = noticeRecipients.truncated;
-    if (truncated) for (const d of diagnoses) d.evidence.push(...truncated);
-    return truncated ? { kind, messageId, diagnoses, error: null, truncated } : { kind, messageId, diagnoses, error: null };
+    if (noticeRecipients.truncated) limits.push(...noticeRecipients.truncated);
+    return { kind, messageId, diagnoses, error: null };
   }
 
   // 4. Auto-replies that also look like bounces but named no recipient
@@ -355,14 +364,18 @@ function dedupe(list: BounceDiagnosis[]): BounceDiagnosis[] {
   });
 }
 
-function feedbackDiagnoses(parts: Parts, original: OriginalHeaders, top: Headers, ctx: MessageContext): BounceDiagnosis[] {
+const MAX_FALLBACK_RECIPIENTS = 100;
+const MAX_FEEDBACK_RECIPIENTS = 1000;
+
+function feedbackDiagnoses(parts: Parts, original: OriginalHeaders, top: Headers, ctx: MessageContext, limits: string[]): BounceDiagnosis[] {
   const fb = parts.feedback ? parseFeedbackReport(partText(parts.feedback)) : parseFeedbackReport("");
   let recipients = fb.recipients;
   // Microsoft's Junk Mail Reporting Program names the complainant in the returned message.
   if (!recipients.length) recipients = addressesIn(original.get("x-hmxmroriginalrecipient"));
   if (!recipients.length) recipients = addressesIn(original.get("to"));
   if (!recipients.length) recipients = addressesIn(header(top, "x-original-to") ?? header(top, "to"));
-  return recipients.slice(0, 1000).map((r) =>
+  if (recipients.length > MAX_FEEDBACK_RECIPIENTS) limits.push(`feedback report: only the first ${MAX_FEEDBACK_RECIPIENTS} of ${recipients.length} recipients were read`);
+  return recipients.slice(0, MAX_FEEDBACK_RECIPIENTS).map((r) =>
     diagnose(
       {
         recipient: r,

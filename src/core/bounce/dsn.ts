@@ -19,7 +19,12 @@ export interface DsnReport {
   reportingMta: string | null;
   arrivalDate: string | null;
   recipients: DsnRecipient[];
+  /** set when the report held more field groups than are read */
+  truncated?: string;
 }
+
+/** Field groups read from one delivery-status part (one per recipient, plus the message's). */
+export const MAX_DSN_GROUPS = 1000;
 
 /** Strips the `rfc822;` / `dns;` / `smtp;` type prefix of a DSN field value. */
 export function typedValue(v: string | null): { type: string | null; value: string | null } {
@@ -35,7 +40,10 @@ export function parseDeliveryStatus(text: string): DsnReport {
   let n = 0;
   for (const g of groups) {
     if (!g.trim()) continue;
-    if (n++ > 500) break;
+    if (n++ > MAX_DSN_GROUPS) {
+      report.truncated = `delivery-status: only its first ${MAX_DSN_GROUPS} field groups were read (${groups.length} in the part)`;
+      break;
+    }
     for (const chunk of splitRecipientGroups(g)) {
       const h = parseHeaders(chunk);
       if (h.has("reporting-mta") && !report.reportingMta) report.reportingMta = typedValue(header(h, "reporting-mta")).value;
