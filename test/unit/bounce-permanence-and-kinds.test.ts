@@ -140,3 +140,40 @@ describe("families by structure, codes by class", () => {
     expect(d.reason).not.toBe("userunknown");
   });
 });
+
+describe("MTA families by the layout they document", () => {
+  it("an Exchange / Office 365 NDR: the 'Remote Server returned' line below the diagnostic block", () => {
+    const d = first(
+      [
+        "Delivery has failed to these recipients or groups:",
+        "",
+        "gone@receiver.example",
+        "The email address you entered couldn't be found. Please check the recipient's email address and try to resend the message.",
+        "",
+        "Diagnostic information for administrators:",
+        "",
+        "Generating server: mail.receiver.example",
+        "",
+        "gone@receiver.example",
+        "Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup'",
+        "",
+      ].join("\n"),
+      [...DAEMON_HEAD.filter((h) => !h.startsWith("From") && !h.startsWith("Subject")), "From: postmaster@receiver.example", "Subject: Undeliverable: Hello"],
+    );
+    expect(d).toMatchObject({ recipient: "gone@receiver.example", replyCode: 550, reason: "userunknown", hardBounce: true });
+  });
+
+  it("Sendmail V5: the recipient's line in the transcript carries the reply ('550 <a@b>... Host unknown')", () => {
+    const d = first(
+      [
+        "   ----- Transcript of session follows -----",
+        "550 <gone@nowhere.example>... Host unknown (Name server: nowhere.example: host not found)",
+        "",
+        "   ----- Unsent message follows -----",
+        "From: campaigns@sender.example",
+      ].join("\n"),
+      [...DAEMON_HEAD.filter((h) => !h.startsWith("Subject")), "Subject: Returned mail: Host unknown (Name server: nowhere.example: host not found)"],
+    );
+    expect(d).toMatchObject({ recipient: "gone@nowhere.example", reason: "hostunknown", bounceType: "HARD", hardBounce: true });
+  });
+});
