@@ -72,7 +72,8 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
   // sending MTA reported it in a delay notice with a generic 4.0.0.
   if (f.preset?.permanent && (!status || (status[0] === "4" && status.endsWith(".0.0")))) status = "5.1.10";
   // Wrapped lines are read joined: "after MAIL\n FROM:<...>" names the MAIL stage.
-  const command = f.command ?? findCommand(diagText, context && collapseSpaces(context.length > 8192 ? context.slice(0, 8192) : context)) ?? f.commandFallback ?? "";
+  // (Joined only when the lines as they stand name no command and some line was wrapped.)
+  const command = f.command ?? findCommand(diagText, context) ?? (WRAPPED.test(context) ? findCommand("", collapseSpaces(context.length > 8192 ? context.slice(0, 8192) : context)) : null) ?? f.commandFallback ?? "";
   let preset = f.preset ?? null;
   if (preset?.yieldsToStatus && textStatus && /^[45]\.[1-7]\.[1-9]$/.test(textStatus) && reasonOfStatus(textStatus)) {
     preset = { reason: reasonOfStatus(textStatus) as BounceReason, evidence: `status ${textStatus} in the reply (over ${preset.evidence})` };
@@ -123,7 +124,7 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
   // No code anywhere: the notice's own words (and a reason that can only be permanent)
   // still say permanent or temporary, at the RFC 3463 class level, marked as inferred.
   if (!status && !f.fixedReason && reason !== "delivered" && reason !== "vacation" && reason !== "feedback") {
-    const inferred = inferredClass(reason, f.action ?? null, `${diagText}\n${context.length > 8192 ? context.slice(0, 8192) : context}`);
+    const inferred = inferredClass(reason, f.action ?? null, `${diagText}\n${context.length > 4096 ? context.slice(0, 4096) : context}`);
     if (inferred) {
       status = inferred.status;
       evidence.push(`status ${inferred.status} inferred (no code given): ${inferred.why}`);
@@ -173,6 +174,9 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
     ruleVersion: RULE_VERSION,
   };
 }
+
+/** A line break inside a phrase: a word, the break, more words on an indented line. */
+const WRAPPED = /[A-Za-z]\r?\n[ \t]+[A-Za-z]/;
 
 /** Wording that says the sending MTA is still trying: temporary. */
 const TEMPORARY_WORDS = /\b(?:will (?:keep|continue) (?:on )?trying|will (?:be )?retr(?:y|ied)|will try (?:again|to deliver)|still (?:trying|being retried)|try again later|not (?:yet )?been delivered yet|has not yet been delivered|temporar(?:y|ily)|deferred|delayed|this is a warning message only|warning: message still undelivered)\b/i;

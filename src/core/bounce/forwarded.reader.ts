@@ -37,8 +37,9 @@ function isReportInside(h: Headers, body: string): boolean {
   if (/auto[-_ ]?reply|autoresponder/i.test(header(h, "precedence") ?? "")) return true;
   if (isAutoReply(h, decodeEncodedWords(header(h, "subject") ?? ""))) return true;
   if (h.has("x-mlserver") || LIST_ADMIN.test(header(h, "from") ?? "")) return true;
-  if (/^\s*(?:Final-Recipient|Original-Recipient|Reporting-MTA)\s*:/im.test(body.slice(0, 64 * 1024))) return true;
-  if (/"(?:notificationType|eventType)"\s*:/.test(body.slice(0, 64 * 1024))) return true;
+  const start = body.length > 16 * 1024 ? body.slice(0, 16 * 1024) : body;
+  if (/-recipient|reporting-mta/i.test(start) && /^\s*(?:Final-Recipient|Original-Recipient|Reporting-MTA)\s*:/im.test(start)) return true;
+  if (/type"/i.test(start) && /"(?:notificationType|eventType)"\s*:/.test(start)) return true;
   return params["report-type"] !== undefined;
 }
 
@@ -55,19 +56,27 @@ export function forwardedBounce(root: MimePart, notice: string, wrapperMayBeRepo
     if (p.type !== "message/rfc822" && p.type !== "message/global") return;
     // Judged on its first 64 KB (headers and the start of the body); decoded whole only
     // when it is a report.
-    const start = decodedBody(p, 64 * 1024).replace(/^\s+/, "");
+    const start = decodedBody(p, 16 * 1024).replace(/^\s+/, "");
     const [head, rest] = splitHeaderBody(start);
-    if (isReportInside(parseHeaders(head), rest)) found = decodedBody(p, 2 * 1024 * 1024).replace(/^\s+/, "");
+    if (isReportInside(parseHeaders(head, ORIGINAL_TRACE), rest)) found = decodedBody(p, 2 * 1024 * 1024).replace(/^\s+/, "");
   });
   return found ?? inlineForward(notice);
 }
+
+/** Long trace and signature fields that no test here reads: not assembled. */
+const ORIGINAL_TRACE: ReadonlySet<string> = new Set(["received", "dkim-signature", "arc-seal", "arc-message-signature", "arc-authentication-results", "x-google-dkim-signature"]);
+
+/** Words every forwarding separator below holds: a cheap test before the line-anchored one. */
+const INLINE_HINT = /orward|riginal Message|eitergeleitete|transf[ée]r|reenviado|inoltrato/;
 
 /** "Forwarded message" separators of mail clients, followed by the forwarded header block. */
 const INLINE_MARKER = /^[ \t>]*(?:-{3,}\s*(?:Forwarded message|Original Message|Weitergeleitete Nachricht|Message transféré|Mensaje reenviado|Messaggio inoltrato)\s*-{3,}|Begin forwarded message:|-{5,}\s*Forwarded by [^\n]*-{3,})[ \t]*$/im;
 
 /** The bounce pasted into a person's forward: its quoted header block becomes the header. */
 function inlineForward(notice: string): string | null {
-  const m = INLINE_MARKER.exec(notice.length > 256 * 1024 ? notice.slice(0, 256 * 1024) : notice);
+  const text = notice.length > 256 * 1024 ? notice.slice(0, 256 * 1024) : notice;
+  if (!INLINE_HINT.test(text)) return null;
+  const m = INLINE_MARKER.exec(text);
   if (!m) return null;
   const rest = notice.slice(m.index + m[0].length).replace(/^\s*\n/, "");
   // The forwarded header block: "Name: value" lines (some clients bold or indent them).

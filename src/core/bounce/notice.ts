@@ -195,10 +195,12 @@ function readLine(line: string, lineNo: number, start: number, end: number, excl
     if (exclude.has(address) || isServiceAddress(address)) continue;
     const lineHead = from <= W;
     // A display name written as an address ("a@b <c@d>: ...") is not part of the shape.
-    const before = (lineHead ? line.slice(0, from) : line.slice(from - W, from)).replace(/^(\s*)[^\s<>@]+@[^\s<>]+\s+(?=<$)/, "$1");
+    let before = lineHead ? line.slice(0, from) : line.slice(from - W, from);
+    if (from > 0 && line.charCodeAt(from - 1) === 60 && before.indexOf("@") !== -1) before = before.replace(/^(\s*)[^\s<>@]+@[^\s<>]+\s+(?=<$)/, "$1");
     const after = line.slice(to, to + W);
     // "kijitora@example.com <neko@example.net>": an address written as a display name.
-    if (/^\s+<[^<>\s@]+@[^<>\s]+>/.test(after)) continue;
+    const next = line.charCodeAt(to);
+    if ((next === 32 || next === 9) && after.indexOf("@") !== -1 && /^\s+<[^<>\s@]+@[^<>\s]+>/.test(after)) continue;
     // How sure are we that this line names a failed recipient (and is not, say, a
     // "From:" quote or a Message-ID)?
     let strength = 1;
