@@ -177,3 +177,46 @@ describe("MTA families by the layout they document", () => {
     expect(d).toMatchObject({ recipient: "gone@nowhere.example", reason: "hostunknown", bounceType: "HARD", hardBounce: true });
   });
 });
+
+describe("delay warnings written as text (no DSN part) are soft, never hard", () => {
+  it("Exim's 'has not yet been delivered' warning (its documented warning_message layout)", () => {
+    const d = first(
+      [
+        "This message was created automatically by mail delivery software.",
+        "A message that you sent has not yet been delivered to one or more of its",
+        "recipients after more than 24 hours on the queue on mta.sender.example.",
+        "",
+        "The address to which the message has not yet been delivered is:",
+        "",
+        "  later@receiver.example",
+        "    host mx.receiver.example [192.0.2.25]",
+        "    Delay reason: SMTP error from remote mail server after RCPT TO:<later@receiver.example>:",
+        "    451 4.7.1 Greylisted, please try again later",
+        "",
+        "No action is required on your part. Delivery attempts will continue for",
+        "some time, and this warning may be repeated at intervals if the message",
+        "remains undelivered.",
+      ].join("\n"),
+      [...DAEMON_HEAD.filter((h) => !h.startsWith("Subject")), "Subject: Warning: message 1abc-0002 delayed 24 hours"],
+    );
+    expect(d).toMatchObject({ recipient: "later@receiver.example", bounceType: "SOFT", hardBounce: false });
+    expect(d.status?.[0]).toBe("4");
+  });
+
+  it("Sendmail's 'THIS IS A WARNING MESSAGE ONLY' with a Deferred line and no code", () => {
+    const d = first(
+      [
+        "    **      THIS IS A WARNING MESSAGE ONLY      **",
+        "    **  YOU DO NOT NEED TO RESEND YOUR MESSAGE  **",
+        "",
+        "   ----- Transcript of session follows -----",
+        "<later@receiver.example>... Deferred: Connection timed out with mx.receiver.example.",
+        "Warning: message still undelivered after 4 hours",
+        "Will keep trying until message is 5 days old",
+      ].join("\n"),
+      [...DAEMON_HEAD.filter((h) => !h.startsWith("Subject")), "Subject: Warning: could not send message for past 4 hours"],
+    );
+    expect(d).toMatchObject({ recipient: "later@receiver.example", status: "4.0.0", bounceType: "SOFT", hardBounce: false });
+    expect(d.evidence.join(" ")).toMatch(/inferred/);
+  });
+});
