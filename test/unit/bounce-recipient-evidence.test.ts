@@ -164,6 +164,7 @@ describe("addresses by role", () => {
         "Sender: owner-news@lists.sender.example",
         "List-Unsubscribe: <mailto:leave@lists.sender.example>",
         "See https://help.example/lookup?user=who@receiver.example for details.",
+        "For help, please contact helpdesk@mta.sender.example or write to <mailto:support@mta.sender.example>.",
         "Log file /var/spool/mail/archive/gone@receiver.example/err",
         "",
         "<gone@receiver.example>: 550 5.1.1 user unknown",
@@ -171,6 +172,11 @@ describe("addresses by role", () => {
       ].join("\n"),
       [...DAEMON_HEAD, "Sender: bounce-handler@mta.sender.example"],
     );
+    expect(a.diagnoses.map((d) => d.recipient)).toEqual(["gone@receiver.example"]);
+  });
+
+  it("an address the notice gives as its contact is not a recipient, even when no line is stronger", () => {
+    const a = notice("Your mail for gone@receiver.example could not be delivered: user unknown.\nQuestions? Please contact helpdesk@mta.sender.example, or mailto:abuse-desk@mta.sender.example\n");
     expect(a.diagnoses.map((d) => d.recipient)).toEqual(["gone@receiver.example"]);
   });
 

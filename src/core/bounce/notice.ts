@@ -167,6 +167,9 @@ interface Hit {
   strength: number;
 }
 
+/** Words right before an address that make it the MTA's contact, not a recipient. */
+const CONTACT_BEFORE = /(?:mailto:|\b(?:please )?(?:contact|write to|e-?mail us at|reach us at|questions to)\s*:?\s*<?)$/i;
+
 /** Lines that quote the returned message's or a list's headers: their addresses are no recipients. */
 const QUOTED_HEADER_LINE = /^\s*(?:from|return-path|sender|reply-to|list-[a-z-]+|x-original-sender|errors-to|message-id|in-reply-to|references)\s*:/i;
 const REFERENCE_WORDS = /message-id|in-reply-to|references/i;
@@ -194,6 +197,8 @@ function readLine(line: string, lineNo: number, start: number, end: number, excl
     const address = m[0].replace(/^[.]+|[.]+$/g, "").toLowerCase();
     if (exclude.has(address) || isServiceAddress(address)) continue;
     const lineHead = from <= W;
+    // A contact address in the MTA's boilerplate ("please contact <a@b>", "mailto:a@b").
+    if (from >= 7 && CONTACT_BEFORE.test(line.slice(Math.max(0, from - 40), from))) continue;
     // A display name written as an address ("a@b <c@d>: ...") is not part of the shape.
     let before = lineHead ? line.slice(0, from) : line.slice(from - W, from);
     if (from > 0 && line.charCodeAt(from - 1) === 60 && before.indexOf("@") !== -1) before = before.replace(/^(\s*)[^\s<>@]+@[^\s<>]+\s+(?=<$)/, "$1");
