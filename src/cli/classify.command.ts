@@ -1,6 +1,6 @@
 // `rebound classify [--jsonl] PATH...` and `rebound classify --smtp "550 5.1.1 ..." [--recipient ADDR]`:
 // one JSON line per recipient result. Bad files become rows with `error`, never a crash.
-import { readdirSync, readFileSync, statSync, type Dirent } from "node:fs";
+import { closeSync, openSync, readdirSync, readSync, statSync, type Dirent } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { analyzeMessage, analyzeSmtpReply, splitMbox, type BounceDiagnosis } from "../core/bounce";
@@ -124,7 +124,7 @@ export function classifyFile(file: string): { text: string; failed: number } {
   let failed = 0;
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(file);
+    bytes = readWhole(file);
   } catch (err) {
     return { text: JSON.stringify({ file, message: 1, index: 1, error: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }) + "\n", failed: 1 };
   }
@@ -139,6 +139,32 @@ export function classifyFile(file: string): { text: string; failed: number } {
     a.diagnoses.forEach((d, k) => out.push(JSON.stringify(row(file, i + 1, k + 1, d)) + "\n"));
   });
   return { text: out.join(""), failed };
+}
+
+/**
+ * A file's bytes in one reused buffer (no stat, no new buffer per file: on a folder of
+ * thousands of small bounces those were a tenth of the run). The view is valid until the
+ * next call; each file's messages are classified before the next file is read.
+ */
+let readBuffer = Buffer.allocUnsafe(256 * 1024);
+function readWhole(file: string): Uint8Array {
+  const fd = openSync(file, "r");
+  try {
+    let n = 0;
+    for (;;) {
+      if (n === readBuffer.length) {
+        const bigger = Buffer.allocUnsafe(readBuffer.length * 2);
+        readBuffer.copy(bigger, 0, 0, n);
+        readBuffer = bigger;
+      }
+      const got = readSync(fd, readBuffer, n, readBuffer.length - n, null);
+      if (got === 0) break;
+      n += got;
+    }
+    return readBuffer.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function classifySerially(files: string[], progress: boolean): number {
