@@ -220,3 +220,32 @@ describe("delay warnings written as text (no DSN part) are soft, never hard", ()
     expect(d.evidence.join(" ")).toMatch(/inferred/);
   });
 });
+
+describe("the notice's summary above the recipients decides permanence when the block does not", () => {
+  it("qmail's 'This is a permanent error; I've given up' over a block with no code and neutral words", () => {
+    const d = first(
+      [
+        "Hi. This is the qmail-send program at mta.sender.example.",
+        "I'm afraid I wasn't able to deliver your message to the following addresses.",
+        "This is a permanent error; I've given up. Sorry it didn't work out.",
+        "",
+        "<x@receiver.example>:",
+        "192.0.2.25 failed after I sent the message.",
+        "Remote host said: Message content refused by policy",
+      ].join("\n"),
+    );
+    expect(d).toMatchObject({ status: "5.0.0", bounceType: "HARD" });
+    expect(d.evidence.join(" ")).toMatch(/inferred.*summary/);
+  });
+
+  it("a warning summary ('will keep trying') over a neutral block: temporary", () => {
+    const d = first("This is a warning message only. The mail system will keep trying to deliver your message for 5 days.\n\n<y@receiver.example>:\nConnection to mx.receiver.example lost\n");
+    expect(d).toMatchObject({ status: "4.0.0", bounceType: "SOFT", hardBounce: false });
+  });
+
+  it("the recipient's own words outrank the summary", () => {
+    const d = first("This is a permanent error; I've given up.\n\n<z@receiver.example>:\nMailbox temporarily unavailable, will retry\n");
+    expect(d.status).toBe("4.0.0");
+    expect(d.evidence.join(" ")).toMatch(/recipient's block says/);
+  });
+});

@@ -213,6 +213,11 @@ function analyzeUnchecked(raw: string | Uint8Array, options: AnalyzeOptions | un
   }
 
   if (facts.length) {
+    // The notice's own summary above the first recipient block (the MTA's words for the
+    // whole message: "This is a permanent error; I've given up").
+    const firstBlock = noticeRecipients.length ? notice.indexOf(noticeRecipients[0].block) : -1;
+    const summary = firstBlock > 0 ? notice.slice(Math.max(0, firstBlock - 4096), firstBlock) : "";
+    if (summary) for (const f of facts) if (f.context !== notice) f.summary = summary;
     // The recipient's block is part of the notice: the notice (bounded, read once) and the
     // server's words (which may come from the delivery-status part) are all the rules need.
     const rules = noticeRules(notice, subject, top);

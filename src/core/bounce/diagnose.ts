@@ -17,6 +17,8 @@ export interface RecipientFacts {
   diagnostic?: string | null;
   /** wider text searched for wording (the notice block), when the diagnostic is thin */
   context?: string | null;
+  /** the notice's summary above the recipients' blocks ("This is a permanent error"): read for permanence only when nothing closer says it */
+  summary?: string | null;
   /** false when the context is known to name no provider's host (it is then not searched for one) */
   contextNamesProviderHost?: boolean;
   diagnosticType?: string | null;
@@ -124,7 +126,7 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
   // No code anywhere: the notice's own words (and a reason that can only be permanent)
   // still say permanent or temporary, at the RFC 3463 class level, marked as inferred.
   if (!status && !f.fixedReason && reason !== "delivered" && reason !== "vacation" && reason !== "feedback") {
-    const inferred = inferredClass(reason, f.action ?? null, `${diagText}\n${context.length > 4096 ? context.slice(0, 4096) : context}`);
+    const inferred = inferredClass(reason, f.action ?? null, `${diagText}\n${context.length > 4096 ? context.slice(0, 4096) : context}`, f.summary ?? "");
     if (inferred) {
       status = inferred.status;
       evidence.push(`status ${inferred.status} inferred (no code given): ${inferred.why}`);
@@ -185,15 +187,30 @@ const PERMANENT_WORDS = /\b(?:permanent(?:ly)?(?: error| failure| fatal)?|giving
 /** Reasons that name a fault of the address itself: permanent by nature. */
 const PERMANENT_REASONS: ReadonlySet<BounceReason> = new Set(["userunknown", "hostunknown", "hasmoved", "notaccept", "suspend"]);
 
-function inferredClass(reason: BounceReason, action: string | null, text: string): { status: string; why: string } | null {
-  const a = (action ?? "").toLowerCase();
-  if (a === "delayed") return { status: "4.0.0", why: "Action: delayed" };
+/** "permanent" / "temporary" when the text says exactly one of them, "both" or null. */
+function permanenceWords(text: string): { kind: "4" | "5" | "both"; words: string } | null {
   const temp = TEMPORARY_WORDS.exec(text);
   const perm = PERMANENT_WORDS.exec(text);
-  if (temp && !perm) return { status: "4.0.0", why: `the notice says "${temp[0]}"` };
-  if (perm && !temp) return { status: "5.0.0", why: `the notice says "${perm[0]}"` };
+  if (temp && perm) return { kind: "both", words: `${temp[0]}" and "${perm[0]}` };
+  if (temp) return { kind: "4", words: temp[0] };
+  if (perm) return { kind: "5", words: perm[0] };
+  return null;
+}
+
+/**
+ * The class a notice with no code gives, by the order of trust (trust.order.ts): the
+ * recipient's own block first, then the notice's summary above the recipients, then what
+ * the reason itself implies, then the DSN action.
+ */
+function inferredClass(reason: BounceReason, action: string | null, text: string, summary: string): { status: string; why: string } | null {
+  const a = (action ?? "").toLowerCase();
+  if (a === "delayed") return { status: "4.0.0", why: "Action: delayed" };
+  const own = permanenceWords(text);
+  if (own?.kind === "both") return null; // the block says both: nothing decides
+  if (own) return { status: `${own.kind}.0.0`, why: `the recipient's block says "${own.words}"` };
+  const intro = summary ? permanenceWords(summary) : null;
+  if (intro && intro.kind !== "both") return { status: `${intro.kind}.0.0`, why: `the notice's summary says "${intro.words}"` };
   if (PERMANENT_REASONS.has(reason)) return { status: "5.0.0", why: `reason ${reason} is a fault of the address itself` };
-  if (perm && temp) return null; // both said: nothing decides
   if (a === "failed") return { status: "5.0.0", why: "Action: failed" };
   return null;
 }
