@@ -106,6 +106,17 @@ describe("a bounce forwarded inside another message is found and read", () => {
     expect(d.status).toBe("5.1.1");
   });
 
+  it("a person's mail with an ordinary message attached ('Auto-Submitted: no', RFC 3834) is not unwrapped", () => {
+    const attached = message(["From: Bob <bob@receiver.example>", "To: carol@receiver.example", "Subject: Minutes", "Auto-Submitted: no"], "Here are the minutes.\n");
+    const a = analyzeMessage(
+      message(
+        ["From: Ann Helper <ann@sender.example>", "To: ops@sender.example", "Subject: Fwd: Minutes", "MIME-Version: 1.0", 'Content-Type: multipart/mixed; boundary="OUTER"'],
+        `--OUTER\nContent-Type: text/plain\n\nFYI\n\n--OUTER\nContent-Type: message/rfc822\n\n${attached}\n--OUTER--\n`,
+      ),
+    );
+    expect(a.diagnoses.filter((d) => d.bounceType !== "UNDETERMINED" || d.hardBounce)).toEqual([]);
+  });
+
   it("a real bounce's returned original is never taken for a forwarded bounce", () => {
     const a = analyzeMessage(bounce);
     expect(a.diagnoses.map((d) => d.recipient)).toEqual(["gone@receiver.example"]);

@@ -120,7 +120,7 @@ function analyzeUnchecked(raw: string | Uint8Array, options: AnalyzeOptions | un
     // Decoding the whole body is paid only when it names an SES notification's fields.
     const sesText = noticeText || (SES_FIELDS.test(root.rawBody) ? decodeCharset(root.rawBody.slice(0, 256 * 1024), "utf-8") : "");
     const ses = parseSesNotification(sesText);
-    if (!ses && SES_NOTIFICATION.test(sesText)) {
+    if (!ses && sesText.indexOf('Type"') !== -1 && SES_NOTIFICATION.test(sesText)) {
       // Every address in a notification's JSON that is not in its recipient lists is the
       // sender's (source, identity ARN, destination): none may become a failure row.
       return { kind: "unknown", messageId, diagnoses: [], error: "an Amazon SES notification that names no readable recipient: its other addresses are the sender's, none is reported" };

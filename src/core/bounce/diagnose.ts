@@ -75,7 +75,8 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
   if (f.preset?.permanent && (!status || (status[0] === "4" && status.endsWith(".0.0")))) status = "5.1.10";
   // Wrapped lines are read joined: "after MAIL\n FROM:<...>" names the MAIL stage.
   // (Joined only when the lines as they stand name no command and some line was wrapped.)
-  const command = f.command ?? findCommand(diagText, context) ?? (WRAPPED.test(context) ? findCommand("", collapseSpaces(context.length > 8192 ? context.slice(0, 8192) : context)) : null) ?? f.commandFallback ?? "";
+  const near = context.length > 8192 ? context.slice(0, 8192) : context;
+  const command = f.command ?? findCommand(diagText, context) ?? (WRAPPED.test(near) ? findCommand("", collapseSpaces(near)) : null) ?? f.commandFallback ?? "";
   let preset = f.preset ?? null;
   if (preset?.yieldsToStatus && textStatus && /^[45]\.[1-7]\.[1-9]$/.test(textStatus) && reasonOfStatus(textStatus)) {
     preset = { reason: reasonOfStatus(textStatus) as BounceReason, evidence: `status ${textStatus} in the reply (over ${preset.evidence})` };

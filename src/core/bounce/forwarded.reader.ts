@@ -31,7 +31,9 @@ function isReportWrapper(h: Headers, type: string): boolean {
 function isReportInside(h: Headers, body: string): boolean {
   const { type, params } = parseContentType(header(h, "content-type"));
   if (type === "multipart/report") return true;
-  if (h.has("x-failed-recipients") || h.has("auto-submitted") || h.has("x-autoreply") || h.has("x-autorespond")) return true;
+  // (RFC 3834: "Auto-Submitted: no" says a person wrote it.)
+  const autoSubmitted = (header(h, "auto-submitted") ?? "no").trim().toLowerCase();
+  if (h.has("x-failed-recipients") || !autoSubmitted.startsWith("no") || h.has("x-autoreply") || h.has("x-autorespond")) return true;
   if (DAEMON.test(header(h, "from") ?? "")) return true;
   if (REPORT_SUBJECT.test(header(h, "subject") ?? "")) return true;
   if (/auto[-_ ]?reply|autoresponder/i.test(header(h, "precedence") ?? "")) return true;
