@@ -154,6 +154,49 @@ describe("the order of trust: the remote server's reply, then the reporting MTA'
   });
 });
 
+describe("two remote replies for one recipient that disagree", () => {
+  it("a DSN Diagnostic-Code 550 5.1.1 and a notice quoting 452 4.2.2 for the same address: said, no hard bounce", () => {
+    const raw = dsnReport({
+      notice: "<maybe@receiver.example>: host mx.receiver.example[192.0.2.25] said: 452 4.2.2 Mailbox temporarily over quota (in reply to RCPT TO command)",
+      recipients: [["Final-Recipient: rfc822; maybe@receiver.example", "Action: failed", "Status: 5.1.1", "Diagnostic-Code: smtp; 550 5.1.1 user unknown"]],
+    });
+    const d = analyzeMessage(raw).diagnoses[0];
+    expect(d.hardBounce).toBe(false);
+    expect(d.evidence.join(" ")).toMatch(/conflicting evidence: the DSN's Diagnostic-Code says 550 but the notice quotes 452/);
+  });
+
+  it("an earlier attempt's temporary reply (another MX) before the final permanent one is no conflict", () => {
+    const raw = dsnReport({
+      notice: [
+        "   ----- The following addresses had permanent fatal errors -----",
+        "<gone@receiver.example>",
+        "    (reason: 550 5.1.1 User unknown)",
+        "",
+        "   ----- Transcript of session follows -----",
+        "... while talking to mx1.receiver.example.:",
+        "<<< 450 4.3.2 busy - please try later",
+        "... while talking to mx2.receiver.example.:",
+        ">>> RCPT To:<gone@receiver.example>",
+        "<<< 550 5.1.1 User unknown",
+      ].join("\n"),
+      recipients: [["Final-Recipient: rfc822; gone@receiver.example", "Action: failed", "Status: 5.1.1", "Remote-MTA: dns; mx2.receiver.example", "Diagnostic-Code: smtp; 550 5.1.1 User unknown"]],
+    });
+    const d = analyzeMessage(raw).diagnoses[0];
+    expect(d.evidence.join(" ")).not.toMatch(/conflict/);
+    expect(d.hardBounce).toBe(true);
+  });
+
+  it("agreeing sources raise no conflict", () => {
+    const raw = dsnReport({
+      notice: "<gone@receiver.example>: host mx.receiver.example[192.0.2.25] said: 550 5.1.1 user unknown (in reply to RCPT TO command)",
+      recipients: [["Final-Recipient: rfc822; gone@receiver.example", "Action: failed", "Status: 5.1.1", "Diagnostic-Code: smtp; 550 5.1.1 user unknown"]],
+    });
+    const d = analyzeMessage(raw).diagnoses[0];
+    expect(d.hardBounce).toBe(true);
+    expect(d.evidence.join(" ")).not.toMatch(/conflict/);
+  });
+});
+
 describe("addresses by role", () => {
   it("never reports the bounce's sender, envelope, From, quoted headers, list headers, paths or URLs", () => {
     const a = notice(

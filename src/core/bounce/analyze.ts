@@ -9,6 +9,7 @@ import { decodeCharset, decodeEncodedWords, header, parseHeaders, partText, spli
 import { NOTICE_RULES_BYTES, noticeRules, presetFor } from "./mta-rules";
 import { cutReturnedMessage, findNoticeBlocks, joinReplyLines, pickDiagnostic, type NoticeBlock } from "./notice";
 import { parseSesNotification } from "./ses";
+import { findReplyCode, findStatus } from "./smtp-reply";
 import { forwardedBounce } from "./forwarded.reader";
 
 /** Cheap tests on the raw body before decoding all of it for a second look. */
@@ -305,7 +306,20 @@ function sessionTranscript(notice: string): Transcript | null {
 
 function dsnFacts(r: DsnRecipient, address: string, reportingMta: string | null, context: string, noticeBlock: NoticeBlock | undefined, transcript: Transcript | null): RecipientFacts {
   // The notice's words for the recipient are picked only when the DSN gives none.
-  let diag = r.diagnosticCode ?? (noticeBlock ? pickDiagnostic(noticeBlock.block) : null);
+  const noticeDiag = noticeBlock ? pickDiagnostic(noticeBlock.block) : null;
+  let diag = r.diagnosticCode ?? noticeDiag;
+  // Two remote replies for one recipient that disagree on permanence (the DSN's
+  // Diagnostic-Code and the notice's own quote of the server): said, and never suppressing.
+  const conflicts: string[] = [];
+  if (r.diagnosticCode && noticeDiag && noticeBlock) {
+    // Only when no reply the notice quotes for the recipient agrees: a notice recounting an
+    // earlier attempt (another MX said "450 busy") before the final one is no conflict.
+    const a = replyClass(r.diagnosticCode);
+    const b = replyClass(noticeDiag);
+    if (a && b && a.cls !== b.cls && !replyClassesIn(noticeBlock.block).has(a.cls)) {
+      conflicts.push(`conflicting evidence: the DSN's Diagnostic-Code says ${a.code} but the notice quotes ${b.code} for this recipient; not treated as a hard bounce`);
+    }
+  }
   if (transcript) {
     // A Diagnostic-Code that is only a program's exit code ("X-Unix; 77") says nothing:
     // the MTA's own status line does. Sendmail cuts a multi-line reply to its first line
@@ -327,7 +341,23 @@ function dsnFacts(r: DsnRecipient, address: string, reportingMta: string | null,
     reportingMta,
     lastAttemptDate: r.lastAttemptDate,
     preset: vendorPreset(r.vendorCategory),
+    conflicts: conflicts.length ? conflicts : null,
   };
+}
+
+/** The classes (4, 5) of every reply line a notice block quotes ("<<< 550 ...", "said: 452 ..."). */
+function replyClassesIn(block: string): Set<string> {
+  const out = new Set<string>();
+  const re = /(?:^|\n)\s*(?:<<<\s*)?([45])\d\d[ -]|(?:said|reply|response|error)\s*:?\s*([45])\d\d[ -]|\b([45])\.\d{1,3}\.\d{1,3}\b/gi;
+  const text = block.length > 8192 ? block.slice(0, 8192) : block;
+  for (let m = re.exec(text), n = 0; m && n < 100; m = re.exec(text), n++) out.add(m[1] ?? m[2] ?? m[3]);
+  return out;
+}
+
+/** The class (4 or 5) of a server reply, from its reply code or enhanced status. */
+function replyClass(text: string): { cls: string; code: string } | null {
+  const code = findReplyCode(text) ?? findStatus(text);
+  return code && (code[0] === "4" || code[0] === "5") ? { cls: code[0], code } : null;
 }
 
 /**

@@ -34,6 +34,8 @@ export interface RecipientFacts {
   replyCodeField?: string | null;
   /** a reason an MTA's own notice settles (weak: it names only the SMTP stage; permanent: a null MX) */
   preset?: { reason: BounceReason; evidence: string; weak?: boolean; permanent?: boolean; yieldsToStatus?: boolean } | null;
+  /** disagreements between this recipient's sources, already worded for `evidence` (no hard bounce then) */
+  conflicts?: string[] | null;
   /** a reason that no rule may change (feedback, vacation) */
   fixedReason?: { reason: BounceReason; evidence: string } | null;
   feedbackType?: string | null;
@@ -143,7 +145,8 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
   // by the next bounce, a missed one can.
   const conflict = f.fixedReason ? null : permanenceConflict(statusField, textStatus, replyCode);
   if (conflict) evidence.push(conflict);
-  const hardBounce = !conflict && isHardBounce(reason, bounceType);
+  if (f.conflicts) evidence.push(...f.conflicts);
+  const hardBounce = !conflict && !f.conflicts?.length && isHardBounce(reason, bounceType);
   if (f.originalRecipient && f.originalRecipient !== recipient) evidence.push(`Original-Recipient ${f.originalRecipient} (the address sent to; final recipient ${recipient})`);
   const replyNum = replyCode ? Number(replyCode) : null;
   const variant = variantOf(replyNum, status, diagText || context, reason);
