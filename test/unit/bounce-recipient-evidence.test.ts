@@ -272,3 +272,24 @@ describe("local delivery lines are tied to their recipient", () => {
     expect(m.get("gone@receiver.example")?.bounceType).toBe("HARD");
   });
 });
+
+describe("a bounce is known by its wording, not only by a mailer-daemon sender", () => {
+  it("'Nondeliverable mail' from a system account: the failed address is read from the quoted original", () => {
+    const a = notice(
+      [
+        "Your message was not delivered to its recipient.",
+        "",
+        "----- Original message -----",
+        "",
+        "From: Campaigns <campaigns@sender.example>",
+        "To: gone@receiver.example",
+        "Subject: Hello",
+        "",
+        "Hello there.",
+      ].join("\n"),
+      ["From: Mail System <system@mta.receiver.example>", "To: campaigns@sender.example", "Subject: Nondeliverable mail"],
+    );
+    expect(a.kind).toBe("bounce");
+    expect(a.diagnoses.map((d) => d.recipient)).toEqual(["gone@receiver.example"]);
+  });
+});

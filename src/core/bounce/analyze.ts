@@ -510,8 +510,9 @@ function excludedAddresses(top: Headers, orig: OriginalHeaders): Set<string> {
 function looksLikeBounce(top: Headers, subject: string, notice: string): boolean {
   const from = (header(top, "from") ?? "").toLowerCase();
   if (/mailer-daemon|postmaster|mail delivery|mail-daemon/.test(from)) return true;
-  if (/undeliver|undelivered|returned mail|delivery (?:status|failure|failed|notification)|failure notice|could not be delivered|non[- ]?delivery|rejected/i.test(subject)) return true;
-  return /could not be delivered|undeliverable|delivery has failed|permanent error/i.test(notice);
+  if (/undeliver|undelivered|returned mail|returned to sender|delivery (?:status|failure|failed|notification|problem|report)|failure notice|could not be delivered|non[- ]?deliver|rejected|unable to deliver|message not delivered|mail delivery failed/i.test(subject)) return true;
+  const start = notice.length > 16 * 1024 ? notice.slice(0, 16 * 1024) : notice;
+  return /could not be delivered|undeliverable|delivery has failed|permanent error|was not delivered|unable to deliver|delivery to the following recipients? failed|I wasn't able to deliver|returned to sender/i.test(start);
 }
 
 function cleanId(v: string | null): string | null {
