@@ -8,6 +8,9 @@ COPY bin ./bin
 COPY src ./src
 COPY migrations ./migrations
 COPY tsconfig.json schema.graphql ./
+# `rebound classify` runs compiled (dist/classify.cjs); built here because the install above
+# skips npm's prepare step and the node user may not write /app at run time.
+RUN node bin/build-classify.js
 EXPOSE 4000
 USER node
 # The same V8 flag as npm start: a larger young generation (see README, "Configuration").

@@ -13,9 +13,9 @@
 // The machine's load average is printed before and after: a noisy run is visible.
 // Target: at least 10x Sisimai's rate.
 import { execFileSync, spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, linkSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { analyzeMessage, splitMbox } from "../src/core/bounce";
 
@@ -137,6 +137,55 @@ class Sisimai {
   }
 }
 
+// ---------------------------------------------------------------------------------------
+// Whole processes, as a user runs them: `rebound classify --jsonl DIR` against one perl
+// process running Sisimai over the same folder, start-up included, on a folder of at least
+// WHOLE_FILES files (the corpus repeated under other names: hard links, no copies).
+
+const WHOLE_FILES = Number(process.env.BENCH_WHOLE_FILES ?? 6000);
+const WHOLE_RUNS = Number(process.env.BENCH_WHOLE_RUNS ?? 3);
+
+function bigFolder(files: string[]): { dir: string; count: number } {
+  const dir = mkdtempSync(join(tmpdir(), "rebound-bench-folder-"));
+  let count = 0;
+  for (let copy = 0; count < WHOLE_FILES; copy++) {
+    for (const f of files) {
+      const name = join(dir, `${String(copy).padStart(3, "0")}-${basename(f)}`);
+      try {
+        linkSync(f, name);
+      } catch {
+        copyFileSync(f, name);
+      }
+      count++;
+    }
+  }
+  return { dir, count };
+}
+
+function timeProcess(cmd: string, args: string[]): number {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { stdio: ["ignore", "ignore", "inherit"], cwd: repoRoot });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} exited with ${r.status}`);
+  return (performance.now() - t0) / 1000;
+}
+
+/** Median whole-process seconds of each, runs alternating (load hits both alike). */
+function wholeProcessRatio(dir: string, script: string): { ours: number; theirs: number } {
+  const perl = script.replace(/\.pl$/, "-dir.pl");
+  writeFileSync(
+    perl,
+    `use strict; use warnings; use Sisimai; my $d = shift; opendir(my $h, $d) or die; ` +
+      `for my $f (sort grep { !/^\\./ } readdir $h) { Sisimai->make("$d/$f", 'delivered' => 1, 'vacation' => 1) }`,
+  );
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  for (let r = 0; r < WHOLE_RUNS; r++) {
+    ours.push(timeProcess(process.execPath, [join(repoRoot, "bin/rebound.js"), "classify", "--jsonl", dir]));
+    theirs.push(timeProcess("perl", [perl, dir]));
+  }
+  return { ours: median(ours), theirs: median(theirs) };
+}
+
 /** One perl process over the files, timed from outside: start-up included, as a user runs it. */
 function sisimaiWholeProcess(script: string, files: string[], messages: number): number {
   const once = script.replace(/\.pl$/, "-once.pl");
@@ -205,6 +254,16 @@ async function main(): Promise<void> {
   // Each classifier round runs right before a Sisimai round: the ratio of a pair is the
   // least affected by load that comes and goes; the median pair is printed too.
   const paired = median(ours.map((r, i) => r.messages / r.seconds / (theirs[i].messages / theirs[i].seconds)));
+  const folder = bigFolder(files);
+  // The first run of the command may compile it (see bin/rebound.js): not timed.
+  timeProcess(process.execPath, [join(repoRoot, "bin/rebound.js"), "classify", "--jsonl", files[0]]);
+  const w = wholeProcessRatio(folder.dir, script);
+  const msgsPerFile = messages.length / files.length;
+  console.log(
+    `whole:    rebound classify --jsonl DIR (${folder.count} files): ${w.ours.toFixed(2)} s; sisimai same folder: ${w.theirs.toFixed(2)} s ` +
+      `(median of ${WHOLE_RUNS} alternating runs; ~${((folder.count * msgsPerFile) / w.ours).toFixed(0)} vs ${((folder.count * msgsPerFile) / w.theirs).toFixed(0)} msg/s)`,
+  );
+  console.log(`ratio:    ${(w.theirs / w.ours).toFixed(1)}x Sisimai whole-process (start-up included) — target >= 10x ${w.theirs / w.ours >= 10 ? "OK" : "BELOW TARGET"}`);
   console.log(`machine:  load average ${load()} after`);
   console.log(
     `ratio:    ${ratio.toFixed(1)}x Sisimai in-process (median of paired rounds ${paired.toFixed(1)}x; per CPU-second ${(a.cpuRate / b.cpuRate).toFixed(1)}x; ` +

@@ -1,17 +1,20 @@
 // A whole message → one diagnosis per failed recipient. Never throws: every failure to
 // read becomes `error` on the answer.
 import { addressesIn, parseFeedbackReport } from "./arf";
-import { isAutoReply } from "./autoreply";
+import { autoReplyByWords, isAutoReply, isChallengeResponse, isPlainSpamReport } from "./autoreply";
 import { diagnose, type MessageContext, type RecipientFacts } from "./diagnose";
-import type { AnalyzeOptions, AuthResults, BounceDiagnosis, MessageAnalysis, MessageKind } from "./diagnosis";
+import type { AnalyzeOptions, AuthResults, BounceDiagnosis, BounceReason, MessageAnalysis, MessageKind } from "./diagnosis";
 import { findInlineDsn, mayHoldRecipientField, parseDeliveryStatus, type DsnRecipient } from "./dsn";
 import { decodeCharset, decodeEncodedWords, header, parseHeaders, partText, splitHeaderBody, toBinaryString, walk, parseEntity, type Headers, type MimePart } from "./mime";
 import { NOTICE_RULES_BYTES, noticeRules, presetFor } from "./mta-rules";
 import { cutReturnedMessage, findNoticeBlocks, joinReplyLines, pickDiagnostic, type NoticeBlock } from "./notice";
 import { parseSesNotification } from "./ses";
+import { findReplyCode, findStatus } from "./smtp-reply";
+import { forwardedBounce } from "./forwarded.reader";
 
 /** Cheap tests on the raw body before decoding all of it for a second look. */
 const SES_FIELDS = /"(?:notificationType|eventType)"/;
+const SES_NOTIFICATION = /"(?:notificationType|eventType)"\s*:\s*"(?:Bounce|Complaint|Delivery|DeliveryDelay|Send|Reject)"/;
 const DSN_FIELDS = /^(?:Final-Recipient|Original-Recipient)\s*:/im;
 
 /** Above this a message is read only in its first part: bounces are small, the rest is payload. */
@@ -19,7 +22,13 @@ const MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
 
 export function analyzeMessage(raw: string | Uint8Array, options?: AnalyzeOptions): MessageAnalysis {
   try {
-    return analyzeUnchecked(raw, options);
+    const limits: string[] = [];
+    const a = analyzeUnchecked(raw, options, 0, limits);
+    if (!limits.length) return a;
+    // A cap that stopped the reading is said on the answer and on every row, never silently.
+    const truncated = [...new Set(limits)];
+    for (const d of a.diagnoses) d.evidence.push(...truncated);
+    return { ...a, truncated };
   } catch (err) {
     return { kind: "unknown", messageId: null, diagnoses: [], error: `unreadable message: ${err instanceof Error ? err.message : String(err)}` };
   }
@@ -51,9 +60,15 @@ function classifyParts(root: MimePart): Parts {
   return parts;
 }
 
-function analyzeUnchecked(raw: string | Uint8Array, options?: AnalyzeOptions): MessageAnalysis {
+/** How many forwards deep an enclosed bounce is still looked for. */
+const MAX_FORWARD_DEPTH = 3;
+
+function analyzeUnchecked(raw: string | Uint8Array, options: AnalyzeOptions | undefined, depth: number, limits: string[]): MessageAnalysis {
   let s = toBinaryString(raw);
-  if (s.length > MAX_MESSAGE_BYTES) s = s.slice(0, MAX_MESSAGE_BYTES);
+  if (s.length > MAX_MESSAGE_BYTES) {
+    s = s.slice(0, MAX_MESSAGE_BYTES);
+    limits.push(`message: only its first ${MAX_MESSAGE_BYTES} bytes were read`);
+  }
   if (!s.trim()) return { kind: "unknown", messageId: null, diagnoses: [], error: "empty message" };
   if (s.indexOf("\r") !== -1) s = s.replace(/\r\n?/g, "\n");
   if (s.startsWith("From ")) s = s.slice(s.indexOf("\n") + 1);
@@ -65,6 +80,15 @@ function analyzeUnchecked(raw: string | Uint8Array, options?: AnalyzeOptions): M
   const parts = classifyParts(root);
 
   const noticeFull = parts.notice ? partText(parts.notice) : "";
+  // A bounce forwarded by a person is read as the bounce it encloses (the forwarder is no
+  // recipient of anything); a returned original inside a real bounce is never unwrapped.
+  if (depth < MAX_FORWARD_DEPTH && !parts.deliveryStatus.length && !parts.feedback) {
+    const inner = forwardedBounce(root, noticeFull);
+    if (inner) {
+      const a = analyzeUnchecked(inner, options, depth + 1, limits);
+      if (a.diagnoses.length) return a;
+    }
+  }
   const original = readOriginal(parts.original, parts.notice ? noticeFull : null);
   const ctx: MessageContext = {
     authResults: authResultsOf(top),
@@ -80,7 +104,7 @@ function analyzeUnchecked(raw: string | Uint8Array, options?: AnalyzeOptions): M
   // 1. Feedback loop reports
   const ct = root.type === "multipart/report" ? (root.params["report-type"] ?? "").toLowerCase() : "";
   if (parts.feedback || ct === "feedback-report" || isMicrosoftAbuseReport(root, top, subject)) {
-    const d = feedbackDiagnoses(parts, original, top, ctx);
+    const d = feedbackDiagnoses(parts, original, top, ctx, limits);
     if (d.length) return { kind: "feedback", messageId, diagnoses: d, error: null };
   }
   // Apple Mail's "unsubscribe" button sends a message flagged X-Apple-Unsubscribe: an opt-out.
@@ -95,7 +119,13 @@ function analyzeUnchecked(raw: string | Uint8Array, options?: AnalyzeOptions): M
   // 2. Amazon SES notifications in the body
   if (!parts.deliveryStatus.length) {
     // Decoding the whole body is paid only when it names an SES notification's fields.
-    const ses = parseSesNotification(noticeText || (SES_FIELDS.test(root.rawBody) ? decodeCharset(root.rawBody.slice(0, 256 * 1024), "utf-8") : ""));
+    const sesText = noticeText || (SES_FIELDS.test(root.rawBody) ? decodeCharset(root.rawBody.slice(0, 256 * 1024), "utf-8") : "");
+    const ses = parseSesNotification(sesText);
+    if (!ses && sesText.indexOf('Type"') !== -1 && SES_NOTIFICATION.test(sesText)) {
+      // Every address in a notification's JSON that is not in its recipient lists is the
+      // sender's (source, identity ARN, destination): none may become a failure row.
+      return { kind: "unknown", messageId, diagnoses: [], error: "an Amazon SES notification that names no readable recipient: its other addresses are the sender's, none is reported" };
+    }
     if (ses) {
       const diagnoses = ses.map((r) =>
         diagnose(
@@ -125,12 +155,28 @@ function analyzeUnchecked(raw: string | Uint8Array, options?: AnalyzeOptions): M
   let excluded: Set<string> | null = null;
   const noticeRecipients = findNoticeBlocks(notice, { has: (a) => (excluded ??= excludedAddresses(top, original)).has(a) });
   const dsnReports = parts.deliveryStatus.map((p) => parseDeliveryStatus(partBody(p)));
+  for (const r of dsnReports) if (r.truncated) limits.push(r.truncated);
   if (!dsnReports.some((r) => r.recipients.length)) {
     const inline = findInlineDsn(noticeText) ?? (mayHoldRecipientField(root.rawBody) && DSN_FIELDS.test(root.rawBody) ? findInlineDsn(decodeCharset(root.rawBody.slice(0, 256 * 1024), "utf-8")) : null);
     if (inline) dsnReports.push(inline);
   }
   const hasDsn = dsnReports.some((r) => r.recipients.length);
-  const auto = hasDsn ? null : isAutoReply(top, subject);
+  if (!hasDsn && !looksLikeBounce(top, subject, notice)) {
+    // Automatic answers that are not failures are reported as what they are, with no row
+    // that could suppress or count against an address.
+    const challenge = isChallengeResponse(subject, notice);
+    if (challenge) return { kind: "unknown", messageId, diagnoses: [], error: `${challenge}: an automatic answer, not a bounce; nothing reported` };
+    const spam = isPlainSpamReport(top, subject, notice);
+    if (spam) {
+      const own = excludedAddresses(top, original);
+      const who = [...addressesIn(original.get("to")), ...addressesIn(notice.slice(0, 16 * 1024))].filter((a) => !own.has(a) && !/^(?:abuse|postmaster|mailer-daemon|spam|fbl)@/.test(a));
+      if (who.length) {
+        const d = diagnose({ recipient: who[0], fixedReason: { reason: "feedback", evidence: spam }, feedbackType: "abuse" }, ctx);
+        return { kind: "feedback", messageId, diagnoses: [d], error: null };
+      }
+    }
+  }
+  const auto = hasDsn ? null : isAutoReply(top, subject) ?? (looksLikeBounce(top, subject, notice) ? null : autoReplyByWords(notice));
   if (auto && !looksLikeBounce(top, subject, notice)) {
     const v = vacation(top, auto, ctx);
     if (v) return { kind: "vacation", messageId, diagnoses: [v], error: null };
@@ -151,13 +197,28 @@ function analyzeUnchecked(raw: string | Uint8Array, options?: AnalyzeOptions): M
       facts.push({ recipient: n.address, diagnostic: pickDiagnostic(n.block), context: n.block.length < 40 ? notice : n.block });
     }
   }
+  if (!facts.length && depth < MAX_FORWARD_DEPTH) {
+    // A notice that names no recipient but encloses a whole report (a gateway relaying the
+    // bounce it got): the enclosed report says who failed.
+    const inner = forwardedBounce(root, "", true);
+    if (inner) {
+      const a = analyzeUnchecked(inner, options, depth + 1, limits);
+      if (a.diagnoses.length && a.kind === "bounce") return a;
+    }
+  }
   if (!facts.length) {
     const failed = addressesIn((top.get("x-failed-recipients") ?? []).join(","));
     const fallback = failed.length ? failed : looksLikeBounce(top, subject, notice) ? addressesIn(original.get("to")) : [];
-    for (const a of fallback.slice(0, 100)) facts.push({ recipient: a, diagnostic: pickDiagnostic(notice), context: notice });
+    if (fallback.length > MAX_FALLBACK_RECIPIENTS) limits.push(`only the first ${MAX_FALLBACK_RECIPIENTS} of ${fallback.length} addresses named without a notice block were read`);
+    for (const a of fallback.slice(0, MAX_FALLBACK_RECIPIENTS)) facts.push({ recipient: a, diagnostic: pickDiagnostic(notice), context: notice });
   }
 
   if (facts.length) {
+    // The notice's own summary above the first recipient block (the MTA's words for the
+    // whole message: "This is a permanent error; I've given up").
+    const firstBlock = noticeRecipients.length ? notice.indexOf(noticeRecipients[0].block) : -1;
+    const summary = firstBlock > 0 ? notice.slice(Math.max(0, firstBlock - 4096), firstBlock) : "";
+    if (summary) for (const f of facts) if (f.context !== notice) f.summary = summary;
     // The recipient's block is part of the notice: the notice (bounded, read once) and the
     // server's words (which may come from the delivery-status part) are all the rules need.
     const rules = noticeRules(notice, subject, top);
@@ -169,6 +230,7 @@ function analyzeUnchecked(raw: string | Uint8Array, options?: AnalyzeOptions): M
     }
     const diagnoses = dedupe(facts.map((f) => diagnose(f, ctx)));
     const kind: MessageKind = diagnoses.every((d) => d.reason === "delivered") ? "delivery" : "bounce";
+    if (noticeRecipients.truncated) limits.push(...noticeRecipients.truncated);
     return { kind, messageId, diagnoses, error: null };
   }
 
@@ -220,11 +282,21 @@ function sessionTranscript(notice: string): Transcript | null {
   let command: string | null = null;
   const replies: string[] = [];
   let status = "";
+  let lastWasReply = false;
   for (const line of notice.slice(notice.indexOf("\n", at) + 1, at + 16 * 1024).split("\n")) {
+    if (lastWasReply && replies.length && (line.startsWith(" ") || line.startsWith("\t")) && line.trim()) {
+      // A reply line wrapped in transit: its continuation belongs to it.
+      replies[replies.length - 1] += " " + line.trim();
+      continue;
+    }
+    lastWasReply = false;
     if (line.startsWith(">>> ")) command = /^>>> ([A-Za-z]{4})\b/.exec(line)?.[1].toUpperCase() ?? command;
     else if (line.startsWith("<<< ")) {
       const r = line.slice(4).trim();
-      if (r && !replies.includes(r)) replies.push(r);
+      if (r && !replies.includes(r)) {
+        replies.push(r);
+        lastWasReply = true;
+      }
     } else if (/^[45]\d\d[ \t][45]\.\d\.\d[ \t]/.test(line)) status += (status ? " " : "") + line.trim();
   }
   if (command === "HELO") command = "EHLO";
@@ -234,7 +306,20 @@ function sessionTranscript(notice: string): Transcript | null {
 
 function dsnFacts(r: DsnRecipient, address: string, reportingMta: string | null, context: string, noticeBlock: NoticeBlock | undefined, transcript: Transcript | null): RecipientFacts {
   // The notice's words for the recipient are picked only when the DSN gives none.
-  let diag = r.diagnosticCode ?? (noticeBlock ? pickDiagnostic(noticeBlock.block) : null);
+  const noticeDiag = noticeBlock ? pickDiagnostic(noticeBlock.block) : null;
+  let diag = r.diagnosticCode ?? noticeDiag;
+  // Two remote replies for one recipient that disagree on permanence (the DSN's
+  // Diagnostic-Code and the notice's own quote of the server): said, and never suppressing.
+  const conflicts: string[] = [];
+  if (r.diagnosticCode && noticeDiag && noticeBlock) {
+    // Only when no reply the notice quotes for the recipient agrees: a notice recounting an
+    // earlier attempt (another MX said "450 busy") before the final one is no conflict.
+    const a = replyClass(r.diagnosticCode);
+    const b = replyClass(noticeDiag);
+    if (a && b && a.cls !== b.cls && !replyClassesIn(noticeBlock.block).has(a.cls)) {
+      conflicts.push(`conflicting evidence: the DSN's Diagnostic-Code says ${a.code} but the notice quotes ${b.code} for this recipient; not treated as a hard bounce`);
+    }
+  }
   if (transcript) {
     // A Diagnostic-Code that is only a program's exit code ("X-Unix; 77") says nothing:
     // the MTA's own status line does. Sendmail cuts a multi-line reply to its first line
@@ -244,6 +329,7 @@ function dsnFacts(r: DsnRecipient, address: string, reportingMta: string | null,
   }
   return {
     recipient: address,
+    originalRecipient: addressesIn(r.originalRecipient)[0] ?? null,
     statusField: r.status,
     diagnostic: diag,
     command: transcript?.command ?? null,
@@ -254,7 +340,39 @@ function dsnFacts(r: DsnRecipient, address: string, reportingMta: string | null,
     remoteMta: r.remoteMta,
     reportingMta,
     lastAttemptDate: r.lastAttemptDate,
+    preset: vendorPreset(r.vendorCategory),
+    conflicts: conflicts.length ? conflicts : null,
   };
+}
+
+/** The classes (4, 5) of every reply line a notice block quotes ("<<< 550 ...", "said: 452 ..."). */
+function replyClassesIn(block: string): Set<string> {
+  const out = new Set<string>();
+  const re = /(?:^|\n)\s*(?:<<<\s*)?([45])\d\d[ -]|(?:said|reply|response|error)\s*:?\s*([45])\d\d[ -]|\b([45])\.\d{1,3}\.\d{1,3}\b/gi;
+  const text = block.length > 8192 ? block.slice(0, 8192) : block;
+  for (let m = re.exec(text), n = 0; m && n < 100; m = re.exec(text), n++) out.add(m[1] ?? m[2] ?? m[3]);
+  return out;
+}
+
+/** The class (4 or 5) of a server reply, from its reply code or enhanced status. */
+function replyClass(text: string): { cls: string; code: string } | null {
+  const code = findReplyCode(text) ?? findStatus(text);
+  return code && (code[0] === "4" || code[0] === "5") ? { cls: code[0], code } : null;
+}
+
+/**
+ * PowerMTA's bounce categories (its documented `X-PowerMTA-BounceCategory` values) → the
+ * reason, as a weak preset: the remote server's own words still refine it.
+ */
+const POWERMTA_CATEGORY: Record<string, BounceReason> = {
+  "bad-mailbox": "userunknown", "bad-domain": "hostunknown", "inactive-mailbox": "suspend", "quota-issues": "mailboxfull",
+  "spam-related": "spamdetected", "policy-related": "policyviolation", "message-expired": "expired", "no-answer-from-host": "networkerror",
+  "bad-connection": "networkerror", "routing-errors": "systemerror", "content-related": "contenterror", "invalid-sender": "rejected",
+  "protocol-errors": "systemerror", "relaying-issues": "norelaying", "virus-related": "virusdetected",
+};
+function vendorPreset(category: string | null): RecipientFacts["preset"] {
+  const reason = category ? POWERMTA_CATEGORY[category] : undefined;
+  return reason ? { reason, evidence: `X-PowerMTA-BounceCategory: ${category}`, weak: true } : null;
 }
 
 /** Is `longer` the same reply as `short`, continued? (codes aside, `short`'s words start it) */
@@ -281,14 +399,18 @@ function dedupe(list: BounceDiagnosis[]): BounceDiagnosis[] {
   });
 }
 
-function feedbackDiagnoses(parts: Parts, original: OriginalHeaders, top: Headers, ctx: MessageContext): BounceDiagnosis[] {
+const MAX_FALLBACK_RECIPIENTS = 100;
+const MAX_FEEDBACK_RECIPIENTS = 1000;
+
+function feedbackDiagnoses(parts: Parts, original: OriginalHeaders, top: Headers, ctx: MessageContext, limits: string[]): BounceDiagnosis[] {
   const fb = parts.feedback ? parseFeedbackReport(partText(parts.feedback)) : parseFeedbackReport("");
   let recipients = fb.recipients;
   // Microsoft's Junk Mail Reporting Program names the complainant in the returned message.
   if (!recipients.length) recipients = addressesIn(original.get("x-hmxmroriginalrecipient"));
   if (!recipients.length) recipients = addressesIn(original.get("to"));
   if (!recipients.length) recipients = addressesIn(header(top, "x-original-to") ?? header(top, "to"));
-  return recipients.slice(0, 1000).map((r) =>
+  if (recipients.length > MAX_FEEDBACK_RECIPIENTS) limits.push(`feedback report: only the first ${MAX_FEEDBACK_RECIPIENTS} of ${recipients.length} recipients were read`);
+  return recipients.slice(0, MAX_FEEDBACK_RECIPIENTS).map((r) =>
     diagnose(
       {
         recipient: r,
@@ -388,8 +510,9 @@ function excludedAddresses(top: Headers, orig: OriginalHeaders): Set<string> {
 function looksLikeBounce(top: Headers, subject: string, notice: string): boolean {
   const from = (header(top, "from") ?? "").toLowerCase();
   if (/mailer-daemon|postmaster|mail delivery|mail-daemon/.test(from)) return true;
-  if (/undeliver|undelivered|returned mail|delivery (?:status|failure|failed|notification)|failure notice|could not be delivered|non[- ]?delivery|rejected/i.test(subject)) return true;
-  return /could not be delivered|undeliverable|delivery has failed|permanent error/i.test(notice);
+  if (/undeliver|undelivered|returned mail|returned to sender|delivery (?:status|failure|failed|notification|problem|report)|failure notice|could not be delivered|non[- ]?deliver|rejected|unable to deliver|message not delivered|mail delivery failed/i.test(subject)) return true;
+  const start = notice.length > 16 * 1024 ? notice.slice(0, 16 * 1024) : notice;
+  return /could not be delivered|undeliverable|delivery has failed|permanent error|was not delivered|unable to deliver|delivery to the following recipients? failed|I wasn't able to deliver|returned to sender/i.test(start);
 }
 
 function cleanId(v: string | null): string | null {

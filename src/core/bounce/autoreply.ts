@@ -1,15 +1,57 @@
-// RFC 3834 automatic responses (out of office, vacation): reported, never a failure.
+// Messages to a bounce address that are not delivery failures: automatic responses (RFC
+// 3834: out of office, vacation, in any language, with or without its headers),
+// challenge/response sender verification, and spam complaints that are not ARF. None of
+// them may become a failure row that could suppress an address.
 import { header, type Headers } from "./mime";
 
-const SUBJECT = /\b(?:out of (?:the )?office|auto(?:matic)?[- ]?(?:reply|response|antwort)|away from (?:my|the) (?:desk|office)|on vacation|vacation|abwesenheit|absence|r[ée]ponse automatique|autosvar|fuera de la oficina|respuesta autom[aá]tica|away until|i am away)\b|不在|自動応答|自動返信/i;
+/** Subjects of automatic responses, in the languages mail clients write them in. */
+const SUBJECT =
+  /\b(?:out of (?:the )?office|auto(?:matic|matisch|matische|matique|matica|mática|matico)?[- ]?(?:reply|response|antwort|answer|svar|antwoord|risposta|respuesta|réponse|reponse|resposta)|(?:automatische|automatisch|automatic) (?:antwort|antwoord|reply|response)|(?:risposta|respuesta|r[ée]ponse|resposta|odpowied[zź]) autom[aá]tic[ao]?|r[ée]ponse automatique|away from (?:my|the) (?:desk|office)|on vacation|vacation|abwesenheit\w*|nicht im b[üu]ro|absen(?:ce|t|te|cia)\b|fuera de la oficina|fuori (?:dall')?ufficio|afwezig\w*|autosvar|fr[åa]nvar\w*|poissa\w*|away until|i am away|i'm away)|不在|自動応答|自動返信|自动回复/i;
+
+/** What an automatic response says in its body when its subject and headers do not. */
+const BODY =
+  /\b(?:i am (?:currently )?(?:out of (?:the )?office|away|on (?:leave|vacation|holiday))|i'm (?:currently )?(?:out of (?:the )?office|away)|ich bin (?:bis|vom|ab|derzeit|zurzeit) [^.\n]{0,60}(?:nicht im b[üu]ro|abwesend|nicht erreichbar|im urlaub)|je suis absente?|estoy fuera de la oficina|sono fuori (?:dall')?ufficio|ik ben (?:afwezig|met vakantie))/i;
 
 /** Is this message an auto-reply (and not a delivery failure)? */
 export function isAutoReply(h: Headers, subject: string): string | null {
   const auto = (header(h, "auto-submitted") ?? "").toLowerCase();
   if (auto.startsWith("auto-replied") && SUBJECT.test(subject)) return "Auto-Submitted: auto-replied";
-  if (h.has("x-autoreply") || h.has("x-autorespond") || h.has("x-auto-response-suppress") && SUBJECT.test(subject)) return "X-Autoreply header";
+  if (h.has("x-autoreply") || h.has("x-autorespond") || (h.has("x-auto-response-suppress") && SUBJECT.test(subject))) return "X-Autoreply header";
   if ((header(h, "precedence") ?? "").toLowerCase().includes("auto_reply")) return "Precedence: auto_reply";
   if (auto.startsWith("auto-replied")) return "Auto-Submitted: auto-replied";
   if (SUBJECT.test(subject)) return `subject "${subject.slice(0, 60)}"`;
   return null;
+}
+
+/** An automatic response known only by its wording (no RFC 3834 header, a plain subject). */
+export function autoReplyByWords(body: string): string | null {
+  const m = BODY.exec(body.length > 4096 ? body.slice(0, 4096) : body);
+  return m ? `auto-reply wording "${m[0].slice(0, 60)}"` : null;
+}
+
+const CHALLENGE_SUBJECT = /\b(?:please )?(?:confirm|verify)\b[^\n]{0,40}\b(?:message|e-?mail|address|sender|identity)|\bverification (?:required|request)|\bsender verification|\bwhitelist|\bchallenge\b|\bapproved senders?\b/i;
+const CHALLENGE_BODY = /(?:click|visit|follow|open)[^\n]{0,80}(?:link|url|below|here)[^\n]{0,120}(?:verif|confirm|whitelist|approved|deliver)|(?:verify|confirm) (?:that )?you are (?:a )?(?:real |human)|(?:protect|protecting) (?:myself|me|my inbox) from (?:junk|spam)|spam (?:filter|protection) (?:that )?requires? (?:senders|you)/i;
+
+/** A challenge/response (sender verification) request: an automatic answer, not a failure. */
+export function isChallengeResponse(subject: string, body: string): string | null {
+  const b = body.length > 4096 ? body.slice(0, 4096) : body;
+  // (The word test first: almost no message says either, and the full pattern costs more.)
+  if (!/verif|confirm|whitelist|approved sender/i.test(b)) return null;
+  if (CHALLENGE_BODY.test(b) && (CHALLENGE_SUBJECT.test(subject) || /\b(?:verif|confirm)/i.test(b))) return "challenge/response sender verification request";
+  return null;
+}
+
+const SPAM_REPORT_SUBJECT = /\b(?:spam|abuse|junk)[ -](?:report|complaint|notification)|\bcomplaint about\b|\breported as (?:spam|junk)/i;
+const SPAM_REPORT_BODY = /\b(?:was|were|has been|have been) (?:reported|marked|flagged) as (?:spam|junk|abuse)|\bspam complaint\b|\breported (?:this|your) (?:message|e-?mail) as (?:spam|junk)/i;
+
+/** A spam complaint that is not an RFC 5965 report (no message/feedback-report part). */
+export function isPlainSpamReport(h: Headers, subject: string, body: string): string | null {
+  const b = body.length > 4096 ? body.slice(0, 4096) : body;
+  if (SPAM_REPORT_BODY.test(b) && (SPAM_REPORT_SUBJECT.test(subject) || /^(?:abuse|spam|fbl|complaints?)[@-]/i.test(addressOf(header(h, "from"))))) return "spam complaint (not ARF)";
+  return null;
+}
+
+function addressOf(v: string | null): string {
+  const m = /<([^<>]+)>/.exec(v ?? "");
+  return (m ? m[1] : v ?? "").trim();
 }

@@ -4,16 +4,21 @@ import { adviceFor, FAULT_OF, isHardBounce, variantOf } from "./advice";
 import { RULE_VERSION, type AnalyzeOptions, type AuthResults, type BounceDiagnosis, type BounceReason, type BounceType } from "./diagnosis";
 import { decideReason, reasonOfStatus, REFINABLE } from "./reason-rules";
 import { providerReason } from "./rhost-rules";
-import { findCommand, findReplyCode, findStatus, isValidStatus, preferStatus } from "./smtp-reply";
+import { findCommand } from "./smtp-reply";
+import { codesByTrust } from "./trust.order";
 
 export interface RecipientFacts {
   recipient: string;
+  /** the DSN's Original-Recipient (the address the sender used), when it has one */
+  originalRecipient?: string | null;
   /** DSN Status field */
   statusField?: string | null;
   /** the receiving server's own words */
   diagnostic?: string | null;
   /** wider text searched for wording (the notice block), when the diagnostic is thin */
   context?: string | null;
+  /** the notice's summary above the recipients' blocks ("This is a permanent error"): read for permanence only when nothing closer says it */
+  summary?: string | null;
   /** false when the context is known to name no provider's host (it is then not searched for one) */
   contextNamesProviderHost?: boolean;
   diagnosticType?: string | null;
@@ -29,6 +34,8 @@ export interface RecipientFacts {
   replyCodeField?: string | null;
   /** a reason an MTA's own notice settles (weak: it names only the SMTP stage; permanent: a null MX) */
   preset?: { reason: BounceReason; evidence: string; weak?: boolean; permanent?: boolean; yieldsToStatus?: boolean } | null;
+  /** disagreements between this recipient's sources, already worded for `evidence` (no hard bounce then) */
+  conflicts?: string[] | null;
   /** a reason that no rule may change (feedback, vacation) */
   fixedReason?: { reason: BounceReason; evidence: string } | null;
   feedbackType?: string | null;
@@ -61,16 +68,17 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
   const diagText = diagnostic ?? "";
   const context = f.context ?? "";
 
-  const replyCode = (f.replyCodeField && /^[245]\d\d$/.test(f.replyCodeField) ? f.replyCodeField : null) ?? findReplyCode(diagText) ?? (diagText ? null : findReplyCode(context));
-  const statusField = isValidStatus(f.statusField?.trim()) ? f.statusField!.trim() : null;
-  const textStatus = findStatus(diagText) ?? (diagText ? null : findStatus(context));
-  const status0 = statusField?.endsWith(".0.0") && !textStatus && replyCode && replyCode[0] !== statusField[0] ? statusField : preferStatus(statusField, textStatus, replyCode);
-  // No enhanced code anywhere: the reply class still says permanent or transient (RFC 3463 x.0.0).
-  let status = status0 ?? (replyCode && replyCode[0] !== "2" ? `${replyCode[0]}.0.0` : null);
+  // Which source's codes count, and in what order: trust.order.ts.
+  const codes = codesByTrust({ reply: diagText, replyCodeField: f.replyCodeField, statusField: f.statusField, summary: context });
+  const { replyCode, statusField, textStatus } = codes;
+  let status = codes.status;
   // A domain that accepts no mail at all (null MX, RFC 7505) fails for good, even when the
   // sending MTA reported it in a delay notice with a generic 4.0.0.
   if (f.preset?.permanent && (!status || (status[0] === "4" && status.endsWith(".0.0")))) status = "5.1.10";
-  const command = f.command ?? findCommand(diagText, context) ?? f.commandFallback ?? "";
+  // Wrapped lines are read joined: "after MAIL\n FROM:<...>" names the MAIL stage.
+  // (Joined only when the lines as they stand name no command and some line was wrapped.)
+  const near = context.length > 8192 ? context.slice(0, 8192) : context;
+  const command = f.command ?? findCommand(diagText, context) ?? (WRAPPED.test(near) ? findCommand("", collapseSpaces(near)) : null) ?? f.commandFallback ?? "";
   let preset = f.preset ?? null;
   if (preset?.yieldsToStatus && textStatus && /^[45]\.[1-7]\.[1-9]$/.test(textStatus) && reasonOfStatus(textStatus)) {
     preset = { reason: reasonOfStatus(textStatus) as BounceReason, evidence: `status ${textStatus} in the reply (over ${preset.evidence})` };
@@ -118,12 +126,28 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
     reason = r.reason;
     evidence.push(...r.evidence);
   }
+  // No code anywhere: the notice's own words (and a reason that can only be permanent)
+  // still say permanent or temporary, at the RFC 3463 class level, marked as inferred.
+  if (!status && !f.fixedReason && reason !== "delivered" && reason !== "vacation" && reason !== "feedback") {
+    const inferred = inferredClass(reason, f.action ?? null, `${diagText}\n${context.length > 4096 ? context.slice(0, 4096) : context}`, f.summary ?? "");
+    if (inferred) {
+      status = inferred.status;
+      evidence.push(`status ${inferred.status} inferred (no code given): ${inferred.why}`);
+    }
+  }
   if (statusField) evidence.push(`Status field ${statusField}`);
   if (replyCode) evidence.push(`reply code ${replyCode}`);
   if (command) evidence.push(`SMTP command ${command}`);
 
   const bounceType = bounceTypeOf(reason, status, replyCode, f.action ?? null, diagText || context);
-  const hardBounce = isHardBounce(reason, bounceType);
+  // Evidence that disagrees on permanence (a 4.x.x Status over a 5xx reply, or the other
+  // way) is said, and never suppresses an address: a wrong suppression cannot be undone
+  // by the next bounce, a missed one can.
+  const conflict = f.fixedReason ? null : permanenceConflict(statusField, textStatus, replyCode);
+  if (conflict) evidence.push(conflict);
+  if (f.conflicts) evidence.push(...f.conflicts);
+  const hardBounce = !conflict && !f.conflicts?.length && isHardBounce(reason, bounceType);
+  if (f.originalRecipient && f.originalRecipient !== recipient) evidence.push(`Original-Recipient ${f.originalRecipient} (the address sent to; final recipient ${recipient})`);
   const replyNum = replyCode ? Number(replyCode) : null;
   const variant = variantOf(replyNum, status, diagText || context, reason);
   const { likelyCause, firstAction } = adviceFor(reason, variant);
@@ -131,6 +155,7 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
 
   return {
     recipient,
+    originalRecipient: f.originalRecipient ?? null,
     recipientDomain,
     replyCode: replyNum,
     status: status ?? null,
@@ -154,6 +179,55 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
     evidence,
     ruleVersion: RULE_VERSION,
   };
+}
+
+/** A line break inside a phrase: a word, the break, more words on an indented line. */
+const WRAPPED = /[A-Za-z]\r?\n[ \t]+[A-Za-z]/;
+
+/** Wording that says the sending MTA is still trying: temporary. */
+const TEMPORARY_WORDS = /\b(?:will (?:keep|continue) (?:on )?trying|will (?:be )?retr(?:y|ied)|will try (?:again|to deliver)|still (?:trying|being retried)|try again later|not (?:yet )?been delivered yet|has not yet been delivered|temporar(?:y|ily)|deferred|delayed|this is a warning message only|warning: message still undelivered)\b/i;
+/** Wording that says it gave up for good: permanent. */
+const PERMANENT_WORDS = /\b(?:permanent(?:ly)?(?: error| failure| fatal)?|giving up|gave up|given up|will not be retried|not be delivered|could not be delivered|fatal errors?|no longer (?:exists|valid|available|accepts)|does not exist|unknown user|user unknown|no such (?:user|domain|mailbox|recipient)|unrouteable|unroutable|account (?:has been )?(?:disabled|discontinued|closed|deleted))\b/i;
+/** Reasons that name a fault of the address itself: permanent by nature. */
+const PERMANENT_REASONS: ReadonlySet<BounceReason> = new Set(["userunknown", "hostunknown", "hasmoved", "notaccept", "suspend"]);
+
+/** "permanent" / "temporary" when the text says exactly one of them, "both" or null. */
+function permanenceWords(text: string): { kind: "4" | "5" | "both"; words: string } | null {
+  const temp = TEMPORARY_WORDS.exec(text);
+  const perm = PERMANENT_WORDS.exec(text);
+  if (temp && perm) return { kind: "both", words: `${temp[0]}" and "${perm[0]}` };
+  if (temp) return { kind: "4", words: temp[0] };
+  if (perm) return { kind: "5", words: perm[0] };
+  return null;
+}
+
+/**
+ * The class a notice with no code gives, by the order of trust (trust.order.ts): the
+ * recipient's own block first, then the notice's summary above the recipients, then what
+ * the reason itself implies, then the DSN action.
+ */
+function inferredClass(reason: BounceReason, action: string | null, text: string, summary: string): { status: string; why: string } | null {
+  const a = (action ?? "").toLowerCase();
+  if (a === "delayed") return { status: "4.0.0", why: "Action: delayed" };
+  const own = permanenceWords(text);
+  if (own?.kind === "both") return null; // the block says both: nothing decides
+  if (own) return { status: `${own.kind}.0.0`, why: `the recipient's block says "${own.words}"` };
+  const intro = summary ? permanenceWords(summary) : null;
+  if (intro && intro.kind !== "both") return { status: `${intro.kind}.0.0`, why: `the notice's summary says "${intro.words}"` };
+  if (PERMANENT_REASONS.has(reason)) return { status: "5.0.0", why: `reason ${reason} is a fault of the address itself` };
+  if (a === "failed") return { status: "5.0.0", why: "Action: failed" };
+  return null;
+}
+
+/** The permanence classes (4 or 5) that the Status field and the server's reply give, when they differ. */
+function permanenceConflict(statusField: string | null, textStatus: string | null, replyCode: string | null): string | null {
+  const field = statusField?.[0];
+  const said = textStatus?.[0] ?? replyCode?.[0];
+  if (!field || !said || (field !== "4" && field !== "5") || (said !== "4" && said !== "5") || field === said) return null;
+  // A reply code and a status code in the reply itself that agree with each other, against
+  // the reporting MTA's field: the server's own words are trusted first, but the address is
+  // still not suppressed on evidence that contradicts itself.
+  return `conflicting evidence: Status field ${statusField} but the reply says ${[replyCode, textStatus].filter(Boolean).join(" ")}; not treated as a hard bounce`;
 }
 
 function bounceTypeOf(reason: BounceReason, status: string | null, reply: string | null, action: string | null, text: string): BounceType {

@@ -82,6 +82,8 @@ export interface AuthResults {
 
 export interface BounceDiagnosis {
   recipient: string;
+  /** the DSN's Original-Recipient, the address the sender wrote, when given (recipient is the final one) */
+  originalRecipient?: string | null;
   recipientDomain: string;
   /** SMTP reply code, e.g. 550 */
   replyCode: number | null;
@@ -117,6 +119,8 @@ export interface MessageAnalysis {
   messageId: string | null;
   diagnoses: BounceDiagnosis[];
   error: string | null;
+  /** the caps that stopped the reading early (addresses per line, per message...), when any did */
+  truncated?: string[];
 }
 
 export interface AnalyzeOptions {

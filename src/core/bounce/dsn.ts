@@ -11,17 +11,24 @@ export interface DsnRecipient {
   diagnosticCode: string | null;
   diagnosticType: string | null;
   lastAttemptDate: string | null;
+  /** a vendor's own per-recipient category field (PowerMTA's X-PowerMTA-BounceCategory) */
+  vendorCategory: string | null;
 }
 
 export interface DsnReport {
   reportingMta: string | null;
   arrivalDate: string | null;
   recipients: DsnRecipient[];
+  /** set when the report held more field groups than are read */
+  truncated?: string;
 }
+
+/** Field groups read from one delivery-status part (one per recipient, plus the message's). */
+export const MAX_DSN_GROUPS = 1000;
 
 /** Strips the `rfc822;` / `dns;` / `smtp;` type prefix of a DSN field value. */
 export function typedValue(v: string | null): { type: string | null; value: string | null } {
-  if (v == null) return { type: null, value: null };
+  if (v === null) return { type: null, value: null };
   const m = /^\s*([A-Za-z0-9-]+)\s*;\s*([\s\S]*)$/.exec(v);
   if (m) return { type: m[1].toUpperCase(), value: m[2].trim() || null };
   return { type: null, value: v.trim() || null };
@@ -33,7 +40,10 @@ export function parseDeliveryStatus(text: string): DsnReport {
   let n = 0;
   for (const g of groups) {
     if (!g.trim()) continue;
-    if (n++ > 500) break;
+    if (n++ > MAX_DSN_GROUPS) {
+      report.truncated = `delivery-status: only its first ${MAX_DSN_GROUPS} field groups were read (${groups.length} in the part)`;
+      break;
+    }
     for (const chunk of splitRecipientGroups(g)) {
       const h = parseHeaders(chunk);
       if (h.has("reporting-mta") && !report.reportingMta) report.reportingMta = typedValue(header(h, "reporting-mta")).value;
@@ -79,17 +89,31 @@ function splitRecipientGroups(g: string): string[] {
   return out;
 }
 
+/**
+ * RFC 3464 `Status:` read structurally: the status-code (RFC 3463 class.subject.detail)
+ * with the RFC 5322 comments a field may carry around it ("5.1.1 (user unknown)") left
+ * out. A value that holds no code is kept as written (the caller then ignores it).
+ */
+export function statusFieldValue(v: string | null): string | null {
+  if (v === null) return null;
+  const bare = v.replace(/\([^()]*\)/g, " ").trim();
+  const m = /^([245])\.(\d{1,3})\.(\d{1,3})(?![\d.])/.exec(bare);
+  if (m) return `${m[1]}.${Number(m[2])}.${Number(m[3])}`;
+  return v.trim() || null;
+}
+
 function recipientOf(h: Headers): DsnRecipient {
   const diag = typedValue(header(h, "diagnostic-code"));
   return {
     finalRecipient: typedValue(header(h, "final-recipient") ?? header(h, "x-actual-recipient")).value,
     originalRecipient: typedValue(header(h, "original-recipient")).value,
     action: (header(h, "action") ?? "").trim().toLowerCase().split(/[\s(]/)[0] || null,
-    status: (header(h, "status") ?? "").trim() || null,
+    status: statusFieldValue(header(h, "status")),
     remoteMta: typedValue(header(h, "remote-mta")).value,
     diagnosticCode: diag.value,
     diagnosticType: diag.type,
     lastAttemptDate: header(h, "last-attempt-date"),
+    vendorCategory: (header(h, "x-powermta-bouncecategory") ?? "").trim().toLowerCase() || null,
   };
 }
 

@@ -22,8 +22,6 @@ export class LiteralMatcher {
   private readonly outIds: Int32Array;
   private readonly lengths: Int32Array;
 
-  /** fragments longer than this enter the automaton by their first `depth` characters */
-  private readonly depth: number;
   /** how many characters of fragment id the automaton holds (the rest is compared on a hit) */
   private readonly heads: Int32Array;
 
@@ -35,7 +33,6 @@ export class LiteralMatcher {
    */
   constructor(phrases: readonly string[], depth = 10) {
     this.phrases = phrases;
-    this.depth = depth;
     const cls = this.cls;
     let classes = 1;
     for (const p of phrases) {

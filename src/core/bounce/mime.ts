@@ -257,7 +257,7 @@ function decoderFor(charset: string): Decoder | null {
  */
 export function decodeCharset(bin: string, charset: string | undefined | null): string {
   // Pure ASCII needs no work whatever the label says, except 7-bit ISO-2022 (escape-coded).
-  // eslint-disable-next-line no-control-regex
+   
   const hasHigh = /[\x80-\xff]/.test(bin);
   // 7-bit text without an escape (ISO-2022) reads the same in every charset.
   if (!hasHigh && bin.indexOf("\x1b") === -1) return bin;

@@ -240,9 +240,9 @@ const RULES: readonly MtaRule[] = [
  */
 let matcher: LiteralMatcher | null = null;
 /** rulesOf[id]: indexes of the rules whose `any` holds fragment id */
-let anyRulesOf: number[][] = [];
+const anyRulesOf: number[][] = [];
 /** seqRulesOf[id]: indexes of the rules one of whose `seq` starts with fragment id */
-let seqRulesOf: number[][] = [];
+const seqRulesOf: number[][] = [];
 let hostIds = new Set<number>();
 function build(): LiteralMatcher {
   const ids = new Map<string, number>();

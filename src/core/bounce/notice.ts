@@ -69,12 +69,30 @@ export interface NoticeBlock {
   block: string;
 }
 
+/** Caps that keep a hostile notice's cost linear and bounded; reaching one is reported. */
+export const NOTICE_LIMITS = {
+  /** addresses read on one line (a real notice names a handful; a list pasted in, thousands) */
+  addressesPerLine: 200,
+  /** distinct addresses read in one notice */
+  addressesPerMessage: 1000,
+  /** lines read for addresses */
+  lines: 5000,
+  /** how far before and after an address its line is looked at to judge its role */
+  window: 96,
+};
+
+/** The blocks, and which cap (if any) stopped the reading early. */
+export interface NoticeBlocks extends Array<NoticeBlock> {
+  truncated?: string[];
+}
+
 /** `findNoticeRecipients` without the diagnostics: callers pick one only where it is read. */
-export function findNoticeBlocks(notice: string, exclude: AddressSet): NoticeBlock[] {
+export function findNoticeBlocks(notice: string, exclude: AddressSet): NoticeBlocks {
   if (notice.indexOf("\r") !== -1) notice = notice.replace(/\r$/gm, "");
   // Only lines holding an "@" are read: walk from one "@" to the next, counting lines.
   const hits: Hit[] = [];
   const seen = new Map<string, number>();
+  const truncated: string[] = [];
   let lineNo = 0;
   let lineStart = 0;
   let nl = notice.indexOf("\n");
@@ -84,24 +102,60 @@ export function findNoticeBlocks(notice: string, exclude: AddressSet): NoticeBlo
       lineStart = nl + 1;
       nl = notice.indexOf("\n", lineStart);
     }
-    if (lineNo >= 5000) break;
+    if (lineNo >= NOTICE_LIMITS.lines) {
+      truncated.push(`notice: only its first ${NOTICE_LIMITS.lines} lines were read for recipients`);
+      break;
+    }
     const lineEnd = nl === -1 ? notice.length : nl;
-    readLine(notice.slice(lineStart, lineEnd), lineNo, lineStart, lineEnd, exclude, hits, seen);
+    if (readLine(notice.slice(lineStart, lineEnd), lineNo, lineStart, lineEnd, exclude, hits, seen)) {
+      truncated.push(`notice line ${lineNo + 1}: only its first ${NOTICE_LIMITS.addressesPerLine} addresses were read`);
+    }
+    if (seen.size >= NOTICE_LIMITS.addressesPerMessage) {
+      truncated.push(`notice: only its first ${NOTICE_LIMITS.addressesPerMessage} distinct addresses were read`);
+      break;
+    }
     at = nl === -1 ? -1 : notice.indexOf("@", lineEnd);
   }
-  if (!hits.length) return [];
+  const out: NoticeBlocks = [];
+  if (truncated.length) out.truncated = truncated;
+  if (!hits.length) return out;
   let best = 0;
   for (const h of hits) if (h.strength > best) best = h.strength;
   const chosen = hits.filter((h) => h.strength === best || (best < 3 && h.strength >= 2));
-  const out: NoticeBlock[] = [];
   for (let k = 0; k < chosen.length; k++) {
     const h = chosen[k];
     const next = k + 1 < chosen.length ? chosen[k + 1] : null;
     // The block runs to the line before the next recipient's (or to the end).
     const end = !next ? notice.length : next.line > h.line ? next.start - 1 : h.end;
-    out.push({ address: h.address, block: notice.slice(h.start, end) });
+    const prevEnd = k > 0 ? chosen[k - 1].end : 0;
+    const own = notice.slice(h.start, end);
+    // Only a block that carries no reply of its own can have printed it above the address.
+    out.push({ address: h.address, block: OWN_REPLY.test(own.length > 4096 ? own.slice(0, 4096) : own) ? own : replyBefore(notice, h.start, prevEnd) + own });
   }
   return out;
+}
+
+/** A reply line that ends just before an address line ("550 5.1.1 ... for\n  a@b"). */
+const OWN_REPLY = /(?:^|[\s:(])[45]\d\d[ -]|#[45]\.\d{1,3}\.\d{1,3}|\b[45]\.\d{1,3}\.\d{1,3}\b/;
+const REPLY_LINE = /^\s*(?:<<<\s*)?[45]\d\d[ -]/;
+
+/**
+ * Some notices print the server's reply before the address it is about, in the same
+ * paragraph: up to three lines right above the address line (not past a blank line or the
+ * previous recipient's line) are the recipient's when one of them is a reply.
+ */
+function replyBefore(notice: string, start: number, floor: number): string {
+  let from = start;
+  let found = -1;
+  for (let n = 0; n < 3 && from > floor + 1; n++) {
+    const prev = notice.lastIndexOf("\n", from - 2) + 1;
+    if (prev < floor) break;
+    const line = notice.slice(prev, from - 1);
+    if (!line.trim()) break;
+    from = prev;
+    if (REPLY_LINE.test(line)) found = prev;
+  }
+  return found === -1 ? "" : notice.slice(found, start);
 }
 
 interface Hit {
@@ -113,21 +167,51 @@ interface Hit {
   strength: number;
 }
 
-function readLine(line: string, lineNo: number, start: number, end: number, exclude: AddressSet, hits: Hit[], seen: Map<string, number>): void {
+/** Words right before an address that make it the MTA's contact, not a recipient. */
+const CONTACT_BEFORE = /(?:mailto:|\b(?:please )?(?:contact|write to|e-?mail us at|reach us at|questions to)\s*:?\s*<?)$/i;
+
+/** Lines that quote the returned message's or a list's headers: their addresses are no recipients. */
+const QUOTED_HEADER_LINE = /^\s*(?:from|return-path|sender|reply-to|list-[a-z-]+|x-original-sender|errors-to|message-id|in-reply-to|references)\s*:/i;
+const REFERENCE_WORDS = /message-id|in-reply-to|references/i;
+
+/**
+ * Reads one line's addresses into `hits`. Each address is judged by a bounded window of
+ * the line around it (never by everything before it: that made a line of thousands of
+ * addresses quadratic). Returns true when the per-line cap stopped the reading.
+ */
+function readLine(line: string, lineNo: number, start: number, end: number, exclude: AddressSet, hits: Hit[], seen: Map<string, number>): boolean {
+  // Judged once per line, not once per address.
+  if (QUOTED_HEADER_LINE.test(line.length > 64 ? line.slice(0, 64) : line)) return false;
+  const refAt = line.search(REFERENCE_WORDS);
+  const W = NOTICE_LIMITS.window;
   ADDR.lastIndex = 0;
   let m: RegExpExecArray | null;
+  let n = 0;
   while ((m = ADDR.exec(line))) {
+    if (++n > NOTICE_LIMITS.addressesPerLine) return true;
+    const from = m.index;
+    const to = m.index + m[0].length;
+    // An address after "Message-ID:" / "References:" on its line is an id, not a mailbox.
+    if (refAt !== -1 && refAt < from) continue;
+    if (isPathOrUrlPart(line, from, m[0])) continue;
     const address = m[0].replace(/^[.]+|[.]+$/g, "").toLowerCase();
     if (exclude.has(address) || isServiceAddress(address)) continue;
-    const before = line.slice(0, m.index);
-    const after = line.slice(m.index + m[0].length);
+    const lineHead = from <= W;
+    // A contact address in the MTA's boilerplate ("please contact <a@b>", "mailto:a@b").
+    if (from >= 7 && CONTACT_BEFORE.test(line.slice(Math.max(0, from - 40), from))) continue;
+    // A display name written as an address ("a@b <c@d>: ...") is not part of the shape.
+    let before = lineHead ? line.slice(0, from) : line.slice(from - W, from);
+    if (from > 0 && line.charCodeAt(from - 1) === 60 && before.indexOf("@") !== -1) before = before.replace(/^(\s*)[^\s<>@]+@[^\s<>]+\s+(?=<$)/, "$1");
+    const after = line.slice(to, to + W);
+    // "kijitora@example.com <neko@example.net>": an address written as a display name.
+    const next = line.charCodeAt(to);
+    if ((next === 32 || next === 9) && after.indexOf("@") !== -1 && /^\s+<[^<>\s@]+@[^<>\s]+>/.test(after)) continue;
     // How sure are we that this line names a failed recipient (and is not, say, a
     // "From:" quote or a Message-ID)?
-    if (/message-id|in-reply-to|references|^\s*(?:from|return-path|sender|reply-to)\s*:/i.test(before)) continue;
     let strength = 1;
-    if (/^\s*<?\s*$/.test(before) && /^\s*>?\s*:?\s*$/.test(after)) {
+    if (lineHead && /^\s*<?\s*$/.test(before) && /^\s*>?\s*:?\s*$/.test(after) && to + W >= line.length) {
       strength = 3; // the address alone on its line (qmail, Exim, Gmail)
-    } else if (/^\s*(?:<<<\s*)?(?:[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3}\s+)?)?<?\s*$/.test(before) && /^>?\s*(?::|\.\.\.|\s+\()/.test(after)) {
+    } else if (lineHead && /^\s*(?:<<<\s*)?(?:[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3}\s+)?)?<?\s*$/.test(before) && /^>?\s*(?::|\.\.\.|\s+\()/.test(after)) {
       strength = 3; // "<a@b>: ..." (Postfix, Courier, Yahoo), "a@b... User unknown" (Sendmail)
     } else if (/rcpt to:?\s*<?$/i.test(before) || /(?:recipient|address|to|destinataire)\s*(?:address)?\s*[:=]?\s*<?$/i.test(before)) {
       strength = 2;
@@ -141,8 +225,27 @@ function readLine(line: string, lineNo: number, start: number, end: number, excl
     }
     seen.set(address, hits.length);
     hits.push({ line: lineNo, start, end, address, strength });
+    if (seen.size >= NOTICE_LIMITS.addressesPerMessage) return false;
   }
+  return false;
 }
+
+/**
+ * A match that is part of a file path ("/home/u/.forward/a@b"), a URL or an identifier
+ * ("arn:...:identity/a@b", "?endpoint=a@b"): never a recipient, whatever RFC 5322 allows
+ * in a local part.
+ */
+function isPathOrUrlPart(line: string, from: number, match: string): boolean {
+  const prev = from > 0 ? line.charCodeAt(from - 1) : 0;
+  // "/", "=", "&", "?", ":" right before, or a "/" or "=" inside the local part.
+  if (prev === 47 || prev === 61 || prev === 38 || prev === 63) return true;
+  const at = match.indexOf("@");
+  const local = match.slice(0, at);
+  return local.indexOf("/") !== -1 || local.indexOf("=") !== -1 || local.indexOf("&") !== -1 || local.indexOf("?") !== -1;
+}
+
+const SUCCESS_REPLY = /^(?:<<<\s*)?2\d\d[ -]/;
+const FAILURE_REPLY = /^(?:<<<\s*)?[45]\d\d[ -]|[45]\d\d[ -][45]\.\d/;
 
 /**
  * The server's words inside a recipient block: SMTP reply lines (multi-line replies joined,
@@ -161,7 +264,9 @@ export function pickDiagnostic(block: string): string {
         if (/^(?:<<<\s*)?[245]\d\d[ -]/.test(n)) continue;
         if (/^(?:>>>|---|Giving up|Remote host|Final-Recipient|Action:|Status:)/i.test(n)) break;
         if (/^[A-Za-z0-9._%+-]+@|^</.test(n)) break;
-        if (/^\(in reply to /i.test(n) || /^[a-z(]/.test(n) || /^[A-Z][a-z]/.test(n) && reply[reply.length - 1].length > 60) {
+        // A wrapped line goes on with lower-case words, a bracket, a quote or punctuation
+        // (or a capitalised word after a long line): never with a new code or address.
+        if (/^\(in reply to /i.test(n) || /^[a-z([\]"'.,;:]/.test(n) || (/^[A-Z][a-z]|^\d+(?![\d.]*[ -]\d\.)/.test(n) && reply[reply.length - 1].length > 60)) {
           reply.push(n);
           i = j;
           continue;
@@ -170,7 +275,11 @@ export function pickDiagnostic(block: string): string {
       }
     }
   }
-  if (reply.length) return joinReplyLines(reply.join(" "));
+  if (reply.length) {
+    // An earlier command's success ("250 2.1.0 Sender OK") never speaks for a later failure.
+    const failures = reply.filter((l) => !SUCCESS_REPLY.test(l));
+    return joinReplyLines((failures.length && failures.length < reply.length && failures.some((l) => FAILURE_REPLY.test(l)) ? failures : reply).join(" "));
+  }
   return lines.join(" ").slice(0, 1000);
 }
 
@@ -178,7 +287,13 @@ export function pickDiagnostic(block: string): string {
 export function joinReplyLines(s: string): string {
   if (!/\d\d\d-/.test(s)) return s.replace(/\s+/g, " ").trim();
   const m = /^(?:<<<\s*)?([245]\d\d)[ -](?:([245]\.\d{1,3}\.\d{1,3})\s+)?/.exec(s);
-  if (!m) return s.replace(/\s+/g, " ").trim();
+  if (!m) {
+    // A reply after an MTA's lead-in ("Remote host said: 550-5.1.1 ..."): the lead-in stays.
+    const at = /(?:^|[\s:])(?:<<<\s*)?[245]\d\d-(?:[245]\.\d{1,3}\.\d{1,3}\s)?/.exec(s);
+    if (!at) return s.replace(/\s+/g, " ").trim();
+    const start = at.index + (/^[\s:]/.test(at[0]) ? 1 : 0);
+    return `${s.slice(0, start).replace(/\s+/g, " ").trim()} ${joinReplyLines(s.slice(start))}`.trim();
+  }
   const code = m[1];
   const status = m[2];
   const prefix = new RegExp(String.raw`(?:^|\s)(?:<<<\s*)?${code}[ -](?:${status ? status.replace(/\./g, "\\.") : "(?!)"}\s+)?`, "g");

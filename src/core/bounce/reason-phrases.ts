@@ -29,12 +29,12 @@ export function inOrder(text: string, parts: readonly string[]): boolean {
  */
 let matcher: LiteralMatcher | null = null;
 /** tablesOf[id]: indexes (in tableList) of the tables holding fragment id */
-let tablesOf: number[][] = [];
+const tablesOf: number[][] = [];
 /** seqsOf[id]: the sequences (indexes in seqList) that start with fragment id */
-let seqsOf: number[][] = [];
-let seqList: Array<readonly string[]> = [];
+const seqsOf: number[][] = [];
+const seqList: Array<readonly string[]> = [];
 /** seqIndexes[ti]: the indexes (in seqList) of table ti's sequences */
-let seqIndexes: number[][] = [];
+const seqIndexes: number[][] = [];
 let tableList: PhraseTable[] = [];
 const tableIndex = new Map<PhraseTable, number>();
 

@@ -219,6 +219,12 @@ function secondPass(f: ReasonInput, sn: BounceReason | ""): ReasonResult | null 
     const cls = f.status.slice(0, 3);
     if (cls === "5.6" || cls === "4.6") return { reason: "contenterror", evidence: [`status class ${cls}`] };
     if (cls === "5.7" || cls === "4.7") return { reason: "securityerror", evidence: [`status class ${cls}`] };
+    // RFC 3463 subjects for details no table names: x.1.x addressing (the recipient's,
+    // unless the refusal came at MAIL FROM, where it is the sender's), x.3.x mail system,
+    // x.4.x network and routing.
+    if (cls === "5.1" || cls === "4.1") return { reason: f.command === "MAIL" ? "rejected" : "userunknown", evidence: [`status class ${cls} (addressing)`] };
+    if (cls === "5.3" || cls === "4.3") return { reason: "systemerror", evidence: [`status class ${cls} (mail system)`] };
+    if (cls === "5.4" || cls === "4.4") return { reason: "networkerror", evidence: [`status class ${cls} (network/routing)`] };
     if (f.diagType.startsWith("X-UNIX")) return { reason: "mailererror", evidence: ["diagnostic type X-Unix"] };
     const rc = Number(f.replyCode);
     if ((rc > 500 && rc < 508) || (rc > 400 && rc < 408)) return { reason: "syntaxerror", evidence: [`reply code ${f.replyCode}`] };
