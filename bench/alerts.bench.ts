@@ -22,7 +22,9 @@ const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 1000);
 const STEP_MS = Number(process.env.BENCH_STEP_MS ?? 5000);
 /** Each step lasts at least this many events: p99 over 1,000 subscribers is the worst ~1 % of events. */
 const MIN_EVENTS_PER_STEP = Number(process.env.BENCH_MIN_EVENTS ?? 25);
-const RATES = (process.env.BENCH_RATES ?? "2,3,4,6,8,10,13,16,20,25,30,35,40,45,50,60,80,100,120,150,200").split(",").map(Number);
+const RATES = (process.env.BENCH_RATES ?? "2,3,4,6,8,10,13,16,20,25,30,35,40,45,50,60,80,100,120,150,200")
+  .split(",")
+  .map(Number);
 const P99_LIMIT_MS = 100;
 /** A step counts only if its events were committed at no less than this share of the rate asked. */
 const MIN_ACHIEVED = 0.95;
@@ -74,12 +76,14 @@ async function ladder(
   let deliveries = new Map<string, number[]>();
   const subs: LightSubscriber[] = [];
   for (let i = 0; i < SUBSCRIBERS; i++) {
-    subs.push(await openSubscriber(subscriberUrls[i % subscriberUrls.length], authorization, QUERY, (recipient) => {
-      const at = performance.timeOrigin + performance.now();
-      const list = deliveries.get(recipient);
-      if (list) list.push(at);
-      else deliveries.set(recipient, [at]);
-    }));
+    subs.push(
+      await openSubscriber(subscriberUrls[i % subscriberUrls.length], authorization, QUERY, (recipient) => {
+        const at = performance.timeOrigin + performance.now();
+        const list = deliveries.get(recipient);
+        if (list) list.push(at);
+        else deliveries.set(recipient, [at]);
+      }),
+    );
   }
   await new Promise((r) => setTimeout(r, 500));
   // Warm-up (JIT, connection pools, caches): events whose latencies are not counted.
@@ -154,37 +158,72 @@ async function ladder(
 const highest = (steps: StepResult[]) => steps.filter((s) => s.steady).reduce((m, s) => Math.max(m, s.rate), 0);
 
 async function main() {
-  process.stdout.write(`bench:alerts — ${SUBSCRIBERS} subscribers, rate steps of ${STEP_MS / 1000} s and at least ${MIN_EVENTS_PER_STEP} events, steady = all delivered and p99 < ${P99_LIMIT_MS} ms (load average ${loadavg().map((l) => l.toFixed(2)).join(" ")})\n\n`);
+  process.stdout.write(
+    `bench:alerts — ${SUBSCRIBERS} subscribers, rate steps of ${STEP_MS / 1000} s and at least ${MIN_EVENTS_PER_STEP} events, steady = all delivered and p99 < ${P99_LIMIT_MS} ms (load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")})\n\n`,
+  );
 
   // Rebound: two processes on one PostgreSQL, subscribers split between them.
   const db = await createTestDatabase("benchalerts");
-  const env = { DATABASE_URL: db.url, MIGRATION_DATABASE_URL: "", REBOUND_DEMO_TENANT: "0", REBOUND_MAX_CONNECTIONS_PER_KEY: String(SUBSCRIBERS) };
+  const env = {
+    DATABASE_URL: db.url,
+    MIGRATION_DATABASE_URL: "",
+    REBOUND_DEMO_TENANT: "0",
+    REBOUND_MAX_CONNECTIONS_PER_KEY: String(SUBSCRIBERS),
+  };
   const p1 = await startChildServer(env);
   const p2 = await startChildServer(env);
-  const { stdout } = await promisify(execFile)(process.execPath, [resolve(REPO, "bin/rebound.js"), "tenant", "create", "--name", "bench", "--json"], {
-    cwd: REPO,
-    env: { ...process.env, DATABASE_URL: db.url, MIGRATION_DATABASE_URL: "" },
-  });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [resolve(REPO, "bin/rebound.js"), "tenant", "create", "--name", "bench", "--json"],
+    {
+      cwd: REPO,
+      env: { ...process.env, DATABASE_URL: db.url, MIGRATION_DATABASE_URL: "" },
+    },
+  );
   const apiKey = (JSON.parse(stdout.trim().split("\n").pop()!) as { apiKey: string }).apiKey;
   const clients = [graphqlClient(p1.url, apiKey), graphqlClient(p2.url, apiKey)];
   const setup = await createSendingSetup(clients[0], "bench-alerts.example");
-  process.stdout.write(`Rebound: 2 processes (pids ${p1.process.pid}, ${p2.process.pid}; node ${startNodeFlags().join(" ")}), LISTEN/NOTIFY, ${SUBSCRIBERS / 2} subscribers each\n`);
+  process.stdout.write(
+    `Rebound: 2 processes (pids ${p1.process.pid}, ${p2.process.pid}; node ${startNodeFlags().join(" ")}), LISTEN/NOTIFY, ${SUBSCRIBERS / 2} subscribers each\n`,
+  );
   const ingestTimes: number[] = [];
-  const reboundSteps = await ladder("rebound", [p1.url.replace("http", "ws"), p2.url.replace("http", "ws")], `Bearer ${apiKey}`, [p1.process.pid!, p2.process.pid!], async (recipient, i) => {
-    const started = performance.now();
-    const res = await fetch([p1.url, p2.url][i % 2], {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
-      body: JSON.stringify({
-        query: `mutation($input: IngestBouncesInput!) { ingestBounces(input: $input) { inserted } }`,
-        variables: { input: { events: [{ recipient, campaignId: setup.campaignId, smtpResponse: "550 5.1.1 <x>: Recipient address rejected: User unknown" }] } },
-      }),
-    });
-    const body = (await res.json()) as { data?: { ingestBounces: { inserted: number } }; extensions?: { committedAt?: number } };
-    ingestTimes.push(performance.now() - started);
-    if (body.data?.ingestBounces.inserted !== 1 || !body.extensions?.committedAt) throw new Error(`ingest failed: ${JSON.stringify(body)}`);
-    return body.extensions.committedAt;
-  });
+  const reboundSteps = await ladder(
+    "rebound",
+    [p1.url.replace("http", "ws"), p2.url.replace("http", "ws")],
+    `Bearer ${apiKey}`,
+    [p1.process.pid!, p2.process.pid!],
+    async (recipient, i) => {
+      const started = performance.now();
+      const res = await fetch([p1.url, p2.url][i % 2], {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
+        body: JSON.stringify({
+          query: `mutation($input: IngestBouncesInput!) { ingestBounces(input: $input) { inserted } }`,
+          variables: {
+            input: {
+              events: [
+                {
+                  recipient,
+                  campaignId: setup.campaignId,
+                  smtpResponse: "550 5.1.1 <x>: Recipient address rejected: User unknown",
+                },
+              ],
+            },
+          },
+        }),
+      });
+      const body = (await res.json()) as {
+        data?: { ingestBounces: { inserted: number } };
+        extensions?: { committedAt?: number };
+      };
+      ingestTimes.push(performance.now() - started);
+      if (body.data?.ingestBounces.inserted !== 1 || !body.extensions?.committedAt)
+        throw new Error(`ingest failed: ${JSON.stringify(body)}`);
+      return body.extensions.committedAt;
+    },
+  );
   const reboundMemory = [rssMb(p1.process.pid!), rssMb(p2.process.pid!)];
   p1.process.kill("SIGTERM");
   p2.process.kill("SIGTERM");
@@ -194,11 +233,20 @@ async function main() {
   // Baseline: a bare graphql-ws server, in-memory pub/sub, one process.
   const port = await freePort();
   // With the Node flags Rebound's servers get from npm start (startChildServer), so the two differ in code only.
-  const bare = spawn(process.execPath, [...startNodeFlags(), "--import", "tsx", resolve(REPO, "bench/support/bare-ws-server.ts"), String(port)], { cwd: REPO, stdio: ["ignore", "pipe", "inherit"] });
+  const bare = spawn(
+    process.execPath,
+    [...startNodeFlags(), "--import", "tsx", resolve(REPO, "bench/support/bare-ws-server.ts"), String(port)],
+    { cwd: REPO, stdio: ["ignore", "pipe", "inherit"] },
+  );
   await new Promise<void>((r) => bare.stdout!.on("data", (d: Buffer) => d.toString().includes("listening") && r()));
-  process.stdout.write(`\nBaseline: bare graphql-ws server, in-memory pub/sub (pid ${bare.pid}), ${SUBSCRIBERS} subscribers\n`);
+  process.stdout.write(
+    `\nBaseline: bare graphql-ws server, in-memory pub/sub (pid ${bare.pid}), ${SUBSCRIBERS} subscribers\n`,
+  );
   const bareSteps = await ladder("bare", [`ws://127.0.0.1:${port}/graphql`], null, [bare.pid!], async (recipient) => {
-    const res = await fetch(`http://127.0.0.1:${port}/publish`, { method: "POST", body: JSON.stringify({ recipient }) });
+    const res = await fetch(`http://127.0.0.1:${port}/publish`, {
+      method: "POST",
+      body: JSON.stringify({ recipient }),
+    });
     return ((await res.json()) as { publishedAt: number }).publishedAt;
   });
   const bareMemory = rssMb(bare.pid!);
@@ -208,13 +256,25 @@ async function main() {
   const baseline = highest(bareSteps);
   const at = (steps: StepResult[], rate: number) => steps.find((s) => s.rate === rate);
   process.stdout.write(`\nHighest steady rate (all ${SUBSCRIBERS} subscribers served, p99 < ${P99_LIMIT_MS} ms):\n`);
-  process.stdout.write(`  Rebound (2 processes, PostgreSQL, tenant checks): ${rebound} events/s = ${rebound * SUBSCRIBERS} deliveries/s; p50 ${at(reboundSteps, rebound)?.p50.toFixed(1)} ms, p99 ${at(reboundSteps, rebound)?.p99.toFixed(1)} ms\n`);
-  process.stdout.write(`  bare graphql-ws (1 process, in memory):            ${baseline} events/s = ${baseline * SUBSCRIBERS} deliveries/s; p50 ${at(bareSteps, baseline)?.p50.toFixed(1)} ms, p99 ${at(bareSteps, baseline)?.p99.toFixed(1)} ms\n`);
+  process.stdout.write(
+    `  Rebound (2 processes, PostgreSQL, tenant checks): ${rebound} events/s = ${rebound * SUBSCRIBERS} deliveries/s; p50 ${at(reboundSteps, rebound)?.p50.toFixed(1)} ms, p99 ${at(reboundSteps, rebound)?.p99.toFixed(1)} ms\n`,
+  );
+  process.stdout.write(
+    `  bare graphql-ws (1 process, in memory):            ${baseline} events/s = ${baseline * SUBSCRIBERS} deliveries/s; p50 ${at(bareSteps, baseline)?.p50.toFixed(1)} ms, p99 ${at(bareSteps, baseline)?.p99.toFixed(1)} ms\n`,
+  );
   process.stdout.write(`  ratio Rebound / bare: ${baseline ? (rebound / baseline).toFixed(2) : "n/a"} (target >= 1)\n`);
-  process.stdout.write(`Load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(" ")}\n`);
-  process.stdout.write(`Memory (RSS after the run): Rebound ${reboundMemory[0]} MB + ${reboundMemory[1]} MB, bare ${bareMemory} MB\n`);
+  process.stdout.write(
+    `Load average at the end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}\n`,
+  );
+  process.stdout.write(
+    `Memory (RSS after the run): Rebound ${reboundMemory[0]} MB + ${reboundMemory[1]} MB, bare ${bareMemory} MB\n`,
+  );
   const sortedIngest = ingestTimes.sort((a, b) => a - b);
-  process.stdout.write(`Rebound ingest round trip (request to response, before the latencies above start): p50 ${percentile(sortedIngest, 50).toFixed(1)} ms, p99 ${percentile(sortedIngest, 99).toFixed(1)} ms\n`);
+  process.stdout.write(
+    `Rebound ingest round trip (request to response, before the latencies above start): p50 ${percentile(sortedIngest, 50).toFixed(1)} ms, p99 ${percentile(sortedIngest, 99).toFixed(1)} ms\n`,
+  );
 }
 
 main().then(

@@ -37,10 +37,16 @@ function corpusFiles(): string[] {
     console.error(`bench:classify: corpus not found at ${corpus}`);
     process.exit(1);
   }
-  return readdirSync(corpus).filter((f) => f.endsWith(".eml")).sort().map((f) => join(corpus, f));
+  return readdirSync(corpus)
+    .filter((f) => f.endsWith(".eml"))
+    .sort()
+    .map((f) => join(corpus, f));
 }
 
-const load = () => loadavg().map((x) => x.toFixed(2)).join(" ");
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ");
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -84,7 +90,8 @@ function ensureSisimai(): boolean {
   if (spawnSync("perl", ["-MSisimai", "-e1"]).status === 0) return true;
   console.error("bench:classify: Sisimai missing, installing libsisimai-perl with apt-get...");
   const asRoot = process.getuid?.() === 0;
-  const aptGet = (...args: string[]) => spawnSync(asRoot ? "apt-get" : "sudo", asRoot ? args : ["apt-get", ...args], { stdio: "inherit" });
+  const aptGet = (...args: string[]) =>
+    spawnSync(asRoot ? "apt-get" : "sudo", asRoot ? args : ["apt-get", ...args], { stdio: "inherit" });
   if (aptGet("install", "-y", "libsisimai-perl").status !== 0) {
     aptGet("update");
     aptGet("install", "-y", "libsisimai-perl");
@@ -116,7 +123,9 @@ class Sisimai {
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly lines: AsyncIterableIterator<string>;
   constructor(script: string, files: string[]) {
-    this.child = spawn("perl", [script, ...files], { stdio: ["pipe", "pipe", "inherit"] }) as unknown as ChildProcessWithoutNullStreams;
+    this.child = spawn("perl", [script, ...files], {
+      stdio: ["pipe", "pipe", "inherit"],
+    }) as unknown as ChildProcessWithoutNullStreams;
     this.lines = createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
   }
   private async next(): Promise<string> {
@@ -189,7 +198,10 @@ function wholeProcessRatio(dir: string, script: string): { ours: number; theirs:
 /** One perl process over the files, timed from outside: start-up included, as a user runs it. */
 function sisimaiWholeProcess(script: string, files: string[], messages: number): number {
   const once = script.replace(/\.pl$/, "-once.pl");
-  writeFileSync(once, `use strict; use warnings; use Sisimai; for my $f (@ARGV) { Sisimai->make($f, 'delivered' => 1, 'vacation' => 1) }`);
+  writeFileSync(
+    once,
+    `use strict; use warnings; use Sisimai; for my $f (@ARGV) { Sisimai->make($f, 'delivered' => 1, 'vacation' => 1) }`,
+  );
   const t0 = performance.now();
   execFileSync("perl", [once, ...files], { maxBuffer: 16 * 1024 * 1024 });
   return messages / ((performance.now() - t0) / 1000);
@@ -214,7 +226,9 @@ async function main(): Promise<void> {
   const files = corpusFiles();
   const messages = files.flatMap((f) => splitMbox(readFileSync(f) as Uint8Array));
   console.log(`machine:  ${cpus().length} CPUs, load average ${load()} (1, 5, 15 min) before`);
-  console.log(`corpus:   ${files.length} files, ${messages.length} messages; ${ROUNDS} alternating rounds of >= ${ROUND_SECONDS} s each, median reported`);
+  console.log(
+    `corpus:   ${files.length} files, ${messages.length} messages; ${ROUNDS} alternating rounds of >= ${ROUND_SECONDS} s each, median reported`,
+  );
 
   const haveSisimai = ensureSisimai();
   let sisimai: Sisimai | null = null;
@@ -249,7 +263,9 @@ async function main(): Promise<void> {
   }
   const b = describe(`sisimai:`, theirs);
   const whole = sisimaiWholeProcess(script, files, messages.length);
-  console.log(`sisimai:  ${version}; whole process (perl start-up included, one pass) ${whole.toFixed(0)} msg/s, for reference`);
+  console.log(
+    `sisimai:  ${version}; whole process (perl start-up included, one pass) ${whole.toFixed(0)} msg/s, for reference`,
+  );
   const ratio = a.rate / b.rate;
   // Each classifier round runs right before a Sisimai round: the ratio of a pair is the
   // least affected by load that comes and goes; the median pair is printed too.
@@ -263,7 +279,9 @@ async function main(): Promise<void> {
     `whole:    rebound classify --jsonl DIR (${folder.count} files): ${w.ours.toFixed(2)} s; sisimai same folder: ${w.theirs.toFixed(2)} s ` +
       `(median of ${WHOLE_RUNS} alternating runs; ~${((folder.count * msgsPerFile) / w.ours).toFixed(0)} vs ${((folder.count * msgsPerFile) / w.theirs).toFixed(0)} msg/s)`,
   );
-  console.log(`ratio:    ${(w.theirs / w.ours).toFixed(1)}x Sisimai whole-process (start-up included) — target >= 10x ${w.theirs / w.ours >= 10 ? "OK" : "BELOW TARGET"}`);
+  console.log(
+    `ratio:    ${(w.theirs / w.ours).toFixed(1)}x Sisimai whole-process (start-up included) — target >= 10x ${w.theirs / w.ours >= 10 ? "OK" : "BELOW TARGET"}`,
+  );
   console.log(`machine:  load average ${load()} after`);
   console.log(
     `ratio:    ${ratio.toFixed(1)}x Sisimai in-process (median of paired rounds ${paired.toFixed(1)}x; per CPU-second ${(a.cpuRate / b.cpuRate).toFixed(1)}x; ` +

@@ -44,18 +44,26 @@ async function serveRebound(): Promise<void> {
   const running = await startApp(loadConfig());
   const app = running.app;
   // A kept database (BENCH_DATABASE_URL) already has the bench tenant: give it a new key.
-  const existing: Array<{ id: string }> = await app.db.dataSource.query("SELECT id FROM tenants WHERE name = 'bench' LIMIT 1");
+  const existing: Array<{ id: string }> = await app.db.dataSource.query(
+    "SELECT id FROM tenants WHERE name = 'bench' LIMIT 1",
+  );
   let tenantUuid: string;
   let apiKey: string;
   if (existing.length) {
     tenantUuid = existing[0].id;
-    apiKey = (await inTenantTransaction(app.db.dataSource, tenantUuid, (em) => apiKeyService.createInTransaction(app, em, tenantUuid, "bench", ["read"]))).secret;
+    apiKey = (
+      await inTenantTransaction(app.db.dataSource, tenantUuid, (em) =>
+        apiKeyService.createInTransaction(app, em, tenantUuid, "bench", ["read"]),
+      )
+    ).secret;
   } else {
     const created = await tenantService.create(app, "bench");
     tenantUuid = created.tenant.uuid;
     apiKey = created.apiKey;
   }
-  process.stdout.write(JSON.stringify({ url: running.server.url.replace("localhost", "127.0.0.1"), apiKey, tenantUuid }) + "\n");
+  process.stdout.write(
+    JSON.stringify({ url: running.server.url.replace("localhost", "127.0.0.1"), apiKey, tenantUuid }) + "\n",
+  );
   process.on("SIGTERM", () => void running.close().then(() => process.exit(0)));
 }
 
@@ -69,15 +77,27 @@ async function serveBaseline(sdlFile: string, dataFile: string): Promise<void> {
   const schema = buildSchema(readFileSync(sdlFile, "utf8"));
   const data = JSON.parse(readFileSync(dataFile, "utf8"));
   // Apollo configured as Rebound configures it (no cache-control plugin), so the two differ only in data access.
-  const apollo = new ApolloServer({ schema, rootValue: { campaigns: () => data.campaigns }, introspection: false, csrfPrevention: true, plugins: [ApolloServerPluginCacheControlDisabled()] });
+  const apollo = new ApolloServer({
+    schema,
+    rootValue: { campaigns: () => data.campaigns },
+    introspection: false,
+    csrfPrevention: true,
+    plugins: [ApolloServerPluginCacheControlDisabled()],
+  });
   await apollo.start();
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const headers = new HeaderMap();
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
+    for (const [k, v] of Object.entries(req.headers))
+      if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
     const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? "POST", headers, search: "", body: JSON.parse(Buffer.concat(chunks).toString("utf8")) },
+      httpGraphQLRequest: {
+        method: req.method ?? "POST",
+        headers,
+        search: "",
+        body: JSON.parse(Buffer.concat(chunks).toString("utf8")),
+      },
       context: async () => ({}),
     });
     for (const [k, v] of result.headers) res.setHeader(k, v);
@@ -102,7 +122,11 @@ async function serveBaseline(sdlFile: string, dataFile: string): Promise<void> {
 async function baselineSdl(): Promise<string> {
   const { parse, print, printSchema, visit } = await import("graphql");
   const { getSchema } = await import("../src/app/schema");
-  const sdl = print(visit(parse(printSchema(await getSchema())), { enter: (node) => ("description" in node && node.description ? { ...node, description: undefined } : undefined) }));
+  const sdl = print(
+    visit(parse(printSchema(await getSchema())), {
+      enter: (node) => ("description" in node && node.description ? { ...node, description: undefined } : undefined),
+    }),
+  );
   // eslint-disable-next-line no-control-regex -- the whole ASCII range, control characters included
   if (!/^[\x00-\x7f]*$/.test(sdl)) throw new Error("the baseline's SDL still has characters beyond ASCII");
   return sdl;
@@ -117,27 +141,44 @@ async function generate(url: string, benchTenant: string): Promise<void> {
   const step = async (label: string, sql: string, params: unknown[] = []) => {
     const s = Date.now();
     const r = await db.query(sql, params);
-    console.log(`  ${label.padEnd(34)} ${String(r.rowCount ?? "").padStart(9)} rows  ${((Date.now() - s) / 1000).toFixed(1)} s`);
+    console.log(
+      `  ${label.padEnd(34)} ${String(r.rowCount ?? "").padStart(9)} rows  ${((Date.now() - s) / 1000).toFixed(1)} s`,
+    );
   };
   console.log(`generating ${EVENTS.toLocaleString("en")} bounce events for ${TENANTS} tenants...`);
   await step("tenants", `INSERT INTO tenants (name) SELECT 'tenant ' || g FROM generate_series(2, $1) g`, [TENANTS]);
-  await step("domains", `INSERT INTO domains (tenant_id, name, registered_at)
-    SELECT t.id, 'd' || g || '-' || left(t.id::text, 8) || '.example', now() - interval '90 days' FROM tenants t, generate_series(0, 2) g`);
-  await step("inboxes", `INSERT INTO inboxes (tenant_id, domain_id, address, warmup_started_at, daily_limit)
-    SELECT d.tenant_id, d.id, 's' || g || '@' || d.name, now() - interval '60 days', 50 FROM domains d, generate_series(0, 1) g`);
-  await step("campaigns", `INSERT INTO campaigns (tenant_id, domain_id, name, status, created_at, updated_at)
+  await step(
+    "domains",
+    `INSERT INTO domains (tenant_id, name, registered_at)
+    SELECT t.id, 'd' || g || '-' || left(t.id::text, 8) || '.example', now() - interval '90 days' FROM tenants t, generate_series(0, 2) g`,
+  );
+  await step(
+    "inboxes",
+    `INSERT INTO inboxes (tenant_id, domain_id, address, warmup_started_at, daily_limit)
+    SELECT d.tenant_id, d.id, 's' || g || '@' || d.name, now() - interval '60 days', 50 FROM domains d, generate_series(0, 1) g`,
+  );
+  await step(
+    "campaigns",
+    `INSERT INTO campaigns (tenant_id, domain_id, name, status, created_at, updated_at)
     SELECT d.tenant_id, d.id, 'campaign ' || g, 'ACTIVE', now() - make_interval(mins => g), now()
       FROM tenants t CROSS JOIN generate_series(0, $1 - 1) g
-      JOIN LATERAL (SELECT id, tenant_id FROM domains WHERE tenant_id = t.id ORDER BY name OFFSET g % 3 LIMIT 1) d ON true`, [CAMPAIGNS_PER_TENANT]);
-  await step("campaign inboxes", `INSERT INTO campaign_inboxes (tenant_id, campaign_id, inbox_id, position)
+      JOIN LATERAL (SELECT id, tenant_id FROM domains WHERE tenant_id = t.id ORDER BY name OFFSET g % 3 LIMIT 1) d ON true`,
+    [CAMPAIGNS_PER_TENANT],
+  );
+  await step(
+    "campaign inboxes",
+    `INSERT INTO campaign_inboxes (tenant_id, campaign_id, inbox_id, position)
     SELECT c.tenant_id, c.id, i.id, row_number() OVER (PARTITION BY c.id ORDER BY i.address) - 1
-      FROM campaigns c JOIN inboxes i ON i.tenant_id = c.tenant_id AND i.domain_id = c.domain_id`);
+      FROM campaigns c JOIN inboxes i ON i.tenant_id = c.tenant_id AND i.domain_id = c.domain_id`,
+  );
   await db.query(`CREATE TEMP TABLE bc AS
     SELECT c.tenant_id, c.id AS campaign_id, c.domain_id, (SELECT min(ci.inbox_id::text)::uuid FROM campaign_inboxes ci WHERE ci.tenant_id = c.tenant_id AND ci.campaign_id = c.id) AS inbox_id,
            (row_number() OVER (ORDER BY c.tenant_id, c.id)) - 1 AS n FROM campaigns c`);
   await db.query(`CREATE UNIQUE INDEX ON bc (n)`);
   const campaigns = Number((await db.query(`SELECT count(*) FROM bc`)).rows[0].count);
-  await step("bounce events", `INSERT INTO bounce_events (tenant_id, campaign_id, inbox_id, dedupe_key, source, recipient, recipient_domain, recipient_provider,
+  await step(
+    "bounce events",
+    `INSERT INTO bounce_events (tenant_id, campaign_id, inbox_id, dedupe_key, source, recipient, recipient_domain, recipient_provider,
       reason, bounce_type, hard_bounce, fault, variant, status, reply_code, diagnostic_code, likely_cause, first_action, rule_version, occurred_at, created_at)
     SELECT bc.tenant_id, bc.campaign_id, bc.inbox_id, 'bench:' || g, 'API',
            'r' || g || '@' || p.domain, p.domain, p.provider,
@@ -152,26 +193,42 @@ async function generate(url: string, benchTenant: string): Promise<void> {
       JOIN bc ON bc.n = g % $2
       CROSS JOIN LATERAL (SELECT (ARRAY['GMAIL','MICROSOFT','YAHOO','APPLE','OTHER'])[1 + (g / $2 / $3) % 5] AS provider,
                                  (ARRAY['gmail.com','outlook.com','yahoo.com','icloud.com','corp.example'])[1 + (g / $2 / $3) % 5] AS domain) p`,
-    [EVENTS, campaigns, DAYS]);
+    [EVENTS, campaigns, DAYS],
+  );
   // Counters as ingest would have left them: hard/soft from the events, 30 sends per event.
-  await step("delivery counters", `INSERT INTO delivery_counters (tenant_id, campaign_id, inbox_id, domain_id, recipient_provider, day, sent, delivered, hard_bounces, soft_bounces, complaints)
+  await step(
+    "delivery counters",
+    `INSERT INTO delivery_counters (tenant_id, campaign_id, inbox_id, domain_id, recipient_provider, day, sent, delivered, hard_bounces, soft_bounces, complaints)
     SELECT e.tenant_id, e.campaign_id, e.inbox_id, bc.domain_id, e.recipient_provider, (e.occurred_at AT TIME ZONE 'UTC')::date,
            30 * count(*), 28 * count(*), count(*) FILTER (WHERE bounce_type = 'HARD'), count(*) FILTER (WHERE bounce_type <> 'HARD'), 0
       FROM bounce_events e JOIN bc ON bc.tenant_id = e.tenant_id AND bc.campaign_id = e.campaign_id
-     GROUP BY e.tenant_id, e.campaign_id, e.inbox_id, bc.domain_id, e.recipient_provider, (e.occurred_at AT TIME ZONE 'UTC')::date`);
+     GROUP BY e.tenant_id, e.campaign_id, e.inbox_id, bc.domain_id, e.recipient_provider, (e.occurred_at AT TIME ZONE 'UTC')::date`,
+  );
   // Lifetime totals as ingest keeps them beside the counters: the same sums the migration's
   // backfill computes from delivery_counters.
-  await step("campaign delivery totals", `INSERT INTO campaign_delivery_totals (tenant_id, campaign_id, recipient_provider, sent, delivered, hard_bounces, soft_bounces, complaints)
+  await step(
+    "campaign delivery totals",
+    `INSERT INTO campaign_delivery_totals (tenant_id, campaign_id, recipient_provider, sent, delivered, hard_bounces, soft_bounces, complaints)
     SELECT tenant_id, campaign_id, recipient_provider, sum(sent), sum(delivered), sum(hard_bounces), sum(soft_bounces), sum(complaints)
       FROM delivery_counters WHERE campaign_id IS NOT NULL
-     GROUP BY tenant_id, campaign_id, recipient_provider`);
-  await step("domain audits", `INSERT INTO domain_audits (tenant_id, domain_id, status, report, checked_at)
-    SELECT tenant_id, id, $1, $2::jsonb, now() FROM domains`, [...(await storedAudit())]);
-  await step("recipient checks", `INSERT INTO campaign_recipient_checks (tenant_id, campaign_id, checked, ok, risky, invalid, suppressed)
-    SELECT tenant_id, campaign_id, 1000, 990, 5, 3, 2 FROM bc WHERE n % 2 = 0`);
+     GROUP BY tenant_id, campaign_id, recipient_provider`,
+  );
+  await step(
+    "domain audits",
+    `INSERT INTO domain_audits (tenant_id, domain_id, status, report, checked_at)
+    SELECT tenant_id, id, $1, $2::jsonb, now() FROM domains`,
+    [...(await storedAudit())],
+  );
+  await step(
+    "recipient checks",
+    `INSERT INTO campaign_recipient_checks (tenant_id, campaign_id, checked, ok, risky, invalid, suppressed)
+    SELECT tenant_id, campaign_id, 1000, 990, 5, 3, 2 FROM bc WHERE n % 2 = 0`,
+  );
   await db.query("ANALYZE");
   const own = await db.query(`SELECT count(*) FROM bounce_events WHERE tenant_id = $1`, [benchTenant]);
-  console.log(`  done in ${((Date.now() - t0) / 1000).toFixed(1)} s (${own.rows[0].count} events belong to the measured tenant)`);
+  console.log(
+    `  done in ${((Date.now() - t0) / 1000).toFixed(1)} s (${own.rows[0].count} events belong to the measured tenant)`,
+  );
   await db.end();
 }
 
@@ -181,13 +238,21 @@ async function storedAudit(): Promise<[string, string]> {
   const { MemoryDns } = await import("../test/support/memory-dns");
   const { withInboxAlignment } = await import("../src/modules/health/health-view");
   const zone = {
-    "bench.example": [{ type: "TXT" as const, data: "v=spf1 ip4:192.0.2.10 -all" }, { type: "MX" as const, priority: 10, exchange: "aspmx.l.google.com" }],
+    "bench.example": [
+      { type: "TXT" as const, data: "v=spf1 ip4:192.0.2.10 -all" },
+      { type: "MX" as const, priority: 10, exchange: "aspmx.l.google.com" },
+    ],
     "_dmarc.bench.example": [{ type: "TXT" as const, data: "v=DMARC1; p=quarantine; rua=mailto:d@bench.example" }],
     "10.2.0.192.in-addr.arpa": [{ type: "PTR" as const, data: "mail.bench.example" }],
     "mail.bench.example": [{ type: "A" as const, data: "192.0.2.10" }],
   };
   const options = { sendingIps: ["192.0.2.10"], selectors: [] };
-  const report = await auditDomain("bench.example", { sendingIps: options.sendingIps, dnsblZones: { ip: [], domain: [] } }, new MemoryDns(zone), new Date());
+  const report = await auditDomain(
+    "bench.example",
+    { sendingIps: options.sendingIps, dnsblZones: { ip: [], domain: [] } },
+    new MemoryDns(zone),
+    new Date(),
+  );
   const stored = withInboxAlignment(report, [], null, options);
   return [stored.report.status, JSON.stringify(stored)];
 }
@@ -195,7 +260,10 @@ async function storedAudit(): Promise<[string, string]> {
 // ------------------------------------------------------------------------------ load
 
 function child(args: string[], env: NodeJS.ProcessEnv): Promise<{ proc: ChildProcess; info: any }> {
-  const proc = spawn(process.execPath, [join(ROOT, "node_modules/tsx/dist/cli.mjs"), __filename, ...args], { env, stdio: ["ignore", "pipe", "inherit"] });
+  const proc = spawn(process.execPath, [join(ROOT, "node_modules/tsx/dist/cli.mjs"), __filename, ...args], {
+    env,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   return new Promise((resolveInfo, reject) => {
     const lines = createInterface({ input: proc.stdout! });
     lines.once("line", (line) => resolveInfo({ proc, info: JSON.parse(line) }));
@@ -204,7 +272,11 @@ function child(args: string[], env: NodeJS.ProcessEnv): Promise<{ proc: ChildPro
 }
 
 async function post(url: string, apiKey: string | null, body: string): Promise<any> {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) }, body });
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
+    body,
+  });
   const json: any = await res.json();
   if (json.errors) throw new Error(JSON.stringify(json.errors).slice(0, 500));
   return json;
@@ -225,11 +297,21 @@ interface Result {
 function summarize(latencies: number[], seconds: number): Result {
   const sorted = [...latencies].sort((a, b) => a - b);
   const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
-  return { requests: sorted.length, seconds, latencies: sorted, rps: sorted.length / seconds, p50: pct(0.5), p99: pct(0.99) };
+  return {
+    requests: sorted.length,
+    seconds,
+    latencies: sorted,
+    rps: sorted.length / seconds,
+    p50: pct(0.5),
+    p99: pct(0.99),
+  };
 }
 
 function combine(runs: Result[]): Result {
-  return summarize(runs.flatMap((r) => r.latencies), runs.reduce((t, r) => t + r.seconds, 0));
+  return summarize(
+    runs.flatMap((r) => r.latencies),
+    runs.reduce((t, r) => t + r.seconds, 0),
+  );
 }
 
 async function load(url: string, apiKey: string | null, seconds: number, query = DASHBOARD): Promise<Result> {
@@ -237,13 +319,15 @@ async function load(url: string, apiKey: string | null, seconds: number, query =
   const latencies: number[] = [];
   const end = performance.now() + seconds * 1000;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (performance.now() < end) {
-      const s = performance.now();
-      await post(url, apiKey, body);
-      latencies.push(performance.now() - s);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < end) {
+        const s = performance.now();
+        await post(url, apiKey, body);
+        latencies.push(performance.now() - s);
+      }
+    }),
+  );
   return summarize(latencies, (performance.now() - t0) / 1000);
 }
 
@@ -260,10 +344,24 @@ async function main(): Promise<void> {
   const database = kept ? { url: kept, name: kept, drop: async () => {} } : await createTestDatabase("benchhealth");
   // Both servers run as deployed: NODE_ENV=production (as the Dockerfile sets it: graphql-js
   // skips its development checks) and the V8 flags `npm start` gives Node.
-  const env = { ...process.env, NODE_OPTIONS: [process.env.NODE_OPTIONS ?? "", ...startNodeFlags()].join(" ").trim(), NODE_ENV: process.env.NODE_ENV ?? "production", DATABASE_URL: database.url, MIGRATION_DATABASE_URL: "", PORT: "0", HOST: "127.0.0.1", REBOUND_AUDIT_INTERVAL_MINUTES: "0", REBOUND_DEMO_TENANT: "0", DB_POOL_SIZE: "10",
+  const env = {
+    ...process.env,
+    NODE_OPTIONS: [process.env.NODE_OPTIONS ?? "", ...startNodeFlags()].join(" ").trim(),
+    NODE_ENV: process.env.NODE_ENV ?? "production",
+    DATABASE_URL: database.url,
+    MIGRATION_DATABASE_URL: "",
+    PORT: "0",
+    HOST: "127.0.0.1",
+    REBOUND_AUDIT_INTERVAL_MINUTES: "0",
+    REBOUND_DEMO_TENANT: "0",
+    DB_POOL_SIZE: "10",
     // The bench measures serving, not throttling: the throttle still runs on every request
     // (its cost is in the figures), with a bucket the load never empties.
-    REBOUND_KEY_BUCKET: "1000000000", REBOUND_KEY_RESTORE_RATE: "100000000", REBOUND_TENANT_BUCKET: "1000000000", REBOUND_TENANT_RESTORE_RATE: "100000000" };
+    REBOUND_KEY_BUCKET: "1000000000",
+    REBOUND_KEY_RESTORE_RATE: "100000000",
+    REBOUND_TENANT_BUCKET: "1000000000",
+    REBOUND_TENANT_RESTORE_RATE: "100000000",
+  };
   const children: ChildProcess[] = [];
   try {
     const rebound = await child(["serve-rebound"], env);
@@ -276,21 +374,32 @@ async function main(): Promise<void> {
     else console.log(`reusing ${database.url}: ${events.toLocaleString("en")} bounce events`);
 
     // What the dashboard shows, captured once: the baseline serves exactly these objects.
-    const first = await post(rebound.info.url, rebound.info.apiKey, JSON.stringify({ query: DASHBOARD, variables: { first: 50 } }));
+    const first = await post(
+      rebound.info.url,
+      rebound.info.apiKey,
+      JSON.stringify({ query: DASHBOARD, variables: { first: 50 } }),
+    );
     const page = first.data.campaigns.edges;
-    if (page.length !== 50 || !page.every((e: any) => e.node.benchmarks.length === 5 && e.node.readiness.items.length === 9)) throw new Error("unexpected dashboard page");
+    if (
+      page.length !== 50 ||
+      !page.every((e: any) => e.node.benchmarks.length === 5 && e.node.readiness.items.length === 9)
+    )
+      throw new Error("unexpected dashboard page");
     const dir = mkdtempSync(join(tmpdir(), "rebound-bench-"));
     writeFileSync(join(dir, "schema.graphql"), await baselineSdl());
     writeFileSync(join(dir, "data.json"), JSON.stringify(first.data));
     const baseline = await child(["serve-baseline", join(dir, "schema.graphql"), join(dir, "data.json")], env);
     children.push(baseline.proc);
     const same = await post(baseline.info.url, null, JSON.stringify({ query: DASHBOARD, variables: { first: 50 } }));
-    if (JSON.stringify(same.data) !== JSON.stringify(first.data)) throw new Error("the baseline does not answer the same objects");
+    if (JSON.stringify(same.data) !== JSON.stringify(first.data))
+      throw new Error("the baseline does not answer the same objects");
 
     // Interleaved rounds, so a change in the machine's load hits both servers alike.
     const rounds = Math.max(1, Math.round(SECONDS / 2));
     console.log(`\nboth servers: NODE_OPTIONS=${env.NODE_OPTIONS || "(none)"}, NODE_ENV=${env.NODE_ENV}`);
-    console.log(`warming up (3 s each), then ${rounds} interleaved rounds of 2 s per server at concurrency ${CONCURRENCY}...`);
+    console.log(
+      `warming up (3 s each), then ${rounds} interleaved rounds of 2 s per server at concurrency ${CONCURRENCY}...`,
+    );
     await load(baseline.info.url, null, 3);
     await load(rebound.info.url, rebound.info.apiKey, 3);
     const bRuns: Result[] = [];
@@ -329,8 +438,9 @@ if (require.main === module) {
   const [mode, ...rest] = process.argv.slice(2);
   if (mode === "serve-rebound") void serveRebound();
   else if (mode === "serve-baseline") void serveBaseline(rest[0], rest[1]);
-  else main().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
+  else
+    main().catch((err) => {
+      console.error(err);
+      process.exit(1);
+    });
 }

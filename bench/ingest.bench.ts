@@ -42,7 +42,12 @@ function events(prefix: string, b: number): BenchEvent[] {
   return Array.from({ length: BATCH }, (_, i) => {
     const n = b * BATCH + i;
     const recipient = `lead${n}@${DOMAINS[n % DOMAINS.length]}`;
-    return { recipient, smtpResponse: REPLIES[n % REPLIES.length].replace("{r}", recipient), eventKey: `${prefix}-${n}`, occurredAt: at };
+    return {
+      recipient,
+      smtpResponse: REPLIES[n % REPLIES.length].replace("{r}", recipient),
+      eventKey: `${prefix}-${n}`,
+      occurredAt: at,
+    };
   });
 }
 
@@ -52,7 +57,13 @@ function rate(n: number, ms: number): number {
 
 async function main(): Promise<void> {
   const database = await createTestDatabase("benchingest");
-  const config = loadConfig({ ...process.env, DATABASE_URL: database.url, MIGRATION_DATABASE_URL: "", PORT: "0", HOST: "127.0.0.1" });
+  const config = loadConfig({
+    ...process.env,
+    DATABASE_URL: database.url,
+    MIGRATION_DATABASE_URL: "",
+    PORT: "0",
+    HOST: "127.0.0.1",
+  });
   config.migrationDatabaseUrl = database.url;
   const running = await startApp(config);
   const url = running.server.url.replace("localhost", "127.0.0.1");
@@ -63,9 +74,24 @@ async function main(): Promise<void> {
     const raw = await tenantService.create(running.app, "bench-raw");
     const setup = async (key: string) => {
       const g = graphqlClient(url, key);
-      const domain = ok(await g(`mutation { createDomain(input: { name: "bench.example" }) { domain { id } userErrors { code } } }`), "createDomain").domain;
-      const inbox = ok(await g(`mutation($d: ID!) { createInbox(input: { domainId: $d, address: "sam@bench.example" }) { inbox { id } userErrors { code } } }`, { d: domain.id }), "createInbox").inbox;
-      const campaign = ok(await g(`mutation($d: ID!, $i: ID!) { createCampaign(input: { name: "bench", domainId: $d, inboxIds: [$i] }) { campaign { id } userErrors { code } } }`, { d: domain.id, i: inbox.id }), "createCampaign").campaign;
+      const domain = ok(
+        await g(`mutation { createDomain(input: { name: "bench.example" }) { domain { id } userErrors { code } } }`),
+        "createDomain",
+      ).domain;
+      const inbox = ok(
+        await g(
+          `mutation($d: ID!) { createInbox(input: { domainId: $d, address: "sam@bench.example" }) { inbox { id } userErrors { code } } }`,
+          { d: domain.id },
+        ),
+        "createInbox",
+      ).inbox;
+      const campaign = ok(
+        await g(
+          `mutation($d: ID!, $i: ID!) { createCampaign(input: { name: "bench", domainId: $d, inboxIds: [$i] }) { campaign { id } userErrors { code } } }`,
+          { d: domain.id, i: inbox.id },
+        ),
+        "createCampaign",
+      ).campaign;
       return { inbox, campaign };
     };
     const { inbox, campaign } = await setup(apiKey);
@@ -75,11 +101,24 @@ async function main(): Promise<void> {
     // ---- ingestBounces over HTTP: bodies built before timing (that is the client's work).
     const mutation = `mutation($input: IngestBouncesInput!) { ingestBounces(input: $input) { inserted duplicates userErrors { code message } } }`;
     const body = (b: number, prefix: string) =>
-      JSON.stringify({ query: mutation, variables: { input: { events: events(prefix, b).map((e) => ({ ...e, campaignId: campaign.id, inboxId: inbox.id })) } } });
+      JSON.stringify({
+        query: mutation,
+        variables: {
+          input: { events: events(prefix, b).map((e) => ({ ...e, campaignId: campaign.id, inboxId: inbox.id })) },
+        },
+      });
     const post = async (text: string) => {
-      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` }, body: text });
-      const json = (await res.json()) as { data?: { ingestBounces?: { inserted: number; userErrors: unknown[] } }; errors?: unknown };
-      if (json.errors || json.data?.ingestBounces?.userErrors.length || json.data?.ingestBounces?.inserted !== BATCH) throw new Error(`ingest failed: ${JSON.stringify(json).slice(0, 500)}`);
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
+        body: text,
+      });
+      const json = (await res.json()) as {
+        data?: { ingestBounces?: { inserted: number; userErrors: unknown[] } };
+        errors?: unknown;
+      };
+      if (json.errors || json.data?.ingestBounces?.userErrors.length || json.data?.ingestBounces?.inserted !== BATCH)
+        throw new Error(`ingest failed: ${JSON.stringify(json).slice(0, 500)}`);
     };
     for (let b = 0; b < 3; b++) await post(body(b, "warm")); // warm-up: JIT, pool, plans
     const bodies = Array.from({ length: BATCHES }, (_, b) => body(b, "api"));
@@ -89,10 +128,33 @@ async function main(): Promise<void> {
 
     // ---- The raw ceiling: the same rows, classified beforehand, one multi-row INSERT per batch.
     const cols = [
-      "tenant_id", "campaign_id", "inbox_id", "dedupe_key", "source", "recipient", "recipient_domain", "recipient_provider",
-      "reason", "bounce_type", "hard_bounce", "fault", "variant", "status", "reply_code", "diagnostic_code", "remote_mta",
-      "reporting_mta", "feedback_type", "auth_results", "likely_cause", "first_action", "evidence", "rule_version",
-      "message_id", "vendor_fields", "occurred_at",
+      "tenant_id",
+      "campaign_id",
+      "inbox_id",
+      "dedupe_key",
+      "source",
+      "recipient",
+      "recipient_domain",
+      "recipient_provider",
+      "reason",
+      "bounce_type",
+      "hard_bounce",
+      "fault",
+      "variant",
+      "status",
+      "reply_code",
+      "diagnostic_code",
+      "remote_mta",
+      "reporting_mta",
+      "feedback_type",
+      "auth_results",
+      "likely_cause",
+      "first_action",
+      "evidence",
+      "rule_version",
+      "message_id",
+      "vendor_fields",
+      "occurred_at",
     ];
     const tenantRaw = raw.tenant.uuid;
     const campaignUuid = Buffer.from(rawSetup.campaign.id, "base64url").toString().split(":")[1];
@@ -101,14 +163,40 @@ async function main(): Promise<void> {
       events(prefix, b).map((e) => {
         const d = diagnoseFromStatus({ recipient: e.recipient, smtpResponse: e.smtpResponse });
         return [
-          tenantRaw, campaignUuid, inboxUuid, `api:${e.eventKey}`, "API", d.recipient, d.recipientDomain, d.recipientProvider,
-          d.reason, d.bounceType, d.hardBounce, d.fault, d.variant, d.status, d.replyCode, d.diagnosticCode, d.remoteMta,
-          d.reportingMta, d.feedbackType, null, d.likelyCause, d.firstAction, d.evidence, d.ruleVersion, null, null, e.occurredAt,
+          tenantRaw,
+          campaignUuid,
+          inboxUuid,
+          `api:${e.eventKey}`,
+          "API",
+          d.recipient,
+          d.recipientDomain,
+          d.recipientProvider,
+          d.reason,
+          d.bounceType,
+          d.hardBounce,
+          d.fault,
+          d.variant,
+          d.status,
+          d.replyCode,
+          d.diagnosticCode,
+          d.remoteMta,
+          d.reportingMta,
+          d.feedbackType,
+          null,
+          d.likelyCause,
+          d.firstAction,
+          d.evidence,
+          d.ruleVersion,
+          null,
+          null,
+          e.occurredAt,
         ];
       });
     const insertSql = (n: number) =>
       `INSERT INTO bounce_events (${cols.join(", ")}) VALUES ` +
-      Array.from({ length: n }, (_, r) => `(${cols.map((_, c) => `$${r * cols.length + c + 1}`).join(", ")})`).join(", ") +
+      Array.from({ length: n }, (_, r) => `(${cols.map((_, c) => `$${r * cols.length + c + 1}`).join(", ")})`).join(
+        ", ",
+      ) +
       ` ON CONFLICT (tenant_id, dedupe_key) DO NOTHING`;
     const text = insertSql(BATCH);
     for (let b = 0; b < 3; b++) await pg.query(text, rowsOf(b, "warm").flat());
@@ -120,12 +208,26 @@ async function main(): Promise<void> {
     // ---- recordSends over HTTP.
     const sendsMutation = `mutation($input: RecordSendsInput!) { recordSends(input: $input) { recorded userErrors { code } } }`;
     const sendBodies = Array.from({ length: SENDS_CALLS + 1 }, (_, k) =>
-      JSON.stringify({ query: sendsMutation, variables: { input: { campaignId: campaign.id, inboxId: inbox.id, recipients: Array.from({ length: SENDS_PER_CALL }, (_, i) => `s${k}-${i}@${DOMAINS[i % DOMAINS.length]}`) } } }),
+      JSON.stringify({
+        query: sendsMutation,
+        variables: {
+          input: {
+            campaignId: campaign.id,
+            inboxId: inbox.id,
+            recipients: Array.from({ length: SENDS_PER_CALL }, (_, i) => `s${k}-${i}@${DOMAINS[i % DOMAINS.length]}`),
+          },
+        },
+      }),
     );
     const postSends = async (t: string) => {
-      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` }, body: t });
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
+        body: t,
+      });
       const json = (await res.json()) as { data?: { recordSends?: { recorded: number } } };
-      if (json.data?.recordSends?.recorded !== SENDS_PER_CALL) throw new Error(`recordSends failed: ${JSON.stringify(json).slice(0, 300)}`);
+      if (json.data?.recordSends?.recorded !== SENDS_PER_CALL)
+        throw new Error(`recordSends failed: ${JSON.stringify(json).slice(0, 300)}`);
     };
     await postSends(sendBodies[0]);
     t0 = performance.now();
@@ -145,11 +247,21 @@ async function main(): Promise<void> {
     const rawRate = rate(n, rawMs);
     const ratio = ingestRate / rawRate;
     const fmt = (x: number) => Math.round(x).toLocaleString("en-US");
-    console.log(`bench:ingest  ${n.toLocaleString("en-US")} events in batches of ${BATCH.toLocaleString("en-US")} (one client, sequential)`);
-    console.log(`  ingestBounces over HTTP   ${fmt(ingestRate)} events/s   (${(ingestMs / BATCHES).toFixed(1)} ms per batch; classify, dedupe, counters, suppressions, commit)`);
-    console.log(`  raw INSERT ... ON CONFLICT ${fmt(rawRate)} rows/s     (${(rawMs / BATCHES).toFixed(1)} ms per batch; pg, pre-classified, same table)`);
-    console.log(`  ratio                     ${(ratio * 100).toFixed(1)} % of the raw ceiling (target >= 40 %)  ${ratio >= 0.4 ? "OK" : "BELOW TARGET"}`);
-    console.log(`  recordSends over HTTP     ${fmt(rate(SENDS_CALLS * SENDS_PER_CALL, sendsMs))} recipients/s   (${(sendsMs / SENDS_CALLS).toFixed(1)} ms per call of ${SENDS_PER_CALL.toLocaleString("en-US")})`);
+    console.log(
+      `bench:ingest  ${n.toLocaleString("en-US")} events in batches of ${BATCH.toLocaleString("en-US")} (one client, sequential)`,
+    );
+    console.log(
+      `  ingestBounces over HTTP   ${fmt(ingestRate)} events/s   (${(ingestMs / BATCHES).toFixed(1)} ms per batch; classify, dedupe, counters, suppressions, commit)`,
+    );
+    console.log(
+      `  raw INSERT ... ON CONFLICT ${fmt(rawRate)} rows/s     (${(rawMs / BATCHES).toFixed(1)} ms per batch; pg, pre-classified, same table)`,
+    );
+    console.log(
+      `  ratio                     ${(ratio * 100).toFixed(1)} % of the raw ceiling (target >= 40 %)  ${ratio >= 0.4 ? "OK" : "BELOW TARGET"}`,
+    );
+    console.log(
+      `  recordSends over HTTP     ${fmt(rate(SENDS_CALLS * SENDS_PER_CALL, sendsMs))} recipients/s   (${(sendsMs / SENDS_CALLS).toFixed(1)} ms per call of ${SENDS_PER_CALL.toLocaleString("en-US")})`,
+    );
     console.log(`  check: ${JSON.stringify(check.rows[0])}`);
     const row = check.rows[0];
     if (row.ingested !== n || row.raw !== n) throw new Error("row counts differ: the comparison would be unfair");
@@ -165,4 +277,3 @@ main().catch((err) => {
   console.error(err);
   process.exit(1);
 });
-

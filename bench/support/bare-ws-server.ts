@@ -22,7 +22,8 @@ function subscribeToEvents(): AsyncIterableIterator<Record<string, unknown>> {
   };
   listeners.add(listener);
   return {
-    next: () => (queue.length ? Promise.resolve({ value: queue.shift()!, done: false }) : new Promise((r) => (waiting = r))),
+    next: () =>
+      queue.length ? Promise.resolve({ value: queue.shift()!, done: false }) : new Promise((r) => (waiting = r)),
     return: () => {
       listeners.delete(listener);
       waiting?.({ value: undefined, done: true });
@@ -50,7 +51,11 @@ const schema = new GraphQLSchema({
   subscription: new GraphQLObjectType({
     name: "Subscription",
     fields: {
-      bounceReceived: { type: new GraphQLNonNull(BounceEvent), subscribe: () => subscribeToEvents(), resolve: (e) => e },
+      bounceReceived: {
+        type: new GraphQLNonNull(BounceEvent),
+        subscribe: () => subscribeToEvents(),
+        resolve: (e) => e,
+      },
     },
   }),
 });

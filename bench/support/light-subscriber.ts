@@ -17,7 +17,9 @@ export function openSubscriber(
 ): Promise<LightSubscriber> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, "graphql-transport-ws");
-    socket.on("open", () => socket.send(JSON.stringify({ type: "connection_init", payload: authorization ? { authorization } : {} })));
+    socket.on("open", () =>
+      socket.send(JSON.stringify({ type: "connection_init", payload: authorization ? { authorization } : {} })),
+    );
     socket.on("message", (data: Buffer) => {
       const text = data.toString();
       if (text.includes('"connection_ack"')) {

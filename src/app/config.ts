@@ -11,7 +11,10 @@ import { DEFAULT_DNSBL_DOMAIN_ZONES, DEFAULT_DNSBL_IP_ZONES } from "../core/dns/
 const unset = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
 const wholeNumber = (fallback: number, min = 0) =>
-  z.preprocess(unset, z.coerce.number().int(`must be a whole number`).min(min, `must be at least ${min}`).default(fallback));
+  z.preprocess(
+    unset,
+    z.coerce.number().int(`must be a whole number`).min(min, `must be at least ${min}`).default(fallback),
+  );
 
 const optionalText = z.preprocess((v) => (typeof v === "string" ? v.trim() || undefined : v), z.string().optional());
 
@@ -20,13 +23,24 @@ const list = (fallback: readonly string[]) =>
   z
     .string()
     .optional()
-    .transform((v) => (v === undefined ? [...fallback] : v.split(",").map((s) => s.trim()).filter((s) => s !== "")));
+    .transform((v) =>
+      v === undefined
+        ? [...fallback]
+        : v
+            .split(",")
+            .map((s) => s.trim())
+            .filter((s) => s !== ""),
+    );
 
 const ENV = z.object({
   PORT: wholeNumber(4000).pipe(z.number().max(65535, "must be a port number (0 to 65535)")),
   HOST: z.preprocess(unset, z.string().trim().default("0.0.0.0")),
-  DATABASE_URL: optionalText.pipe(z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// URL" }).optional()),
-  MIGRATION_DATABASE_URL: optionalText.pipe(z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// URL" }).optional()),
+  DATABASE_URL: optionalText.pipe(
+    z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// URL" }).optional(),
+  ),
+  MIGRATION_DATABASE_URL: optionalText.pipe(
+    z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// URL" }).optional(),
+  ),
   DB_POOL_SIZE: wholeNumber(10, 1),
   DB_IDLE_TIMEOUT_MS: z.preprocess(unset, z.coerce.number().int().min(0).optional()),
   REBOUND_DATA_DIR: z.preprocess(unset, z.string().trim().default(".data")),
@@ -45,11 +59,18 @@ const ENV = z.object({
   REBOUND_DNS_SERVERS: list([]),
   REBOUND_DNS_TIMEOUT_MS: wholeNumber(2000, 1),
   REBOUND_DNS_TRIES: wholeNumber(2, 1),
-  REBOUND_DNSBL_IP_ZONES: list(DEFAULT_DNSBL_IP_ZONES).transform((zones) => zones.map((zone) => zone.replace(/^\.|\.$/g, ""))),
-  REBOUND_DNSBL_DOMAIN_ZONES: list(DEFAULT_DNSBL_DOMAIN_ZONES).transform((zones) => zones.map((zone) => zone.replace(/^\.|\.$/g, ""))),
+  REBOUND_DNSBL_IP_ZONES: list(DEFAULT_DNSBL_IP_ZONES).transform((zones) =>
+    zones.map((zone) => zone.replace(/^\.|\.$/g, "")),
+  ),
+  REBOUND_DNSBL_DOMAIN_ZONES: list(DEFAULT_DNSBL_DOMAIN_ZONES).transform((zones) =>
+    zones.map((zone) => zone.replace(/^\.|\.$/g, "")),
+  ),
   // Fractions allowed (0.05 minutes in tests); 0 turns the periodic audit off.
   REBOUND_AUDIT_INTERVAL_MINUTES: z.preprocess(unset, z.coerce.number().min(0, "must be 0 or more").default(360)),
-  REBOUND_LOG_LEVEL: z.preprocess(unset, z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info")),
+  REBOUND_LOG_LEVEL: z.preprocess(
+    unset,
+    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  ),
   REBOUND_LOG_SQL_ERRORS: z.preprocess(unset, z.enum(["0", "1"]).default("0")),
   REBOUND_LOG_MIGRATIONS: z.preprocess(unset, z.enum(["0", "1"]).default("0")),
   // Throttling (README, "Throttling"): Shopify's defaults per key, five times that per tenant.
@@ -216,7 +237,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       blocklists: { ip: e.REBOUND_DNSBL_IP_ZONES, domain: e.REBOUND_DNSBL_DOMAIN_ZONES },
       auditIntervalMinutes: e.REBOUND_AUDIT_INTERVAL_MINUTES === 0 ? null : e.REBOUND_AUDIT_INTERVAL_MINUTES,
     },
-    log: { level: e.REBOUND_LOG_LEVEL, sqlErrors: e.REBOUND_LOG_SQL_ERRORS === "1", migrations: e.REBOUND_LOG_MIGRATIONS === "1" },
+    log: {
+      level: e.REBOUND_LOG_LEVEL,
+      sqlErrors: e.REBOUND_LOG_SQL_ERRORS === "1",
+      migrations: e.REBOUND_LOG_MIGRATIONS === "1",
+    },
     throttle: {
       keyBucket: e.REBOUND_KEY_BUCKET,
       keyRestoreRate: e.REBOUND_KEY_RESTORE_RATE,

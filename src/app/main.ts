@@ -32,7 +32,9 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
     await runMigrations(db, config.migrationDatabaseUrl);
     const app: App = { config, db, log, metrics: new Metrics(), routes: [] };
     app.authenticate = (token) => apiKeyService.authenticate(app, token);
-    app.throttle = new ThrottlePolicy(config.throttle, config.redisUrl, (tenantId) => tenantService.throttleOverrides(app, tenantId));
+    app.throttle = new ThrottlePolicy(config.throttle, config.redisUrl, (tenantId) =>
+      tenantService.throttleOverrides(app, tenantId),
+    );
     const classifier = new ClassifyPool(config.classifyWorkers, config.timeouts.classifyMs);
     app.classifier = classifier;
     app.routes!.push(...webhookRoutes(app));
@@ -46,7 +48,11 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
     const server = await startServer(app, config.port, config.host);
     if (db.dataDirLock && adminToken) {
       const loopback = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
-      db.dataDirLock.update({ url: server.url, adminUrl: `http://${loopback.includes(":") ? `[${loopback}]` : loopback}:${server.port}`, adminToken });
+      db.dataDirLock.update({
+        url: server.url,
+        adminUrl: `http://${loopback.includes(":") ? `[${loopback}]` : loopback}:${server.port}`,
+        adminToken,
+      });
     }
     let closing: Promise<void> | null = null;
     return {

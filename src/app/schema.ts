@@ -8,7 +8,12 @@ import { requireScopes } from "../modules/api-key/api-key.scopes";
 import { BounceResolver } from "../modules/bounce/bounce.resolver";
 import { CampaignResolver } from "../modules/campaign/campaign.resolver";
 import { DomainResolver } from "../modules/domain/domain.resolver";
-import { CampaignHealthResolver, DomainHealthResolver, HealthResolver, InboxHealthResolver } from "../modules/health/health.resolver";
+import {
+  CampaignHealthResolver,
+  DomainHealthResolver,
+  HealthResolver,
+  InboxHealthResolver,
+} from "../modules/health/health.resolver";
 import { withCampaignHealthPrefetch, withDirectCampaignHealthFields } from "../modules/health/health-prefetch";
 import { InboxResolver } from "../modules/inbox/inbox.resolver";
 import { NodeResolver } from "../modules/node/node.resolver";

@@ -18,7 +18,8 @@ export interface RunningServer {
 
 /** The label a request is counted under: its route, never its raw path (ids would explode the series). */
 function routeLabel(pathname: string): string {
-  if (pathname === GRAPHQL_PATH || pathname === "/healthz" || pathname === "/readyz" || pathname === "/metrics") return pathname;
+  if (pathname === GRAPHQL_PATH || pathname === "/healthz" || pathname === "/readyz" || pathname === "/metrics")
+    return pathname;
   const first = /^\/(webhooks|explorer|admin)\//.exec(pathname);
   return first ? `/${first[1]}` : "other";
 }
@@ -33,49 +34,56 @@ export async function startServer(app: App, port: number, host: string): Promise
   // Slow clients must not hold connections: Node enforces headersTimeout and requestTimeout
   // only when it checks its connections, every connectionsCheckingInterval (30 s by
   // default, which would let a slow-loris client keep a connection three times as long).
-  const server = createServer({ connectionsCheckingInterval: Math.max(250, Math.min(5_000, Math.floor(timeouts.headersMs / 4))) }, (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    const metrics = app.metrics;
-    if (metrics) {
-      const route = routeLabel(url.pathname);
-      const done = metrics.httpDuration.startTimer({ route });
-      res.once("finish", () => {
-        done();
-        metrics.httpRequests.inc({ route, status: `${Math.floor(res.statusCode / 100)}xx` });
-      });
-    }
-    const route = async () => {
-      if (url.pathname === GRAPHQL_PATH) return wantsExplorer(req, url) ? sendExplorer(res) : graphql.handle(req, res, url);
-      if (url.pathname === "/healthz") return sendJson(res, 200, { status: "ok" });
-      if (url.pathname === "/readyz") {
-        try {
-          await app.db.dataSource.query("SELECT 1");
-          return sendJson(res, 200, { status: "ready" });
-        } catch {
-          return sendJson(res, 503, { status: "database unreachable" });
+  const server = createServer(
+    { connectionsCheckingInterval: Math.max(250, Math.min(5_000, Math.floor(timeouts.headersMs / 4))) },
+    (req: IncomingMessage, res: ServerResponse) => {
+      const url = new URL(req.url ?? "/", "http://localhost");
+      const metrics = app.metrics;
+      if (metrics) {
+        const route = routeLabel(url.pathname);
+        const done = metrics.httpDuration.startTimer({ route });
+        res.once("finish", () => {
+          done();
+          metrics.httpRequests.inc({ route, status: `${Math.floor(res.statusCode / 100)}xx` });
+        });
+      }
+      const route = async () => {
+        if (url.pathname === GRAPHQL_PATH)
+          return wantsExplorer(req, url) ? sendExplorer(res) : graphql.handle(req, res, url);
+        if (url.pathname === "/healthz") return sendJson(res, 200, { status: "ok" });
+        if (url.pathname === "/readyz") {
+          try {
+            await app.db.dataSource.query("SELECT 1");
+            return sendJson(res, 200, { status: "ready" });
+          } catch {
+            return sendJson(res, 503, { status: "database unreachable" });
+          }
         }
-      }
-      if (url.pathname === "/metrics" && metrics) {
-        const text = await metrics.registry.metrics();
-        res.writeHead(200, { "content-type": metrics.registry.contentType });
-        return res.end(text);
-      }
-      for (const r of extraRoutes) {
-        const params = r.match(req.method ?? "GET", url.pathname);
-        if (params) return r.handle(req, res, params);
-      }
-      return sendJson(res, 404, { error: "not found" });
-    };
-    route().catch((err: unknown) => {
-      if (isDatabaseUnavailable(err)) {
-        if (!res.headersSent) return sendUnavailable(res);
-        return res.end();
-      }
-      app.log.error({ err, method: req.method, path: url.pathname }, "request failed");
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "Internal server error.", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
-      else res.end();
-    });
-  });
+        if (url.pathname === "/metrics" && metrics) {
+          const text = await metrics.registry.metrics();
+          res.writeHead(200, { "content-type": metrics.registry.contentType });
+          return res.end(text);
+        }
+        for (const r of extraRoutes) {
+          const params = r.match(req.method ?? "GET", url.pathname);
+          if (params) return r.handle(req, res, params);
+        }
+        return sendJson(res, 404, { error: "not found" });
+      };
+      route().catch((err: unknown) => {
+        if (isDatabaseUnavailable(err)) {
+          if (!res.headersSent) return sendUnavailable(res);
+          return res.end();
+        }
+        app.log.error({ err, method: req.method, path: url.pathname }, "request failed");
+        if (!res.headersSent)
+          sendJson(res, 500, {
+            errors: [{ message: "Internal server error.", extensions: { code: "INTERNAL_SERVER_ERROR" } }],
+          });
+        else res.end();
+      });
+    },
+  );
   // Headers must be complete within headersMs, the whole request (body included) within
   // requestMs, and an idle kept-alive connection is closed after keepAliveMs.
   server.headersTimeout = timeouts.headersMs;
@@ -83,7 +91,11 @@ export async function startServer(app: App, port: number, host: string): Promise
   server.keepAliveTimeout = timeouts.keepAliveMs;
 
   const ws = attachGraphQLWebSocket(app, schema, server, GRAPHQL_PATH);
-  if (app.metrics) app.metrics.live = { sockets: () => ws.wss.clients.size, subscriptions: () => app.realtime?.hub.subscriberCount() ?? 0 };
+  if (app.metrics)
+    app.metrics.live = {
+      sockets: () => ws.wss.clients.size,
+      subscriptions: () => app.realtime?.hub.subscriberCount() ?? 0,
+    };
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => resolve());

@@ -32,7 +32,9 @@ function listFiles(paths: string[], errors: Array<{ file: string; error: string 
     if (depth > 32) return;
     let entries: Dirent[];
     try {
-      entries = readdirSync(p, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      entries = readdirSync(p, { withFileTypes: true }).sort((a, b) =>
+        a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+      );
     } catch (err) {
       errors.push({ file: p, error: `cannot list: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
       return;
@@ -65,8 +67,7 @@ export async function run(args: string[]): Promise<number> {
         process.stderr.write(`rebound classify: --threads needs a whole number from 1 to 64\n${usage}`);
         return 2;
       }
-    }
-    else if (a === "-h" || a === "--help") {
+    } else if (a === "-h" || a === "--help") {
       process.stdout.write(usage);
       return 0;
     } else if (a.startsWith("--")) {
@@ -86,8 +87,12 @@ export async function run(args: string[]): Promise<number> {
   }
 
   const errors: Array<{ file: string; error: string }> = [];
-  const files = listFiles(paths.map((p) => resolve(p)), errors);
-  for (const e of errors) process.stdout.write(JSON.stringify({ file: e.file, message: 1, index: 1, error: e.error }) + "\n");
+  const files = listFiles(
+    paths.map((p) => resolve(p)),
+    errors,
+  );
+  for (const e of errors)
+    process.stdout.write(JSON.stringify({ file: e.file, message: 1, index: 1, error: e.error }) + "\n");
   const progress = files.length > 300;
   const threads = threadsAsked ?? threadsFor(files.length);
   const failed =

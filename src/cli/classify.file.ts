@@ -42,7 +42,16 @@ export function classifyFile(file: string): { text: string; failed: number } {
   try {
     bytes = readWhole(file);
   } catch (err) {
-    return { text: JSON.stringify({ file, message: 1, index: 1, error: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }) + "\n", failed: 1 };
+    return {
+      text:
+        JSON.stringify({
+          file,
+          message: 1,
+          index: 1,
+          error: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+        }) + "\n",
+      failed: 1,
+    };
   }
   const messages = splitMbox(bytes);
   messages.forEach((m, i) => {

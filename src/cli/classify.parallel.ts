@@ -42,11 +42,16 @@ export function workerMain(): void {
   const c = new Int32Array(counter);
   const chunks = Math.ceil(files.length / CHUNK);
   for (let i = takeChunk(c, chunks); i !== -1; i = takeChunk(c, chunks)) parentPort.postMessage(runChunk(files, i));
-
 }
 
 /** Classifies `files` on `threads` threads (this one included); resolves to the count without a result. */
-export function classifyInParallel(files: string[], threads: number, script: string, write: (s: string) => void, progress: boolean): Promise<number> {
+export function classifyInParallel(
+  files: string[],
+  threads: number,
+  script: string,
+  write: (s: string) => void,
+  progress: boolean,
+): Promise<number> {
   const counter = new SharedArrayBuffer(4);
   const c = new Int32Array(counter);
   const chunks = Math.ceil(files.length / CHUNK);
@@ -58,7 +63,8 @@ export function classifyInParallel(files: string[], threads: number, script: str
       write(d.text);
       failed += d.failed;
       done.delete(next++);
-      if (progress && next % 5 === 0) process.stderr.write(`classify: ${Math.min(files.length, next * CHUNK)}/${files.length} files\r`);
+      if (progress && next % 5 === 0)
+        process.stderr.write(`classify: ${Math.min(files.length, next * CHUNK)}/${files.length} files\r`);
     }
   };
   return new Promise((resolvePromise, reject) => {

@@ -34,7 +34,10 @@ function parse(args: string[]): Parsed | string {
   const options: AuditOptions = {};
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    if (arg === "--json") { json = true; continue; }
+    if (arg === "--json") {
+      json = true;
+      continue;
+    }
     if (arg === "--help" || arg === "-h") return "help";
     const m = /^--(selector|ip|from|return-path|dkim-domain|volume)(?:=(.*))?$/.exec(arg);
     if (!m) {
@@ -46,14 +49,22 @@ function parse(args: string[]): Parsed | string {
     const value = m[2] ?? args[++i];
     if (value === undefined) return `--${m[1]} needs a value`;
     switch (m[1]) {
-      case "selector": selectors.push(value); break;
+      case "selector":
+        selectors.push(value);
+        break;
       case "ip":
         if (!parseIp(value)) return `--ip "${value}" is not an IP address`;
         ips.push(value);
         break;
-      case "from": options.fromDomain = value; break;
-      case "return-path": options.returnPathDomain = value; break;
-      case "dkim-domain": options.dkimDomain = value; break;
+      case "from":
+        options.fromDomain = value;
+        break;
+      case "return-path":
+        options.returnPathDomain = value;
+        break;
+      case "dkim-domain":
+        options.dkimDomain = value;
+        break;
       case "volume": {
         const n = Number(value);
         if (!Number.isInteger(n) || n < 0) return `--volume "${value}" must be a whole number of messages a day`;
@@ -73,7 +84,9 @@ function human(report: DomainAuditReport): string {
     else lines.push(`  ${c.status} ${c.id}: ${c.problem}\n       fix: ${c.fix}`);
   }
   for (const p of report.senderRequirements) {
-    lines.push(`  ${p.provider}${p.bulkSender ? " (bulk)" : ""}: ${p.met ? "requirements met" : "requirements not met"}`);
+    lines.push(
+      `  ${p.provider}${p.bulkSender ? " (bulk)" : ""}: ${p.met ? "requirements met" : "requirements not met"}`,
+    );
     for (const r of p.requirements) if (r.status !== "MET") lines.push(`    ${r.status} ${r.description}: ${r.why}`);
   }
   return `${lines.join("\n")}\n`;
@@ -90,7 +103,12 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   const { dns } = loadConfig();
-  const report = await auditDomain(parsed.domain, { ...parsed.options, dnsblZones: dns.blocklists }, resolverFromConfig(dns), new Date());
+  const report = await auditDomain(
+    parsed.domain,
+    { ...parsed.options, dnsblZones: dns.blocklists },
+    resolverFromConfig(dns),
+    new Date(),
+  );
   process.stdout.write(parsed.json ? `${JSON.stringify(report, null, 2)}\n` : human(report));
   return report.status === "FAIL" ? 1 : 0;
 }

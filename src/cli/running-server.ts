@@ -24,17 +24,25 @@ export function runningEmbeddedServer(config: Config): DataDirHolder | null {
   return holder;
 }
 
-export async function createTenantThroughServer(server: DataDirHolder, name: string, reuse = false): Promise<TenantWithKey> {
+export async function createTenantThroughServer(
+  server: DataDirHolder,
+  name: string,
+  reuse = false,
+): Promise<TenantWithKey> {
   const res = await fetch(`${server.adminUrl}${ADMIN_TENANTS_PATH}`, {
     method: "POST",
     headers: { "content-type": "application/json", [ADMIN_TOKEN_HEADER]: server.adminToken ?? "" },
     body: JSON.stringify({ name, reuse }),
   }).catch((err: unknown) => {
-    throw new Error(`the server that owns the embedded database (pid ${server.pid}, ${server.adminUrl}) did not answer: ${String(err)}`);
+    throw new Error(
+      `the server that owns the embedded database (pid ${server.pid}, ${server.adminUrl}) did not answer: ${String(err)}`,
+    );
   });
   const body = (await res.json().catch(() => ({}))) as Partial<TenantWithKey> & { error?: string };
   if (!res.ok || typeof body.apiKey !== "string") {
-    throw new Error(`the server that owns the embedded database (pid ${server.pid}) refused to create the tenant: HTTP ${res.status} ${body.error ?? ""}`.trim());
+    throw new Error(
+      `the server that owns the embedded database (pid ${server.pid}) refused to create the tenant: HTTP ${res.status} ${body.error ?? ""}`.trim(),
+    );
   }
   return body as TenantWithKey;
 }

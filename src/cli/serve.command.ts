@@ -5,7 +5,8 @@ import { tenantService } from "../modules/tenant/tenant.service";
 /** `rebound serve`: what `npm start` runs. Returns -1: the process stays up until a signal. */
 export async function run(): Promise<number> {
   const config = loadConfig();
-  if (!config.databaseUrl) process.stdout.write(`Starting the embedded database in ${config.dataDir}/ (no DATABASE_URL set)...\n`);
+  if (!config.databaseUrl)
+    process.stdout.write(`Starting the embedded database in ${config.dataDir}/ (no DATABASE_URL set)...\n`);
   const running = await startApp(config);
   process.stdout.write(`Rebound is serving GraphQL at ${running.server.url} (WebSocket on the same URL)\n`);
 

@@ -10,12 +10,17 @@ import { loadConfig } from "../app/config";
 
 const usage = "usage: rebound spf-check --ip IP --sender ADDRESS [--helo HOST] [--receiver HOST] [--json]\n";
 
-function parse(args: string[]): { ip: string; sender: string; helo: string; receiver?: string; json: boolean } | string {
+function parse(
+  args: string[],
+): { ip: string; sender: string; helo: string; receiver?: string; json: boolean } | string {
   const values: Record<string, string> = {};
   let json = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    if (arg === "--json") { json = true; continue; }
+    if (arg === "--json") {
+      json = true;
+      continue;
+    }
     const m = /^--(ip|sender|helo|receiver)(?:=(.*))?$/.exec(arg);
     if (!m) return `unknown argument "${arg}"`;
     const value = m[2] ?? args[++i];
@@ -24,7 +29,8 @@ function parse(args: string[]): { ip: string; sender: string; helo: string; rece
   }
   if (!values.ip) return "--ip is required";
   if (!parseIp(values.ip)) return `--ip "${values.ip}" is not an IP address`;
-  if (values.sender === undefined && !values.helo) return "--sender (or --helo, to check the HELO identity) is required";
+  if (values.sender === undefined && !values.helo)
+    return "--sender (or --helo, to check the HELO identity) is required";
   return { ip: values.ip, sender: values.sender ?? "", helo: values.helo ?? "", receiver: values.receiver, json };
 }
 
@@ -35,7 +41,13 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   const dns = resolverFromConfig(loadConfig().dns);
-  const outcome = await checkSpf(dns, { ip: parsed.ip, mailFrom: parsed.sender, helo: parsed.helo, receiver: parsed.receiver, now: new Date() });
+  const outcome = await checkSpf(dns, {
+    ip: parsed.ip,
+    mailFrom: parsed.sender,
+    helo: parsed.helo,
+    receiver: parsed.receiver,
+    now: new Date(),
+  });
   const report = {
     result: outcome.result,
     domain: outcome.domain,

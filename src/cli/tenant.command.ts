@@ -16,11 +16,15 @@ export async function run(args: string[]): Promise<number> {
   }
   const config = loadConfig();
   const server = runningEmbeddedServer(config);
-  const created: TenantWithKey = server ? await createTenantThroughServer(server, name) : await createDirectly(config, name);
+  const created: TenantWithKey = server
+    ? await createTenantThroughServer(server, name)
+    : await createDirectly(config, name);
   if (flags.has("json")) {
     process.stdout.write(JSON.stringify({ tenantId: created.tenantId, apiKey: created.apiKey }) + "\n");
   } else {
-    process.stdout.write(`Tenant "${created.name}" created: ${created.tenantId}\nAPI key (shown only once): ${created.apiKey}\n`);
+    process.stdout.write(
+      `Tenant "${created.name}" created: ${created.tenantId}\nAPI key (shown only once): ${created.apiKey}\n`,
+    );
   }
   return 0;
 }

@@ -23,16 +23,20 @@ export function parseAddress(input: string): ParsedAddress {
 
   if (local.startsWith('"')) {
     // quoted-string: printable ASCII except unescaped " and \, spaces allowed (RFC 5322 3.2.4)
-    if (!/^"(?:[\x20\x21\x23-\x5b\x5d-\x7e\u0080-\uFFFF]|\\[\x20-\x7e])*"$/.test(local)) return invalid("malformed quoted local part");
+    if (!/^"(?:[\x20\x21\x23-\x5b\x5d-\x7e\u0080-\uFFFF]|\\[\x20-\x7e])*"$/.test(local))
+      return invalid("malformed quoted local part");
   } else {
-    if (local.startsWith(".") || local.endsWith(".") || local.includes("..")) return invalid("local part has a misplaced dot");
-    for (const atom of local.split(".")) if (!ATEXT.test(atom)) return invalid("local part has a character that needs quoting");
+    if (local.startsWith(".") || local.endsWith(".") || local.includes(".."))
+      return invalid("local part has a misplaced dot");
+    for (const atom of local.split("."))
+      if (!ATEXT.test(atom)) return invalid("local part has a character that needs quoting");
   }
   if (Buffer.byteLength(local, "utf8") > 64) return invalid("local part longer than 64 octets");
 
   if (domain.startsWith("[")) {
     // address literal: [192.0.2.1] or [IPv6:...]
-    if (!/^\[(?:\d{1,3}(?:\.\d{1,3}){3}|IPv6:[0-9A-Fa-f:.]+)\]$/.test(domain)) return invalid("malformed address literal");
+    if (!/^\[(?:\d{1,3}(?:\.\d{1,3}){3}|IPv6:[0-9A-Fa-f:.]+)\]$/.test(domain))
+      return invalid("malformed address literal");
     const address = `${local}@${domain}`;
     return { ok: true, address, local, domain, asciiDomain: domain };
   }
@@ -47,18 +51,59 @@ export function parseAddress(input: string): ParsedAddress {
 
 /** Big public mailbox domains whose typos are common enough to be worth a suggestion. */
 const POPULAR = [
-  "gmail.com", "googlemail.com", "yahoo.com", "hotmail.com", "outlook.com", "live.com", "msn.com", "aol.com", "icloud.com",
-  "me.com", "mac.com", "ymail.com", "protonmail.com", "proton.me", "gmx.com", "gmx.de", "web.de", "mail.com", "zoho.com",
-  "yandex.ru", "mail.ru", "comcast.net", "verizon.net", "att.net", "sbcglobal.net", "hotmail.co.uk", "yahoo.co.uk",
-  "hotmail.fr", "yahoo.fr", "orange.fr", "free.fr", "laposte.net", "btinternet.com", "qq.com", "163.com",
+  "gmail.com",
+  "googlemail.com",
+  "yahoo.com",
+  "hotmail.com",
+  "outlook.com",
+  "live.com",
+  "msn.com",
+  "aol.com",
+  "icloud.com",
+  "me.com",
+  "mac.com",
+  "ymail.com",
+  "protonmail.com",
+  "proton.me",
+  "gmx.com",
+  "gmx.de",
+  "web.de",
+  "mail.com",
+  "zoho.com",
+  "yandex.ru",
+  "mail.ru",
+  "comcast.net",
+  "verizon.net",
+  "att.net",
+  "sbcglobal.net",
+  "hotmail.co.uk",
+  "yahoo.co.uk",
+  "hotmail.fr",
+  "yahoo.fr",
+  "orange.fr",
+  "free.fr",
+  "laposte.net",
+  "btinternet.com",
+  "qq.com",
+  "163.com",
 ];
 const POPULAR_SET = new Set(POPULAR);
 
 /** Typos whose edit distance is too large to guess safely but which are common. */
 const KNOWN: Record<string, string> = {
-  "gmail.co": "gmail.com", "gmail.cm": "gmail.com", "gmail.om": "gmail.com", "gmai.com": "gmail.com", "gnail.com": "gmail.com",
-  "hotmail.co": "hotmail.com", "yahoo.co": "yahoo.com", "outlook.co": "outlook.com", "gmail.con": "gmail.com",
-  "hotmail.con": "hotmail.com", "yahoo.con": "yahoo.com", "outlook.con": "outlook.com", "icloud.co": "icloud.com",
+  "gmail.co": "gmail.com",
+  "gmail.cm": "gmail.com",
+  "gmail.om": "gmail.com",
+  "gmai.com": "gmail.com",
+  "gnail.com": "gmail.com",
+  "hotmail.co": "hotmail.com",
+  "yahoo.co": "yahoo.com",
+  "outlook.co": "outlook.com",
+  "gmail.con": "gmail.com",
+  "hotmail.con": "hotmail.com",
+  "yahoo.con": "yahoo.com",
+  "outlook.con": "outlook.com",
+  "icloud.co": "icloud.com",
 };
 
 /** Optimal string alignment distance (adjacent transpositions count as one edit). */
@@ -70,7 +115,8 @@ function distance(a: string, b: string, max: number): number {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
   return d[a.length][b.length];

@@ -142,7 +142,10 @@ export function bounceZoneChanges(input: ZoneInput): StateChange[] {
         kind: "BOUNCE_RATE_RECOVERED",
         severity: "INFO",
         message: `${label} is back in the ${zone} zone at ${rate} (${counts.events} of ${counts.sent}).`,
-        action: zone === "ACCEPTABLE" ? "No action needed; keep verifying lists before sending." : "Keep the volume down until the rate is below the warning threshold.",
+        action:
+          zone === "ACCEPTABLE"
+            ? "No action needed; keep verifying lists before sending."
+            : "Keep the volume down until the rate is below the warning threshold.",
         evidence,
         recommendPause: false,
       };
@@ -169,14 +172,45 @@ export function complaintChanges(input: ComplaintInput): StateChange[] {
   const up = ZONE_RANK[level] > (ZONE_RANK[from] ?? 0);
   const rate = pct(input.counts.events, input.counts.sent);
   const ref = { campaignId: input.campaignId, inboxId: input.inboxId, domainId: input.domainId };
-  const evidence = { complaints: input.counts.events, sent: input.counts.sent, rate: input.counts.events / input.counts.sent, level, previousLevel: from };
+  const evidence = {
+    complaints: input.counts.events,
+    sent: input.counts.sent,
+    rate: input.counts.events / input.counts.sent,
+    level,
+    previousLevel: from,
+  };
   let alert: AlertDraft;
   if (up && level === "BLOCKING") {
-    alert = { ...ref, kind: "COMPLAINT_RATE_CRITICAL", severity: "CRITICAL", message: `The campaign "${input.name}" has a spam-complaint rate of ${rate}, at or above the 0.3 % ceiling mailbox providers enforce.`, action: "Stop sending to this audience; review targeting, consent and content; make one-click unsubscribe prominent.", evidence, recommendPause: true };
+    alert = {
+      ...ref,
+      kind: "COMPLAINT_RATE_CRITICAL",
+      severity: "CRITICAL",
+      message: `The campaign "${input.name}" has a spam-complaint rate of ${rate}, at or above the 0.3 % ceiling mailbox providers enforce.`,
+      action:
+        "Stop sending to this audience; review targeting, consent and content; make one-click unsubscribe prominent.",
+      evidence,
+      recommendPause: true,
+    };
   } else if (up) {
-    alert = { ...ref, kind: "COMPLAINT_RATE_WARNING", severity: "WARNING", message: `The campaign "${input.name}" has a spam-complaint rate of ${rate}, above the 0.1 % that Gmail and Yahoo ask senders to stay under.`, action: "Tighten targeting and make unsubscribing easy before sending more.", evidence, recommendPause: false };
+    alert = {
+      ...ref,
+      kind: "COMPLAINT_RATE_WARNING",
+      severity: "WARNING",
+      message: `The campaign "${input.name}" has a spam-complaint rate of ${rate}, above the 0.1 % that Gmail and Yahoo ask senders to stay under.`,
+      action: "Tighten targeting and make unsubscribing easy before sending more.",
+      evidence,
+      recommendPause: false,
+    };
   } else {
-    alert = { ...ref, kind: "COMPLAINT_RATE_RECOVERED", severity: "INFO", message: `The campaign "${input.name}" complaint rate is back down to ${rate}.`, action: "No action needed.", evidence, recommendPause: false };
+    alert = {
+      ...ref,
+      kind: "COMPLAINT_RATE_RECOVERED",
+      severity: "INFO",
+      message: `The campaign "${input.name}" complaint rate is back down to ${rate}.`,
+      action: "No action needed.",
+      evidence,
+      recommendPause: false,
+    };
   }
   return [{ subject: input.subject, rule: "complaint-rate", from: input.previous, to: level, alert }];
 }
@@ -195,7 +229,12 @@ export const BURST_THRESHOLDS = { authFailures: 3, blocklistRejections: 3, catch
  * Whether an event counts toward a burst rule (the counts bounceService.recentFaultCounts
  * makes). A batch with none of these cannot raise a burst, so its counts need not be read.
  */
-export function countsTowardBurst(e: { fault: string | null; reason: string; status: string | null; variant: string | null }): boolean {
+export function countsTowardBurst(e: {
+  fault: string | null;
+  reason: string;
+  status: string | null;
+  variant: string | null;
+}): boolean {
   return (
     e.fault === "SENDER_AUTHENTICATION" ||
     e.fault === "SENDER_REPUTATION" ||
@@ -229,8 +268,10 @@ export function burstChanges(input: BurstInput): StateChange[] {
       threshold: BURST_THRESHOLDS.authFailures,
       kind: "SENDER_AUTHENTICATION_FAILURES" as const,
       severity: "CRITICAL" as const,
-      message: (n: number) => `${n} recipients of "${input.name}" rejected mail for failed authentication (SPF, DKIM or DMARC) in the last ${input.counts.windowHours} hours.`,
-      action: "Check SPF, DKIM and DMARC for the sending domain (refreshDomainAuth), and that every sending IP is in SPF. These rejections do not suppress recipients.",
+      message: (n: number) =>
+        `${n} recipients of "${input.name}" rejected mail for failed authentication (SPF, DKIM or DMARC) in the last ${input.counts.windowHours} hours.`,
+      action:
+        "Check SPF, DKIM and DMARC for the sending domain (refreshDomainAuth), and that every sending IP is in SPF. These rejections do not suppress recipients.",
     },
     {
       key: "blocklist" as const,
@@ -238,8 +279,10 @@ export function burstChanges(input: BurstInput): StateChange[] {
       threshold: BURST_THRESHOLDS.blocklistRejections,
       kind: "BLOCKLIST_REJECTIONS" as const,
       severity: "CRITICAL" as const,
-      message: (n: number) => `${n} recipients of "${input.name}" rejected mail because the sending IP or domain is blocked or has a poor reputation, in the last ${input.counts.windowHours} hours.`,
-      action: "Check the domain and IPs against blocklists and follow each list's delisting process; reduce volume meanwhile. Recipients are not suppressed for this.",
+      message: (n: number) =>
+        `${n} recipients of "${input.name}" rejected mail because the sending IP or domain is blocked or has a poor reputation, in the last ${input.counts.windowHours} hours.`,
+      action:
+        "Check the domain and IPs against blocklists and follow each list's delisting process; reduce volume meanwhile. Recipients are not suppressed for this.",
     },
     {
       key: "catch-all" as const,
@@ -247,7 +290,8 @@ export function burstChanges(input: BurstInput): StateChange[] {
       threshold: BURST_THRESHOLDS.catchAllBlocks,
       kind: "CATCH_ALL_BLOCKS" as const,
       severity: "WARNING" as const,
-      message: (n: number) => `${n} recipients of "${input.name}" answered a bare "550 permanent failure" in the last ${input.counts.windowHours} hours: several weak signals together.`,
+      message: (n: number) =>
+        `${n} recipients of "${input.name}" answered a bare "550 permanent failure" in the last ${input.counts.windowHours} hours: several weak signals together.`,
       action: "Warm up further, check all authentication and reduce volume.",
     },
   ];
@@ -263,7 +307,20 @@ export function burstChanges(input: BurstInput): StateChange[] {
       to,
       alert:
         to === "FIRING"
-          ? { ...ref, kind: s.kind, severity: s.severity, message: s.message(s.count), action: s.action, evidence: { count: s.count, threshold: s.threshold, windowHours: input.counts.windowHours, exampleEventIds: input.exampleEventIds ?? [] }, recommendPause: false }
+          ? {
+              ...ref,
+              kind: s.kind,
+              severity: s.severity,
+              message: s.message(s.count),
+              action: s.action,
+              evidence: {
+                count: s.count,
+                threshold: s.threshold,
+                windowHours: input.counts.windowHours,
+                exampleEventIds: input.exampleEventIds ?? [],
+              },
+              recommendPause: false,
+            }
           : null,
     });
   }

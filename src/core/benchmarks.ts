@@ -55,7 +55,10 @@ export function resolveThresholds(overrides: BenchmarkOverrides = {}): Benchmark
 
 // ---- exact arithmetic -------------------------------------------------------------------
 
-interface Fraction { num: bigint; den: bigint }
+interface Fraction {
+  num: bigint;
+  den: bigint;
+}
 
 /** The decimal a number prints as (its shortest round-trip form), as an exact fraction. */
 /** Thresholds are a handful of distinct numbers read for every zone: parse each once. */
@@ -114,7 +117,11 @@ function checkCounts({ events, sent }: RateCounts): void {
  * ACCEPTABLE below the warning bound, WARNING from it up to the blocking bound inclusive,
  * BLOCKING strictly above.
  */
-export function zoneFor(input: RateCounts | number, thresholds: ZoneThresholds, minSends: number = DEFAULT_MIN_SENDS): BenchmarkZone {
+export function zoneFor(
+  input: RateCounts | number,
+  thresholds: ZoneThresholds,
+  minSends: number = DEFAULT_MIN_SENDS,
+): BenchmarkZone {
   let percent: Fraction;
   if (typeof input === "number") {
     const f = toFraction(input);
@@ -175,9 +182,22 @@ export function overallBenchmark(
   return row("OVERALL", sent, hardBounces, thresholds, minSends);
 }
 
-function row(provider: BenchmarkKey, sent: number, hardBounces: number, thresholds: BenchmarkThresholds, minSends: number): BenchmarkRow {
+function row(
+  provider: BenchmarkKey,
+  sent: number,
+  hardBounces: number,
+  thresholds: BenchmarkThresholds,
+  minSends: number,
+): BenchmarkRow {
   const t = thresholds[provider];
-  return { provider, sent, hardBounces, rate: rateOf({ events: hardBounces, sent }), zone: zoneFor({ events: hardBounces, sent }, t, minSends), thresholds: t };
+  return {
+    provider,
+    sent,
+    hardBounces,
+    rate: rateOf({ events: hardBounces, sent }),
+    zone: zoneFor({ events: hardBounces, sent }, t, minSends),
+    thresholds: t,
+  };
 }
 
 /** "Above 5 % on any campaign: pause and investigate." Needs minSends like the zones. */

@@ -4,8 +4,7 @@ import { domainToASCII, domainToUnicode } from "node:url";
 // sending domain and what an address's domain part must be.
 
 export type DomainNameResult =
-  | { ok: true; ascii: string; unicode: string }
-  | { ok: false; code: "INVALID_DOMAIN"; message: string };
+  { ok: true; ascii: string; unicode: string } | { ok: false; code: "INVALID_DOMAIN"; message: string };
 
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
@@ -23,7 +22,9 @@ export function parseDomainName(input: string): DomainNameResult {
   if (labels.length < 2) return fail(`"${trimmed}" needs at least two labels, like example.com.`);
   for (const label of labels) {
     if (!LABEL.test(label)) {
-      return fail(`"${label}" is not a valid label (an invalid character, a hyphen at either end, or over 63 characters): labels are 1 to 63 letters, digits or hyphens.`);
+      return fail(
+        `"${label}" is not a valid label (an invalid character, a hyphen at either end, or over 63 characters): labels are 1 to 63 letters, digits or hyphens.`,
+      );
     }
   }
   if (/^[0-9]+$/.test(labels[labels.length - 1])) return fail("The top-level domain cannot be numeric.");

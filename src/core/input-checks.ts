@@ -10,7 +10,8 @@ import { parseIp } from "./dns/ip-address";
  */
 export function textProblem(value: string): string | null {
   if (value.indexOf("\u0000") !== -1) return "contains U+0000 (NUL), which text cannot hold";
-  if (!(value as unknown as { isWellFormed(): boolean }).isWellFormed()) return "contains an unpaired UTF-16 surrogate (not valid Unicode)";
+  if (!(value as unknown as { isWellFormed(): boolean }).isWellFormed())
+    return "contains an unpaired UTF-16 surrogate (not valid Unicode)";
   return null;
 }
 

@@ -5,14 +5,27 @@ import type { BounceFault, BounceReason, BounceType } from "./bounce";
 // sender problem (5.7.1 policy or authentication, blocklists, reputation, content) must
 // never empty the list, since suppressing would hide the fault that needs fixing.
 
-export const SUPPRESSION_REASONS = ["HARD_BOUNCE", "UNKNOWN_DOMAIN", "SOFT_BOUNCE_LIMIT", "RETRIES_EXPIRED", "COMPLAINT", "MANUAL"] as const;
+export const SUPPRESSION_REASONS = [
+  "HARD_BOUNCE",
+  "UNKNOWN_DOMAIN",
+  "SOFT_BOUNCE_LIMIT",
+  "RETRIES_EXPIRED",
+  "COMPLAINT",
+  "MANUAL",
+] as const;
 export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 
 export const SUPPRESSION_SCOPES = ["ADDRESS", "DOMAIN"] as const;
 export type SuppressionScope = (typeof SUPPRESSION_SCOPES)[number];
 
 /** Faults that never suppress, whatever the code says. */
-const SENDER_SIDE: ReadonlySet<BounceFault> = new Set(["SENDER_AUTHENTICATION", "SENDER_REPUTATION", "POLICY", "CONTENT", "PROTOCOL"]);
+const SENDER_SIDE: ReadonlySet<BounceFault> = new Set([
+  "SENDER_AUTHENTICATION",
+  "SENDER_REPUTATION",
+  "POLICY",
+  "CONTENT",
+  "PROTOCOL",
+]);
 
 /**
  * Faults whose repeated failures count toward the soft-bounce limit: the recipient's side
@@ -62,7 +75,8 @@ export function immediateSuppression(e: EventFacts): SuppressionDecision | null 
 /** Does this event count toward the tenant's soft-bounce limit? */
 export function countsTowardSoftLimit(e: EventFacts): boolean {
   if (!e.address || e.hardBounce) return false;
-  if (e.reason === "delivered" || e.reason === "feedback" || e.reason === "vacation" || e.reason === "suppressed") return false;
+  if (e.reason === "delivered" || e.reason === "feedback" || e.reason === "vacation" || e.reason === "suppressed")
+    return false;
   return TALLIED.has(e.fault);
 }
 
@@ -70,9 +84,17 @@ export function countsTowardSoftLimit(e: EventFacts): boolean {
  * Were there at least `limit` soft bounces within any `windowDays`-long window, all after
  * the last delivery? `times` may be in any order; those at or before the delivery are ignored.
  */
-export function softLimitReached(times: readonly Date[], lastDeliveredAt: Date | null, limit: number, windowDays: number): boolean {
+export function softLimitReached(
+  times: readonly Date[],
+  lastDeliveredAt: Date | null,
+  limit: number,
+  windowDays: number,
+): boolean {
   const after = lastDeliveredAt?.getTime() ?? -Infinity;
-  const t = times.map((d) => d.getTime()).filter((x) => x > after).sort((a, b) => a - b);
+  const t = times
+    .map((d) => d.getTime())
+    .filter((x) => x > after)
+    .sort((a, b) => a - b);
   const window = windowDays * 86_400_000;
   for (let i = 0; i + limit - 1 < t.length; i++) {
     if (t[i + limit - 1] - t[i] <= window) return true;

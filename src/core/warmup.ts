@@ -6,7 +6,10 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type WarmupStageName = "NOT_STARTED" | "WEEK_1" | "WEEK_2" | "WEEK_3" | "WARMED";
 
-export interface WarmupRange { minPerDay: number; maxPerDay: number }
+export interface WarmupRange {
+  minPerDay: number;
+  maxPerDay: number;
+}
 
 export const WARMUP_RAMP: Readonly<Record<"WEEK_1" | "WEEK_2" | "WEEK_3", WarmupRange>> = Object.freeze({
   WEEK_1: { minPerDay: 10, maxPerDay: 20 },
@@ -44,7 +47,8 @@ export function wholeDaysBetween(from: Date, now: Date): number {
  * and its recommendation is week 1's: an inbox nobody warmed is treated as a new one.
  */
 export function warmupStage(warmupStartedAt: Date | null, now: Date, dailyLimit: number): WarmupStage {
-  if (!Number.isFinite(dailyLimit) || dailyLimit < 0) throw new RangeError(`dailyLimit must be >= 0 (got ${dailyLimit})`);
+  if (!Number.isFinite(dailyLimit) || dailyLimit < 0)
+    throw new RangeError(`dailyLimit must be >= 0 (got ${dailyLimit})`);
   const days = warmupStartedAt ? wholeDaysBetween(warmupStartedAt, now) : null;
   if (days === null || days < 0) return stageAt("NOT_STARTED", WARMUP_RAMP.WEEK_1, days, dailyLimit);
   if (days < 7) return stageAt("WEEK_1", WARMUP_RAMP.WEEK_1, days, dailyLimit);

@@ -48,7 +48,6 @@ export function authenticate(app: App, token: string): Promise<AuthInfo | null> 
   return app.authenticate ? app.authenticate(token) : Promise.resolve(null);
 }
 
-
 /**
  * One per GraphQL operation (HTTP request or WebSocket operation). Services take it first;
  * the tenant's transaction travels in it and is committed before the response is sent.

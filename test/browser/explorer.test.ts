@@ -15,7 +15,8 @@ import { graphqlClient } from "../support/graphql-client";
 const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = join(REPO, ".artifacts");
 const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`browser tests skipped: ${CHROMIUM} is not installed (.ci/run installs Debian's chromium)`);
+if (!haveChromium)
+  console.warn(`browser tests skipped: ${CHROMIUM} is not installed (.ci/run installs Debian's chromium)`);
 
 describe.skipIf(!haveChromium)("the explorer in Chromium", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "rebound-browser-"));
@@ -23,10 +24,19 @@ describe.skipIf(!haveChromium)("the explorer in Chromium", () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    server = await startChildServer({ DATABASE_URL: "", MIGRATION_DATABASE_URL: "", REBOUND_DATA_DIR: dataDir }, 90_000);
+    server = await startChildServer(
+      { DATABASE_URL: "", MIGRATION_DATABASE_URL: "", REBOUND_DATA_DIR: dataDir },
+      90_000,
+    );
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+      ],
     });
   }, 120_000);
 
@@ -64,7 +74,9 @@ describe.skipIf(!haveChromium)("the explorer in Chromium", () => {
     await expect.poll(() => page.locator(".graphiql-editor-tool").innerText()).toContain(`Bearer ${key}`);
 
     await page.click(".graphiql-execute-button");
-    await expect.poll(() => page.locator(".result-window").innerText(), { timeout: 15_000 }).toContain('"name": "Demo tenant"');
+    await expect
+      .poll(() => page.locator(".result-window").innerText(), { timeout: 15_000 })
+      .toContain('"name": "Demo tenant"');
 
     const gql = graphqlClient(server.url, key);
     const setup = await createSendingSetup(gql, "browser.example");
@@ -77,7 +89,14 @@ describe.skipIf(!haveChromium)("the explorer in Chromium", () => {
     // graphql-ws acknowledges the connection before the subscription can receive anything.
     await page.waitForTimeout(1_500);
     const recipient = "nobody-here@gmail.com";
-    await ingest(gql, [{ recipient, campaignId: setup.campaignId, smtpResponse: "550 5.1.1 The email account that you tried to reach does not exist.", eventKey: "browser-1" }]);
+    await ingest(gql, [
+      {
+        recipient,
+        campaignId: setup.campaignId,
+        smtpResponse: "550 5.1.1 The email account that you tried to reach does not exist.",
+        eventKey: "browser-1",
+      },
+    ]);
     await expect.poll(() => page.locator(".result-window").innerText(), { timeout: 15_000 }).toContain(recipient);
     const shown = await page.locator(".result-window").innerText();
     expect(shown).toContain('"reason": "USERUNKNOWN"');
@@ -92,7 +111,9 @@ describe.skipIf(!haveChromium)("the explorer in Chromium", () => {
   }, 120_000);
 
   it("answers programs with GraphQL, not the page", async () => {
-    const res = await fetch(server.url.replace("localhost", "127.0.0.1") + "?query=%7B__typename%7D", { headers: { accept: "application/json" } });
+    const res = await fetch(server.url.replace("localhost", "127.0.0.1") + "?query=%7B__typename%7D", {
+      headers: { accept: "application/json" },
+    });
     expect(res.headers.get("content-type")).toContain("application/json");
     const page = await fetch(server.url.replace("localhost", "127.0.0.1"), { headers: { accept: "text/html" } });
     expect(page.headers.get("content-security-policy")).toContain("default-src 'none'");

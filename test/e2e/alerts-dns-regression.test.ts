@@ -44,14 +44,25 @@ afterAll(async () => {
 });
 
 async function refresh(id: string) {
-  return ok(await gql(`mutation($id: ID!) { refreshDomainAuth(input: { domainId: $id }) { userErrors { code message } } }`, { id }), "refreshDomainAuth");
+  return ok(
+    await gql(`mutation($id: ID!) { refreshDomainAuth(input: { domainId: $id }) { userErrors { code message } } }`, {
+      id,
+    }),
+    "refreshDomainAuth",
+  );
 }
 
 describe("DNS authentication regression", () => {
   it("raises one alert, live, when a re-audit finds SPF or DMARC worse than before", async () => {
-    const id = ok(await gql(`mutation { createDomain(input: { name: "regress.test" }) { domain { id } userErrors { code } } }`), "createDomain").domain.id;
+    const id = ok(
+      await gql(`mutation { createDomain(input: { name: "regress.test" }) { domain { id } userErrors { code } } }`),
+      "createDomain",
+    ).domain.id;
     const ws = wsClient(app.wsUrl, apiKey);
-    const live = collect(ws.client, `subscription { alertRaised(filter: { kinds: [DNS_AUTHENTICATION_REGRESSED] }) { kind severity message domain { name } } }`);
+    const live = collect(
+      ws.client,
+      `subscription { alertRaised(filter: { kinds: [DNS_AUTHENTICATION_REGRESSED] }) { kind severity message domain { name } } }`,
+    );
     await sleep(200);
 
     await refresh(id); // first audit: nothing to compare with
@@ -62,7 +73,11 @@ describe("DNS authentication regression", () => {
     dns.setZone(broken);
     await refresh(id);
     const [event] = await live.waitFor(1, 3_000);
-    expect(event.alertRaised).toMatchObject({ kind: "DNS_AUTHENTICATION_REGRESSED", severity: "CRITICAL", domain: { name: "regress.test" } });
+    expect(event.alertRaised).toMatchObject({
+      kind: "DNS_AUTHENTICATION_REGRESSED",
+      severity: "CRITICAL",
+      domain: { name: "regress.test" },
+    });
     expect(event.alertRaised.message).toMatch(/spf|dmarc/i);
     await ws.dispose();
   });

@@ -19,12 +19,31 @@ const FIELDS = `recipient recipientDomain recipientProvider replyCode status bou
 
 describe("analyzeSmtpReply", () => {
   it("tells a bad address from a sender problem", async () => {
-    const res = ok(await gql(`query {
+    const res = ok(
+      await gql(`query {
       unknown: analyzeSmtpReply(text: "550 5.1.1 <jane@gmail.com>: Recipient address rejected: User unknown in virtual mailbox table") { ${FIELDS} }
       policy: analyzeSmtpReply(text: "550 5.7.1 Message rejected due to local policy: access denied", recipient: "bob@outlook.com") { ${FIELDS} }
-    }`));
-    expect(res.unknown).toMatchObject({ recipient: "jane@gmail.com", recipientProvider: "GMAIL", replyCode: 550, status: "5.1.1", bounceType: "HARD", reason: "USERUNKNOWN", hardBounce: true, fault: "RECIPIENT_ADDRESS", variant: "USER_UNKNOWN" });
-    expect(res.policy).toMatchObject({ recipient: "bob@outlook.com", recipientProvider: "MICROSOFT", status: "5.7.1", bounceType: "HARD", hardBounce: false, variant: "ACCESS_DENIED" });
+    }`),
+    );
+    expect(res.unknown).toMatchObject({
+      recipient: "jane@gmail.com",
+      recipientProvider: "GMAIL",
+      replyCode: 550,
+      status: "5.1.1",
+      bounceType: "HARD",
+      reason: "USERUNKNOWN",
+      hardBounce: true,
+      fault: "RECIPIENT_ADDRESS",
+      variant: "USER_UNKNOWN",
+    });
+    expect(res.policy).toMatchObject({
+      recipient: "bob@outlook.com",
+      recipientProvider: "MICROSOFT",
+      status: "5.7.1",
+      bounceType: "HARD",
+      hardBounce: false,
+      variant: "ACCESS_DENIED",
+    });
     expect(res.policy.fault).toMatch(/^SENDER_|POLICY/);
     expect(res.unknown.firstAction.length).toBeGreaterThan(10);
   });
@@ -33,7 +52,11 @@ describe("analyzeSmtpReply", () => {
 describe("analyzeBounce", () => {
   it("reads a whole DSN message and stores nothing", async () => {
     const raw = readFileSync(resolve(__dirname, "../fixtures/bounces/postfix-dsn-user-unknown.eml"), "utf8");
-    const res = ok(await gql(`query($raw: String!) { analyzeBounce(raw: $raw) { kind messageId error diagnoses { ${FIELDS} } } }`, { raw }));
+    const res = ok(
+      await gql(`query($raw: String!) { analyzeBounce(raw: $raw) { kind messageId error diagnoses { ${FIELDS} } } }`, {
+        raw,
+      }),
+    );
     expect(res.analyzeBounce.kind).toBe("bounce");
     expect(res.analyzeBounce.diagnoses.length).toBeGreaterThan(0);
     expect(res.analyzeBounce.diagnoses[0]).toMatchObject({ reason: "USERUNKNOWN", hardBounce: true });
@@ -41,7 +64,9 @@ describe("analyzeBounce", () => {
   });
 
   it("answers junk with an explanation, not an error", async () => {
-    const res = ok(await gql(`query { analyzeBounce(raw: "\\u0001\\u0002 not a message") { kind diagnoses { reason } error } }`));
+    const res = ok(
+      await gql(`query { analyzeBounce(raw: "\\u0001\\u0002 not a message") { kind diagnoses { reason } error } }`),
+    );
     expect(res.analyzeBounce.diagnoses).toEqual([]);
     expect(res.analyzeBounce.error).toBeTruthy();
     // NUL is refused at the edge (the input wall), before any resolver: a coded 4xx.

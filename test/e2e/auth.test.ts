@@ -54,9 +54,21 @@ describe("HTTP authentication", () => {
     const admin = graphqlClient(app.url, adminKey);
     const keys = ok(await admin(`{ apiKeys(first: 100) { edges { node { id name revokedAt } } } }`)).apiKeys.edges;
     const revokedId = keys.find((e: any) => e.node.name === "key read").node.id;
-    ok(await admin(`mutation($input: RevokeApiKeyInput!) { revokeApiKey(input: $input) { apiKey { revokedAt } userErrors { code } } }`, { input: { id: revokedId } }), "revokeApiKey");
+    ok(
+      await admin(
+        `mutation($input: RevokeApiKeyInput!) { revokeApiKey(input: $input) { apiKey { revokedAt } userErrors { code } } }`,
+        { input: { id: revokedId } },
+      ),
+      "revokeApiKey",
+    );
 
-    for (const key of ["junk", "rbk_" + "a".repeat(39), unknownButWellFormed, revoked, adminKey.slice(0, -1) + (adminKey.endsWith("a") ? "b" : "a")]) {
+    for (const key of [
+      "junk",
+      "rbk_" + "a".repeat(39),
+      unknownButWellFormed,
+      revoked,
+      adminKey.slice(0, -1) + (adminKey.endsWith("a") ? "b" : "a"),
+    ]) {
       const res = await graphqlClient(app.url, key)(`{ viewer { name } }`);
       expect(res.status).toBe(401);
       expect(res.errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
@@ -69,8 +81,16 @@ describe("HTTP authentication", () => {
     const key = await keyWith(["read", "admin"]);
     const client = graphqlClient(app.url, key);
     expect(ok(await client(`{ viewer { name } }`)).viewer.name).toBe("auth"); // looked up, and remembered
-    const me = ok(await client(`{ apiKeys(first: 100) { edges { node { id name } } } }`)).apiKeys.edges.find((e: any) => e.node.name === "key read+admin").node.id;
-    ok(await client(`mutation($input: RevokeApiKeyInput!) { revokeApiKey(input: $input) { apiKey { revokedAt } userErrors { code } } }`, { input: { id: me } }), "revokeApiKey");
+    const me = ok(await client(`{ apiKeys(first: 100) { edges { node { id name } } } }`)).apiKeys.edges.find(
+      (e: any) => e.node.name === "key read+admin",
+    ).node.id;
+    ok(
+      await client(
+        `mutation($input: RevokeApiKeyInput!) { revokeApiKey(input: $input) { apiKey { revokedAt } userErrors { code } } }`,
+        { input: { id: me } },
+      ),
+      "revokeApiKey",
+    );
     const after = await client(`{ viewer { name } }`);
     expect(after.status).toBe(401);
     expect(after.errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
@@ -79,11 +99,15 @@ describe("HTTP authentication", () => {
   it("lets a read-only key query but not mutate (FORBIDDEN), and reports the missing scope", async () => {
     const reader = graphqlClient(app.url, await keyWith(["read"]));
     expect(ok(await reader(`{ viewer { name } }`)).viewer.name).toBe("auth");
-    const res = await reader(`mutation { createDomain(input: { name: "ro.example" }) { domain { id } userErrors { code } } }`);
+    const res = await reader(
+      `mutation { createDomain(input: { name: "ro.example" }) { domain { id } userErrors { code } } }`,
+    );
     expect(res.errors?.[0].extensions).toMatchObject({ code: "FORBIDDEN", requiredScope: "write" });
     const writerOnly = graphqlClient(app.url, await keyWith(["write"]));
     expect((await writerOnly(`{ viewer { name } }`)).errors?.[0].extensions?.code).toBe("FORBIDDEN");
-    expect((await reader(`{ apiKeys(first: 5) { edges { node { id } } } }`)).errors?.[0].extensions?.code).toBe("FORBIDDEN");
+    expect((await reader(`{ apiKeys(first: 5) { edges { node { id } } } }`)).errors?.[0].extensions?.code).toBe(
+      "FORBIDDEN",
+    );
   });
 
   it("stores keys only as hashes and keeps lastUsedAt", async () => {
@@ -112,12 +136,16 @@ describe("WebSocket authentication", () => {
     const ws = wsClient(app.wsUrl, adminKey);
     const res = await ws.request(`{ viewer { name } }`);
     expect(res.data).toEqual({ viewer: { name: "auth" } });
-    const created = await ws.request(`mutation { createDomain(input: { name: "ws.example" }) { domain { name } userErrors { code } } }`);
+    const created = await ws.request(
+      `mutation { createDomain(input: { name: "ws.example" }) { domain { name } userErrors { code } } }`,
+    );
     expect(created.data.createDomain.domain.name).toBe("ws.example");
     await ws.dispose();
 
     const reader = wsClient(app.wsUrl, await keyWith(["read"]));
-    const denied = await reader.request(`mutation { createDomain(input: { name: "ws2.example" }) { domain { name } userErrors { code } } }`);
+    const denied = await reader.request(
+      `mutation { createDomain(input: { name: "ws2.example" }) { domain { name } userErrors { code } } }`,
+    );
     expect(denied.errors?.[0].extensions?.code).toBe("FORBIDDEN");
     await reader.dispose();
   });

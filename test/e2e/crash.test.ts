@@ -33,7 +33,14 @@ async function freePort(): Promise<number> {
 }
 
 function env(): NodeJS.ProcessEnv {
-  return { ...process.env, DATABASE_URL: db.url, MIGRATION_DATABASE_URL: "", PORT: String(port), HOST: "127.0.0.1", REBOUND_DEMO_TENANT: "0" };
+  return {
+    ...process.env,
+    DATABASE_URL: db.url,
+    MIGRATION_DATABASE_URL: "",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    REBOUND_DEMO_TENANT: "0",
+  };
 }
 
 async function startServer(): Promise<void> {
@@ -96,59 +103,83 @@ function batchOf(s: Setup, b: number) {
 }
 
 describe("crash", () => {
-  it("SIGKILL mid-ingestion loses no acknowledged event and leaves counters equal to a recount", { timeout: 180_000 }, async () => {
-    await startServer();
-    const { stdout } = await promisify(execFile)(process.execPath, [BIN, "tenant", "create", "--name", "crash", "--json"], { env: env() });
-    const { tenantId, apiKey } = JSON.parse(stdout.trim().split("\n").pop()!);
-    const tenantUuid = uuidFromGlobal(tenantId);
-    const gql: Gql = graphqlClient(`http://127.0.0.1:${port}/graphql`, apiKey);
-    const s = await createSetup(gql, "crash");
+  it(
+    "SIGKILL mid-ingestion loses no acknowledged event and leaves counters equal to a recount",
+    { timeout: 180_000 },
+    async () => {
+      await startServer();
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [BIN, "tenant", "create", "--name", "crash", "--json"],
+        { env: env() },
+      );
+      const { tenantId, apiKey } = JSON.parse(stdout.trim().split("\n").pop()!);
+      const tenantUuid = uuidFromGlobal(tenantId);
+      const gql: Gql = graphqlClient(`http://127.0.0.1:${port}/graphql`, apiKey);
+      const s = await createSetup(gql, "crash");
 
-    const acked = new Set<number>();
-    let next = 0;
-    let stop = false;
-    const clients = Array.from({ length: CLIENTS }, async () => {
-      while (!stop) {
-        const b = next++;
-        try {
-          const res = await gql(INGEST, { input: batchOf(s, b) });
-          const r = ok(res, "ingestBounces");
-          if (r.inserted + r.duplicates === BATCH) acked.add(b);
-        } catch {
-          // The server died under this request: it is not acknowledged.
-          return;
+      const acked = new Set<number>();
+      let next = 0;
+      let stop = false;
+      const clients = Array.from({ length: CLIENTS }, async () => {
+        while (!stop) {
+          const b = next++;
+          try {
+            const res = await gql(INGEST, { input: batchOf(s, b) });
+            const r = ok(res, "ingestBounces");
+            if (r.inserted + r.duplicates === BATCH) acked.add(b);
+          } catch {
+            // The server died under this request: it is not acknowledged.
+            return;
+          }
         }
-      }
-    });
-    // Sustained load for a while, then the kill lands while requests are in flight.
-    while (acked.size < 15) await new Promise((r) => setTimeout(r, 20));
-    await kill();
-    stop = true;
-    await Promise.all(clients);
-    const sentBatches = next;
-    expect(acked.size).toBeGreaterThanOrEqual(15);
-    expect(sentBatches).toBeGreaterThan(acked.size); // some were in flight when it died
+      });
+      // Sustained load for a while, then the kill lands while requests are in flight.
+      while (acked.size < 15) await new Promise((r) => setTimeout(r, 20));
+      await kill();
+      stop = true;
+      await Promise.all(clients);
+      const sentBatches = next;
+      expect(acked.size).toBeGreaterThanOrEqual(15);
+      expect(sentBatches).toBeGreaterThan(acked.size); // some were in flight when it died
 
-    await startServer();
-    // Every acknowledged event is there.
-    const ackedKeys = [...acked].flatMap((b) => batchOf(s, b).events.map((e) => `api:${e.eventKey}`));
-    const present = await sql(db.url, "SELECT count(*)::int AS n FROM bounce_events WHERE tenant_id = $1 AND dedupe_key = ANY($2::text[])", [tenantUuid, ackedKeys]);
-    expect(present[0].n).toBe(ackedKeys.length);
-    // Whatever else made it in made it in whole: batches are all or nothing.
-    const perBatch = await sql(db.url, "SELECT (split_part(dedupe_key, '-', 2)::int / $2) AS b, count(*)::int AS n FROM bounce_events WHERE tenant_id = $1 GROUP BY 1", [tenantUuid, BATCH]);
-    for (const row of perBatch) expect(row.n).toBe(BATCH);
-    let { counters, recount } = await countersAndRecount(db.url, tenantUuid);
-    expect(counters).toEqual(recount);
-    const suppressed = await sql(db.url, "SELECT count(*)::int AS n FROM suppressions WHERE tenant_id = $1", [tenantUuid]);
-    const hard = await sql(db.url, "SELECT count(DISTINCT recipient)::int AS n FROM bounce_events WHERE tenant_id = $1 AND hard_bounce", [tenantUuid]);
-    expect(suppressed[0].n).toBe(hard[0].n);
+      await startServer();
+      // Every acknowledged event is there.
+      const ackedKeys = [...acked].flatMap((b) => batchOf(s, b).events.map((e) => `api:${e.eventKey}`));
+      const present = await sql(
+        db.url,
+        "SELECT count(*)::int AS n FROM bounce_events WHERE tenant_id = $1 AND dedupe_key = ANY($2::text[])",
+        [tenantUuid, ackedKeys],
+      );
+      expect(present[0].n).toBe(ackedKeys.length);
+      // Whatever else made it in made it in whole: batches are all or nothing.
+      const perBatch = await sql(
+        db.url,
+        "SELECT (split_part(dedupe_key, '-', 2)::int / $2) AS b, count(*)::int AS n FROM bounce_events WHERE tenant_id = $1 GROUP BY 1",
+        [tenantUuid, BATCH],
+      );
+      for (const row of perBatch) expect(row.n).toBe(BATCH);
+      let { counters, recount } = await countersAndRecount(db.url, tenantUuid);
+      expect(counters).toEqual(recount);
+      const suppressed = await sql(db.url, "SELECT count(*)::int AS n FROM suppressions WHERE tenant_id = $1", [
+        tenantUuid,
+      ]);
+      const hard = await sql(
+        db.url,
+        "SELECT count(DISTINCT recipient)::int AS n FROM bounce_events WHERE tenant_id = $1 AND hard_bounce",
+        [tenantUuid],
+      );
+      expect(suppressed[0].n).toBe(hard[0].n);
 
-    // The clients retry everything they sent: the restarted server completes it exactly once.
-    for (let b = 0; b < sentBatches; b++) ok(await gql(INGEST, { input: batchOf(s, b) }), "ingestBounces");
-    const total = await sql(db.url, "SELECT count(*)::int AS n FROM bounce_events WHERE tenant_id = $1", [tenantUuid]);
-    expect(total[0].n).toBe(sentBatches * BATCH);
-    ({ counters, recount } = await countersAndRecount(db.url, tenantUuid));
-    expect(counters).toEqual(recount);
-    await kill();
-  });
+      // The clients retry everything they sent: the restarted server completes it exactly once.
+      for (let b = 0; b < sentBatches; b++) ok(await gql(INGEST, { input: batchOf(s, b) }), "ingestBounces");
+      const total = await sql(db.url, "SELECT count(*)::int AS n FROM bounce_events WHERE tenant_id = $1", [
+        tenantUuid,
+      ]);
+      expect(total[0].n).toBe(sentBatches * BATCH);
+      ({ counters, recount } = await countersAndRecount(db.url, tenantUuid));
+      expect(counters).toEqual(recount);
+      await kill();
+    },
+  );
 });

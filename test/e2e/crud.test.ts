@@ -18,17 +18,32 @@ const CREATE_CAMPAIGN = `mutation($input: CreateCampaignInput!) { createCampaign
 
 describe("domains", () => {
   it("are created, read, listed, updated and deleted", async () => {
-    const created = ok(await gql(CREATE_DOMAIN, { input: { name: "Bücher-Mail.example", registeredAt: "2026-01-02T00:00:00.000Z" } }), "createDomain");
+    const created = ok(
+      await gql(CREATE_DOMAIN, { input: { name: "Bücher-Mail.example", registeredAt: "2026-01-02T00:00:00.000Z" } }),
+      "createDomain",
+    );
     expect(created.domain.name).toBe("xn--bcher-mail-9db.example");
     const id = created.domain.id;
 
     const one = ok(await gql(`query($id: ID!) { domain(id: $id) { id name registeredAt } }`, { id }));
     expect(one.domain).toEqual({ id, name: "xn--bcher-mail-9db.example", registeredAt: "2026-01-02T00:00:00.000Z" });
 
-    const updated = ok(await gql(`mutation($input: UpdateDomainInput!) { updateDomain(input: $input) { domain { name registeredAt } userErrors { code } } }`, { input: { id, name: "mail.example.org", registeredAt: null } }), "updateDomain");
+    const updated = ok(
+      await gql(
+        `mutation($input: UpdateDomainInput!) { updateDomain(input: $input) { domain { name registeredAt } userErrors { code } } }`,
+        { input: { id, name: "mail.example.org", registeredAt: null } },
+      ),
+      "updateDomain",
+    );
     expect(updated.domain).toEqual({ name: "mail.example.org", registeredAt: null });
 
-    const deleted = ok(await gql(`mutation($input: DeleteDomainInput!) { deleteDomain(input: $input) { deletedDomainId userErrors { code } } }`, { input: { id } }), "deleteDomain");
+    const deleted = ok(
+      await gql(
+        `mutation($input: DeleteDomainInput!) { deleteDomain(input: $input) { deletedDomainId userErrors { code } } }`,
+        { input: { id } },
+      ),
+      "deleteDomain",
+    );
     expect(deleted.deletedDomainId).toBe(id);
     expect(ok(await gql(`query($id: ID!) { domain(id: $id) { id } }`, { id })).domain).toBeNull();
   });
@@ -44,13 +59,18 @@ describe("domains", () => {
     const dup = await gql(CREATE_DOMAIN, { input: { name: "DUP.example." } });
     expect(dup.data.createDomain.userErrors[0].code).toBe("TAKEN");
     // The failed insert did not poison the request's transaction: the list still reads.
-    expect(ok(await gql(`{ domains(first: 100) { edges { node { name } } } }`)).domains.edges.map((e: any) => e.node.name)).toContain("dup.example");
+    expect(
+      ok(await gql(`{ domains(first: 100) { edges { node { name } } } }`)).domains.edges.map((e: any) => e.node.name),
+    ).toContain("dup.example");
   });
 
   it("in use by an inbox cannot be deleted", async () => {
     const d = ok(await gql(CREATE_DOMAIN, { input: { name: "inuse.example" } }), "createDomain").domain;
     ok(await gql(CREATE_INBOX, { input: { domainId: d.id, address: "a@inuse.example" } }), "createInbox");
-    const res = await gql(`mutation($input: DeleteDomainInput!) { deleteDomain(input: $input) { deletedDomainId userErrors { code } } }`, { input: { id: d.id } });
+    const res = await gql(
+      `mutation($input: DeleteDomainInput!) { deleteDomain(input: $input) { deletedDomainId userErrors { code } } }`,
+      { input: { id: d.id } },
+    );
     expect(res.data.deleteDomain).toEqual({ deletedDomainId: null, userErrors: [{ code: "DOMAIN_IN_USE" }] });
   });
 });
@@ -58,8 +78,18 @@ describe("domains", () => {
 describe("inboxes and campaigns", () => {
   it("are created with their relations, updated and deleted", async () => {
     const d = ok(await gql(CREATE_DOMAIN, { input: { name: "send.example" } }), "createDomain").domain;
-    const inbox = ok(await gql(CREATE_INBOX, { input: { domainId: d.id, address: "Alex@Send.Example", provider: "GOOGLE_WORKSPACE", dailyLimit: 40 } }), "createInbox").inbox;
-    expect(inbox).toMatchObject({ address: "Alex@send.example", provider: "GOOGLE_WORKSPACE", dailyLimit: 40, domain: { id: d.id } });
+    const inbox = ok(
+      await gql(CREATE_INBOX, {
+        input: { domainId: d.id, address: "Alex@Send.Example", provider: "GOOGLE_WORKSPACE", dailyLimit: 40 },
+      }),
+      "createInbox",
+    ).inbox;
+    expect(inbox).toMatchObject({
+      address: "Alex@send.example",
+      provider: "GOOGLE_WORKSPACE",
+      dailyLimit: 40,
+      domain: { id: d.id },
+    });
 
     const mismatch = await gql(CREATE_INBOX, { input: { domainId: d.id, address: "x@other.example" } });
     expect(mismatch.data.createInbox.userErrors[0].code).toBe("ADDRESS_DOMAIN_MISMATCH");
@@ -70,19 +100,54 @@ describe("inboxes and campaigns", () => {
     const badEnum = await gql(CREATE_INBOX, { input: { domainId: d.id, address: "b@send.example", provider: "AOL" } });
     expect(badEnum.errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
 
-    const campaign = ok(await gql(CREATE_CAMPAIGN, { input: { name: "Q4 outreach", domainId: d.id, inboxIds: [inbox.id] } }), "createCampaign").campaign;
-    expect(campaign).toMatchObject({ name: "Q4 outreach", status: "DRAFT", domain: { id: d.id }, inboxes: [{ id: inbox.id }] });
+    const campaign = ok(
+      await gql(CREATE_CAMPAIGN, { input: { name: "Q4 outreach", domainId: d.id, inboxIds: [inbox.id] } }),
+      "createCampaign",
+    ).campaign;
+    expect(campaign).toMatchObject({
+      name: "Q4 outreach",
+      status: "DRAFT",
+      domain: { id: d.id },
+      inboxes: [{ id: inbox.id }],
+    });
 
-    const paused = ok(await gql(`mutation($input: UpdateCampaignInput!) { updateCampaign(input: $input) { campaign { status inboxes { id } } userErrors { code } } }`, { input: { id: campaign.id, status: "COMPLETED", inboxIds: [] } }), "updateCampaign");
+    const paused = ok(
+      await gql(
+        `mutation($input: UpdateCampaignInput!) { updateCampaign(input: $input) { campaign { status inboxes { id } } userErrors { code } } }`,
+        { input: { id: campaign.id, status: "COMPLETED", inboxIds: [] } },
+      ),
+      "updateCampaign",
+    );
     expect(paused.campaign).toEqual({ status: "COMPLETED", inboxes: [] });
-    const reopen = await gql(`mutation($input: UpdateCampaignInput!) { updateCampaign(input: $input) { campaign { status } userErrors { code } } }`, { input: { id: campaign.id, status: "ACTIVE" } });
+    const reopen = await gql(
+      `mutation($input: UpdateCampaignInput!) { updateCampaign(input: $input) { campaign { status } userErrors { code } } }`,
+      { input: { id: campaign.id, status: "ACTIVE" } },
+    );
     expect(reopen.data.updateCampaign.userErrors[0].code).toBe("INVALID_STATUS_TRANSITION");
 
-    const updatedInbox = ok(await gql(`mutation($input: UpdateInboxInput!) { updateInbox(input: $input) { inbox { dailyLimit warmupStartedAt } userErrors { code } } }`, { input: { id: inbox.id, dailyLimit: 75, warmupStartedAt: "2026-11-01T00:00:00.000Z" } }), "updateInbox");
+    const updatedInbox = ok(
+      await gql(
+        `mutation($input: UpdateInboxInput!) { updateInbox(input: $input) { inbox { dailyLimit warmupStartedAt } userErrors { code } } }`,
+        { input: { id: inbox.id, dailyLimit: 75, warmupStartedAt: "2026-11-01T00:00:00.000Z" } },
+      ),
+      "updateInbox",
+    );
     expect(updatedInbox.inbox).toEqual({ dailyLimit: 75, warmupStartedAt: "2026-11-01T00:00:00.000Z" });
 
-    ok(await gql(`mutation($input: DeleteInboxInput!) { deleteInbox(input: $input) { deletedInboxId userErrors { code } } }`, { input: { id: inbox.id } }), "deleteInbox");
-    ok(await gql(`mutation($input: DeleteCampaignInput!) { deleteCampaign(input: $input) { deletedCampaignId userErrors { code } } }`, { input: { id: campaign.id } }), "deleteCampaign");
+    ok(
+      await gql(
+        `mutation($input: DeleteInboxInput!) { deleteInbox(input: $input) { deletedInboxId userErrors { code } } }`,
+        { input: { id: inbox.id } },
+      ),
+      "deleteInbox",
+    );
+    ok(
+      await gql(
+        `mutation($input: DeleteCampaignInput!) { deleteCampaign(input: $input) { deletedCampaignId userErrors { code } } }`,
+        { input: { id: campaign.id } },
+      ),
+      "deleteCampaign",
+    );
     expect(ok(await gql(`query($id: ID!) { node(id: $id) { id } }`, { id: campaign.id })).node).toBeNull();
   });
 });
@@ -97,7 +162,12 @@ describe("pagination", () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const page: any = ok(await gql(`query($after: String) { domains(first: 3, after: $after) { edges { cursor node { name } } pageInfo { hasNextPage endCursor } } }`, { after }));
+      const page: any = ok(
+        await gql(
+          `query($after: String) { domains(first: 3, after: $after) { edges { cursor node { name } } pageInfo { hasNextPage endCursor } } }`,
+          { after },
+        ),
+      );
       seen.push(...page.domains.edges.map((e: any) => e.node.name));
       if (!page.domains.pageInfo.hasNextPage) break;
       after = page.domains.pageInfo.endCursor;
@@ -126,7 +196,9 @@ describe("commit time", () => {
       return (await res.json()) as { extensions?: { committedAt?: number } };
     };
     const before = Date.now();
-    const wrote = await post(`mutation { createDomain(input: { name: "committed.example" }) { domain { id } userErrors { code } } }`);
+    const wrote = await post(
+      `mutation { createDomain(input: { name: "committed.example" }) { domain { id } userErrors { code } } }`,
+    );
     expect(wrote.extensions?.committedAt).toBeGreaterThanOrEqual(before);
     expect(wrote.extensions!.committedAt!).toBeLessThanOrEqual(Date.now());
     expect((await post(`{ __typename }`)).extensions?.committedAt).toBeUndefined();

@@ -31,10 +31,14 @@ async function demo(env: Record<string, string>) {
 
 function checkShowcase(snapshot: any) {
   const campaigns = snapshot.campaigns.edges.map((e: any) => e.node);
-  expect(new Set(campaigns.map((c: any) => c.zone))).toEqual(new Set(["ACCEPTABLE", "WARNING", "BLOCKING", "INSUFFICIENT_DATA"]));
+  expect(new Set(campaigns.map((c: any) => c.zone))).toEqual(
+    new Set(["ACCEPTABLE", "WARNING", "BLOCKING", "INSUFFICIENT_DATA"]),
+  );
   expect(snapshot.alerts.edges.length).toBeGreaterThan(0);
   expect(snapshot.suppressions.edges.length).toBeGreaterThan(0);
-  const providers = new Set(campaigns.flatMap((c: any) => c.benchmarks.filter((b: any) => b.sent > 0).map((b: any) => b.provider)));
+  const providers = new Set(
+    campaigns.flatMap((c: any) => c.benchmarks.filter((b: any) => b.sent > 0).map((b: any) => b.provider)),
+  );
   expect([...providers]).toEqual(expect.arrayContaining(["GMAIL", "MICROSOFT", "YAHOO"]));
   const checks = campaigns.flatMap((c: any) => c.readiness.items);
   expect(checks.some((i: any) => i.passed)).toBe(true);
@@ -89,7 +93,11 @@ describe("rebound demo", () => {
       const ws = wsClient(app.wsUrl, key);
       const bounces = collect(ws.client, `subscription { bounceReceived { recipient reason campaign { name } } }`);
       await new Promise((r) => setTimeout(r, 500));
-      const live = spawn(process.execPath, [resolve(REPO, "bin/rebound.js"), "demo", "--live"], { cwd: REPO, env: { ...process.env, ...env, PORT: "0" }, stdio: ["ignore", "pipe", "pipe"] });
+      const live = spawn(process.execPath, [resolve(REPO, "bin/rebound.js"), "demo", "--live"], {
+        cwd: REPO,
+        env: { ...process.env, ...env, PORT: "0" },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let out = "";
       live.stdout!.on("data", (d) => (out += d));
       live.stderr!.on("data", (d) => (out += d));
@@ -97,7 +105,9 @@ describe("rebound demo", () => {
       try {
         // Published from the demo's process, delivered by the test server's (LISTEN/NOTIFY).
         const events = await bounces.waitFor(3, 60_000);
-        expect(events.every((e: any) => e.bounceReceived.campaign.name === "Agencies, re-engagement (warning)")).toBe(true);
+        expect(events.every((e: any) => e.bounceReceived.campaign.name === "Agencies, re-engagement (warning)")).toBe(
+          true,
+        );
       } finally {
         live.kill("SIGINT");
       }

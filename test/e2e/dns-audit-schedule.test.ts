@@ -33,7 +33,15 @@ let unregister: () => void;
 
 /** Another server process on the same database (its own pool, resolver and scheduler). */
 async function anotherProcess(intervalMinutes: string): Promise<RunningApp> {
-  const config = loadConfig({ ...process.env, ...testDnsEnv(dns), REBOUND_AUDIT_INTERVAL_MINUTES: intervalMinutes, DATABASE_URL: app.database.url, MIGRATION_DATABASE_URL: "", PORT: "0", HOST: "127.0.0.1" });
+  const config = loadConfig({
+    ...process.env,
+    ...testDnsEnv(dns),
+    REBOUND_AUDIT_INTERVAL_MINUTES: intervalMinutes,
+    DATABASE_URL: app.database.url,
+    MIGRATION_DATABASE_URL: "",
+    PORT: "0",
+    HOST: "127.0.0.1",
+  });
   config.migrationDatabaseUrl = app.database.url;
   return startApp(config);
 }
@@ -54,7 +62,13 @@ afterAll(async () => {
 
 async function createDomains(names: string[]): Promise<Record<string, string>> {
   const ids: Record<string, string> = {};
-  for (const n of names) ids[n] = ok(await gql(`mutation($n: String!) { createDomain(input: { name: $n }) { domain { id } userErrors { code } } }`, { n }), "createDomain").domain.id;
+  for (const n of names)
+    ids[n] = ok(
+      await gql(`mutation($n: String!) { createDomain(input: { name: $n }) { domain { id } userErrors { code } } }`, {
+        n,
+      }),
+      "createDomain",
+    ).domain.id;
   return ids;
 }
 
@@ -66,13 +80,20 @@ describe("several processes refreshing at once", () => {
     try {
       events.length = 0;
       const options = { intervalMs: 3_600_000, concurrency: 3, log: () => {} };
-      const counts = await Promise.all([runDueAudits(app.running.app, options), runDueAudits(b.app, options), runDueAudits(c.app, options), runDueAudits(app.running.app, options)]);
+      const counts = await Promise.all([
+        runDueAudits(app.running.app, options),
+        runDueAudits(b.app, options),
+        runDueAudits(c.app, options),
+        runDueAudits(app.running.app, options),
+      ]);
       expect(counts.reduce((x, y) => x + y, 0)).toBe(10);
       const audited = events.map((e) => e.event.domain).sort();
       expect(audited).toEqual(Array.from({ length: 10 }, (_, i) => `s${i}.test`).sort());
       // newTenant gives the tenant's global id; contexts carry its uuid.
       expect(new Set(events.map((e) => toGlobalId("Tenant", e.tenantId)))).toEqual(new Set([tenantId]));
-      expect(new Set(events.map((e) => [e.keyId, e.event.trigger, e.event.previous].join("|")))).toEqual(new Set(["system:audit|SCHEDULE|"]));
+      expect(new Set(events.map((e) => [e.keyId, e.event.trigger, e.event.previous].join("|")))).toEqual(
+        new Set(["system:audit|SCHEDULE|"]),
+      );
       // Nothing is due any more within the interval.
       expect(await runDueAudits(b.app, options)).toBe(0);
     } finally {
@@ -97,16 +118,23 @@ describe("the periodic refresh in a server process", () => {
       };
       events.length = 0;
       await waitFor(() => events.some((e) => e.event.domain === "s11.test"), "the first audit of s11.test");
-      const first = ok(await gql(`query($id: ID!) { domain(id: $id) { lastAuditedAt authentication { dmarc { status } } } }`, { id })).domain;
+      const first = ok(
+        await gql(`query($id: ID!) { domain(id: $id) { lastAuditedAt authentication { dmarc { status } } } }`, { id }),
+      ).domain;
       expect(first.authentication.dmarc.status).toBe("PASS");
 
       // DMARC disappears from DNS; the next periodic audit sees it and says what got worse.
       dns.setZone(zone(false));
-      await waitFor(() => events.some((e) => e.event.domain === "s11.test" && e.event.current.dmarc.status === "FAIL"), "a re-audit without DMARC");
+      await waitFor(
+        () => events.some((e) => e.event.domain === "s11.test" && e.event.current.dmarc.status === "FAIL"),
+        "a re-audit without DMARC",
+      );
       const event = events.find((e) => e.event.domain === "s11.test" && e.event.current.dmarc.status === "FAIL")!.event;
       expect(event.previous?.dmarc.status).toBe("PASS");
       expect(regressions(event.previous, event.current).map((c) => c.id)).toContain("dmarc.record");
-      const later = ok(await gql(`query($id: ID!) { domain(id: $id) { lastAuditedAt authentication { dmarc { status } } } }`, { id })).domain;
+      const later = ok(
+        await gql(`query($id: ID!) { domain(id: $id) { lastAuditedAt authentication { dmarc { status } } } }`, { id }),
+      ).domain;
       expect(later.authentication.dmarc.status).toBe("FAIL");
       expect(new Date(later.lastAuditedAt).getTime()).toBeGreaterThan(new Date(first.lastAuditedAt).getTime());
     } finally {
@@ -118,7 +146,13 @@ describe("the periodic refresh in a server process", () => {
   it("runs the hooks for refreshDomainAuth too, inside its transaction", async () => {
     const id = ok(await gql(`query { domains(first: 1) { edges { node { id name } } } }`)).domains.edges[0].node.id;
     events.length = 0;
-    ok(await gql(`mutation($id: ID!) { refreshDomainAuth(input: { domainId: $id }) { authentication { status } userErrors { code } } }`, { id }), "refreshDomainAuth");
+    ok(
+      await gql(
+        `mutation($id: ID!) { refreshDomainAuth(input: { domainId: $id }) { authentication { status } userErrors { code } } }`,
+        { id },
+      ),
+      "refreshDomainAuth",
+    );
     expect(events).toHaveLength(1);
     expect(events[0].event.trigger).toBe("MUTATION");
     expect(events[0].event.previous).not.toBeNull();

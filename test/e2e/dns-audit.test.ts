@@ -12,7 +12,10 @@ import { startTestApp, type TestApp } from "../support/test-app";
 
 const txt = (...data: string[]): ZoneRecord => ({ type: "TXT", data: data.length === 1 ? data[0] : data });
 const a = (data: string): ZoneRecord => ({ type: "A", data });
-const dkimKey = (bits: number) => generateKeyPairSync("rsa", { modulusLength: bits }).publicKey.export({ format: "der", type: "spki" }).toString("base64");
+const dkimKey = (bits: number) =>
+  generateKeyPairSync("rsa", { modulusLength: bits })
+    .publicKey.export({ format: "der", type: "spki" })
+    .toString("base64");
 const KEY_2048 = dkimKey(2048);
 const KEY_1024 = dkimKey(1024);
 const KEY_512 = dkimKey(512);
@@ -22,7 +25,10 @@ const chunks = (s: string) => s.match(/.{1,255}/g) ?? [];
 function nestedIncludes(): Zone {
   const zone: Zone = { "nested.test": [txt("v=spf1 include:n1.nested.test -all")] };
   for (let i = 1; i <= 5; i++) {
-    zone[`n${i}.nested.test`] = [txt(i < 5 ? `v=spf1 a include:n${i + 1}.nested.test ~all` : "v=spf1 a mx ip4:192.0.2.200 ~all"), a("192.0.2.250")];
+    zone[`n${i}.nested.test`] = [
+      txt(i < 5 ? `v=spf1 a include:n${i + 1}.nested.test ~all` : "v=spf1 a mx ip4:192.0.2.200 ~all"),
+      a("192.0.2.250"),
+    ];
   }
   return zone;
 }
@@ -64,7 +70,9 @@ const ZONE: Zone = {
   "weakkey.test": [txt("v=spf1 -all")],
   ...dmarcOk("weakkey.test"),
   "small._domainkey.weakkey.test": [txt(`v=DKIM1; k=rsa; p=${KEY_512}`)],
-  "pasted._domainkey.weakkey.test": [txt(`v=DKIM1; k=rsa; p=${KEY_1024.slice(0, 100)} ${KEY_1024.slice(100, 180)}\n${KEY_1024.slice(180)}`)],
+  "pasted._domainkey.weakkey.test": [
+    txt(`v=DKIM1; k=rsa; p=${KEY_1024.slice(0, 100)} ${KEY_1024.slice(100, 180)}\n${KEY_1024.slice(180)}`),
+  ],
 
   // A sending IP on the test blocklist (and its reverse DNS is not forward-confirmed).
   "listed.test": [txt("v=spf1 ip4:192.0.2.66 -all")],
@@ -111,22 +119,44 @@ afterAll(async () => {
   await dns?.close();
 });
 
-async function domain(name: string, settings: { sendingIps?: string[]; dkimSelectors?: string[] } = {}): Promise<string> {
-  const id = ok(await gql(`mutation($n: String!) { createDomain(input: { name: $n }) { domain { id } userErrors { code message } } }`, { n: name }), "createDomain").domain.id;
+async function domain(
+  name: string,
+  settings: { sendingIps?: string[]; dkimSelectors?: string[] } = {},
+): Promise<string> {
+  const id = ok(
+    await gql(
+      `mutation($n: String!) { createDomain(input: { name: $n }) { domain { id } userErrors { code message } } }`,
+      { n: name },
+    ),
+    "createDomain",
+  ).domain.id;
   if (settings.sendingIps || settings.dkimSelectors) {
-    ok(await gql(`mutation($i: UpdateDomainAuthSettingsInput!) { updateDomainAuthSettings(input: $i) { domain { authSettings { sendingIps dkimSelectors } } userErrors { code message } } }`, { i: { domainId: id, ...settings } }), "updateDomainAuthSettings");
+    ok(
+      await gql(
+        `mutation($i: UpdateDomainAuthSettingsInput!) { updateDomainAuthSettings(input: $i) { domain { authSettings { sendingIps dkimSelectors } } userErrors { code message } } }`,
+        { i: { domainId: id, ...settings } },
+      ),
+      "updateDomainAuthSettings",
+    );
   }
   return id;
 }
 
 async function refresh(id: string) {
-  const r = ok(await gql(`mutation($id: ID!) { refreshDomainAuth(input: { domainId: $id }) { authentication { status } userErrors { code message } } }`, { id }), "refreshDomainAuth");
+  const r = ok(
+    await gql(
+      `mutation($id: ID!) { refreshDomainAuth(input: { domainId: $id }) { authentication { status } userErrors { code message } } }`,
+      { id },
+    ),
+    "refreshDomainAuth",
+  );
   expect(r.authentication.status).toMatch(/PASS|WARN|FAIL/);
   return ok(await gql(`query($id: ID!) { domain(id: $id) { name ${AUTH} } }`, { id })).domain;
 }
 
 const check = (d: any, id: string) => d.authentication.checks.find((c: any) => c.id === id);
-const requirement = (d: any, provider: string, id: string) => d.senderRequirements.find((p: any) => p.provider === provider).requirements.find((r: any) => r.id === id);
+const requirement = (d: any, provider: string, id: string) =>
+  d.senderRequirements.find((p: any) => p.provider === provider).requirements.find((r: any) => r.id === id);
 
 describe("Domain.authentication before any audit", () => {
   it("is null, with no DNS done on a read", async () => {
@@ -144,16 +174,34 @@ describe("a correctly set-up domain", () => {
     const d = await refresh(id);
     const auth = d.authentication;
     expect(auth.status).toBe("PASS");
-    expect(auth.spf).toMatchObject({ status: "PASS", record: "v=spf1 ip4:192.0.2.10 include:_spf.provider.test -all", includes: ["_spf.provider.test"], authorizedIps: [{ ip: "192.0.2.10", result: "PASS", problem: null }] });
+    expect(auth.spf).toMatchObject({
+      status: "PASS",
+      record: "v=spf1 ip4:192.0.2.10 include:_spf.provider.test -all",
+      includes: ["_spf.provider.test"],
+      authorizedIps: [{ ip: "192.0.2.10", result: "PASS", problem: null }],
+    });
     expect(auth.dkim.status).toBe("PASS");
-    expect(auth.dkim.selectors.filter((s: any) => s.found)).toEqual([expect.objectContaining({ selector: "google", configured: false, key: { keyType: "rsa", bits: 2048 } })]);
+    expect(auth.dkim.selectors.filter((s: any) => s.found)).toEqual([
+      expect.objectContaining({ selector: "google", configured: false, key: { keyType: "rsa", bits: 2048 } }),
+    ]);
     expect(auth.dmarc).toMatchObject({ status: "PASS", foundAt: "_dmarc.good.test", record: { p: "reject" } });
-    expect(auth.ptr).toEqual([{ ip: "192.0.2.10", names: ["mail.good.test"], forwardConfirmed: true, check: { status: "PASS", problem: null } }]);
-    expect(auth.mx).toMatchObject({ status: "PASS", provider: "GMAIL", hosts: [{ priority: 1, exchange: "aspmx.l.google.com" }, { priority: 5, exchange: "alt1.aspmx.l.google.com" }] });
-    expect(d.blocklists).toEqual(expect.arrayContaining([
-      expect.objectContaining({ kind: "IP", target: "192.0.2.10", zone: "bl.test", listed: false }),
-      expect.objectContaining({ kind: "DOMAIN", target: "good.test", zone: "dbl.test", listed: false }),
-    ]));
+    expect(auth.ptr).toEqual([
+      { ip: "192.0.2.10", names: ["mail.good.test"], forwardConfirmed: true, check: { status: "PASS", problem: null } },
+    ]);
+    expect(auth.mx).toMatchObject({
+      status: "PASS",
+      provider: "GMAIL",
+      hosts: [
+        { priority: 1, exchange: "aspmx.l.google.com" },
+        { priority: 5, exchange: "alt1.aspmx.l.google.com" },
+      ],
+    });
+    expect(d.blocklists).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: "IP", target: "192.0.2.10", zone: "bl.test", listed: false }),
+        expect.objectContaining({ kind: "DOMAIN", target: "good.test", zone: "dbl.test", listed: false }),
+      ]),
+    );
     expect(new Date(d.lastAuditedAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
     for (const provider of ["GOOGLE", "YAHOO", "MICROSOFT"]) {
       expect(requirement(d, provider, "SPF_OR_DKIM").status).toBe("MET");
@@ -162,9 +210,23 @@ describe("a correctly set-up domain", () => {
   });
 
   it("judges alignment per inbox: a Return-Path under the same organizational domain aligns, a foreign DKIM d= does not", async () => {
-    const id = ok(await gql(`query { domains(first: 100) { edges { node { id name } } } }`)).domains.edges.find((e: any) => e.node.name === "good.test").node.id;
-    const inbox = ok(await gql(`mutation($d: ID!) { createInbox(input: { domainId: $d, address: "ann@good.test" }) { inbox { id } userErrors { code } } }`, { d: id }), "createInbox").inbox.id;
-    const upd = ok(await gql(`mutation($i: ID!) { updateInboxAlignment(input: { inboxId: $i, returnPathDomain: "bounces.good.test", dkimDomain: "esp-mail.test" }) { inbox { alignment { returnPathDomain dkimDomain } } userErrors { code message } } }`, { i: inbox }), "updateInboxAlignment");
+    const id = ok(await gql(`query { domains(first: 100) { edges { node { id name } } } }`)).domains.edges.find(
+      (e: any) => e.node.name === "good.test",
+    ).node.id;
+    const inbox = ok(
+      await gql(
+        `mutation($d: ID!) { createInbox(input: { domainId: $d, address: "ann@good.test" }) { inbox { id } userErrors { code } } }`,
+        { d: id },
+      ),
+      "createInbox",
+    ).inbox.id;
+    const upd = ok(
+      await gql(
+        `mutation($i: ID!) { updateInboxAlignment(input: { inboxId: $i, returnPathDomain: "bounces.good.test", dkimDomain: "esp-mail.test" }) { inbox { alignment { returnPathDomain dkimDomain } } userErrors { code message } } }`,
+        { i: inbox },
+      ),
+      "updateInboxAlignment",
+    );
     expect(upd.inbox.alignment).toEqual({ returnPathDomain: "bounces.good.test", dkimDomain: "esp-mail.test" });
     const d = await refresh(id);
     expect(d.authentication.alignment.map((c: any) => [c.id, c.status])).toEqual([
@@ -179,7 +241,13 @@ describe("SPF", () => {
   it("counts 11 DNS lookups through nested includes and fails the limit of 10", async () => {
     const d = await refresh(await domain("nested.test"));
     expect(d.authentication.spf.lookupCount).toBe(11);
-    expect(d.authentication.spf.includes).toEqual(["n1.nested.test", "n2.nested.test", "n3.nested.test", "n4.nested.test", "n5.nested.test"]);
+    expect(d.authentication.spf.includes).toEqual([
+      "n1.nested.test",
+      "n2.nested.test",
+      "n3.nested.test",
+      "n4.nested.test",
+      "n5.nested.test",
+    ]);
     const c = check(d, "spf.lookups");
     expect(c.status).toBe("FAIL");
     expect(c.problem).toMatch(/11/);
@@ -238,20 +306,48 @@ describe("DKIM", () => {
 describe("blocklists", () => {
   it("reports a sending IP listed on the test IP blocklist and the domain on the domain list, with the list's reason", async () => {
     const d = await refresh(await domain("listed.test", { sendingIps: ["192.0.2.66"] }));
-    expect(d.blocklists).toEqual(expect.arrayContaining([
-      { kind: "IP", target: "192.0.2.66", zone: "bl.test", listed: true, codes: ["127.0.0.2"], reason: "Listed for testing", error: null },
-      expect.objectContaining({ kind: "DOMAIN", target: "listed.test", zone: "dbl.test", listed: true, codes: ["127.0.1.2"] }),
-    ]));
+    expect(d.blocklists).toEqual(
+      expect.arrayContaining([
+        {
+          kind: "IP",
+          target: "192.0.2.66",
+          zone: "bl.test",
+          listed: true,
+          codes: ["127.0.0.2"],
+          reason: "Listed for testing",
+          error: null,
+        },
+        expect.objectContaining({
+          kind: "DOMAIN",
+          target: "listed.test",
+          zone: "dbl.test",
+          listed: true,
+          codes: ["127.0.1.2"],
+        }),
+      ]),
+    );
     const c = check(d, "blocklist.bl.test.192.0.2.66");
     expect(c).toMatchObject({ status: "FAIL" });
     expect(c.problem).toMatch(/listed on bl\.test/);
-    expect(d.authentication.ptr[0]).toMatchObject({ ip: "192.0.2.66", forwardConfirmed: false, check: { status: "FAIL" } });
+    expect(d.authentication.ptr[0]).toMatchObject({
+      ip: "192.0.2.66",
+      forwardConfirmed: false,
+      check: { status: "FAIL" },
+    });
     expect(requirement(d, "GOOGLE", "PTR").status).toBe("NOT_MET");
   });
 
   it("makes the campaign's readiness fail NOT_BLOCKLISTED with the listing as evidence", async () => {
-    const id = ok(await gql(`query { domains(first: 100) { edges { node { id name } } } }`)).domains.edges.find((e: any) => e.node.name === "listed.test").node.id;
-    const c = ok(await gql(`mutation($d: ID!) { createCampaign(input: { name: "q1", domainId: $d }) { campaign { readiness { ready items { id passed evidence action } } } userErrors { code } } }`, { d: id }), "createCampaign").campaign;
+    const id = ok(await gql(`query { domains(first: 100) { edges { node { id name } } } }`)).domains.edges.find(
+      (e: any) => e.node.name === "listed.test",
+    ).node.id;
+    const c = ok(
+      await gql(
+        `mutation($d: ID!) { createCampaign(input: { name: "q1", domainId: $d }) { campaign { readiness { ready items { id passed evidence action } } } userErrors { code } } }`,
+        { d: id },
+      ),
+      "createCampaign",
+    ).campaign;
     const item = c.readiness.items.find((i: any) => i.id === "NOT_BLOCKLISTED");
     expect(item.passed).toBe(false);
     expect(item.evidence).toContain("192.0.2.66 is listed on bl.test");
@@ -262,10 +358,18 @@ describe("blocklists", () => {
 describe("recipient provider of custom domains", () => {
   it("answers GMAIL for a domain whose MX is Google's, MICROSOFT for Microsoft 365, and public domains without DNS", async () => {
     const q = `query($d: String!) { mailboxProvider(domain: $d) { domain provider source hosts } }`;
-    expect(ok(await gql(q, { d: "Customer.TEST" })).mailboxProvider).toEqual({ domain: "customer.test", provider: "GMAIL", source: "MX", hosts: ["ASPMX.L.GOOGLE.COM"] });
+    expect(ok(await gql(q, { d: "Customer.TEST" })).mailboxProvider).toEqual({
+      domain: "customer.test",
+      provider: "GMAIL",
+      source: "MX",
+      hosts: ["ASPMX.L.GOOGLE.COM"],
+    });
     expect(ok(await gql(q, { d: "o365.test" })).mailboxProvider).toMatchObject({ provider: "MICROSOFT", source: "MX" });
     const before = dns.queries.length;
-    expect(ok(await gql(q, { d: "gmail.com" })).mailboxProvider).toMatchObject({ provider: "GMAIL", source: "PUBLIC_DOMAIN" });
+    expect(ok(await gql(q, { d: "gmail.com" })).mailboxProvider).toMatchObject({
+      provider: "GMAIL",
+      source: "PUBLIC_DOMAIN",
+    });
     // Cached: asking again does no DNS, and the cache the classifier reads knows it.
     expect(ok(await gql(q, { d: "customer.test" })).mailboxProvider.provider).toBe("GMAIL");
     expect(dns.queries.length).toBe(before);

@@ -29,7 +29,10 @@ const chunks = (s: string) => s.match(/.{1,255}/g) ?? [];
 function nestedIncludes(): Zone {
   const zone: Zone = { "nested.test": [txt("v=spf1 include:n1.nested.test -all")] };
   for (let i = 1; i <= 5; i++) {
-    zone[`n${i}.nested.test`] = [txt(i < 5 ? `v=spf1 a include:n${i + 1}.nested.test ~all` : "v=spf1 a mx ip4:192.0.2.200 ~all"), a("192.0.2.250")];
+    zone[`n${i}.nested.test`] = [
+      txt(i < 5 ? `v=spf1 a include:n${i + 1}.nested.test ~all` : "v=spf1 a mx ip4:192.0.2.200 ~all"),
+      a("192.0.2.250"),
+    ];
   }
   return zone;
 }
@@ -50,7 +53,9 @@ const zone: Zone = {
   // A domain with everything wrong.
   "bad.test": [txt("v=spf1 ip4:192.0.2.66 ?all")],
   "small._domainkey.bad.test": [txt(`v=DKIM1; k=rsa; p=${KEY_512}`)],
-  "pasted._domainkey.bad.test": [txt(`v=DKIM1; k=rsa; p=${KEY_1024.slice(0, 100)} ${KEY_1024.slice(100, 180)}\n${KEY_1024.slice(180)}`)],
+  "pasted._domainkey.bad.test": [
+    txt(`v=DKIM1; k=rsa; p=${KEY_1024.slice(0, 100)} ${KEY_1024.slice(100, 180)}\n${KEY_1024.slice(180)}`),
+  ],
   "66.2.0.192.in-addr.arpa": [{ type: "PTR", data: "host66.isp.test" }],
   "host66.isp.test": [a("203.0.113.5")],
   "66.2.0.192.bl.test": [a("127.0.0.2"), txt("Listed for testing")],
@@ -79,7 +84,11 @@ afterAll(async () => {
   await server.close();
 });
 
-interface Run { code: number; stdout: string; stderr: string }
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 function rebound(args: string[]): Promise<Run> {
   return new Promise((resolve) => {
@@ -114,11 +123,19 @@ async function spfCheck(ip: string, sender: string, helo = "mail.example.test"):
 
 describe("rebound spf-check", () => {
   it("passes an IP listed in the domain's own record and names the mechanism", async () => {
-    expect(await spfCheck("192.0.2.10", "alice@good.test")).toMatchObject({ result: "pass", mechanism: "ip4:192.0.2.10", lookups: 0 });
+    expect(await spfCheck("192.0.2.10", "alice@good.test")).toMatchObject({
+      result: "pass",
+      mechanism: "ip4:192.0.2.10",
+      lookups: 0,
+    });
   });
 
   it("passes an IP authorised through an include, counting the lookup", async () => {
-    expect(await spfCheck("198.51.100.7", "alice@good.test")).toMatchObject({ result: "pass", mechanism: "include:_spf.provider.test", lookups: 1 });
+    expect(await spfCheck("198.51.100.7", "alice@good.test")).toMatchObject({
+      result: "pass",
+      mechanism: "include:_spf.provider.test",
+      lookups: 1,
+    });
   });
 
   it("passes an IPv6 client through ip6 in an include", async () => {
@@ -152,11 +169,18 @@ describe("rebound spf-check", () => {
   });
 
   it("follows a CNAME chain behind an a: mechanism", async () => {
-    expect(await spfCheck("203.0.113.77", "bob@relay.test")).toMatchObject({ result: "pass", mechanism: "a:mx.relay.test" });
+    expect(await spfCheck("203.0.113.77", "bob@relay.test")).toMatchObject({
+      result: "pass",
+      mechanism: "a:mx.relay.test",
+    });
   });
 
   it("checks the HELO identity when the sender is empty (a bounce)", async () => {
-    expect(await spfCheck("192.0.2.20", "", "helo.good.test")).toMatchObject({ result: "pass", identity: "helo", domain: "helo.good.test" });
+    expect(await spfCheck("192.0.2.20", "", "helo.good.test")).toMatchObject({
+      result: "pass",
+      identity: "helo",
+      domain: "helo.good.test",
+    });
   });
 
   it("rejects a missing --ip with usage and exit status 2", async () => {
@@ -168,13 +192,33 @@ describe("rebound spf-check", () => {
 
 describe("rebound dns-audit", () => {
   it("reports a correctly set-up domain as passing, section by section", async () => {
-    const run = await rebound(["dns-audit", "good.test", "--selector", "google", "--ip", "192.0.2.10", "--return-path", "bounces.good.test", "--dkim-domain", "good.test", "--json"]);
+    const run = await rebound([
+      "dns-audit",
+      "good.test",
+      "--selector",
+      "google",
+      "--ip",
+      "192.0.2.10",
+      "--return-path",
+      "bounces.good.test",
+      "--dkim-domain",
+      "good.test",
+      "--json",
+    ]);
     const report = JSON.parse(run.stdout);
     const failing = report.checks.filter((c: { status: string }) => c.status === "FAIL");
     expect(failing, JSON.stringify(failing, null, 2)).toEqual([]);
     expect(run.code).toBe(0);
-    expect(report.spf).toMatchObject({ status: "PASS", lookupCount: 1, authorizedIps: [{ ip: "192.0.2.10", result: "pass" }] });
-    expect(report.dkim.selectors.find((s: { selector: string }) => s.selector === "google")).toMatchObject({ found: true, status: "PASS", key: { keyType: "rsa", bits: 2048 } });
+    expect(report.spf).toMatchObject({
+      status: "PASS",
+      lookupCount: 1,
+      authorizedIps: [{ ip: "192.0.2.10", result: "pass" }],
+    });
+    expect(report.dkim.selectors.find((s: { selector: string }) => s.selector === "google")).toMatchObject({
+      found: true,
+      status: "PASS",
+      key: { keyType: "rsa", bits: 2048 },
+    });
     expect(report.dmarc).toMatchObject({ status: "PASS", record: { p: "quarantine" }, foundAt: "_dmarc.good.test" });
     expect(report.ptr).toMatchObject([{ ip: "192.0.2.10", forwardConfirmed: true, names: ["mail.good.test"] }]);
     expect(report.mx).toMatchObject({ status: "PASS", provider: "GMAIL" });
@@ -182,12 +226,29 @@ describe("rebound dns-audit", () => {
       { kind: "IP", target: "192.0.2.10", zone: "bl.test", listed: false },
       { kind: "DOMAIN", target: "good.test", zone: "dbl.test", listed: false },
     ]);
-    expect(report.alignment.map((c: { id: string; status: string }) => [c.id, c.status])).toEqual([["alignment.spf", "PASS"], ["alignment.dkim", "PASS"]]);
-    expect(report.senderRequirements.map((p: { provider: string }) => p.provider)).toEqual(["GOOGLE", "YAHOO", "MICROSOFT"]);
+    expect(report.alignment.map((c: { id: string; status: string }) => [c.id, c.status])).toEqual([
+      ["alignment.spf", "PASS"],
+      ["alignment.dkim", "PASS"],
+    ]);
+    expect(report.senderRequirements.map((p: { provider: string }) => p.provider)).toEqual([
+      "GOOGLE",
+      "YAHOO",
+      "MICROSOFT",
+    ]);
   });
 
   it("reports a weak key, a pasted key, a missing DMARC record and a listed IP, and exits 1", async () => {
-    const run = await rebound(["dns-audit", "bad.test", "--selector", "small", "--selector", "pasted", "--ip", "192.0.2.66", "--json"]);
+    const run = await rebound([
+      "dns-audit",
+      "bad.test",
+      "--selector",
+      "small",
+      "--selector",
+      "pasted",
+      "--ip",
+      "192.0.2.66",
+      "--json",
+    ]);
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout);
     const status = (id: string) => report.checks.find((c: { id: string }) => c.id === id)?.status;
@@ -197,13 +258,18 @@ describe("rebound dns-audit", () => {
     expect(status("dmarc.record")).toBe("FAIL");
     expect(status("spf.all")).toBe("WARN");
     expect(status("ptr.192.0.2.66")).toBe("FAIL");
-    expect(report.blocklists.find((b: { zone: string }) => b.zone === "bl.test")).toMatchObject({ listed: true, codes: ["127.0.0.2"], reason: "Listed for testing" });
+    expect(report.blocklists.find((b: { zone: string }) => b.zone === "bl.test")).toMatchObject({
+      listed: true,
+      codes: ["127.0.0.2"],
+      reason: "Listed for testing",
+    });
   });
 
   it("judges DMARC p=none against bulk volume", async () => {
     const small = JSON.parse((await rebound(["dns-audit", "dmarc-none.test", "--volume", "200", "--json"])).stdout);
     const bulk = JSON.parse((await rebound(["dns-audit", "dmarc-none.test", "--volume", "20000", "--json"])).stdout);
-    const policy = (r: { dmarc: { checks: Array<{ id: string; status: string }> } }) => r.dmarc.checks.find((c) => c.id === "dmarc.policy")?.status;
+    const policy = (r: { dmarc: { checks: Array<{ id: string; status: string }> } }) =>
+      r.dmarc.checks.find((c) => c.id === "dmarc.policy")?.status;
     expect(policy(small)).toBe("PASS");
     expect(policy(bulk)).toBe("FAIL");
   });

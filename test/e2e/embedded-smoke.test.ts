@@ -23,13 +23,22 @@ describe("the embedded database", () => {
       expect(key).toBeDefined();
       const gql = graphqlClient(first.url, key);
       expect(ok(await gql(`{ viewer { name } }`)).viewer.name).toBe("Demo tenant");
-      ok(await gql(`mutation { createDomain(input: { name: "embedded.example" }) { domain { id } userErrors { code } } }`), "createDomain");
+      ok(
+        await gql(
+          `mutation { createDomain(input: { name: "embedded.example" }) { domain { id } userErrors { code } } }`,
+        ),
+        "createDomain",
+      );
       // The dashboard's read is a named prepared statement: PGlite must serve it again and
       // again on its one connection (past the five runs after which PostgreSQL may keep a generic plan).
       const setup = await createSendingSetup(gql, "dashboard.embedded.example");
       await recordSends(gql, setup.campaignId, setup.inboxId, ["a@gmail.com", "b@gmail.com"]);
       for (let i = 0; i < 7; i++) {
-        const page = ok(await gql(`{ campaigns(first: 10) { edges { node { stats { sent } benchmarks { provider sent } readiness { ready } } } } }`)).campaigns.edges;
+        const page = ok(
+          await gql(
+            `{ campaigns(first: 10) { edges { node { stats { sent } benchmarks { provider sent } readiness { ready } } } } }`,
+          ),
+        ).campaigns.edges;
         expect(page[0].node.stats.sent).toBe(2);
         expect(page[0].node.benchmarks.find((b: { provider: string }) => b.provider === "GMAIL").sent).toBe(2);
       }
@@ -43,8 +52,12 @@ describe("the embedded database", () => {
     try {
       expect(second.output()).not.toContain("demo tenant was created");
       const key = /Bearer (rbk_[0-9A-Za-z]+)/.exec(first.output())![1];
-      const domains = ok(await graphqlClient(second.url, key)(`{ domains(first: 10) { edges { node { name } } } }`)).domains.edges;
-      expect(domains.map((e: { node: { name: string } }) => e.node.name).sort()).toEqual(["dashboard.embedded.example", "embedded.example"]);
+      const domains = ok(await graphqlClient(second.url, key)(`{ domains(first: 10) { edges { node { name } } } }`))
+        .domains.edges;
+      expect(domains.map((e: { node: { name: string } }) => e.node.name).sort()).toEqual([
+        "dashboard.embedded.example",
+        "embedded.example",
+      ]);
     } finally {
       second.process.kill("SIGTERM");
       await second.exited;

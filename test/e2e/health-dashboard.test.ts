@@ -31,26 +31,78 @@ beforeAll(async () => {
   ({ gql } = await app.newTenant("dash"));
   const domains: string[] = [];
   for (let d = 0; d < 3; d++) {
-    const id = ok(await gql(`mutation($n: String!) { createDomain(input: { name: $n, registeredAt: "2024-01-01T00:00:00Z" }) { domain { id } userErrors { code } } }`, { n: `d${d}.example` }), "createDomain").domain.id;
-    ok(await gql(`mutation($id: ID!) { updateDomainAuthSettings(input: { domainId: $id, sendingIps: ["192.0.2.10"] }) { domain { id } userErrors { code } } }`, { id }), "updateDomainAuthSettings");
+    const id = ok(
+      await gql(
+        `mutation($n: String!) { createDomain(input: { name: $n, registeredAt: "2024-01-01T00:00:00Z" }) { domain { id } userErrors { code } } }`,
+        { n: `d${d}.example` },
+      ),
+      "createDomain",
+    ).domain.id;
+    ok(
+      await gql(
+        `mutation($id: ID!) { updateDomainAuthSettings(input: { domainId: $id, sendingIps: ["192.0.2.10"] }) { domain { id } userErrors { code } } }`,
+        { id },
+      ),
+      "updateDomainAuthSettings",
+    );
     // Two of three domains audited: the page mixes audited and never-audited domains.
-    if (d < 2) ok(await gql(`mutation($id: ID!) { refreshDomainAuth(input: { domainId: $id }) { authentication { status } userErrors { code } } }`, { id }), "refreshDomainAuth");
+    if (d < 2)
+      ok(
+        await gql(
+          `mutation($id: ID!) { refreshDomainAuth(input: { domainId: $id }) { authentication { status } userErrors { code } } }`,
+          { id },
+        ),
+        "refreshDomainAuth",
+      );
     domains.push(id);
   }
   const inboxes: string[][] = [[], [], []];
   for (let d = 0; d < 3; d++) {
     for (let i = 0; i < 2; i++) {
-      inboxes[d].push(ok(await gql(`mutation($d: ID!, $a: String!) { createInbox(input: { domainId: $d, address: $a, warmupStartedAt: "2024-01-01T00:00:00Z" }) { inbox { id } userErrors { code } } }`, { d: domains[d], a: `s${i}@d${d}.example` }), "createInbox").inbox.id);
+      inboxes[d].push(
+        ok(
+          await gql(
+            `mutation($d: ID!, $a: String!) { createInbox(input: { domainId: $d, address: $a, warmupStartedAt: "2024-01-01T00:00:00Z" }) { inbox { id } userErrors { code } } }`,
+            { d: domains[d], a: `s${i}@d${d}.example` },
+          ),
+          "createInbox",
+        ).inbox.id,
+      );
     }
   }
   for (let c = 0; c < 50; c++) {
-    const id = ok(await gql(`mutation($d: ID!, $i: [ID!]) { createCampaign(input: { name: "c", domainId: $d, inboxIds: $i }) { campaign { id } userErrors { code } } }`, { d: domains[c % 3], i: inboxes[c % 3] }), "createCampaign").campaign.id;
-    const recipients = [...Array.from({ length: 60 }, (_, i) => `p${i}@gmail.com`), ...Array.from({ length: 60 }, (_, i) => `p${i}@corp${c}.example`)];
-    ok(await gql(`mutation($c: ID!, $i: ID!, $r: [String!]!) { recordSends(input: { campaignId: $c, inboxId: $i, recipients: $r }) { recorded userErrors { code } } }`, { c: id, i: inboxes[c % 3][0], r: recipients }), "recordSends");
+    const id = ok(
+      await gql(
+        `mutation($d: ID!, $i: [ID!]) { createCampaign(input: { name: "c", domainId: $d, inboxIds: $i }) { campaign { id } userErrors { code } } }`,
+        { d: domains[c % 3], i: inboxes[c % 3] },
+      ),
+      "createCampaign",
+    ).campaign.id;
+    const recipients = [
+      ...Array.from({ length: 60 }, (_, i) => `p${i}@gmail.com`),
+      ...Array.from({ length: 60 }, (_, i) => `p${i}@corp${c}.example`),
+    ];
+    ok(
+      await gql(
+        `mutation($c: ID!, $i: ID!, $r: [String!]!) { recordSends(input: { campaignId: $c, inboxId: $i, recipients: $r }) { recorded userErrors { code } } }`,
+        { c: id, i: inboxes[c % 3][0], r: recipients },
+      ),
+      "recordSends",
+    );
     if (c % 5 === 0) {
-      ok(await gql(`mutation($e: [BounceEventInput!]!) { ingestBounces(input: { events: $e }) { inserted userErrors { code message } } }`, {
-        e: Array.from({ length: c % 10 === 0 ? 8 : 2 }, (_, i) => ({ recipient: `p${i}@gmail.com`, campaignId: id, smtpResponse: "550 5.1.1 User unknown" })),
-      }), "ingestBounces");
+      ok(
+        await gql(
+          `mutation($e: [BounceEventInput!]!) { ingestBounces(input: { events: $e }) { inserted userErrors { code message } } }`,
+          {
+            e: Array.from({ length: c % 10 === 0 ? 8 : 2 }, (_, i) => ({
+              recipient: `p${i}@gmail.com`,
+              campaignId: id,
+              smtpResponse: "550 5.1.1 User unknown",
+            })),
+          },
+        ),
+        "ingestBounces",
+      );
     }
   }
 }, 120_000);
@@ -84,14 +136,21 @@ describe("the dashboard query", () => {
     const { page } = await statementsFor(50);
     const oldest = page[page.length - 1];
     expect(oldest.stats).toMatchObject({ sent: 120, hardBounces: 8 });
-    expect(oldest.benchmarks.find((b: any) => b.provider === "GMAIL")).toMatchObject({ sent: 60, hardBounces: 8, zone: "INSUFFICIENT_DATA" });
+    expect(oldest.benchmarks.find((b: any) => b.provider === "GMAIL")).toMatchObject({
+      sent: 60,
+      hardBounces: 8,
+      zone: "INSUFFICIENT_DATA",
+    });
     expect(oldest.zone).toBe("BLOCKING");
     const items = (c: any) => Object.fromEntries(c.readiness.items.map((i: any) => [i.id, i]));
     expect(items(oldest).PREVIOUS_BOUNCE_RATE.evidence).toBe("no previous campaign");
     expect(items(oldest).SPF.passed).toBe(true);
     expect(items(oldest).DKIM.passed).toBe(false);
     // Campaign 3 is on d0 after campaign 0 (8 of 120 bounced).
-    expect(items(page[page.length - 4]).PREVIOUS_BOUNCE_RATE).toMatchObject({ passed: false, evidence: 'previous campaign "c": 8 hard bounces of 120 sent (6.67 %)' });
+    expect(items(page[page.length - 4]).PREVIOUS_BOUNCE_RATE).toMatchObject({
+      passed: false,
+      evidence: 'previous campaign "c": 8 hard bounces of 120 sent (6.67 %)',
+    });
     // Campaign 2 is on d2, never audited.
     expect(items(page[page.length - 3]).SPF.evidence).toBe("SPF of d2.example has not been checked");
   });
@@ -105,7 +164,13 @@ describe("the dashboard query", () => {
     const plain = await statementsFor(50);
     expect(fragmentsCount).toBe(plain.count);
     const nodes = res.campaigns.edges.map((e: any) => e.node);
-    expect(nodes.map((n: any) => [n.z, n.stats, n.readiness])).toEqual(plain.page.map((n: any) => [n.zone, { sent: n.stats.sent, hardBounces: n.stats.hardBounces }, { ready: n.readiness.ready, items: n.readiness.items.map((i: any) => ({ id: i.id, evidence: i.evidence })) }]));
+    expect(nodes.map((n: any) => [n.z, n.stats, n.readiness])).toEqual(
+      plain.page.map((n: any) => [
+        n.zone,
+        { sent: n.stats.sent, hardBounces: n.stats.hardBounces },
+        { ready: n.readiness.ready, items: n.readiness.items.map((i: any) => ({ id: i.id, evidence: i.evidence })) },
+      ]),
+    );
 
     const pageOnly = `query($first: Int!) { campaigns(first: $first) { edges { node { id name status } } } }`;
     const pageOnlyCount = (await statementsOf(async () => ok(await gql(pageOnly, { first: 50 })))).count;
@@ -121,7 +186,9 @@ describe("the dashboard query", () => {
     do {
       const a: any = ok(await gql(withHealth, { first: 7, after }));
       const b: any = ok(await gql(plainList, { first: 7, after }));
-      expect(a.campaigns.edges.map((e: any) => ({ ...e, node: { ...e.node, zone: undefined } }))).toEqual(b.campaigns.edges.map((e: any) => ({ ...e, node: { ...e.node, zone: undefined } })));
+      expect(a.campaigns.edges.map((e: any) => ({ ...e, node: { ...e.node, zone: undefined } }))).toEqual(
+        b.campaigns.edges.map((e: any) => ({ ...e, node: { ...e.node, zone: undefined } })),
+      );
       expect(a.campaigns.pageInfo).toEqual(b.campaigns.pageInfo);
       after = a.campaigns.pageInfo.endCursor;
       pages++;
@@ -129,7 +196,10 @@ describe("the dashboard query", () => {
     } while (pages < 20);
     expect(pages).toBe(8); // 50 campaigns, 7 a page
     // The last page's cursor leads to an empty page, on both paths.
-    expect(ok(await gql(withHealth, { first: 7, after })).campaigns).toEqual({ edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } });
+    expect(ok(await gql(withHealth, { first: 7, after })).campaigns).toEqual({
+      edges: [],
+      pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+    });
   });
 
   it("answers an empty page for a tenant without campaigns, and never another tenant's", async () => {
@@ -141,9 +211,17 @@ describe("the dashboard query", () => {
     const q = `query($first: Int!, $after: String) { campaigns(first: $first, after: $after) { edges { node { zone } } } }`;
     expect((await gql(q, { first: 0 })).errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
     expect((await gql(q, { first: 5, after: "not-a-cursor" })).errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
-    const key = ok(await gql(`mutation { createApiKey(input: { name: "ingest only", scopes: [INGEST] }) { secret userErrors { code } } }`), "createApiKey").secret;
+    const key = ok(
+      await gql(
+        `mutation { createApiKey(input: { name: "ingest only", scopes: [INGEST] }) { secret userErrors { code } } }`,
+      ),
+      "createApiKey",
+    ).secret;
     const ingestOnly = graphqlClient(app.url, key);
-    expect((await ingestOnly(q, { first: 5 })).errors?.[0].extensions).toMatchObject({ code: "FORBIDDEN", requiredScope: "read" });
+    expect((await ingestOnly(q, { first: 5 })).errors?.[0].extensions).toMatchObject({
+      code: "FORBIDDEN",
+      requiredScope: "read",
+    });
     expect((await graphqlClient(app.url)(q, { first: 5 })).errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
   });
 });

@@ -39,7 +39,10 @@ afterAll(() => dataDirs.forEach((d) => rmSync(d, { recursive: true, force: true 
 async function embeddedServer(env: Record<string, string>) {
   const dataDir = mkdtempSync(join(tmpdir(), "rebound-idle-"));
   dataDirs.push(dataDir);
-  const server = await startChildServer({ DATABASE_URL: "", MIGRATION_DATABASE_URL: "", REBOUND_DATA_DIR: dataDir, ...env }, 90_000);
+  const server = await startChildServer(
+    { DATABASE_URL: "", MIGRATION_DATABASE_URL: "", REBOUND_DATA_DIR: dataDir, ...env },
+    90_000,
+  );
   const key = /Bearer (rbk_[0-9A-Za-z]+)/.exec(server.output())![1];
   return { server, gql: graphqlClient(server.url, key) };
 }

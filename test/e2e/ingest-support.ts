@@ -17,10 +17,28 @@ let seq = 0;
 /** A domain with one inbox and two campaigns, created over HTTP. */
 export async function createSetup(gql: Gql, label = "ingest"): Promise<Setup> {
   const name = `${label}-${process.pid}-${++seq}.example`;
-  const domain = ok(await gql(`mutation($input: CreateDomainInput!) { createDomain(input: $input) { domain { id } userErrors { code message } } }`, { input: { name } }), "createDomain").domain;
-  const inbox = ok(await gql(`mutation($input: CreateInboxInput!) { createInbox(input: $input) { inbox { id } userErrors { code message } } }`, { input: { domainId: domain.id, address: `alex@${name}` } }), "createInbox").inbox;
+  const domain = ok(
+    await gql(
+      `mutation($input: CreateDomainInput!) { createDomain(input: $input) { domain { id } userErrors { code message } } }`,
+      { input: { name } },
+    ),
+    "createDomain",
+  ).domain;
+  const inbox = ok(
+    await gql(
+      `mutation($input: CreateInboxInput!) { createInbox(input: $input) { inbox { id } userErrors { code message } } }`,
+      { input: { domainId: domain.id, address: `alex@${name}` } },
+    ),
+    "createInbox",
+  ).inbox;
   const mk = async (n: string) =>
-    ok(await gql(`mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { campaign { id } userErrors { code message } } }`, { input: { name: n, domainId: domain.id, inboxIds: [inbox.id], status: "ACTIVE" } }), "createCampaign").campaign.id as string;
+    ok(
+      await gql(
+        `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { campaign { id } userErrors { code message } } }`,
+        { input: { name: n, domainId: domain.id, inboxIds: [inbox.id], status: "ACTIVE" } },
+      ),
+      "createCampaign",
+    ).campaign.id as string;
   return { domainId: domain.id, inboxId: inbox.id, campaignId: await mk("Q1"), campaign2Id: await mk("Q2") };
 }
 
@@ -50,7 +68,10 @@ export interface CounterRow {
 }
 
 /** Every counter bucket's bounce-side counts, sorted, next to the same recount of bounce_events. */
-export async function countersAndRecount(url: string, tenantUuid: string): Promise<{ counters: CounterRow[]; recount: CounterRow[] }> {
+export async function countersAndRecount(
+  url: string,
+  tenantUuid: string,
+): Promise<{ counters: CounterRow[]; recount: CounterRow[] }> {
   const counters = await sql<CounterRow>(
     url,
     `SELECT campaign_id, inbox_id, recipient_provider, to_char(day, 'YYYY-MM-DD') AS day,
@@ -84,20 +105,33 @@ export interface DsnRecipient {
 }
 
 /** An RFC 3464 delivery status notification, with the original message's headers returned. */
-export function dsnMessage(args: { messageId: string; recipients: DsnRecipient[]; originalHeaders?: Record<string, string>; date?: Date }): string {
+export function dsnMessage(args: {
+  messageId: string;
+  recipients: DsnRecipient[];
+  originalHeaders?: Record<string, string>;
+  date?: Date;
+}): string {
   const boundary = `b-${args.messageId.replace(/[^a-z0-9]/gi, "")}`;
   const date = (args.date ?? new Date()).toUTCString();
   const perRecipient = args.recipients
-    .map((r) => [
-      `Final-Recipient: rfc822; ${r.address}`,
-      `Action: ${r.action ?? "failed"}`,
-      `Status: ${r.status}`,
-      `Remote-MTA: dns; mx.${r.address.split("@")[1]}`,
-      `Diagnostic-Code: smtp; ${r.diagnostic}`,
-      `Last-Attempt-Date: ${date}`,
-    ].join("\r\n"))
+    .map((r) =>
+      [
+        `Final-Recipient: rfc822; ${r.address}`,
+        `Action: ${r.action ?? "failed"}`,
+        `Status: ${r.status}`,
+        `Remote-MTA: dns; mx.${r.address.split("@")[1]}`,
+        `Diagnostic-Code: smtp; ${r.diagnostic}`,
+        `Last-Attempt-Date: ${date}`,
+      ].join("\r\n"),
+    )
     .join("\r\n\r\n");
-  const original = Object.entries({ From: "alex@sender.example", To: args.recipients[0]?.address ?? "", Subject: "Hello", "Message-ID": `<orig-${args.messageId}>`, ...(args.originalHeaders ?? {}) })
+  const original = Object.entries({
+    From: "alex@sender.example",
+    To: args.recipients[0]?.address ?? "",
+    Subject: "Hello",
+    "Message-ID": `<orig-${args.messageId}>`,
+    ...(args.originalHeaders ?? {}),
+  })
     .map(([k, v]) => `${k}: ${v}`)
     .join("\r\n");
   return [
@@ -133,9 +167,19 @@ export function dsnMessage(args: { messageId: string; recipients: DsnRecipient[]
 }
 
 /** An ARF (RFC 5965) spam complaint about a message sent to `recipient`. */
-export function arfMessage(args: { messageId: string; recipient: string; originalHeaders?: Record<string, string> }): string {
+export function arfMessage(args: {
+  messageId: string;
+  recipient: string;
+  originalHeaders?: Record<string, string>;
+}): string {
   const boundary = `arf-${args.messageId.replace(/[^a-z0-9]/gi, "")}`;
-  const original = Object.entries({ From: "alex@sender.example", To: args.recipient, Subject: "Hello", "Message-ID": `<orig-${args.messageId}>`, ...(args.originalHeaders ?? {}) })
+  const original = Object.entries({
+    From: "alex@sender.example",
+    To: args.recipient,
+    Subject: "Hello",
+    "Message-ID": `<orig-${args.messageId}>`,
+    ...(args.originalHeaders ?? {}),
+  })
     .map(([k, v]) => `${k}: ${v}`)
     .join("\r\n");
   return [

@@ -6,7 +6,15 @@ import { ok, type Gql } from "../support/graphql-client";
 import { graphqlClient } from "../support/graphql-client";
 import { startTestApp, type TestApp } from "../support/test-app";
 import {
-  arfMessage, autoReplyMessage, countersAndRecount, createSetup, dsnMessage, EVENT_FIELDS, sql, uuidFromGlobal, type Setup,
+  arfMessage,
+  autoReplyMessage,
+  countersAndRecount,
+  createSetup,
+  dsnMessage,
+  EVENT_FIELDS,
+  sql,
+  uuidFromGlobal,
+  type Setup,
 } from "./ingest-support";
 
 let app: TestApp;
@@ -42,7 +50,23 @@ async function withCtx<T>(fn: (ctx: RequestContext) => Promise<T>): Promise<T> {
 
 describe("recordSends", () => {
   it("counts recipients per campaign, inbox and recipient provider", async () => {
-    const r = ok(await gql(RECORD_SENDS, { input: { campaignId: s.campaignId, inboxId: s.inboxId, recipients: ["a@gmail.com", "B@GoogleMail.com", "c@outlook.com", "d@yahoo.com", "e@custom.example", "f@icloud.com"] } }), "recordSends");
+    const r = ok(
+      await gql(RECORD_SENDS, {
+        input: {
+          campaignId: s.campaignId,
+          inboxId: s.inboxId,
+          recipients: [
+            "a@gmail.com",
+            "B@GoogleMail.com",
+            "c@outlook.com",
+            "d@yahoo.com",
+            "e@custom.example",
+            "f@icloud.com",
+          ],
+        },
+      }),
+      "recordSends",
+    );
     expect(r.recorded).toBe(6);
     expect(r.byProvider).toEqual([
       { provider: "APPLE", count: 1 },
@@ -61,10 +85,30 @@ describe("recordSends", () => {
   it("rejects bad input with userErrors and records nothing", async () => {
     const before = await withCtx((ctx) => deliveryCounterService.tenantTotals(ctx));
     const cases: Array<[Record<string, unknown>, string, string[]]> = [
-      [{ campaignId: "Q2FtcGFpZ246MDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAw", inboxId: s.inboxId, recipients: ["a@gmail.com"] }, "NOT_FOUND", ["input", "campaignId"]],
+      [
+        {
+          campaignId: "Q2FtcGFpZ246MDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAw",
+          inboxId: s.inboxId,
+          recipients: ["a@gmail.com"],
+        },
+        "NOT_FOUND",
+        ["input", "campaignId"],
+      ],
       [{ campaignId: s.campaignId, inboxId: "nope", recipients: ["a@gmail.com"] }, "NOT_FOUND", ["input", "inboxId"]],
-      [{ campaignId: s.campaignId, inboxId: s.inboxId, recipients: ["a@gmail.com", "not an address"] }, "INVALID_EMAIL", ["input", "recipients", "1"]],
-      [{ campaignId: s.campaignId, inboxId: s.inboxId, recipients: Array.from({ length: 10_001 }, (_, i) => `r${i}@gmail.com`) }, "TOO_MANY_RECIPIENTS", ["input", "recipients"]],
+      [
+        { campaignId: s.campaignId, inboxId: s.inboxId, recipients: ["a@gmail.com", "not an address"] },
+        "INVALID_EMAIL",
+        ["input", "recipients", "1"],
+      ],
+      [
+        {
+          campaignId: s.campaignId,
+          inboxId: s.inboxId,
+          recipients: Array.from({ length: 10_001 }, (_, i) => `r${i}@gmail.com`),
+        },
+        "TOO_MANY_RECIPIENTS",
+        ["input", "recipients"],
+      ],
     ];
     for (const [input, code, field] of cases) {
       const res = await gql(RECORD_SENDS, { input });
@@ -73,7 +117,9 @@ describe("recordSends", () => {
       expect(res.data.recordSends.userErrors[0]).toMatchObject({ code, field });
     }
     const other = await createSetup(gql, "other");
-    const mismatch = await gql(RECORD_SENDS, { input: { campaignId: s.campaignId, inboxId: other.inboxId, recipients: ["a@gmail.com"] } });
+    const mismatch = await gql(RECORD_SENDS, {
+      input: { campaignId: s.campaignId, inboxId: other.inboxId, recipients: ["a@gmail.com"] },
+    });
     expect(mismatch.data.recordSends.userErrors[0].code).toBe("INBOX_DOMAIN_MISMATCH");
     const after = await withCtx((ctx) => deliveryCounterService.tenantTotals(ctx));
     expect(after.total.sent).toBe(before.total.sent);
@@ -86,16 +132,26 @@ describe("recordSends", () => {
     const retry = ok(await gql(RECORD_SENDS, { input }), "recordSends");
     expect(retry).toEqual(first);
     const reused = await gql(RECORD_SENDS, { input: { ...input, recipients: recipients.slice(1) } });
-    expect(reused.data.recordSends.userErrors[0]).toMatchObject({ code: "IDEMPOTENCY_KEY_REUSED", field: ["input", "idempotencyKey"] });
+    expect(reused.data.recordSends.userErrors[0]).toMatchObject({
+      code: "IDEMPOTENCY_KEY_REUSED",
+      field: ["input", "idempotencyKey"],
+    });
     const totals = await withCtx((ctx) => deliveryCounterService.campaignTotals(ctx, [uuidFromGlobal(s.campaign2Id)]));
     expect(totals.get(uuidFromGlobal(s.campaign2Id))!.total.sent).toBe(10_000);
     expect(totals.get(uuidFromGlobal(s.campaign2Id))!.byProvider.GMAIL.sent).toBe(5_000);
   });
 
   it("needs the ingest scope", async () => {
-    const created = ok(await gql(`mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret userErrors { code } } }`, { input: { name: "reader", scopes: ["READ"] } }), "createApiKey");
+    const created = ok(
+      await gql(`mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret userErrors { code } } }`, {
+        input: { name: "reader", scopes: ["READ"] },
+      }),
+      "createApiKey",
+    );
     const reader = graphqlClient(app.url, created.secret);
-    const res = await reader(RECORD_SENDS, { input: { campaignId: s.campaignId, inboxId: s.inboxId, recipients: ["a@gmail.com"] } });
+    const res = await reader(RECORD_SENDS, {
+      input: { campaignId: s.campaignId, inboxId: s.inboxId, recipients: ["a@gmail.com"] },
+    });
     expect(res.errors?.[0].extensions?.code).toBe("FORBIDDEN");
   });
 });
@@ -103,60 +159,131 @@ describe("recordSends", () => {
 describe("ingestBounces", () => {
   it("stores each event with its diagnosis, exactly once per eventKey", async () => {
     const events = [
-      { recipient: "gone@gmail.com", campaignId: s.campaignId, inboxId: s.inboxId, smtpResponse: "550 5.1.1 <gone@gmail.com>: Recipient address rejected: User unknown", eventKey: "k-1", occurredAt: "2026-11-20T10:00:00.000Z" },
-      { recipient: "full@outlook.com", campaignId: s.campaignId, status: "4.2.2", diagnosticCode: "smtp; 452 4.2.2 Mailbox full", eventKey: "k-2" },
-      { recipient: "blocked@yahoo.com", campaignId: s.campaignId, smtpResponse: "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org", eventKey: "k-3" },
+      {
+        recipient: "gone@gmail.com",
+        campaignId: s.campaignId,
+        inboxId: s.inboxId,
+        smtpResponse: "550 5.1.1 <gone@gmail.com>: Recipient address rejected: User unknown",
+        eventKey: "k-1",
+        occurredAt: "2026-11-20T10:00:00.000Z",
+      },
+      {
+        recipient: "full@outlook.com",
+        campaignId: s.campaignId,
+        status: "4.2.2",
+        diagnosticCode: "smtp; 452 4.2.2 Mailbox full",
+        eventKey: "k-2",
+      },
+      {
+        recipient: "blocked@yahoo.com",
+        campaignId: s.campaignId,
+        smtpResponse: "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org",
+        eventKey: "k-3",
+      },
     ];
     const first = ok(await gql(INGEST, { input: { events } }), "ingestBounces");
     expect(first.inserted).toBe(3);
     expect(first.duplicates).toBe(0);
-    expect(first.events.map((e: any) => [e.recipient, e.source, e.reason, e.bounceType, e.hardBounce, e.fault])).toEqual([
+    expect(
+      first.events.map((e: any) => [e.recipient, e.source, e.reason, e.bounceType, e.hardBounce, e.fault]),
+    ).toEqual([
       ["gone@gmail.com", "API", "USERUNKNOWN", "HARD", true, "RECIPIENT_ADDRESS"],
       ["full@outlook.com", "API", "MAILBOXFULL", "SOFT", false, "RECIPIENT_MAILBOX"],
       ["blocked@yahoo.com", "API", "BLOCKED", "HARD", false, "SENDER_REPUTATION"],
     ]);
     expect(first.events[0]).toMatchObject({
-      recipientDomain: "gmail.com", recipientProvider: "GMAIL", variant: "USER_UNKNOWN", status: "5.1.1", replyCode: 550,
-      occurredAt: "2026-11-20T10:00:00.000Z", campaign: { id: s.campaignId }, inbox: { id: s.inboxId },
+      recipientDomain: "gmail.com",
+      recipientProvider: "GMAIL",
+      variant: "USER_UNKNOWN",
+      status: "5.1.1",
+      replyCode: 550,
+      occurredAt: "2026-11-20T10:00:00.000Z",
+      campaign: { id: s.campaignId },
+      inbox: { id: s.inboxId },
     });
     expect(first.events[0].ruleVersion).toMatch(/\d/);
     expect(first.events[0].evidence.length).toBeGreaterThan(0);
     expect(first.suppressions).toEqual([{ value: "gone@gmail.com", scope: "ADDRESS", reason: "HARD_BOUNCE" }]);
 
     // Sent again (and one new): the old ones are duplicates answered with the stored rows.
-    const again = ok(await gql(INGEST, { input: { events: [...events, { recipient: "new@gmail.com", smtpResponse: "550 5.1.1 user unknown", eventKey: "k-4" }] } }), "ingestBounces");
+    const again = ok(
+      await gql(INGEST, {
+        input: {
+          events: [...events, { recipient: "new@gmail.com", smtpResponse: "550 5.1.1 user unknown", eventKey: "k-4" }],
+        },
+      }),
+      "ingestBounces",
+    );
     expect(again.inserted).toBe(1);
     expect(again.duplicates).toBe(3);
     expect(again.events.slice(0, 3).map((e: any) => e.id)).toEqual(first.events.map((e: any) => e.id));
     expect(again.suppressions).toEqual([{ value: "new@gmail.com", scope: "ADDRESS", reason: "HARD_BOUNCE" }]);
 
     // The same key twice in one batch is one event.
-    const twice = ok(await gql(INGEST, { input: { events: [{ recipient: "x@gmail.com", smtpResponse: "550 5.1.1 user unknown", eventKey: "k-5" }, { recipient: "x@gmail.com", smtpResponse: "550 5.1.1 user unknown", eventKey: "k-5" }] } }), "ingestBounces");
+    const twice = ok(
+      await gql(INGEST, {
+        input: {
+          events: [
+            { recipient: "x@gmail.com", smtpResponse: "550 5.1.1 user unknown", eventKey: "k-5" },
+            { recipient: "x@gmail.com", smtpResponse: "550 5.1.1 user unknown", eventKey: "k-5" },
+          ],
+        },
+      }),
+      "ingestBounces",
+    );
     expect([twice.inserted, twice.duplicates]).toEqual([1, 1]);
     expect(twice.events[0].id).toBe(twice.events[1].id);
 
-    const rows = await sql(app.database.url, "SELECT dedupe_key FROM bounce_events WHERE tenant_id = $1 AND dedupe_key LIKE 'api:k-%' ORDER BY 1", [tenantUuid]);
+    const rows = await sql(
+      app.database.url,
+      "SELECT dedupe_key FROM bounce_events WHERE tenant_id = $1 AND dedupe_key LIKE 'api:k-%' ORDER BY 1",
+      [tenantUuid],
+    );
     expect(rows.map((r) => r.dedupe_key)).toEqual(["api:k-1", "api:k-2", "api:k-3", "api:k-4", "api:k-5"]);
   });
 
   it("without eventKey, a resent identical event is a duplicate", async () => {
-    const event = { recipient: "same@gmail.com", smtpResponse: "452 4.2.2 over quota", occurredAt: "2026-11-21T00:00:00.000Z" };
+    const event = {
+      recipient: "same@gmail.com",
+      smtpResponse: "452 4.2.2 over quota",
+      occurredAt: "2026-11-21T00:00:00.000Z",
+    };
     expect(ok(await gql(INGEST, { input: { events: [event] } }), "ingestBounces").inserted).toBe(1);
     expect(ok(await gql(INGEST, { input: { events: [event] } }), "ingestBounces").duplicates).toBe(1);
-    expect(ok(await gql(INGEST, { input: { events: [{ ...event, occurredAt: "2026-11-22T00:00:00.000Z" }] } }), "ingestBounces").inserted).toBe(1);
+    expect(
+      ok(
+        await gql(INGEST, { input: { events: [{ ...event, occurredAt: "2026-11-22T00:00:00.000Z" }] } }),
+        "ingestBounces",
+      ).inserted,
+    ).toBe(1);
   });
 
   it("rejects bad input with userErrors and stores nothing", async () => {
-    const count = async () => Number((await sql(app.database.url, "SELECT count(*) FROM bounce_events WHERE tenant_id = $1", [tenantUuid]))[0].count);
+    const count = async () =>
+      Number(
+        (await sql(app.database.url, "SELECT count(*) FROM bounce_events WHERE tenant_id = $1", [tenantUuid]))[0].count,
+      );
     const before = await count();
     const good = { recipient: "ok@gmail.com", smtpResponse: "550 5.1.1 user unknown", eventKey: "never-stored" };
     const cases: Array<[unknown[], string, string[]]> = [
-      [[good, { recipient: "nope", smtpResponse: "550 5.1.1 x" }], "INVALID_EMAIL", ["input", "events", "1", "recipient"]],
+      [
+        [good, { recipient: "nope", smtpResponse: "550 5.1.1 x" }],
+        "INVALID_EMAIL",
+        ["input", "events", "1", "recipient"],
+      ],
       [[good, { recipient: "a@gmail.com" }], "MISSING_DIAGNOSIS", ["input", "events", "1"]],
-      [[{ ...good, campaignId: "Q2FtcGFpZ246MDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAw" }], "NOT_FOUND", ["input", "events", "0", "campaignId"]],
+      [
+        [{ ...good, campaignId: "Q2FtcGFpZ246MDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAw" }],
+        "NOT_FOUND",
+        ["input", "events", "0", "campaignId"],
+      ],
       [[{ ...good, inboxId: s.campaignId }], "NOT_FOUND", ["input", "events", "0", "inboxId"]],
       [[{ ...good, eventKey: "x".repeat(256) }], "INVALID_EVENT_KEY", ["input", "events", "0", "eventKey"]],
-      [Array.from({ length: 1_001 }, (_, i) => ({ ...good, eventKey: `many-${i}` })), "TOO_MANY_EVENTS", ["input", "events"]],
+      [
+        Array.from({ length: 1_001 }, (_, i) => ({ ...good, eventKey: `many-${i}` })),
+        "TOO_MANY_EVENTS",
+        ["input", "events"],
+      ],
     ];
     for (const [events, code, field] of cases) {
       const res = await gql(INGEST, { input: { events } });
@@ -178,9 +305,15 @@ describe("ingestBounces", () => {
     const retry = ok(await gql(INGEST, { input: { events, idempotencyKey: "batch-77" } }), "ingestBounces");
     expect(retry).toEqual(first);
     expect(retry.inserted).toBe(1);
-    const reused = await gql(INGEST, { input: { events: [{ ...events[0], eventKey: "idem-2" }], idempotencyKey: "batch-77" } });
-    expect(reused.data.ingestBounces.userErrors).toEqual([{ code: "IDEMPOTENCY_KEY_REUSED", field: ["input", "idempotencyKey"], message: expect.any(String) }]);
-    const other = await gql(RECORD_SENDS, { input: { campaignId: s.campaignId, inboxId: s.inboxId, recipients: ["a@gmail.com"], idempotencyKey: "batch-77" } });
+    const reused = await gql(INGEST, {
+      input: { events: [{ ...events[0], eventKey: "idem-2" }], idempotencyKey: "batch-77" },
+    });
+    expect(reused.data.ingestBounces.userErrors).toEqual([
+      { code: "IDEMPOTENCY_KEY_REUSED", field: ["input", "idempotencyKey"], message: expect.any(String) },
+    ]);
+    const other = await gql(RECORD_SENDS, {
+      input: { campaignId: s.campaignId, inboxId: s.inboxId, recipients: ["a@gmail.com"], idempotencyKey: "batch-77" },
+    });
     expect(other.data.recordSends.userErrors[0].code).toBe("IDEMPOTENCY_KEY_REUSED");
   });
 
@@ -202,7 +335,9 @@ describe("ingestBounces", () => {
     const inbox = await withCtx((ctx) => deliveryCounterService.inboxTotals(ctx, [uuidFromGlobal(s.inboxId)]));
     expect(inbox.get(uuidFromGlobal(s.inboxId))!.total.hardBounces).toBe(1); // only k-1 named the inbox
     // A since-date after the 2026-11-20 bounce leaves it out.
-    const since = await withCtx((ctx) => deliveryCounterService.campaignTotals(ctx, [c1], { since: new Date("2026-11-21T12:00:00Z") }));
+    const since = await withCtx((ctx) =>
+      deliveryCounterService.campaignTotals(ctx, [c1], { since: new Date("2026-11-21T12:00:00Z") }),
+    );
     expect(since.get(c1)!.total.hardBounces).toBe(1);
     const daily = await withCtx((ctx) => deliveryCounterService.dailyTotals(ctx, { kind: "campaign", id: c1 }));
     expect(daily[0].day).toBe("2026-11-20");
@@ -215,14 +350,20 @@ describe("ingestBounceMessage", () => {
     const raw = dsnMessage({
       messageId: "dsn-1@mta.sender.example",
       recipients: [
-        { address: "Nobody@Gmail.com", status: "5.1.1", diagnostic: "550 5.1.1 The email account that you tried to reach does not exist." },
+        {
+          address: "Nobody@Gmail.com",
+          status: "5.1.1",
+          diagnostic: "550 5.1.1 The email account that you tried to reach does not exist.",
+        },
         { address: "later@outlook.com", status: "4.2.2", diagnostic: "452 4.2.2 Mailbox full", action: "delayed" },
       ],
       originalHeaders: { "X-Rebound-Campaign": s.campaign2Id },
     });
     const r = ok(await gql(INGEST_MESSAGE, { input: { raw, inboxId: s.inboxId } }), "ingestBounceMessage");
     expect(r).toMatchObject({ messageKind: "bounce", inserted: 2, duplicates: 0 });
-    expect(r.events.map((e: any) => [e.recipient, e.source, e.reason, e.hardBounce, e.campaign?.id, e.inbox?.id])).toEqual([
+    expect(
+      r.events.map((e: any) => [e.recipient, e.source, e.reason, e.hardBounce, e.campaign?.id, e.inbox?.id]),
+    ).toEqual([
       ["nobody@gmail.com", "DSN", "USERUNKNOWN", true, s.campaign2Id, s.inboxId],
       ["later@outlook.com", "DSN", "MAILBOXFULL", false, s.campaign2Id, s.inboxId],
     ]);
@@ -232,28 +373,57 @@ describe("ingestBounceMessage", () => {
   });
 
   it("uses a changed campaignHeader setting, and an explicit campaign wins", async () => {
-    const res = await gql(`mutation($s: TenantSettingsInput!) { updateTenantSettings(input: { settings: $s }) { userErrors { code } } }`, { s: { campaignHeader: "X-Camp" } });
+    const res = await gql(
+      `mutation($s: TenantSettingsInput!) { updateTenantSettings(input: { settings: $s }) { userErrors { code } } }`,
+      { s: { campaignHeader: "X-Camp" } },
+    );
     if (res.errors) throw new Error(JSON.stringify(res.errors));
-    const raw = dsnMessage({ messageId: "dsn-2@mta", recipients: [{ address: "h1@gmail.com", status: "5.1.1", diagnostic: "550 5.1.1 no such user" }], originalHeaders: { "X-Camp": uuidFromGlobal(s.campaignId) } });
+    const raw = dsnMessage({
+      messageId: "dsn-2@mta",
+      recipients: [{ address: "h1@gmail.com", status: "5.1.1", diagnostic: "550 5.1.1 no such user" }],
+      originalHeaders: { "X-Camp": uuidFromGlobal(s.campaignId) },
+    });
     const r = ok(await gql(INGEST_MESSAGE, { input: { raw } }), "ingestBounceMessage");
     expect(r.events[0].campaign).toEqual({ id: s.campaignId });
-    const raw2 = dsnMessage({ messageId: "dsn-3@mta", recipients: [{ address: "h2@gmail.com", status: "5.1.1", diagnostic: "550 5.1.1 no such user" }], originalHeaders: { "X-Camp": s.campaignId } });
-    const r2 = ok(await gql(INGEST_MESSAGE, { input: { raw: raw2, campaignId: s.campaign2Id } }), "ingestBounceMessage");
+    const raw2 = dsnMessage({
+      messageId: "dsn-3@mta",
+      recipients: [{ address: "h2@gmail.com", status: "5.1.1", diagnostic: "550 5.1.1 no such user" }],
+      originalHeaders: { "X-Camp": s.campaignId },
+    });
+    const r2 = ok(
+      await gql(INGEST_MESSAGE, { input: { raw: raw2, campaignId: s.campaign2Id } }),
+      "ingestBounceMessage",
+    );
     expect(r2.events[0].campaign).toEqual({ id: s.campaign2Id });
     // A header naming nothing of this tenant is ignored, not an error.
-    const raw3 = dsnMessage({ messageId: "dsn-4@mta", recipients: [{ address: "h3@gmail.com", status: "5.1.1", diagnostic: "550 5.1.1 no such user" }], originalHeaders: { "X-Camp": "00000000-0000-4000-8000-000000000000" } });
+    const raw3 = dsnMessage({
+      messageId: "dsn-4@mta",
+      recipients: [{ address: "h3@gmail.com", status: "5.1.1", diagnostic: "550 5.1.1 no such user" }],
+      originalHeaders: { "X-Camp": "00000000-0000-4000-8000-000000000000" },
+    });
     const r3 = ok(await gql(INGEST_MESSAGE, { input: { raw: raw3 } }), "ingestBounceMessage");
     expect(r3.events[0].campaign).toBeNull();
   });
 
   it("stores an ARF report as a complaint, stores nothing for an auto-reply, and refuses an unreadable message", async () => {
-    const arf = ok(await gql(INGEST_MESSAGE, { input: { raw: arfMessage({ messageId: "arf-1@fbl", recipient: "angry@yahoo.com" }), campaignId: s.campaignId } }), "ingestBounceMessage");
+    const arf = ok(
+      await gql(INGEST_MESSAGE, {
+        input: { raw: arfMessage({ messageId: "arf-1@fbl", recipient: "angry@yahoo.com" }), campaignId: s.campaignId },
+      }),
+      "ingestBounceMessage",
+    );
     expect(arf).toMatchObject({ messageKind: "feedback", inserted: 1 });
     expect(arf.events[0]).toMatchObject({ reason: "FEEDBACK", recipient: "angry@yahoo.com", source: "DSN" });
-    const vacation = ok(await gql(INGEST_MESSAGE, { input: { raw: autoReplyMessage("ooo-1@customer") } }), "ingestBounceMessage");
+    const vacation = ok(
+      await gql(INGEST_MESSAGE, { input: { raw: autoReplyMessage("ooo-1@customer") } }),
+      "ingestBounceMessage",
+    );
     expect(vacation).toMatchObject({ messageKind: "vacation", inserted: 0, duplicates: 0, events: [] });
     const junk = await gql(INGEST_MESSAGE, { input: { raw: "hello world" } });
-    expect(junk.data.ingestBounceMessage.userErrors[0]).toMatchObject({ code: "NOT_A_BOUNCE", field: ["input", "raw"] });
+    expect(junk.data.ingestBounceMessage.userErrors[0]).toMatchObject({
+      code: "NOT_A_BOUNCE",
+      field: ["input", "raw"],
+    });
     const { counters, recount } = await countersAndRecount(app.database.url, tenantUuid);
     expect(counters).toEqual(recount);
     const t = await withCtx((ctx) => deliveryCounterService.campaignTotals(ctx, [uuidFromGlobal(s.campaignId)]));
@@ -267,13 +437,22 @@ describe("ingest hooks", () => {
     const unregister = registerIngestHook(async (ctx, batch) => {
       // Inside the transaction: the new rows are visible through ctx.
       const em = await ctx.db();
-      const rows = await em.query("SELECT count(*)::int AS n FROM bounce_events WHERE tenant_id = $1 AND id = ANY($2::uuid[])", [ctx.tenantId, batch.events.map((e) => e.uuid)]);
+      const rows = await em.query(
+        "SELECT count(*)::int AS n FROM bounce_events WHERE tenant_id = $1 AND id = ANY($2::uuid[])",
+        [ctx.tenantId, batch.events.map((e) => e.uuid)],
+      );
       expect(rows[0].n).toBe(batch.events.length);
       seen.push(batch);
     });
     try {
       const events = [
-        { recipient: "hook1@gmail.com", campaignId: s.campaignId, inboxId: s.inboxId, smtpResponse: "550 5.1.1 user unknown", eventKey: "hook-1" },
+        {
+          recipient: "hook1@gmail.com",
+          campaignId: s.campaignId,
+          inboxId: s.inboxId,
+          smtpResponse: "550 5.1.1 user unknown",
+          eventKey: "hook-1",
+        },
         { recipient: "hook2@gmail.com", campaignId: s.campaign2Id, smtpResponse: "452 4.2.2 full", eventKey: "hook-2" },
       ];
       ok(await gql(INGEST, { input: { events } }), "ingestBounces");
@@ -285,7 +464,12 @@ describe("ingest hooks", () => {
       expect(seen[0].inboxIds).toEqual([uuidFromGlobal(s.inboxId)]);
       expect(seen[0].suppressions.map((x) => x.value)).toEqual(["hook1@gmail.com"]);
 
-      ok(await gql(RECORD_SENDS, { input: { campaignId: s.campaignId, inboxId: s.inboxId, recipients: ["x@gmail.com", "y@gmail.com"] } }), "recordSends");
+      ok(
+        await gql(RECORD_SENDS, {
+          input: { campaignId: s.campaignId, inboxId: s.inboxId, recipients: ["x@gmail.com", "y@gmail.com"] },
+        }),
+        "recordSends",
+      );
       expect(seen[1]).toMatchObject({ channel: "SENDS", sent: 2, events: [] });
     } finally {
       unregister();
@@ -295,12 +479,20 @@ describe("ingest hooks", () => {
       throw new Error("hook failed");
     });
     try {
-      const res = await gql(INGEST, { input: { events: [{ recipient: "rolled@gmail.com", smtpResponse: "550 5.1.1 user unknown", eventKey: "hook-rollback" }] } });
+      const res = await gql(INGEST, {
+        input: {
+          events: [
+            { recipient: "rolled@gmail.com", smtpResponse: "550 5.1.1 user unknown", eventKey: "hook-rollback" },
+          ],
+        },
+      });
       expect(res.errors?.[0].extensions?.code).toBe("INTERNAL_SERVER_ERROR");
     } finally {
       failing();
     }
-    expect(await sql(app.database.url, "SELECT 1 FROM bounce_events WHERE dedupe_key = 'api:hook-rollback'")).toHaveLength(0);
+    expect(
+      await sql(app.database.url, "SELECT 1 FROM bounce_events WHERE dedupe_key = 'api:hook-rollback'"),
+    ).toHaveLength(0);
     expect(await sql(app.database.url, "SELECT 1 FROM suppressions WHERE value = 'rolled@gmail.com'")).toHaveLength(0);
     const { counters, recount } = await countersAndRecount(app.database.url, tenantUuid);
     expect(counters).toEqual(recount);

@@ -50,7 +50,10 @@ describe("operation limits over HTTP", () => {
   }
 
   it("let the playground's introspection query through", async () => {
-    const res = await graphqlClient(app.url, null)(`{ __schema { types { name fields { name type { name ofType { name ofType { name ofType { name } } } } } } } }`);
+    const res = await graphqlClient(
+      app.url,
+      null,
+    )(`{ __schema { types { name fields { name type { name ofType { name ofType { name ofType { name } } } } } } } }`);
     expect(res.errors).toBeUndefined();
   });
 
@@ -71,9 +74,15 @@ describe("operation limits over HTTP", () => {
   });
 
   it("answer malformed JSON with 400 BAD_REQUEST", async () => {
-    const res = await fetch(app.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` }, body: "{not json" });
+    const res = await fetch(app.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
+      body: "{not json",
+    });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code).toBe("BAD_REQUEST");
+    expect(((await res.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code).toBe(
+      "BAD_REQUEST",
+    );
   });
 });
 

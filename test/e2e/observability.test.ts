@@ -13,8 +13,15 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 async function post(body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(app.url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
-  return { res, json: (await res.json()) as { data?: unknown; errors?: unknown[]; extensions?: { requestId?: string } } };
+  const res = await fetch(app.url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+  return {
+    res,
+    json: (await res.json()) as { data?: unknown; errors?: unknown[]; extensions?: { requestId?: string } },
+  };
 }
 
 describe("request ids", () => {
@@ -44,18 +51,35 @@ describe("/metrics", () => {
   it("counts requests, operations, SQL statements, ingested events, sockets and the event loop", async () => {
     const { gql, apiKey } = await app.newTenant();
     const setup = await createSendingSetup(gql, "metrics.example");
-    await ingest(gql, [{ recipient: "gone@gmail.com", campaignId: setup.campaignId, smtpResponse: "550 5.1.1 user unknown", eventKey: "m-1" }]);
+    await ingest(gql, [
+      {
+        recipient: "gone@gmail.com",
+        campaignId: setup.campaignId,
+        smtpResponse: "550 5.1.1 user unknown",
+        eventKey: "m-1",
+      },
+    ]);
     // The same event again is a duplicate: not counted twice.
-    await ingest(gql, [{ recipient: "gone@gmail.com", campaignId: setup.campaignId, smtpResponse: "550 5.1.1 user unknown", eventKey: "m-1" }]);
+    await ingest(gql, [
+      {
+        recipient: "gone@gmail.com",
+        campaignId: setup.campaignId,
+        smtpResponse: "550 5.1.1 user unknown",
+        eventKey: "m-1",
+      },
+    ]);
     const ws = wsClient(app.wsUrl, apiKey);
     await ws.request("{ __typename }");
 
     const res = await fetch(app.url.replace(/\/graphql$/, "/metrics"));
     expect(res.headers.get("content-type")).toContain("text/plain");
     const text = await res.text();
-    const value = (series: string) => Number(new RegExp(`^${series.replace(/[{}"/]/g, "\\$&")} (\\S+)$`, "m").exec(text)?.[1]);
+    const value = (series: string) =>
+      Number(new RegExp(`^${series.replace(/[{}"/]/g, "\\$&")} (\\S+)$`, "m").exec(text)?.[1]);
     expect(value(`rebound_http_requests_total{route="/graphql",status="2xx"}`)).toBeGreaterThanOrEqual(5);
-    expect(value(`rebound_graphql_operation_duration_seconds_count{type="mutation",outcome="ok"}`)).toBeGreaterThanOrEqual(5);
+    expect(
+      value(`rebound_graphql_operation_duration_seconds_count{type="mutation",outcome="ok"}`),
+    ).toBeGreaterThanOrEqual(5);
     expect(value(`rebound_ingested_events_total{source="API"}`)).toBe(1);
     expect(value("rebound_sql_statements_total")).toBeGreaterThan(0);
     expect(value("rebound_websocket_connections")).toBe(1);

@@ -14,8 +14,16 @@ beforeAll(async () => {
   ({ gql } = await app.newTenant("pages"));
   for (let i = 0; i < 5; i++) {
     const setup = await createSendingSetup(gql, `pages${i}.example`);
-    await ingest(gql, [{ recipient: `u${i}@gmail.com`, campaignId: setup.campaignId, smtpResponse: "550 5.1.1 user unknown" }]);
-    ok(await gql(`mutation($n: String!) { createApiKey(input: { name: $n, scopes: [READ] }) { apiKey { id } userErrors { code } } }`, { n: `key ${i}` }), "createApiKey");
+    await ingest(gql, [
+      { recipient: `u${i}@gmail.com`, campaignId: setup.campaignId, smtpResponse: "550 5.1.1 user unknown" },
+    ]);
+    ok(
+      await gql(
+        `mutation($n: String!) { createApiKey(input: { name: $n, scopes: [READ] }) { apiKey { id } userErrors { code } } }`,
+        { n: `key ${i}` },
+      ),
+      "createApiKey",
+    );
   }
 });
 afterAll(() => app?.close());
@@ -25,13 +33,20 @@ const LISTS = ["domains", "inboxes", "campaigns", "bounceEvents", "apiKeys", "al
 describe("every list", () => {
   for (const list of LISTS) {
     it(`${list}: pages of 2 visit every item once, newest first`, async () => {
-      const all = ok(await gql(`{ ${list}(first: 100) { edges { cursor node { id createdAt } } pageInfo { hasNextPage } } }`))[list];
+      const all = ok(
+        await gql(`{ ${list}(first: 100) { edges { cursor node { id createdAt } } pageInfo { hasNextPage } } }`),
+      )[list];
       expect(all.pageInfo.hasNextPage).toBe(false);
       const ids: string[] = [];
       let after: string | null = null;
       let pages = 0;
       for (;;) {
-        const page: any = ok(await gql(`query($after: String) { ${list}(first: 2, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`, { after }))[list];
+        const page: any = ok(
+          await gql(
+            `query($after: String) { ${list}(first: 2, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
+            { after },
+          ),
+        )[list];
         ids.push(...page.edges.map((e: any) => e.node.id));
         pages++;
         if (!page.pageInfo.hasNextPage) break;

@@ -18,10 +18,14 @@ const run = promisify(execFile);
 const USER_UNKNOWN = "550 5.1.1 <x>: Recipient address rejected: User unknown in local recipient table";
 
 async function createTenant(databaseUrl: string, name: string): Promise<string> {
-  const { stdout } = await run(process.execPath, [resolve(REPO, "bin/rebound.js"), "tenant", "create", "--name", name, "--json"], {
-    cwd: REPO,
-    env: { ...process.env, DATABASE_URL: databaseUrl, MIGRATION_DATABASE_URL: "" },
-  });
+  const { stdout } = await run(
+    process.execPath,
+    [resolve(REPO, "bin/rebound.js"), "tenant", "create", "--name", name, "--json"],
+    {
+      cwd: REPO,
+      env: { ...process.env, DATABASE_URL: databaseUrl, MIGRATION_DATABASE_URL: "" },
+    },
+  );
   return (JSON.parse(stdout.trim().split("\n").pop()!) as { apiKey: string }).apiKey;
 }
 
@@ -35,7 +39,12 @@ for (const bus of ["postgres", "redis"] as const) {
 
     beforeAll(async () => {
       db = await createTestDatabase(`xproc${bus}`);
-      const env = { DATABASE_URL: db.url, MIGRATION_DATABASE_URL: "", REBOUND_DEMO_TENANT: "0", REDIS_URL: bus === "redis" ? "redis://127.0.0.1:6379" : "" };
+      const env = {
+        DATABASE_URL: db.url,
+        MIGRATION_DATABASE_URL: "",
+        REBOUND_DEMO_TENANT: "0",
+        REDIS_URL: bus === "redis" ? "redis://127.0.0.1:6379" : "",
+      };
       [p1, p2] = await Promise.all([startChildServer(env), startChildServer(env)]);
       keyA = await createTenant(db.url, "A");
       keyB = await createTenant(db.url, "B");
@@ -50,7 +59,12 @@ for (const bus of ["postgres", "redis"] as const) {
     it("delivers process 2's bounce and alert to process 1's subscriber within a second, and nothing to another tenant", async () => {
       const gqlA2 = graphqlClient(p2.url, keyA);
       const setup = await createSendingSetup(gqlA2, `xp-${bus}.example`);
-      await recordSends(gqlA2, setup.campaignId, setup.inboxId, Array.from({ length: 100 }, (_, i) => `u${i}@gmail.com`));
+      await recordSends(
+        gqlA2,
+        setup.campaignId,
+        setup.inboxId,
+        Array.from({ length: 100 }, (_, i) => `u${i}@gmail.com`),
+      );
 
       const wsA = wsClient(p1.url.replace("http", "ws"), keyA);
       const wsB = wsClient(p1.url.replace("http", "ws"), keyB);
@@ -61,14 +75,21 @@ for (const bus of ["postgres", "redis"] as const) {
       await sleep(300);
 
       // 3 of 100 to Gmail is WARNING for Gmail: the third bounce raises alerts.
-      await ingest(gqlA2, [0, 1].map((i) => ({ recipient: `u${i}@gmail.com`, campaignId: setup.campaignId, smtpResponse: USER_UNKNOWN })));
+      await ingest(
+        gqlA2,
+        [0, 1].map((i) => ({ recipient: `u${i}@gmail.com`, campaignId: setup.campaignId, smtpResponse: USER_UNKNOWN })),
+      );
       await bounces.waitFor(2, 2_000);
       const started = Date.now();
       await ingest(gqlA2, [{ recipient: "u2@gmail.com", campaignId: setup.campaignId, smtpResponse: USER_UNKNOWN }]);
       await bounces.waitFor(3, 1_000);
       await alerts.waitFor(1, 1_000);
       expect(Date.now() - started).toBeLessThan(1_000);
-      expect(bounces.events.map((e) => e.bounceReceived.recipient).sort()).toEqual(["u0@gmail.com", "u1@gmail.com", "u2@gmail.com"]);
+      expect(bounces.events.map((e) => e.bounceReceived.recipient).sort()).toEqual([
+        "u0@gmail.com",
+        "u1@gmail.com",
+        "u2@gmail.com",
+      ]);
       expect(alerts.events.map((e) => e.alertRaised.kind)).toContain("BOUNCE_RATE_WARNING");
 
       await sleep(300);

@@ -49,7 +49,9 @@ describe("every tenant-owned table", () => {
         WHERE ix.indisunique AND t.relname = ANY($1::text[]) AND t.relnamespace = 'public'::regnamespace`,
       [tables],
     );
-    expect(uniqueIndexes.filter((r) => !r.columns.includes("tenant_id")).map((r) => `${r.table}.${r.name}`)).toEqual([]);
+    expect(uniqueIndexes.filter((r) => !r.columns.includes("tenant_id")).map((r) => `${r.table}.${r.name}`)).toEqual(
+      [],
+    );
   });
 
   it("has row-level security enabled and forced, with a tenant policy", async () => {
@@ -60,7 +62,9 @@ describe("every tenant-owned table", () => {
          FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relname = ANY($1::text[])`,
       [tables],
     );
-    expect(rows.filter((r) => !(r.relrowsecurity && r.relforcerowsecurity && r.has_policy)).map((r) => r.relname)).toEqual([]);
+    expect(
+      rows.filter((r) => !(r.relrowsecurity && r.relforcerowsecurity && r.has_policy)).map((r) => r.relname),
+    ).toEqual([]);
   });
 
   it("has an index led by tenant_id", async () => {

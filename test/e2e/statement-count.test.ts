@@ -11,16 +11,37 @@ beforeAll(async () => {
   ({ gql } = await app.newTenant("stmts"));
   const domains: string[] = [];
   for (let d = 0; d < 3; d++) {
-    domains.push(ok(await gql(`mutation($n: String!) { createDomain(input: { name: $n }) { domain { id } userErrors { code } } }`, { n: `d${d}.example` }), "createDomain").domain.id);
+    domains.push(
+      ok(
+        await gql(`mutation($n: String!) { createDomain(input: { name: $n }) { domain { id } userErrors { code } } }`, {
+          n: `d${d}.example`,
+        }),
+        "createDomain",
+      ).domain.id,
+    );
   }
   const inboxes: string[][] = [[], [], []];
   for (let d = 0; d < 3; d++) {
     for (let i = 0; i < 2; i++) {
-      inboxes[d].push(ok(await gql(`mutation($d: ID!, $a: String!) { createInbox(input: { domainId: $d, address: $a }) { inbox { id } userErrors { code } } }`, { d: domains[d], a: `s${i}@d${d}.example` }), "createInbox").inbox.id);
+      inboxes[d].push(
+        ok(
+          await gql(
+            `mutation($d: ID!, $a: String!) { createInbox(input: { domainId: $d, address: $a }) { inbox { id } userErrors { code } } }`,
+            { d: domains[d], a: `s${i}@d${d}.example` },
+          ),
+          "createInbox",
+        ).inbox.id,
+      );
     }
   }
   for (let c = 0; c < 50; c++) {
-    ok(await gql(`mutation($d: ID!, $i: [ID!]) { createCampaign(input: { name: "c", domainId: $d, inboxIds: $i }) { campaign { id } userErrors { code } } }`, { d: domains[c % 3], i: inboxes[c % 3] }), "createCampaign");
+    ok(
+      await gql(
+        `mutation($d: ID!, $i: [ID!]) { createCampaign(input: { name: "c", domainId: $d, inboxIds: $i }) { campaign { id } userErrors { code } } }`,
+        { d: domains[c % 3], i: inboxes[c % 3] },
+      ),
+      "createCampaign",
+    );
   }
 });
 afterAll(() => app?.close());

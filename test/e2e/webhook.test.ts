@@ -5,8 +5,13 @@ import { webhookFixture, webhookFixtureText } from "../fixtures/webhooks";
 import { ok, type Gql } from "../support/graphql-client";
 import { startTestApp, type TestApp } from "../support/test-app";
 import {
-  basicAuthHeader, createSendgridTestKeys, createSnsTestSigner, sendgridSignatureHeaders, signedMailgunBody,
-  type SendgridTestKeys, type SnsTestSigner,
+  basicAuthHeader,
+  createSendgridTestKeys,
+  createSnsTestSigner,
+  sendgridSignatureHeaders,
+  signedMailgunBody,
+  type SendgridTestKeys,
+  type SnsTestSigner,
 } from "../support/webhook-signers";
 import { countersAndRecount, createSetup, sql, uuidFromGlobal, type Setup } from "./ingest-support";
 
@@ -28,7 +33,12 @@ let base: string;
 let sns: SnsTestSigner;
 let sendgridKeys: SendgridTestKeys;
 const confirmed: string[] = [];
-const paths: Record<"SES" | "SENDGRID" | "MAILGUN" | "POSTMARK", string> = { SES: "", SENDGRID: "", MAILGUN: "", POSTMARK: "" };
+const paths: Record<"SES" | "SENDGRID" | "MAILGUN" | "POSTMARK", string> = {
+  SES: "",
+  SENDGRID: "",
+  MAILGUN: "",
+  POSTMARK: "",
+};
 
 const CREATE = `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) {
   webhookEndpoint { id provider name path allowedTopicArns postmarkUsername campaign { id } } userErrors { field message code } } }`;
@@ -52,16 +62,28 @@ beforeAll(async () => {
     SES: { provider: "SES", name: "ses us-east-1", campaignId: s.campaignId, snsTopicArns: [TOPIC] },
     SENDGRID: { provider: "SENDGRID", campaignId: s.campaignId, sendgridPublicKey: sendgridKeys.publicKeyBase64 },
     MAILGUN: { provider: "MAILGUN", campaignId: s.campaignId, mailgunSigningKey: MAILGUN_KEY },
-    POSTMARK: { provider: "POSTMARK", campaignId: s.campaignId, postmarkUsername: POSTMARK_USER, postmarkPassword: POSTMARK_PASSWORD },
+    POSTMARK: {
+      provider: "POSTMARK",
+      campaignId: s.campaignId,
+      postmarkUsername: POSTMARK_USER,
+      postmarkPassword: POSTMARK_PASSWORD,
+    },
   } as const;
   for (const [provider, input] of Object.entries(inputs)) {
-    paths[provider as keyof typeof paths] = ok(await gql(CREATE, { input }), "createWebhookEndpoint").webhookEndpoint.path;
+    paths[provider as keyof typeof paths] = ok(
+      await gql(CREATE, { input }),
+      "createWebhookEndpoint",
+    ).webhookEndpoint.path;
   }
 });
 afterAll(() => app?.close());
 
 async function post(path: string, body: string | Buffer, headers: Record<string, string> = {}, method = "POST") {
-  const res = await fetch(base + path, { method, headers: { "content-type": "application/json", ...headers }, body: method === "GET" ? undefined : body });
+  const res = await fetch(base + path, {
+    method,
+    headers: { "content-type": "application/json", ...headers },
+    body: method === "GET" ? undefined : body,
+  });
   const text = await res.text();
   let json: any = null;
   try {
@@ -73,22 +95,37 @@ async function post(path: string, body: string | Buffer, headers: Record<string,
 }
 
 async function storedCount(source?: string): Promise<number> {
-  const rows = await sql(app.database.url, `SELECT count(*)::int AS n FROM bounce_events WHERE tenant_id = $1 ${source ? "AND source = $2" : ""}`, source ? [tenantUuid, source] : [tenantUuid]);
+  const rows = await sql(
+    app.database.url,
+    `SELECT count(*)::int AS n FROM bounce_events WHERE tenant_id = $1 ${source ? "AND source = $2" : ""}`,
+    source ? [tenantUuid, source] : [tenantUuid],
+  );
   return rows[0].n;
 }
 
 async function event(dedupeKey: string) {
-  return (await sql(app.database.url, "SELECT * FROM bounce_events WHERE tenant_id = $1 AND dedupe_key = $2", [tenantUuid, dedupeKey]))[0];
+  return (
+    await sql(app.database.url, "SELECT * FROM bounce_events WHERE tenant_id = $1 AND dedupe_key = $2", [
+      tenantUuid,
+      dedupeKey,
+    ])
+  )[0];
 }
 
 describe("createWebhookEndpoint", () => {
   it("returns the endpoint with its path and never its secrets", async () => {
-    const ses = ok(await gql(`{ webhookEndpoints(first: 10) { edges { node { id provider path allowedTopicArns postmarkUsername campaign { id } } } } }`)).webhookEndpoints.edges.map((e: any) => e.node);
+    const ses = ok(
+      await gql(
+        `{ webhookEndpoints(first: 10) { edges { node { id provider path allowedTopicArns postmarkUsername campaign { id } } } } }`,
+      ),
+    ).webhookEndpoints.edges.map((e: any) => e.node);
     expect(ses).toHaveLength(4);
     for (const e of ses) expect(e.path).toMatch(new RegExp(`^/webhooks/${e.provider.toLowerCase()}/[0-9a-f-]{36}$`));
     expect(ses.find((e: any) => e.provider === "SES").allowedTopicArns).toEqual([TOPIC]);
     expect(ses.find((e: any) => e.provider === "POSTMARK").postmarkUsername).toBe(POSTMARK_USER);
-    const fields = ok(await gql(`{ __type(name: "WebhookEndpoint") { fields { name } } }`)).__type.fields.map((f: any) => f.name);
+    const fields = ok(await gql(`{ __type(name: "WebhookEndpoint") { fields { name } } }`)).__type.fields.map(
+      (f: any) => f.name,
+    );
     expect(fields).not.toContain("secrets");
     expect(fields.filter((f: string) => /password|signingkey|publickey/i.test(f))).toEqual([]);
   });
@@ -97,12 +134,32 @@ describe("createWebhookEndpoint", () => {
     const cases: Array<[Record<string, unknown>, string, string[]]> = [
       [{ provider: "SES" }, "REQUIRED", ["input", "snsTopicArns"]],
       [{ provider: "SES", snsTopicArns: ["not-an-arn"] }, "INVALID_TOPIC_ARN", ["input", "snsTopicArns", "0"]],
-      [{ provider: "SENDGRID", sendgridPublicKey: "bm90IGEga2V5" }, "INVALID_PUBLIC_KEY", ["input", "sendgridPublicKey"]],
+      [
+        { provider: "SENDGRID", sendgridPublicKey: "bm90IGEga2V5" },
+        "INVALID_PUBLIC_KEY",
+        ["input", "sendgridPublicKey"],
+      ],
       [{ provider: "MAILGUN", mailgunSigningKey: "short" }, "INVALID_SIGNING_KEY", ["input", "mailgunSigningKey"]],
-      [{ provider: "POSTMARK", postmarkUsername: "a:b", postmarkPassword: "x".repeat(20) }, "INVALID_USERNAME", ["input", "postmarkUsername"]],
-      [{ provider: "POSTMARK", postmarkUsername: "ab", postmarkPassword: "short" }, "WEAK_PASSWORD", ["input", "postmarkPassword"]],
-      [{ provider: "MAILGUN", mailgunSigningKey: MAILGUN_KEY, snsTopicArns: [TOPIC] }, "NOT_FOR_PROVIDER", ["input", "snsTopicArns"]],
-      [{ provider: "MAILGUN", mailgunSigningKey: MAILGUN_KEY, campaignId: "nope" }, "NOT_FOUND", ["input", "campaignId"]],
+      [
+        { provider: "POSTMARK", postmarkUsername: "a:b", postmarkPassword: "x".repeat(20) },
+        "INVALID_USERNAME",
+        ["input", "postmarkUsername"],
+      ],
+      [
+        { provider: "POSTMARK", postmarkUsername: "ab", postmarkPassword: "short" },
+        "WEAK_PASSWORD",
+        ["input", "postmarkPassword"],
+      ],
+      [
+        { provider: "MAILGUN", mailgunSigningKey: MAILGUN_KEY, snsTopicArns: [TOPIC] },
+        "NOT_FOR_PROVIDER",
+        ["input", "snsTopicArns"],
+      ],
+      [
+        { provider: "MAILGUN", mailgunSigningKey: MAILGUN_KEY, campaignId: "nope" },
+        "NOT_FOUND",
+        ["input", "campaignId"],
+      ],
     ];
     for (const [input, code, field] of cases) {
       const res = await gql(CREATE, { input });
@@ -114,7 +171,8 @@ describe("createWebhookEndpoint", () => {
 });
 
 describe("SES through SNS", () => {
-  const notify = (message: unknown, topicArn = TOPIC) => JSON.stringify(sns.notification({ topicArn, message, timestamp: new Date() }));
+  const notify = (message: unknown, topicArn = TOPIC) =>
+    JSON.stringify(sns.notification({ topicArn, message, timestamp: new Date() }));
 
   it("confirms a subscription through the injected fetcher", async () => {
     const envelope = sns.subscriptionConfirmation({ topicArn: TOPIC, timestamp: new Date() });
@@ -132,7 +190,14 @@ describe("SES through SNS", () => {
     expect(res.json).toMatchObject({ received: 2, inserted: 2, duplicates: 0 });
     const key = `ses:${message.bounce.feedbackId}:jane.doe@example.com`;
     const jane = await event(key);
-    expect(jane).toMatchObject({ source: "SES", reason: "userunknown", bounce_type: "HARD", hard_bounce: true, status: "5.1.1", campaign_id: uuidFromGlobal(s.campaignId) });
+    expect(jane).toMatchObject({
+      source: "SES",
+      reason: "userunknown",
+      bounce_type: "HARD",
+      hard_bounce: true,
+      status: "5.1.1",
+      campaign_id: uuidFromGlobal(s.campaignId),
+    });
     expect(jane.vendor_fields.mail.messageId).toBe(message.mail.messageId);
     expect(jane.vendor_fields.bounce.bounceType).toBe("Permanent");
     // No DSN for the second recipient: SES said Permanent, but nothing proves the address bad.
@@ -148,10 +213,18 @@ describe("SES through SNS", () => {
     const message = webhookFixture("ses/bounce-transient-544-event-publishing.json");
     const res = await post(paths.SES, notify(message));
     expect(res.status).toBe(200);
-    const [row] = await sql(app.database.url, "SELECT * FROM bounce_events WHERE tenant_id = $1 AND source = 'SES' AND status = '5.4.4'", [tenantUuid]);
+    const [row] = await sql(
+      app.database.url,
+      "SELECT * FROM bounce_events WHERE tenant_id = $1 AND source = 'SES' AND status = '5.4.4'",
+      [tenantUuid],
+    );
     expect(row).toMatchObject({ reason: "hostunknown", bounce_type: "HARD", hard_bounce: true });
     expect(row.vendor_fields.bounce.bounceType).toBe("Transient");
-    const sup = await sql(app.database.url, "SELECT scope, value, reason, event_id FROM suppressions WHERE tenant_id = $1 AND value = $2", [tenantUuid, row.recipient_domain]);
+    const sup = await sql(
+      app.database.url,
+      "SELECT scope, value, reason, event_id FROM suppressions WHERE tenant_id = $1 AND value = $2",
+      [tenantUuid, row.recipient_domain],
+    );
     expect(sup).toEqual([{ scope: "DOMAIN", value: row.recipient_domain, reason: "UNKNOWN_DOMAIN", event_id: row.id }]);
   });
 
@@ -160,7 +233,11 @@ describe("SES through SNS", () => {
     expect(complaint.json.inserted).toBeGreaterThan(0);
     const onList = await post(paths.SES, notify(webhookFixture("ses/bounce-on-account-suppression-list.json")));
     expect(onList.json.inserted).toBe(1);
-    const rows = await sql(app.database.url, "SELECT reason FROM bounce_events WHERE tenant_id = $1 AND source = 'SES' ORDER BY created_at", [tenantUuid]);
+    const rows = await sql(
+      app.database.url,
+      "SELECT reason FROM bounce_events WHERE tenant_id = $1 AND source = 'SES' ORDER BY created_at",
+      [tenantUuid],
+    );
     expect(rows.map((r) => r.reason)).toContain("feedback");
     expect(rows.map((r) => r.reason)).toContain("suppressed");
   });
@@ -181,11 +258,17 @@ describe("SES through SNS", () => {
     expect(badSig.json.error.code).toBe("BAD_SIGNATURE");
 
     const other = createSnsTestSigner(); // signs with a key whose certificate is not served
-    const noCert = await post(paths.SES, JSON.stringify(other.notification({ topicArn: TOPIC, message, timestamp: new Date() })));
+    const noCert = await post(
+      paths.SES,
+      JSON.stringify(other.notification({ topicArn: TOPIC, message, timestamp: new Date() })),
+    );
     expect(noCert.status).toBe(503);
     expect(noCert.json.error.code).toBe("CERT_UNAVAILABLE");
 
-    const stale = await post(paths.SES, JSON.stringify(sns.notification({ topicArn: TOPIC, message, timestamp: new Date(Date.now() - 3 * 3600_000) })));
+    const stale = await post(
+      paths.SES,
+      JSON.stringify(sns.notification({ topicArn: TOPIC, message, timestamp: new Date(Date.now() - 3 * 3600_000) })),
+    );
     expect(stale.status).toBe(403);
     expect(stale.json.error.code).toBe("STALE");
 
@@ -209,7 +292,9 @@ describe("SendGrid", () => {
     const batch = JSON.parse(body);
     const res = await post(paths.SENDGRID, body, sendgridSignatureHeaders(sendgridKeys.privateKey, body, new Date()));
     expect(res.status).toBe(200);
-    const kept = batch.filter((e: any) => ["bounce", "dropped", "deferred", "delivered", "spamreport"].includes(e.event));
+    const kept = batch.filter((e: any) =>
+      ["bounce", "dropped", "deferred", "delivered", "spamreport"].includes(e.event),
+    );
     expect(res.json).toMatchObject({ received: kept.length, inserted: kept.length, duplicates: 0 });
     const byEvent = async (e: any) => event(`sendgrid:${e.sg_event_id}`);
     const blocked = await byEvent(batch.find((e: any) => e.type === "blocked"));
@@ -225,21 +310,43 @@ describe("SendGrid", () => {
 
   it("refuses bad signatures, missing headers and malformed JSON, storing nothing", async () => {
     const before = await storedCount();
-    const body = JSON.stringify([{ email: "x@example.com", timestamp: 1772618442, event: "bounce", sg_event_id: "never-stored", reason: "550 5.1.1 unknown" }]);
+    const body = JSON.stringify([
+      {
+        email: "x@example.com",
+        timestamp: 1772618442,
+        event: "bounce",
+        sg_event_id: "never-stored",
+        reason: "550 5.1.1 unknown",
+      },
+    ]);
     const headers = sendgridSignatureHeaders(sendgridKeys.privateKey, body, new Date());
     const tampered = await post(paths.SENDGRID, body.replace("5.1.1", "5.1.2"), headers);
     expect(tampered.status).toBe(403);
     expect(tampered.json.error.code).toBe("BAD_SIGNATURE");
     const otherKey = createSendgridTestKeys();
-    expect((await post(paths.SENDGRID, body, sendgridSignatureHeaders(otherKey.privateKey, body, new Date()))).status).toBe(403);
+    expect(
+      (await post(paths.SENDGRID, body, sendgridSignatureHeaders(otherKey.privateKey, body, new Date()))).status,
+    ).toBe(403);
     const missing = await post(paths.SENDGRID, body);
     expect(missing.status).toBe(403);
     expect(missing.json.error.code).toBe("MISSING_HEADERS");
     const notJson = "[{ truncated";
-    const malformed = await post(paths.SENDGRID, notJson, sendgridSignatureHeaders(sendgridKeys.privateKey, notJson, new Date()));
+    const malformed = await post(
+      paths.SENDGRID,
+      notJson,
+      sendgridSignatureHeaders(sendgridKeys.privateKey, notJson, new Date()),
+    );
     expect(malformed.status).toBe(400);
     const wrongShape = JSON.stringify({ email: "x@example.com" });
-    expect((await post(paths.SENDGRID, wrongShape, sendgridSignatureHeaders(sendgridKeys.privateKey, wrongShape, new Date()))).status).toBe(400);
+    expect(
+      (
+        await post(
+          paths.SENDGRID,
+          wrongShape,
+          sendgridSignatureHeaders(sendgridKeys.privateKey, wrongShape, new Date()),
+        )
+      ).status,
+    ).toBe(400);
     expect(await storedCount()).toBe(before);
   });
 });
@@ -252,7 +359,13 @@ describe("Mailgun", () => {
     expect(first.status).toBe(200);
     expect(first.json).toMatchObject({ received: 1, inserted: 1 });
     const row = await event(`mailgun:${data.id}:${data.timestamp}`);
-    expect(row).toMatchObject({ source: "MAILGUN", reason: "userunknown", hard_bounce: true, reply_code: 550, remote_mta: "aspmx.l.google.com" });
+    expect(row).toMatchObject({
+      source: "MAILGUN",
+      reason: "userunknown",
+      hard_bounce: true,
+      reply_code: 550,
+      remote_mta: "aspmx.l.google.com",
+    });
     expect(row.vendor_fields.severity).toBe("permanent");
 
     const replay = await post(paths.MAILGUN, body);
@@ -267,7 +380,11 @@ describe("Mailgun", () => {
     // Mailgun's own retry is signed anew: accepted, and deduplicated by the event id.
     const resigned = await post(paths.MAILGUN, JSON.stringify(signedMailgunBody(MAILGUN_KEY, data, new Date())));
     expect(resigned.json).toMatchObject({ inserted: 0, duplicates: 1 });
-    const tokens = await sql(app.database.url, "SELECT count(*)::int AS n FROM webhook_replay_tokens WHERE tenant_id = $1", [tenantUuid]);
+    const tokens = await sql(
+      app.database.url,
+      "SELECT count(*)::int AS n FROM webhook_replay_tokens WHERE tenant_id = $1",
+      [tenantUuid],
+    );
     expect(tokens[0].n).toBe(2);
   });
 
@@ -279,23 +396,33 @@ describe("Mailgun", () => {
     expect(row.bounce_type).toBe("SOFT");
     expect(row.hard_bounce).toBe(false);
     // One recent over-quota deferral suppresses nobody; the pre-send check calls it risky.
-    const check = async (a: string) => ok(await gql(`query($a: [String!]!) { checkRecipients(addresses: $a) { verdict reason } }`, { a: [a] })).checkRecipients[0];
+    const check = async (a: string) =>
+      ok(await gql(`query($a: [String!]!) { checkRecipients(addresses: $a) { verdict reason } }`, { a: [a] }))
+        .checkRecipients[0];
     expect((await check("full.box@gmail.com")).verdict).toBe("RISKY");
 
     // After its retries ran out on a domain with no MX, Mailgun says "temporary" + "old":
     // final, and the address must not be mailed again.
     const old = webhookFixture("mailgun/failed-old-no-mx.json");
-    expect((await post(paths.MAILGUN, JSON.stringify(signedMailgunBody(MAILGUN_KEY, old, new Date())))).json.inserted).toBe(1);
+    expect(
+      (await post(paths.MAILGUN, JSON.stringify(signedMailgunBody(MAILGUN_KEY, old, new Date())))).json.inserted,
+    ).toBe(1);
     expect((await check("ops@nosuchdomain-rebound.example")).verdict).toBe("SUPPRESSED");
   });
 
   it("refuses bad signatures, stale timestamps and malformed bodies, storing nothing", async () => {
     const before = await storedCount();
     const data = { ...webhookFixture("mailgun/failed-permanent.json"), id: "never-stored" };
-    const wrongKey = await post(paths.MAILGUN, JSON.stringify(signedMailgunBody("key-wrong-wrong-wrong", data, new Date())));
+    const wrongKey = await post(
+      paths.MAILGUN,
+      JSON.stringify(signedMailgunBody("key-wrong-wrong-wrong", data, new Date())),
+    );
     expect(wrongKey.status).toBe(403);
     expect(wrongKey.json.error.code).toBe("BAD_SIGNATURE");
-    const stale = await post(paths.MAILGUN, JSON.stringify(signedMailgunBody(MAILGUN_KEY, data, new Date(Date.now() - 3600_000))));
+    const stale = await post(
+      paths.MAILGUN,
+      JSON.stringify(signedMailgunBody(MAILGUN_KEY, data, new Date(Date.now() - 3600_000))),
+    );
     expect(stale.status).toBe(403);
     expect(stale.json.error.code).toBe("STALE");
     expect((await post(paths.MAILGUN, JSON.stringify({ "event-data": data }))).status).toBe(400);
@@ -325,13 +452,19 @@ describe("Postmark", () => {
   it("answers wrong or missing credentials 401 with a Basic challenge, and bad JSON 400, storing nothing", async () => {
     const before = await storedCount();
     const body = webhookFixtureText("postmark/transient.json");
-    const wrong = await post(paths.POSTMARK, body, { authorization: basicAuthHeader(POSTMARK_USER, "wrong-password-wrong") });
+    const wrong = await post(paths.POSTMARK, body, {
+      authorization: basicAuthHeader(POSTMARK_USER, "wrong-password-wrong"),
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get("www-authenticate")).toMatch(/^Basic /);
     expect((await post(paths.POSTMARK, body)).status).toBe(401);
-    expect((await post(paths.POSTMARK, body, { authorization: basicAuthHeader("someone-else", POSTMARK_PASSWORD) })).status).toBe(401);
+    expect(
+      (await post(paths.POSTMARK, body, { authorization: basicAuthHeader("someone-else", POSTMARK_PASSWORD) })).status,
+    ).toBe(401);
     expect((await post(paths.POSTMARK, "{ nope", auth)).status).toBe(400);
-    expect((await post(paths.POSTMARK, JSON.stringify({ RecordType: "Bounce", Email: "x@example.com" }), auth)).status).toBe(400);
+    expect(
+      (await post(paths.POSTMARK, JSON.stringify({ RecordType: "Bounce", Email: "x@example.com" }), auth)).status,
+    ).toBe(400);
     expect(await storedCount()).toBe(before);
   });
 });
@@ -342,7 +475,11 @@ describe("all channels together", () => {
     expect(counters.length).toBeGreaterThan(0);
     expect(counters).toEqual(recount);
     // Events without a campaign in their metadata fell back to the endpoint's campaign.
-    const unattributed = await sql(app.database.url, "SELECT count(*)::int AS n FROM bounce_events WHERE tenant_id = $1 AND campaign_id IS NULL", [tenantUuid]);
+    const unattributed = await sql(
+      app.database.url,
+      "SELECT count(*)::int AS n FROM bounce_events WHERE tenant_id = $1 AND campaign_id IS NULL",
+      [tenantUuid],
+    );
     expect(unattributed[0].n).toBe(0);
   });
 });

@@ -7,7 +7,10 @@ let app: TestApp;
 let apiKey: string;
 
 beforeAll(async () => {
-  app = await startTestApp("wslimits", { REBOUND_MAX_SUBSCRIPTIONS_PER_CONNECTION: "2", REBOUND_MAX_CONNECTIONS_PER_KEY: "2" });
+  app = await startTestApp("wslimits", {
+    REBOUND_MAX_SUBSCRIPTIONS_PER_CONNECTION: "2",
+    REBOUND_MAX_CONNECTIONS_PER_KEY: "2",
+  });
   ({ apiKey } = await app.newTenant("wslimits"));
 });
 afterAll(() => app?.close());

@@ -25,7 +25,9 @@ describe("classification off the event loop, with a deadline", () => {
     const healthz = app.url.replace("/graphql", "/healthz");
     const started = Date.now();
     let done = false;
-    const analysis = gql(`query($raw: String!) { analyzeBounce(raw: $raw) { kind error diagnoses { recipient } } }`, { raw: worstCaseMessage(12_000) }).then((r) => {
+    const analysis = gql(`query($raw: String!) { analyzeBounce(raw: $raw) { kind error diagnoses { recipient } } }`, {
+      raw: worstCaseMessage(12_000),
+    }).then((r) => {
       done = true;
       return r;
     });
@@ -53,9 +55,12 @@ describe("classification off the event loop, with a deadline", () => {
   });
 
   it("ingestBounceMessage of the same message answers a userError (nothing stored) or stores it; the server stays up", async () => {
-    const res = await gql(`mutation($input: IngestBounceMessageInput!) { ingestBounceMessage(input: $input) { inserted truncated { found stored } userErrors { code } } }`, {
-      input: { raw: worstCaseMessage(12_000) },
-    });
+    const res = await gql(
+      `mutation($input: IngestBounceMessageInput!) { ingestBounceMessage(input: $input) { inserted truncated { found stored } userErrors { code } } }`,
+      {
+        input: { raw: worstCaseMessage(12_000) },
+      },
+    );
     expect(res.errors).toBeUndefined();
     const p = res.data.ingestBounceMessage;
     if (p.userErrors.length) expect(p.userErrors[0].code).toBe("MESSAGE_TOO_COMPLEX");

@@ -30,7 +30,15 @@ beforeAll(async () => {
   const viaProxy = new URL(db.url);
   viaProxy.hostname = "127.0.0.1";
   viaProxy.port = String(proxy.port);
-  const config = loadConfig({ ...process.env, ...GENEROUS_THROTTLE, DATABASE_URL: viaProxy.toString(), MIGRATION_DATABASE_URL: "", PORT: "0", HOST: "127.0.0.1", REBOUND_AUDIT_INTERVAL_MINUTES: "0" });
+  const config = loadConfig({
+    ...process.env,
+    ...GENEROUS_THROTTLE,
+    DATABASE_URL: viaProxy.toString(),
+    MIGRATION_DATABASE_URL: "",
+    PORT: "0",
+    HOST: "127.0.0.1",
+    REBOUND_AUDIT_INTERVAL_MINUTES: "0",
+  });
   config.migrationDatabaseUrl = db.url;
   running = await startApp(config);
   url = running.server.url.replace("localhost", "127.0.0.1");
@@ -60,7 +68,18 @@ describe("fault drill: the database disappears and comes back", () => {
         const i = n++;
         const res =
           i % 2 === 0
-            ? await gql(INGEST, { input: { events: [{ recipient: `d${i}@gmail.com`, smtpResponse: "550 5.1.1 user unknown", campaignId: s.campaignId, eventKey: `drill-${i}` }] } })
+            ? await gql(INGEST, {
+                input: {
+                  events: [
+                    {
+                      recipient: `d${i}@gmail.com`,
+                      smtpResponse: "550 5.1.1 user unknown",
+                      campaignId: s.campaignId,
+                      eventKey: `drill-${i}`,
+                    },
+                  ],
+                },
+              })
             : await gql(`{ campaigns(first: 5) { edges { node { id name stats { sent } } } } }`);
         const code = res.errors?.[0]?.extensions?.code ?? "OK";
         outcomes.push(`${res.status}:${code}`);
@@ -97,7 +116,16 @@ describe("fault drill: the database disappears and comes back", () => {
     const seen = before.events.length;
     let delivered = false;
     for (let i = 0; i < 40 && !delivered; i++) {
-      ok(await gql(INGEST, { input: { events: [{ recipient: `after${i}@gmail.com`, smtpResponse: "550 5.1.1 user unknown", eventKey: `after-${i}` }] } }), "ingestBounces");
+      ok(
+        await gql(INGEST, {
+          input: {
+            events: [
+              { recipient: `after${i}@gmail.com`, smtpResponse: "550 5.1.1 user unknown", eventKey: `after-${i}` },
+            ],
+          },
+        }),
+        "ingestBounces",
+      );
       await new Promise((r) => setTimeout(r, 250));
       delivered = after.events.length > 0 && before.events.length > seen;
     }

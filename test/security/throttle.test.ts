@@ -28,11 +28,20 @@ interface Answer {
 function post(url: string, key: string | null, query: string, localAddress?: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const body = JSON.stringify({ query });
-    const req = request(url, { method: "POST", localAddress, agent: false, headers: { "content-type": "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}) } }, (res) => {
-      let text = "";
-      res.on("data", (d) => (text += d));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: JSON.parse(text) }));
-    });
+    const req = request(
+      url,
+      {
+        method: "POST",
+        localAddress,
+        agent: false,
+        headers: { "content-type": "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      },
+      (res) => {
+        let text = "";
+        res.on("data", (d) => (text += d));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: JSON.parse(text) }));
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -58,7 +67,11 @@ describe("throttling (in memory, one process)", () => {
     const a = await app.newTenant("a");
     const b = await app.newTenant("b");
     const first = await post(app.url, a.apiKey, CHEAP);
-    expect(first.body.extensions.cost).toMatchObject({ requestedQueryCost: 2, actualQueryCost: 2, throttleStatus: { maximumAvailable: 100 } });
+    expect(first.body.extensions.cost).toMatchObject({
+      requestedQueryCost: 2,
+      actualQueryCost: 2,
+      throttleStatus: { maximumAvailable: 100 },
+    });
     expect(first.headers["ratelimit-limit"]).toBe("100");
     const { allowed, limited } = await burstUntilLimited(app.url, a.apiKey);
     expect(allowed + 1).toBe(50);
@@ -76,10 +89,21 @@ describe("throttling (in memory, one process)", () => {
   it("an admin raises one tenant's budget in its settings", async () => {
     const a = await app.newTenant("raised");
     const { graphqlClient, ok } = await import("../support/graphql-client");
-    const admin = ok(await a.gql(`mutation { createApiKey(input: { name: "admin2", scopes: [ADMIN] }) { secret } }`), "createApiKey").secret;
+    const admin = ok(
+      await a.gql(`mutation { createApiKey(input: { name: "admin2", scopes: [ADMIN] }) { secret } }`),
+      "createApiKey",
+    ).secret;
     await burstUntilLimited(app.url, a.apiKey);
     // An admin key of the same tenant is its own bucket: it changes the setting...
-    const set = ok(await graphqlClient(app.url, admin)(`mutation { updateTenantSettings(input: { settings: { keyBucket: 1000 } }) { tenant { settings { keyBucket } } userErrors { code } } }`), "updateTenantSettings");
+    const set = ok(
+      await graphqlClient(
+        app.url,
+        admin,
+      )(
+        `mutation { updateTenantSettings(input: { settings: { keyBucket: 1000 } }) { tenant { settings { keyBucket } } userErrors { code } } }`,
+      ),
+      "updateTenantSettings",
+    );
     expect(set.tenant.settings.keyBucket).toBe(1000);
     // ... and the first key, in a new, larger bucket, is served again.
     expect((await post(app.url, a.apiKey, CHEAP)).status).toBe(200);
@@ -105,7 +129,9 @@ describe("throttling (in memory, one process)", () => {
     const open = (): Promise<{ ws: WebSocket; result: string | number }> =>
       new Promise((resolve) => {
         const ws = new WebSocket(app.wsUrl, "graphql-transport-ws", { localAddress: "127.0.0.3" });
-        ws.on("open", () => ws.send(JSON.stringify({ type: "connection_init", payload: { authorization: `Bearer ${t.apiKey}` } })));
+        ws.on("open", () =>
+          ws.send(JSON.stringify({ type: "connection_init", payload: { authorization: `Bearer ${t.apiKey}` } })),
+        );
         ws.on("message", (m) => {
           if (JSON.parse(String(m)).type === "connection_ack") resolve({ ws, result: "ack" });
         });
@@ -126,7 +152,13 @@ describe("throttling across two server processes sharing Redis", () => {
   beforeAll(async () => {
     const env = { ...LIMITS, REDIS_URL: "redis://127.0.0.1:6379", REBOUND_AUTH_FAILURES_PER_MINUTE: "1000" };
     app = await startTestApp("secthrottleredis", env);
-    child = await startChildServer({ ...env, DATABASE_URL: app.database.url, MIGRATION_DATABASE_URL: "", REBOUND_DEMO_TENANT: "0", REBOUND_AUDIT_INTERVAL_MINUTES: "0" });
+    child = await startChildServer({
+      ...env,
+      DATABASE_URL: app.database.url,
+      MIGRATION_DATABASE_URL: "",
+      REBOUND_DEMO_TENANT: "0",
+      REBOUND_AUDIT_INTERVAL_MINUTES: "0",
+    });
   });
   afterAll(async () => {
     child?.process.kill("SIGTERM");

@@ -16,14 +16,24 @@ export const DAEMON_HEAD = [
 ];
 
 /** An RFC 3464 multipart/report with a notice, the DSN fields and the returned headers. */
-export function dsnReport(opts: { notice: string; perMessage?: string[]; recipients: string[][]; headers?: string[]; boundary?: string; contentType?: string }): string {
+export function dsnReport(opts: {
+  notice: string;
+  perMessage?: string[];
+  recipients: string[][];
+  headers?: string[];
+  boundary?: string;
+  contentType?: string;
+}): string {
   const b = opts.boundary ?? "DSN-BOUNDARY-1";
   const head = [
     ...(opts.headers ?? DAEMON_HEAD),
     "MIME-Version: 1.0",
     opts.contentType ?? `Content-Type: multipart/report; report-type=delivery-status; boundary="${b}"`,
   ];
-  const fields = [(opts.perMessage ?? ["Reporting-MTA: dns; mta.sender.example"]).join("\n"), ...opts.recipients.map((r) => r.join("\n"))].join("\n\n");
+  const fields = [
+    (opts.perMessage ?? ["Reporting-MTA: dns; mta.sender.example"]).join("\n"),
+    ...opts.recipients.map((r) => r.join("\n")),
+  ].join("\n\n");
   return message(
     head,
     [

@@ -45,7 +45,11 @@ function boundaryOf(contentType: string | null): string | null {
  * Rewrites each entity of a message (depth-first), keeping multipart structure: `fn` gets an
  * entity's header and body (already rewritten children inside) and returns both.
  */
-export function mapEntities(raw: string, fn: (head: string, body: string, eol: string, depth: number) => { head: string; body: string }, depth = 0): string {
+export function mapEntities(
+  raw: string,
+  fn: (head: string, body: string, eol: string, depth: number) => { head: string; body: string },
+  depth = 0,
+): string {
   const { head, body, eol } = splitEntity(raw);
   const boundary = boundaryOf(headerValue(head, eol, "content-type"));
   let newBody = body;
@@ -55,7 +59,11 @@ export function mapEntities(raw: string, fn: (head: string, body: string, eol: s
     const chunks: string[][] = [[]];
     const seps: string[] = [];
     for (const line of lines) {
-      if (line === delim || line.startsWith(delim + "--") || (line.startsWith(delim) && /^\s*$/.test(line.slice(delim.length)))) {
+      if (
+        line === delim ||
+        line.startsWith(delim + "--") ||
+        (line.startsWith(delim) && /^\s*$/.test(line.slice(delim.length)))
+      ) {
         seps.push(line);
         chunks.push([]);
       } else chunks[chunks.length - 1].push(line);
@@ -114,18 +122,22 @@ export function renameCase(to: (name: string) => string): Transform {
   const rename = (block: string, eol: string) =>
     block
       .split(eol)
-      .map((line) => line.replace(/^([A-Za-z][A-Za-z0-9-]*)(\s*:)/, (_m, name: string, colon: string) => to(name) + colon))
+      .map((line) =>
+        line.replace(/^([A-Za-z][A-Za-z0-9-]*)(\s*:)/, (_m, name: string, colon: string) => to(name) + colon),
+      )
       .join(eol);
   return (raw) =>
     mapEntities(raw, (head, body, eol) => {
       const type = headerValue(head, eol, "content-type") ?? "";
-      const isFields = /^\s*(?:message\/(?:delivery-status|global-delivery-status|feedback-report)|text\/rfc822-headers)/i.test(type);
+      const isFields =
+        /^\s*(?:message\/(?:delivery-status|global-delivery-status|feedback-report)|text\/rfc822-headers)/i.test(type);
       const mbox = head.startsWith("From ") ? head.slice(0, head.indexOf(eol) + eol.length) : "";
       return { head: mbox + rename(head.slice(mbox.length), eol), body: isFields ? rename(body, eol) : body };
     });
 }
 
-export const crlfSwap: Transform = (raw) => (raw.includes("\r\n") ? raw.replace(/\r\n/g, "\n") : raw.replace(/\n/g, "\r\n"));
+export const crlfSwap: Transform = (raw) =>
+  raw.includes("\r\n") ? raw.replace(/\r\n/g, "\n") : raw.replace(/\n/g, "\r\n");
 
 function setHeader(head: string, eol: string, name: string, value: string | null): string {
   const kept = fields(head, eol).filter((f) => !new RegExp(`^${name}\\s*:`, "i").test(f));
@@ -138,12 +150,18 @@ function decodeBody(head: string, body: string, eol: string): string {
   const cte = (headerValue(head, eol, "content-transfer-encoding") ?? "").toLowerCase();
   if (cte === "base64") return Buffer.from(body.replace(/[^A-Za-z0-9+/=]/g, ""), "base64").toString("latin1");
   if (cte === "quoted-printable")
-    return body.replace(/=\r?\n/g, "").replace(/=([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+    return body
+      .replace(/=\r?\n/g, "")
+      .replace(/=([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
   return body;
 }
 
 function encodeBase64(bin: string, eol: string): string {
-  return (Buffer.from(bin, "latin1").toString("base64").match(/.{1,76}/g) ?? []).join(eol);
+  return (
+    Buffer.from(bin, "latin1")
+      .toString("base64")
+      .match(/.{1,76}/g) ?? []
+  ).join(eol);
 }
 
 /** RFC 2045 quoted-printable: `=XX` for "=", 8-bit and trailing blanks, soft breaks at 76. */
@@ -189,7 +207,9 @@ export function reencodeReport(encoding: "base64" | "quoted-printable"): Transfo
     return mapEntities(raw, (head, body, eol) => {
       if (done) return { head, body };
       const type = headerValue(head, eol, "content-type") ?? "text/plain";
-      const target = hasReport ? REPORT_TYPES.test(type) : /^\s*text\/plain/i.test(type) || (!/^\s*\w+\//.test(type) && !/multipart|message\//i.test(type));
+      const target = hasReport
+        ? REPORT_TYPES.test(type)
+        : /^\s*text\/plain/i.test(type) || (!/^\s*\w+\//.test(type) && !/multipart|message\//i.test(type));
       if (!target || /^\s*multipart\//i.test(type)) return { head, body };
       done = true;
       const bin = decodeBody(head, body, eol);
@@ -203,7 +223,8 @@ export function reencodeReport(encoding: "base64" | "quoted-printable"): Transfo
 function mapDsnGroups(fn: (group: string[], eol: string) => string[]): Transform {
   return (raw) =>
     mapEntities(raw, (head, body, eol) => {
-      if (!/^\s*message\/(?:global-)?delivery-status/i.test(headerValue(head, eol, "content-type") ?? "")) return { head, body };
+      if (!/^\s*message\/(?:global-)?delivery-status/i.test(headerValue(head, eol, "content-type") ?? ""))
+        return { head, body };
       const cte = (headerValue(head, eol, "content-transfer-encoding") ?? "").toLowerCase();
       if (cte === "base64" || cte === "quoted-printable") return { head, body };
       const groups = body.split(new RegExp(`(?:${eol})[ \\t]*(?:${eol})`));

@@ -20,7 +20,10 @@ export interface TestDatabase {
 }
 
 export async function createTestDatabase(label = "t"): Promise<TestDatabase> {
-  const name = `rebound_${label.replace(/[^a-z0-9]/gi, "").toLowerCase().slice(0, 20)}_${randomBytes(4).toString("hex")}`;
+  const name = `rebound_${label
+    .replace(/[^a-z0-9]/gi, "")
+    .toLowerCase()
+    .slice(0, 20)}_${randomBytes(4).toString("hex")}`;
   const admin = new Client({ connectionString: ADMIN_URL });
   await admin.connect();
   try {

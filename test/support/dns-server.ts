@@ -31,12 +31,24 @@ type DataRecord = Exclude<ZoneRecord, { type: "SERVFAIL" } | { type: "TIMEOUT" }
 
 function toAnswer(name: string, r: DataRecord, ttl: number): packet.Answer {
   switch (r.type) {
-    case "TXT": return { name, type: "TXT", ttl, class: "IN", data: typeof r.data === "string" ? [r.data] : r.data };
-    case "A": return { name, type: "A", ttl, class: "IN", data: r.data };
-    case "AAAA": return { name, type: "AAAA", ttl, class: "IN", data: r.data };
-    case "MX": return { name, type: "MX", ttl, class: "IN", data: { preference: r.priority, exchange: r.exchange === "" ? "." : r.exchange } };
-    case "PTR": return { name, type: "PTR", ttl, class: "IN", data: r.data };
-    case "CNAME": return { name, type: "CNAME", ttl, class: "IN", data: r.data };
+    case "TXT":
+      return { name, type: "TXT", ttl, class: "IN", data: typeof r.data === "string" ? [r.data] : r.data };
+    case "A":
+      return { name, type: "A", ttl, class: "IN", data: r.data };
+    case "AAAA":
+      return { name, type: "AAAA", ttl, class: "IN", data: r.data };
+    case "MX":
+      return {
+        name,
+        type: "MX",
+        ttl,
+        class: "IN",
+        data: { preference: r.priority, exchange: r.exchange === "" ? "." : r.exchange },
+      };
+    case "PTR":
+      return { name, type: "PTR", ttl, class: "IN", data: r.data };
+    case "CNAME":
+      return { name, type: "CNAME", ttl, class: "IN", data: r.data };
   }
 }
 
@@ -164,7 +176,10 @@ export async function startDnsServer(zone: Zone, options: { ttl?: number } = {})
  * (the environment): short timeouts, one try, the given blocklist zones (none by default),
  * and no periodic audit, so every audit a test sees is one it asked for.
  */
-export function testDnsEnv(dns: TestDnsServer, blocklists: { ipZones?: string; domainZones?: string } = {}): Record<string, string> {
+export function testDnsEnv(
+  dns: TestDnsServer,
+  blocklists: { ipZones?: string; domainZones?: string } = {},
+): Record<string, string> {
   return {
     REBOUND_DNS_SERVERS: dns.address,
     REBOUND_DNS_TIMEOUT_MS: "500",

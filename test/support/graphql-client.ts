@@ -7,7 +7,11 @@ export interface GraphQLResponse<T = any> {
 }
 
 export function graphqlClient(url: string, apiKey?: string | null) {
-  return async function gql<T = any>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
+  return async function gql<T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers: Record<string, string> = {},
+  ): Promise<GraphQLResponse<T>> {
     const res = await fetch(url, {
       method: "POST",
       headers: {

@@ -74,7 +74,8 @@ export function resolveInZone(index: Map<string, ZoneRecord[]>, name: string, ty
 
 function toAnswer<T>(resolution: ZoneResolution, type: QueryType, pick: (r: DataRecord) => T): DnsAnswer<T> {
   if (resolution.kind === "timeout") return { status: "ERROR", code: "TIMEOUT", message: "no answer (test zone)" };
-  if (resolution.kind === "servfail") return { status: "ERROR", code: "SERVFAIL", message: "server failure (test zone)" };
+  if (resolution.kind === "servfail")
+    return { status: "ERROR", code: "SERVFAIL", message: "server failure (test zone)" };
   const records = resolution.answers.filter((a) => a.record.type === type).map((a) => pick(a.record));
   if (records.length > 0) return { status: "OK", records, ttl: null };
   // An answer that ends in a CNAME to a name that doesn't exist is still NXDOMAIN.
@@ -105,7 +106,9 @@ export class MemoryDns implements DnsLookup {
     return this.ask(name, "AAAA", (r) => (r.type === "AAAA" ? r.data : ""));
   }
   mx(name: string): Promise<DnsAnswer<MxRecord>> {
-    return this.ask(name, "MX", (r) => (r.type === "MX" ? { priority: r.priority, exchange: r.exchange } : { priority: 0, exchange: "" }));
+    return this.ask(name, "MX", (r) =>
+      r.type === "MX" ? { priority: r.priority, exchange: r.exchange } : { priority: 0, exchange: "" },
+    );
   }
   ptr(ip: string): Promise<DnsAnswer<string>> {
     const parsed = parseIp(ip);

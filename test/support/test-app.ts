@@ -18,11 +18,18 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-
 /** A real server on a fresh real PostgreSQL database, listening on a free loopback port. */
 export async function startTestApp(label: string, env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase(label);
-  const config: Config = loadConfig({ ...process.env, ...GENEROUS_THROTTLE, ...env, DATABASE_URL: database.url, MIGRATION_DATABASE_URL: "", PORT: "0", HOST: "127.0.0.1" });
+  const config: Config = loadConfig({
+    ...process.env,
+    ...GENEROUS_THROTTLE,
+    ...env,
+    DATABASE_URL: database.url,
+    MIGRATION_DATABASE_URL: "",
+    PORT: "0",
+    HOST: "127.0.0.1",
+  });
   config.migrationDatabaseUrl = database.url;
   const running = await startApp(config);
   const url = running.server.url.replace("localhost", "127.0.0.1");

@@ -1,6 +1,9 @@
 import { createHmac, generateKeyPairSync, randomBytes, sign, type KeyObject } from "node:crypto";
 import {
-  buildSnsStringToSign, type CertificateFetcher, type SnsEnvelope, type SnsMessageType,
+  buildSnsStringToSign,
+  type CertificateFetcher,
+  type SnsEnvelope,
+  type SnsMessageType,
 } from "../../src/core/webhooks/sns-signature";
 import { SENDGRID_SIGNATURE_HEADER, SENDGRID_TIMESTAMP_HEADER } from "../../src/core/webhooks/sendgrid-signature";
 import type { MailgunSignature } from "../../src/core/webhooks/mailgun-signature";
@@ -51,7 +54,11 @@ export interface CertificateOptions {
 }
 
 /** A self-signed RSA certificate (sha256WithRSAEncryption) as PEM. */
-export function selfSignedCertificatePem(privateKey: KeyObject, publicKey: KeyObject, options: CertificateOptions = {}): string {
+export function selfSignedCertificatePem(
+  privateKey: KeyObject,
+  publicKey: KeyObject,
+  options: CertificateOptions = {},
+): string {
   const algorithm = sequence(derOid("1.2.840.113549.1.1.11"), derNull);
   const name = commonName(options.commonName ?? "sns.amazonaws.com");
   const tbs = sequence(
@@ -59,7 +66,10 @@ export function selfSignedCertificatePem(privateKey: KeyObject, publicKey: KeyOb
     derInteger(randomBytes(12)),
     algorithm,
     name,
-    sequence(derTime(options.notBefore ?? new Date("2020-01-01T00:00:00Z")), derTime(options.notAfter ?? new Date("2045-01-01T00:00:00Z"))),
+    sequence(
+      derTime(options.notBefore ?? new Date("2020-01-01T00:00:00Z")),
+      derTime(options.notAfter ?? new Date("2045-01-01T00:00:00Z")),
+    ),
     name,
     publicKey.export({ type: "spki", format: "der" }),
   );
@@ -85,11 +95,24 @@ export interface SnsTestSigner {
   /** Signs any envelope fields, SignatureVersion "2" (SHA256) unless told "1" (SHA1). */
   sign(fields: UnsignedSnsEnvelope, signatureVersion?: "1" | "2"): SnsEnvelope;
   /** A signed Notification; an object message is JSON-encoded as SES does. */
-  notification(args: { topicArn: string; message: unknown; timestamp: Date; subject?: string; messageId?: string; signatureVersion?: "1" | "2" }): SnsEnvelope;
-  subscriptionConfirmation(args: { topicArn: string; timestamp: Date; type?: Exclude<SnsMessageType, "Notification"> }): SnsEnvelope;
+  notification(args: {
+    topicArn: string;
+    message: unknown;
+    timestamp: Date;
+    subject?: string;
+    messageId?: string;
+    signatureVersion?: "1" | "2";
+  }): SnsEnvelope;
+  subscriptionConfirmation(args: {
+    topicArn: string;
+    timestamp: Date;
+    type?: Exclude<SnsMessageType, "Notification">;
+  }): SnsEnvelope;
 }
 
-export function createSnsTestSigner(options: { region?: string; certificate?: CertificateOptions } = {}): SnsTestSigner {
+export function createSnsTestSigner(
+  options: { region?: string; certificate?: CertificateOptions } = {},
+): SnsTestSigner {
   const region = options.region ?? "us-east-1";
   const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const certificatePem = selfSignedCertificatePem(privateKey, publicKey, options.certificate);
@@ -109,13 +132,23 @@ export function createSnsTestSigner(options: { region?: string; certificate?: Ce
     sign(fields, signatureVersion = "2") {
       const envelope = { ...fields, SignatureVersion: signatureVersion, SigningCertURL: certUrl } as SnsEnvelope;
       const algorithm = signatureVersion === "1" ? "sha1" : "sha256";
-      envelope.Signature = sign(algorithm, Buffer.from(buildSnsStringToSign(envelope), "utf8"), privateKey).toString("base64");
+      envelope.Signature = sign(algorithm, Buffer.from(buildSnsStringToSign(envelope), "utf8"), privateKey).toString(
+        "base64",
+      );
       // Key order as SNS sends it, for realistic bodies.
       return {
-        Type: envelope.Type, MessageId: envelope.MessageId, Token: envelope.Token, TopicArn: envelope.TopicArn,
-        Subject: envelope.Subject, Message: envelope.Message, SubscribeURL: envelope.SubscribeURL,
-        Timestamp: envelope.Timestamp, SignatureVersion: envelope.SignatureVersion, Signature: envelope.Signature,
-        SigningCertURL: envelope.SigningCertURL, UnsubscribeURL: envelope.UnsubscribeURL,
+        Type: envelope.Type,
+        MessageId: envelope.MessageId,
+        Token: envelope.Token,
+        TopicArn: envelope.TopicArn,
+        Subject: envelope.Subject,
+        Message: envelope.Message,
+        SubscribeURL: envelope.SubscribeURL,
+        Timestamp: envelope.Timestamp,
+        SignatureVersion: envelope.SignatureVersion,
+        Signature: envelope.Signature,
+        SigningCertURL: envelope.SigningCertURL,
+        UnsubscribeURL: envelope.UnsubscribeURL,
       };
     },
     notification({ topicArn, message, timestamp, subject, messageId, signatureVersion }) {
@@ -132,15 +165,17 @@ export function createSnsTestSigner(options: { region?: string; certificate?: Ce
     },
     subscriptionConfirmation({ topicArn, timestamp, type = "SubscriptionConfirmation" }) {
       const token = randomBytes(64).toString("hex");
-      return dropUndefined(signer.sign({
-        Type: type,
-        MessageId: uuid(),
-        Token: token,
-        TopicArn: topicArn,
-        Message: `You have chosen to subscribe to the topic ${topicArn}.\nTo confirm the subscription, visit the SubscribeURL included in this message.`,
-        SubscribeURL: `https://sns.${region}.amazonaws.com/?Action=ConfirmSubscription&TopicArn=${encodeURIComponent(topicArn)}&Token=${token}`,
-        Timestamp: timestamp.toISOString(),
-      }));
+      return dropUndefined(
+        signer.sign({
+          Type: type,
+          MessageId: uuid(),
+          Token: token,
+          TopicArn: topicArn,
+          Message: `You have chosen to subscribe to the topic ${topicArn}.\nTo confirm the subscription, visit the SubscribeURL included in this message.`,
+          SubscribeURL: `https://sns.${region}.amazonaws.com/?Action=ConfirmSubscription&TopicArn=${encodeURIComponent(topicArn)}&Token=${token}`,
+          Timestamp: timestamp.toISOString(),
+        }),
+      );
     },
   };
   return signer;
@@ -175,10 +210,17 @@ export function createSendgridTestKeys(): SendgridTestKeys {
 }
 
 /** The two headers SendGrid sends, signing timestamp + raw body (ECDSA P-256, DER, base64). */
-export function sendgridSignatureHeaders(privateKey: KeyObject, rawBody: string | Uint8Array, signedAt: Date): Record<string, string> {
+export function sendgridSignatureHeaders(
+  privateKey: KeyObject,
+  rawBody: string | Uint8Array,
+  signedAt: Date,
+): Record<string, string> {
   const timestamp = String(Math.floor(signedAt.getTime() / 1000));
   const body = typeof rawBody === "string" ? Buffer.from(rawBody, "utf8") : Buffer.from(rawBody);
-  const signature = sign("sha256", Buffer.concat([Buffer.from(timestamp), body]), { key: privateKey, dsaEncoding: "der" });
+  const signature = sign("sha256", Buffer.concat([Buffer.from(timestamp), body]), {
+    key: privateKey,
+    dsaEncoding: "der",
+  });
   return {
     [SENDGRID_SIGNATURE_HEADER]: signature.toString("base64"),
     [SENDGRID_TIMESTAMP_HEADER]: timestamp,
@@ -189,14 +231,25 @@ export function sendgridSignatureHeaders(privateKey: KeyObject, rawBody: string 
 // Mailgun
 
 /** A Mailgun `signature` object: hex HMAC-SHA256(signingKey, timestamp + token). */
-export function mailgunSignature(signingKey: string, signedAt: Date, token = randomBytes(25).toString("hex")): MailgunSignature {
+export function mailgunSignature(
+  signingKey: string,
+  signedAt: Date,
+  token = randomBytes(25).toString("hex"),
+): MailgunSignature {
   const timestamp = String(Math.floor(signedAt.getTime() / 1000));
-  const signature = createHmac("sha256", signingKey).update(timestamp + token).digest("hex");
+  const signature = createHmac("sha256", signingKey)
+    .update(timestamp + token)
+    .digest("hex");
   return { timestamp, token, signature };
 }
 
 /** A whole v3 webhook body: { signature, "event-data" }. */
-export function signedMailgunBody(signingKey: string, eventData: unknown, signedAt: Date, token?: string): {
+export function signedMailgunBody(
+  signingKey: string,
+  eventData: unknown,
+  signedAt: Date,
+  token?: string,
+): {
   signature: MailgunSignature;
   "event-data": unknown;
 } {

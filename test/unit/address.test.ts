@@ -3,10 +3,14 @@ import { describe, expect, it } from "vitest";
 import { parseAddress, suggestDomainTypo } from "../../src/core/address";
 
 describe("parseAddress", () => {
-  it.each(["a@b.example", "first.last+tag@sub.example.co.uk", '"john doe"@example.com', '"a\\"b"@example.com', "x@[192.0.2.1]", "o'brien@example.ie"])(
-    "accepts %s",
-    (a) => expect(parseAddress(a).ok).toBe(true),
-  );
+  it.each([
+    "a@b.example",
+    "first.last+tag@sub.example.co.uk",
+    '"john doe"@example.com',
+    '"a\\"b"@example.com',
+    "x@[192.0.2.1]",
+    "o'brien@example.ie",
+  ])("accepts %s", (a) => expect(parseAddress(a).ok).toBe(true));
 
   it.each([
     ["", "empty"],
@@ -31,11 +35,20 @@ describe("parseAddress", () => {
   });
 
   it("lower-cases the domain and keeps the local part as written", () => {
-    expect(parseAddress("Kiji.Tora@Example.COM")).toMatchObject({ ok: true, address: "Kiji.Tora@example.com", local: "Kiji.Tora", domain: "example.com" });
+    expect(parseAddress("Kiji.Tora@Example.COM")).toMatchObject({
+      ok: true,
+      address: "Kiji.Tora@example.com",
+      local: "Kiji.Tora",
+      domain: "example.com",
+    });
   });
 
   it("accepts internationalised domains and gives their ASCII (punycode) form", () => {
-    expect(parseAddress("user@münchen.de")).toMatchObject({ ok: true, domain: "münchen.de", asciiDomain: "xn--mnchen-3ya.de" });
+    expect(parseAddress("user@münchen.de")).toMatchObject({
+      ok: true,
+      domain: "münchen.de",
+      asciiDomain: "xn--mnchen-3ya.de",
+    });
   });
 
   it("limits the whole address to 254 octets", () => {

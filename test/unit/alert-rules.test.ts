@@ -32,17 +32,33 @@ describe("bounce-rate zone changes", () => {
   it("raise one WARNING alert on entering WARNING, exactly at the lower bound", () => {
     const changes = bounceZoneChanges({ ...base, counts: { GMAIL: { events: 30, sent: 1000 } } });
     expect(changes).toHaveLength(1);
-    expect(changes[0]).toMatchObject({ rule: "bounce-zone:GMAIL", from: null, to: "WARNING", alert: { kind: "BOUNCE_RATE_WARNING", severity: "WARNING", recommendPause: false } });
+    expect(changes[0]).toMatchObject({
+      rule: "bounce-zone:GMAIL",
+      from: null,
+      to: "WARNING",
+      alert: { kind: "BOUNCE_RATE_WARNING", severity: "WARNING", recommendPause: false },
+    });
   });
 
   it("raise nothing for further bounces inside the same zone", () => {
-    expect(bounceZoneChanges({ ...base, counts: { GMAIL: { events: 50, sent: 1000 } }, previous: { GMAIL: "WARNING" } })).toEqual([]);
+    expect(
+      bounceZoneChanges({ ...base, counts: { GMAIL: { events: 50, sent: 1000 } }, previous: { GMAIL: "WARNING" } }),
+    ).toEqual([]);
   });
 
   it("raise a CRITICAL alert with a pause recommendation on entering BLOCKING, just above the upper bound", () => {
-    const [change] = bounceZoneChanges({ ...base, counts: { GMAIL: { events: 51, sent: 1000 } }, previous: { GMAIL: "WARNING" } });
+    const [change] = bounceZoneChanges({
+      ...base,
+      counts: { GMAIL: { events: 51, sent: 1000 } },
+      previous: { GMAIL: "WARNING" },
+    });
     expect(change.alert).toMatchObject({ kind: "BOUNCE_RATE_BLOCKING", severity: "CRITICAL", recommendPause: true });
-    expect(change.alert!.evidence).toMatchObject({ provider: "GMAIL", sent: 1000, hardBounces: 51, previousZone: "WARNING" });
+    expect(change.alert!.evidence).toMatchObject({
+      provider: "GMAIL",
+      sent: 1000,
+      hardBounces: 51,
+      previousZone: "WARNING",
+    });
   });
 
   it("recommend no pause for an inbox (only campaigns are paused)", () => {
@@ -51,18 +67,32 @@ describe("bounce-rate zone changes", () => {
   });
 
   it("raise a recovery (INFO) when the rate crosses back down", () => {
-    const [change] = bounceZoneChanges({ ...base, counts: { GMAIL: { events: 70, sent: 2000 } }, previous: { GMAIL: "BLOCKING" } });
-    expect(change).toMatchObject({ from: "BLOCKING", to: "WARNING", alert: { kind: "BOUNCE_RATE_RECOVERED", severity: "INFO" } });
+    const [change] = bounceZoneChanges({
+      ...base,
+      counts: { GMAIL: { events: 70, sent: 2000 } },
+      previous: { GMAIL: "BLOCKING" },
+    });
+    expect(change).toMatchObject({
+      from: "BLOCKING",
+      to: "WARNING",
+      alert: { kind: "BOUNCE_RATE_RECOVERED", severity: "INFO" },
+    });
   });
 
   it("keep the last state while there are too few sends to judge", () => {
-    expect(bounceZoneChanges({ ...base, counts: { GMAIL: { events: 10, sent: 50 } }, previous: { GMAIL: "WARNING" } })).toEqual([]);
+    expect(
+      bounceZoneChanges({ ...base, counts: { GMAIL: { events: 10, sent: 50 } }, previous: { GMAIL: "WARNING" } }),
+    ).toEqual([]);
   });
 
   it("judge each provider on its own thresholds and the whole campaign on the industry's", () => {
     const changes = bounceZoneChanges({
       ...base,
-      counts: { OVERALL: { events: 40, sent: 2000 }, MICROSOFT: { events: 40, sent: 1000 }, GMAIL: { events: 0, sent: 1000 } },
+      counts: {
+        OVERALL: { events: 40, sent: 2000 },
+        MICROSOFT: { events: 40, sent: 1000 },
+        GMAIL: { events: 0, sent: 1000 },
+      },
     });
     // 2 % overall is WARNING on industry thresholds; 4 % for Microsoft is still ACCEPTABLE (5/8 %).
     expect(changes.map((c) => [c.rule, c.to])).toEqual([["bounce-zone:OVERALL", "WARNING"]]);
@@ -70,40 +100,78 @@ describe("bounce-rate zone changes", () => {
 });
 
 describe("complaint-rate changes", () => {
-  const input = { name: "Launch", subject: "campaign:c1", campaignId: "c1", inboxId: null, domainId: null, minSends: 100, previous: null };
+  const input = {
+    name: "Launch",
+    subject: "campaign:c1",
+    campaignId: "c1",
+    inboxId: null,
+    domainId: null,
+    minSends: 100,
+    previous: null,
+  };
 
   it("warn above 0.1 % and go critical at 0.3 %", () => {
-    expect(complaintChanges({ ...input, counts: { events: 1, sent: 1000 } })[0].alert).toMatchObject({ kind: "COMPLAINT_RATE_WARNING" });
-    expect(complaintChanges({ ...input, counts: { events: 3, sent: 1000 }, previous: "WARNING" })[0].alert).toMatchObject({ kind: "COMPLAINT_RATE_CRITICAL", severity: "CRITICAL" });
+    expect(complaintChanges({ ...input, counts: { events: 1, sent: 1000 } })[0].alert).toMatchObject({
+      kind: "COMPLAINT_RATE_WARNING",
+    });
+    expect(
+      complaintChanges({ ...input, counts: { events: 3, sent: 1000 }, previous: "WARNING" })[0].alert,
+    ).toMatchObject({ kind: "COMPLAINT_RATE_CRITICAL", severity: "CRITICAL" });
     expect(complaintChanges({ ...input, counts: { events: 0, sent: 1000 } })).toEqual([]);
   });
 });
 
 describe("burst rules", () => {
-  const input = { name: "Launch", subject: "campaign:c1", campaignId: "c1", inboxId: null, domainId: null, previous: {} };
+  const input = {
+    name: "Launch",
+    subject: "campaign:c1",
+    campaignId: "c1",
+    inboxId: null,
+    domainId: null,
+    previous: {},
+  };
 
   it("fire once when authentication failures reach the threshold, and stay quiet while firing", () => {
     const counts = { authFailures: 3, blocklistRejections: 0, catchAllBlocks: 0, windowHours: 24 };
     const first = burstChanges({ ...input, counts });
     expect(first.map((c) => c.alert?.kind)).toEqual(["SENDER_AUTHENTICATION_FAILURES"]);
-    expect(burstChanges({ ...input, counts: { ...counts, authFailures: 9 }, previous: { auth: "FIRING" } })).toEqual([]);
+    expect(burstChanges({ ...input, counts: { ...counts, authFailures: 9 }, previous: { auth: "FIRING" } })).toEqual(
+      [],
+    );
   });
 
   it("re-arm without an alert when the burst is over", () => {
-    const [change] = burstChanges({ ...input, counts: { authFailures: 0, blocklistRejections: 0, catchAllBlocks: 0, windowHours: 24 }, previous: { auth: "FIRING" } });
+    const [change] = burstChanges({
+      ...input,
+      counts: { authFailures: 0, blocklistRejections: 0, catchAllBlocks: 0, windowHours: 24 },
+      previous: { auth: "FIRING" },
+    });
     expect(change).toMatchObject({ rule: "burst:auth", to: "QUIET", alert: null });
   });
 
   it("fire for blocklist rejections and catch-all blocks separately", () => {
-    const changes = burstChanges({ ...input, counts: { authFailures: 0, blocklistRejections: 3, catchAllBlocks: 5, windowHours: 24 } });
+    const changes = burstChanges({
+      ...input,
+      counts: { authFailures: 0, blocklistRejections: 3, catchAllBlocks: 5, windowHours: 24 },
+    });
     expect(changes.map((c) => c.alert?.kind)).toEqual(["BLOCKLIST_REJECTIONS", "CATCH_ALL_BLOCKS"]);
   });
 });
 
 describe("events that count toward a burst", () => {
-  const event = (e: Partial<Parameters<typeof countsTowardBurst>[0]>) => ({ fault: null, reason: "userunknown", status: "5.1.1", variant: null, ...e });
+  const event = (e: Partial<Parameters<typeof countsTowardBurst>[0]>) => ({
+    fault: null,
+    reason: "userunknown",
+    status: "5.1.1",
+    variant: null,
+    ...e,
+  });
   it.each([
-    ["an authentication failure", true, event({ fault: "SENDER_AUTHENTICATION", reason: "securityerror", status: "5.7.26" })],
+    [
+      "an authentication failure",
+      true,
+      event({ fault: "SENDER_AUTHENTICATION", reason: "securityerror", status: "5.7.26" }),
+    ],
     ["a reputation block", true, event({ fault: "SENDER_REPUTATION", reason: "blocked" })],
     ["a blocked reply whatever its fault", true, event({ reason: "blocked" })],
     ["a bad-reputation reply", true, event({ reason: "badreputation" })],
@@ -120,7 +188,17 @@ describe("DNS authentication regression", () => {
   const domain = { domainId: "d1", name: "acme.example" };
 
   it("alerts when a check gets worse, critical when it now fails", () => {
-    const alert = authRegression(domain, [{ id: "SPF", status: "PASS" }, { id: "DMARC", status: "PASS" }], [{ id: "SPF", status: "FAIL" }, { id: "DMARC", status: "PASS" }]);
+    const alert = authRegression(
+      domain,
+      [
+        { id: "SPF", status: "PASS" },
+        { id: "DMARC", status: "PASS" },
+      ],
+      [
+        { id: "SPF", status: "FAIL" },
+        { id: "DMARC", status: "PASS" },
+      ],
+    );
     expect(alert).toMatchObject({ kind: "DNS_AUTHENTICATION_REGRESSED", severity: "CRITICAL", domainId: "d1" });
     expect(alert!.message).toContain("SPF PASS → FAIL");
   });

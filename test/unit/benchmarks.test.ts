@@ -115,8 +115,15 @@ describe("rows, overall zone and pausing", () => {
       { provider: "GMAIL", sent: 1000, hardBounces: 30 },
       { provider: "MICROSOFT", sent: 1000, hardBounces: 30 },
     ]);
-    expect(rows.map((r) => [r.provider, r.zone, r.rate])).toEqual([["GMAIL", "WARNING", 0.03], ["MICROSOFT", "ACCEPTABLE", 0.03]]);
-    expect(overallBenchmark(2000, 60)).toMatchObject({ provider: "OVERALL", zone: "WARNING", thresholds: { warningFromPercent: 2, blockingAbovePercent: 5 } });
+    expect(rows.map((r) => [r.provider, r.zone, r.rate])).toEqual([
+      ["GMAIL", "WARNING", 0.03],
+      ["MICROSOFT", "ACCEPTABLE", 0.03],
+    ]);
+    expect(overallBenchmark(2000, 60)).toMatchObject({
+      provider: "OVERALL",
+      zone: "WARNING",
+      thresholds: { warningFromPercent: 2, blockingAbovePercent: 5 },
+    });
   });
 
   it("recommends a pause strictly above 5 %", () => {

@@ -5,7 +5,12 @@ import { analyzeSmtpReply, BOUNCE_550_VARIANTS } from "../../src/core/bounce";
 describe("the 550 decision matrix", () => {
   it.each([
     ["user unknown", "550 5.1.1 <a@b.example>: User unknown", "USER_UNKNOWN", /remove the address/i],
-    ["does not exist", "550 5.1.1 The email account that you tried to reach does not exist", "USER_UNKNOWN", /remove the address/i],
+    [
+      "does not exist",
+      "550 5.1.1 The email account that you tried to reach does not exist",
+      "USER_UNKNOWN",
+      /remove the address/i,
+    ],
     ["access denied", "550 5.7.1 Access denied", "ACCESS_DENIED", /SPF, DKIM/],
     ["message refused", "550 5.7.1 Delivery not authorized, message refused", "ACCESS_DENIED", /./],
     ["address rejected", "550 5.4.1 Recipient address rejected: Access denied", "ADDRESS_REJECTED", /./],
@@ -36,6 +41,14 @@ describe("the 550 decision matrix", () => {
   });
 
   it("lists every variant of the matrix", () => {
-    expect(BOUNCE_550_VARIANTS).toEqual(["USER_UNKNOWN", "ACCESS_DENIED", "ADDRESS_REJECTED", "MAILBOX_UNAVAILABLE", "CATCH_ALL_BLOCK", "MIXED_SIGNAL", "NOT_550"]);
+    expect(BOUNCE_550_VARIANTS).toEqual([
+      "USER_UNKNOWN",
+      "ACCESS_DENIED",
+      "ADDRESS_REJECTED",
+      "MAILBOX_UNAVAILABLE",
+      "CATCH_ALL_BLOCK",
+      "MIXED_SIGNAL",
+      "NOT_550",
+    ]);
   });
 });

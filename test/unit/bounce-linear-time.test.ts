@@ -48,7 +48,9 @@ function assertLinear(name: string, shape: fc.Arbitrary<(n: number) => string>, 
     fc.property(shape, (make) => {
       const g = growth(make, n);
       if (g.ratio > MAX_RATIO) {
-        throw new Error(`${name}: x${GROWTH} input took x${g.ratio.toFixed(1)} time (${g.small.toFixed(1)} ms -> ${g.large.toFixed(1)} ms)`);
+        throw new Error(
+          `${name}: x${GROWTH} input took x${g.ratio.toFixed(1)} time (${g.small.toFixed(1)} ms -> ${g.large.toFixed(1)} ms)`,
+        );
       }
     }),
     { numRuns: 4, endOnFailure: true },
@@ -60,46 +62,61 @@ describe("bounce classification time grows linearly with input size", () => {
     const shape = fc.record({ local: word, domain, sep: fc.constantFrom(" ", ", ", "; ", " <", "> ") }).map(
       ({ local, domain, sep }) =>
         (n: number) =>
-          BOUNCE_HEAD + "The following addresses failed:\n" + Array.from({ length: n }, (_, i) => `${local}${i}@${domain}`).join(sep) + "\n550 5.1.1 user unknown\n",
+          BOUNCE_HEAD +
+          "The following addresses failed:\n" +
+          Array.from({ length: n }, (_, i) => `${local}${i}@${domain}`).join(sep) +
+          "\n550 5.1.1 user unknown\n",
     );
     assertLinear("addresses on one line", shape, 1500);
   }, 120_000);
 
   it("a repeated a@b. pattern", () => {
-    const shape = fc.record({ unit: fc.constantFrom("a@b.", "a@b.c", "x.y@b.", "@b.a", "a.@b.", "<a@b.>"), head: fc.boolean() }).map(
-      ({ unit, head }) =>
-        (n: number) =>
-          (head ? BOUNCE_HEAD : "") + unit.repeat(n) + "\n",
-    );
+    const shape = fc
+      .record({ unit: fc.constantFrom("a@b.", "a@b.c", "x.y@b.", "@b.a", "a.@b.", "<a@b.>"), head: fc.boolean() })
+      .map(
+        ({ unit, head }) =>
+          (n: number) =>
+            (head ? BOUNCE_HEAD : "") + unit.repeat(n) + "\n",
+      );
     assertLinear("repeated a@b.", shape, 25_000);
   }, 120_000);
 
   it("deep MIME nesting", () => {
-    const shape = fc.record({ sub: fc.constantFrom("mixed", "report", "alternative"), payload: word }).map(
-      ({ sub, payload }) =>
-        (n: number) => {
-          // Built inside out, as a list of pieces joined once (linear to build).
-          const open: string[] = [];
-          const close: string[] = [];
-          for (let i = 0; i < n; i++) {
-            open.push(`Content-Type: multipart/${sub}; boundary="b${i}"\n\n--b${i}\n`);
-            close.push(`\n--b${i}--\n`);
-          }
-          return "From: MAILER-DAEMON@mx.example.net\nSubject: Undelivered\n" + open.join("") + `\n<${payload}@example.com>: 550 5.1.1 user unknown\n` + close.reverse().join("");
-        },
-    );
+    const shape = fc
+      .record({ sub: fc.constantFrom("mixed", "report", "alternative"), payload: word })
+      .map(({ sub, payload }) => (n: number) => {
+        // Built inside out, as a list of pieces joined once (linear to build).
+        const open: string[] = [];
+        const close: string[] = [];
+        for (let i = 0; i < n; i++) {
+          open.push(`Content-Type: multipart/${sub}; boundary="b${i}"\n\n--b${i}\n`);
+          close.push(`\n--b${i}--\n`);
+        }
+        return (
+          "From: MAILER-DAEMON@mx.example.net\nSubject: Undelivered\n" +
+          open.join("") +
+          `\n<${payload}@example.com>: 550 5.1.1 user unknown\n` +
+          close.reverse().join("")
+        );
+      });
     assertLinear("deep nesting", shape, 2000);
   }, 120_000);
 
   it("long header folding", () => {
-    const shape = fc.record({ name: fc.constantFrom("Subject", "To", "Content-Type", "X-Failed-Recipients", "Received"), text: word, addr: fc.boolean() }).map(
-      ({ name, text, addr }) =>
-        (n: number) =>
-          BOUNCE_HEAD.replace("\n\n", "\n") +
-          `${name}: start` +
-          `\n ${addr ? `${text}@example.com,` : text + ";"} continued`.repeat(n) +
-          "\n\n<rcpt@example.com>: 550 5.1.1 user unknown\n",
-    );
+    const shape = fc
+      .record({
+        name: fc.constantFrom("Subject", "To", "Content-Type", "X-Failed-Recipients", "Received"),
+        text: word,
+        addr: fc.boolean(),
+      })
+      .map(
+        ({ name, text, addr }) =>
+          (n: number) =>
+            BOUNCE_HEAD.replace("\n\n", "\n") +
+            `${name}: start` +
+            `\n ${addr ? `${text}@example.com,` : text + ";"} continued`.repeat(n) +
+            "\n\n<rcpt@example.com>: 550 5.1.1 user unknown\n",
+      );
     assertLinear("header folding", shape, 4000);
   }, 120_000);
 });

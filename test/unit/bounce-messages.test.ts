@@ -83,7 +83,12 @@ describe("MIME edge cases", () => {
     const a = analyzeMessage(fixture("nested-base64-iso2022jp-crlf.eml"));
     expect(a.error).toBeNull();
     expect(a.diagnoses).toHaveLength(1);
-    expect(a.diagnoses[0]).toMatchObject({ recipient: "grace@receiver.example", status: "5.2.2", reason: "mailboxfull", hardBounce: false });
+    expect(a.diagnoses[0]).toMatchObject({
+      recipient: "grace@receiver.example",
+      status: "5.2.2",
+      reason: "mailboxfull",
+      hardBounce: false,
+    });
   });
 
   it("accepts the same message as bytes or as an already-decoded string", () => {
@@ -113,7 +118,12 @@ describe("feedback loop reports (RFC 5965 ARF)", () => {
   it("yields reason feedback with the Feedback-Type for each Original-Rcpt-To", () => {
     expect(a.kind).toBe("feedback");
     expect(a.diagnoses).toHaveLength(1);
-    expect(a.diagnoses[0]).toMatchObject({ recipient: "erin@provider.example", reason: "feedback", feedbackType: "abuse", hardBounce: false });
+    expect(a.diagnoses[0]).toMatchObject({
+      recipient: "erin@provider.example",
+      reason: "feedback",
+      feedbackType: "abuse",
+      hardBounce: false,
+    });
   });
 });
 
@@ -121,20 +131,35 @@ describe("automatic replies (RFC 3834)", () => {
   const a = analyzeMessage(fixture("vacation.eml"));
   it("are reported as vacation for the replying address, never as a failure", () => {
     expect(a.kind).toBe("vacation");
-    expect(a.diagnoses[0]).toMatchObject({ recipient: "frank@receiver.example", reason: "vacation", hardBounce: false, bounceType: "UNDETERMINED" });
+    expect(a.diagnoses[0]).toMatchObject({
+      recipient: "frank@receiver.example",
+      reason: "vacation",
+      hardBounce: false,
+      bounceType: "UNDETERMINED",
+    });
   });
 });
 
 describe("Amazon SES notifications in the mail body", () => {
   const a = analyzeMessage(fixture("ses-bounce-notification.eml"));
   it("are read from their JSON, classified from status and diagnostic, not from SES's bounceType", () => {
-    expect(a.diagnoses[0]).toMatchObject({ recipient: "mallory@receiver.example", status: "5.1.1", reason: "userunknown", hardBounce: true });
+    expect(a.diagnoses[0]).toMatchObject({
+      recipient: "mallory@receiver.example",
+      status: "5.1.1",
+      reason: "userunknown",
+      hardBounce: true,
+    });
   });
 });
 
 describe("Authentication-Results in the bounce", () => {
   it("are parsed into spf, dkim and dmarc results", () => {
-    const raw = fixture("postfix-dsn-user-unknown.eml").toString("latin1").replace("Subject:", "Authentication-Results: mx.sender.example; spf=pass smtp.mailfrom=x; dkim=fail header.d=x; dmarc=none\nSubject:");
+    const raw = fixture("postfix-dsn-user-unknown.eml")
+      .toString("latin1")
+      .replace(
+        "Subject:",
+        "Authentication-Results: mx.sender.example; spf=pass smtp.mailfrom=x; dkim=fail header.d=x; dmarc=none\nSubject:",
+      );
     expect(analyzeMessage(raw).diagnoses[0].authResults).toEqual({ spf: "pass", dkim: "fail", dmarc: "none" });
   });
 });

@@ -22,7 +22,9 @@ function messages(): Message[] {
   return readdirSync(corpus)
     .filter((f) => f.endsWith(".eml"))
     .sort()
-    .flatMap((f) => splitMbox(readFileSync(join(corpus, f)).toString("latin1")).map((raw, i) => ({ name: `${f}#${i + 1}`, raw })));
+    .flatMap((f) =>
+      splitMbox(readFileSync(join(corpus, f)).toString("latin1")).map((raw, i) => ({ name: `${f}#${i + 1}`, raw })),
+    );
 }
 
 /** What must not change: one line per result, in order. */
@@ -32,7 +34,9 @@ function reading(raw: string): string[] {
 
 /** The bounce's own addresses: its From, Return-Path (envelope sender) and Sender. */
 function ownAddresses(raw: string): Set<string> {
-  const head = raw.slice(0, raw.search(/\r?\n\r?\n/) === -1 ? raw.length : raw.search(/\r?\n\r?\n/)).replace(/\r?\n[ \t]+/g, " ");
+  const head = raw
+    .slice(0, raw.search(/\r?\n\r?\n/) === -1 ? raw.length : raw.search(/\r?\n\r?\n/))
+    .replace(/\r?\n[ \t]+/g, " ");
   const out = new Set<string>();
   for (const line of head.split(/\r?\n/)) {
     const m = /^(from|return-path|sender)\s*:(.*)$/i.exec(line);
@@ -64,7 +68,9 @@ describe.skipIf(!present)("classifier reads rewritten copies of every corpus mes
       perTransform[tname] = bad;
     }
     const invariant = all.length - broken.size;
-    console.log(`bounce-metamorphic: ${invariant}/${all.length} messages invariant under all ${Object.keys(TRANSFORMS).length} transforms (${((100 * invariant) / all.length).toFixed(1)} %)`);
+    console.log(
+      `bounce-metamorphic: ${invariant}/${all.length} messages invariant under all ${Object.keys(TRANSFORMS).length} transforms (${((100 * invariant) / all.length).toFixed(1)} %)`,
+    );
     console.log(`bounce-metamorphic: messages changed per transform: ${JSON.stringify(perTransform)}`);
     for (const [name, why] of broken) console.log(`  ${name}\n    ${why.join("\n    ")}`);
     expect([...broken.keys()]).toEqual([]);
@@ -80,7 +86,8 @@ describe.skipIf(!present)("classifier reads rewritten copies of every corpus mes
         // An auto-reply's and a feedback report's row name who answered or complained (that
         // is the From of a vacation reply); only failure rows could suppress an address.
         if (a.kind !== "bounce") continue;
-        for (const d of a.diagnoses) if (own.has(d.recipient)) wrong.push(`${m.name} (${tname}): ${d.recipient} ${d.reason}`);
+        for (const d of a.diagnoses)
+          if (own.has(d.recipient)) wrong.push(`${m.name} (${tname}): ${d.recipient} ${d.reason}`);
       }
     }
     expect(wrong).toEqual([]);

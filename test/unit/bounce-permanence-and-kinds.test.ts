@@ -15,7 +15,7 @@ describe("permanence from the words when there is no code", () => {
     ["unknown user", "<gone@receiver.example>:\nunknown user: gone\n"],
     ["no such domain", "<gone@nowhere.example>:\nNo such domain at this location\n"],
     ["account disabled", "<gone@receiver.example>:\nThe account has been disabled or discontinued\n"],
-    ["unrouteable mail domain", "  gone@nowhere.example\n    Unrouteable mail domain \"nowhere.example\"\n"],
+    ["unrouteable mail domain", '  gone@nowhere.example\n    Unrouteable mail domain "nowhere.example"\n'],
     [
       "qmail's permanent error sentence",
       "Hi. This is the qmail-send program at mta.sender.example.\nI'm afraid I wasn't able to deliver your message to the following addresses.\nThis is a permanent error; I've given up. Sorry it didn't work out.\n\n<gone@receiver.example>:\nThis address no longer accepts mail.\n",
@@ -33,7 +33,9 @@ describe("permanence from the words when there is no code", () => {
   }
 
   it('"will keep trying" → temporary (SOFT) with an inferred 4.0.0, expired, never hard', () => {
-    const d = first("This is a warning message only; you do not need to resend your message.\n\n<later@receiver.example>:\nConnection timed out. The mail system will keep trying to deliver it for 5 days.\n");
+    const d = first(
+      "This is a warning message only; you do not need to resend your message.\n\n<later@receiver.example>:\nConnection timed out. The mail system will keep trying to deliver it for 5 days.\n",
+    );
     expect(d.bounceType).toBe("SOFT");
     expect(d.status).toBe("4.0.0");
     expect(d.hardBounce).toBe(false);
@@ -48,7 +50,11 @@ describe("permanence from the words when there is no code", () => {
 });
 
 describe("not every message to a bounce address is a bounce", () => {
-  const person = ["From: Erika Muster <erika@receiver.example>", "To: campaigns@sender.example", "Date: Mon, 7 Dec 2026 05:00:00 +0000"];
+  const person = [
+    "From: Erika Muster <erika@receiver.example>",
+    "To: campaigns@sender.example",
+    "Date: Mon, 7 Dec 2026 05:00:00 +0000",
+  ];
   const autoReplies: Array<[string, string]> = [
     ["Abwesenheitsnotiz: Ihre Nachricht", "Ich bin bis 14.12. nicht im Büro und lese keine E-Mails."],
     ["Automatische Antwort: Angebot", "Vielen Dank für Ihre Nachricht. Ich bin ab Montag wieder erreichbar."],
@@ -62,19 +68,30 @@ describe("not every message to a bounce address is a bounce", () => {
     it(`an auto-reply without RFC 3834 headers ("${subject.split(":")[0]}") is a vacation, never a failure row`, () => {
       const a = notice(body + "\n", [...person, `Subject: ${subject}`, "Content-Type: text/plain; charset=utf-8"]);
       expect(a.kind).toBe("vacation");
-      expect(a.diagnoses.every((d) => d.reason === "vacation" && !d.hardBounce && d.bounceType === "UNDETERMINED")).toBe(true);
+      expect(
+        a.diagnoses.every((d) => d.reason === "vacation" && !d.hardBounce && d.bounceType === "UNDETERMINED"),
+      ).toBe(true);
     });
   }
 
   it("an RFC 3834 auto-reply (Auto-Submitted: auto-replied) with a neutral subject is a vacation", () => {
-    const a = notice("Thanks, I will answer on my return.\n", [...person, "Subject: Re: your offer", "Auto-Submitted: auto-replied"]);
+    const a = notice("Thanks, I will answer on my return.\n", [
+      ...person,
+      "Subject: Re: your offer",
+      "Auto-Submitted: auto-replied",
+    ]);
     expect(a.kind).toBe("vacation");
   });
 
   it("a challenge/response (whitelist confirmation) request is reported as such, with no failure row", () => {
     const a = notice(
       "Hello, I use a spam filter that requires senders to confirm their address once.\nPlease click the link below to verify that you are a real person and your message will be delivered:\nhttps://confirm.example/verify?id=123\n",
-      ["From: Erika Muster <erika@receiver.example>", "To: campaigns@sender.example", "Subject: Please confirm your message to erika@receiver.example", "Auto-Submitted: auto-replied"],
+      [
+        "From: Erika Muster <erika@receiver.example>",
+        "To: campaigns@sender.example",
+        "Subject: Please confirm your message to erika@receiver.example",
+        "Auto-Submitted: auto-replied",
+      ],
     );
     expect(a.diagnoses.some((d) => d.hardBounce || d.bounceType !== "UNDETERMINED")).toBe(false);
     expect(a.kind === "vacation" || a.kind === "unknown").toBe(true);
@@ -84,7 +101,11 @@ describe("not every message to a bounce address is a bounce", () => {
   it("a spam report that is not ARF is a complaint (feedback), never a bounce", () => {
     const a = notice(
       "This message was reported as spam by one of our users (erika@receiver.example).\nPlease remove this address from your mailing list.\n",
-      ["From: Abuse Desk <abuse@receiver.example>", "To: campaigns@sender.example", "Subject: Spam report: message from sender.example"],
+      [
+        "From: Abuse Desk <abuse@receiver.example>",
+        "To: campaigns@sender.example",
+        "Subject: Spam report: message from sender.example",
+      ],
     );
     expect(a.kind).toBe("feedback");
     expect(a.diagnoses.every((d) => d.reason === "feedback" && !d.hardBounce)).toBe(true);
@@ -92,8 +113,16 @@ describe("not every message to a bounce address is a bounce", () => {
 
   it("a delay warning (Action: delayed) is expired/soft, never hard", () => {
     const raw = dsnReport({
-      notice: "This is a delivery status notification: your message has not been delivered yet. The mail system will keep trying.",
-      recipients: [["Final-Recipient: rfc822; later@receiver.example", "Action: delayed", "Status: 4.4.1", "Will-Retry-Until: Mon, 14 Dec 2026 05:00:00 +0000"]],
+      notice:
+        "This is a delivery status notification: your message has not been delivered yet. The mail system will keep trying.",
+      recipients: [
+        [
+          "Final-Recipient: rfc822; later@receiver.example",
+          "Action: delayed",
+          "Status: 4.4.1",
+          "Will-Retry-Until: Mon, 14 Dec 2026 05:00:00 +0000",
+        ],
+      ],
       headers: [...DAEMON_HEAD.filter((h) => !h.startsWith("Subject")), "Subject: Delayed Mail (still being retried)"],
     });
     const d = analyzeMessage(raw).diagnoses[0];
@@ -105,7 +134,15 @@ describe("families by structure, codes by class", () => {
   it("PowerMTA's per-recipient bounce category (X-PowerMTA-BounceCategory) decides when the words are vague", () => {
     const raw = dsnReport({
       notice: "Delivery failed.",
-      recipients: [["Final-Recipient: rfc822; gone@receiver.example", "Action: failed", "Status: 5.0.0", "Diagnostic-Code: smtp; 550 rejected", "X-PowerMTA-BounceCategory: bad-mailbox"]],
+      recipients: [
+        [
+          "Final-Recipient: rfc822; gone@receiver.example",
+          "Action: failed",
+          "Status: 5.0.0",
+          "Diagnostic-Code: smtp; 550 rejected",
+          "X-PowerMTA-BounceCategory: bad-mailbox",
+        ],
+      ],
     });
     expect(analyzeMessage(raw).diagnoses[0]).toMatchObject({ reason: "userunknown", hardBounce: true });
   });
@@ -113,7 +150,14 @@ describe("families by structure, codes by class", () => {
   it("an RFC 7505 null MX (5.1.10) is a permanent host fault", () => {
     const raw = dsnReport({
       notice: "Delivery failed.",
-      recipients: [["Final-Recipient: rfc822; any@nullmx.example", "Action: failed", "Status: 5.1.10", "Diagnostic-Code: X-Postfix; Domain nullmx.example does not accept mail (nullMX)"]],
+      recipients: [
+        [
+          "Final-Recipient: rfc822; any@nullmx.example",
+          "Action: failed",
+          "Status: 5.1.10",
+          "Diagnostic-Code: X-Postfix; Domain nullmx.example does not accept mail (nullMX)",
+        ],
+      ],
     });
     const d = analyzeMessage(raw).diagnoses[0];
     expect(d.bounceType).toBe("HARD");
@@ -129,13 +173,18 @@ describe("families by structure, codes by class", () => {
   ];
   for (const [status, reason, what] of byClass) {
     it(`an unknown detail falls back to its RFC 3463 subject: ${status} → ${reason} (${what})`, () => {
-      const raw = dsnReport({ notice: "Delivery failed.", recipients: [["Final-Recipient: rfc822; r@receiver.example", "Action: failed", `Status: ${status}`]] });
+      const raw = dsnReport({
+        notice: "Delivery failed.",
+        recipients: [["Final-Recipient: rfc822; r@receiver.example", "Action: failed", `Status: ${status}`]],
+      });
       expect(analyzeMessage(raw).diagnoses[0].reason).toBe(reason);
     });
   }
 
   it("the SMTP stage decides a bare 550: at MAIL FROM the sender was refused, not the address", () => {
-    const d = first("  r@receiver.example\n    SMTP error from remote mail server after MAIL FROM:<campaigns@sender.example>:\n    550 Not allowed\n");
+    const d = first(
+      "  r@receiver.example\n    SMTP error from remote mail server after MAIL FROM:<campaigns@sender.example>:\n    550 Not allowed\n",
+    );
     expect(d.hardBounce).toBe(false);
     expect(d.reason).not.toBe("userunknown");
   });
@@ -158,9 +207,18 @@ describe("MTA families by the layout they document", () => {
         "Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup'",
         "",
       ].join("\n"),
-      [...DAEMON_HEAD.filter((h) => !h.startsWith("From") && !h.startsWith("Subject")), "From: postmaster@receiver.example", "Subject: Undeliverable: Hello"],
+      [
+        ...DAEMON_HEAD.filter((h) => !h.startsWith("From") && !h.startsWith("Subject")),
+        "From: postmaster@receiver.example",
+        "Subject: Undeliverable: Hello",
+      ],
     );
-    expect(d).toMatchObject({ recipient: "gone@receiver.example", replyCode: 550, reason: "userunknown", hardBounce: true });
+    expect(d).toMatchObject({
+      recipient: "gone@receiver.example",
+      replyCode: 550,
+      reason: "userunknown",
+      hardBounce: true,
+    });
   });
 
   it("Sendmail V5: the recipient's line in the transcript carries the reply ('550 <a@b>... Host unknown')", () => {
@@ -172,9 +230,17 @@ describe("MTA families by the layout they document", () => {
         "   ----- Unsent message follows -----",
         "From: campaigns@sender.example",
       ].join("\n"),
-      [...DAEMON_HEAD.filter((h) => !h.startsWith("Subject")), "Subject: Returned mail: Host unknown (Name server: nowhere.example: host not found)"],
+      [
+        ...DAEMON_HEAD.filter((h) => !h.startsWith("Subject")),
+        "Subject: Returned mail: Host unknown (Name server: nowhere.example: host not found)",
+      ],
     );
-    expect(d).toMatchObject({ recipient: "gone@nowhere.example", reason: "hostunknown", bounceType: "HARD", hardBounce: true });
+    expect(d).toMatchObject({
+      recipient: "gone@nowhere.example",
+      reason: "hostunknown",
+      bounceType: "HARD",
+      hardBounce: true,
+    });
   });
 });
 
@@ -214,9 +280,17 @@ describe("delay warnings written as text (no DSN part) are soft, never hard", ()
         "Warning: message still undelivered after 4 hours",
         "Will keep trying until message is 5 days old",
       ].join("\n"),
-      [...DAEMON_HEAD.filter((h) => !h.startsWith("Subject")), "Subject: Warning: could not send message for past 4 hours"],
+      [
+        ...DAEMON_HEAD.filter((h) => !h.startsWith("Subject")),
+        "Subject: Warning: could not send message for past 4 hours",
+      ],
     );
-    expect(d).toMatchObject({ recipient: "later@receiver.example", status: "4.0.0", bounceType: "SOFT", hardBounce: false });
+    expect(d).toMatchObject({
+      recipient: "later@receiver.example",
+      status: "4.0.0",
+      bounceType: "SOFT",
+      hardBounce: false,
+    });
     expect(d.evidence.join(" ")).toMatch(/inferred/);
   });
 });
@@ -239,12 +313,16 @@ describe("the notice's summary above the recipients decides permanence when the 
   });
 
   it("a warning summary ('will keep trying') over a neutral block: temporary", () => {
-    const d = first("This is a warning message only. The mail system will keep trying to deliver your message for 5 days.\n\n<y@receiver.example>:\nConnection to mx.receiver.example lost\n");
+    const d = first(
+      "This is a warning message only. The mail system will keep trying to deliver your message for 5 days.\n\n<y@receiver.example>:\nConnection to mx.receiver.example lost\n",
+    );
     expect(d).toMatchObject({ status: "4.0.0", bounceType: "SOFT", hardBounce: false });
   });
 
   it("the recipient's own words outrank the summary", () => {
-    const d = first("This is a permanent error; I've given up.\n\n<z@receiver.example>:\nMailbox temporarily unavailable, will retry\n");
+    const d = first(
+      "This is a permanent error; I've given up.\n\n<z@receiver.example>:\nMailbox temporarily unavailable, will retry\n",
+    );
     expect(d.status).toBe("4.0.0");
     expect(d.evidence.join(" ")).toMatch(/recipient's block says/);
   });

@@ -20,11 +20,21 @@ const only = (name: string) => {
 describe("null MX: a domain that accepts no mail is a permanent, address-level failure", () => {
   it("qmail's 'couldn't find a mail exchanger or IP address' (notqmail on a null MX) is notaccept, hard", () => {
     const d = only("qmail-null-mx.eml");
-    expect(d).toMatchObject({ recipient: "reader@nomail.example", reason: "notaccept", status: "5.4.4", hardBounce: true });
+    expect(d).toMatchObject({
+      recipient: "reader@nomail.example",
+      reason: "notaccept",
+      status: "5.4.4",
+      hardBounce: true,
+    });
   });
   it("OpenSMTPD's 'No MX found for domain' is notaccept and permanent even inside a delay report", () => {
     const d = only("opensmtpd-no-mx-delayed.eml");
-    expect(d).toMatchObject({ recipient: "reader@nullmx.example", reason: "notaccept", bounceType: "HARD", hardBounce: true });
+    expect(d).toMatchObject({
+      recipient: "reader@nullmx.example",
+      reason: "notaccept",
+      bounceType: "HARD",
+      hardBounce: true,
+    });
     expect(d.status?.[0]).toBe("5");
   });
 });
@@ -40,10 +50,18 @@ describe("qmail: the stage named by 'Connected to ... but sender was rejected' y
 
 describe("connection-stage refusals are blocked", () => {
   it("Exim's 'after initial connection' with a 5.7.1 is blocked, not a security error", () => {
-    expect(only("exim-initial-connection.eml")).toMatchObject({ reason: "blocked", status: "5.7.1", replyCode: 554, hardBounce: false });
+    expect(only("exim-initial-connection.eml")).toMatchObject({
+      reason: "blocked",
+      status: "5.7.1",
+      replyCode: 554,
+      hardBounce: false,
+    });
   });
   it("a bare 554 at the greeting is blocked", () => {
-    const d = analyzeSmtpReply("SMTP error from remote mail server after initial connection: 550 Access denied", "a@b.example");
+    const d = analyzeSmtpReply(
+      "SMTP error from remote mail server after initial connection: 550 Access denied",
+      "a@b.example",
+    );
     expect(d.reason).toBe("blocked");
   });
 });
@@ -85,10 +103,14 @@ describe("per-MTA wording tables, gated on the MTA's signature", () => {
 describe("phrase tables", () => {
   it("'Connection rate limit exceeded' is too many connections, not a sending-rate limit", () => {
     expect(analyzeSmtpReply("452 4.3.2 Connection rate limit exceeded.", "a@b.example").reason).toBe("toomanyconn");
-    expect(analyzeSmtpReply("450 4.7.1 Rate limit exceeded, please try again slower", "a@b.example").reason).toBe("speeding");
+    expect(analyzeSmtpReply("450 4.7.1 Rate limit exceeded, please try again slower", "a@b.example").reason).toBe(
+      "speeding",
+    );
   });
   it("a duplicate header is a content error", () => {
-    expect(analyzeSmtpReply("554 Transaction failed: Duplicate header 'DKIM-Signature'.", "a@b.example").reason).toBe("contenterror");
+    expect(analyzeSmtpReply("554 Transaction failed: Duplicate header 'DKIM-Signature'.", "a@b.example").reason).toBe(
+      "contenterror",
+    );
   });
 });
 
@@ -97,7 +119,12 @@ describe("LiteralMatcher (one pass for every fragment)", () => {
   it("reports every occurrence with its start, overlapping ones included, folding ASCII case", () => {
     const hits: Array<[string, number]> = [];
     m.scan("USHERS: User Unknown", (id, start) => hits.push([m.phrases[id], start]));
-    expect(hits).toEqual([["she", 1], ["he", 2], ["hers", 2], ["user unknown", 8]]);
+    expect(hits).toEqual([
+      ["she", 1],
+      ["he", 2],
+      ["hers", 2],
+      ["user unknown", 8],
+    ]);
   });
   it("finds nothing in text without the fragments, and handles characters outside their alphabet", () => {
     expect(m.present("日本語 — ∅")).toEqual([]);
@@ -121,7 +148,11 @@ describe("Sendmail's session transcript", () => {
 
 describe("Gmail's relay states", () => {
   it("'(state 6).' is a system error on the remote side", () => {
-    expect(only("gmail-relay-state.eml")).toMatchObject({ recipient: "reader@old-relay.example", reason: "systemerror", replyCode: 500 });
+    expect(only("gmail-relay-state.eml")).toMatchObject({
+      recipient: "reader@old-relay.example",
+      reason: "systemerror",
+      replyCode: 500,
+    });
   });
   it("a specific status code in the reply names the reason instead of the state", () => {
     expect(only("gmail-relay-state-status.eml")).toMatchObject({ reason: "mailboxfull", status: "5.2.2" });

@@ -60,7 +60,9 @@ describe("each recipient gets its own words, from every source", () => {
         "",
       ].join("\n"),
     );
-    expect(a.diagnoses.map((d) => [d.recipient, d.reason, d.status])).toEqual([["gone@receiver.example", "userunknown", "5.1.1"]]);
+    expect(a.diagnoses.map((d) => [d.recipient, d.reason, d.status])).toEqual([
+      ["gone@receiver.example", "userunknown", "5.1.1"],
+    ]);
   });
 
   it("qmail's local delivery trailer '(#5.1.1)' is tied to its recipient", () => {
@@ -75,7 +77,11 @@ describe("each recipient gets its own words, from every source", () => {
         "",
       ].join("\n"),
     );
-    expect(a.diagnoses[0]).toMatchObject({ recipient: "gone@receiver.example", reason: "userunknown", hardBounce: true });
+    expect(a.diagnoses[0]).toMatchObject({
+      recipient: "gone@receiver.example",
+      reason: "userunknown",
+      hardBounce: true,
+    });
     expect(a.diagnoses[0].status?.startsWith("5.")).toBe(true);
   });
 
@@ -99,14 +105,34 @@ describe("each recipient gets its own words, from every source", () => {
 
 describe("the order of trust: the remote server's reply, then the reporting MTA's fields, then its summary", () => {
   it("Status with a trailing (comment) is read structurally (RFC 3464 §2.1.2 allows comments)", () => {
-    const raw = dsnReport({ notice: "Delivery failed.", recipients: [["Final-Recipient: rfc822; gone@receiver.example", "Action: failed", "Status: 5.1.1 (bad destination mailbox address)"]] });
-    expect(analyzeMessage(raw).diagnoses[0]).toMatchObject({ status: "5.1.1", reason: "userunknown", hardBounce: true });
+    const raw = dsnReport({
+      notice: "Delivery failed.",
+      recipients: [
+        [
+          "Final-Recipient: rfc822; gone@receiver.example",
+          "Action: failed",
+          "Status: 5.1.1 (bad destination mailbox address)",
+        ],
+      ],
+    });
+    expect(analyzeMessage(raw).diagnoses[0]).toMatchObject({
+      status: "5.1.1",
+      reason: "userunknown",
+      hardBounce: true,
+    });
   });
 
   it("the remote reply's precise code wins over the relay's generic Status 5.0.0", () => {
     const raw = dsnReport({
       notice: "Delivery failed.",
-      recipients: [["Final-Recipient: rfc822; full@receiver.example", "Action: failed", "Status: 5.0.0", "Diagnostic-Code: smtp; 552 5.2.2 Mailbox full"]],
+      recipients: [
+        [
+          "Final-Recipient: rfc822; full@receiver.example",
+          "Action: failed",
+          "Status: 5.0.0",
+          "Diagnostic-Code: smtp; 552 5.2.2 Mailbox full",
+        ],
+      ],
     });
     expect(analyzeMessage(raw).diagnoses[0]).toMatchObject({ status: "5.2.2", replyCode: 552, reason: "mailboxfull" });
   });
@@ -140,13 +166,25 @@ describe("the order of trust: the remote server's reply, then the reporting MTA'
         "550 5.1.1 <gone@receiver.example>... User unknown",
       ].join("\n"),
     );
-    expect(a.diagnoses[0]).toMatchObject({ recipient: "gone@receiver.example", replyCode: 550, status: "5.1.1", reason: "userunknown" });
+    expect(a.diagnoses[0]).toMatchObject({
+      recipient: "gone@receiver.example",
+      replyCode: 550,
+      status: "5.1.1",
+      reason: "userunknown",
+    });
   });
 
   it("conflicting evidence (user-unknown words under a 4.x.x status) is said, and does not suppress", () => {
     const raw = dsnReport({
       notice: "Delivery delayed.",
-      recipients: [["Final-Recipient: rfc822; maybe@receiver.example", "Action: failed", "Status: 4.4.1", "Diagnostic-Code: smtp; 550 5.1.1 user unknown"]],
+      recipients: [
+        [
+          "Final-Recipient: rfc822; maybe@receiver.example",
+          "Action: failed",
+          "Status: 4.4.1",
+          "Diagnostic-Code: smtp; 550 5.1.1 user unknown",
+        ],
+      ],
     });
     const d = analyzeMessage(raw).diagnoses[0];
     expect(d.hardBounce).toBe(false);
@@ -157,12 +195,22 @@ describe("the order of trust: the remote server's reply, then the reporting MTA'
 describe("two remote replies for one recipient that disagree", () => {
   it("a DSN Diagnostic-Code 550 5.1.1 and a notice quoting 452 4.2.2 for the same address: said, no hard bounce", () => {
     const raw = dsnReport({
-      notice: "<maybe@receiver.example>: host mx.receiver.example[192.0.2.25] said: 452 4.2.2 Mailbox temporarily over quota (in reply to RCPT TO command)",
-      recipients: [["Final-Recipient: rfc822; maybe@receiver.example", "Action: failed", "Status: 5.1.1", "Diagnostic-Code: smtp; 550 5.1.1 user unknown"]],
+      notice:
+        "<maybe@receiver.example>: host mx.receiver.example[192.0.2.25] said: 452 4.2.2 Mailbox temporarily over quota (in reply to RCPT TO command)",
+      recipients: [
+        [
+          "Final-Recipient: rfc822; maybe@receiver.example",
+          "Action: failed",
+          "Status: 5.1.1",
+          "Diagnostic-Code: smtp; 550 5.1.1 user unknown",
+        ],
+      ],
     });
     const d = analyzeMessage(raw).diagnoses[0];
     expect(d.hardBounce).toBe(false);
-    expect(d.evidence.join(" ")).toMatch(/conflicting evidence: the DSN's Diagnostic-Code says 550 but the notice quotes 452/);
+    expect(d.evidence.join(" ")).toMatch(
+      /conflicting evidence: the DSN's Diagnostic-Code says 550 but the notice quotes 452/,
+    );
   });
 
   it("an earlier attempt's temporary reply (another MX) before the final permanent one is no conflict", () => {
@@ -179,7 +227,15 @@ describe("two remote replies for one recipient that disagree", () => {
         ">>> RCPT To:<gone@receiver.example>",
         "<<< 550 5.1.1 User unknown",
       ].join("\n"),
-      recipients: [["Final-Recipient: rfc822; gone@receiver.example", "Action: failed", "Status: 5.1.1", "Remote-MTA: dns; mx2.receiver.example", "Diagnostic-Code: smtp; 550 5.1.1 User unknown"]],
+      recipients: [
+        [
+          "Final-Recipient: rfc822; gone@receiver.example",
+          "Action: failed",
+          "Status: 5.1.1",
+          "Remote-MTA: dns; mx2.receiver.example",
+          "Diagnostic-Code: smtp; 550 5.1.1 User unknown",
+        ],
+      ],
     });
     const d = analyzeMessage(raw).diagnoses[0];
     expect(d.evidence.join(" ")).not.toMatch(/conflict/);
@@ -188,8 +244,16 @@ describe("two remote replies for one recipient that disagree", () => {
 
   it("agreeing sources raise no conflict", () => {
     const raw = dsnReport({
-      notice: "<gone@receiver.example>: host mx.receiver.example[192.0.2.25] said: 550 5.1.1 user unknown (in reply to RCPT TO command)",
-      recipients: [["Final-Recipient: rfc822; gone@receiver.example", "Action: failed", "Status: 5.1.1", "Diagnostic-Code: smtp; 550 5.1.1 user unknown"]],
+      notice:
+        "<gone@receiver.example>: host mx.receiver.example[192.0.2.25] said: 550 5.1.1 user unknown (in reply to RCPT TO command)",
+      recipients: [
+        [
+          "Final-Recipient: rfc822; gone@receiver.example",
+          "Action: failed",
+          "Status: 5.1.1",
+          "Diagnostic-Code: smtp; 550 5.1.1 user unknown",
+        ],
+      ],
     });
     const d = analyzeMessage(raw).diagnoses[0];
     expect(d.hardBounce).toBe(true);
@@ -219,14 +283,23 @@ describe("addresses by role", () => {
   });
 
   it("an address the notice gives as its contact is not a recipient, even when no line is stronger", () => {
-    const a = notice("Your mail for gone@receiver.example could not be delivered: user unknown.\nQuestions? Please contact helpdesk@mta.sender.example, or mailto:abuse-desk@mta.sender.example\n");
+    const a = notice(
+      "Your mail for gone@receiver.example could not be delivered: user unknown.\nQuestions? Please contact helpdesk@mta.sender.example, or mailto:abuse-desk@mta.sender.example\n",
+    );
     expect(a.diagnoses.map((d) => d.recipient)).toEqual(["gone@receiver.example"]);
   });
 
   it("reports Original-Recipient, the address that was sent to, beside the final one", () => {
     const raw = dsnReport({
       notice: "Delivery failed.",
-      recipients: [["Original-Recipient: rfc822; alias@receiver.example", "Final-Recipient: rfc822; real-box@mail.receiver.example", "Action: failed", "Status: 5.1.1"]],
+      recipients: [
+        [
+          "Original-Recipient: rfc822; alias@receiver.example",
+          "Final-Recipient: rfc822; real-box@mail.receiver.example",
+          "Action: failed",
+          "Status: 5.1.1",
+        ],
+      ],
     });
     const d = analyzeMessage(raw).diagnoses[0];
     expect(d.originalRecipient).toBe("alias@receiver.example");
@@ -251,7 +324,9 @@ describe("local delivery lines are tied to their recipient", () => {
         "550 5.1.1 gone... User unknown",
       ].join("\n"),
     );
-    expect(a.diagnoses.map((d) => [d.recipient, d.reason, d.status])).toEqual([["gone@receiver.example", "userunknown", "5.1.1"]]);
+    expect(a.diagnoses.map((d) => [d.recipient, d.reason, d.status])).toEqual([
+      ["gone@receiver.example", "userunknown", "5.1.1"],
+    ]);
   });
 
   it("a procmail/local delivery quota line answers for the address above it, not for the next", () => {
@@ -259,7 +334,7 @@ describe("local delivery lines are tied to their recipient", () => {
       [
         "<full@receiver.example>: cannot append message to file /var/mail/full: Disk quota exceeded",
         "",
-        "<gone@receiver.example>: unknown user: \"gone\"",
+        '<gone@receiver.example>: unknown user: "gone"',
         "",
       ].join("\n"),
     );
@@ -287,7 +362,11 @@ describe("a bounce is known by its wording, not only by a mailer-daemon sender",
         "",
         "Hello there.",
       ].join("\n"),
-      ["From: Mail System <system@mta.receiver.example>", "To: campaigns@sender.example", "Subject: Nondeliverable mail"],
+      [
+        "From: Mail System <system@mta.receiver.example>",
+        "To: campaigns@sender.example",
+        "Subject: Nondeliverable mail",
+      ],
     );
     expect(a.kind).toBe("bounce");
     expect(a.diagnoses.map((d) => d.recipient)).toEqual(["gone@receiver.example"]);

@@ -3,7 +3,13 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { analyzeMessage, analyzeSmtpReply, BOUNCE_REASONS, splitMbox, type MessageAnalysis } from "../../src/core/bounce";
+import {
+  analyzeMessage,
+  analyzeSmtpReply,
+  BOUNCE_REASONS,
+  splitMbox,
+  type MessageAnalysis,
+} from "../../src/core/bounce";
 
 function expectWellFormed(a: MessageAnalysis): void {
   expect(["bounce", "feedback", "vacation", "delivery", "unknown"]).toContain(a.kind);
@@ -51,7 +57,8 @@ describe("hostile and broken input", () => {
 
   it("a multipart nested 1,000 deep is read within its limits, fast", () => {
     let body = "Content-Type: text/plain\n\nUser unknown\n";
-    for (let i = 0; i < 1000; i++) body = `Content-Type: multipart/mixed; boundary="b${i}"\n\n--b${i}\n${body}--b${i}--\n`;
+    for (let i = 0; i < 1000; i++)
+      body = `Content-Type: multipart/mixed; boundary="b${i}"\n\n--b${i}\n${body}--b${i}--\n`;
     const [a, ms] = timed(() => analyzeMessage(`From: MAILER-DAEMON@x.example\nSubject: Undeliverable\n${body}`));
     expectWellFormed(a);
     expect(ms).toBeLessThan(1000);
@@ -81,17 +88,25 @@ describe("hostile and broken input", () => {
   });
 
   it("analyzeSmtpReply never throws, whatever it is given", () => {
-    fc.assert(fc.property(fc.string({ maxLength: 500 }), fc.option(fc.string({ maxLength: 50 })), (text, rcpt) => {
-      const d = analyzeSmtpReply(text, rcpt);
-      expect(BOUNCE_REASONS).toContain(d.reason);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 500 }), fc.option(fc.string({ maxLength: 50 })), (text, rcpt) => {
+        const d = analyzeSmtpReply(text, rcpt);
+        expect(BOUNCE_REASONS).toContain(d.reason);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
 const corpus = resolve(__dirname, "../../../shared/corpus/bounces/emails");
 const samples: Uint8Array[] = existsSync(corpus)
-  ? readdirSync(corpus).sort().filter((_, i) => i % 4 === 0).flatMap((f) => splitMbox(readFileSync(join(corpus, f)) as Uint8Array))
-  : readdirSync(fixtures).sort().map((f) => readFileSync(join(fixtures, f)) as Uint8Array);
+  ? readdirSync(corpus)
+      .sort()
+      .filter((_, i) => i % 4 === 0)
+      .flatMap((f) => splitMbox(readFileSync(join(corpus, f)) as Uint8Array))
+  : readdirSync(fixtures)
+      .sort()
+      .map((f) => readFileSync(join(fixtures, f)) as Uint8Array);
 
 describe("property: mutated real messages always get a well-formed answer in bounded time", () => {
   const mutation = fc.record({
@@ -101,7 +116,19 @@ describe("property: mutated real messages always get a well-formed answer in bou
         fc.record({ kind: fc.constant("flip" as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
         fc.record({ kind: fc.constant("cut" as const), at: fc.nat() }),
         fc.record({ kind: fc.constant("dup" as const), at: fc.nat(), len: fc.integer({ min: 1, max: 4096 }) }),
-        fc.record({ kind: fc.constant("insert" as const), at: fc.nat(), text: fc.constantFrom("\n--", "=?utf-8?B?", "Content-Type: multipart/mixed; boundary=x\n", "\r\n\r\n", "=\n", "\x1b$B", "\0\0\0") }),
+        fc.record({
+          kind: fc.constant("insert" as const),
+          at: fc.nat(),
+          text: fc.constantFrom(
+            "\n--",
+            "=?utf-8?B?",
+            "Content-Type: multipart/mixed; boundary=x\n",
+            "\r\n\r\n",
+            "=\n",
+            "\x1b$B",
+            "\0\0\0",
+          ),
+        }),
       ),
       { maxLength: 8 },
     ),
@@ -116,7 +143,8 @@ describe("property: mutated real messages always get a well-formed answer in bou
           if (e.kind === "flip" && b.length) b[at] = e.byte;
           else if (e.kind === "cut") b = b.subarray(0, at);
           else if (e.kind === "dup") b = Buffer.concat([b.subarray(0, at), b.subarray(at, at + e.len), b.subarray(at)]);
-          else if (e.kind === "insert") b = Buffer.concat([b.subarray(0, at), Buffer.from(e.text, "latin1"), b.subarray(at)]);
+          else if (e.kind === "insert")
+            b = Buffer.concat([b.subarray(0, at), Buffer.from(e.text, "latin1"), b.subarray(at)]);
         }
         const [a, ms] = timed(() => analyzeMessage(b));
         expectWellFormed(a);

@@ -65,58 +65,132 @@ const one = (raw: string) => {
 
 describe("provider tables (the recipient's domain or the remote host names the provider)", () => {
   it("La Poste / Orange: the last three digits of an LPN/OFR code name the cause", () => {
-    const d = one(dsn({ to: "jean@laposte.net", status: "5.5.0", diag: "550 5.5.0 Le compte du destinataire est bloque. The recipient account is blocked. LPN007_426" }));
+    const d = one(
+      dsn({
+        to: "jean@laposte.net",
+        status: "5.5.0",
+        diag: "550 5.5.0 Le compte du destinataire est bloque. The recipient account is blocked. LPN007_426",
+      }),
+    );
     expect(d.reason).toBe("suspend");
     expect(d.hardBounce).toBe(false);
-    const u = one(dsn({ to: "marie@orange.fr", status: "5.5.0", diag: "550 5.5.0 Adresse destinataire invalide. Invalid recipient. OFR004_416" }));
+    const u = one(
+      dsn({
+        to: "marie@orange.fr",
+        status: "5.5.0",
+        diag: "550 5.5.0 Adresse destinataire invalide. Invalid recipient. OFR004_416",
+      }),
+    );
     expect(u.reason).toBe("userunknown");
     expect(u.hardBounce).toBe(true);
   });
 
   it("Cox: an AUP# code outranks the generic reading of 'sender rejected'", () => {
-    const d = one(dsn({ to: "pat@cox.net", status: "5.1.0", diag: "550 5.1.0 <bounces@sender.example> sender rejected. AUP#CXBL" }));
+    const d = one(
+      dsn({ to: "pat@cox.net", status: "5.1.0", diag: "550 5.1.0 <bounces@sender.example> sender rejected. AUP#CXBL" }),
+    );
     expect(d.reason).toBe("blocked");
     expect(d.hardBounce).toBe(false);
   });
 
   it("Spectrum (charter.net): four-digit AUP codes map by range", () => {
-    const d = one(dsn({ to: "lee@charter.net", status: "5.1.0", diag: "550 5.1.0 <x@sender.example> sender rejected. AUP#In-1330" }));
+    const d = one(
+      dsn({
+        to: "lee@charter.net",
+        status: "5.1.0",
+        diag: "550 5.1.0 <x@sender.example> sender rejected. AUP#In-1330",
+      }),
+    );
     expect(d.reason).toBe("toomanyconn");
   });
 
   it("Yahoo Inc (*.yahoodns.net): TSS04 deferrals are 'rejected', 'dd This user doesn't have' is an unknown user", () => {
-    const t = one(dsn({ to: "kim@yahoo.example", status: "4.7.0", remoteMta: "mta7.am0.yahoodns.net", diag: "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints" }));
+    const t = one(
+      dsn({
+        to: "kim@yahoo.example",
+        status: "4.7.0",
+        remoteMta: "mta7.am0.yahoodns.net",
+        diag: "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints",
+      }),
+    );
     expect(t.reason).toBe("rejected");
-    const u = one(dsn({ to: "nobody@yahoo.example", status: "5.0.0", remoteMta: "mta5.am0.yahoodns.net", diag: "554 delivery error: dd This user doesn't have a yahoo.example account (nobody@yahoo.example) [0]" }));
+    const u = one(
+      dsn({
+        to: "nobody@yahoo.example",
+        status: "5.0.0",
+        remoteMta: "mta5.am0.yahoodns.net",
+        diag: "554 delivery error: dd This user doesn't have a yahoo.example account (nobody@yahoo.example) [0]",
+      }),
+    );
     expect(u.reason).toBe("userunknown");
   });
 
   it("Google: documented replies, matched with their reply and status codes", () => {
-    const d = one(dsn({ to: "sam@company.example", status: "5.7.26", remoteMta: "aspmx.l.google.com", diag: "550-5.7.26 Unauthenticated email from sender.example is not accepted due to domain's DMARC policy." }));
+    const d = one(
+      dsn({
+        to: "sam@company.example",
+        status: "5.7.26",
+        remoteMta: "aspmx.l.google.com",
+        diag: "550-5.7.26 Unauthenticated email from sender.example is not accepted due to domain's DMARC policy.",
+      }),
+    );
     expect(d.reason).toBe("authfailure");
-    const p = one(dsn({ to: "sam@company.example", status: "4.7.0", remoteMta: "gmail-smtp-in.l.google.com", diag: "421-4.7.0 The IP address sending this message does not have a PTR record setup" }));
+    const p = one(
+      dsn({
+        to: "sam@company.example",
+        status: "4.7.0",
+        remoteMta: "gmail-smtp-in.l.google.com",
+        diag: "421-4.7.0 The IP address sending this message does not have a PTR record setup",
+      }),
+    );
     expect(p.reason).toBe("requireptr");
   });
 
   it("Microsoft (Exchange Online): 4.7.650 IP reputation is badreputation", () => {
-    const d = one(dsn({ to: "ann@outlook.example", status: "4.7.650", remoteMta: "mail.protection.outlook.com", diag: "451 4.7.650 The mail server [192.0.2.1] has been temporarily rate limited due to IP reputation." }));
+    const d = one(
+      dsn({
+        to: "ann@outlook.example",
+        status: "4.7.650",
+        remoteMta: "mail.protection.outlook.com",
+        diag: "451 4.7.650 The mail server [192.0.2.1] has been temporarily rate limited due to IP reputation.",
+      }),
+    );
     expect(d.reason).toBe("badreputation");
   });
 
   it("Tencent (*.qq.com): frequency limits are too many connections", () => {
-    const d = one(dsn({ to: "li@example.cn", status: "5.0.0", remoteMta: "mx2.qq.com", diag: "550 Ip frequency limited [abc]. http://service.mail.qq.com/cgi-bin/help?subtype=1" }));
+    const d = one(
+      dsn({
+        to: "li@example.cn",
+        status: "5.0.0",
+        remoteMta: "mx2.qq.com",
+        diag: "550 Ip frequency limited [abc]. http://service.mail.qq.com/cgi-bin/help?subtype=1",
+      }),
+    );
     expect(d.reason).toBe("toomanyconn");
   });
 
   it("an unknown provider keeps the generic reading", () => {
-    const d = one(dsn({ to: "bob@receiver.example", status: "5.1.1", remoteMta: "mx.receiver.example", diag: "550 5.1.1 <bob@receiver.example>: Recipient address rejected: User unknown" }));
+    const d = one(
+      dsn({
+        to: "bob@receiver.example",
+        status: "5.1.1",
+        remoteMta: "mx.receiver.example",
+        diag: "550 5.1.1 <bob@receiver.example>: Recipient address rejected: User unknown",
+      }),
+    );
     expect(d.reason).toBe("userunknown");
   });
 });
 
 describe("per-MTA tables (applied only when the notice carries that MTA's signature)", () => {
   it("Courier: 'No such domain.' under an unknown diagnostic type is hostunknown", () => {
-    const raw = dsn({ to: "kit@nowhere.example", status: "5.0.0", diag: "x", subject: "NOTICE: mail delivery status." }).replace("Diagnostic-Code: smtp; x", "Diagnostic-Code: unknown; No such domain.");
+    const raw = dsn({
+      to: "kit@nowhere.example",
+      status: "5.0.0",
+      diag: "x",
+      subject: "NOTICE: mail delivery status.",
+    }).replace("Diagnostic-Code: smtp; x", "Diagnostic-Code: unknown; No such domain.");
     expect(one(raw).reason).toBe("hostunknown");
   });
 
@@ -153,10 +227,28 @@ describe("per-MTA tables (applied only when the notice carries that MTA's signat
   });
 
   it("MessageLabs: the authentication notice is a security error; the same words without its signature are not read that way", () => {
-    const body = ["", "Could not deliver the message to:", "", "  pat@receiver.example", "  550-Please turn on SMTP Authentication in your mail client.", ""];
-    const ml = ["From: Mail Delivery System <MAILER-DAEMON@messagelabs.com>", "To: news@sender.example", "Subject: Mail Delivery Failure", "X-Msg-Ref: server-1.tower-1.messagelabs.com!1!2!3", ...body].join("\n");
+    const body = [
+      "",
+      "Could not deliver the message to:",
+      "",
+      "  pat@receiver.example",
+      "  550-Please turn on SMTP Authentication in your mail client.",
+      "",
+    ];
+    const ml = [
+      "From: Mail Delivery System <MAILER-DAEMON@messagelabs.com>",
+      "To: news@sender.example",
+      "Subject: Mail Delivery Failure",
+      "X-Msg-Ref: server-1.tower-1.messagelabs.com!1!2!3",
+      ...body,
+    ].join("\n");
     expect(one(ml).reason).toBe("securityerror");
-    const other = ["From: Mail Delivery System <MAILER-DAEMON@mx.other.example>", "To: news@sender.example", "Subject: Mail Delivery Failure", ...body].join("\n");
+    const other = [
+      "From: Mail Delivery System <MAILER-DAEMON@mx.other.example>",
+      "To: news@sender.example",
+      "Subject: Mail Delivery Failure",
+      ...body,
+    ].join("\n");
     expect(analyzeMessage(other).diagnoses[0]?.reason).not.toBe("securityerror");
   });
 
@@ -234,6 +326,8 @@ describe("mbox files", () => {
     const m2 = "From double-bounce@mta.example  Thu Jul  2 12:05:05 2020\nSubject: two\n\nbody\n";
     expect(splitMbox(m1 + m2)).toHaveLength(2);
     // Without the blank line, a "From " sentence inside a body (no date) is text, not a separator.
-    expect(splitMbox("From a@b.example Thu Jul  2 12:05:05 2020\nSubject: x\n\nHello,\nFrom here on we talk.\n")).toHaveLength(1);
+    expect(
+      splitMbox("From a@b.example Thu Jul  2 12:05:05 2020\nSubject: x\n\nHello,\nFrom here on we talk.\n"),
+    ).toHaveLength(1);
   });
 });

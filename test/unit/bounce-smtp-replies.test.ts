@@ -4,37 +4,131 @@ import { analyzeSmtpReply, BOUNCE_REASONS, diagnoseFromStatus, type BounceReason
 
 describe("replies from the big providers", () => {
   const cases: Array<[provider: string, reply: string, status: string, reason: BounceReason, hard: boolean]> = [
-    ["Gmail 5.1.1", "550-5.1.1 The email account that you tried to reach does not exist. Please try\n550-5.1.1 double-checking the recipient's email address for typos or\n550 5.1.1 https://support.google.com/mail/?p=NoSuchUser a1si123 - gsmtp", "5.1.1", "userunknown", true],
+    [
+      "Gmail 5.1.1",
+      "550-5.1.1 The email account that you tried to reach does not exist. Please try\n550-5.1.1 double-checking the recipient's email address for typos or\n550 5.1.1 https://support.google.com/mail/?p=NoSuchUser a1si123 - gsmtp",
+      "5.1.1",
+      "userunknown",
+      true,
+    ],
     ["Outlook 5.1.1", "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found", "5.1.1", "userunknown", true],
-    ["Yahoo 5.1.1", "554 delivery error: dd This user doesn't have a yahoo.com account (x@yahoo.com) [0]", "5.0.0", "filtered", false],
-    ["Postfix 5.1.1", "550 5.1.1 <a@b.example>: Recipient address rejected: User unknown in virtual mailbox table", "5.1.1", "userunknown", true],
-    ["Gmail 5.7.1", "550-5.7.1 [192.0.2.1] Our system has detected that this message is likely unsolicited mail.\n550 5.7.1 To reduce the amount of spam sent to Gmail, this message has been blocked. - gsmtp", "5.7.1", "spamdetected", false],
-    ["Outlook 5.7.1", "550 5.7.1 Unfortunately, messages from [192.0.2.1] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3150).", "5.7.1", "blocked", false],
-    ["Yahoo 5.7.1", "553 5.7.1 [BL21] Connections will not be accepted from 192.0.2.1, because the ip is in Spamhaus's list; see http://postmaster.yahoo.com/550-bl23.html", "5.7.1", "blocked", false],
+    [
+      "Yahoo 5.1.1",
+      "554 delivery error: dd This user doesn't have a yahoo.com account (x@yahoo.com) [0]",
+      "5.0.0",
+      "filtered",
+      false,
+    ],
+    [
+      "Postfix 5.1.1",
+      "550 5.1.1 <a@b.example>: Recipient address rejected: User unknown in virtual mailbox table",
+      "5.1.1",
+      "userunknown",
+      true,
+    ],
+    [
+      "Gmail 5.7.1",
+      "550-5.7.1 [192.0.2.1] Our system has detected that this message is likely unsolicited mail.\n550 5.7.1 To reduce the amount of spam sent to Gmail, this message has been blocked. - gsmtp",
+      "5.7.1",
+      "spamdetected",
+      false,
+    ],
+    [
+      "Outlook 5.7.1",
+      "550 5.7.1 Unfortunately, messages from [192.0.2.1] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3150).",
+      "5.7.1",
+      "blocked",
+      false,
+    ],
+    [
+      "Yahoo 5.7.1",
+      "553 5.7.1 [BL21] Connections will not be accepted from 192.0.2.1, because the ip is in Spamhaus's list; see http://postmaster.yahoo.com/550-bl23.html",
+      "5.7.1",
+      "blocked",
+      false,
+    ],
     ["Postfix 5.7.1", "554 5.7.1 <a@b.example>: Relay access denied", "5.7.1", "norelaying", false],
-    ["Gmail 5.4.1", "550 5.4.1 Recipient address rejected: Access denied. AS(201806281) [x.prod.outlook.com]", "5.4.1", "userunknown", true],
-    ["Postfix 5.4.1", "550 5.4.1 <a@b.example>: Recipient address rejected: Access denied", "5.4.1", "userunknown", true],
-    ["Gmail 5.7.26", "550-5.7.26 This mail is unauthenticated, which poses a security risk to the\n550-5.7.26 sender and Gmail users, and has been blocked. The sender must\n550 5.7.26 authenticate with at least one of SPF or DKIM. - gsmtp", "5.7.26", "authfailure", false],
-    ["Outlook 5.7.26", "550 5.7.26 Unauthenticated email from example.com is not accepted due to domain's DMARC policy", "5.7.26", "authfailure", false],
-    ["Yahoo 5.7.26", "550 5.7.26 This mail has been blocked because the sender is unauthenticated. Yahoo requires all senders to authenticate with either SPF or DKIM.", "5.7.26", "authfailure", false],
-    ["Gmail 4.2.2", "452-4.2.2 The email account that you tried to reach is over quota. Please direct\n452 4.2.2 the recipient to https://support.google.com/mail/?p=OverQuotaTemp - gsmtp", "4.2.2", "mailboxfull", false],
-    ["Outlook 4.2.2", "452 4.2.2 The recipient's mailbox is full and can't accept messages now.", "4.2.2", "mailboxfull", false],
+    [
+      "Gmail 5.4.1",
+      "550 5.4.1 Recipient address rejected: Access denied. AS(201806281) [x.prod.outlook.com]",
+      "5.4.1",
+      "userunknown",
+      true,
+    ],
+    [
+      "Postfix 5.4.1",
+      "550 5.4.1 <a@b.example>: Recipient address rejected: Access denied",
+      "5.4.1",
+      "userunknown",
+      true,
+    ],
+    [
+      "Gmail 5.7.26",
+      "550-5.7.26 This mail is unauthenticated, which poses a security risk to the\n550-5.7.26 sender and Gmail users, and has been blocked. The sender must\n550 5.7.26 authenticate with at least one of SPF or DKIM. - gsmtp",
+      "5.7.26",
+      "authfailure",
+      false,
+    ],
+    [
+      "Outlook 5.7.26",
+      "550 5.7.26 Unauthenticated email from example.com is not accepted due to domain's DMARC policy",
+      "5.7.26",
+      "authfailure",
+      false,
+    ],
+    [
+      "Yahoo 5.7.26",
+      "550 5.7.26 This mail has been blocked because the sender is unauthenticated. Yahoo requires all senders to authenticate with either SPF or DKIM.",
+      "5.7.26",
+      "authfailure",
+      false,
+    ],
+    [
+      "Gmail 4.2.2",
+      "452-4.2.2 The email account that you tried to reach is over quota. Please direct\n452 4.2.2 the recipient to https://support.google.com/mail/?p=OverQuotaTemp - gsmtp",
+      "4.2.2",
+      "mailboxfull",
+      false,
+    ],
+    [
+      "Outlook 4.2.2",
+      "452 4.2.2 The recipient's mailbox is full and can't accept messages now.",
+      "4.2.2",
+      "mailboxfull",
+      false,
+    ],
     ["Yahoo 4.2.2", "452 4.2.2 Mailbox full", "4.2.2", "mailboxfull", false],
-    ["Postfix 4.2.2", "452 4.2.2 <a@b.example>: Recipient address rejected: Mailbox full", "4.2.2", "mailboxfull", false],
+    [
+      "Postfix 4.2.2",
+      "452 4.2.2 <a@b.example>: Recipient address rejected: Mailbox full",
+      "4.2.2",
+      "mailboxfull",
+      false,
+    ],
   ];
   it.each(cases)("%s", (_provider, reply, status, reason, hard) => {
     const d = analyzeSmtpReply(reply, "someone@receiver.example");
-    expect({ status: d.status, reason: d.reason, hardBounce: d.hardBounce }).toEqual({ status, reason, hardBounce: hard });
+    expect({ status: d.status, reason: d.reason, hardBounce: d.hardBounce }).toEqual({
+      status,
+      reason,
+      hardBounce: hard,
+    });
   });
 
   it("joins multi-line replies and keeps the server's words", () => {
-    const d = analyzeSmtpReply("550-5.7.26 Unauthenticated email from example.com is not accepted due to domain's\n550-5.7.26 DMARC policy.\n550 5.7.26 https://support.google.com/mail/?p=DmarcRejection - gsmtp");
-    expect(d.diagnosticCode).toBe("550 5.7.26 Unauthenticated email from example.com is not accepted due to domain's DMARC policy. https://support.google.com/mail/?p=DmarcRejection - gsmtp");
+    const d = analyzeSmtpReply(
+      "550-5.7.26 Unauthenticated email from example.com is not accepted due to domain's\n550-5.7.26 DMARC policy.\n550 5.7.26 https://support.google.com/mail/?p=DmarcRejection - gsmtp",
+    );
+    expect(d.diagnosticCode).toBe(
+      "550 5.7.26 Unauthenticated email from example.com is not accepted due to domain's DMARC policy. https://support.google.com/mail/?p=DmarcRejection - gsmtp",
+    );
     expect(d.replyCode).toBe(550);
   });
 
   it("takes the recipient from the reply when none is given", () => {
-    expect(analyzeSmtpReply("550 5.1.1 <zoe@b.example>: Recipient address rejected: User unknown").recipient).toBe("zoe@b.example");
+    expect(analyzeSmtpReply("550 5.1.1 <zoe@b.example>: Recipient address rejected: User unknown").recipient).toBe(
+      "zoe@b.example",
+    );
   });
 
   it("marks a 4xx reply as a soft bounce and a 5xx as hard", () => {
@@ -99,19 +193,28 @@ describe("every reason of the vocabulary has a rule that produces it", () => {
   });
 
   it("reaches the reasons that only whole messages or vendors give (feedback, vacation, suppressed, undefined)", () => {
-    expect(BOUNCE_REASONS).toEqual(expect.arrayContaining(["feedback", "vacation", "suppressed", "undefined", "delivered", "failedstarttls"]));
+    expect(BOUNCE_REASONS).toEqual(
+      expect.arrayContaining(["feedback", "vacation", "suppressed", "undefined", "delivered", "failedstarttls"]),
+    );
     expect(analyzeSmtpReply("", "x@y.example").reason).toBe("undefined");
   });
 });
 
 describe("structured ESP events", () => {
   it("classify from status and diagnostic text, ignoring the vendor's hard/soft label", () => {
-    const d = diagnoseFromStatus({ recipient: "x@y.example", status: "5.7.1", diagnosticCode: "smtp; 550 5.7.1 Service unavailable; client [192.0.2.1] blocked using zen.spamhaus.org" });
+    const d = diagnoseFromStatus({
+      recipient: "x@y.example",
+      status: "5.7.1",
+      diagnosticCode: "smtp; 550 5.7.1 Service unavailable; client [192.0.2.1] blocked using zen.spamhaus.org",
+    });
     expect(d).toMatchObject({ reason: "blocked", hardBounce: false, status: "5.7.1", replyCode: 550 });
   });
 
   it("read a bare smtpResponse too", () => {
-    expect(diagnoseFromStatus({ recipient: "x@y.example", smtpResponse: "550 5.1.1 user unknown" })).toMatchObject({ reason: "userunknown", hardBounce: true });
+    expect(diagnoseFromStatus({ recipient: "x@y.example", smtpResponse: "550 5.1.1 user unknown" })).toMatchObject({
+      reason: "userunknown",
+      hardBounce: true,
+    });
   });
 
   it("never throw on missing fields", () => {

@@ -7,23 +7,44 @@ import { loadConfig } from "../../src/app/config";
 describe("loadConfig", () => {
   it("runs on the embedded database with every default when nothing is set", () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 4000, host: "0.0.0.0", databaseUrl: null, dataDir: ".data", poolSize: 1, idleTimeoutMs: 0, bootstrapDemoTenant: true });
+    expect(config).toMatchObject({
+      port: 4000,
+      host: "0.0.0.0",
+      databaseUrl: null,
+      dataDir: ".data",
+      poolSize: 1,
+      idleTimeoutMs: 0,
+      bootstrapDemoTenant: true,
+    });
     expect(config.limits).toMatchObject({ maxDepth: 10, maxCost: 25000, maxBodyBytes: 1_048_576 });
   });
 
   it("keeps pooled PostgreSQL connections 10 s by default, and the embedded one for good", () => {
-    expect(loadConfig({ DATABASE_URL: "postgres://u@h:5432/db" })).toMatchObject({ poolSize: 10, idleTimeoutMs: 10_000, migrationDatabaseUrl: "postgres://u@h:5432/db" });
+    expect(loadConfig({ DATABASE_URL: "postgres://u@h:5432/db" })).toMatchObject({
+      poolSize: 10,
+      idleTimeoutMs: 10_000,
+      migrationDatabaseUrl: "postgres://u@h:5432/db",
+    });
     expect(loadConfig({ DB_IDLE_TIMEOUT_MS: "250" }).idleTimeoutMs).toBe(250);
   });
 
   it("reads REBOUND_DNS_SERVERS as a comma-separated list with ports; unset means the system's resolvers", () => {
-    expect(loadConfig({ REBOUND_DNS_SERVERS: "127.0.0.1:5353, [::1]:53" }).dns).toMatchObject({ servers: ["127.0.0.1:5353", "[::1]:53"], timeoutMs: 2000, tries: 2 });
+    expect(loadConfig({ REBOUND_DNS_SERVERS: "127.0.0.1:5353, [::1]:53" }).dns).toMatchObject({
+      servers: ["127.0.0.1:5353", "[::1]:53"],
+      timeoutMs: 2000,
+      tries: 2,
+    });
     expect(loadConfig({}).dns.servers).toEqual([]);
   });
 
   it("takes blocklist zones from configuration: unset is the defaults, empty is none", () => {
-    expect(loadConfig({}).dns.blocklists).toEqual({ ip: ["zen.spamhaus.org", "bl.spamcop.net", "b.barracudacentral.org"], domain: ["dbl.spamhaus.org"] });
-    expect(loadConfig({ REBOUND_DNSBL_IP_ZONES: "a.test, b.test.", REBOUND_DNSBL_DOMAIN_ZONES: "" }).dns.blocklists).toEqual({ ip: ["a.test", "b.test"], domain: [] });
+    expect(loadConfig({}).dns.blocklists).toEqual({
+      ip: ["zen.spamhaus.org", "bl.spamcop.net", "b.barracudacentral.org"],
+      domain: ["dbl.spamhaus.org"],
+    });
+    expect(
+      loadConfig({ REBOUND_DNSBL_IP_ZONES: "a.test, b.test.", REBOUND_DNSBL_DOMAIN_ZONES: "" }).dns.blocklists,
+    ).toEqual({ ip: ["a.test", "b.test"], domain: [] });
   });
 
   it.each([
@@ -33,7 +54,9 @@ describe("loadConfig", () => {
     ["0.5", 0.5],
     ["0", null],
   ])("REBOUND_AUDIT_INTERVAL_MINUTES=%s -> an audit every %s minutes", (value, minutes) => {
-    expect(loadConfig(value === undefined ? {} : { REBOUND_AUDIT_INTERVAL_MINUTES: value }).dns.auditIntervalMinutes).toBe(minutes);
+    expect(
+      loadConfig(value === undefined ? {} : { REBOUND_AUDIT_INTERVAL_MINUTES: value }).dns.auditIntervalMinutes,
+    ).toBe(minutes);
   });
 
   it.each([
@@ -54,6 +77,8 @@ describe("loadConfig", () => {
   });
 
   it("ignores the rest of the environment", () => {
-    expect(() => loadConfig({ PATH: "/usr/bin", HOME: "/root", NODE_OPTIONS: "--max-semi-space-size=64" })).not.toThrow();
+    expect(() =>
+      loadConfig({ PATH: "/usr/bin", HOME: "/root", NODE_OPTIONS: "--max-semi-space-size=64" }),
+    ).not.toThrow();
   });
 });

@@ -27,7 +27,9 @@ describe("classification of the real bounce corpus", () => {
       const results = join(mkdtempSync(join(tmpdir(), "rebound-score-")), "results.jsonl");
       writeFileSync(results, classify());
       const score = (...flags: string[]) =>
-        spawnSync(process.execPath, [join(corpus, "score.mjs"), join(corpus, "expected.jsonl"), results, ...flags], { encoding: "utf8" });
+        spawnSync(process.execPath, [join(corpus, "score.mjs"), join(corpus, "expected.jsonl"), results, ...flags], {
+          encoding: "utf8",
+        });
       const summary = score().stdout.trim().split("\n");
       console.log(summary.join("\n"));
       const pct = JSON.parse(score("--json").stdout).pct as Record<keyof typeof THRESHOLDS, number>;

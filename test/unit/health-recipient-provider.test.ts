@@ -22,7 +22,14 @@ function slow(inner: MemoryDns, domain: string, slowMs: number): DnsLookup {
     aaaa: (n) => inner.aaaa(n),
     ptr: (ip) => inner.ptr(ip),
     mx: (n): Promise<DnsAnswer<MxRecord>> =>
-      n === domain ? new Promise((r) => setTimeout(() => r({ status: "OK", records: [{ priority: 1, exchange: "mx.yahoodns.net" }], ttl: null }), slowMs)) : inner.mx(n),
+      n === domain
+        ? new Promise((r) =>
+            setTimeout(
+              () => r({ status: "OK", records: [{ priority: 1, exchange: "mx.yahoodns.net" }], ttl: null }),
+              slowMs,
+            ),
+          )
+        : inner.mx(n),
   };
 }
 
@@ -30,8 +37,17 @@ describe("mxProviderLookup", () => {
   it("resolves a batch's custom domains once, then answers from the cache", async () => {
     const dns = new MemoryDns(zone);
     const cache = new MxProviderCache(dns);
-    const lookup = await mxProviderLookup(cache, ["ACME.test", "acme.test", "contoso.test", "plain.test", "gmail.com", "nowhere.test"]);
-    expect(["acme.test", "contoso.test", "plain.test", "nowhere.test", "gmail.com"].map((d) => recipientProvider(d, lookup))).toEqual(["GMAIL", "MICROSOFT", "OTHER", "OTHER", "GMAIL"]);
+    const lookup = await mxProviderLookup(cache, [
+      "ACME.test",
+      "acme.test",
+      "contoso.test",
+      "plain.test",
+      "gmail.com",
+      "nowhere.test",
+    ]);
+    expect(
+      ["acme.test", "contoso.test", "plain.test", "nowhere.test", "gmail.com"].map((d) => recipientProvider(d, lookup)),
+    ).toEqual(["GMAIL", "MICROSOFT", "OTHER", "OTHER", "GMAIL"]);
     expect(dns.queries.map((q) => q.name).sort()).toEqual(["acme.test", "contoso.test", "nowhere.test", "plain.test"]);
     await mxProviderLookup(cache, ["acme.test", "contoso.test"]);
     expect(dns.queries).toHaveLength(4);

@@ -16,9 +16,20 @@ describe("inTurn", () => {
       log.push(`end ${name}`);
       return name;
     };
-    const results = await Promise.all([inTurn(connection, statement("a")), inTurn(connection, statement("b")), inTurn(connection, statement("c"))]);
+    const results = await Promise.all([
+      inTurn(connection, statement("a")),
+      inTurn(connection, statement("b")),
+      inTurn(connection, statement("c")),
+    ]);
     expect(results).toEqual(["a", "b", "c"]);
-    expect(log).toEqual(["start a (1 running)", "end a", "start b (1 running)", "end b", "start c (1 running)", "end c"]);
+    expect(log).toEqual([
+      "start a (1 running)",
+      "end a",
+      "start b (1 running)",
+      "end b",
+      "start c (1 running)",
+      "end c",
+    ]);
   });
 
   it("runs the next statement after one that failed, and gives the failure to its caller only", async () => {

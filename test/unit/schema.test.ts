@@ -16,18 +16,22 @@ describe("the GraphQL schema", () => {
     const missing: string[] = [];
     for (const type of Object.values(schema.getTypeMap())) {
       if (type.name.startsWith("__") || isSpecifiedScalarType(type)) continue;
-      const isRoot = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].includes(type as never);
+      const isRoot = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].includes(
+        type as never,
+      );
       if (!type.description && !isRoot) missing.push(type.name);
       if (isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)) {
         for (const field of Object.values(type.getFields())) {
           if (!field.description) missing.push(`${type.name}.${field.name}`);
           for (const arg of "args" in field ? field.args : []) {
-            if (!arg.description && !["first", "after", "id", "input"].includes(arg.name)) missing.push(`${type.name}.${field.name}(${arg.name})`);
+            if (!arg.description && !["first", "after", "id", "input"].includes(arg.name))
+              missing.push(`${type.name}.${field.name}(${arg.name})`);
           }
         }
       }
       if (isEnumType(type)) {
-        for (const value of type.getValues()) if (!value.description && !type.description) missing.push(`${type.name}.${value.name}`);
+        for (const value of type.getValues())
+          if (!value.description && !type.description) missing.push(`${type.name}.${value.name}`);
       }
     }
     expect(missing).toEqual([]);

@@ -1,4 +1,12 @@
-import { GraphQLInt, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString, parse, type ExecutionResult } from "graphql";
+import {
+  GraphQLInt,
+  GraphQLNonNull,
+  GraphQLObjectType,
+  GraphQLSchema,
+  GraphQLString,
+  parse,
+  type ExecutionResult,
+} from "graphql";
 import { describe, expect, it } from "vitest";
 import { BoundedQueue } from "../../src/platform/realtime/bounded-queue";
 import { subscribeShared } from "../../src/platform/graphql/shared-subscription";
@@ -48,10 +56,21 @@ describe("shared subscription execution", () => {
     const document = parse(`subscription($p: String) { events { value label(prefix: $p) } }`);
     const iterators = [];
     for (let i = 0; i < 5; i++) {
-      iterators.push((await subscribeShared({ schema, document, variableValues: { p: "#" } }, "tenant-1")) as AsyncIterableIterator<ExecutionResult>);
+      iterators.push(
+        (await subscribeShared(
+          { schema, document, variableValues: { p: "#" } },
+          "tenant-1",
+        )) as AsyncIterableIterator<ExecutionResult>,
+      );
     }
-    const other = (await subscribeShared({ schema, document, variableValues: { p: "!" } }, "tenant-1")) as AsyncIterableIterator<ExecutionResult>;
-    const otherTenant = (await subscribeShared({ schema, document, variableValues: { p: "#" } }, "tenant-2")) as AsyncIterableIterator<ExecutionResult>;
+    const other = (await subscribeShared(
+      { schema, document, variableValues: { p: "!" } },
+      "tenant-1",
+    )) as AsyncIterableIterator<ExecutionResult>;
+    const otherTenant = (await subscribeShared(
+      { schema, document, variableValues: { p: "#" } },
+      "tenant-2",
+    )) as AsyncIterableIterator<ExecutionResult>;
 
     const event = { value: 7 };
     for (const q of queues) q.push(event);
@@ -65,7 +84,10 @@ describe("shared subscription execution", () => {
   it("ends a subscription that is waiting for its next event at once, releasing its queue", async () => {
     const queues: BoundedQueue<{ value: number }>[] = [];
     const schema = schemaCounting({ n: 0 }, queues);
-    const it = (await subscribeShared({ schema, document: parse(`subscription { events { value } }`) }, "t")) as AsyncIterableIterator<ExecutionResult>;
+    const it = (await subscribeShared(
+      { schema, document: parse(`subscription { events { value } }`) },
+      "t",
+    )) as AsyncIterableIterator<ExecutionResult>;
     const pending = it.next();
     await it.return!();
     expect(await pending).toEqual({ value: undefined, done: true });
@@ -118,8 +140,16 @@ describe("a direct sink", () => {
     const sentA: string[] = [];
     const sentB: string[] = [];
     const order: string[] = [];
-    const a = (await subscribeShared({ schema, document }, "t", sink("a", sentA, order))) as AsyncIterableIterator<ExecutionResult>;
-    const b = (await subscribeShared({ schema, document }, "t", sink('b"1', sentB, order))) as AsyncIterableIterator<ExecutionResult>;
+    const a = (await subscribeShared(
+      { schema, document },
+      "t",
+      sink("a", sentA, order),
+    )) as AsyncIterableIterator<ExecutionResult>;
+    const b = (await subscribeShared(
+      { schema, document },
+      "t",
+      sink('b"1', sentB, order),
+    )) as AsyncIterableIterator<ExecutionResult>;
     const pendingA = a.next();
     const pendingB = b.next();
     for (const event of [{ value: 1 }, { value: 2 }, { value: 13 }]) for (const q of queues) q.push(event);
@@ -129,7 +159,9 @@ describe("a direct sink", () => {
       `{"id":"a","type":"next","payload":{"data":{"events":{"value":1}}}}`,
       `{"id":"a","type":"next","payload":{"data":{"events":{"value":2}}}}`,
     ]);
-    expect(sentB.map((m) => JSON.parse(m))).toEqual([1, 2].map((value) => ({ id: 'b"1', type: "next", payload: { data: { events: { value } } } })));
+    expect(sentB.map((m) => JSON.parse(m))).toEqual(
+      [1, 2].map((value) => ({ id: 'b"1', type: "next", payload: { data: { events: { value } } } })),
+    );
     expect(order.filter((o) => o === "before a")).toHaveLength(2);
     // The failing event comes back to the protocol library, which formats errors.
     for (const y of [yieldedA, yieldedB]) {

@@ -31,7 +31,12 @@ describe("warm-up stage from warmupStartedAt and now", () => {
   });
 
   it("treats a missing or future start as not started, at week 1's pace", () => {
-    expect(warmupStage(null, day(0), 400)).toMatchObject({ stage: "NOT_STARTED", recommendedDailyLimit: 20, warmedEnough: false, warmupDays: null });
+    expect(warmupStage(null, day(0), 400)).toMatchObject({
+      stage: "NOT_STARTED",
+      recommendedDailyLimit: 20,
+      warmedEnough: false,
+      warmupDays: null,
+    });
     expect(warmupStage(day(3), day(0), 400).stage).toBe("NOT_STARTED");
   });
 

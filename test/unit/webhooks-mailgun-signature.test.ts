@@ -1,8 +1,6 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import {
-  readMailgunSignature, ReplayCache, verifyMailgunSignature,
-} from "../../src/core/webhooks/mailgun-signature";
+import { readMailgunSignature, ReplayCache, verifyMailgunSignature } from "../../src/core/webhooks/mailgun-signature";
 import { mailgunSignature, signedMailgunBody } from "../support/webhook-signers";
 import { webhookFixture } from "../fixtures/webhooks";
 
@@ -26,7 +24,11 @@ describe("verifyMailgunSignature", () => {
 
   it("matches Mailgun's algorithm computed independently", () => {
     const sig = mailgunSignature(KEY, NOW, "a".repeat(50));
-    expect(sig.signature).toBe(createHmac("sha256", KEY).update(`${sig.timestamp}${"a".repeat(50)}`).digest("hex"));
+    expect(sig.signature).toBe(
+      createHmac("sha256", KEY)
+        .update(`${sig.timestamp}${"a".repeat(50)}`)
+        .digest("hex"),
+    );
   });
 
   it("accepts an upper-case hex signature and a numeric timestamp", () => {
@@ -67,8 +69,12 @@ describe("verifyMailgunSignature", () => {
 
   it("answers MALFORMED when the signature object is missing or mistyped", () => {
     expect(verifyBody({ "event-data": {} })).toMatchObject({ code: "MALFORMED" });
-    expect(verifyBody({ signature: { timestamp: "1", token: 5, signature: "ab" } })).toMatchObject({ code: "MALFORMED" });
-    expect(verifyBody({ signature: { timestamp: "soon", token: "t", signature: "ab" } })).toMatchObject({ code: "MALFORMED" });
+    expect(verifyBody({ signature: { timestamp: "1", token: 5, signature: "ab" } })).toMatchObject({
+      code: "MALFORMED",
+    });
+    expect(verifyBody({ signature: { timestamp: "soon", token: "t", signature: "ab" } })).toMatchObject({
+      code: "MALFORMED",
+    });
     expect(verifyBody("signature=abc")).toMatchObject({ code: "MALFORMED" });
   });
 });

@@ -40,25 +40,45 @@ describe("normalizeMailgun", () => {
 
   it("tells hard from soft by severity, not by the event name: the same 'failed' with temporary is a DEFERRAL", () => {
     expect(only("mailgun/failed-temporary.json")).toMatchObject({
-      kind: "DEFERRAL", vendorType: "temporary", status: "4.2.2", replyCode: 452, remoteMta: "gmail-smtp-in.l.google.com",
+      kind: "DEFERRAL",
+      vendorType: "temporary",
+      status: "4.2.2",
+      replyCode: 452,
+      remoteMta: "gmail-smtp-in.l.google.com",
     });
   });
 
   it("treats temporary + reason 'old' as final (retries ran out), reading the text from description", () => {
     expect(only("mailgun/failed-old-no-mx.json")).toMatchObject({
-      kind: "BOUNCE", vendorType: "temporary", replyCode: 498, diagnosticCode: "No MX for [nosuchdomain-rebound.example]", status: null,
+      kind: "BOUNCE",
+      vendorType: "temporary",
+      replyCode: 498,
+      diagnosticCode: "No MX for [nosuchdomain-rebound.example]",
+      status: null,
     });
   });
 
   it("marks suppress-bounce as Mailgun's own refusal and drops its internal 605 code", () => {
     expect(only("mailgun/failed-suppress-bounce.json")).toMatchObject({
-      kind: "OTHER", providerSuppressed: true, replyCode: null, diagnosticCode: "Not delivering to previously bounced address",
+      kind: "OTHER",
+      providerSuppressed: true,
+      replyCode: null,
+      diagnosticCode: "Not delivering to previously bounced address",
     });
   });
 
   it("maps delivered and complained", () => {
-    expect(only("mailgun/delivered.json")).toMatchObject({ kind: "DELIVERY", replyCode: 250, diagnosticCode: "OK", status: null });
-    expect(only("mailgun/complained.json")).toMatchObject({ kind: "COMPLAINT", recipient: "angry.reader@hotmail.com", vendorType: null });
+    expect(only("mailgun/delivered.json")).toMatchObject({
+      kind: "DELIVERY",
+      replyCode: 250,
+      diagnosticCode: "OK",
+      status: null,
+    });
+    expect(only("mailgun/complained.json")).toMatchObject({
+      kind: "COMPLAINT",
+      recipient: "angry.reader@hotmail.com",
+      vendorType: null,
+    });
   });
 
   it("skips events that are not deliverability events", () => {
@@ -88,6 +108,8 @@ describe("normalizeMailgun", () => {
   });
 
   it("does not accept the legacy form-encoded shape (event=bounced at top level)", () => {
-    expect(payloadError(() => normalizeMailgun({ event: "bounced", recipient: "a@b.c", code: "550" })).code).toBe("INVALID_SHAPE");
+    expect(payloadError(() => normalizeMailgun({ event: "bounced", recipient: "a@b.c", code: "550" })).code).toBe(
+      "INVALID_SHAPE",
+    );
   });
 });

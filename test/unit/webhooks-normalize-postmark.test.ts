@@ -35,25 +35,40 @@ describe("normalizePostmark", () => {
 
   it("keeps 64-bit IDs exact, so two events never share a dedupe key", () => {
     expect(only("postmark/hard-bounce.json").eventKey).toBe("4323372036854775807");
-    const neighbour = webhookFixtureText("postmark/hard-bounce.json").replace("4323372036854775807", "4323372036854775806");
+    const neighbour = webhookFixtureText("postmark/hard-bounce.json").replace(
+      "4323372036854775807",
+      "4323372036854775806",
+    );
     expect(normalizePostmark(parsePostmarkBody(neighbour))[0].eventKey).toBe("4323372036854775806");
     // JSON.parse alone would have merged them:
     expect(String(JSON.parse(neighbour).ID)).toBe(String(webhookFixture("postmark/hard-bounce.json").ID));
   });
 
-  it("does not touch an \"ID\" that appears inside a string value", () => {
-    const text = JSON.stringify({ ...webhookFixture("postmark/transient.json"), Content: 'X-Trace: "ID": 12345678901234567890,' });
+  it('does not touch an "ID" that appears inside a string value', () => {
+    const text = JSON.stringify({
+      ...webhookFixture("postmark/transient.json"),
+      Content: 'X-Trace: "ID": 12345678901234567890,',
+    });
     const parsed = parsePostmarkBody(text) as Record<string, unknown>;
     expect(parsed.Content).toBe('X-Trace: "ID": 12345678901234567890,');
     expect(parsed.ID).toBe("692560173");
   });
 
   it("maps Transient (still retrying) to DEFERRAL", () => {
-    expect(only("postmark/transient.json")).toMatchObject({ kind: "DEFERRAL", vendorType: "Transient", status: "4.7.0", replyCode: 421 });
+    expect(only("postmark/transient.json")).toMatchObject({
+      kind: "DEFERRAL",
+      vendorType: "Transient",
+      status: "4.7.0",
+      replyCode: 421,
+    });
   });
 
   it("maps a SpamComplaint record to COMPLAINT", () => {
-    expect(only("postmark/spam-complaint.json")).toMatchObject({ kind: "COMPLAINT", eventKey: "3245676523", recipient: "angry.reader@hotmail.com" });
+    expect(only("postmark/spam-complaint.json")).toMatchObject({
+      kind: "COMPLAINT",
+      eventKey: "3245676523",
+      recipient: "angry.reader@hotmail.com",
+    });
   });
 
   it("does not count an AutoResponder as a bounce", () => {
@@ -62,9 +77,28 @@ describe("normalizePostmark", () => {
 
   it("maps every documented TypeCode to the right kind", () => {
     const expected: Record<number, string> = {
-      1: "BOUNCE", 2: "DEFERRAL", 16: "OTHER", 32: "OTHER", 64: "OTHER", 128: "OTHER", 256: "BOUNCE", 512: "BOUNCE",
-      1024: "OTHER", 2048: "BOUNCE", 4096: "BOUNCE", 8192: "BOUNCE", 16384: "OTHER", 100000: "BOUNCE", 100001: "COMPLAINT",
-      100002: "OTHER", 100003: "OTHER", 100006: "BOUNCE", 100007: "OTHER", 100008: "OTHER", 100009: "BOUNCE", 100010: "OTHER",
+      1: "BOUNCE",
+      2: "DEFERRAL",
+      16: "OTHER",
+      32: "OTHER",
+      64: "OTHER",
+      128: "OTHER",
+      256: "BOUNCE",
+      512: "BOUNCE",
+      1024: "OTHER",
+      2048: "BOUNCE",
+      4096: "BOUNCE",
+      8192: "BOUNCE",
+      16384: "OTHER",
+      100000: "BOUNCE",
+      100001: "COMPLAINT",
+      100002: "OTHER",
+      100003: "OTHER",
+      100006: "BOUNCE",
+      100007: "OTHER",
+      100008: "OTHER",
+      100009: "BOUNCE",
+      100010: "OTHER",
       999999: "OTHER",
     };
     for (const [code, kind] of Object.entries(expected)) {
@@ -89,7 +123,9 @@ describe("normalizePostmark", () => {
   });
 
   it("keeps the record verbatim as raw", () => {
-    expect(normalizePostmark(webhookFixture("postmark/transient.json"))[0].raw).toEqual(webhookFixture("postmark/transient.json"));
+    expect(normalizePostmark(webhookFixture("postmark/transient.json"))[0].raw).toEqual(
+      webhookFixture("postmark/transient.json"),
+    );
   });
 
   it("rejects records without RecordType, ID, TypeCode or Email, and bodies that are not JSON", () => {
@@ -98,7 +134,9 @@ describe("normalizePostmark", () => {
       delete record[field];
       expect(payloadError(() => normalizePostmark(record)).message).toContain(`body.${field}`);
     }
-    expect(payloadError(() => normalizePostmark([webhookFixture("postmark/hard-bounce.json")])).code).toBe("INVALID_SHAPE");
-    expect(payloadError(() => parsePostmarkBody("{\"RecordType\": ")).code).toBe("INVALID_JSON");
+    expect(payloadError(() => normalizePostmark([webhookFixture("postmark/hard-bounce.json")])).code).toBe(
+      "INVALID_SHAPE",
+    );
+    expect(payloadError(() => parsePostmarkBody('{"RecordType": ')).code).toBe("INVALID_JSON");
   });
 });

@@ -45,19 +45,30 @@ describe("normalizeSendgrid", () => {
   });
 
   it("keeps type 'blocked' as the vendor label only: the 5.7.1 text goes on to the classifier", () => {
-    expect(byRecipient("buyer@corp.example")).toMatchObject({ kind: "BOUNCE", vendorType: "blocked", status: "5.7.1", replyCode: 550 });
+    expect(byRecipient("buyer@corp.example")).toMatchObject({
+      kind: "BOUNCE",
+      vendorType: "blocked",
+      status: "5.7.1",
+      replyCode: 550,
+    });
   });
 
   it("copes with an async bounce that has no status and no sg_message_id", () => {
     expect(byRecipient("nohost@invalid-host.example")).toMatchObject({
-      status: null, replyCode: null, messageId: null,
+      status: null,
+      replyCode: null,
+      messageId: null,
       diagnosticCode: expect.stringContaining("no such host"),
     });
   });
 
   it("marks dropped as SendGrid's own refusal, without its synthetic 5.0.0 status", () => {
     expect(byRecipient("unsubscribed@example.com")).toMatchObject({
-      kind: "OTHER", providerSuppressed: true, status: null, replyCode: null, diagnosticCode: "Bounced Address",
+      kind: "OTHER",
+      providerSuppressed: true,
+      status: null,
+      replyCode: null,
+      diagnosticCode: "Bounced Address",
     });
   });
 
@@ -68,7 +79,11 @@ describe("normalizeSendgrid", () => {
 
   it("collects flat custom args as metadata, and nothing of SendGrid's own fields", () => {
     expect(byRecipient("jane.doe@example.com").metadata).toEqual({ campaign_id: "cmp_42", inbox_id: "inb_7" });
-    expect(byRecipient("cto@example.net").metadata).toEqual({ campaign_id: "cmp_42", inbox_id: "inb_7", send_attempt: "2" });
+    expect(byRecipient("cto@example.net").metadata).toEqual({
+      campaign_id: "cmp_42",
+      inbox_id: "inb_7",
+      send_attempt: "2",
+    });
   });
 
   it("keeps each event's vendor fields verbatim as raw", () => {

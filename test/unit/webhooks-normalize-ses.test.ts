@@ -39,14 +39,20 @@ describe("normalizeSes: bounces", () => {
       occurredAt: new Date("2026-03-04T10:15:42.412Z"),
       status: "5.1.1",
       replyCode: 550,
-      diagnosticCode: "smtp; 550 5.1.1 <jane.doe@example.com>: Recipient address rejected: User unknown in virtual mailbox table",
+      diagnosticCode:
+        "smtp; 550 5.1.1 <jane.doe@example.com>: Recipient address rejected: User unknown in virtual mailbox table",
       remoteMta: "203.0.113.25",
       vendorType: "Permanent/General",
       messageId: "0100017f1c2d3e4f-aaaabbbb-cccc-dddd-eeee-ffff00001111-000000",
       metadata: {},
     });
     // No DSN for the second recipient: nothing invented.
-    expect(events[1]).toMatchObject({ recipient: "Richard.Roe@Example.org", status: null, replyCode: null, diagnosticCode: null });
+    expect(events[1]).toMatchObject({
+      recipient: "Richard.Roe@Example.org",
+      status: null,
+      replyCode: null,
+      diagnosticCode: null,
+    });
   });
 
   it("keys events by feedbackId + lower-cased recipient: stable across SNS retries, distinct per recipient", () => {
@@ -71,7 +77,11 @@ describe("normalizeSes: bounces", () => {
 
   it("reads mail.tags into metadata, joining multi-valued tags", () => {
     const [event] = eventsOf("ses/bounce-transient-544-event-publishing.json");
-    expect(event.metadata).toMatchObject({ campaign_id: "cmp_42", inbox_id: "inb_7", "ses:configuration-set": "rebound-events" });
+    expect(event.metadata).toMatchObject({
+      campaign_id: "cmp_42",
+      inbox_id: "inb_7",
+      "ses:configuration-set": "rebound-events",
+    });
     const message = webhookFixture("ses/bounce-transient-544-event-publishing.json");
     message.mail.tags.campaign_id = ["cmp_1", "cmp_2"];
     const result = normalizeSes(envelopeOf(message));
@@ -80,7 +90,11 @@ describe("normalizeSes: bounces", () => {
 
   it("marks SES's own suppression-list refusals as OTHER + providerSuppressed, not as new bounces", () => {
     const [event] = eventsOf("ses/bounce-on-account-suppression-list.json");
-    expect(event).toMatchObject({ kind: "OTHER", providerSuppressed: true, vendorType: "Permanent/OnAccountSuppressionList" });
+    expect(event).toMatchObject({
+      kind: "OTHER",
+      providerSuppressed: true,
+      vendorType: "Permanent/OnAccountSuppressionList",
+    });
   });
 
   it("keeps the SES message verbatim as raw", () => {
@@ -91,7 +105,9 @@ describe("normalizeSes: bounces", () => {
   it("normalises what verifySnsMessage accepted (the shell's order: verify, then normalise)", async () => {
     const envelope = envelopeOf(webhookFixture("ses/bounce-permanent-two-recipients.json"));
     const body = JSON.parse(JSON.stringify(envelope));
-    expect(await verifySnsMessage(body, { allowedTopicArns: [TOPIC], fetchCertificate: signer.fetchCertificate, now: NOW })).toEqual({ ok: true });
+    expect(
+      await verifySnsMessage(body, { allowedTopicArns: [TOPIC], fetchCertificate: signer.fetchCertificate, now: NOW }),
+    ).toEqual({ ok: true });
     const result = normalizeSes(body);
     expect(result.type === "Notification" && result.events.length).toBe(2);
   });
@@ -113,7 +129,10 @@ describe("normalizeSes: complaints, deliveries, delays", () => {
     const message = webhookFixture("ses/complaint.json");
     message.complaint.complaintSubType = "OnAccountSuppressionList";
     const result = normalizeSes(envelopeOf(message));
-    expect(result.type === "Notification" && result.events[0]).toMatchObject({ kind: "OTHER", providerSuppressed: true });
+    expect(result.type === "Notification" && result.events[0]).toMatchObject({
+      kind: "OTHER",
+      providerSuppressed: true,
+    });
   });
 
   it("turns a delivery into DELIVERY, extracting the 250 reply and 2.6.0 status from smtpResponse", () => {
@@ -152,31 +171,48 @@ describe("normalizeSes: complaints, deliveries, delays", () => {
 describe("normalizeSes: subscription handshake", () => {
   it("returns the SubscribeURL for a SubscriptionConfirmation, for the shell to confirm", () => {
     const envelope = signer.subscriptionConfirmation({ topicArn: TOPIC, timestamp: NOW });
-    expect(normalizeSes(envelope)).toEqual({ type: "SubscriptionConfirmation", subscribeUrl: envelope.SubscribeURL, topicArn: TOPIC });
+    expect(normalizeSes(envelope)).toEqual({
+      type: "SubscriptionConfirmation",
+      subscribeUrl: envelope.SubscribeURL,
+      topicArn: TOPIC,
+    });
   });
 
   it("refuses a SubscribeURL that is not an SNS host (the shell would fetch it)", () => {
-    const envelope = { ...signer.subscriptionConfirmation({ topicArn: TOPIC, timestamp: NOW }), SubscribeURL: "http://169.254.169.254/latest" };
+    const envelope = {
+      ...signer.subscriptionConfirmation({ topicArn: TOPIC, timestamp: NOW }),
+      SubscribeURL: "http://169.254.169.254/latest",
+    };
     expect(payloadError(() => normalizeSes(envelope)).code).toBe("INVALID_SHAPE");
   });
 
   it("recognises an UnsubscribeConfirmation", () => {
-    const envelope = signer.subscriptionConfirmation({ topicArn: TOPIC, timestamp: NOW, type: "UnsubscribeConfirmation" });
+    const envelope = signer.subscriptionConfirmation({
+      topicArn: TOPIC,
+      timestamp: NOW,
+      type: "UnsubscribeConfirmation",
+    });
     expect(normalizeSes(envelope)).toEqual({ type: "UnsubscribeConfirmation" });
   });
 });
 
 describe("normalizeSes: malformed payloads are typed errors", () => {
   it("rejects a Message that looks like JSON but is not", () => {
-    expect(payloadError(() => normalizeSes(envelopeOf("{\"notificationType\": \"Bounce\","))).code).toBe("INVALID_JSON");
+    expect(payloadError(() => normalizeSes(envelopeOf('{"notificationType": "Bounce",'))).code).toBe("INVALID_JSON");
   });
 
   const broken: Array<[string, (m: any) => unknown]> = [
     ["no notificationType or eventType", (m) => ({ ...m, notificationType: undefined })],
     ["no mail object", (m) => ({ ...m, mail: undefined })],
     ["no mail.messageId", (m) => ({ ...m, mail: { ...m.mail, messageId: 42 } })],
-    ["bouncedRecipients not an array", (m) => ({ ...m, bounce: { ...m.bounce, bouncedRecipients: { emailAddress: "a@b" } } })],
-    ["a bounced recipient without emailAddress", (m) => ({ ...m, bounce: { ...m.bounce, bouncedRecipients: [{ status: "5.1.1" }] } })],
+    [
+      "bouncedRecipients not an array",
+      (m) => ({ ...m, bounce: { ...m.bounce, bouncedRecipients: { emailAddress: "a@b" } } }),
+    ],
+    [
+      "a bounced recipient without emailAddress",
+      (m) => ({ ...m, bounce: { ...m.bounce, bouncedRecipients: [{ status: "5.1.1" }] } }),
+    ],
     ["a Message that is a JSON array", () => []],
   ];
   for (const [what, mutate] of broken) {
@@ -190,7 +226,9 @@ describe("normalizeSes: malformed payloads are typed errors", () => {
   it("names the bad field in the message", () => {
     const message = webhookFixture("ses/bounce-permanent-two-recipients.json");
     message.bounce.bouncedRecipients[1] = { emailAddress: "" };
-    expect(payloadError(() => normalizeSes(envelopeOf(message))).message).toContain("Message.bounce.bouncedRecipients[1].emailAddress");
+    expect(payloadError(() => normalizeSes(envelopeOf(message))).message).toContain(
+      "Message.bounce.bouncedRecipients[1].emailAddress",
+    );
   });
 
   it("rejects an envelope that is not SNS", () => {

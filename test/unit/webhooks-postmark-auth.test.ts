@@ -6,7 +6,9 @@ const EXPECTED = { username: "postmark-hook", password: "s3cr3t:with:colons" };
 
 describe("verifyPostmarkBasicAuth", () => {
   it("accepts the configured credentials, even with colons in the password", () => {
-    expect(verifyPostmarkBasicAuth(basicAuthHeader("postmark-hook", "s3cr3t:with:colons"), EXPECTED)).toEqual({ ok: true });
+    expect(verifyPostmarkBasicAuth(basicAuthHeader("postmark-hook", "s3cr3t:with:colons"), EXPECTED)).toEqual({
+      ok: true,
+    });
   });
 
   it("accepts a lower-case scheme and surrounding spaces", () => {
@@ -15,9 +17,15 @@ describe("verifyPostmarkBasicAuth", () => {
   });
 
   it("rejects a wrong password, a wrong user, and a prefix of the password", () => {
-    expect(verifyPostmarkBasicAuth(basicAuthHeader("postmark-hook", "wrong"), EXPECTED)).toMatchObject({ code: "BAD_CREDENTIALS" });
-    expect(verifyPostmarkBasicAuth(basicAuthHeader("admin", EXPECTED.password), EXPECTED)).toMatchObject({ code: "BAD_CREDENTIALS" });
-    expect(verifyPostmarkBasicAuth(basicAuthHeader("postmark-hook", "s3cr3t"), EXPECTED)).toMatchObject({ code: "BAD_CREDENTIALS" });
+    expect(verifyPostmarkBasicAuth(basicAuthHeader("postmark-hook", "wrong"), EXPECTED)).toMatchObject({
+      code: "BAD_CREDENTIALS",
+    });
+    expect(verifyPostmarkBasicAuth(basicAuthHeader("admin", EXPECTED.password), EXPECTED)).toMatchObject({
+      code: "BAD_CREDENTIALS",
+    });
+    expect(verifyPostmarkBasicAuth(basicAuthHeader("postmark-hook", "s3cr3t"), EXPECTED)).toMatchObject({
+      code: "BAD_CREDENTIALS",
+    });
   });
 
   it("rejects a password with extra whitespace: credentials are compared exactly", () => {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
-  parseSendgridPublicKey, SENDGRID_SIGNATURE_HEADER, SENDGRID_TIMESTAMP_HEADER, verifySendgridSignature,
+  parseSendgridPublicKey,
+  SENDGRID_SIGNATURE_HEADER,
+  SENDGRID_TIMESTAMP_HEADER,
+  verifySendgridSignature,
 } from "../../src/core/webhooks/sendgrid-signature";
 import { WebhookConfigError } from "../../src/core/webhooks/errors";
 import { createSendgridTestKeys, sendgridSignatureHeaders } from "../support/webhook-signers";
@@ -11,7 +14,11 @@ const keys = createSendgridTestKeys();
 const NOW = new Date("2026-03-04T10:20:00Z");
 const BODY = webhookFixtureText("sendgrid/batch.json");
 
-function verify(body: string | Buffer, headers: Record<string, string>, overrides: { now?: Date; publicKey?: string; toleranceMs?: number } = {}) {
+function verify(
+  body: string | Buffer,
+  headers: Record<string, string>,
+  overrides: { now?: Date; publicKey?: string; toleranceMs?: number } = {},
+) {
   return verifySendgridSignature({
     publicKey: overrides.publicKey ?? keys.publicKeyBase64,
     signature: headers[SENDGRID_SIGNATURE_HEADER],
@@ -31,15 +38,23 @@ describe("verifySendgridSignature", () => {
     const headers = sendgridSignatureHeaders(keys.privateKey, BODY, NOW);
     expect(verify(BODY, headers, { publicKey: keys.publicKeyPem })).toEqual({ ok: true });
     const keyObject = parseSendgridPublicKey(keys.publicKeyBase64);
-    expect(verifySendgridSignature({
-      publicKey: keyObject, signature: headers[SENDGRID_SIGNATURE_HEADER], timestamp: headers[SENDGRID_TIMESTAMP_HEADER],
-      rawBody: Buffer.from(BODY), now: NOW,
-    })).toEqual({ ok: true });
+    expect(
+      verifySendgridSignature({
+        publicKey: keyObject,
+        signature: headers[SENDGRID_SIGNATURE_HEADER],
+        timestamp: headers[SENDGRID_TIMESTAMP_HEADER],
+        rawBody: Buffer.from(BODY),
+        now: NOW,
+      }),
+    ).toEqual({ ok: true });
   });
 
   it("rejects a body changed by one byte after signing", () => {
     const headers = sendgridSignatureHeaders(keys.privateKey, BODY, NOW);
-    expect(verify(BODY.replace('"bounce"', '"delivered"'), headers)).toMatchObject({ ok: false, code: "BAD_SIGNATURE" });
+    expect(verify(BODY.replace('"bounce"', '"delivered"'), headers)).toMatchObject({
+      ok: false,
+      code: "BAD_SIGNATURE",
+    });
   });
 
   it("rejects a re-serialised body: verification is over the exact bytes received", () => {
@@ -55,23 +70,33 @@ describe("verifySendgridSignature", () => {
 
   it("rejects a signature made with another key", () => {
     const other = createSendgridTestKeys();
-    expect(verify(BODY, sendgridSignatureHeaders(other.privateKey, BODY, NOW))).toMatchObject({ code: "BAD_SIGNATURE" });
+    expect(verify(BODY, sendgridSignatureHeaders(other.privateKey, BODY, NOW))).toMatchObject({
+      code: "BAD_SIGNATURE",
+    });
   });
 
   it("rejects garbage in the signature header without throwing", () => {
     const headers = sendgridSignatureHeaders(keys.privateKey, BODY, NOW);
-    expect(verify(BODY, { ...headers, [SENDGRID_SIGNATURE_HEADER]: "bm90IGEgc2lnbmF0dXJl" })).toMatchObject({ code: "BAD_SIGNATURE" });
+    expect(verify(BODY, { ...headers, [SENDGRID_SIGNATURE_HEADER]: "bm90IGEgc2lnbmF0dXJl" })).toMatchObject({
+      code: "BAD_SIGNATURE",
+    });
   });
 
   it("answers MISSING_HEADERS when either header is absent", () => {
     const headers = sendgridSignatureHeaders(keys.privateKey, BODY, NOW);
-    expect(verify(BODY, { [SENDGRID_TIMESTAMP_HEADER]: headers[SENDGRID_TIMESTAMP_HEADER] })).toMatchObject({ code: "MISSING_HEADERS" });
-    expect(verify(BODY, { [SENDGRID_SIGNATURE_HEADER]: headers[SENDGRID_SIGNATURE_HEADER] })).toMatchObject({ code: "MISSING_HEADERS" });
+    expect(verify(BODY, { [SENDGRID_TIMESTAMP_HEADER]: headers[SENDGRID_TIMESTAMP_HEADER] })).toMatchObject({
+      code: "MISSING_HEADERS",
+    });
+    expect(verify(BODY, { [SENDGRID_SIGNATURE_HEADER]: headers[SENDGRID_SIGNATURE_HEADER] })).toMatchObject({
+      code: "MISSING_HEADERS",
+    });
   });
 
   it("rejects a timestamp that is not unix seconds", () => {
     const headers = sendgridSignatureHeaders(keys.privateKey, BODY, NOW);
-    expect(verify(BODY, { ...headers, [SENDGRID_TIMESTAMP_HEADER]: "2026-03-04T10:20:00Z" })).toMatchObject({ code: "BAD_SIGNATURE" });
+    expect(verify(BODY, { ...headers, [SENDGRID_TIMESTAMP_HEADER]: "2026-03-04T10:20:00Z" })).toMatchObject({
+      code: "BAD_SIGNATURE",
+    });
   });
 
   it("rejects a correctly signed request older than the window, and honours a custom window", () => {
@@ -84,7 +109,9 @@ describe("verifySendgridSignature", () => {
   it("treats an unusable configured key as a configuration error, not a bad request", () => {
     const headers = sendgridSignatureHeaders(keys.privateKey, BODY, NOW);
     expect(() => verify(BODY, headers, { publicKey: "not-a-key" })).toThrow(WebhookConfigError);
-    const rsa = generateKeyPairSync("rsa", { modulusLength: 1024 }).publicKey.export({ type: "spki", format: "pem" }).toString();
+    const rsa = generateKeyPairSync("rsa", { modulusLength: 1024 })
+      .publicKey.export({ type: "spki", format: "pem" })
+      .toString();
     expect(() => parseSendgridPublicKey(rsa)).toThrow(/P-256/);
   });
 });

@@ -1,7 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import {
-  buildSnsStringToSign, isSnsCertificateUrl, isSnsSubscribeUrl, memoizeCertificateFetcher, verifySnsMessage,
-  type SnsEnvelope, type SnsVerifyOptions,
+  buildSnsStringToSign,
+  isSnsCertificateUrl,
+  isSnsSubscribeUrl,
+  memoizeCertificateFetcher,
+  verifySnsMessage,
+  type SnsEnvelope,
+  type SnsVerifyOptions,
 } from "../../src/core/webhooks/sns-signature";
 import { createSnsTestSigner, type SnsTestSigner } from "../support/webhook-signers";
 import { webhookFixture } from "../fixtures/webhooks";
@@ -20,7 +25,9 @@ function options(overrides: Partial<SnsVerifyOptions> = {}): SnsVerifyOptions {
   return { allowedTopicArns: [TOPIC], fetchCertificate: signer.fetchCertificate, now: NOW, ...overrides };
 }
 
-function bounceNotification(overrides: { timestamp?: Date; signatureVersion?: "1" | "2"; subject?: string } = {}): SnsEnvelope {
+function bounceNotification(
+  overrides: { timestamp?: Date; signatureVersion?: "1" | "2"; subject?: string } = {},
+): SnsEnvelope {
   return signer.notification({
     topicArn: TOPIC,
     message: webhookFixture("ses/bounce-permanent-two-recipients.json"),
@@ -60,9 +67,16 @@ describe("verifySnsMessage accepts what SNS really signs", () => {
 
   it("builds the canonical string in AWS's documented key order", () => {
     const envelope = {
-      Type: "SubscriptionConfirmation", MessageId: "m-1", Token: "tok", TopicArn: TOPIC, Message: "hello",
-      SubscribeURL: "https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription", Timestamp: "2026-03-04T10:00:00.000Z",
-      SignatureVersion: "1", Signature: "x", SigningCertURL: signer.certUrl,
+      Type: "SubscriptionConfirmation",
+      MessageId: "m-1",
+      Token: "tok",
+      TopicArn: TOPIC,
+      Message: "hello",
+      SubscribeURL: "https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription",
+      Timestamp: "2026-03-04T10:00:00.000Z",
+      SignatureVersion: "1",
+      Signature: "x",
+      SigningCertURL: signer.certUrl,
     } as SnsEnvelope;
     expect(buildSnsStringToSign(envelope)).toBe(
       "Message\nhello\nMessageId\nm-1\nSubscribeURL\nhttps://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription\n" +
@@ -83,18 +97,28 @@ describe("verifySnsMessage rejects forgeries", () => {
 
   it("rejects a confirmation whose Token was swapped (Token is signed for confirmations)", async () => {
     const sub = signer.subscriptionConfirmation({ topicArn: TOPIC, timestamp: NOW });
-    expect(await verifySnsMessage({ ...sub, Token: "attacker" }, options())).toMatchObject({ ok: false, code: "BAD_SIGNATURE" });
+    expect(await verifySnsMessage({ ...sub, Token: "attacker" }, options())).toMatchObject({
+      ok: false,
+      code: "BAD_SIGNATURE",
+    });
   });
 
   it("rejects a message signed by another key than the certificate's", async () => {
-    const forged = otherSigner.notification({ topicArn: TOPIC, message: { notificationType: "Bounce" }, timestamp: NOW });
+    const forged = otherSigner.notification({
+      topicArn: TOPIC,
+      message: { notificationType: "Bounce" },
+      timestamp: NOW,
+    });
     const result = await verifySnsMessage({ ...forged, SigningCertURL: signer.certUrl }, options());
     expect(result).toMatchObject({ ok: false, code: "BAD_SIGNATURE" });
   });
 
   it("rejects a signature made with SHA1 but labelled SignatureVersion 2", async () => {
     const v1 = bounceNotification({ signatureVersion: "1" });
-    expect(await verifySnsMessage({ ...v1, SignatureVersion: "2" }, options())).toMatchObject({ ok: false, code: "BAD_SIGNATURE" });
+    expect(await verifySnsMessage({ ...v1, SignatureVersion: "2" }, options())).toMatchObject({
+      ok: false,
+      code: "BAD_SIGNATURE",
+    });
   });
 
   it("rejects a signature that is not base64 of anything sensible", async () => {
@@ -114,7 +138,10 @@ describe("verifySnsMessage rejects forgeries", () => {
   });
 
   it("rejects a fetched document that is not a certificate", async () => {
-    const result = await verifySnsMessage(bounceNotification(), options({ fetchCertificate: async () => "<html>hi</html>" }));
+    const result = await verifySnsMessage(
+      bounceNotification(),
+      options({ fetchCertificate: async () => "<html>hi</html>" }),
+    );
     expect(result).toMatchObject({ ok: false, code: "BAD_SIGNATURE" });
   });
 });
@@ -165,9 +192,17 @@ describe("verifySnsMessage checks SigningCertURL before fetching", () => {
   }
 
   it("accepts regional and China-partition SNS certificate URLs", () => {
-    expect(isSnsCertificateUrl("https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-01d088a6f77103d0fe307c0069e40ed6.pem")).toBe(true);
-    expect(isSnsCertificateUrl("https://sns.cn-north-1.amazonaws.com.cn/SimpleNotificationService-3242f6.pem")).toBe(true);
-    expect(isSnsCertificateUrl("https://sns.us-gov-west-1.amazonaws.com/SimpleNotificationService-3242f6.pem")).toBe(true);
+    expect(
+      isSnsCertificateUrl(
+        "https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-01d088a6f77103d0fe307c0069e40ed6.pem",
+      ),
+    ).toBe(true);
+    expect(isSnsCertificateUrl("https://sns.cn-north-1.amazonaws.com.cn/SimpleNotificationService-3242f6.pem")).toBe(
+      true,
+    );
+    expect(isSnsCertificateUrl("https://sns.us-gov-west-1.amazonaws.com/SimpleNotificationService-3242f6.pem")).toBe(
+      true,
+    );
   });
 
   it("allows only SNS hosts as SubscribeURL", () => {
@@ -191,7 +226,9 @@ describe("verifySnsMessage checks freshness against the given `now`", () => {
   it("honours a custom window", async () => {
     const tenMinutesOld = bounceNotification({ timestamp: new Date(NOW.getTime() - 10 * 60 * 1000) });
     expect(await verifySnsMessage(tenMinutesOld, options())).toEqual({ ok: true });
-    expect(await verifySnsMessage(tenMinutesOld, options({ maxAgeMs: 5 * 60 * 1000 }))).toMatchObject({ code: "STALE" });
+    expect(await verifySnsMessage(tenMinutesOld, options({ maxAgeMs: 5 * 60 * 1000 }))).toMatchObject({
+      code: "STALE",
+    });
   });
 });
 
@@ -204,7 +241,10 @@ describe("verifySnsMessage reports malformed envelopes and fetch failures as suc
     ["an unsupported SignatureVersion", () => ({ ...bounceNotification(), SignatureVersion: "3" })],
     ["a numeric SignatureVersion", () => ({ ...bounceNotification(), SignatureVersion: 2 })],
     ["a Message that is an object (raw message delivery on)", () => ({ ...bounceNotification(), Message: {} })],
-    ["a confirmation without Token", () => ({ ...signer.subscriptionConfirmation({ topicArn: TOPIC, timestamp: NOW }), Token: undefined })],
+    [
+      "a confirmation without Token",
+      () => ({ ...signer.subscriptionConfirmation({ topicArn: TOPIC, timestamp: NOW }), Token: undefined }),
+    ],
   ];
   for (const [what, body] of cases) {
     it(`answers MALFORMED for ${what}`, async () => {
@@ -219,11 +259,14 @@ describe("verifySnsMessage reports malformed envelopes and fetch failures as suc
   });
 
   it("answers CERT_UNAVAILABLE when the fetcher fails, so the shell can ask SNS to retry", async () => {
-    const result = await verifySnsMessage(bounceNotification(), options({
-      fetchCertificate: async () => {
-        throw new Error("ECONNRESET");
-      },
-    }));
+    const result = await verifySnsMessage(
+      bounceNotification(),
+      options({
+        fetchCertificate: async () => {
+          throw new Error("ECONNRESET");
+        },
+      }),
+    );
     expect(result).toMatchObject({ ok: false, code: "CERT_UNAVAILABLE" });
   });
 });
@@ -244,7 +287,9 @@ describe("memoizeCertificateFetcher", () => {
       if (calls === 1) throw new Error("timeout");
       return signer.certificatePem;
     });
-    expect(await verifySnsMessage(bounceNotification(), options({ fetchCertificate: fetcher }))).toMatchObject({ code: "CERT_UNAVAILABLE" });
+    expect(await verifySnsMessage(bounceNotification(), options({ fetchCertificate: fetcher }))).toMatchObject({
+      code: "CERT_UNAVAILABLE",
+    });
     expect(await verifySnsMessage(bounceNotification(), options({ fetchCertificate: fetcher }))).toEqual({ ok: true });
     expect(calls).toBe(2);
   });

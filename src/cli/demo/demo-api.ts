@@ -10,13 +10,19 @@ export function graphqlCall(url: string, apiKey: string): Call {
       headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
       body: JSON.stringify({ query, variables }),
     });
-    const body = (await res.json()) as { data?: Record<string, unknown>; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+    const body = (await res.json()) as {
+      data?: Record<string, unknown>;
+      errors?: Array<{ message: string; extensions?: { code?: string } }>;
+    };
     if (body.errors?.length) {
-      throw new Error(`the API answered ${body.errors.map((e) => `${e.extensions?.code ?? "ERROR"}: ${e.message}`).join("; ")}`);
+      throw new Error(
+        `the API answered ${body.errors.map((e) => `${e.extensions?.code ?? "ERROR"}: ${e.message}`).join("; ")}`,
+      );
     }
     for (const [field, value] of Object.entries(body.data ?? {})) {
       const userErrors = (value as { userErrors?: Array<{ code: string; message: string }> } | null)?.userErrors;
-      if (userErrors?.length) throw new Error(`${field}: ${userErrors.map((e) => `${e.code}: ${e.message}`).join("; ")}`);
+      if (userErrors?.length)
+        throw new Error(`${field}: ${userErrors.map((e) => `${e.code}: ${e.message}`).join("; ")}`);
     }
     return body.data as T;
   };

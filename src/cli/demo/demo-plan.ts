@@ -40,12 +40,14 @@ export const REPLIES = {
     "550-5.1.1 The email account that you tried to reach does not exist. Please try double-checking the recipient's email address for typos or unnecessary spaces. For more information, go to https://support.google.com/mail/?p=NoSuchUser",
   gmailUnauthenticated:
     "550-5.7.26 This mail is unauthenticated, which poses a security risk to the sender and Gmail users, and has been blocked. The sender must authenticate with at least one of SPF or DKIM.",
-  gmailOverQuota: "452-4.2.2 The recipient's inbox is out of storage space. Please direct the recipient to https://support.google.com/mail/?p=OverQuotaTemp",
+  gmailOverQuota:
+    "452-4.2.2 The recipient's inbox is out of storage space. Please direct the recipient to https://support.google.com/mail/?p=OverQuotaTemp",
   outlookUnknown: "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup",
   outlookBlocked:
     "550 5.7.1 Unfortunately, messages from [203.0.113.25] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3150).",
   yahooUnknown: "554 delivery error: dd This user doesn't have a yahoo.com account - mta1012.mail.gq1.yahoo.com",
-  yahooDeferred: "421 4.7.0 [TSS04] Messages from 203.0.113.25 temporarily deferred due to unexpected volume or user complaints",
+  yahooDeferred:
+    "421 4.7.0 [TSS04] Messages from 203.0.113.25 temporarily deferred due to unexpected volume or user complaints",
   spamhaus: "554 5.7.1 Service unavailable; Client host [203.0.113.25] blocked using zen.spamhaus.org",
   bare550: "550 permanent failure",
   tryLater: "550 Requested action not taken: mailbox unavailable, try again later",
@@ -139,7 +141,9 @@ export interface DemoSendBatch {
 export function demoSendBatches(today: Date): DemoSendBatch[] {
   const batches: DemoSendBatch[] = [];
   DEMO_CAMPAIGNS.forEach((campaign, ci) => {
-    const recipients = Object.entries(campaign.sends).flatMap(([domain, count]) => Array.from({ length: count }, (_, n) => demoRecipient(ci, domain, n)));
+    const recipients = Object.entries(campaign.sends).flatMap(([domain, count]) =>
+      Array.from({ length: count }, (_, n) => demoRecipient(ci, domain, n)),
+    );
     const days = 4;
     for (let d = 0; d < days; d++) {
       const dayRecipients = recipients.filter((_, i) => i % days === d);
@@ -179,7 +183,13 @@ export function demoBounces(today: Date): DemoBounceEvent[] {
       Array.from({ length: count }, () => {
         const n = (used[domain] = (used[domain] ?? 0) + 1) * 7; // every 7th lead of that domain
         const recipient = demoRecipient(ci, domain, n % (campaign.sends[domain] ?? 1));
-        return { campaign: campaign.name, recipient, smtpResponse: reply, occurredAt, eventKey: `demo:bounce:${ci}:${recipient}` };
+        return {
+          campaign: campaign.name,
+          recipient,
+          smtpResponse: reply,
+          occurredAt,
+          eventKey: `demo:bounce:${ci}:${recipient}`,
+        };
       }),
     );
   });

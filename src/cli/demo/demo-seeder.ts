@@ -1,5 +1,13 @@
 import type { Call } from "./demo-api";
-import { DEMO_CAMPAIGNS, DEMO_DOMAINS, DEMO_INBOXES, REPLIES, daysAgo, demoBounces, demoSendBatches } from "./demo-plan";
+import {
+  DEMO_CAMPAIGNS,
+  DEMO_DOMAINS,
+  DEMO_INBOXES,
+  REPLIES,
+  daysAgo,
+  demoBounces,
+  demoSendBatches,
+} from "./demo-plan";
 
 // Puts the demo plan into a tenant through the public API. Everything it creates is found
 // again by name on the next run, and every send batch and bounce carries an idempotency key or
@@ -7,8 +15,14 @@ import { DEMO_CAMPAIGNS, DEMO_DOMAINS, DEMO_INBOXES, REPLIES, daysAgo, demoBounc
 
 type Ids = Map<string, string>;
 
-async function existing(call: Call, field: "domains" | "inboxes" | "campaigns", label: "name" | "address"): Promise<Ids> {
-  const data = await call<Record<string, { edges: Array<{ node: Record<string, string> }> }>>(`{ ${field}(first: 100) { edges { node { id ${label} } } } }`);
+async function existing(
+  call: Call,
+  field: "domains" | "inboxes" | "campaigns",
+  label: "name" | "address",
+): Promise<Ids> {
+  const data = await call<Record<string, { edges: Array<{ node: Record<string, string> }> }>>(
+    `{ ${field}(first: 100) { edges { node { id ${label} } } } }`,
+  );
   return new Map(data[field].edges.map(({ node }) => [node[label], node.id]));
 }
 
@@ -16,25 +30,44 @@ async function ensureSetup(call: Call, today: Date) {
   const domains = await existing(call, "domains", "name");
   for (const d of DEMO_DOMAINS) {
     if (domains.has(d.name)) continue;
-    const data = await call<{ createDomain: { domain: { id: string } } }>(`mutation($input: CreateDomainInput!) { createDomain(input: $input) { domain { id } userErrors { code message } } }`, {
-      input: { name: d.name, registeredAt: daysAgo(today, d.registeredDaysAgo) },
-    });
+    const data = await call<{ createDomain: { domain: { id: string } } }>(
+      `mutation($input: CreateDomainInput!) { createDomain(input: $input) { domain { id } userErrors { code message } } }`,
+      {
+        input: { name: d.name, registeredAt: daysAgo(today, d.registeredDaysAgo) },
+      },
+    );
     domains.set(d.name, data.createDomain.domain.id);
   }
   const inboxes = await existing(call, "inboxes", "address");
   for (const i of DEMO_INBOXES) {
     if (inboxes.has(i.address)) continue;
-    const data = await call<{ createInbox: { inbox: { id: string } } }>(`mutation($input: CreateInboxInput!) { createInbox(input: $input) { inbox { id } userErrors { code message } } }`, {
-      input: { domainId: domains.get(i.domain), address: i.address, warmupStartedAt: daysAgo(today, i.warmupDaysAgo), dailyLimit: i.dailyLimit },
-    });
+    const data = await call<{ createInbox: { inbox: { id: string } } }>(
+      `mutation($input: CreateInboxInput!) { createInbox(input: $input) { inbox { id } userErrors { code message } } }`,
+      {
+        input: {
+          domainId: domains.get(i.domain),
+          address: i.address,
+          warmupStartedAt: daysAgo(today, i.warmupDaysAgo),
+          dailyLimit: i.dailyLimit,
+        },
+      },
+    );
     inboxes.set(i.address, data.createInbox.inbox.id);
   }
   const campaigns = await existing(call, "campaigns", "name");
   for (const c of DEMO_CAMPAIGNS) {
     if (campaigns.has(c.name)) continue;
-    const data = await call<{ createCampaign: { campaign: { id: string } } }>(`mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { campaign { id } userErrors { code message } } }`, {
-      input: { name: c.name, domainId: domains.get(c.domain), inboxIds: c.inboxes.map((a) => inboxes.get(a)), status: "ACTIVE" },
-    });
+    const data = await call<{ createCampaign: { campaign: { id: string } } }>(
+      `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { campaign { id } userErrors { code message } } }`,
+      {
+        input: {
+          name: c.name,
+          domainId: domains.get(c.domain),
+          inboxIds: c.inboxes.map((a) => inboxes.get(a)),
+          status: "ACTIVE",
+        },
+      },
+    );
     campaigns.set(c.name, data.createCampaign.campaign.id);
   }
   return { domains, inboxes, campaigns };
@@ -89,28 +122,56 @@ function dsn(campaignId: string, recipient: string, today: Date): string {
 export async function seedDemo(call: Call, today: Date): Promise<number> {
   const { inboxes, campaigns } = await ensureSetup(call, today);
   for (const batch of demoSendBatches(today)) {
-    await call<unknown>(`mutation($input: RecordSendsInput!) { recordSends(input: $input) { recorded userErrors { code message } } }`, {
-      input: { campaignId: campaigns.get(batch.campaign), inboxId: inboxes.get(batch.inbox), recipients: batch.recipients, sentAt: batch.sentAt, idempotencyKey: batch.idempotencyKey },
-    });
+    await call<unknown>(
+      `mutation($input: RecordSendsInput!) { recordSends(input: $input) { recorded userErrors { code message } } }`,
+      {
+        input: {
+          campaignId: campaigns.get(batch.campaign),
+          inboxId: inboxes.get(batch.inbox),
+          recipients: batch.recipients,
+          sentAt: batch.sentAt,
+          idempotencyKey: batch.idempotencyKey,
+        },
+      },
+    );
   }
   let bouncesInserted = 0;
   for (const campaign of DEMO_CAMPAIGNS) {
     const events = demoBounces(today)
       .filter((b) => b.campaign === campaign.name)
-      .map(({ recipient, smtpResponse, occurredAt, eventKey }) => ({ recipient, smtpResponse, occurredAt, eventKey, campaignId: campaigns.get(campaign.name) }));
-    const data = await call<{ ingestBounces: { inserted: number } }>(`mutation($input: IngestBouncesInput!) { ingestBounces(input: $input) { inserted userErrors { code message } } }`, { input: { events } });
+      .map(({ recipient, smtpResponse, occurredAt, eventKey }) => ({
+        recipient,
+        smtpResponse,
+        occurredAt,
+        eventKey,
+        campaignId: campaigns.get(campaign.name),
+      }));
+    const data = await call<{ ingestBounces: { inserted: number } }>(
+      `mutation($input: IngestBouncesInput!) { ingestBounces(input: $input) { inserted userErrors { code message } } }`,
+      { input: { events } },
+    );
     bouncesInserted += data.ingestBounces.inserted;
   }
   // One bounce arrives as the raw DSN a mail server returns; Rebound finds its campaign from
   // the X-Rebound-Campaign header of the returned original.
   const blocking = campaigns.get(DEMO_CAMPAIGNS[2].name)!;
-  const data = await call<{ ingestBounceMessage: { inserted: number } }>(`mutation($input: IngestBounceMessageInput!) { ingestBounceMessage(input: $input) { inserted userErrors { code message } } }`, {
-    input: { raw: dsn(blocking, "lead3-0200@gmail.com", today) },
-  });
+  const data = await call<{ ingestBounceMessage: { inserted: number } }>(
+    `mutation($input: IngestBounceMessageInput!) { ingestBounceMessage(input: $input) { inserted userErrors { code message } } }`,
+    {
+      input: { raw: dsn(blocking, "lead3-0200@gmail.com", today) },
+    },
+  );
   return bouncesInserted + data.ingestBounceMessage.inserted;
 }
 
-const LIVE_REPLIES = [REPLIES.gmailUnknown, REPLIES.outlookUnknown, REPLIES.yahooUnknown, REPLIES.gmailOverQuota, REPLIES.gmailUnknown, REPLIES.gmailUnauthenticated];
+const LIVE_REPLIES = [
+  REPLIES.gmailUnknown,
+  REPLIES.outlookUnknown,
+  REPLIES.yahooUnknown,
+  REPLIES.gmailOverQuota,
+  REPLIES.gmailUnknown,
+  REPLIES.gmailUnauthenticated,
+];
 const LIVE_DOMAINS = ["gmail.com", "outlook.com", "yahoo.com", "gmail.com", "gmail.com", "gmail.com"];
 
 /**
@@ -118,7 +179,12 @@ const LIVE_DOMAINS = ["gmail.com", "outlook.com", "yahoo.com", "gmail.com", "gma
  * aborts: its rates climb, and within a minute or so Gmail and the campaign cross into
  * BLOCKING, which raises alerts. Each event has its own key: a live run adds data.
  */
-export async function trickleBounces(call: Call, onEvent: (line: string) => void, signal: AbortSignal, intervalMs = 1_000): Promise<number> {
+export async function trickleBounces(
+  call: Call,
+  onEvent: (line: string) => void,
+  signal: AbortSignal,
+  intervalMs = 1_000,
+): Promise<number> {
   const campaigns = await existing(call, "campaigns", "name");
   const campaignId = campaigns.get(DEMO_CAMPAIGNS[1].name);
   const run = Date.now().toString(36);
@@ -126,7 +192,9 @@ export async function trickleBounces(call: Call, onEvent: (line: string) => void
   while (!signal.aborted) {
     const reply = LIVE_REPLIES[n % LIVE_REPLIES.length];
     const recipient = `live-${run}-${n}@${LIVE_DOMAINS[n % LIVE_DOMAINS.length]}`;
-    const data = await call<{ ingestBounces: { events: Array<{ reason: string; bounceType: string; fault: string }> } }>(
+    const data = await call<{
+      ingestBounces: { events: Array<{ reason: string; bounceType: string; fault: string }> };
+    }>(
       `mutation($input: IngestBouncesInput!) { ingestBounces(input: $input) { inserted events { reason bounceType fault } userErrors { code message } } }`,
       { input: { events: [{ recipient, campaignId, smtpResponse: reply, eventKey: `demo:live:${run}:${n}` }] } },
     );
@@ -135,7 +203,14 @@ export async function trickleBounces(call: Call, onEvent: (line: string) => void
     n++;
     await new Promise((resolve) => {
       const timer = setTimeout(resolve, intervalMs);
-      signal.addEventListener("abort", () => { clearTimeout(timer); resolve(undefined); }, { once: true });
+      signal.addEventListener(
+        "abort",
+        () => {
+          clearTimeout(timer);
+          resolve(undefined);
+        },
+        { once: true },
+      );
     });
   }
   return n;

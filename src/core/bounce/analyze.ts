@@ -3,9 +3,28 @@
 import { addressesIn, parseFeedbackReport } from "./arf";
 import { autoReplyByWords, isAutoReply, isChallengeResponse, isPlainSpamReport } from "./autoreply";
 import { diagnose, type MessageContext, type RecipientFacts } from "./diagnose";
-import type { AnalyzeOptions, AuthResults, BounceDiagnosis, BounceReason, MessageAnalysis, MessageKind } from "./diagnosis";
+import type {
+  AnalyzeOptions,
+  AuthResults,
+  BounceDiagnosis,
+  BounceReason,
+  MessageAnalysis,
+  MessageKind,
+} from "./diagnosis";
 import { findInlineDsn, mayHoldRecipientField, parseDeliveryStatus, type DsnRecipient } from "./dsn";
-import { decodeCharset, decodeEncodedWords, header, parseHeaders, partText, splitHeaderBody, toBinaryString, walk, parseEntity, type Headers, type MimePart } from "./mime";
+import {
+  decodeCharset,
+  decodeEncodedWords,
+  header,
+  parseHeaders,
+  partText,
+  splitHeaderBody,
+  toBinaryString,
+  walk,
+  parseEntity,
+  type Headers,
+  type MimePart,
+} from "./mime";
 import { NOTICE_RULES_BYTES, noticeRules, presetFor } from "./mta-rules";
 import { cutReturnedMessage, findNoticeBlocks, joinReplyLines, pickDiagnostic, type NoticeBlock } from "./notice";
 import { parseSesNotification } from "./ses";
@@ -14,7 +33,8 @@ import { forwardedBounce } from "./forwarded.reader";
 
 /** Cheap tests on the raw body before decoding all of it for a second look. */
 const SES_FIELDS = /"(?:notificationType|eventType)"/;
-const SES_NOTIFICATION = /"(?:notificationType|eventType)"\s*:\s*"(?:Bounce|Complaint|Delivery|DeliveryDelay|Send|Reject)"/;
+const SES_NOTIFICATION =
+  /"(?:notificationType|eventType)"\s*:\s*"(?:Bounce|Complaint|Delivery|DeliveryDelay|Send|Reject)"/;
 const DSN_FIELDS = /^(?:Final-Recipient|Original-Recipient)\s*:/im;
 
 /** Above this a message is read only in its first part: bounces are small, the rest is payload. */
@@ -30,7 +50,12 @@ export function analyzeMessage(raw: string | Uint8Array, options?: AnalyzeOption
     for (const d of a.diagnoses) d.evidence.push(...truncated);
     return { ...a, truncated };
   } catch (err) {
-    return { kind: "unknown", messageId: null, diagnoses: [], error: `unreadable message: ${err instanceof Error ? err.message : String(err)}` };
+    return {
+      kind: "unknown",
+      messageId: null,
+      diagnoses: [],
+      error: `unreadable message: ${err instanceof Error ? err.message : String(err)}`,
+    };
   }
 }
 
@@ -51,9 +76,21 @@ function classifyParts(root: MimePart): Parts {
   walk(root, (p) => {
     if (p.children) return;
     const t = p.type;
-    if (t === "message/delivery-status" || t === "message/global-delivery-status" || (t === "text/plain" && /\.dsn$|delivery-status/i.test(p.params.name ?? ""))) parts.deliveryStatus.push(p);
+    if (
+      t === "message/delivery-status" ||
+      t === "message/global-delivery-status" ||
+      (t === "text/plain" && /\.dsn$|delivery-status/i.test(p.params.name ?? ""))
+    )
+      parts.deliveryStatus.push(p);
     else if (t === "message/feedback-report") parts.feedback ??= p;
-    else if (t === "message/rfc822" || t === "message/global" || t === "text/rfc822-headers" || t === "message/global-headers" || t === "message/partial") parts.original ??= p;
+    else if (
+      t === "message/rfc822" ||
+      t === "message/global" ||
+      t === "text/rfc822-headers" ||
+      t === "message/global-headers" ||
+      t === "message/partial"
+    )
+      parts.original ??= p;
     else if ((t === "text/plain" || t === "text/html") && !parts.notice) parts.notice = p;
     else if (t === "text/plain" && parts.notice?.type === "text/html") parts.notice = p;
   });
@@ -63,7 +100,12 @@ function classifyParts(root: MimePart): Parts {
 /** How many forwards deep an enclosed bounce is still looked for. */
 const MAX_FORWARD_DEPTH = 3;
 
-function analyzeUnchecked(raw: string | Uint8Array, options: AnalyzeOptions | undefined, depth: number, limits: string[]): MessageAnalysis {
+function analyzeUnchecked(
+  raw: string | Uint8Array,
+  options: AnalyzeOptions | undefined,
+  depth: number,
+  limits: string[],
+): MessageAnalysis {
   let s = toBinaryString(raw);
   if (s.length > MAX_MESSAGE_BYTES) {
     s = s.slice(0, MAX_MESSAGE_BYTES);
@@ -76,7 +118,8 @@ function analyzeUnchecked(raw: string | Uint8Array, options: AnalyzeOptions | un
   const root = parseEntity(s);
   const top = root.headers;
   const messageId = cleanId(header(top, "message-id"));
-  if (top.size === 0) return { kind: "unknown", messageId: null, diagnoses: [], error: "not an email message (no header fields)" };
+  if (top.size === 0)
+    return { kind: "unknown", messageId: null, diagnoses: [], error: "not an email message (no header fields)" };
   const parts = classifyParts(root);
 
   const noticeFull = parts.notice ? partText(parts.notice) : "";
@@ -111,7 +154,14 @@ function analyzeUnchecked(raw: string | Uint8Array, options: AnalyzeOptions | un
   if ((header(top, "x-apple-unsubscribe") ?? "").trim().toLowerCase() === "true") {
     const from = addressesIn(header(top, "from"))[0];
     if (from) {
-      const d = diagnose({ recipient: from, fixedReason: { reason: "feedback", evidence: "X-Apple-Unsubscribe: true (opt-out)" }, feedbackType: "opt-out" }, ctx);
+      const d = diagnose(
+        {
+          recipient: from,
+          fixedReason: { reason: "feedback", evidence: "X-Apple-Unsubscribe: true (opt-out)" },
+          feedbackType: "opt-out",
+        },
+        ctx,
+      );
       return { kind: "feedback", messageId, diagnoses: [d], error: null };
     }
   }
@@ -119,12 +169,19 @@ function analyzeUnchecked(raw: string | Uint8Array, options: AnalyzeOptions | un
   // 2. Amazon SES notifications in the body
   if (!parts.deliveryStatus.length) {
     // Decoding the whole body is paid only when it names an SES notification's fields.
-    const sesText = noticeText || (SES_FIELDS.test(root.rawBody) ? decodeCharset(root.rawBody.slice(0, 256 * 1024), "utf-8") : "");
+    const sesText =
+      noticeText || (SES_FIELDS.test(root.rawBody) ? decodeCharset(root.rawBody.slice(0, 256 * 1024), "utf-8") : "");
     const ses = parseSesNotification(sesText);
     if (!ses && sesText.indexOf('Type"') !== -1 && SES_NOTIFICATION.test(sesText)) {
       // Every address in a notification's JSON that is not in its recipient lists is the
       // sender's (source, identity ARN, destination): none may become a failure row.
-      return { kind: "unknown", messageId, diagnoses: [], error: "an Amazon SES notification that names no readable recipient: its other addresses are the sender's, none is reported" };
+      return {
+        kind: "unknown",
+        messageId,
+        diagnoses: [],
+        error:
+          "an Amazon SES notification that names no readable recipient: its other addresses are the sender's, none is reported",
+      };
     }
     if (ses) {
       const diagnoses = ses.map((r) =>
@@ -138,13 +195,18 @@ function analyzeUnchecked(raw: string | Uint8Array, options: AnalyzeOptions | un
             remoteMta: r.remoteMta,
             lastAttemptDate: r.lastAttempt,
             feedbackType: r.feedbackType,
-            fixedReason: r.kind === "complaint" ? { reason: "feedback", evidence: "Amazon SES complaint notification" } : null,
-            preset: r.bounceSubType === "Suppressed" ? { reason: "suppressed", evidence: "SES bounceSubType Suppressed" } : null,
+            fixedReason:
+              r.kind === "complaint" ? { reason: "feedback", evidence: "Amazon SES complaint notification" } : null,
+            preset:
+              r.bounceSubType === "Suppressed"
+                ? { reason: "suppressed", evidence: "SES bounceSubType Suppressed" }
+                : null,
           },
           ctx,
         ),
       );
-      const kind: MessageKind = ses[0].kind === "complaint" ? "feedback" : ses[0].kind === "delivery" ? "delivery" : "bounce";
+      const kind: MessageKind =
+        ses[0].kind === "complaint" ? "feedback" : ses[0].kind === "delivery" ? "delivery" : "bounce";
       return { kind, messageId, diagnoses, error: null };
     }
   }
@@ -153,11 +215,17 @@ function analyzeUnchecked(raw: string | Uint8Array, options: AnalyzeOptions | un
   const notice = cutReturnedMessage(noticeText);
   // The sender's and the bounce's own addresses are gathered only if the notice names any.
   let excluded: Set<string> | null = null;
-  const noticeRecipients = findNoticeBlocks(notice, { has: (a) => (excluded ??= excludedAddresses(top, original)).has(a) });
+  const noticeRecipients = findNoticeBlocks(notice, {
+    has: (a) => (excluded ??= excludedAddresses(top, original)).has(a),
+  });
   const dsnReports = parts.deliveryStatus.map((p) => parseDeliveryStatus(partBody(p)));
   for (const r of dsnReports) if (r.truncated) limits.push(r.truncated);
   if (!dsnReports.some((r) => r.recipients.length)) {
-    const inline = findInlineDsn(noticeText) ?? (mayHoldRecipientField(root.rawBody) && DSN_FIELDS.test(root.rawBody) ? findInlineDsn(decodeCharset(root.rawBody.slice(0, 256 * 1024), "utf-8")) : null);
+    const inline =
+      findInlineDsn(noticeText) ??
+      (mayHoldRecipientField(root.rawBody) && DSN_FIELDS.test(root.rawBody)
+        ? findInlineDsn(decodeCharset(root.rawBody.slice(0, 256 * 1024), "utf-8"))
+        : null);
     if (inline) dsnReports.push(inline);
   }
   const hasDsn = dsnReports.some((r) => r.recipients.length);
@@ -165,18 +233,31 @@ function analyzeUnchecked(raw: string | Uint8Array, options: AnalyzeOptions | un
     // Automatic answers that are not failures are reported as what they are, with no row
     // that could suppress or count against an address.
     const challenge = isChallengeResponse(subject, notice);
-    if (challenge) return { kind: "unknown", messageId, diagnoses: [], error: `${challenge}: an automatic answer, not a bounce; nothing reported` };
+    if (challenge)
+      return {
+        kind: "unknown",
+        messageId,
+        diagnoses: [],
+        error: `${challenge}: an automatic answer, not a bounce; nothing reported`,
+      };
     const spam = isPlainSpamReport(top, subject, notice);
     if (spam) {
       const own = excludedAddresses(top, original);
-      const who = [...addressesIn(original.get("to")), ...addressesIn(notice.slice(0, 16 * 1024))].filter((a) => !own.has(a) && !/^(?:abuse|postmaster|mailer-daemon|spam|fbl)@/.test(a));
+      const who = [...addressesIn(original.get("to")), ...addressesIn(notice.slice(0, 16 * 1024))].filter(
+        (a) => !own.has(a) && !/^(?:abuse|postmaster|mailer-daemon|spam|fbl)@/.test(a),
+      );
       if (who.length) {
-        const d = diagnose({ recipient: who[0], fixedReason: { reason: "feedback", evidence: spam }, feedbackType: "abuse" }, ctx);
+        const d = diagnose(
+          { recipient: who[0], fixedReason: { reason: "feedback", evidence: spam }, feedbackType: "abuse" },
+          ctx,
+        );
         return { kind: "feedback", messageId, diagnoses: [d], error: null };
       }
     }
   }
-  const auto = hasDsn ? null : isAutoReply(top, subject) ?? (looksLikeBounce(top, subject, notice) ? null : autoReplyByWords(notice));
+  const auto = hasDsn
+    ? null
+    : (isAutoReply(top, subject) ?? (looksLikeBounce(top, subject, notice) ? null : autoReplyByWords(notice)));
   if (auto && !looksLikeBounce(top, subject, notice)) {
     const v = vacation(top, auto, ctx);
     if (v) return { kind: "vacation", messageId, diagnoses: [v], error: null };
@@ -189,12 +270,25 @@ function analyzeUnchecked(raw: string | Uint8Array, options: AnalyzeOptions | un
       const address = pickAddress(r);
       if (!address) continue;
       const block = noticeRecipients.find((n) => n.address === address);
-      facts.push(dsnFacts(r, address, report.reportingMta, block?.block ?? (noticeRecipients.length ? "" : notice), block, transcript));
+      facts.push(
+        dsnFacts(
+          r,
+          address,
+          report.reportingMta,
+          block?.block ?? (noticeRecipients.length ? "" : notice),
+          block,
+          transcript,
+        ),
+      );
     }
   }
   if (!facts.length) {
     for (const n of noticeRecipients) {
-      facts.push({ recipient: n.address, diagnostic: pickDiagnostic(n.block), context: n.block.length < 40 ? notice : n.block });
+      facts.push({
+        recipient: n.address,
+        diagnostic: pickDiagnostic(n.block),
+        context: n.block.length < 40 ? notice : n.block,
+      });
     }
   }
   if (!facts.length && depth < MAX_FORWARD_DEPTH) {
@@ -208,9 +302,17 @@ function analyzeUnchecked(raw: string | Uint8Array, options: AnalyzeOptions | un
   }
   if (!facts.length) {
     const failed = addressesIn((top.get("x-failed-recipients") ?? []).join(","));
-    const fallback = failed.length ? failed : looksLikeBounce(top, subject, notice) ? addressesIn(original.get("to")) : [];
-    if (fallback.length > MAX_FALLBACK_RECIPIENTS) limits.push(`only the first ${MAX_FALLBACK_RECIPIENTS} of ${fallback.length} addresses named without a notice block were read`);
-    for (const a of fallback.slice(0, MAX_FALLBACK_RECIPIENTS)) facts.push({ recipient: a, diagnostic: pickDiagnostic(notice), context: notice });
+    const fallback = failed.length
+      ? failed
+      : looksLikeBounce(top, subject, notice)
+        ? addressesIn(original.get("to"))
+        : [];
+    if (fallback.length > MAX_FALLBACK_RECIPIENTS)
+      limits.push(
+        `only the first ${MAX_FALLBACK_RECIPIENTS} of ${fallback.length} addresses named without a notice block were read`,
+      );
+    for (const a of fallback.slice(0, MAX_FALLBACK_RECIPIENTS))
+      facts.push({ recipient: a, diagnostic: pickDiagnostic(notice), context: notice });
   }
 
   if (facts.length) {
@@ -224,9 +326,16 @@ function analyzeUnchecked(raw: string | Uint8Array, options: AnalyzeOptions | un
     const rules = noticeRules(notice, subject, top);
     for (const f of facts) {
       // Contexts are blocks of the notice: only one past the part read for the rules adds words.
-      const late = notice.length > NOTICE_RULES_BYTES && !!f.context && notice.indexOf(f.context) + f.context.length > NOTICE_RULES_BYTES;
+      const late =
+        notice.length > NOTICE_RULES_BYTES &&
+        !!f.context &&
+        notice.indexOf(f.context) + f.context.length > NOTICE_RULES_BYTES;
       f.contextNamesProviderHost = rules.namesProviderHost;
-      if (!f.fixedReason) f.preset ??= presetFor(late ? `${f.diagnostic ?? ""}\n${f.context!.slice(0, 4096)}` : f.diagnostic ?? "", rules);
+      if (!f.fixedReason)
+        f.preset ??= presetFor(
+          late ? `${f.diagnostic ?? ""}\n${f.context!.slice(0, 4096)}` : (f.diagnostic ?? ""),
+          rules,
+        );
     }
     const diagnoses = dedupe(facts.map((f) => diagnose(f, ctx)));
     const kind: MessageKind = diagnoses.every((d) => d.reason === "delivered") ? "delivery" : "bounce";
@@ -239,7 +348,12 @@ function analyzeUnchecked(raw: string | Uint8Array, options: AnalyzeOptions | un
     const v = vacation(top, auto, ctx);
     if (v) return { kind: "vacation", messageId, diagnoses: [v], error: null };
   }
-  return { kind: "unknown", messageId, diagnoses: [], error: "no failed recipient found: not a bounce, feedback report or auto-reply" };
+  return {
+    kind: "unknown",
+    messageId,
+    diagnoses: [],
+    error: "no failed recipient found: not a bounce, feedback report or auto-reply",
+  };
 }
 
 /**
@@ -301,10 +415,22 @@ function sessionTranscript(notice: string): Transcript | null {
   }
   if (command === "HELO") command = "EHLO";
   if (command !== "RCPT" && command !== "MAIL" && command !== "DATA" && command !== "EHLO") command = null;
-  return { command, beforeCommands: !command && replies.length > 0, replies: replies.length ? joinReplyLines(replies.join(" ")) : "", status };
+  return {
+    command,
+    beforeCommands: !command && replies.length > 0,
+    replies: replies.length ? joinReplyLines(replies.join(" ")) : "",
+    status,
+  };
 }
 
-function dsnFacts(r: DsnRecipient, address: string, reportingMta: string | null, context: string, noticeBlock: NoticeBlock | undefined, transcript: Transcript | null): RecipientFacts {
+function dsnFacts(
+  r: DsnRecipient,
+  address: string,
+  reportingMta: string | null,
+  context: string,
+  noticeBlock: NoticeBlock | undefined,
+  transcript: Transcript | null,
+): RecipientFacts {
   // The notice's words for the recipient are picked only when the DSN gives none.
   const noticeDiag = noticeBlock ? pickDiagnostic(noticeBlock.block) : null;
   let diag = r.diagnosticCode ?? noticeDiag;
@@ -317,7 +443,9 @@ function dsnFacts(r: DsnRecipient, address: string, reportingMta: string | null,
     const a = replyClass(r.diagnosticCode);
     const b = replyClass(noticeDiag);
     if (a && b && a.cls !== b.cls && !replyClassesIn(noticeBlock.block).has(a.cls)) {
-      conflicts.push(`conflicting evidence: the DSN's Diagnostic-Code says ${a.code} but the notice quotes ${b.code} for this recipient; not treated as a hard bounce`);
+      conflicts.push(
+        `conflicting evidence: the DSN's Diagnostic-Code says ${a.code} but the notice quotes ${b.code} for this recipient; not treated as a hard bounce`,
+      );
     }
   }
   if (transcript) {
@@ -325,7 +453,8 @@ function dsnFacts(r: DsnRecipient, address: string, reportingMta: string | null,
     // the MTA's own status line does. Sendmail cuts a multi-line reply to its first line
     // in the Diagnostic-Code: the transcript's whole reply says more.
     if ((!diag || /^\s*\d*\s*$/.test(diag)) && transcript.status) diag = transcript.status;
-    else if (diag && transcript.replies.length > diag.length && sameReply(diag, transcript.replies)) diag = transcript.replies;
+    else if (diag && transcript.replies.length > diag.length && sameReply(diag, transcript.replies))
+      diag = transcript.replies;
   }
   return {
     recipient: address,
@@ -335,7 +464,7 @@ function dsnFacts(r: DsnRecipient, address: string, reportingMta: string | null,
     command: transcript?.command ?? null,
     commandFallback: transcript?.beforeCommands ? "EHLO" : null,
     context: context || null,
-    diagnosticType: r.diagnosticCode ? r.diagnosticType ?? "SMTP" : "",
+    diagnosticType: r.diagnosticCode ? (r.diagnosticType ?? "SMTP") : "",
     action: r.action,
     remoteMta: r.remoteMta,
     reportingMta,
@@ -348,7 +477,8 @@ function dsnFacts(r: DsnRecipient, address: string, reportingMta: string | null,
 /** The classes (4, 5) of every reply line a notice block quotes ("<<< 550 ...", "said: 452 ..."). */
 function replyClassesIn(block: string): Set<string> {
   const out = new Set<string>();
-  const re = /(?:^|\n)\s*(?:<<<\s*)?([45])\d\d[ -]|(?:said|reply|response|error)\s*:?\s*([45])\d\d[ -]|\b([45])\.\d{1,3}\.\d{1,3}\b/gi;
+  const re =
+    /(?:^|\n)\s*(?:<<<\s*)?([45])\d\d[ -]|(?:said|reply|response|error)\s*:?\s*([45])\d\d[ -]|\b([45])\.\d{1,3}\.\d{1,3}\b/gi;
   const text = block.length > 8192 ? block.slice(0, 8192) : block;
   for (let m = re.exec(text), n = 0; m && n < 100; m = re.exec(text), n++) out.add(m[1] ?? m[2] ?? m[3]);
   return out;
@@ -365,10 +495,21 @@ function replyClass(text: string): { cls: string; code: string } | null {
  * reason, as a weak preset: the remote server's own words still refine it.
  */
 const POWERMTA_CATEGORY: Record<string, BounceReason> = {
-  "bad-mailbox": "userunknown", "bad-domain": "hostunknown", "inactive-mailbox": "suspend", "quota-issues": "mailboxfull",
-  "spam-related": "spamdetected", "policy-related": "policyviolation", "message-expired": "expired", "no-answer-from-host": "networkerror",
-  "bad-connection": "networkerror", "routing-errors": "systemerror", "content-related": "contenterror", "invalid-sender": "rejected",
-  "protocol-errors": "systemerror", "relaying-issues": "norelaying", "virus-related": "virusdetected",
+  "bad-mailbox": "userunknown",
+  "bad-domain": "hostunknown",
+  "inactive-mailbox": "suspend",
+  "quota-issues": "mailboxfull",
+  "spam-related": "spamdetected",
+  "policy-related": "policyviolation",
+  "message-expired": "expired",
+  "no-answer-from-host": "networkerror",
+  "bad-connection": "networkerror",
+  "routing-errors": "systemerror",
+  "content-related": "contenterror",
+  "invalid-sender": "rejected",
+  "protocol-errors": "systemerror",
+  "relaying-issues": "norelaying",
+  "virus-related": "virusdetected",
 };
 function vendorPreset(category: string | null): RecipientFacts["preset"] {
   const reason = category ? POWERMTA_CATEGORY[category] : undefined;
@@ -377,7 +518,11 @@ function vendorPreset(category: string | null): RecipientFacts["preset"] {
 
 /** Is `longer` the same reply as `short`, continued? (codes aside, `short`'s words start it) */
 function sameReply(short: string, longer: string): boolean {
-  const body = (t: string) => joinReplyLines(t).replace(/^[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3}\s+)?/, "").replace(/\s+/g, " ").trim();
+  const body = (t: string) =>
+    joinReplyLines(t)
+      .replace(/^[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3}\s+)?/, "")
+      .replace(/\s+/g, " ")
+      .trim();
   const a = body(short);
   return a.length >= 8 && body(longer).startsWith(a);
 }
@@ -402,19 +547,31 @@ function dedupe(list: BounceDiagnosis[]): BounceDiagnosis[] {
 const MAX_FALLBACK_RECIPIENTS = 100;
 const MAX_FEEDBACK_RECIPIENTS = 1000;
 
-function feedbackDiagnoses(parts: Parts, original: OriginalHeaders, top: Headers, ctx: MessageContext, limits: string[]): BounceDiagnosis[] {
+function feedbackDiagnoses(
+  parts: Parts,
+  original: OriginalHeaders,
+  top: Headers,
+  ctx: MessageContext,
+  limits: string[],
+): BounceDiagnosis[] {
   const fb = parts.feedback ? parseFeedbackReport(partText(parts.feedback)) : parseFeedbackReport("");
   let recipients = fb.recipients;
   // Microsoft's Junk Mail Reporting Program names the complainant in the returned message.
   if (!recipients.length) recipients = addressesIn(original.get("x-hmxmroriginalrecipient"));
   if (!recipients.length) recipients = addressesIn(original.get("to"));
   if (!recipients.length) recipients = addressesIn(header(top, "x-original-to") ?? header(top, "to"));
-  if (recipients.length > MAX_FEEDBACK_RECIPIENTS) limits.push(`feedback report: only the first ${MAX_FEEDBACK_RECIPIENTS} of ${recipients.length} recipients were read`);
+  if (recipients.length > MAX_FEEDBACK_RECIPIENTS)
+    limits.push(
+      `feedback report: only the first ${MAX_FEEDBACK_RECIPIENTS} of ${recipients.length} recipients were read`,
+    );
   return recipients.slice(0, MAX_FEEDBACK_RECIPIENTS).map((r) =>
     diagnose(
       {
         recipient: r,
-        fixedReason: { reason: "feedback", evidence: `feedback report (Feedback-Type: ${fb.feedbackType ?? (parts.feedback ? "unknown" : "abuse")})` },
+        fixedReason: {
+          reason: "feedback",
+          evidence: `feedback report (Feedback-Type: ${fb.feedbackType ?? (parts.feedback ? "unknown" : "abuse")})`,
+        },
         feedbackType: fb.feedbackType ?? (parts.feedback ? "other" : "abuse"),
         lastAttemptDate: fb.arrivalDate,
         remoteMta: fb.sourceIp,
@@ -426,7 +583,13 @@ function feedbackDiagnoses(parts: Parts, original: OriginalHeaders, top: Headers
 }
 
 /** Trace and signature fields of the returned message: long, and nothing reads them. */
-const ORIGINAL_SKIPPED: ReadonlySet<string> = new Set(["received", "dkim-signature", "arc-seal", "arc-message-signature", "arc-authentication-results"]);
+const ORIGINAL_SKIPPED: ReadonlySet<string> = new Set([
+  "received",
+  "dkim-signature",
+  "arc-seal",
+  "arc-message-signature",
+  "arc-authentication-results",
+]);
 
 /** Headers of the returned original message, from its part or from the quoted notice. */
 /** The returned message's header fields, decoded (RFC 2047) when read. */
@@ -472,12 +635,18 @@ function readOriginal(part: MimePart | null, noticeText: string | null): Origina
       let start = 0;
       while (start < raw.length && raw.charCodeAt(start) <= 32) start++;
       const end = raw.indexOf("\n\n", start);
-      body = decodeCharset(raw.slice(start, Math.min(end === -1 ? raw.length : end + 1, start + 16 * 1024)), part.params.charset);
+      body = decodeCharset(
+        raw.slice(start, Math.min(end === -1 ? raw.length : end + 1, start + 16 * 1024)),
+        part.params.charset,
+      );
     }
     block = part.type.includes("headers") ? body : splitHeaderBody(body.replace(/^\s+/, ""))[0];
   } else if (noticeText) {
     const text = noticeText.length > 64 * 1024 ? noticeText.slice(0, 64 * 1024) : noticeText;
-    const m = /\n(?:Return-Path|Received|From|To|Subject|Message-I[Dd]|Date|DKIM-Signature|X-[A-Za-z0-9-]+):[^\n]*\n(?:[ \t][^\n]*\n)*(?:[A-Za-z0-9-]+:[^\n]*\n)/.exec(text);
+    const m =
+      /\n(?:Return-Path|Received|From|To|Subject|Message-I[Dd]|Date|DKIM-Signature|X-[A-Za-z0-9-]+):[^\n]*\n(?:[ \t][^\n]*\n)*(?:[A-Za-z0-9-]+:[^\n]*\n)/.exec(
+        text,
+      );
     if (m) block = splitHeaderBody(text.slice(m.index + 1))[0];
   }
   return new OriginalHeaders(block ? parseHeaders(block, ORIGINAL_SKIPPED) : new Map());
@@ -503,16 +672,24 @@ function excludedAddresses(top: Headers, orig: OriginalHeaders): Set<string> {
   for (const name of ["from", "to", "return-path", "reply-to", "sender", "delivered-to", "envelope-to", "cc"]) {
     for (const v of top.get(name) ?? []) for (const a of addressesIn(v)) out.add(a);
   }
-  for (const name of ["from", "return-path", "reply-to", "sender"]) for (const a of addressesIn(orig.get(name))) out.add(a);
+  for (const name of ["from", "return-path", "reply-to", "sender"])
+    for (const a of addressesIn(orig.get(name))) out.add(a);
   return out;
 }
 
 function looksLikeBounce(top: Headers, subject: string, notice: string): boolean {
   const from = (header(top, "from") ?? "").toLowerCase();
   if (/mailer-daemon|postmaster|mail delivery|mail-daemon/.test(from)) return true;
-  if (/undeliver|undelivered|returned mail|returned to sender|delivery (?:status|failure|failed|notification|problem|report)|failure notice|could not be delivered|non[- ]?deliver|rejected|unable to deliver|message not delivered|mail delivery failed/i.test(subject)) return true;
+  if (
+    /undeliver|undelivered|returned mail|returned to sender|delivery (?:status|failure|failed|notification|problem|report)|failure notice|could not be delivered|non[- ]?deliver|rejected|unable to deliver|message not delivered|mail delivery failed/i.test(
+      subject,
+    )
+  )
+    return true;
   const start = notice.length > 16 * 1024 ? notice.slice(0, 16 * 1024) : notice;
-  return /could not be delivered|undeliverable|delivery has failed|permanent error|was not delivered|unable to deliver|delivery to the following recipients? failed|I wasn't able to deliver|returned to sender/i.test(start);
+  return /could not be delivered|undeliverable|delivery has failed|permanent error|was not delivered|unable to deliver|delivery to the following recipients? failed|I wasn't able to deliver|returned to sender/i.test(
+    start,
+  );
 }
 
 function cleanId(v: string | null): string | null {

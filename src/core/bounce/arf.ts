@@ -15,7 +15,8 @@ export function parseFeedbackReport(text: string): FeedbackReport {
   const h = parseHeaders(text.replace(/\n[ \t]*\n/g, "\n"));
   const recipients: string[] = [];
   for (const name of ["original-rcpt-to", "removal-recipient"]) {
-    for (const v of h.get(name) ?? []) for (const a of v.match(ADDR) ?? []) if (!recipients.includes(a.toLowerCase())) recipients.push(a.toLowerCase());
+    for (const v of h.get(name) ?? [])
+      for (const a of v.match(ADDR) ?? []) if (!recipients.includes(a.toLowerCase())) recipients.push(a.toLowerCase());
   }
   return {
     feedbackType: (header(h, "feedback-type") ?? "").trim().toLowerCase() || null,
@@ -43,6 +44,7 @@ export function addressesIn(value: string | null | undefined): string[] {
   return out;
 }
 const LOCAL_STOP = new Uint8Array(128);
-for (const c of " \t\r\n<>\"(),;:@") LOCAL_STOP[c.charCodeAt(0)] = 1;
+for (const c of ' \t\r\n<>"(),;:@') LOCAL_STOP[c.charCodeAt(0)] = 1;
 const isLocalStop = (c: number) => c < 128 && LOCAL_STOP[c] === 1;
-const isDomainChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 45;
+const isDomainChar = (c: number) =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 45;

@@ -16,7 +16,8 @@ const BODY =
 export function isAutoReply(h: Headers, subject: string): string | null {
   const auto = (header(h, "auto-submitted") ?? "").toLowerCase();
   if (auto.startsWith("auto-replied") && SUBJECT.test(subject)) return "Auto-Submitted: auto-replied";
-  if (h.has("x-autoreply") || h.has("x-autorespond") || (h.has("x-auto-response-suppress") && SUBJECT.test(subject))) return "X-Autoreply header";
+  if (h.has("x-autoreply") || h.has("x-autorespond") || (h.has("x-auto-response-suppress") && SUBJECT.test(subject)))
+    return "X-Autoreply header";
   if ((header(h, "precedence") ?? "").toLowerCase().includes("auto_reply")) return "Precedence: auto_reply";
   if (auto.startsWith("auto-replied")) return "Auto-Submitted: auto-replied";
   if (SUBJECT.test(subject)) return `subject "${subject.slice(0, 60)}"`;
@@ -29,29 +30,38 @@ export function autoReplyByWords(body: string): string | null {
   return m ? `auto-reply wording "${m[0].slice(0, 60)}"` : null;
 }
 
-const CHALLENGE_SUBJECT = /\b(?:please )?(?:confirm|verify)\b[^\n]{0,40}\b(?:message|e-?mail|address|sender|identity)|\bverification (?:required|request)|\bsender verification|\bwhitelist|\bchallenge\b|\bapproved senders?\b/i;
-const CHALLENGE_BODY = /(?:click|visit|follow|open)[^\n]{0,80}(?:link|url|below|here)[^\n]{0,120}(?:verif|confirm|whitelist|approved|deliver)|(?:verify|confirm) (?:that )?you are (?:a )?(?:real |human)|(?:protect|protecting) (?:myself|me|my inbox) from (?:junk|spam)|spam (?:filter|protection) (?:that )?requires? (?:senders|you)/i;
+const CHALLENGE_SUBJECT =
+  /\b(?:please )?(?:confirm|verify)\b[^\n]{0,40}\b(?:message|e-?mail|address|sender|identity)|\bverification (?:required|request)|\bsender verification|\bwhitelist|\bchallenge\b|\bapproved senders?\b/i;
+const CHALLENGE_BODY =
+  /(?:click|visit|follow|open)[^\n]{0,80}(?:link|url|below|here)[^\n]{0,120}(?:verif|confirm|whitelist|approved|deliver)|(?:verify|confirm) (?:that )?you are (?:a )?(?:real |human)|(?:protect|protecting) (?:myself|me|my inbox) from (?:junk|spam)|spam (?:filter|protection) (?:that )?requires? (?:senders|you)/i;
 
 /** A challenge/response (sender verification) request: an automatic answer, not a failure. */
 export function isChallengeResponse(subject: string, body: string): string | null {
   const b = body.length > 4096 ? body.slice(0, 4096) : body;
   // (The word test first: almost no message says either, and the full pattern costs more.)
   if (!/verif|confirm|whitelist|approved sender/i.test(b)) return null;
-  if (CHALLENGE_BODY.test(b) && (CHALLENGE_SUBJECT.test(subject) || /\b(?:verif|confirm)/i.test(b))) return "challenge/response sender verification request";
+  if (CHALLENGE_BODY.test(b) && (CHALLENGE_SUBJECT.test(subject) || /\b(?:verif|confirm)/i.test(b)))
+    return "challenge/response sender verification request";
   return null;
 }
 
-const SPAM_REPORT_SUBJECT = /\b(?:spam|abuse|junk)[ -](?:report|complaint|notification)|\bcomplaint about\b|\breported as (?:spam|junk)/i;
-const SPAM_REPORT_BODY = /\b(?:was|were|has been|have been) (?:reported|marked|flagged) as (?:spam|junk|abuse)|\bspam complaint\b|\breported (?:this|your) (?:message|e-?mail) as (?:spam|junk)/i;
+const SPAM_REPORT_SUBJECT =
+  /\b(?:spam|abuse|junk)[ -](?:report|complaint|notification)|\bcomplaint about\b|\breported as (?:spam|junk)/i;
+const SPAM_REPORT_BODY =
+  /\b(?:was|were|has been|have been) (?:reported|marked|flagged) as (?:spam|junk|abuse)|\bspam complaint\b|\breported (?:this|your) (?:message|e-?mail) as (?:spam|junk)/i;
 
 /** A spam complaint that is not an RFC 5965 report (no message/feedback-report part). */
 export function isPlainSpamReport(h: Headers, subject: string, body: string): string | null {
   const b = body.length > 4096 ? body.slice(0, 4096) : body;
-  if (SPAM_REPORT_BODY.test(b) && (SPAM_REPORT_SUBJECT.test(subject) || /^(?:abuse|spam|fbl|complaints?)[@-]/i.test(addressOf(header(h, "from"))))) return "spam complaint (not ARF)";
+  if (
+    SPAM_REPORT_BODY.test(b) &&
+    (SPAM_REPORT_SUBJECT.test(subject) || /^(?:abuse|spam|fbl|complaints?)[@-]/i.test(addressOf(header(h, "from"))))
+  )
+    return "spam complaint (not ARF)";
   return null;
 }
 
 function addressOf(v: string | null): string {
   const m = /<([^<>]+)>/.exec(v ?? "");
-  return (m ? m[1] : v ?? "").trim();
+  return (m ? m[1] : (v ?? "")).trim();
 }

@@ -1,7 +1,14 @@
 // One recipient's facts (from a DSN, a notice, an SMTP reply or an ESP event) → diagnosis.
 import { recipientProvider } from "../providers";
 import { adviceFor, FAULT_OF, isHardBounce, variantOf } from "./advice";
-import { RULE_VERSION, type AnalyzeOptions, type AuthResults, type BounceDiagnosis, type BounceReason, type BounceType } from "./diagnosis";
+import {
+  RULE_VERSION,
+  type AnalyzeOptions,
+  type AuthResults,
+  type BounceDiagnosis,
+  type BounceReason,
+  type BounceType,
+} from "./diagnosis";
 import { decideReason, reasonOfStatus, REFINABLE } from "./reason-rules";
 import { providerReason } from "./rhost-rules";
 import { findCommand } from "./smtp-reply";
@@ -33,7 +40,13 @@ export interface RecipientFacts {
   /** reply code given as a field (structured events) */
   replyCodeField?: string | null;
   /** a reason an MTA's own notice settles (weak: it names only the SMTP stage; permanent: a null MX) */
-  preset?: { reason: BounceReason; evidence: string; weak?: boolean; permanent?: boolean; yieldsToStatus?: boolean } | null;
+  preset?: {
+    reason: BounceReason;
+    evidence: string;
+    weak?: boolean;
+    permanent?: boolean;
+    yieldsToStatus?: boolean;
+  } | null;
   /** disagreements between this recipient's sources, already worded for `evidence` (no hard bounce then) */
   conflicts?: string[] | null;
   /** a reason that no rule may change (feedback, vacation) */
@@ -69,7 +82,12 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
   const context = f.context ?? "";
 
   // Which source's codes count, and in what order: trust.order.ts.
-  const codes = codesByTrust({ reply: diagText, replyCodeField: f.replyCodeField, statusField: f.statusField, summary: context });
+  const codes = codesByTrust({
+    reply: diagText,
+    replyCodeField: f.replyCodeField,
+    statusField: f.statusField,
+    summary: context,
+  });
   const { replyCode, statusField, textStatus } = codes;
   let status = codes.status;
   // A domain that accepts no mail at all (null MX, RFC 7505) fails for good, even when the
@@ -78,10 +96,18 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
   // Wrapped lines are read joined: "after MAIL\n FROM:<...>" names the MAIL stage.
   // (Joined only when the lines as they stand name no command and some line was wrapped.)
   const near = context.length > 8192 ? context.slice(0, 8192) : context;
-  const command = f.command ?? findCommand(diagText, context) ?? (WRAPPED.test(near) ? findCommand("", collapseSpaces(near)) : null) ?? f.commandFallback ?? "";
+  const command =
+    f.command ??
+    findCommand(diagText, context) ??
+    (WRAPPED.test(near) ? findCommand("", collapseSpaces(near)) : null) ??
+    f.commandFallback ??
+    "";
   let preset = f.preset ?? null;
   if (preset?.yieldsToStatus && textStatus && /^[45]\.[1-7]\.[1-9]$/.test(textStatus) && reasonOfStatus(textStatus)) {
-    preset = { reason: reasonOfStatus(textStatus) as BounceReason, evidence: `status ${textStatus} in the reply (over ${preset.evidence})` };
+    preset = {
+      reason: reasonOfStatus(textStatus) as BounceReason,
+      evidence: `status ${textStatus} in the reply (over ${preset.evidence})`,
+    };
   }
   const evidence: string[] = [];
 
@@ -99,37 +125,58 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
     // The server's words decide; the surrounding notice only when they are too thin.
     const thin = diagText.replace(/^[\d.\s-]+/, "").length < 12;
     // (The server's words are already single-spaced and trimmed: only lower-cased here.)
-    const text = thin && context ? normaliseText(`${diagText} ${context}`.slice(0, 8192)) : diagText ? diagText.slice(0, 8192).toLowerCase().trimEnd() : normaliseText(context.slice(0, 8192));
+    const text =
+      thin && context
+        ? normaliseText(`${diagText} ${context}`.slice(0, 8192))
+        : diagText
+          ? diagText.slice(0, 8192).toLowerCase().trimEnd()
+          : normaliseText(context.slice(0, 8192));
     // A provider's own codes and wording (Sisimai's Rhost tables) come before the generic
     // reading, unless an MTA rule already settled the reason.
     const byProvider =
       !preset || preset.weak || REFINABLE.has(preset.reason)
-        ? providerReason(recipientDomain, f.remoteMta ?? null, {
-            diag: text,
-            raw: diagText || context.slice(0, 8192),
-            status: status ?? "",
-            replyCode: replyCode ?? "",
-            command,
-          }, f.remoteMta ? "" : f.contextNamesProviderHost === false ? diagText : `${diagText}\n${context.slice(0, 4096)}`)
+        ? providerReason(
+            recipientDomain,
+            f.remoteMta ?? null,
+            {
+              diag: text,
+              raw: diagText || context.slice(0, 8192),
+              status: status ?? "",
+              replyCode: replyCode ?? "",
+              command,
+            },
+            f.remoteMta
+              ? ""
+              : f.contextNamesProviderHost === false
+                ? diagText
+                : `${diagText}\n${context.slice(0, 4096)}`,
+          )
         : null;
-    const r = byProvider ? { reason: byProvider.reason, evidence: [byProvider.evidence] } : decideReason({
-      status: status ?? "",
-      replyCode: replyCode ?? "",
-      diag: text,
-      command,
-      action: (f.action ?? "").toLowerCase(),
-      diagType: (f.diagnosticType ?? "").toUpperCase(),
-      preset: preset?.reason ?? null,
-      presetEvidence: preset?.evidence,
-      presetWeak: preset?.weak ?? false,
-    });
+    const r = byProvider
+      ? { reason: byProvider.reason, evidence: [byProvider.evidence] }
+      : decideReason({
+          status: status ?? "",
+          replyCode: replyCode ?? "",
+          diag: text,
+          command,
+          action: (f.action ?? "").toLowerCase(),
+          diagType: (f.diagnosticType ?? "").toUpperCase(),
+          preset: preset?.reason ?? null,
+          presetEvidence: preset?.evidence,
+          presetWeak: preset?.weak ?? false,
+        });
     reason = r.reason;
     evidence.push(...r.evidence);
   }
   // No code anywhere: the notice's own words (and a reason that can only be permanent)
   // still say permanent or temporary, at the RFC 3463 class level, marked as inferred.
   if (!status && !f.fixedReason && reason !== "delivered" && reason !== "vacation" && reason !== "feedback") {
-    const inferred = inferredClass(reason, f.action ?? null, `${diagText}\n${context.length > 4096 ? context.slice(0, 4096) : context}`, f.summary ?? "");
+    const inferred = inferredClass(
+      reason,
+      f.action ?? null,
+      `${diagText}\n${context.length > 4096 ? context.slice(0, 4096) : context}`,
+      f.summary ?? "",
+    );
     if (inferred) {
       status = inferred.status;
       evidence.push(`status ${inferred.status} inferred (no code given): ${inferred.why}`);
@@ -147,7 +194,8 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
   if (conflict) evidence.push(conflict);
   if (f.conflicts) evidence.push(...f.conflicts);
   const hardBounce = !conflict && !f.conflicts?.length && isHardBounce(reason, bounceType);
-  if (f.originalRecipient && f.originalRecipient !== recipient) evidence.push(`Original-Recipient ${f.originalRecipient} (the address sent to; final recipient ${recipient})`);
+  if (f.originalRecipient && f.originalRecipient !== recipient)
+    evidence.push(`Original-Recipient ${f.originalRecipient} (the address sent to; final recipient ${recipient})`);
   const replyNum = replyCode ? Number(replyCode) : null;
   const variant = variantOf(replyNum, status, diagText || context, reason);
   const { likelyCause, firstAction } = adviceFor(reason, variant);
@@ -185,11 +233,19 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
 const WRAPPED = /[A-Za-z]\r?\n[ \t]+[A-Za-z]/;
 
 /** Wording that says the sending MTA is still trying: temporary. */
-const TEMPORARY_WORDS = /\b(?:will (?:keep|continue) (?:on )?trying|will (?:be )?retr(?:y|ied)|will try (?:again|to deliver)|still (?:trying|being retried)|try again later|not (?:yet )?been delivered yet|has not yet been delivered|temporar(?:y|ily)|deferred|delayed|this is a warning message only|warning: message still undelivered)\b/i;
+const TEMPORARY_WORDS =
+  /\b(?:will (?:keep|continue) (?:on )?trying|will (?:be )?retr(?:y|ied)|will try (?:again|to deliver)|still (?:trying|being retried)|try again later|not (?:yet )?been delivered yet|has not yet been delivered|temporar(?:y|ily)|deferred|delayed|this is a warning message only|warning: message still undelivered)\b/i;
 /** Wording that says it gave up for good: permanent. */
-const PERMANENT_WORDS = /\b(?:permanent(?:ly)?(?: error| failure| fatal)?|giving up|gave up|given up|will not be retried|not be delivered|could not be delivered|fatal errors?|no longer (?:exists|valid|available|accepts)|does not exist|unknown user|user unknown|no such (?:user|domain|mailbox|recipient)|unrouteable|unroutable|account (?:has been )?(?:disabled|discontinued|closed|deleted))\b/i;
+const PERMANENT_WORDS =
+  /\b(?:permanent(?:ly)?(?: error| failure| fatal)?|giving up|gave up|given up|will not be retried|not be delivered|could not be delivered|fatal errors?|no longer (?:exists|valid|available|accepts)|does not exist|unknown user|user unknown|no such (?:user|domain|mailbox|recipient)|unrouteable|unroutable|account (?:has been )?(?:disabled|discontinued|closed|deleted))\b/i;
 /** Reasons that name a fault of the address itself: permanent by nature. */
-const PERMANENT_REASONS: ReadonlySet<BounceReason> = new Set(["userunknown", "hostunknown", "hasmoved", "notaccept", "suspend"]);
+const PERMANENT_REASONS: ReadonlySet<BounceReason> = new Set([
+  "userunknown",
+  "hostunknown",
+  "hasmoved",
+  "notaccept",
+  "suspend",
+]);
 
 /** "permanent" / "temporary" when the text says exactly one of them, "both" or null. */
 function permanenceWords(text: string): { kind: "4" | "5" | "both"; words: string } | null {
@@ -206,31 +262,49 @@ function permanenceWords(text: string): { kind: "4" | "5" | "both"; words: strin
  * recipient's own block first, then the notice's summary above the recipients, then what
  * the reason itself implies, then the DSN action.
  */
-function inferredClass(reason: BounceReason, action: string | null, text: string, summary: string): { status: string; why: string } | null {
+function inferredClass(
+  reason: BounceReason,
+  action: string | null,
+  text: string,
+  summary: string,
+): { status: string; why: string } | null {
   const a = (action ?? "").toLowerCase();
   if (a === "delayed") return { status: "4.0.0", why: "Action: delayed" };
   const own = permanenceWords(text);
   if (own?.kind === "both") return null; // the block says both: nothing decides
   if (own) return { status: `${own.kind}.0.0`, why: `the recipient's block says "${own.words}"` };
   const intro = summary ? permanenceWords(summary) : null;
-  if (intro && intro.kind !== "both") return { status: `${intro.kind}.0.0`, why: `the notice's summary says "${intro.words}"` };
-  if (PERMANENT_REASONS.has(reason)) return { status: "5.0.0", why: `reason ${reason} is a fault of the address itself` };
+  if (intro && intro.kind !== "both")
+    return { status: `${intro.kind}.0.0`, why: `the notice's summary says "${intro.words}"` };
+  if (PERMANENT_REASONS.has(reason))
+    return { status: "5.0.0", why: `reason ${reason} is a fault of the address itself` };
   if (a === "failed") return { status: "5.0.0", why: "Action: failed" };
   return null;
 }
 
 /** The permanence classes (4 or 5) that the Status field and the server's reply give, when they differ. */
-function permanenceConflict(statusField: string | null, textStatus: string | null, replyCode: string | null): string | null {
+function permanenceConflict(
+  statusField: string | null,
+  textStatus: string | null,
+  replyCode: string | null,
+): string | null {
   const field = statusField?.[0];
   const said = textStatus?.[0] ?? replyCode?.[0];
-  if (!field || !said || (field !== "4" && field !== "5") || (said !== "4" && said !== "5") || field === said) return null;
+  if (!field || !said || (field !== "4" && field !== "5") || (said !== "4" && said !== "5") || field === said)
+    return null;
   // A reply code and a status code in the reply itself that agree with each other, against
   // the reporting MTA's field: the server's own words are trusted first, but the address is
   // still not suppressed on evidence that contradicts itself.
   return `conflicting evidence: Status field ${statusField} but the reply says ${[replyCode, textStatus].filter(Boolean).join(" ")}; not treated as a hard bounce`;
 }
 
-function bounceTypeOf(reason: BounceReason, status: string | null, reply: string | null, action: string | null, text: string): BounceType {
+function bounceTypeOf(
+  reason: BounceReason,
+  status: string | null,
+  reply: string | null,
+  action: string | null,
+  text: string,
+): BounceType {
   if (reason === "delivered" || reason === "vacation" || reason === "feedback") return "UNDETERMINED";
   const c = status?.[0] ?? reply?.[0];
   if (c === "5") return "HARD";

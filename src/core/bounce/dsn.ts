@@ -46,7 +46,8 @@ export function parseDeliveryStatus(text: string): DsnReport {
     }
     for (const chunk of splitRecipientGroups(g)) {
       const h = parseHeaders(chunk);
-      if (h.has("reporting-mta") && !report.reportingMta) report.reportingMta = typedValue(header(h, "reporting-mta")).value;
+      if (h.has("reporting-mta") && !report.reportingMta)
+        report.reportingMta = typedValue(header(h, "reporting-mta")).value;
       if (h.has("arrival-date") && !report.arrivalDate) report.arrivalDate = header(h, "arrival-date");
       if (h.has("final-recipient") || h.has("original-recipient") || (h.has("action") && h.has("status"))) {
         report.recipients.push(recipientOf(h));
@@ -75,7 +76,10 @@ function splitRecipientGroups(g: string): string[] {
     const isOriginal = lower.startsWith("original-recipient");
     // Original-Recipient may come before or after Final-Recipient; a new group starts
     // only when an address field repeats or follows the other fields of a group.
-    if ((isFinal && (hasFinal || (hasOriginal && hasFields))) || (isOriginal && (hasOriginal || (hasFinal && hasFields)))) {
+    if (
+      (isFinal && (hasFinal || (hasOriginal && hasFields))) ||
+      (isOriginal && (hasOriginal || (hasFinal && hasFields)))
+    ) {
       out.push(cur.join("\n"));
       cur = [];
       hasFinal = hasOriginal = hasFields = false;

@@ -9,9 +9,20 @@
 // auto-reply, a notification). A returned original is the sender's own mail: it is none of
 // those, so a real bounce is never unwrapped.
 import { isAutoReply } from "./autoreply";
-import { decodeEncodedWords, decodedBody, header, parseContentType, parseHeaders, splitHeaderBody, walk, type Headers, type MimePart } from "./mime";
+import {
+  decodeEncodedWords,
+  decodedBody,
+  header,
+  parseContentType,
+  parseHeaders,
+  splitHeaderBody,
+  walk,
+  type Headers,
+  type MimePart,
+} from "./mime";
 
-const DAEMON = /mailer-daemon|mail-daemon|postmaster|mail delivery (?:system|subsystem)|mail administrator|\bMAILER_DAEMON\b/i;
+const DAEMON =
+  /mailer-daemon|mail-daemon|postmaster|mail delivery (?:system|subsystem)|mail administrator|\bMAILER_DAEMON\b/i;
 const REPORT_SUBJECT =
   /undeliver|undelivered|returned mail|returned to sender|delivery (?:status|failure|failed|notification|problem|report|has failed)|failure notice|could not be delivered|non[- ]?delivery|nondeliverable|mail system error|rejected|warning: could not send|delayed mail|message not delivered|complaint about message|abuse report/i;
 /** A list manager's administrative answer (fml, ezmlm, Mailman owners): a report too. */
@@ -33,14 +44,19 @@ function isReportInside(h: Headers, body: string): boolean {
   if (type === "multipart/report") return true;
   // (RFC 3834: "Auto-Submitted: no" says a person wrote it.)
   const autoSubmitted = (header(h, "auto-submitted") ?? "no").trim().toLowerCase();
-  if (h.has("x-failed-recipients") || !autoSubmitted.startsWith("no") || h.has("x-autoreply") || h.has("x-autorespond")) return true;
+  if (h.has("x-failed-recipients") || !autoSubmitted.startsWith("no") || h.has("x-autoreply") || h.has("x-autorespond"))
+    return true;
   if (DAEMON.test(header(h, "from") ?? "")) return true;
   if (REPORT_SUBJECT.test(header(h, "subject") ?? "")) return true;
   if (/auto[-_ ]?reply|autoresponder/i.test(header(h, "precedence") ?? "")) return true;
   if (isAutoReply(h, decodeEncodedWords(header(h, "subject") ?? ""))) return true;
   if (h.has("x-mlserver") || LIST_ADMIN.test(header(h, "from") ?? "")) return true;
   const start = body.length > 16 * 1024 ? body.slice(0, 16 * 1024) : body;
-  if (/-recipient|reporting-mta/i.test(start) && /^\s*(?:Final-Recipient|Original-Recipient|Reporting-MTA)\s*:/im.test(start)) return true;
+  if (
+    /-recipient|reporting-mta/i.test(start) &&
+    /^\s*(?:Final-Recipient|Original-Recipient|Reporting-MTA)\s*:/im.test(start)
+  )
+    return true;
   if (/type"/i.test(start) && /"(?:notificationType|eventType)"\s*:/.test(start)) return true;
   return params["report-type"] !== undefined;
 }
@@ -60,19 +76,28 @@ export function forwardedBounce(root: MimePart, notice: string, wrapperMayBeRepo
     // when it is a report.
     const start = decodedBody(p, 16 * 1024).replace(/^\s+/, "");
     const [head, rest] = splitHeaderBody(start);
-    if (isReportInside(parseHeaders(head, ORIGINAL_TRACE), rest)) found = decodedBody(p, 2 * 1024 * 1024).replace(/^\s+/, "");
+    if (isReportInside(parseHeaders(head, ORIGINAL_TRACE), rest))
+      found = decodedBody(p, 2 * 1024 * 1024).replace(/^\s+/, "");
   });
   return found ?? inlineForward(notice);
 }
 
 /** Long trace and signature fields that no test here reads: not assembled. */
-const ORIGINAL_TRACE: ReadonlySet<string> = new Set(["received", "dkim-signature", "arc-seal", "arc-message-signature", "arc-authentication-results", "x-google-dkim-signature"]);
+const ORIGINAL_TRACE: ReadonlySet<string> = new Set([
+  "received",
+  "dkim-signature",
+  "arc-seal",
+  "arc-message-signature",
+  "arc-authentication-results",
+  "x-google-dkim-signature",
+]);
 
 /** Words every forwarding separator below holds: a cheap test before the line-anchored one. */
 const INLINE_HINT = /orward|riginal Message|eitergeleitete|transf[ée]r|reenviado|inoltrato/;
 
 /** "Forwarded message" separators of mail clients, followed by the forwarded header block. */
-const INLINE_MARKER = /^[ \t>]*(?:-{3,}\s*(?:Forwarded message|Original Message|Weitergeleitete Nachricht|Message transféré|Mensaje reenviado|Messaggio inoltrato)\s*-{3,}|Begin forwarded message:|-{5,}\s*Forwarded by [^\n]*-{3,})[ \t]*$/im;
+const INLINE_MARKER =
+  /^[ \t>]*(?:-{3,}\s*(?:Forwarded message|Original Message|Weitergeleitete Nachricht|Message transféré|Mensaje reenviado|Messaggio inoltrato)\s*-{3,}|Begin forwarded message:|-{5,}\s*Forwarded by [^\n]*-{3,})[ \t]*$/im;
 
 /** The bounce pasted into a person's forward: its quoted header block becomes the header. */
 function inlineForward(notice: string): string | null {
@@ -86,9 +111,15 @@ function inlineForward(notice: string): string | null {
   let k = 0;
   while (k < lines.length && k < 40 && /^[ \t>]*[A-Za-z][A-Za-z -]{0,30}:\s/.test(lines[k])) k++;
   if (k < 2) return null;
-  const head = lines.slice(0, k).map((l) => l.replace(/^[ \t>]+/, "")).join("\n");
+  const head = lines
+    .slice(0, k)
+    .map((l) => l.replace(/^[ \t>]+/, ""))
+    .join("\n");
   const h = parseHeaders(head);
-  const body = lines.slice(k).join("\n").replace(/^\s*\n/, "");
+  const body = lines
+    .slice(k)
+    .join("\n")
+    .replace(/^\s*\n/, "");
   if (!isReportInside(h, body)) return null;
   return `${head}\n\n${body}`;
 }

@@ -16,7 +16,10 @@ const ADDRESS_IN_REPLY = /<([^<>\s@]+@[^<>\s@]+)>/;
  */
 export function analyzeSmtpReply(text: string, recipient?: string | null, options?: AnalyzeOptions): BounceDiagnosis {
   const raw = typeof text === "string" ? text.slice(0, 64 * 1024) : "";
-  const lines = raw.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = raw
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   const joined = joinReplyLines(lines.join(" "));
   const to = recipient?.trim() || ADDRESS_IN_REPLY.exec(joined)?.[1] || "";
   return diagnose({ recipient: to, diagnostic: joined || null, diagnosticType: "SMTP" }, { ...EMPTY_CONTEXT, options });
@@ -27,7 +30,13 @@ export function analyzeSmtpReply(text: string, recipient?: string | null, option
  * Vendor hard/soft labels are deliberately not an input: they suppress on every 5xx.
  */
 export function diagnoseFromStatus(
-  input: { recipient: string; status?: string | null; diagnosticCode?: string | null; smtpResponse?: string | null; remoteMta?: string | null },
+  input: {
+    recipient: string;
+    status?: string | null;
+    diagnosticCode?: string | null;
+    smtpResponse?: string | null;
+    remoteMta?: string | null;
+  },
   options?: AnalyzeOptions,
 ): BounceDiagnosis {
   const words = [input.diagnosticCode, input.smtpResponse].filter((s): s is string => !!s && !!s.trim()).join(" ");

@@ -5,7 +5,8 @@ export function splitMbox(raw: Uint8Array): Uint8Array[];
 export function splitMbox(raw: string): string[];
 export function splitMbox(raw: Uint8Array | string): Uint8Array[] | string[];
 export function splitMbox(raw: Uint8Array | string): Uint8Array[] | string[] {
-  const bin = typeof raw === "string" ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString("latin1");
+  const bin =
+    typeof raw === "string" ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString("latin1");
   const starts = fromLineOffsets(bin);
   if (starts.length <= 1) return typeof raw === "string" ? [raw] : [raw];
   const out: Array<string | Uint8Array> = [];
@@ -17,7 +18,8 @@ export function splitMbox(raw: Uint8Array | string): Uint8Array[] | string[] {
   return out as Uint8Array[] | string[];
 }
 
-const FROM_LINE_DATE = /^From \S+\s+(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d(?::\d\d)? (?:[A-Z]{3,5} |[+-]\d{4} )?\d{4}\s*$/;
+const FROM_LINE_DATE =
+  /^From \S+\s+(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d(?::\d\d)? (?:[A-Z]{3,5} |[+-]\d{4} )?\d{4}\s*$/;
 
 /** Offsets of "From " separator lines; only lines after a blank line (or at offset 0) count. */
 function fromLineOffsets(s: string): number[] {

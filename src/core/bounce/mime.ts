@@ -63,7 +63,8 @@ function fieldName(raw: string): string {
   if (name === undefined) {
     name = raw.trim().toLowerCase();
     // Kept as a copy: a slice would keep the whole message it was cut from alive.
-    if (FIELD_NAMES.size < 4096 && raw.length <= 64) FIELD_NAMES.set(Buffer.from(raw, "latin1").toString("latin1"), Buffer.from(name, "utf8").toString("utf8"));
+    if (FIELD_NAMES.size < 4096 && raw.length <= 64)
+      FIELD_NAMES.set(Buffer.from(raw, "latin1").toString("latin1"), Buffer.from(name, "utf8").toString("utf8"));
   }
   return name;
 }
@@ -76,7 +77,7 @@ export function parseHeaders(block: string, skip?: ReadonlySet<string>): Headers
   let name = "";
   let value = "";
   const n = block.length;
-  for (let pos = 0; pos <= n; ) {
+  for (let pos = 0; pos <= n;) {
     let end = pos === n ? n : block.indexOf("\n", pos);
     if (end === -1) end = n;
     const next = end + 1;
@@ -144,7 +145,13 @@ export function parseContentType(value: string | null): { type: string; params: 
 }
 
 /** Signature blobs (long, folded base64): no diagnosis reads them, so they are not assembled. */
-const SIGNATURE_FIELDS: ReadonlySet<string> = new Set(["dkim-signature", "x-google-dkim-signature", "domainkey-signature", "arc-seal", "arc-message-signature"]);
+const SIGNATURE_FIELDS: ReadonlySet<string> = new Set([
+  "dkim-signature",
+  "x-google-dkim-signature",
+  "domainkey-signature",
+  "arc-seal",
+  "arc-message-signature",
+]);
 
 /** Parses one entity (headers + body) and, for multiparts, its children, within limits. */
 export function parseEntity(s: string, depth = 0, budget = { parts: 0 }): MimePart {
@@ -153,9 +160,22 @@ export function parseEntity(s: string, depth = 0, budget = { parts: 0 }): MimePa
   const { type, params } = parseContentType(header(headers, "content-type"));
   const part: MimePart = { headers, type, params, rawBody: body, depth, children: null };
   budget.parts++;
-  if (type.startsWith("multipart/") && params.boundary && depth < MIME_LIMITS.maxDepth && budget.parts < MIME_LIMITS.maxParts) {
+  if (
+    type.startsWith("multipart/") &&
+    params.boundary &&
+    depth < MIME_LIMITS.maxDepth &&
+    budget.parts < MIME_LIMITS.maxParts
+  ) {
     part.children = splitMultipart(body, params.boundary).map((p) => {
-      if (budget.parts >= MIME_LIMITS.maxParts) return { headers: new Map(), type: "application/octet-stream", params: {}, rawBody: "", depth: depth + 1, children: null };
+      if (budget.parts >= MIME_LIMITS.maxParts)
+        return {
+          headers: new Map(),
+          type: "application/octet-stream",
+          params: {},
+          rawBody: "",
+          depth: depth + 1,
+          children: null,
+        };
       return parseEntity(p, depth + 1, budget);
     });
   }
@@ -257,7 +277,7 @@ function decoderFor(charset: string): Decoder | null {
  */
 export function decodeCharset(bin: string, charset: string | undefined | null): string {
   // Pure ASCII needs no work whatever the label says, except 7-bit ISO-2022 (escape-coded).
-   
+
   const hasHigh = /[\x80-\xff]/.test(bin);
   // 7-bit text without an escape (ISO-2022) reads the same in every charset.
   if (!hasHigh && bin.indexOf("\x1b") === -1) return bin;
@@ -293,7 +313,9 @@ export function decodeEncodedWords(value: string): string {
       const bin =
         enc.toUpperCase() === "B"
           ? Buffer.from(text, "base64").toString("latin1")
-          : text.replace(/_/g, " ").replace(/=([0-9A-Fa-f]{2})/g, (_x, h: string) => String.fromCharCode(parseInt(h, 16)));
+          : text
+              .replace(/_/g, " ")
+              .replace(/=([0-9A-Fa-f]{2})/g, (_x, h: string) => String.fromCharCode(parseInt(h, 16)));
       return decodeCharset(bin, charset);
     });
 }

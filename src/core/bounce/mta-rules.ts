@@ -12,9 +12,33 @@ import { inOrder } from "./reason-phrases";
 import { PROVIDER_HOSTS } from "./rhost-rules";
 
 type MtaName =
-  | "Courier" | "Domino" | "Notes" | "IMailServer" | "InterScanMSS" | "Verizon" | "MessageLabs" | "McAfee" | "FML"
-  | "Exim" | "Zoho" | "Gmail" | "Aol" | "EZweb" | "GMX" | "qmail" | "OpenSMTPD" | "ReceivingSES" | "Amavis" | "Biglobe"
-  | "EinsUndEins" | "Exchange2003" | "Facebook" | "GSuite" | "KDDI" | "MessagingServer" | "Outlook";
+  | "Courier"
+  | "Domino"
+  | "Notes"
+  | "IMailServer"
+  | "InterScanMSS"
+  | "Verizon"
+  | "MessageLabs"
+  | "McAfee"
+  | "FML"
+  | "Exim"
+  | "Zoho"
+  | "Gmail"
+  | "Aol"
+  | "EZweb"
+  | "GMX"
+  | "qmail"
+  | "OpenSMTPD"
+  | "ReceivingSES"
+  | "Amavis"
+  | "Biglobe"
+  | "EinsUndEins"
+  | "Exchange2003"
+  | "Facebook"
+  | "GSuite"
+  | "KDDI"
+  | "MessagingServer"
+  | "Outlook";
 
 interface MtaRule {
   reason: BounceReason;
@@ -42,35 +66,74 @@ function signatures(top: Headers, subject: string): Set<MtaName> {
   const from = (header(top, "from") ?? "").toLowerCase();
   const mid = header(top, "message-id") ?? "";
   const mailer = header(top, "x-mailer") ?? "";
-  if (from.includes("courier mail server at ") || /NOTICE: mail delivery status\.|WARNING: delayed mail\./.test(subject) || /^<courier\.[0-9A-F]+\./.test(mid)) out.add("Courier");
+  if (
+    from.includes("courier mail server at ") ||
+    /NOTICE: mail delivery status\.|WARNING: delayed mail\./.test(subject) ||
+    /^<courier\.[0-9A-F]+\./.test(mid)
+  )
+    out.add("Courier");
   if (/^DELIVERY(?: |_)FAILURE:/.test(subject)) out.add("Domino");
   if (subject.startsWith("Undeliverable message")) out.add("Notes");
   if (/^Undeliverable Mail\s*$/.test(subject) || mailer.startsWith("<SMTP32 v")) out.add("IMailServer");
-  if (/^"interscan (?:mss|notification)"/.test(from) || /^(?:Mail could not be delivered|メッセージを配信できません。|メール配信に失敗しました)$/.test(subject)) out.add("InterScanMSS");
+  if (
+    /^"interscan (?:mss|notification)"/.test(from) ||
+    /^(?:Mail could not be delivered|メッセージを配信できません。|メール配信に失敗しました)$/.test(subject)
+  )
+    out.add("InterScanMSS");
   if (/vzwpix\.com|post_master@vtext\.com/.test(from)) out.add("Verizon");
   if (top.has("x-msg-ref") && from.includes("mailer-daemon@messagelabs.com")) out.add("MessageLabs");
   if ((header(top, "x-nai-header") ?? "").includes("Modified by McAfee")) out.add("McAfee");
   if (top.has("x-mlserver") && /-admin@/.test(from)) out.add("FML");
-  if (top.has("x-failed-recipients") || /^mail delivery system/.test(from) || /^<?[0-9A-Za-z]{6}-[0-9A-Za-z]{6}-[0-9A-Za-z]{2}@/.test(mid) || /mailer-daemon@.*mail\.ru/.test(from)) out.add("Exim");
+  if (
+    top.has("x-failed-recipients") ||
+    /^mail delivery system/.test(from) ||
+    /^<?[0-9A-Za-z]{6}-[0-9A-Za-z]{6}-[0-9A-Za-z]{2}@/.test(mid) ||
+    /mailer-daemon@.*mail\.ru/.test(from)
+  )
+    out.add("Exim");
   if (top.has("x-zohomail")) out.add("Zoho");
   if (from.includes("mailer-daemon@googlemail.com")) out.add("Gmail");
   if (top.has("x-aol-ip")) out.add("Aol");
   if ((header(top, "x-spasign") ?? "") === "NG" || /postmaster@(?:ezweb\.ne\.jp|au\.com)/.test(from)) out.add("EZweb");
   if (/@(?:gmx\.(?:de|net|com)|web\.de)/.test(from) && from.includes("mailer-daemon")) out.add("GMX");
   const received = top.get("received") ?? [];
-  if (subject === "failure notice" || subject.startsWith("Permanent Delivery Failure") || received.some((r) => /^\(qmail\s+\d+\s+invoked\s+(?:for\s+bounce|from\s+network)\)/.test(r))) out.add("qmail");
+  if (
+    subject === "failure notice" ||
+    subject.startsWith("Permanent Delivery Failure") ||
+    received.some((r) => /^\(qmail\s+\d+\s+invoked\s+(?:for\s+bounce|from\s+network)\)/.test(r))
+  )
+    out.add("qmail");
   if (from.includes("mailer daemon <") && received.some((r) => r.includes(" (OpenSMTPD) with "))) out.add("OpenSMTPD");
   if (top.has("x-ses-outgoing")) out.add("ReceivingSES");
   if (from.startsWith('"content-filter at ')) out.add("Amavis");
-  if (/postmaster@(?:biglobe|inacatv|tmtv|ttv)\.ne\.jp/.test(from) && subject.startsWith("Returned mail:")) out.add("Biglobe");
-  if (from.startsWith('"mail delivery system"') && subject === "Mail delivery failed: returning message to sender") out.add("EinsUndEins");
+  if (/postmaster@(?:biglobe|inacatv|tmtv|ttv)\.ne\.jp/.test(from) && subject.startsWith("Returned mail:"))
+    out.add("Biglobe");
+  if (from.startsWith('"mail delivery system"') && subject === "Mail delivery failed: returning message to sender")
+    out.add("EinsUndEins");
   const mimeole = header(top, "x-mimeole") ?? "";
-  if (top.has("x-ms-embedded-report") || mailer.startsWith("Internet Mail Service (") || mailer.startsWith("Microsoft Exchange Server Internet Mail Connector") || mimeole.startsWith("Produced By Microsoft Exchange")) out.add("Exchange2003");
+  if (
+    top.has("x-ms-embedded-report") ||
+    mailer.startsWith("Internet Mail Service (") ||
+    mailer.startsWith("Microsoft Exchange Server Internet Mail Connector") ||
+    mimeole.startsWith("Produced By Microsoft Exchange")
+  )
+    out.add("Exchange2003");
   if (from.includes("mailer-daemon@mx.facebook.com")) out.add("Facebook");
   if (out.has("Gmail") && top.has("x-gm-message-state")) out.add("GSuite");
-  if (/no-reply@.+\.dion\.ne\.jp/.test(from) || (header(top, "reply-to") ?? "") === "no-reply@app.auone-net.jp" || received.some((r) => r.includes("ezweb.ne.jp (") || r.includes(".au.com ("))) out.add("KDDI");
-  if ((header(top, "content-type") ?? "").includes("Boundary_(ID_") || subject.startsWith("Delivery Notification: ")) out.add("MessagingServer");
-  const outlook = [subject.includes("Delivery Status Notification"), top.has("x-message-delivery"), top.has("x-message-info"), received.some((r) => r.includes(".hotmail.com"))].filter(Boolean).length;
+  if (
+    /no-reply@.+\.dion\.ne\.jp/.test(from) ||
+    (header(top, "reply-to") ?? "") === "no-reply@app.auone-net.jp" ||
+    received.some((r) => r.includes("ezweb.ne.jp (") || r.includes(".au.com ("))
+  )
+    out.add("KDDI");
+  if ((header(top, "content-type") ?? "").includes("Boundary_(ID_") || subject.startsWith("Delivery Notification: "))
+    out.add("MessagingServer");
+  const outlook = [
+    subject.includes("Delivery Status Notification"),
+    top.has("x-message-delivery"),
+    top.has("x-message-info"),
+    received.some((r) => r.includes(".hotmail.com")),
+  ].filter(Boolean).length;
   if (outlook >= 2) out.add("Outlook");
   return out;
 }
@@ -88,21 +151,45 @@ const RULES: readonly MtaRule[] = [
   // qmail (and the notqmail/qmail-ldap patches)
   { reason: "systemfull", any: ["requested action not taken: mailbox unavailable (not enough free space)"] },
   { reason: "userunknown", any: ["does not like recipient.", "no mailbox here by that name"] },
-  { reason: "hostunknown", any: ["sorry, i couldn't find any host named", "sorry, i couldn't find any host by that name"] },
+  {
+    reason: "hostunknown",
+    any: ["sorry, i couldn't find any host named", "sorry, i couldn't find any host by that name"],
+  },
   // notqmail 1.08 says this of a domain whose MX is null (RFC 7505): it accepts no mail.
   { reason: "notaccept", permanent: true, any: ["sorry, i couldn't find a mail exchanger or ip address"] },
-  { reason: "networkerror", any: ["sorry, i wasn't able to establish an smtp connection", "sorry. although i'm listed as a best-preference mx or a for that host"] },
+  {
+    reason: "networkerror",
+    any: [
+      "sorry, i wasn't able to establish an smtp connection",
+      "sorry. although i'm listed as a best-preference mx or a for that host",
+    ],
+  },
   { reason: "mailboxfull", mta: "qmail", any: ["disk quota exceeded"] },
   { reason: "mesgtoobig", mta: "qmail", any: ["message size exceeds fixed maximum message size:"] },
-  { reason: "suspend", mta: "qmail", any: ["mailaddress is administrativley disabled", "mailaddress is administrativly disabled"] },
+  {
+    reason: "suspend",
+    mta: "qmail",
+    any: ["mailaddress is administrativley disabled", "mailaddress is administrativly disabled"],
+  },
   { reason: "exceedlimit", mta: "qmail", any: ["the message exeeded the maximum size the user accepts"] },
-  { reason: "systemerror", mta: "qmail", any: [
-    "automatic homedir creator crashed", "illegal value in ldap attribute", "ldap attribute is not given but mandatory",
-    "timeout while performing search on ldap server", "too many results returned but needs to be unique",
-    "permanent error while executing qmail-forward", "temporary error in automatic homedir creation",
-    "temporary error while executing qmail-forward", "temporary failure in ldap lookup", "unable to contact ldap server",
-    "unable to login into ldap server, bad credentials", "bad interpreter: no such file or directory",
-  ] },
+  {
+    reason: "systemerror",
+    mta: "qmail",
+    any: [
+      "automatic homedir creator crashed",
+      "illegal value in ldap attribute",
+      "ldap attribute is not given but mandatory",
+      "timeout while performing search on ldap server",
+      "too many results returned but needs to be unique",
+      "permanent error while executing qmail-forward",
+      "temporary error in automatic homedir creation",
+      "temporary error while executing qmail-forward",
+      "temporary failure in ldap lookup",
+      "unable to contact ldap server",
+      "unable to login into ldap server, bad credentials",
+      "bad interpreter: no such file or directory",
+    ],
+  },
   { reason: "expired", mta: "qmail", any: ["this message has been in the queue too long."] },
   { reason: "rejected", weak: true, seq: [["connected to ", "but sender was rejected"]] },
   { reason: "blocked", weak: true, seq: [["connected to ", "but my name was rejected"]] },
@@ -111,12 +198,27 @@ const RULES: readonly MtaRule[] = [
   { reason: "expired", mta: "OpenSMTPD", any: ["envelope expired"] },
   { reason: "hostunknown", mta: "OpenSMTPD", any: ["invalid domain name", "domain does not exist"] },
   // A domain without mail exchangers (null MX): it accepts no mail, retrying cannot help.
-  { reason: "notaccept", mta: "OpenSMTPD", permanent: true, any: ["destination seem to reject all mails", "no mx found for domain", "no mx found for destination"] },
-  { reason: "networkerror", mta: "OpenSMTPD", any: [
-    "address family mismatch on destination mxs", "all routes to destination blocked", "bad dns lookup error code",
-    "could not retrieve source address", "loop detected", "network error on destination mxs", "no valid route to remote mx",
-    "no valid route to destination", "temporary failure in mx lookup",
-  ] },
+  {
+    reason: "notaccept",
+    mta: "OpenSMTPD",
+    permanent: true,
+    any: ["destination seem to reject all mails", "no mx found for domain", "no mx found for destination"],
+  },
+  {
+    reason: "networkerror",
+    mta: "OpenSMTPD",
+    any: [
+      "address family mismatch on destination mxs",
+      "all routes to destination blocked",
+      "bad dns lookup error code",
+      "could not retrieve source address",
+      "loop detected",
+      "network error on destination mxs",
+      "no valid route to remote mx",
+      "no valid route to destination",
+      "temporary failure in mx lookup",
+    ],
+  },
   { reason: "securityerror", mta: "OpenSMTPD", any: ["could not retrieve credentials"] },
   // Amazon SES receiving rule sets (their templates' wording)
   { reason: "filtered", mta: "ReceivingSES", any: ["mailbox does not exist"] },
@@ -127,18 +229,38 @@ const RULES: readonly MtaRule[] = [
   { reason: "virusdetected", mta: "Amavis", any: [" - infected"] },
   { reason: "contenterror", mta: "Amavis", any: [" - bad header:"] },
   { reason: "exceedlimit", mta: "Amavis", any: [" - message size exceeds recipient"] },
-  { reason: "systemerror", mta: "Amavis", any: [" - temporary mta failure on relaying", " - rejected by next-hop mta on relaying", " - unable to relay message back to mta"] },
+  {
+    reason: "systemerror",
+    mta: "Amavis",
+    any: [
+      " - temporary mta failure on relaying",
+      " - rejected by next-hop mta on relaying",
+      " - unable to relay message back to mta",
+    ],
+  },
   { reason: "spamdetected", mta: "Amavis", any: [" - spam"] },
   // BIGLOBE, 1&1, KDDI (au one net), Oracle Messaging Server, Outlook.com, Google Workspace
   { reason: "filtered", mta: "Biglobe", any: ["mail delivery failed... user unknown"] },
-  { reason: "mailboxfull", mta: "Biglobe", any: ["the number of messages in recipient's mailbox exceeded the local limit."] },
+  {
+    reason: "mailboxfull",
+    mta: "Biglobe",
+    any: ["the number of messages in recipient's mailbox exceeded the local limit."],
+  },
   { reason: "mesgtoobig", mta: "EinsUndEins", any: ["mail size limit exceeded"] },
   { reason: "mailboxfull", mta: "KDDI", any: ["as their mailbox is full"] },
   { reason: "norelaying", mta: "KDDI", any: ["due to the following smtp relay error"] },
   { reason: "hostunknown", mta: "KDDI", any: ["as the remote domain doesnt exist"] },
   { reason: "hostunknown", mta: "MessagingServer", any: ["illegal host/domain name found"] },
-  { reason: "hostunknown", mta: "Outlook", any: ["the mail could not be delivered to the recipient because the domain is not reachable"] },
-  { reason: "userunknown", mta: "GSuite", any: ["because the address couldn't be found. check for typos or unnecessary spaces and try again."] },
+  {
+    reason: "hostunknown",
+    mta: "Outlook",
+    any: ["the mail could not be delivered to the recipient because the domain is not reachable"],
+  },
+  {
+    reason: "userunknown",
+    mta: "GSuite",
+    any: ["because the address couldn't be found. check for typos or unnecessary spaces and try again."],
+  },
   { reason: "notaccept", mta: "GSuite", permanent: true, any: ["null mx"] },
   { reason: "networkerror", mta: "GSuite", any: [" had no relevant answers.", " responded with code nxdomain"] },
   // Exchange 2003 diagnostic codes
@@ -161,16 +283,27 @@ const RULES: readonly MtaRule[] = [
   { reason: "virusdetected", mta: "Facebook", any: ["pol-p5"] },
   { reason: "suspend", mta: "Facebook", any: ["rcp-t4"] },
   // Exim
-  { reason: "expired", any: ["retry timeout exceeded", "retry time not reached for any host after a long failure period"] },
+  {
+    reason: "expired",
+    any: ["retry timeout exceeded", "retry time not reached for any host after a long failure period"],
+  },
   { reason: "hostunknown", any: ["all relevant mx records point to non-existent hosts", "unrouteable address"] },
   { reason: "mailboxfull", any: ["mailbox is full:", "error in appendfile: mailbox is full"] },
   // Directory lookups of Exchange, Office 365, Outlook.com, Domino, IMail: the address
   // is not in the organisation's directory, whatever the SMTP stage.
-  { reason: "userunknown", any: [
-    "resolver.adr.recipientnotfound", "recipient not found by smtp address lookup", "the recipient name is not recognized",
-    "unknown recipient or mailbox unavailable", "not listed in domino directory", "not listed in public name & address book",
-    "requested action not taken: mailbox unavailable", "recipient address rejected: access denied",
-  ] },
+  {
+    reason: "userunknown",
+    any: [
+      "resolver.adr.recipientnotfound",
+      "recipient not found by smtp address lookup",
+      "the recipient name is not recognized",
+      "unknown recipient or mailbox unavailable",
+      "not listed in domino directory",
+      "not listed in public name & address book",
+      "requested action not taken: mailbox unavailable",
+      "recipient address rejected: access denied",
+    ],
+  },
   { reason: "userunknown", when: /SMTP32|\bimail\b/i, any: ["unknown user:"] },
   { reason: "userunknown", when: /messagelabs|x-nai|mcafee/i, any: ["no such user", "unknown user", "user unknown"] },
   // Google Groups: the group does not exist or refuses the poster
@@ -179,7 +312,11 @@ const RULES: readonly MtaRule[] = [
   { reason: "userunknown", any: ["non répertorié dans l'annuaire domino", "domino ディレクトリには見つかりません"] },
   { reason: "filtered", mta: "Domino", any: ["cannot route mail to user"] },
   { reason: "systemerror", mta: "Domino", any: ["several matches found in domino directory"] },
-  { reason: "userunknown", mta: "Notes", any: ["user not listed in public name & address book", "ディレクトリのリストにありません"] },
+  {
+    reason: "userunknown",
+    mta: "Notes",
+    any: ["user not listed in public name & address book", "ディレクトリのリストにありません"],
+  },
   { reason: "networkerror", mta: "Notes", any: ["message has exceeded maximum hop count"] },
   // Courier
   { reason: "hostunknown", mta: "Courier", any: ["no such domain."] },
@@ -194,30 +331,75 @@ const RULES: readonly MtaRule[] = [
   // Trend Micro InterScan MSS: "Unable to deliver message to <a@b>" names an unknown recipient
   { reason: "userunknown", mta: "InterScanMSS", any: ["unable to deliver message to"] },
   // Verizon MMS gateways
-  { reason: "userunknown", mta: "Verizon", any: ["no valid recipients for this mm", "550 - requested action not taken: no such user here"] },
+  {
+    reason: "userunknown",
+    mta: "Verizon",
+    any: ["no valid recipients for this mm", "550 - requested action not taken: no such user here"],
+  },
   // Symantec MessageLabs
   { reason: "securityerror", mta: "MessageLabs", any: ["please turn on smtp authentication in your mail client"] },
   { reason: "userunknown", mta: "MessageLabs", re: /542 \S+ rejected|no such user/ },
   // McAfee Email Gateway
-  { reason: "userunknown", mta: "McAfee", re: / user \(.+@.+\) unknown\. |550 unknown user \S+@\S+|550 <.+?@.+?>\.+ user not exist|no such user/ },
+  {
+    reason: "userunknown",
+    mta: "McAfee",
+    re: / user \(.+@.+\) unknown\. |550 unknown user \S+@\S+|550 <.+?@.+?>\.+ user not exist|no such user/,
+  },
   // fml mailing-list manager
-  { reason: "rejected", mta: "FML", re: /(?:ignored )*not member article from |reject mail (?:from .+@.+|since .+ header may cause mail loop|spammers:)|you are not a member of this mailing list|spam mail from a spammer is rejected|you .+ are not member/ },
-  { reason: "systemerror", mta: "FML", re: /duplicated message-id|fml .+ has detected a loop condition so that|loop back warning:|loop alert: |fml system error message|warning: unix from loop/ },
+  {
+    reason: "rejected",
+    mta: "FML",
+    re: /(?:ignored )*not member article from |reject mail (?:from .+@.+|since .+ header may cause mail loop|spammers:)|you are not a member of this mailing list|spam mail from a spammer is rejected|you .+ are not member/,
+  },
+  {
+    reason: "systemerror",
+    mta: "FML",
+    re: /duplicated message-id|fml .+ has detected a loop condition so that|loop back warning:|loop alert: |fml system error message|warning: unix from loop/,
+  },
   { reason: "securityerror", mta: "FML", any: ["security alert"] },
   // Exim (and Mail.ru, which runs it)
   { reason: "userunknown", mta: "Exim", any: ["user not found"] },
   { reason: "expired", mta: "Exim", when: /mail\.ru/i, any: ["no action is required on your part"] },
-  { reason: "syntaxerror", mta: "Exim", any: ["angle-brackets nested too deep", 'expected word or "<"', "domain missing in source-routed address", "malformed address:"] },
-  { reason: "notaccept", mta: "Exim", any: ["an mx or srv record indicated no smtp service", "no host found for existing smtp connection"] },
+  {
+    reason: "syntaxerror",
+    mta: "Exim",
+    any: [
+      "angle-brackets nested too deep",
+      'expected word or "<"',
+      "domain missing in source-routed address",
+      "malformed address:",
+    ],
+  },
+  {
+    reason: "notaccept",
+    mta: "Exim",
+    any: ["an mx or srv record indicated no smtp service", "no host found for existing smtp connection"],
+  },
   { reason: "hostunknown", mta: "Exim", any: ["all host address lookups failed permanently"] },
   { reason: "mailboxfull", mta: "Exim", any: ["error: quota exceed"] },
-  { reason: "systemerror", mta: "Exim", any: ["delivery to file forbidden", "delivery to pipe forbidden", "local delivery failed", "lmtp error after "] },
+  {
+    reason: "systemerror",
+    mta: "Exim",
+    any: ["delivery to file forbidden", "delivery to pipe forbidden", "local delivery failed", "lmtp error after "],
+  },
   { reason: "contenterror", mta: "Exim", any: ['too many "received" headers'] },
   // Zoho, GMX, Gmail, AOL
   { reason: "expired", mta: "Zoho", any: ["host not reachable"] },
   { reason: "expired", mta: "GMX", any: ["delivery retry timeout exceeded"] },
-  { reason: "expired", mta: "Gmail", any: ["dns error: could not contact dns servers", "delivery to the following recipient has been delayed", "the recipient server did not accept our requests to connect"] },
-  { reason: "hostunknown", mta: "Gmail", any: ["dns error: domain name not found", "dns error: dns server returned answer with no data"] },
+  {
+    reason: "expired",
+    mta: "Gmail",
+    any: [
+      "dns error: could not contact dns servers",
+      "delivery to the following recipient has been delayed",
+      "the recipient server did not accept our requests to connect",
+    ],
+  },
+  {
+    reason: "hostunknown",
+    mta: "Gmail",
+    any: ["dns error: domain name not found", "dns error: dns server returned answer with no data"],
+  },
   // Gmail's relay names the stage it failed at, "(state N).": a specific status code in
   // the reply (5.2.2 "Mailbox Full (state 14)") still names the reason instead.
   { reason: "systemerror", mta: "Gmail", yieldsToStatus: true, re: /\(state (?:6|8|9)\)\./ },
@@ -229,7 +411,11 @@ const RULES: readonly MtaRule[] = [
   { reason: "notaccept", mta: "Aol", any: ["type=mx: malformed or unexpected name server reply"] },
   // au (EZweb): the carrier's own account states
   { reason: "mailboxfull", mta: "EZweb", any: ["the user(s) account is temporarily over quota"] },
-  { reason: "suspend", mta: "EZweb", any: ["the user(s) account is disabled.", "the user(s) account is temporarily limited."] },
+  {
+    reason: "suspend",
+    mta: "EZweb",
+    any: ["the user(s) account is disabled.", "the user(s) account is temporarily limited."],
+  },
   { reason: "expired", mta: "EZweb", any: ["your message was not delivered within "] },
 ];
 
@@ -340,10 +526,23 @@ export const NOTICE_RULES_BYTES = 8192;
 
 /** Reads the notice (bounded) once per message; `presetFor` then adds each recipient's words. */
 export function noticeRules(notice: string, subject: string, top: Headers): NoticeRules {
-  const from = [header(top, "from"), header(top, "x-mailer"), top.has("x-nai-header") ? "x-nai" : null, top.has("x-msg-ref") ? "messagelabs" : null].join(" ");
+  const from = [
+    header(top, "from"),
+    header(top, "x-mailer"),
+    top.has("x-nai-header") ? "x-nai" : null,
+    top.has("x-msg-ref") ? "messagelabs" : null,
+  ].join(" ");
   const text = notice.length > NOTICE_RULES_BYTES ? notice.slice(0, NOTICE_RULES_BYTES) : notice;
   const found = find(text);
-  return { subject, top, mta: signatures(top, subject), from, notice: text, found, namesProviderHost: found.host || notice.length > text.length };
+  return {
+    subject,
+    top,
+    mta: signatures(top, subject),
+    from,
+    notice: text,
+    found,
+    namesProviderHost: found.host || notice.length > text.length,
+  };
 }
 
 /**
@@ -364,7 +563,8 @@ const RE_RULES: number[] = RULES.flatMap((r, ri) => (r.re ? [ri] : []));
 export function presetFor(extra: string, n: NoticeRules): MtaPreset | null {
   const { mta, subject, from } = n;
   // au (EZweb) marks a message its spam/domain filter refused with X-SPASIGN: NG.
-  if (mta.has("EZweb") && (header(n.top, "x-spasign") ?? "") === "NG") return { reason: "filtered", evidence: "X-SPASIGN: NG (au domain filter)" };
+  if (mta.has("EZweb") && (header(n.top, "x-spasign") ?? "") === "NG")
+    return { reason: "filtered", evidence: "X-SPASIGN: NG (au domain filter)" };
   const mine = extra ? find(extra) : null;
   let lower: string | null = null;
   // Only rules with a regular expression, or whose fragments were found, can match: those
@@ -387,14 +587,22 @@ export function presetFor(extra: string, n: NoticeRules): MtaPreset | null {
     if (r.re) m = r.re.exec((lower ??= `${extra}\n${n.notice}`.toLowerCase()))?.[0] ?? null;
     if (!m && r.any) m = mine?.any.get(ri) ?? n.found.any.get(ri) ?? null;
     if (!m && r.seq && (mine?.seq.has(ri) || n.found.seq.has(ri))) {
-      for (const s of r.seq) if (inOrder((lower ??= `${extra}\n${n.notice}`.toLowerCase()), s)) {
-        m = s.join("…");
-        break;
-      }
+      for (const s of r.seq)
+        if (inOrder((lower ??= `${extra}\n${n.notice}`.toLowerCase()), s)) {
+          m = s.join("…");
+          break;
+        }
     }
     if (!m) continue;
-    if (r.when && !r.when.test(subject) && !r.when.test(from) && !r.when.test(extra) && !r.when.test(n.notice)) continue;
-    return { reason: r.reason, evidence: `MTA notice: "${m}"`, weak: r.weak, permanent: r.permanent, yieldsToStatus: r.yieldsToStatus };
+    if (r.when && !r.when.test(subject) && !r.when.test(from) && !r.when.test(extra) && !r.when.test(n.notice))
+      continue;
+    return {
+      reason: r.reason,
+      evidence: `MTA notice: "${m}"`,
+      weak: r.weak,
+      permanent: r.permanent,
+      yieldsToStatus: r.yieldsToStatus,
+    };
   }
   return null;
 }

@@ -11,7 +11,8 @@ export interface NoticeRecipient {
   diagnostic: string;
 }
 
-const ADDR = /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+/g;
+const ADDR =
+  /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+/g;
 
 /** Markers after which a notice quotes the returned message. */
 const RETURNED_MESSAGE = new RegExp(
@@ -34,14 +35,22 @@ export function cutReturnedMessage(text: string): string {
     const nl = text.indexOf("\n", pos);
     const stop = nl === -1 ? text.length : nl;
     const c = text.charCodeAt(pos);
-    if (stop > pos && (c === 45 || c === 32 || c === 9 || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) && pos > 0 && RETURNED_MESSAGE.test(text.slice(pos, Math.min(stop, pos + 200)))) {
+    if (
+      stop > pos &&
+      (c === 45 || c === 32 || c === 9 || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) &&
+      pos > 0 &&
+      RETURNED_MESSAGE.test(text.slice(pos, Math.min(stop, pos + 200)))
+    ) {
       end = pos;
       break;
     }
     pos = stop + 1;
   }
   // A block of header lines (Received:, Return-Path:, From:...) also starts the copy.
-  const h = /\n(?:Return-Path|Received|DKIM-Signature|X-[A-Za-z0-9-]+|Message-I[Dd]|MIME-Version):[^\n]*\n(?:[ \t][^\n]*\n)*(?:[A-Za-z0-9-]+:[^\n]*\n)/.exec(text.slice(0, end));
+  const h =
+    /\n(?:Return-Path|Received|DKIM-Signature|X-[A-Za-z0-9-]+|Message-I[Dd]|MIME-Version):[^\n]*\n(?:[ \t][^\n]*\n)*(?:[A-Za-z0-9-]+:[^\n]*\n)/.exec(
+      text.slice(0, end),
+    );
   if (h && h.index > 40) end = Math.min(end, h.index);
   return text.slice(0, end);
 }
@@ -55,7 +64,11 @@ function isServiceAddress(a: string): boolean {
  * that are the sender or the bounce's own addresses (never failed recipients).
  */
 export function findNoticeRecipients(notice: string, exclude: Set<string>): NoticeRecipient[] {
-  return findNoticeBlocks(notice, exclude).map((b) => ({ address: b.address, block: b.block, diagnostic: pickDiagnostic(b.block) }));
+  return findNoticeBlocks(notice, exclude).map((b) => ({
+    address: b.address,
+    block: b.block,
+    diagnostic: pickDiagnostic(b.block),
+  }));
 }
 
 /** The addresses never taken for failed recipients (a Set, or one built only when asked). */
@@ -96,7 +109,7 @@ export function findNoticeBlocks(notice: string, exclude: AddressSet): NoticeBlo
   let lineNo = 0;
   let lineStart = 0;
   let nl = notice.indexOf("\n");
-  for (let at = notice.indexOf("@"); at !== -1; ) {
+  for (let at = notice.indexOf("@"); at !== -1;) {
     while (nl !== -1 && nl < at) {
       lineNo++;
       lineStart = nl + 1;
@@ -130,7 +143,12 @@ export function findNoticeBlocks(notice: string, exclude: AddressSet): NoticeBlo
     const prevEnd = k > 0 ? chosen[k - 1].end : 0;
     const own = notice.slice(h.start, end);
     // Only a block that carries no reply of its own can have printed it above the address.
-    out.push({ address: h.address, block: OWN_REPLY.test(own.length > 4096 ? own.slice(0, 4096) : own) ? own : replyBefore(notice, h.start, prevEnd) + own });
+    out.push({
+      address: h.address,
+      block: OWN_REPLY.test(own.length > 4096 ? own.slice(0, 4096) : own)
+        ? own
+        : replyBefore(notice, h.start, prevEnd) + own,
+    });
   }
   return out;
 }
@@ -168,10 +186,12 @@ interface Hit {
 }
 
 /** Words right before an address that make it the MTA's contact, not a recipient. */
-const CONTACT_BEFORE = /(?:mailto:|\b(?:please )?(?:contact|write to|e-?mail us at|reach us at|questions to)\s*:?\s*<?)$/i;
+const CONTACT_BEFORE =
+  /(?:mailto:|\b(?:please )?(?:contact|write to|e-?mail us at|reach us at|questions to)\s*:?\s*<?)$/i;
 
 /** Lines that quote the returned message's or a list's headers: their addresses are no recipients. */
-const QUOTED_HEADER_LINE = /^\s*(?:from|return-path|sender|reply-to|list-[a-z-]+|x-original-sender|errors-to|message-id|in-reply-to|references)\s*:/i;
+const QUOTED_HEADER_LINE =
+  /^\s*(?:from|return-path|sender|reply-to|list-[a-z-]+|x-original-sender|errors-to|message-id|in-reply-to|references)\s*:/i;
 const REFERENCE_WORDS = /message-id|in-reply-to|references/i;
 
 /**
@@ -179,7 +199,15 @@ const REFERENCE_WORDS = /message-id|in-reply-to|references/i;
  * the line around it (never by everything before it: that made a line of thousands of
  * addresses quadratic). Returns true when the per-line cap stopped the reading.
  */
-function readLine(line: string, lineNo: number, start: number, end: number, exclude: AddressSet, hits: Hit[], seen: Map<string, number>): boolean {
+function readLine(
+  line: string,
+  lineNo: number,
+  start: number,
+  end: number,
+  exclude: AddressSet,
+  hits: Hit[],
+  seen: Map<string, number>,
+): boolean {
   // Judged once per line, not once per address.
   if (QUOTED_HEADER_LINE.test(line.length > 64 ? line.slice(0, 64) : line)) return false;
   const refAt = line.search(REFERENCE_WORDS);
@@ -201,7 +229,8 @@ function readLine(line: string, lineNo: number, start: number, end: number, excl
     if (from >= 7 && CONTACT_BEFORE.test(line.slice(Math.max(0, from - 40), from))) continue;
     // A display name written as an address ("a@b <c@d>: ...") is not part of the shape.
     let before = lineHead ? line.slice(0, from) : line.slice(from - W, from);
-    if (from > 0 && line.charCodeAt(from - 1) === 60 && before.indexOf("@") !== -1) before = before.replace(/^(\s*)[^\s<>@]+@[^\s<>]+\s+(?=<$)/, "$1");
+    if (from > 0 && line.charCodeAt(from - 1) === 60 && before.indexOf("@") !== -1)
+      before = before.replace(/^(\s*)[^\s<>@]+@[^\s<>]+\s+(?=<$)/, "$1");
     const after = line.slice(to, to + W);
     // "kijitora@example.com <neko@example.net>": an address written as a display name.
     const next = line.charCodeAt(to);
@@ -211,9 +240,16 @@ function readLine(line: string, lineNo: number, start: number, end: number, excl
     let strength = 1;
     if (lineHead && /^\s*<?\s*$/.test(before) && /^\s*>?\s*:?\s*$/.test(after) && to + W >= line.length) {
       strength = 3; // the address alone on its line (qmail, Exim, Gmail)
-    } else if (lineHead && /^\s*(?:<<<\s*)?(?:[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3}\s+)?)?<?\s*$/.test(before) && /^>?\s*(?::|\.\.\.|\s+\()/.test(after)) {
+    } else if (
+      lineHead &&
+      /^\s*(?:<<<\s*)?(?:[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3}\s+)?)?<?\s*$/.test(before) &&
+      /^>?\s*(?::|\.\.\.|\s+\()/.test(after)
+    ) {
       strength = 3; // "<a@b>: ..." (Postfix, Courier, Yahoo), "a@b... User unknown" (Sendmail)
-    } else if (/rcpt to:?\s*<?$/i.test(before) || /(?:recipient|address|to|destinataire)\s*(?:address)?\s*[:=]?\s*<?$/i.test(before)) {
+    } else if (
+      /rcpt to:?\s*<?$/i.test(before) ||
+      /(?:recipient|address|to|destinataire)\s*(?:address)?\s*[:=]?\s*<?$/i.test(before)
+    ) {
       strength = 2;
     }
     const prev = seen.get(address);
@@ -241,7 +277,9 @@ function isPathOrUrlPart(line: string, from: number, match: string): boolean {
   if (prev === 47 || prev === 61 || prev === 38 || prev === 63) return true;
   const at = match.indexOf("@");
   const local = match.slice(0, at);
-  return local.indexOf("/") !== -1 || local.indexOf("=") !== -1 || local.indexOf("&") !== -1 || local.indexOf("?") !== -1;
+  return (
+    local.indexOf("/") !== -1 || local.indexOf("=") !== -1 || local.indexOf("&") !== -1 || local.indexOf("?") !== -1
+  );
 }
 
 const SUCCESS_REPLY = /^(?:<<<\s*)?2\d\d[ -]/;
@@ -252,11 +290,18 @@ const FAILURE_REPLY = /^(?:<<<\s*)?[45]\d\d[ -]|[45]\d\d[ -][45]\.\d/;
  * their repeated `550-5.7.1` prefixes dropped) or, failing that, the block's text.
  */
 export function pickDiagnostic(block: string): string {
-  const lines = block.split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = block
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   const reply: string[] = [];
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i];
-    if (/^(?:<<<\s*)?[245]\d\d[ -]/.test(l) || /(?:said|reply|response|error)\s*:?\s*[245]\d\d[ -]/i.test(l) || /^Diagnostic-Code:/i.test(l)) {
+    if (
+      /^(?:<<<\s*)?[245]\d\d[ -]/.test(l) ||
+      /(?:said|reply|response|error)\s*:?\s*[245]\d\d[ -]/i.test(l) ||
+      /^Diagnostic-Code:/i.test(l)
+    ) {
       reply.push(l);
       // Continuation lines of a wrapped reply
       for (let j = i + 1; j < lines.length && j < i + 12; j++) {
@@ -266,7 +311,11 @@ export function pickDiagnostic(block: string): string {
         if (/^[A-Za-z0-9._%+-]+@|^</.test(n)) break;
         // A wrapped line goes on with lower-case words, a bracket, a quote or punctuation
         // (or a capitalised word after a long line): never with a new code or address.
-        if (/^\(in reply to /i.test(n) || /^[a-z([\]"'.,;:]/.test(n) || (/^[A-Z][a-z]|^\d+(?![\d.]*[ -]\d\.)/.test(n) && reply[reply.length - 1].length > 60)) {
+        if (
+          /^\(in reply to /i.test(n) ||
+          /^[a-z([\]"'.,;:]/.test(n) ||
+          (/^[A-Z][a-z]|^\d+(?![\d.]*[ -]\d\.)/.test(n) && reply[reply.length - 1].length > 60)
+        ) {
           reply.push(n);
           i = j;
           continue;
@@ -278,7 +327,12 @@ export function pickDiagnostic(block: string): string {
   if (reply.length) {
     // An earlier command's success ("250 2.1.0 Sender OK") never speaks for a later failure.
     const failures = reply.filter((l) => !SUCCESS_REPLY.test(l));
-    return joinReplyLines((failures.length && failures.length < reply.length && failures.some((l) => FAILURE_REPLY.test(l)) ? failures : reply).join(" "));
+    return joinReplyLines(
+      (failures.length && failures.length < reply.length && failures.some((l) => FAILURE_REPLY.test(l))
+        ? failures
+        : reply
+      ).join(" "),
+    );
   }
   return lines.join(" ").slice(0, 1000);
 }
@@ -296,7 +350,10 @@ export function joinReplyLines(s: string): string {
   }
   const code = m[1];
   const status = m[2];
-  const prefix = new RegExp(String.raw`(?:^|\s)(?:<<<\s*)?${code}[ -](?:${status ? status.replace(/\./g, "\\.") : "(?!)"}\s+)?`, "g");
+  const prefix = new RegExp(
+    String.raw`(?:^|\s)(?:<<<\s*)?${code}[ -](?:${status ? status.replace(/\./g, "\\.") : "(?!)"}\s+)?`,
+    "g",
+  );
   const body = s.replace(prefix, " ").replace(/\s+/g, " ").trim();
   return `${code} ${status ? status + " " : ""}${body}`.trim();
 }

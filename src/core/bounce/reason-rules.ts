@@ -34,33 +34,110 @@ export interface ReasonResult {
 /** RFC 3463 code → reason, for codes whose meaning is unambiguous enough to classify by. */
 const STATUS_REASON: Record<string, BounceReason> = {
   "2.1.5": "delivered",
-  "4.1.6": "hasmoved", "4.1.7": "rejected", "4.1.8": "rejected", "4.1.9": "systemerror",
-  "4.2.1": "blocked", "4.2.2": "mailboxfull", "4.2.3": "exceedlimit", "4.2.4": "filtered",
-  "4.3.1": "systemfull", "4.3.2": "notaccept", "4.3.3": "systemerror", "4.3.5": "systemerror",
-  "4.4.1": "expired", "4.4.2": "networkerror", "4.4.3": "systemerror", "4.4.4": "networkerror", "4.4.5": "systemfull",
-  "4.4.6": "networkerror", "4.4.7": "expired", "4.4.8": "networkerror",
-  "4.5.3": "systemerror", "4.5.5": "systemerror",
-  "4.6.0": "contenterror", "4.6.2": "contenterror", "4.6.5": "contenterror",
-  "4.7.1": "blocked", "4.7.2": "blocked", "4.7.5": "securityerror", "4.7.6": "securityerror", "4.7.7": "securityerror",
-  "4.7.12": "securityerror", "4.7.15": "securityerror", "4.7.16": "mesgtoobig", "4.7.24": "authfailure",
-  "4.7.25": "requireptr", "4.7.26": "authfailure",
-  "5.1.0": "userunknown", "5.1.1": "userunknown", "5.1.2": "hostunknown", "5.1.3": "userunknown", "5.1.4": "filtered",
-  "5.1.6": "hasmoved", "5.1.7": "rejected", "5.1.8": "rejected", "5.1.9": "systemerror", "5.1.10": "notaccept",
-  "5.2.0": "filtered", "5.2.1": "filtered", "5.2.2": "mailboxfull", "5.2.3": "exceedlimit", "5.2.4": "filtered",
-  "5.3.0": "systemerror", "5.3.1": "systemfull", "5.3.2": "notaccept", "5.3.3": "systemerror", "5.3.4": "mesgtoobig",
+  "4.1.6": "hasmoved",
+  "4.1.7": "rejected",
+  "4.1.8": "rejected",
+  "4.1.9": "systemerror",
+  "4.2.1": "blocked",
+  "4.2.2": "mailboxfull",
+  "4.2.3": "exceedlimit",
+  "4.2.4": "filtered",
+  "4.3.1": "systemfull",
+  "4.3.2": "notaccept",
+  "4.3.3": "systemerror",
+  "4.3.5": "systemerror",
+  "4.4.1": "expired",
+  "4.4.2": "networkerror",
+  "4.4.3": "systemerror",
+  "4.4.4": "networkerror",
+  "4.4.5": "systemfull",
+  "4.4.6": "networkerror",
+  "4.4.7": "expired",
+  "4.4.8": "networkerror",
+  "4.5.3": "systemerror",
+  "4.5.5": "systemerror",
+  "4.6.0": "contenterror",
+  "4.6.2": "contenterror",
+  "4.6.5": "contenterror",
+  "4.7.1": "blocked",
+  "4.7.2": "blocked",
+  "4.7.5": "securityerror",
+  "4.7.6": "securityerror",
+  "4.7.7": "securityerror",
+  "4.7.12": "securityerror",
+  "4.7.15": "securityerror",
+  "4.7.16": "mesgtoobig",
+  "4.7.24": "authfailure",
+  "4.7.25": "requireptr",
+  "4.7.26": "authfailure",
+  "5.1.0": "userunknown",
+  "5.1.1": "userunknown",
+  "5.1.2": "hostunknown",
+  "5.1.3": "userunknown",
+  "5.1.4": "filtered",
+  "5.1.6": "hasmoved",
+  "5.1.7": "rejected",
+  "5.1.8": "rejected",
+  "5.1.9": "systemerror",
+  "5.1.10": "notaccept",
+  "5.2.0": "filtered",
+  "5.2.1": "filtered",
+  "5.2.2": "mailboxfull",
+  "5.2.3": "exceedlimit",
+  "5.2.4": "filtered",
+  "5.3.0": "systemerror",
+  "5.3.1": "systemfull",
+  "5.3.2": "notaccept",
+  "5.3.3": "systemerror",
+  "5.3.4": "mesgtoobig",
   "5.3.5": "systemerror",
-  "5.4.0": "networkerror", "5.4.3": "systemerror", "5.4.4": "hostunknown",
-  "5.5.2": "syntaxerror", "5.5.3": "toomanyconn", "5.5.4": "systemerror", "5.5.5": "systemerror", "5.5.6": "syntaxerror",
-  "5.6.0": "contenterror", "5.6.1": "contenterror", "5.6.2": "contenterror", "5.6.3": "contenterror", "5.6.5": "contenterror",
-  "5.6.6": "contenterror", "5.6.7": "contenterror", "5.6.8": "contenterror", "5.6.9": "contenterror",
-  "5.7.0": "securityerror", "5.7.1": "securityerror", "5.7.2": "securityerror", "5.7.3": "securityerror",
-  "5.7.4": "securityerror", "5.7.5": "securityerror", "5.7.6": "securityerror", "5.7.7": "securityerror",
-  "5.7.8": "securityerror", "5.7.9": "securityerror", "5.7.10": "securityerror", "5.7.11": "securityerror",
-  "5.7.13": "suspend", "5.7.14": "securityerror", "5.7.15": "securityerror", "5.7.16": "mesgtoobig",
-  "5.7.17": "hasmoved", "5.7.18": "hasmoved", "5.7.19": "securityerror", "5.7.20": "authfailure",
-  "5.7.21": "authfailure", "5.7.22": "authfailure", "5.7.23": "authfailure", "5.7.24": "authfailure",
-  "5.7.25": "requireptr", "5.7.26": "authfailure", "5.7.27": "notaccept", "5.7.28": "spamdetected",
-  "5.7.29": "authfailure", "5.7.30": "failedstarttls",
+  "5.4.0": "networkerror",
+  "5.4.3": "systemerror",
+  "5.4.4": "hostunknown",
+  "5.5.2": "syntaxerror",
+  "5.5.3": "toomanyconn",
+  "5.5.4": "systemerror",
+  "5.5.5": "systemerror",
+  "5.5.6": "syntaxerror",
+  "5.6.0": "contenterror",
+  "5.6.1": "contenterror",
+  "5.6.2": "contenterror",
+  "5.6.3": "contenterror",
+  "5.6.5": "contenterror",
+  "5.6.6": "contenterror",
+  "5.6.7": "contenterror",
+  "5.6.8": "contenterror",
+  "5.6.9": "contenterror",
+  "5.7.0": "securityerror",
+  "5.7.1": "securityerror",
+  "5.7.2": "securityerror",
+  "5.7.3": "securityerror",
+  "5.7.4": "securityerror",
+  "5.7.5": "securityerror",
+  "5.7.6": "securityerror",
+  "5.7.7": "securityerror",
+  "5.7.8": "securityerror",
+  "5.7.9": "securityerror",
+  "5.7.10": "securityerror",
+  "5.7.11": "securityerror",
+  "5.7.13": "suspend",
+  "5.7.14": "securityerror",
+  "5.7.15": "securityerror",
+  "5.7.16": "mesgtoobig",
+  "5.7.17": "hasmoved",
+  "5.7.18": "hasmoved",
+  "5.7.19": "securityerror",
+  "5.7.20": "authfailure",
+  "5.7.21": "authfailure",
+  "5.7.22": "authfailure",
+  "5.7.23": "authfailure",
+  "5.7.24": "authfailure",
+  "5.7.25": "requireptr",
+  "5.7.26": "authfailure",
+  "5.7.27": "notaccept",
+  "5.7.28": "spamdetected",
+  "5.7.29": "authfailure",
+  "5.7.30": "failedstarttls",
 };
 
 export function reasonOfStatus(status: string): BounceReason | "" {
@@ -68,7 +145,17 @@ export function reasonOfStatus(status: string): BounceReason | "" {
 }
 
 /** Reasons a first answer may be refined from (too generic to stop at). */
-export const REFINABLE = new Set<BounceReason | "">(["", "undefined", "onhold", "systemerror", "securityerror", "expired", "networkerror", "hostunknown", "userunknown"]);
+export const REFINABLE = new Set<BounceReason | "">([
+  "",
+  "undefined",
+  "onhold",
+  "systemerror",
+  "securityerror",
+  "expired",
+  "networkerror",
+  "hostunknown",
+  "userunknown",
+]);
 const VAGUE = new Set<BounceReason | "">(["", "undefined", "onhold"]);
 const BEFORE_DATA = new Set(["CONN", "EHLO", "HELO", "MAIL", "RCPT"]);
 
@@ -92,22 +179,30 @@ function lookup(text: string, r: BounceReason): string | null {
 }
 const phrase = (r: BounceReason) => (f: ReasonInput) => lookup(f.diag, r);
 const byStatus = (r: BounceReason) => (f: ReasonInput, sn: string) => (sn === r ? `status ${f.status}` : null);
-const either = (...ps: Probe[]): Probe => (f, sn) => {
-  for (const p of ps) {
-    const e = p(f, sn);
-    if (e) return e;
-  }
-  return null;
-};
+const either =
+  (...ps: Probe[]): Probe =>
+  (f, sn) => {
+    for (const p of ps) {
+      const e = p(f, sn);
+      if (e) return e;
+    }
+    return null;
+  };
 
 /** First pass: wording and status codes that name a specific cause. */
 const FIRST_PASS: Array<[BounceReason, Probe]> = [
   ["mailboxfull", either(byStatus("mailboxfull"), phrase("mailboxfull"))],
-  ["mesgtoobig", (f, sn) => (sn === "mesgtoobig" ? `status ${f.status}` : sn === "exceedlimit" ? null : phrase("mesgtoobig")(f))],
+  [
+    "mesgtoobig",
+    (f, sn) => (sn === "mesgtoobig" ? `status ${f.status}` : sn === "exceedlimit" ? null : phrase("mesgtoobig")(f)),
+  ],
   ["exceedlimit", either(byStatus("exceedlimit"), phrase("exceedlimit"))],
   ["suspend", (f) => (f.replyCode === "525" ? "reply code 525" : phrase("suspend")(f))],
   ["hasmoved", phrase("hasmoved")],
-  ["norelaying", (f) => (f.command === "CONN" || f.command === "EHLO" || f.command === "HELO" ? null : phrase("norelaying")(f))],
+  [
+    "norelaying",
+    (f) => (f.command === "CONN" || f.command === "EHLO" || f.command === "HELO" ? null : phrase("norelaying")(f)),
+  ],
   ["authfailure", either(byStatus("authfailure"), phrase("authfailure"))],
   [
     "userunknown",
@@ -174,13 +269,30 @@ function spamProbe(f: ReasonInput, sn: BounceReason | ""): string | null {
 
 /** Second pass: wording of failures that codes rarely distinguish. */
 const SECOND_PASS: BounceReason[] = [
-  "mailboxfull", "authfailure", "badreputation", "speeding", "spamdetected", "virusdetected", "policyviolation", "norelaying",
-  "systemerror", "networkerror", "suspend", "contenterror", "systemfull", "notaccept", "expired", "failedstarttls",
-  "securityerror", "suppressed", "mailererror",
+  "mailboxfull",
+  "authfailure",
+  "badreputation",
+  "speeding",
+  "spamdetected",
+  "virusdetected",
+  "policyviolation",
+  "norelaying",
+  "systemerror",
+  "networkerror",
+  "suspend",
+  "contenterror",
+  "systemfull",
+  "notaccept",
+  "expired",
+  "failedstarttls",
+  "securityerror",
+  "suppressed",
+  "mailererror",
 ];
 
 export function decideReason(f: ReasonInput): ReasonResult {
-  if (f.preset && !f.presetWeak && !REFINABLE.has(f.preset)) return { reason: f.preset, evidence: [f.presetEvidence ?? `rule: ${f.preset}`] };
+  if (f.preset && !f.presetWeak && !REFINABLE.has(f.preset))
+    return { reason: f.preset, evidence: [f.presetEvidence ?? `rule: ${f.preset}`] };
   if (f.status.startsWith("2.")) return { reason: "delivered", evidence: [`status ${f.status} (success)`] };
 
   const sn = reasonOfStatus(f.status);
@@ -222,14 +334,23 @@ function secondPass(f: ReasonInput, sn: BounceReason | ""): ReasonResult | null 
     // RFC 3463 subjects for details no table names: x.1.x addressing (the recipient's,
     // unless the refusal came at MAIL FROM, where it is the sender's), x.3.x mail system,
     // x.4.x network and routing.
-    if (cls === "5.1" || cls === "4.1") return { reason: f.command === "MAIL" ? "rejected" : "userunknown", evidence: [`status class ${cls} (addressing)`] };
-    if (cls === "5.3" || cls === "4.3") return { reason: "systemerror", evidence: [`status class ${cls} (mail system)`] };
-    if (cls === "5.4" || cls === "4.4") return { reason: "networkerror", evidence: [`status class ${cls} (network/routing)`] };
+    if (cls === "5.1" || cls === "4.1")
+      return {
+        reason: f.command === "MAIL" ? "rejected" : "userunknown",
+        evidence: [`status class ${cls} (addressing)`],
+      };
+    if (cls === "5.3" || cls === "4.3")
+      return { reason: "systemerror", evidence: [`status class ${cls} (mail system)`] };
+    if (cls === "5.4" || cls === "4.4")
+      return { reason: "networkerror", evidence: [`status class ${cls} (network/routing)`] };
     if (f.diagType.startsWith("X-UNIX")) return { reason: "mailererror", evidence: ["diagnostic type X-Unix"] };
     const rc = Number(f.replyCode);
-    if ((rc > 500 && rc < 508) || (rc > 400 && rc < 408)) return { reason: "syntaxerror", evidence: [`reply code ${f.replyCode}`] };
-    if (f.action === "delayed" || f.action === "expired") return { reason: "expired", evidence: [`action ${f.action}`] };
-    if (f.command === "EHLO" || f.command === "HELO") return { reason: "blocked", evidence: [`rejected at ${f.command}`] };
+    if ((rc > 500 && rc < 508) || (rc > 400 && rc < 408))
+      return { reason: "syntaxerror", evidence: [`reply code ${f.replyCode}`] };
+    if (f.action === "delayed" || f.action === "expired")
+      return { reason: "expired", evidence: [`action ${f.action}`] };
+    if (f.command === "EHLO" || f.command === "HELO")
+      return { reason: "blocked", evidence: [`rejected at ${f.command}`] };
     return null;
   }
   return sn ? { reason: sn, evidence: [`status ${f.status}`] } : null;
@@ -243,5 +364,8 @@ function connectionStage(f: ReasonInput, sn: BounceReason | ""): ReasonResult | 
   if (f.command !== "CONN" && f.command !== "EHLO" && f.command !== "HELO") return null;
   if (sn !== "" && sn !== "securityerror" && sn !== "undefined" && sn !== "onhold") return null;
   if (f.status[0] === "4" && !f.replyCode) return null;
-  return { reason: "blocked", evidence: [`rejected at ${f.command === "CONN" ? "the connection (greeting)" : f.command}`] };
+  return {
+    reason: "blocked",
+    evidence: [`rejected at ${f.command === "CONN" ? "the connection (greeting)" : f.command}`],
+  };
 }

@@ -17,9 +17,25 @@ interface SesJson {
   Message?: string;
   notificationType?: string;
   eventType?: string;
-  bounce?: { bounceType?: string; bounceSubType?: string; reportingMTA?: string; timestamp?: string; bouncedRecipients?: Array<{ emailAddress?: string; status?: string; action?: string; diagnosticCode?: string }> };
-  complaint?: { complainedRecipients?: Array<{ emailAddress?: string }>; complaintFeedbackType?: string; timestamp?: string };
-  delivery?: { recipients?: string[]; smtpResponse?: string; reportingMTA?: string; remoteMtaIp?: string; timestamp?: string };
+  bounce?: {
+    bounceType?: string;
+    bounceSubType?: string;
+    reportingMTA?: string;
+    timestamp?: string;
+    bouncedRecipients?: Array<{ emailAddress?: string; status?: string; action?: string; diagnosticCode?: string }>;
+  };
+  complaint?: {
+    complainedRecipients?: Array<{ emailAddress?: string }>;
+    complaintFeedbackType?: string;
+    timestamp?: string;
+  };
+  delivery?: {
+    recipients?: string[];
+    smtpResponse?: string;
+    reportingMTA?: string;
+    remoteMtaIp?: string;
+    timestamp?: string;
+  };
 }
 
 function tryJson(s: string): unknown {
@@ -44,7 +60,8 @@ export function parseFolded(text: string): unknown {
   if (v !== null) return v;
   if (/=\r?\n|=[0-9A-F]{2}/.test(t)) {
     t = t.replace(/=\r?\n/g, "");
-    if (/=(?:3D|22|0A|20)/.test(t)) t = t.replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+    if (/=(?:3D|22|0A|20)/.test(t))
+      t = t.replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
     if ((v = tryJson(t)) !== null) return v;
   }
   if (/!\r?\n/.test(t)) {
@@ -87,11 +104,32 @@ function salvage(text: string): SesJson | null {
   };
   const kind = type.toLowerCase();
   if (kind === "bounce") {
-    const recipients = listOf("bouncedRecipients").map((o) => ({ emailAddress: stringField(o, "emailAddress"), status: stringField(o, "status"), action: stringField(o, "action"), diagnosticCode: stringField(o, "diagnosticCode") }));
-    return { notificationType: type, bounce: { bounceType: stringField(t, "bounceType"), bounceSubType: stringField(t, "bounceSubType"), reportingMTA: stringField(t, "reportingMTA"), bouncedRecipients: recipients } };
+    const recipients = listOf("bouncedRecipients").map((o) => ({
+      emailAddress: stringField(o, "emailAddress"),
+      status: stringField(o, "status"),
+      action: stringField(o, "action"),
+      diagnosticCode: stringField(o, "diagnosticCode"),
+    }));
+    return {
+      notificationType: type,
+      bounce: {
+        bounceType: stringField(t, "bounceType"),
+        bounceSubType: stringField(t, "bounceSubType"),
+        reportingMTA: stringField(t, "reportingMTA"),
+        bouncedRecipients: recipients,
+      },
+    };
   }
   if (kind === "complaint") {
-    return { notificationType: type, complaint: { complaintFeedbackType: stringField(t, "complaintFeedbackType"), complainedRecipients: listOf("complainedRecipients").map((o) => ({ emailAddress: stringField(o, "emailAddress") })) } };
+    return {
+      notificationType: type,
+      complaint: {
+        complaintFeedbackType: stringField(t, "complaintFeedbackType"),
+        complainedRecipients: listOf("complainedRecipients").map((o) => ({
+          emailAddress: stringField(o, "emailAddress"),
+        })),
+      },
+    };
   }
   return { notificationType: type };
 }
@@ -118,17 +156,33 @@ export function parseSesNotification(body: string): SesRecipient[] | null {
     for (const r of b.bouncedRecipients ?? []) {
       if (!r.emailAddress) continue;
       out.push({
-        recipient: r.emailAddress, status: r.status ?? null, diagnostic: r.diagnosticCode ?? null, action: r.action ?? null,
-        remoteMta: null, reportingMta: b.reportingMTA?.replace(/^dsn;\s*/i, "") ?? null, lastAttempt: b.timestamp ?? null,
-        bounceType: b.bounceType ?? null, bounceSubType: b.bounceSubType ?? null, kind: "bounce", feedbackType: null,
+        recipient: r.emailAddress,
+        status: r.status ?? null,
+        diagnostic: r.diagnosticCode ?? null,
+        action: r.action ?? null,
+        remoteMta: null,
+        reportingMta: b.reportingMTA?.replace(/^dsn;\s*/i, "") ?? null,
+        lastAttempt: b.timestamp ?? null,
+        bounceType: b.bounceType ?? null,
+        bounceSubType: b.bounceSubType ?? null,
+        kind: "bounce",
+        feedbackType: null,
       });
     }
   } else if (type === "complaint" && json.complaint) {
     for (const r of json.complaint.complainedRecipients ?? []) {
       if (!r.emailAddress) continue;
       out.push({
-        recipient: r.emailAddress, status: null, diagnostic: null, action: null, remoteMta: null, reportingMta: null,
-        lastAttempt: json.complaint.timestamp ?? null, bounceType: null, bounceSubType: null, kind: "complaint",
+        recipient: r.emailAddress,
+        status: null,
+        diagnostic: null,
+        action: null,
+        remoteMta: null,
+        reportingMta: null,
+        lastAttempt: json.complaint.timestamp ?? null,
+        bounceType: null,
+        bounceSubType: null,
+        kind: "complaint",
         feedbackType: json.complaint.complaintFeedbackType ?? "abuse",
       });
     }
@@ -136,9 +190,17 @@ export function parseSesNotification(body: string): SesRecipient[] | null {
     const d = json.delivery;
     for (const r of d.recipients ?? []) {
       out.push({
-        recipient: r, status: null, diagnostic: d.smtpResponse ?? null, action: "delivered", remoteMta: d.remoteMtaIp ?? null,
-        reportingMta: d.reportingMTA ?? null, lastAttempt: d.timestamp ?? null, bounceType: null, bounceSubType: null,
-        kind: "delivery", feedbackType: null,
+        recipient: r,
+        status: null,
+        diagnostic: d.smtpResponse ?? null,
+        action: "delivered",
+        remoteMta: d.remoteMtaIp ?? null,
+        reportingMta: d.reportingMTA ?? null,
+        lastAttempt: d.timestamp ?? null,
+        bounceType: null,
+        bounceSubType: null,
+        kind: "delivery",
+        feedbackType: null,
       });
     }
   }

@@ -14,7 +14,15 @@ export function findStatus(text: string): string | null {
     // An IP address or a version number, not a status; Microsoft's three-digit details
     // (5.7.509, 4.7.650, 5.4.316...) count in the subjects it uses them in, or right after a
     // reply code ("550 5.2.121 ...").
-    if (sub > 7 || (det > 30 && !(det <= 999 && (sub === 4 || sub === 7 || /[245]\d\d[ -]$/.test(text.slice(Math.max(0, m.index - 4), m.index + 1)))))) continue;
+    if (
+      sub > 7 ||
+      (det > 30 &&
+        !(
+          det <= 999 &&
+          (sub === 4 || sub === 7 || /[245]\d\d[ -]$/.test(text.slice(Math.max(0, m.index - 4), m.index + 1)))
+        ))
+    )
+      continue;
     const code = `${m[1]}.${sub}.${det}`;
     // Skip codes inside dotted quads such as 5.1.1.20 (already excluded by the lookahead)
     // and the "x.0.0" catch-all when a more precise code follows later.
@@ -34,7 +42,7 @@ export function findReplyCode(text: string): string | null {
     const before = text.slice(Math.max(0, m.index - 1), m.index + m[0].length - 3);
     // A number inside an IP, a date, a port or a queue id is not a reply code.
     const after = text.slice(m.index + m[0].length, m.index + m[0].length + 2);
-    if (/^\.\d/.test(after) || /^-\d\d/.test(after) && !/^-[245]\./.test(after)) continue;
+    if (/^\.\d/.test(after) || (/^-\d\d/.test(after) && !/^-[245]\./.test(after))) continue;
     if (/[.\d]$/.test(before.trim()) && !/[:;]$/.test(before.trim())) continue;
     if (code === "250" || code === "220" || code === "221") {
       // A positive reply only counts when nothing negative follows it.
@@ -67,7 +75,9 @@ const COMMAND_WORDS: Array<[string, CommandWord]> = [
   ["after initial connection", { command: 0 }],
   ["greeting", { command: 0 }],
   ...["refused", "dropped", "rejected"].flatMap((v) =>
-    ["by", "at"].flatMap((p) => [`connection ${v} ${p}`, `connection was ${v} ${p}`].map((t): [string, CommandWord] => [t, { command: 0 }])),
+    ["by", "at"].flatMap((p) =>
+      [`connection ${v} ${p}`, `connection was ${v} ${p}`].map((t): [string, CommandWord] => [t, { command: 0 }]),
+    ),
   ),
   ["EHLO", { command: 1, exact: true, word: true, notParam: true }],
   ["HELO", { command: 1, exact: true, word: true, notParam: true }],
@@ -75,7 +85,10 @@ const COMMAND_WORDS: Array<[string, CommandWord]> = [
   ["after helo", { command: 1, exact: true }],
   ["my name was rejected", { command: 1, exact: true }],
   ["STARTTLS", { command: 2, exact: true, word: true }],
-  ...["PLAIN", "LOGIN", "CRAM", "DIGEST"].map((m): [string, CommandWord] => [`AUTH ${m}`, { command: 3, exact: true, wordStart: true }]),
+  ...["PLAIN", "LOGIN", "CRAM", "DIGEST"].map((m): [string, CommandWord] => [
+    `AUTH ${m}`,
+    { command: 3, exact: true, wordStart: true },
+  ]),
   ["mail from", { command: 4, word: true }],
   ["after mail from", { command: 4 }],
   ["sender was rejected", { command: 4 }],

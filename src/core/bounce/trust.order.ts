@@ -43,13 +43,19 @@ export interface Codes {
 }
 
 export function codesByTrust(s: CodeSources): Codes {
-  const replyCode = (s.replyCodeField && /^[245]\d\d$/.test(s.replyCodeField) ? s.replyCodeField : null) ?? findReplyCode(s.reply) ?? (s.reply ? null : findReplyCode(s.summary));
+  const replyCode =
+    (s.replyCodeField && /^[245]\d\d$/.test(s.replyCodeField) ? s.replyCodeField : null) ??
+    findReplyCode(s.reply) ??
+    (s.reply ? null : findReplyCode(s.summary));
   const field = s.statusField?.trim();
   const statusField = isValidStatus(field) ? field : null;
   const textStatus = findStatus(s.reply) ?? (s.reply ? null : findStatus(s.summary));
   // A generic x.0.0 field whose class the reply code contradicts, with no enhanced code in
   // the reply: the field is all there is (the conflict is reported by the caller).
-  const chosen = statusField?.endsWith(".0.0") && !textStatus && replyCode && replyCode[0] !== statusField[0] ? statusField : preferStatus(statusField, textStatus, replyCode);
+  const chosen =
+    statusField?.endsWith(".0.0") && !textStatus && replyCode && replyCode[0] !== statusField[0]
+      ? statusField
+      : preferStatus(statusField, textStatus, replyCode);
   // No enhanced code anywhere: the reply class still says permanent or transient (RFC 3463 x.0.0).
   const status = chosen ?? (replyCode && replyCode[0] !== "2" ? `${replyCode[0]}.0.0` : null);
   return { replyCode, statusField, textStatus, status };

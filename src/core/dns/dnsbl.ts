@@ -6,7 +6,11 @@
 import type { DnsLookup } from "./dns-lookup";
 import { dnsblPrefix, parseIp } from "./ip-address";
 
-export const DEFAULT_DNSBL_IP_ZONES: readonly string[] = ["zen.spamhaus.org", "bl.spamcop.net", "b.barracudacentral.org"];
+export const DEFAULT_DNSBL_IP_ZONES: readonly string[] = [
+  "zen.spamhaus.org",
+  "bl.spamcop.net",
+  "b.barracudacentral.org",
+];
 export const DEFAULT_DNSBL_DOMAIN_ZONES: readonly string[] = ["dbl.spamhaus.org"];
 
 /** Which blocklists to ask: configuration, because operators change terms and some (Spamhaus) refuse public resolvers. */
@@ -36,7 +40,13 @@ function isRefusal(code: string): boolean {
   return code.startsWith("127.255.255.") || code === "127.0.1.255";
 }
 
-async function lookup(dns: DnsLookup, kind: DnsblResult["kind"], target: string, zone: string, query: string): Promise<DnsblResult> {
+async function lookup(
+  dns: DnsLookup,
+  kind: DnsblResult["kind"],
+  target: string,
+  zone: string,
+  query: string,
+): Promise<DnsblResult> {
   const base = { kind, target, zone, query, codes: [] as string[], reason: null, error: null };
   const answer = await dns.a(query);
   if (answer.status === "NXDOMAIN" || answer.status === "NODATA") return { ...base, listed: false };
@@ -44,7 +54,12 @@ async function lookup(dns: DnsLookup, kind: DnsblResult["kind"], target: string,
   const codes = answer.records;
   const listing = codes.filter((c) => c.startsWith("127.") && !isRefusal(c));
   if (listing.length === 0) {
-    return { ...base, listed: null, codes, error: `${zone} refused the query (${codes.join(", ")}); use a resolver the list accepts, or its data feed` };
+    return {
+      ...base,
+      listed: null,
+      codes,
+      error: `${zone} refused the query (${codes.join(", ")}); use a resolver the list accepts, or its data feed`,
+    };
   }
   const txt = await dns.txt(query);
   const reason = txt.status === "OK" ? txt.records.map((r) => r.join("")).join(" ") : null;
@@ -55,7 +70,10 @@ async function lookup(dns: DnsLookup, kind: DnsblResult["kind"], target: string,
 export async function checkBlocklists(
   dns: DnsLookup,
   targets: { ips: readonly string[]; domains: readonly string[] },
-  zones: { ip: readonly string[]; domain: readonly string[] } = { ip: DEFAULT_DNSBL_IP_ZONES, domain: DEFAULT_DNSBL_DOMAIN_ZONES },
+  zones: { ip: readonly string[]; domain: readonly string[] } = {
+    ip: DEFAULT_DNSBL_IP_ZONES,
+    domain: DEFAULT_DNSBL_DOMAIN_ZONES,
+  },
 ): Promise<DnsblResult[]> {
   const jobs: Array<Promise<DnsblResult>> = [];
   for (const ip of targets.ips) {
@@ -64,7 +82,8 @@ export async function checkBlocklists(
     for (const zone of zones.ip) jobs.push(lookup(dns, "IP", ip, zone, `${dnsblPrefix(parsed)}.${zone}`));
   }
   for (const domain of targets.domains) {
-    for (const zone of zones.domain) jobs.push(lookup(dns, "DOMAIN", domain, zone, `${domain.replace(/\.$/, "")}.${zone}`));
+    for (const zone of zones.domain)
+      jobs.push(lookup(dns, "DOMAIN", domain, zone, `${domain.replace(/\.$/, "")}.${zone}`));
   }
   return Promise.all(jobs);
 }

@@ -81,7 +81,12 @@ export function parseIp(text: string): IpAddress | null {
 
 /** RFC 7208 5: an IPv4-mapped IPv6 address (::ffff:a.b.c.d) MUST be treated as IPv4. */
 export function asSpfIp(ip: IpAddress): IpAddress {
-  if (ip.version === 6 && ip.bytes.slice(0, 10).every((b) => b === 0) && ip.bytes[10] === 0xff && ip.bytes[11] === 0xff) {
+  if (
+    ip.version === 6 &&
+    ip.bytes.slice(0, 10).every((b) => b === 0) &&
+    ip.bytes[10] === 0xff &&
+    ip.bytes[11] === 0xff
+  ) {
     return { version: 4, bytes: ip.bytes.slice(12) };
   }
   return ip;
@@ -109,11 +114,17 @@ export function formatIp(ip: IpAddress): string {
   for (let i = 0; i < 16; i += 2) words.push((ip.bytes[i] << 8) | ip.bytes[i + 1]);
   let bestStart = -1;
   let bestLen = 1; // RFC 5952 4.2.2: a single zero word is not compressed
-  for (let i = 0; i < 8; ) {
-    if (words[i] !== 0) { i++; continue; }
+  for (let i = 0; i < 8;) {
+    if (words[i] !== 0) {
+      i++;
+      continue;
+    }
     let j = i;
     while (j < 8 && words[j] === 0) j++;
-    if (j - i > bestLen) { bestStart = i; bestLen = j - i; }
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
     i = j;
   }
   const hex = words.map((w) => w.toString(16));

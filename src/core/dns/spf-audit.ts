@@ -35,17 +35,21 @@ interface Walk {
   visited: Set<string>;
 }
 
-type Fetched = { kind: "record"; text: string; record: SpfRecord } | { kind: "problem"; problem: string; dnsError: boolean };
+type Fetched =
+  { kind: "record"; text: string; record: SpfRecord } | { kind: "problem"; problem: string; dnsError: boolean };
 
 async function fetchSpf(dns: DnsLookup, domain: string): Promise<Fetched> {
   const answer = await dns.txt(domain);
-  if (answer.status === "ERROR") return { kind: "problem", problem: `the DNS lookup of ${domain} failed (${answer.code})`, dnsError: true };
+  if (answer.status === "ERROR")
+    return { kind: "problem", problem: `the DNS lookup of ${domain} failed (${answer.code})`, dnsError: true };
   if (isMissing(answer)) return { kind: "problem", problem: `${domain} has no SPF record`, dnsError: false };
   const records = selectSpfRecords(answer.records.map(joinTxt));
   if (records.length === 0) return { kind: "problem", problem: `${domain} has no SPF record`, dnsError: false };
-  if (records.length > 1) return { kind: "problem", problem: `${domain} has ${records.length} SPF records`, dnsError: false };
+  if (records.length > 1)
+    return { kind: "problem", problem: `${domain} has ${records.length} SPF records`, dnsError: false };
   const parsed = parseSpfRecord(records[0]);
-  if (!parsed.ok) return { kind: "problem", problem: `${domain}'s SPF record is invalid: ${parsed.error}`, dnsError: false };
+  if (!parsed.ok)
+    return { kind: "problem", problem: `${domain}'s SPF record is invalid: ${parsed.error}`, dnsError: false };
   return { kind: "record", text: records[0], record: parsed.record };
 }
 
@@ -73,7 +77,14 @@ async function walk(dns: DnsLookup, domain: string, record: SpfRecord, state: Wa
         const answer = await dns.mx(target);
         if (isMissing(answer)) state.voids += 1;
         else if (answer.status === "OK" && answer.records.length > SPF_LIMITS.mxNames) {
-          state.problems.push(fail("spf.mx-limit", d.text, `${d.text} in ${domain}'s record points at ${answer.records.length} MX hosts; more than ${SPF_LIMITS.mxNames} is an error.`, `Replace ${d.text} with ip4:/ip6: ranges of the hosts that really send.`));
+          state.problems.push(
+            fail(
+              "spf.mx-limit",
+              d.text,
+              `${d.text} in ${domain}'s record points at ${answer.records.length} MX hosts; more than ${SPF_LIMITS.mxNames} is an error.`,
+              `Replace ${d.text} with ip4:/ip6: ranges of the hosts that really send.`,
+            ),
+          );
         }
       } else {
         const answers = m.kind === "exists" ? [await dns.a(target)] : [await dns.a(target), await dns.aaaa(target)];
@@ -91,15 +102,34 @@ async function walk(dns: DnsLookup, domain: string, record: SpfRecord, state: Wa
 async function follow(dns: DnsLookup, target: string, term: string, state: Walk, depth: number): Promise<void> {
   state.includes.push(target);
   if (state.visited.has(target) || depth >= SPF_LIMITS.dnsMechanisms) {
-    state.problems.push(fail("spf.loop", term, `${term} leads back to a record already included: evaluation loops until the lookup limit.`, `Remove ${term}.`));
+    state.problems.push(
+      fail(
+        "spf.loop",
+        term,
+        `${term} leads back to a record already included: evaluation loops until the lookup limit.`,
+        `Remove ${term}.`,
+      ),
+    );
     return;
   }
   state.visited.add(target);
   const fetched = await fetchSpf(dns, target);
   if (fetched.kind === "problem") {
-    state.problems.push(fetched.dnsError
-      ? warn("spf.include", term, `${term}: ${fetched.problem}; receivers would get a temporary error.`, "Retry later; if it persists, tell whoever runs that domain's DNS.")
-      : fail("spf.include", term, `${term}: ${fetched.problem}, which makes your whole SPF result a permanent error.`, `Fix or remove ${term}.`));
+    state.problems.push(
+      fetched.dnsError
+        ? warn(
+            "spf.include",
+            term,
+            `${term}: ${fetched.problem}; receivers would get a temporary error.`,
+            "Retry later; if it persists, tell whoever runs that domain's DNS.",
+          )
+        : fail(
+            "spf.include",
+            term,
+            `${term}: ${fetched.problem}, which makes your whole SPF result a permanent error.`,
+            `Fix or remove ${term}.`,
+          ),
+    );
     return;
   }
   await walk(dns, target, fetched.record, state, depth + 1);
@@ -111,17 +141,40 @@ function allCheck(record: SpfRecord, text: string): CheckResult {
   if (!all) {
     return record.redirect
       ? pass("spf.all", text)
-      : warn("spf.all", text, "The record has no \"all\" at the end, so mail from anywhere else is neutral: neither allowed nor refused.", "End the record with ~all while testing, then -all.");
+      : warn(
+          "spf.all",
+          text,
+          'The record has no "all" at the end, so mail from anywhere else is neutral: neither allowed nor refused.',
+          "End the record with ~all while testing, then -all.",
+        );
   }
   switch (all.qualifier) {
-    case "+": return fail("spf.all", text, "+all authorises every server on the internet to send as this domain.", "Replace +all with ~all (while testing) and then -all.");
-    case "?": return warn("spf.all", text, "?all says nothing about unlisted servers, so spoofed mail is neutral.", "Use ~all while testing, then -all.");
-    case "~": return pass("spf.all", text, "~all is fine while testing; move to -all once all your senders pass.");
-    default: return pass("spf.all", text);
+    case "+":
+      return fail(
+        "spf.all",
+        text,
+        "+all authorises every server on the internet to send as this domain.",
+        "Replace +all with ~all (while testing) and then -all.",
+      );
+    case "?":
+      return warn(
+        "spf.all",
+        text,
+        "?all says nothing about unlisted servers, so spoofed mail is neutral.",
+        "Use ~all while testing, then -all.",
+      );
+    case "~":
+      return pass("spf.all", text, "~all is fine while testing; move to -all once all your senders pass.");
+    default:
+      return pass("spf.all", text);
   }
 }
 
-export async function auditSpf(dns: DnsLookup, domain: string, options: { sendingIps?: readonly string[]; now: Date }): Promise<SpfAudit> {
+export async function auditSpf(
+  dns: DnsLookup,
+  domain: string,
+  options: { sendingIps?: readonly string[]; now: Date },
+): Promise<SpfAudit> {
   const result = (checks: CheckResult[], rest: Partial<SpfAudit> = {}): SpfAudit => ({
     status: worstStatus(checks.map((c) => c.status)),
     checks,
@@ -135,38 +188,111 @@ export async function auditSpf(dns: DnsLookup, domain: string, options: { sendin
   });
   const answer = await dns.txt(domain);
   if (answer.status === "ERROR") {
-    return result([fail("spf.record", null, `The DNS lookup of ${domain} failed (${answer.code}): the SPF record could not be read. This is not the same as having none; receivers get a temporary error too.`, "Retry; if it keeps failing, check the domain's DNS servers.")], { dnsError: `${answer.code}: ${answer.message}` });
+    return result(
+      [
+        fail(
+          "spf.record",
+          null,
+          `The DNS lookup of ${domain} failed (${answer.code}): the SPF record could not be read. This is not the same as having none; receivers get a temporary error too.`,
+          "Retry; if it keeps failing, check the domain's DNS servers.",
+        ),
+      ],
+      { dnsError: `${answer.code}: ${answer.message}` },
+    );
   }
   const spfRecords = answer.status === "OK" ? selectSpfRecords(answer.records.map(joinTxt)) : [];
   if (spfRecords.length === 0) {
-    return result([fail("spf.record", null, `${domain} has no SPF record, so receivers can't tell which servers may send for it.`, `Publish one TXT record at ${domain}, e.g. "v=spf1 include:<your provider's SPF domain> ~all".`)]);
+    return result([
+      fail(
+        "spf.record",
+        null,
+        `${domain} has no SPF record, so receivers can't tell which servers may send for it.`,
+        `Publish one TXT record at ${domain}, e.g. "v=spf1 include:<your provider's SPF domain> ~all".`,
+      ),
+    ]);
   }
   if (spfRecords.length > 1) {
-    return result([fail("spf.record", spfRecords.join(" | "), `${domain} has ${spfRecords.length} SPF records; receivers then return a permanent error for every message.`, "Merge them into one record with all the mechanisms.")]);
+    return result([
+      fail(
+        "spf.record",
+        spfRecords.join(" | "),
+        `${domain} has ${spfRecords.length} SPF records; receivers then return a permanent error for every message.`,
+        "Merge them into one record with all the mechanisms.",
+      ),
+    ]);
   }
   const text = spfRecords[0];
   const parsed = parseSpfRecord(text);
   if (!parsed.ok) {
-    return result([pass("spf.record", text), fail("spf.syntax", text, `The SPF record is invalid: ${parsed.error}.`, "Correct the record; any syntax error makes SPF a permanent error.")], { record: text });
+    return result(
+      [
+        pass("spf.record", text),
+        fail(
+          "spf.syntax",
+          text,
+          `The SPF record is invalid: ${parsed.error}.`,
+          "Correct the record; any syntax error makes SPF a permanent error.",
+        ),
+      ],
+      { record: text },
+    );
   }
   const checks: CheckResult[] = [pass("spf.record", text), pass("spf.syntax", text)];
-  const state: Walk = { lookups: 0, voids: 0, includes: [], problems: [], usesPtr: false, visited: new Set([domain.toLowerCase()]) };
+  const state: Walk = {
+    lookups: 0,
+    voids: 0,
+    includes: [],
+    problems: [],
+    usesPtr: false,
+    visited: new Set([domain.toLowerCase()]),
+  };
   await walk(dns, domain, parsed.record, state, 0);
   checks.push(...state.problems);
 
   const limit = SPF_LIMITS.dnsMechanisms;
-  checks.push(state.lookups > limit
-    ? fail("spf.lookups", text, `Evaluating the record takes ${state.lookups} DNS lookups (include, a, mx, ptr, exists, redirect across all includes); more than ${limit} is a permanent error.`, "Remove unused includes, replace a/mx with ip4:/ip6: ranges, or flatten nested includes.")
-    : state.lookups >= limit - 1
-      ? warn("spf.lookups", text, `Evaluating the record takes ${state.lookups} of the ${limit} allowed DNS lookups; one more include breaks SPF.`, "Replace a/mx with ip4:/ip6: ranges to leave headroom.")
-      : pass("spf.lookups", text));
-  checks.push(state.voids > SPF_LIMITS.voidLookups
-    ? fail("spf.void-lookups", text, `${state.voids} terms point at names with no records; more than ${SPF_LIMITS.voidLookups} is a permanent error.`, "Remove mechanisms that name hosts or domains that no longer exist.")
-    : state.voids > 0
-      ? warn("spf.void-lookups", text, `${state.voids} term(s) point at names with no records.`, "Remove mechanisms that name hosts or domains that no longer exist.")
-      : pass("spf.void-lookups", text));
+  checks.push(
+    state.lookups > limit
+      ? fail(
+          "spf.lookups",
+          text,
+          `Evaluating the record takes ${state.lookups} DNS lookups (include, a, mx, ptr, exists, redirect across all includes); more than ${limit} is a permanent error.`,
+          "Remove unused includes, replace a/mx with ip4:/ip6: ranges, or flatten nested includes.",
+        )
+      : state.lookups >= limit - 1
+        ? warn(
+            "spf.lookups",
+            text,
+            `Evaluating the record takes ${state.lookups} of the ${limit} allowed DNS lookups; one more include breaks SPF.`,
+            "Replace a/mx with ip4:/ip6: ranges to leave headroom.",
+          )
+        : pass("spf.lookups", text),
+  );
+  checks.push(
+    state.voids > SPF_LIMITS.voidLookups
+      ? fail(
+          "spf.void-lookups",
+          text,
+          `${state.voids} terms point at names with no records; more than ${SPF_LIMITS.voidLookups} is a permanent error.`,
+          "Remove mechanisms that name hosts or domains that no longer exist.",
+        )
+      : state.voids > 0
+        ? warn(
+            "spf.void-lookups",
+            text,
+            `${state.voids} term(s) point at names with no records.`,
+            "Remove mechanisms that name hosts or domains that no longer exist.",
+          )
+        : pass("spf.void-lookups", text),
+  );
   if (state.usesPtr) {
-    checks.push(warn("spf.ptr", text, "The ptr mechanism is slow, unreliable and discouraged (RFC 7208 5.5); some receivers ignore it.", "Replace ptr with ip4:/ip6: ranges."));
+    checks.push(
+      warn(
+        "spf.ptr",
+        text,
+        "The ptr mechanism is slow, unreliable and discouraged (RFC 7208 5.5); some receivers ignore it.",
+        "Replace ptr with ip4:/ip6: ranges.",
+      ),
+    );
   }
   checks.push(allCheck(parsed.record, text));
 
@@ -174,9 +300,24 @@ export async function auditSpf(dns: DnsLookup, domain: string, options: { sendin
   for (const ip of options.sendingIps ?? []) {
     const outcome = await checkHost(dns, { ip, domain, sender: `postmaster@${domain}`, now: options.now });
     authorizedIps.push({ ip, result: outcome.result, problem: outcome.problem });
-    checks.push(outcome.result === "pass"
-      ? pass(`spf.ip.${ip}`, text)
-      : fail(`spf.ip.${ip}`, text, `Sending IP ${ip} is not authorised: SPF gives ${outcome.result}${outcome.problem ? ` (${outcome.problem})` : ""}.`, outcome.result === "permerror" || outcome.result === "temperror" ? "Fix the SPF errors above first." : `Add ip${ip.includes(":") ? "6" : "4"}:${ip} (or your provider's include) to the record.`));
+    checks.push(
+      outcome.result === "pass"
+        ? pass(`spf.ip.${ip}`, text)
+        : fail(
+            `spf.ip.${ip}`,
+            text,
+            `Sending IP ${ip} is not authorised: SPF gives ${outcome.result}${outcome.problem ? ` (${outcome.problem})` : ""}.`,
+            outcome.result === "permerror" || outcome.result === "temperror"
+              ? "Fix the SPF errors above first."
+              : `Add ip${ip.includes(":") ? "6" : "4"}:${ip} (or your provider's include) to the record.`,
+          ),
+    );
   }
-  return result(checks, { record: text, lookupCount: state.lookups, voidLookupCount: state.voids, includes: state.includes, authorizedIps });
+  return result(checks, {
+    record: text,
+    lookupCount: state.lookups,
+    voidLookupCount: state.voids,
+    includes: state.includes,
+    authorizedIps,
+  });
 }

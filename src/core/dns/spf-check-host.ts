@@ -9,7 +9,14 @@
 import { isMissing, joinTxt, normalizeName, type DnsAnswer, type DnsLookup } from "./dns-lookup";
 import { asSpfIp, formatIp, ipEquals, ipInCidr, parseIp, type IpAddress } from "./ip-address";
 import { expandMacroString, parseMacroString, toQueryName, type MacroFacts } from "./spf-macro";
-import { DNS_QUERYING_MECHANISMS, parseSpfRecord, selectSpfRecords, type DomainSpec, type SpfDirective, type SpfQualifier } from "./spf-record";
+import {
+  DNS_QUERYING_MECHANISMS,
+  parseSpfRecord,
+  selectSpfRecords,
+  type DomainSpec,
+  type SpfDirective,
+  type SpfQualifier,
+} from "./spf-record";
 
 export type SpfResult = "pass" | "fail" | "softfail" | "neutral" | "none" | "permerror" | "temperror";
 
@@ -47,7 +54,10 @@ export interface CheckHostOutcome {
 }
 
 class Abort extends Error {
-  constructor(readonly result: "permerror" | "temperror", readonly problem: string) {
+  constructor(
+    readonly result: "permerror" | "temperror",
+    readonly problem: string,
+  ) {
     super(problem);
   }
 }
@@ -90,14 +100,20 @@ function describe(answer: DnsAnswer<unknown>): string {
 function countLookup(state: State, term: string): void {
   state.lookups += 1;
   if (state.lookups > SPF_LIMITS.dnsMechanisms) {
-    throw new Abort("permerror", `more than ${SPF_LIMITS.dnsMechanisms} DNS-querying terms (limit reached at "${term}")`);
+    throw new Abort(
+      "permerror",
+      `more than ${SPF_LIMITS.dnsMechanisms} DNS-querying terms (limit reached at "${term}")`,
+    );
   }
 }
 
 function countVoid(state: State, term: string): void {
   state.voids += 1;
   if (state.voids > SPF_LIMITS.voidLookups) {
-    throw new Abort("permerror", `more than ${SPF_LIMITS.voidLookups} lookups found nothing (limit reached at "${term}")`);
+    throw new Abort(
+      "permerror",
+      `more than ${SPF_LIMITS.voidLookups} lookups found nothing (limit reached at "${term}")`,
+    );
   }
 }
 
@@ -142,7 +158,13 @@ async function validatedNames(state: State, filter: (name: string) => boolean): 
     const addrs = await addressesOf(state, name);
     // A failed forward lookup skips that name (5.5), it doesn't fail the check.
     if (addrs.status !== "OK") continue;
-    if (addrs.records.some((a) => { const p = parseIp(a); return p !== null && ipEquals(asSpfIp(p), state.ip); })) out.push(name);
+    if (
+      addrs.records.some((a) => {
+        const p = parseIp(a);
+        return p !== null && ipEquals(asSpfIp(p), state.ip);
+      })
+    )
+      out.push(name);
   }
   return out;
 }
@@ -172,25 +194,37 @@ async function matches(state: State, directive: SpfDirective, domain: string): P
       const name = await targetName(state, m.domain, domain);
       if (name === null) return false;
       const answer = await addressesOf(state, name);
-      if (answer.status === "ERROR") throw new Abort("temperror", `${term}: lookup of ${name} failed (${describe(answer)})`);
-      if (isMissing(answer)) { countVoid(state, term); return false; }
+      if (answer.status === "ERROR")
+        throw new Abort("temperror", `${term}: lookup of ${name} failed (${describe(answer)})`);
+      if (isMissing(answer)) {
+        countVoid(state, term);
+        return false;
+      }
       return anyInCidr(state, answer.records, m.cidr4, m.cidr6);
     }
     case "mx": {
       const name = await targetName(state, m.domain, domain);
       if (name === null) return false;
       const answer = await state.dns.mx(name);
-      if (answer.status === "ERROR") throw new Abort("temperror", `${term}: MX lookup of ${name} failed (${describe(answer)})`);
-      if (isMissing(answer)) { countVoid(state, term); return false; }
+      if (answer.status === "ERROR")
+        throw new Abort("temperror", `${term}: MX lookup of ${name} failed (${describe(answer)})`);
+      if (isMissing(answer)) {
+        countVoid(state, term);
+        return false;
+      }
       if (answer.records.length > SPF_LIMITS.mxNames) {
-        throw new Abort("permerror", `${term}: ${name} has ${answer.records.length} MX records (limit ${SPF_LIMITS.mxNames})`);
+        throw new Abort(
+          "permerror",
+          `${term}: ${name} has ${answer.records.length} MX records (limit ${SPF_LIMITS.mxNames})`,
+        );
       }
       const hosts = [...answer.records].sort((x, y) => x.priority - y.priority);
       for (const mx of hosts) {
         const host = toQueryName(mx.exchange);
         if (host === null) continue; // null MX: no mail host at all
         const addrs = await addressesOf(state, host);
-        if (addrs.status === "ERROR") throw new Abort("temperror", `${term}: lookup of MX host ${host} failed (${describe(addrs)})`);
+        if (addrs.status === "ERROR")
+          throw new Abort("temperror", `${term}: lookup of MX host ${host} failed (${describe(addrs)})`);
         if (addrs.status === "OK" && anyInCidr(state, addrs.records, m.cidr4, m.cidr6)) return true;
       }
       return false;
@@ -200,7 +234,10 @@ async function matches(state: State, directive: SpfDirective, domain: string): P
       if (name === null) return false;
       const target = normalizeName(name);
       const ptr = await state.dns.ptr(formatIp(state.ip));
-      if (isMissing(ptr)) { countVoid(state, term); return false; }
+      if (isMissing(ptr)) {
+        countVoid(state, term);
+        return false;
+      }
       // A failed PTR lookup is no match (5.5), unlike every other mechanism.
       if (ptr.status !== "OK") return false;
       const names = await validatedNames(state, (n) => isSameOrSubdomain(n, target));
@@ -211,20 +248,31 @@ async function matches(state: State, directive: SpfDirective, domain: string): P
       if (name === null) return false;
       // Always an A query, even for an IPv6 client (5.7).
       const answer = await state.dns.a(name);
-      if (answer.status === "ERROR") throw new Abort("temperror", `${term}: lookup of ${name} failed (${describe(answer)})`);
-      if (isMissing(answer)) { countVoid(state, term); return false; }
+      if (answer.status === "ERROR")
+        throw new Abort("temperror", `${term}: lookup of ${name} failed (${describe(answer)})`);
+      if (isMissing(answer)) {
+        countVoid(state, term);
+        return false;
+      }
       return true;
     }
     case "include": {
       const name = await targetName(state, m.domain, domain);
-      const inner = name === null
-        ? { result: "none" as SpfResult, problem: "not a valid domain name" }
-        : await evaluate(state, name);
+      const inner =
+        name === null
+          ? { result: "none" as SpfResult, problem: "not a valid domain name" }
+          : await evaluate(state, name);
       switch (inner.result) {
-        case "pass": return true;
-        case "fail": case "softfail": case "neutral": return false;
-        case "none": throw new Abort("permerror", `${term}: ${name ?? m.domain.text} has no SPF record`);
-        default: throw new Abort(inner.result, inner.problem ?? `${term} failed`);
+        case "pass":
+          return true;
+        case "fail":
+        case "softfail":
+        case "neutral":
+          return false;
+        case "none":
+          throw new Abort("permerror", `${term}: ${name ?? m.domain.text} has no SPF record`);
+        default:
+          throw new Abort(inner.result, inner.problem ?? `${term} failed`);
       }
     }
   }
@@ -232,13 +280,16 @@ async function matches(state: State, directive: SpfDirective, domain: string): P
 
 async function evaluate(state: State, domain: string): Promise<Evaluated> {
   const name = normalizeName(domain);
-  if (!isCheckableDomain(name)) return { result: "none", matched: null, exp: null, problem: `"${domain}" is not a valid domain name` };
+  if (!isCheckableDomain(name))
+    return { result: "none", matched: null, exp: null, problem: `"${domain}" is not a valid domain name` };
   const txt = await state.dns.txt(name);
   if (txt.status === "ERROR") throw new Abort("temperror", `TXT lookup of ${name} failed (${describe(txt)})`);
-  if (isMissing(txt)) return { result: "none", matched: null, exp: null, problem: `${name} does not exist or has no TXT records` };
+  if (isMissing(txt))
+    return { result: "none", matched: null, exp: null, problem: `${name} does not exist or has no TXT records` };
   const records = selectSpfRecords(txt.records.map(joinTxt));
   if (records.length === 0) return { result: "none", matched: null, exp: null, problem: `${name} has no SPF record` };
-  if (records.length > 1) throw new Abort("permerror", `${name} has ${records.length} SPF records; there must be exactly one`);
+  if (records.length > 1)
+    throw new Abort("permerror", `${name} has ${records.length} SPF records; there must be exactly one`);
   const parsed = parseSpfRecord(records[0]);
   if (!parsed.ok) throw new Abort("permerror", `${name}: ${parsed.error}`);
   const record = parsed.record;
@@ -332,6 +383,13 @@ export async function checkSpf(
   const useHelo = input.mailFrom.trim() === "";
   const sender = useHelo ? `postmaster@${input.helo}` : input.mailFrom.trim();
   const domain = sender.slice(sender.lastIndexOf("@") + 1);
-  const outcome = await checkHost(dns, { ip: input.ip, domain, sender, helo: input.helo, receiver: input.receiver, now: input.now });
+  const outcome = await checkHost(dns, {
+    ip: input.ip,
+    domain,
+    sender,
+    helo: input.helo,
+    receiver: input.receiver,
+    now: input.now,
+  });
   return { ...outcome, identity: useHelo ? "helo" : "mailfrom", domain };
 }

@@ -53,7 +53,8 @@ export function parseMacroString(text: string, options: { explanation?: boolean 
         i++;
         continue;
       }
-      if (next !== "{") return { ok: false, error: `"%" must be followed by "{", "%", "_" or "-" at position ${i + 1}` };
+      if (next !== "{")
+        return { ok: false, error: `"%" must be followed by "{", "%", "_" or "-" at position ${i + 1}` };
       const close = text.indexOf("}", i + 2);
       if (close === -1) return { ok: false, error: `unterminated macro "${text.slice(i)}"` };
       const body = text.slice(i + 2, close);
@@ -131,7 +132,9 @@ export interface MacroFacts {
 
 function splitSender(sender: string): { local: string; domain: string } {
   const at = sender.lastIndexOf("@");
-  return at === -1 ? { local: "postmaster", domain: sender } : { local: sender.slice(0, at), domain: sender.slice(at + 1) };
+  return at === -1
+    ? { local: "postmaster", domain: sender }
+    : { local: sender.slice(0, at), domain: sender.slice(at + 1) };
 }
 
 /** RFC 3986 unreserved characters stay; every other byte becomes %XX. */
@@ -147,31 +150,47 @@ function urlEscape(value: string): string {
 async function macroValue(letter: string, facts: MacroFacts): Promise<string> {
   const { local, domain: senderDomain } = splitSender(facts.sender);
   switch (letter) {
-    case "s": return facts.sender;
-    case "l": return local;
-    case "o": return senderDomain;
-    case "d": return facts.domain;
-    case "i": return ipDotFormat(facts.ip);
-    case "p": return facts.validatedName();
-    case "v": return facts.ip.version === 4 ? "in-addr" : "ip6";
-    case "h": return facts.helo;
-    case "c": return formatIp(facts.ip);
-    case "r": return facts.receiver;
-    case "t": return String(Math.floor(facts.now.getTime() / 1000));
-    default: throw new Error(`unknown macro letter ${letter}`);
+    case "s":
+      return facts.sender;
+    case "l":
+      return local;
+    case "o":
+      return senderDomain;
+    case "d":
+      return facts.domain;
+    case "i":
+      return ipDotFormat(facts.ip);
+    case "p":
+      return facts.validatedName();
+    case "v":
+      return facts.ip.version === 4 ? "in-addr" : "ip6";
+    case "h":
+      return facts.helo;
+    case "c":
+      return formatIp(facts.ip);
+    case "r":
+      return facts.receiver;
+    case "t":
+      return String(Math.floor(facts.now.getTime() / 1000));
+    default:
+      throw new Error(`unknown macro letter ${letter}`);
   }
 }
 
 export async function expandMacroString(tokens: MacroToken[], facts: MacroFacts): Promise<string> {
   let out = "";
   for (const token of tokens) {
-    if (token.kind === "literal") { out += token.text; continue; }
+    if (token.kind === "literal") {
+      out += token.text;
+      continue;
+    }
     let value = await macroValue(token.letter, facts);
     if (token.keepRight !== null || token.reverse || token.delimiters !== ".") {
       const splitter = new RegExp(`[${token.delimiters.replace(/[-\\\]^]/g, "\\$&")}]`);
       let parts = value.split(splitter);
       if (token.reverse) parts = parts.reverse();
-      if (token.keepRight !== null && token.keepRight < parts.length) parts = parts.slice(parts.length - token.keepRight);
+      if (token.keepRight !== null && token.keepRight < parts.length)
+        parts = parts.slice(parts.length - token.keepRight);
       value = parts.join(".");
     }
     out += token.urlEscape ? urlEscape(value) : value;

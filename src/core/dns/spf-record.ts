@@ -41,7 +41,13 @@ export interface SpfRecord {
 export type SpfParse = { ok: true; record: SpfRecord } | { ok: false; error: string };
 
 /** Mechanisms (and the redirect modifier) that cost one of the 10 DNS lookups (4.6.4). */
-export const DNS_QUERYING_MECHANISMS: ReadonlySet<SpfMechanism["kind"]> = new Set(["include", "a", "mx", "ptr", "exists"]);
+export const DNS_QUERYING_MECHANISMS: ReadonlySet<SpfMechanism["kind"]> = new Set([
+  "include",
+  "a",
+  "mx",
+  "ptr",
+  "exists",
+]);
 
 /** 4.5: "v=spf1" (any case) followed by a space or the end of the record. */
 export function isSpfRecord(txt: string): boolean {
@@ -100,7 +106,8 @@ function parseIpMechanism(kind: "ip4" | "ip6", rest: string): SpfMechanism | str
   const max = kind === "ip4" ? 32 : 128;
   let prefix = max;
   if (cidr !== null) {
-    if (!(kind === "ip4" ? CIDR4 : CIDR6).test(cidr) || Number(cidr) > max) return `CIDR length "/${cidr}" must be 0 to ${max}`;
+    if (!(kind === "ip4" ? CIDR4 : CIDR6).test(cidr) || Number(cidr) > max)
+      return `CIDR length "/${cidr}" must be 0 to ${max}`;
     prefix = Number(cidr);
   }
   return { kind, network: { version: kind === "ip4" ? 4 : 6, bytes }, prefix };
@@ -145,7 +152,10 @@ export function parseSpfRecord(txt: string): SpfParse {
   const bad = /[^\x20-\x7e]/.exec(txt);
   if (bad) return { ok: false, error: `character ${JSON.stringify(bad[0])} is not allowed in an SPF record` };
   const record: SpfRecord = { directives: [], redirect: null, exp: null, unknownModifiers: [] };
-  for (const term of txt.slice(6).split(" ").filter((t) => t !== "")) {
+  for (const term of txt
+    .slice(6)
+    .split(" ")
+    .filter((t) => t !== "")) {
     const mod = MODIFIER.exec(term);
     if (mod) {
       const name = mod[1].toLowerCase();

@@ -2,8 +2,7 @@
 // around names and values ignored, a trailing ";" allowed, a repeated tag invalid.
 
 export type TagListParse =
-  | { ok: true; tags: Array<{ name: string; value: string }>; map: Map<string, string> }
-  | { ok: false; error: string };
+  { ok: true; tags: Array<{ name: string; value: string }>; map: Map<string, string> } | { ok: false; error: string };
 
 export function parseTagList(text: string): TagListParse {
   const tags: Array<{ name: string; value: string }> = [];

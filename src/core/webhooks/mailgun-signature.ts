@@ -45,7 +45,8 @@ export interface MailgunVerifyInput {
 
 export function verifyMailgunSignature(input: MailgunVerifyInput): MailgunVerifyResult {
   const sig = input.signature;
-  if (!sig || sig.token === "") return fail("MALFORMED", "Body has no signature { timestamp, token, signature } object");
+  if (!sig || sig.token === "")
+    return fail("MALFORMED", "Body has no signature { timestamp, token, signature } object");
   const signedAt = parseUnixSeconds(sig.timestamp);
   if (!signedAt) return fail("MALFORMED", "signature.timestamp is not unix seconds");
   if (!isFresh(signedAt, input.now, input.toleranceMs ?? MAILGUN_DEFAULT_TOLERANCE_MS)) {
@@ -54,7 +55,9 @@ export function verifyMailgunSignature(input: MailgunVerifyInput): MailgunVerify
   if (!/^[0-9a-f]{64}$/i.test(sig.signature)) {
     return fail("BAD_SIGNATURE", "signature.signature is not a hex SHA-256 HMAC");
   }
-  const expected = createHmac("sha256", input.signingKey).update(sig.timestamp + sig.token, "utf8").digest();
+  const expected = createHmac("sha256", input.signingKey)
+    .update(sig.timestamp + sig.token, "utf8")
+    .digest();
   const given = Buffer.from(sig.signature, "hex");
   return timingSafeEqual(expected, given) ? AUTH_OK : fail("BAD_SIGNATURE", "Mailgun signature does not match");
 }

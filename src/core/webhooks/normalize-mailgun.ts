@@ -1,6 +1,12 @@
 import type { NormalizedEvent, NormalizedEventKind } from "./normalized-event";
 import {
-  isObject, optionalInteger, optionalString, requireObject, requireString, stringMap, unixSecondsDate,
+  isObject,
+  optionalInteger,
+  optionalString,
+  requireObject,
+  requireString,
+  stringMap,
+  unixSecondsDate,
   type JsonObject,
 } from "./payload-reader";
 import { cleanStatus, enhancedStatusFromText } from "./smtp-text";

@@ -1,7 +1,14 @@
 import { parseJsonBody } from "./errors";
 import type { NormalizedEvent, NormalizedEventKind } from "./normalized-event";
 import {
-  isoDate, optionalInteger, optionalString, requireObject, requireString, shapeError, stringMap, type JsonObject,
+  isoDate,
+  optionalInteger,
+  optionalString,
+  requireObject,
+  requireString,
+  shapeError,
+  stringMap,
+  type JsonObject,
 } from "./payload-reader";
 import { enhancedStatusFromText, replyCodeFromText } from "./smtp-text";
 

@@ -1,7 +1,12 @@
 import { createHash } from "node:crypto";
 import type { NormalizedEvent, NormalizedEventKind } from "./normalized-event";
 import {
-  optionalString, requireArray, requireObject, requireString, unixSecondsDate, type JsonObject,
+  optionalString,
+  requireArray,
+  requireObject,
+  requireString,
+  unixSecondsDate,
+  type JsonObject,
 } from "./payload-reader";
 import { cleanStatus, enhancedStatusFromText, replyCodeFromText } from "./smtp-text";
 
@@ -26,13 +31,50 @@ const KINDS: Record<string, NormalizedEventKind> = {
 
 /** SendGrid's own event fields: anything else at the top level is a custom arg. */
 const RESERVED = new Set([
-  "email", "timestamp", "event", "smtp-id", "sg_event_id", "sg_message_id", "category", "asm_group_id",
-  "ip", "tls", "pool", "cert_err", "reason", "status", "type", "bounce_classification", "response",
-  "attempt", "useragent", "url", "url_offset", "sg_machine_open", "sg_content_type", "sg_template_id",
-  "sg_template_name", "marketing_campaign_id", "marketing_campaign_name", "marketing_campaign_version",
-  "marketing_campaign_split_id", "singlesend_id", "singlesend_name", "template_id", "template_version_id",
-  "template_name", "template_hash", "mc_stats", "phase_id", "send_at", "ab_variation", "ab_phase_id",
-  "post_type", "newsletter", "unique_args", "custom_args",
+  "email",
+  "timestamp",
+  "event",
+  "smtp-id",
+  "sg_event_id",
+  "sg_message_id",
+  "category",
+  "asm_group_id",
+  "ip",
+  "tls",
+  "pool",
+  "cert_err",
+  "reason",
+  "status",
+  "type",
+  "bounce_classification",
+  "response",
+  "attempt",
+  "useragent",
+  "url",
+  "url_offset",
+  "sg_machine_open",
+  "sg_content_type",
+  "sg_template_id",
+  "sg_template_name",
+  "marketing_campaign_id",
+  "marketing_campaign_name",
+  "marketing_campaign_version",
+  "marketing_campaign_split_id",
+  "singlesend_id",
+  "singlesend_name",
+  "template_id",
+  "template_version_id",
+  "template_name",
+  "template_hash",
+  "mc_stats",
+  "phase_id",
+  "send_at",
+  "ab_variation",
+  "ab_phase_id",
+  "post_type",
+  "newsletter",
+  "unique_args",
+  "custom_args",
 ]);
 
 export function normalizeSendgrid(body: unknown): NormalizedEvent[] {
@@ -58,7 +100,10 @@ function sendgridEvent(e: JsonObject, eventName: string, kind: NormalizedEventKi
     recipient: requireString(e, "email", path),
     occurredAt: unixSecondsDate(e.timestamp),
     // dropped carries status "5.0.0" for SendGrid's own refusal: not a server's status.
-    status: eventName === "dropped" ? null : cleanStatus(optionalString(e, "status")) ?? enhancedStatusFromText(diagnosticCode),
+    status:
+      eventName === "dropped"
+        ? null
+        : (cleanStatus(optionalString(e, "status")) ?? enhancedStatusFromText(diagnosticCode)),
     replyCode: eventName === "dropped" ? null : replyCodeFromText(diagnosticCode),
     diagnosticCode,
     remoteMta: null,

@@ -1,7 +1,14 @@
 import { WebhookPayloadError } from "./errors";
 import type { NormalizedEvent } from "./normalized-event";
 import {
-  isObject, isoDate, optionalString, requireArray, requireObject, requireString, shapeError, type JsonObject,
+  isObject,
+  isoDate,
+  optionalString,
+  requireArray,
+  requireObject,
+  requireString,
+  shapeError,
+  type JsonObject,
 } from "./payload-reader";
 import { cleanStatus, enhancedStatusFromText, replyCodeFromText } from "./smtp-text";
 import { isSnsSubscribeUrl, readSnsEnvelope } from "./sns-signature";

@@ -16,19 +16,35 @@ registerEnumType(AlertKindEnum, {
     COMPLAINT_RATE_WARNING: { description: "Spam complaints above 0.1 % of sends." },
     COMPLAINT_RATE_CRITICAL: { description: "Spam complaints at or above 0.3 % of sends." },
     COMPLAINT_RATE_RECOVERED: { description: "The complaint rate crossed back down." },
-    SENDER_AUTHENTICATION_FAILURES: { description: "A burst of SPF/DKIM/DMARC rejections (5.7.26, 5.7.1 with failing auth)." },
-    BLOCKLIST_REJECTIONS: { description: "A burst of blocklist or reputation rejections (5.4.1, blocked, bad reputation)." },
+    SENDER_AUTHENTICATION_FAILURES: {
+      description: "A burst of SPF/DKIM/DMARC rejections (5.7.26, 5.7.1 with failing auth).",
+    },
+    BLOCKLIST_REJECTIONS: {
+      description: "A burst of blocklist or reputation rejections (5.4.1, blocked, bad reputation).",
+    },
     CATCH_ALL_BLOCKS: { description: "A burst of bare 550 permanent failures with no sub-code." },
-    DNS_AUTHENTICATION_REGRESSED: { description: "A domain's SPF, DKIM, DMARC or related check got worse in the last audit." },
+    DNS_AUTHENTICATION_REGRESSED: {
+      description: "A domain's SPF, DKIM, DMARC or related check got worse in the last audit.",
+    },
     WARMUP_RAMP_EXCEEDED: { description: "An inbox sent more today than its warm-up ramp allows." },
   },
 });
 
-export const AlertSeverityEnum = Object.fromEntries(ALERT_SEVERITIES.map((s) => [s, s])) as Record<AlertSeverity, AlertSeverity>;
-registerEnumType(AlertSeverityEnum, { name: "AlertSeverity", description: "How urgent an alert is: INFO < WARNING < CRITICAL." });
+export const AlertSeverityEnum = Object.fromEntries(ALERT_SEVERITIES.map((s) => [s, s])) as Record<
+  AlertSeverity,
+  AlertSeverity
+>;
+registerEnumType(AlertSeverityEnum, {
+  name: "AlertSeverity",
+  description: "How urgent an alert is: INFO < WARNING < CRITICAL.",
+});
 
 @Entity({ name: "alerts" })
-@ObjectType("Alert", { implements: Node, description: "Something a sender should know now: a threshold crossed, a burst of sender-side rejections, a DNS regression." })
+@ObjectType("Alert", {
+  implements: Node,
+  description:
+    "Something a sender should know now: a threshold crossed, a burst of sender-side rejections, a DNS regression.",
+})
 export class Alert extends TenantRecord implements Node {
   @Field(() => AlertKindEnum, { description: "What the alert is about." })
   @Column({ type: "text" })

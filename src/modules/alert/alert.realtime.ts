@@ -26,11 +26,20 @@ export function registerRealtimeTopics(app: App): void {
   if (hookRegistered) return;
   hookRegistered = true;
   registerIngestHook(async (ctx, batch) => {
-    await publishAfterCommit(ctx, "bounce", batch.events.map((e) => e.uuid));
+    await publishAfterCommit(
+      ctx,
+      "bounce",
+      batch.events.map((e) => e.uuid),
+    );
     await publishAfterCommit(ctx, "campaign", batch.campaignIds);
     return alertService.prepareIngest(ctx, batch);
   });
   registerDomainAuditHook((ctx, audit) =>
-    alertService.evaluateAudit(ctx, { domainId: audit.domainUuid, name: audit.domain }, audit.previous?.checks ?? null, audit.current.checks),
+    alertService.evaluateAudit(
+      ctx,
+      { domainId: audit.domainUuid, name: audit.domain },
+      audit.previous?.checks ?? null,
+      audit.current.checks,
+    ),
   );
 }

@@ -1,4 +1,17 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from "type-graphql";
+import {
+  Arg,
+  Args,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+  type SubscribeResolverData,
+} from "type-graphql";
 import type { RequestContext } from "../../platform/context";
 import { forbidden, unauthenticated } from "../../platform/graphql/errors";
 import { ConnectionArgs } from "../../platform/graphql/connection";
@@ -40,19 +53,27 @@ function subscriber(data: SubscribeResolverData<unknown, Record<string, unknown>
 @Resolver(() => Alert)
 export class AlertResolver {
   @Authorized("read")
-  @Query(() => AlertConnection, { description: "Stored alerts, newest first. After a reconnect, catch up with filter.since." })
+  @Query(() => AlertConnection, {
+    description: "Stored alerts, newest first. After a reconnect, catch up with filter.since.",
+  })
   alerts(
     @Ctx() ctx: RequestContext,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
-    @Arg("filter", () => AlertFilterInput, { nullable: true, description: "Conditions the alerts must meet." }) filter?: AlertFilterInput | null,
+    @Arg("filter", () => AlertFilterInput, { nullable: true, description: "Conditions the alerts must meet." })
+    filter?: AlertFilterInput | null,
   ) {
     return alertService.list(ctx, args, { ...filter, campaignUuid: ref(filter?.campaignId, "Campaign") });
   }
 
   @Authorized("write")
   @Mutation(() => AcknowledgeAlertPayload, { description: "Mark an alert as seen." })
-  acknowledgeAlert(@Ctx() ctx: RequestContext, @Arg("input", () => AcknowledgeAlertInput) input: AcknowledgeAlertInput) {
-    return payload(async () => ({ alert: await alertService.acknowledge(ctx, uuidOf(input.id, "Alert")) }), { alert: null });
+  acknowledgeAlert(
+    @Ctx() ctx: RequestContext,
+    @Arg("input", () => AcknowledgeAlertInput) input: AcknowledgeAlertInput,
+  ) {
+    return payload(async () => ({ alert: await alertService.acknowledge(ctx, uuidOf(input.id, "Alert")) }), {
+      alert: null,
+    });
   }
 
   @FieldResolver(() => Campaign, { nullable: true, description: "The campaign the alert is about, if any." })
@@ -73,15 +94,25 @@ export class AlertResolver {
   @Subscription(() => Alert, {
     description: "Every alert of the tenant as it is raised (after its transaction commits), narrowed by the filter.",
     subscribe: (data) => {
-      const { hub, tenantId } = subscriber(data as SubscribeResolverData<unknown, Record<string, unknown>, RequestContext>);
+      const { hub, tenantId } = subscriber(
+        data as SubscribeResolverData<unknown, Record<string, unknown>, RequestContext>,
+      );
       const f = (data.args.filter ?? {}) as AlertRaisedFilterInput;
-      const filter = { minSeverity: f.minSeverity ?? null, kinds: f.kinds ?? null, campaignUuid: ref(f.campaignId, "Campaign") };
+      const filter = {
+        minSeverity: f.minSeverity ?? null,
+        kinds: f.kinds ?? null,
+        campaignUuid: ref(f.campaignId, "Campaign"),
+      };
       return hub.subscribe<Alert>(tenantId, "alert", (alert) => alertService.matches(alert, filter));
     },
   })
   alertRaised(
     @Root() alert: Alert,
-    @Arg("filter", () => AlertRaisedFilterInput, { nullable: true, description: "Which alerts to receive; all when omitted." }) _filter?: AlertRaisedFilterInput | null,
+    @Arg("filter", () => AlertRaisedFilterInput, {
+      nullable: true,
+      description: "Which alerts to receive; all when omitted.",
+    })
+    _filter?: AlertRaisedFilterInput | null,
   ): Alert {
     return alert;
   }
@@ -89,22 +120,31 @@ export class AlertResolver {
   @Subscription(() => BounceEvent, {
     description: "Every stored bounce of the tenant as it is committed: the real-time 550 feed.",
     subscribe: (data) => {
-      const { hub, tenantId } = subscriber(data as SubscribeResolverData<unknown, Record<string, unknown>, RequestContext>);
+      const { hub, tenantId } = subscriber(
+        data as SubscribeResolverData<unknown, Record<string, unknown>, RequestContext>,
+      );
       const f = (data.args.filter ?? {}) as BounceReceivedFilterInput;
       const campaign = ref(f.campaignId, "Campaign");
       const inbox = ref(f.inboxId, "Inbox");
       const domain = ref(f.domainId, "Domain");
-      return hub.subscribe<BounceEvent>(tenantId, "bounce", (e) =>
-        (!campaign || e.campaignId === campaign) &&
-        (!inbox || e.inboxId === inbox) &&
-        (!domain || e.domainId === domain) &&
-        (!f.onlyPermanent || e.bounceType === "HARD"),
+      return hub.subscribe<BounceEvent>(
+        tenantId,
+        "bounce",
+        (e) =>
+          (!campaign || e.campaignId === campaign) &&
+          (!inbox || e.inboxId === inbox) &&
+          (!domain || e.domainId === domain) &&
+          (!f.onlyPermanent || e.bounceType === "HARD"),
       );
     },
   })
   bounceReceived(
     @Root() event: BounceEvent,
-    @Arg("filter", () => BounceReceivedFilterInput, { nullable: true, description: "Which bounces to receive; all when omitted." }) _filter?: BounceReceivedFilterInput | null,
+    @Arg("filter", () => BounceReceivedFilterInput, {
+      nullable: true,
+      description: "Which bounces to receive; all when omitted.",
+    })
+    _filter?: BounceReceivedFilterInput | null,
   ): BounceEvent {
     return event;
   }
@@ -112,7 +152,9 @@ export class AlertResolver {
   @Subscription(() => Campaign, {
     description: "The campaign, each time its counters change (select stats, benchmarks and zone).",
     subscribe: (data) => {
-      const { hub, tenantId } = subscriber(data as SubscribeResolverData<unknown, Record<string, unknown>, RequestContext>);
+      const { hub, tenantId } = subscriber(
+        data as SubscribeResolverData<unknown, Record<string, unknown>, RequestContext>,
+      );
       const id = ref(data.args.campaignId as string, "Campaign");
       return hub.subscribe<Campaign>(tenantId, "campaign", (c) => c.uuid === id);
     },

@@ -45,7 +45,10 @@ const BURST_WINDOW_HOURS = 24;
 const INBOX_WINDOW_DAYS = 7;
 
 /** The zone states a subject was last in, per benchmark key. */
-function zonePrevious(subject: string, prev: (subject: string, rule: string) => string | null): Partial<Record<BenchmarkKey, string>> {
+function zonePrevious(
+  subject: string,
+  prev: (subject: string, rule: string) => string | null,
+): Partial<Record<BenchmarkKey, string>> {
   const out: Partial<Record<BenchmarkKey, string>> = {};
   for (const key of ["OVERALL", ...MAILBOX_PROVIDERS] as BenchmarkKey[]) {
     const s = prev(subject, `bounce-zone:${key}`);
@@ -76,9 +79,16 @@ export class AlertService {
     return (await this.findByIds(ctx, [uuid]))[0] ?? null;
   }
 
-  async list(ctx: RequestContext, args: { first: number; after?: string | null }, filter: AlertFilter): Promise<Connection<Alert>> {
+  async list(
+    ctx: RequestContext,
+    args: { first: number; after?: string | null },
+    filter: AlertFilter,
+  ): Promise<Connection<Alert>> {
     const em = await ctx.db();
-    const qb = em.getRepository(Alert).createQueryBuilder("a").where("a.tenant_id = :tenantId", { tenantId: ctx.tenantId });
+    const qb = em
+      .getRepository(Alert)
+      .createQueryBuilder("a")
+      .where("a.tenant_id = :tenantId", { tenantId: ctx.tenantId });
     if (filter.since) qb.andWhere("a.created_at >= :since", { since: filter.since });
     if (filter.severity) qb.andWhere("a.severity = :severity", { severity: filter.severity });
     if (filter.kind) qb.andWhere("a.kind = :kind", { kind: filter.kind });
@@ -93,7 +103,10 @@ export class AlertService {
     if (!alert) fail("NOT_FOUND", "No alert with that id.", ["input", "id"]);
     if (!alert.acknowledgedAt) {
       const em = await ctx.db();
-      await em.query("UPDATE alerts SET acknowledged_at = now() WHERE tenant_id = $1 AND id = $2 AND acknowledged_at IS NULL", [ctx.tenantId, alert.uuid]);
+      await em.query(
+        "UPDATE alerts SET acknowledged_at = now() WHERE tenant_id = $1 AND id = $2 AND acknowledged_at IS NULL",
+        [ctx.tenantId, alert.uuid],
+      );
     }
     return (await this.findById(ctx, alert.uuid))!;
   }
@@ -118,7 +131,11 @@ export class AlertService {
         }),
       ),
     );
-    await publishAfterCommit(ctx, "alert", saved.map((a) => a.uuid));
+    await publishAfterCommit(
+      ctx,
+      "alert",
+      saved.map((a) => a.uuid),
+    );
     return saved;
   }
 
@@ -158,7 +175,13 @@ export class AlertService {
             AND w.from_state IS NOT NULL AND s.state = w.from_state
          RETURNING s.subject, s.rule)
        SELECT subject, rule FROM inserted UNION ALL SELECT subject, rule FROM updated`,
-      [ctx.tenantId, changes.map((c) => c.subject), changes.map((c) => c.rule), changes.map((c) => c.from), changes.map((c) => c.to)],
+      [
+        ctx.tenantId,
+        changes.map((c) => c.subject),
+        changes.map((c) => c.rule),
+        changes.map((c) => c.from),
+        changes.map((c) => c.to),
+      ],
     );
     const applied = new Set(rows.map((r) => `${r.subject}|${r.rule}`));
     return changes.filter((c) => applied.has(`${c.subject}|${c.rule}`));
@@ -184,9 +207,18 @@ export class AlertService {
     // Burst counts (a scan of the campaign's last 24 hours) only for a batch with an event
     // that counts toward a burst: only such a batch can make one fire, and a burst that
     // went quiet is noticed at the next such event, before it could fire again.
-    const burstCampaigns = campaignIds.filter((id) => batch.events.some((e) => e.campaignId === id && countsTowardBurst(e)));
-    const faults = await bounceService.recentFaultCounts(ctx, burstCampaigns, new Date(now.getTime() - BURST_WINDOW_HOURS * 3_600_000));
-    const tippingIds = batch.events.filter((e) => e.bounceType === "HARD").slice(-5).map((e) => e.uuid);
+    const burstCampaigns = campaignIds.filter((id) =>
+      batch.events.some((e) => e.campaignId === id && countsTowardBurst(e)),
+    );
+    const faults = await bounceService.recentFaultCounts(
+      ctx,
+      burstCampaigns,
+      new Date(now.getTime() - BURST_WINDOW_HOURS * 3_600_000),
+    );
+    const tippingIds = batch.events
+      .filter((e) => e.bounceType === "HARD")
+      .slice(-5)
+      .map((e) => e.uuid);
 
     return async () => {
       // The states first, then the counts: a concurrent ingest that committed in between is
@@ -210,8 +242,25 @@ export class AlertService {
         if (!t) continue;
         const ref = { campaignId: c.uuid, inboxId: null, domainId: c.domainId };
         changes.push(
-          ...bounceZoneChanges({ ...ref, scope: "campaign", name: c.name, subject, counts: countsOf(t), thresholds, minSends: settings.minSendsForZone, previous: zonePrevious(subject, prev), recentEventIds: tippingIds }),
-          ...complaintChanges({ ...ref, name: c.name, subject, counts: { events: t.total.complaints, sent: t.total.sent }, minSends: settings.minSendsForZone, previous: prev(subject, "complaint-rate") }),
+          ...bounceZoneChanges({
+            ...ref,
+            scope: "campaign",
+            name: c.name,
+            subject,
+            counts: countsOf(t),
+            thresholds,
+            minSends: settings.minSendsForZone,
+            previous: zonePrevious(subject, prev),
+            recentEventIds: tippingIds,
+          }),
+          ...complaintChanges({
+            ...ref,
+            name: c.name,
+            subject,
+            counts: { events: t.total.complaints, sent: t.total.sent },
+            minSends: settings.minSendsForZone,
+            previous: prev(subject, "complaint-rate"),
+          }),
         );
         if (burstCampaigns.includes(c.uuid)) {
           const f = faults.get(c.uuid);
@@ -220,8 +269,17 @@ export class AlertService {
               ...ref,
               name: c.name,
               subject,
-              counts: { authFailures: f?.authFailures ?? 0, blocklistRejections: f?.blocklistRejections ?? 0, catchAllBlocks: f?.catchAllBlocks ?? 0, windowHours: BURST_WINDOW_HOURS },
-              previous: { auth: prev(subject, "burst:auth") ?? undefined, blocklist: prev(subject, "burst:blocklist") ?? undefined, "catch-all": prev(subject, "burst:catch-all") ?? undefined },
+              counts: {
+                authFailures: f?.authFailures ?? 0,
+                blocklistRejections: f?.blocklistRejections ?? 0,
+                catchAllBlocks: f?.catchAllBlocks ?? 0,
+                windowHours: BURST_WINDOW_HOURS,
+              },
+              previous: {
+                auth: prev(subject, "burst:auth") ?? undefined,
+                blocklist: prev(subject, "burst:blocklist") ?? undefined,
+                "catch-all": prev(subject, "burst:catch-all") ?? undefined,
+              },
               exampleEventIds: f?.exampleEventIds,
             }),
           );
@@ -232,7 +290,19 @@ export class AlertService {
         const t = totals.inboxes.get(i.uuid);
         if (t) {
           changes.push(
-            ...bounceZoneChanges({ campaignId: null, inboxId: i.uuid, domainId: i.domainId, scope: "inbox", name: i.address, subject, counts: countsOf(t), thresholds, minSends: settings.minSendsForZone, previous: zonePrevious(subject, prev), recentEventIds: tippingIds }),
+            ...bounceZoneChanges({
+              campaignId: null,
+              inboxId: i.uuid,
+              domainId: i.domainId,
+              scope: "inbox",
+              name: i.address,
+              subject,
+              counts: countsOf(t),
+              thresholds,
+              minSends: settings.minSendsForZone,
+              previous: zonePrevious(subject, prev),
+              recentEventIds: tippingIds,
+            }),
           );
         }
         const today = totals.inboxesToday?.get(i.uuid);
@@ -240,7 +310,18 @@ export class AlertService {
           const ramp = checkRamp(today.total.sent, i.warmupStartedAt, now, i.dailyLimit);
           const rule = `ramp:${now.toISOString().slice(0, 10)}`;
           if (ramp.exceeded && prev(subject, rule) !== "EXCEEDED") {
-            changes.push({ subject, rule, from: prev(subject, rule), to: "EXCEEDED", alert: rampExceeded({ inboxId: i.uuid, domainId: i.domainId, address: i.address }, today.total.sent, ramp.limit, ramp.stage) });
+            changes.push({
+              subject,
+              rule,
+              from: prev(subject, rule),
+              to: "EXCEEDED",
+              alert: rampExceeded(
+                { inboxId: i.uuid, domainId: i.domainId, address: i.address },
+                today.total.sent,
+                ramp.limit,
+                ramp.stage,
+              ),
+            });
           }
         }
       }
@@ -252,7 +333,8 @@ export class AlertService {
       if (settings.autoPause) {
         const toPause = new Set(drafts.filter((d) => d.recommendPause && d.campaignId).map((d) => d.campaignId!));
         for (const c of campaigns) {
-          if (toPause.has(c.uuid) && (c.status === "ACTIVE" || c.status === "DRAFT")) await campaignService.setStatus(ctx, c.uuid, "PAUSED");
+          if (toPause.has(c.uuid) && (c.status === "ACTIVE" || c.status === "DRAFT"))
+            await campaignService.setStatus(ctx, c.uuid, "PAUSED");
         }
       }
     };
@@ -270,7 +352,10 @@ export class AlertService {
   }
 
   /** Whether an alert passes a subscriber's filter. */
-  matches(alert: Alert, filter: { minSeverity?: AlertSeverity | null; kinds?: AlertKind[] | null; campaignUuid?: string | null }): boolean {
+  matches(
+    alert: Alert,
+    filter: { minSeverity?: AlertSeverity | null; kinds?: AlertKind[] | null; campaignUuid?: string | null },
+  ): boolean {
     if (filter.minSeverity && severityRank(alert.severity) < severityRank(filter.minSeverity)) return false;
     if (filter.kinds?.length && !filter.kinds.includes(alert.kind)) return false;
     if (filter.campaignUuid && alert.campaignId !== filter.campaignUuid) return false;

@@ -8,7 +8,10 @@ export const AlertConnection = connectionType("Alert", Alert);
 
 @InputType("AlertFilter", { description: "Narrows a list of alerts; all given conditions must hold." })
 export class AlertFilterInput {
-  @Field(() => Date, { nullable: true, description: "Only alerts created at or after this time (catch-up after a reconnect)." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "Only alerts created at or after this time (catch-up after a reconnect).",
+  })
   since?: Date | null;
 
   @Field(() => AlertSeverityEnum, { nullable: true, description: "Only alerts of this severity." })

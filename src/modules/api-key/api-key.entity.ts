@@ -5,9 +5,12 @@ import { TenantRecord } from "../../platform/db/tenant-record";
 import { ApiKeyScopeEnum, type ApiKeyScope } from "./api-key.scopes";
 
 @Entity({ name: "api_keys" })
-@ObjectType("ApiKey", { implements: Node, description: "An API key of the tenant. The secret itself is shown only once, when created." })
+@ObjectType("ApiKey", {
+  implements: Node,
+  description: "An API key of the tenant. The secret itself is shown only once, when created.",
+})
 export class ApiKey extends TenantRecord implements Node {
-  @Field(() => String, { description: "What the key is for, e.g. \"sending pipeline\"." })
+  @Field(() => String, { description: 'What the key is for, e.g. "sending pipeline".' })
   @Column({ type: "text" })
   name: string;
 
@@ -22,7 +25,10 @@ export class ApiKey extends TenantRecord implements Node {
   @Column({ type: "text", array: true })
   scopes: ApiKeyScope[];
 
-  @Field(() => Date, { nullable: true, description: "Last time the key authenticated a request (updated at most once a minute)." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "Last time the key authenticated a request (updated at most once a minute).",
+  })
   @Column({ type: "timestamptz", name: "last_used_at", nullable: true })
   lastUsedAt: Date | null;
 

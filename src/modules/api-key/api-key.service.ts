@@ -68,7 +68,10 @@ export class ApiKeyService {
     if ((unknown.get(hash) ?? 0) > now) return null;
     // System context: the login role may read keys by hash before any tenant is known.
     const rows: Array<{ tenant_id: string; id: string; scopes: ApiKeyScope[]; revoked_at: Date | null }> =
-      await app.db.dataSource.query("SELECT tenant_id, id, scopes, revoked_at FROM api_keys WHERE key_hash = $1 LIMIT 1", [hash]);
+      await app.db.dataSource.query(
+        "SELECT tenant_id, id, scopes, revoked_at FROM api_keys WHERE key_hash = $1 LIMIT 1",
+        [hash],
+      );
     const row = rows[0];
     if (!row || row.revoked_at) {
       cache.delete(hash);
@@ -90,7 +93,9 @@ export class ApiKeyService {
     this.lastTouched.set(keyId, now);
     void app.db.dataSource
       .transaction(async (em) => {
-        await em.query("SELECT set_config('role', 'rebound_app', true), set_config('app.tenant_id', $1, true)", [tenantId]);
+        await em.query("SELECT set_config('role', 'rebound_app', true), set_config('app.tenant_id', $1, true)", [
+          tenantId,
+        ]);
         await em.query("UPDATE api_keys SET last_used_at = now() WHERE tenant_id = $1 AND id = $2", [tenantId, keyId]);
       })
       .catch(() => this.lastTouched.delete(keyId));
@@ -114,7 +119,8 @@ export class ApiKeyService {
 
   async create(ctx: RequestContext, input: { name: string; scopes: ApiKeyScope[] }) {
     const name = input.name?.trim() ?? "";
-    if (name.length < 1 || name.length > 200) fail("INVALID_NAME", "Name must be 1 to 200 characters.", ["input", "name"]);
+    if (name.length < 1 || name.length > 200)
+      fail("INVALID_NAME", "Name must be 1 to 200 characters.", ["input", "name"]);
     if (!input.scopes?.length) fail("INVALID_SCOPES", "Give the key at least one scope.", ["input", "scopes"]);
     return this.createInTransaction(ctx.app, await ctx.db(), ctx.tenantId, name, input.scopes);
   }
@@ -124,7 +130,10 @@ export class ApiKeyService {
     const key = id ? await this.findById(ctx, id) : null;
     if (!key) fail("NOT_FOUND", "No API key with that id.", ["input", "id"]);
     if (!key.revokedAt) {
-      await em.query("UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND id = $2", [ctx.tenantId, key.uuid]);
+      await em.query("UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND id = $2", [
+        ctx.tenantId,
+        key.uuid,
+      ]);
       // Every server process closes this key's open WebSockets and forgets its cached look-up
       // once the revocation commits; this process forgets it at once.
       ctx.tx.afterCommit(() => this.forget(ctx.app, [key.uuid]));
@@ -140,7 +149,10 @@ export class ApiKeyService {
 
   async list(ctx: RequestContext, args: { first: number; after?: string | null }): Promise<Connection<ApiKey>> {
     const em = await ctx.db();
-    const qb = em.getRepository(ApiKey).createQueryBuilder("k").where("k.tenant_id = :tenantId", { tenantId: ctx.tenantId });
+    const qb = em
+      .getRepository(ApiKey)
+      .createQueryBuilder("k")
+      .where("k.tenant_id = :tenantId", { tenantId: ctx.tenantId });
     return pageOf(qb, "k", args);
   }
 }

@@ -1,5 +1,9 @@
 import { Field, Int, ObjectType } from "type-graphql";
-import type { AuthResults as CoreAuthResults, BounceDiagnosis as CoreDiagnosis, MessageAnalysis } from "../../core/bounce";
+import type {
+  AuthResults as CoreAuthResults,
+  BounceDiagnosis as CoreDiagnosis,
+  MessageAnalysis,
+} from "../../core/bounce";
 import {
   Bounce550VariantEnum,
   BounceFaultEnum,
@@ -8,7 +12,9 @@ import {
   MailboxProviderEnum,
 } from "../../platform/graphql/enums";
 
-@ObjectType("AuthResults", { description: "SPF, DKIM and DMARC results from an Authentication-Results header found in the bounce." })
+@ObjectType("AuthResults", {
+  description: "SPF, DKIM and DMARC results from an Authentication-Results header found in the bounce.",
+})
 export class AuthResults implements CoreAuthResults {
   @Field(() => String, { nullable: true, description: "SPF result, e.g. pass, fail, softfail." })
   spf: string | null;
@@ -88,7 +94,9 @@ export class BounceDiagnosis {
 
 @ObjectType("BounceAnalysis", { description: "The diagnosis of one bounce message or SMTP reply. Nothing is stored." })
 export class BounceAnalysis {
-  @Field(() => String, { description: "What the message is: bounce, feedback (spam complaint), vacation (auto-reply), delivery or unknown." })
+  @Field(() => String, {
+    description: "What the message is: bounce, feedback (spam complaint), vacation (auto-reply), delivery or unknown.",
+  })
   kind: string;
 
   @Field(() => String, { nullable: true, description: "Message-ID of the bounce message itself." })

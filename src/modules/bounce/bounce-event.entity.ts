@@ -16,7 +16,10 @@ import type { MailboxProvider } from "../../core/providers";
 import { AuthResults } from "./bounce-diagnosis.types";
 
 @Entity({ name: "bounce_events" })
-@ObjectType("BounceEvent", { implements: Node, description: "A stored bounce, complaint or delivery report for one recipient, with its diagnosis." })
+@ObjectType("BounceEvent", {
+  implements: Node,
+  description: "A stored bounce, complaint or delivery report for one recipient, with its diagnosis.",
+})
 export class BounceEvent extends TenantRecord implements Node {
   @Column({ type: "uuid", name: "campaign_id", nullable: true })
   campaignId: string | null;

@@ -33,7 +33,8 @@ export class BounceResolver {
   bounceEvents(
     @Ctx() ctx: RequestContext,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
-    @Arg("filter", () => BounceEventFilterInput, { nullable: true, description: "Conditions the events must meet." }) filter?: BounceEventFilterInput | null,
+    @Arg("filter", () => BounceEventFilterInput, { nullable: true, description: "Conditions the events must meet." })
+    filter?: BounceEventFilterInput | null,
   ) {
     // An id that names nothing of this tenant matches nothing (never "no filter").
     const ref = (id: string | null | undefined, type: string) => (id ? (uuidOf(id, type) ?? NO_MATCH) : null);
@@ -53,17 +54,27 @@ export class BounceResolver {
 
   @Authorized("read")
   @Query(() => BounceAnalysis, {
-    description: "Diagnose a whole bounce message (DSN, MTA bounce, ARF complaint, auto-reply) as it arrived. Stores nothing.",
+    description:
+      "Diagnose a whole bounce message (DSN, MTA bounce, ARF complaint, auto-reply) as it arrived. Stores nothing.",
   })
-  async analyzeBounce(@Ctx() ctx: RequestContext, @Arg("raw", () => String, { description: "The raw message, headers and body." }) raw: string) {
+  async analyzeBounce(
+    @Ctx() ctx: RequestContext,
+    @Arg("raw", () => String, { description: "The raw message, headers and body." }) raw: string,
+  ) {
     return BounceAnalysis.from(await bounceService.analyzeMessage(ctx, raw));
   }
 
   @Authorized("read")
-  @Query(() => BounceDiagnosis, { description: "Diagnose one SMTP reply, e.g. \"550 5.1.1 <a@b.com>: User unknown\". Stores nothing." })
+  @Query(() => BounceDiagnosis, {
+    description: 'Diagnose one SMTP reply, e.g. "550 5.1.1 <a@b.com>: User unknown". Stores nothing.',
+  })
   analyzeSmtpReply(
-    @Arg("text", () => String, { description: "The reply as the MTA or sending library reported it; multi-line replies welcome." }) text: string,
-    @Arg("recipient", () => String, { nullable: true, description: "The recipient, when the reply does not name it." }) recipient?: string | null,
+    @Arg("text", () => String, {
+      description: "The reply as the MTA or sending library reported it; multi-line replies welcome.",
+    })
+    text: string,
+    @Arg("recipient", () => String, { nullable: true, description: "The recipient, when the reply does not name it." })
+    recipient?: string | null,
   ) {
     return BounceDiagnosis.from(bounceService.analyzeSmtpReply(text, recipient));
   }

@@ -68,7 +68,10 @@ export class BounceService {
     filter: BounceEventFilter,
   ): Promise<Connection<BounceEvent>> {
     const em = await ctx.db();
-    const qb = em.getRepository(BounceEvent).createQueryBuilder("b").where("b.tenant_id = :tenantId", { tenantId: ctx.tenantId });
+    const qb = em
+      .getRepository(BounceEvent)
+      .createQueryBuilder("b")
+      .where("b.tenant_id = :tenantId", { tenantId: ctx.tenantId });
     if (filter.campaignUuid) qb.andWhere("b.campaign_id = :campaignId", { campaignId: filter.campaignUuid });
     if (filter.inboxUuid) qb.andWhere("b.inbox_id = :inboxId", { inboxId: filter.inboxUuid });
     if (filter.recipient) qb.andWhere("b.recipient = :recipient", { recipient: filter.recipient.trim().toLowerCase() });
@@ -89,7 +92,11 @@ export class BounceService {
     for (const i of await inboxService.findByIds(ctx, inboxIds)) domainOf.set(i.uuid, i.domainId);
     const order = new Map(uuids.map((id, i) => [id, i]));
     return events
-      .map((e) => Object.assign(e, { domainId: (e.campaignId && domainOf.get(e.campaignId)) || (e.inboxId && domainOf.get(e.inboxId)) || null }))
+      .map((e) =>
+        Object.assign(e, {
+          domainId: (e.campaignId && domainOf.get(e.campaignId)) || (e.inboxId && domainOf.get(e.inboxId)) || null,
+        }),
+      )
       .sort((a, b) => (order.get(a.uuid) ?? 0) - (order.get(b.uuid) ?? 0));
   }
 
@@ -98,7 +105,10 @@ export class BounceService {
    * (ON CONFLICT DO NOTHING RETURNING: race-free under concurrent ingests of the same keys).
    * Rows should come sorted by dedupe key, so concurrent batches lock in one order.
    */
-  async insertIfNew(ctx: RequestContext, rows: readonly NewBounceEvent[]): Promise<Array<{ id: string; dedupe_key: string; created_at: Date }>> {
+  async insertIfNew(
+    ctx: RequestContext,
+    rows: readonly NewBounceEvent[],
+  ): Promise<Array<{ id: string; dedupe_key: string; created_at: Date }>> {
     if (rows.length === 0) return [];
     const em = await ctx.db();
     const col = <T>(f: (it: NewBounceEvent) => T) => rows.map(f);
@@ -151,7 +161,9 @@ export class BounceService {
         col((it) => it.diagnosis.evidence.map((s) => s.replace(/\x1f/g, " ")).join("\x1f")),
         col((it) => it.diagnosis.ruleVersion),
         col((it) => it.messageId),
-        col((it) => (it.vendorFields === null || it.vendorFields === undefined ? null : JSON.stringify(it.vendorFields))),
+        col((it) =>
+          it.vendorFields === null || it.vendorFields === undefined ? null : JSON.stringify(it.vendorFields),
+        ),
         col((it) => it.occurredAt),
       ],
     );
@@ -164,12 +176,17 @@ export class BounceService {
   }
 
   /** Sender-side rejections per campaign since a time, for the alert burst rules (one statement). */
-  async recentFaultCounts(ctx: RequestContext, campaignUuids: readonly string[], since: Date): Promise<Map<string, RecentFaults>> {
+  async recentFaultCounts(
+    ctx: RequestContext,
+    campaignUuids: readonly string[],
+    since: Date,
+  ): Promise<Map<string, RecentFaults>> {
     const result = new Map<string, RecentFaults>();
     if (campaignUuids.length === 0) return result;
     const em = await ctx.db();
-    const rows: Array<{ campaign_id: string; auth: string; blocklist: string; catch_all: string; examples: string[] }> = await em.query(
-      `SELECT campaign_id,
+    const rows: Array<{ campaign_id: string; auth: string; blocklist: string; catch_all: string; examples: string[] }> =
+      await em.query(
+        `SELECT campaign_id,
               count(*) FILTER (WHERE fault = 'SENDER_AUTHENTICATION') AS auth,
               count(*) FILTER (WHERE reason IN ('blocked', 'badreputation') OR status = '5.4.1' OR fault = 'SENDER_REPUTATION') AS blocklist,
               count(*) FILTER (WHERE variant = 'CATCH_ALL_BLOCK') AS catch_all,
@@ -177,8 +194,8 @@ export class BounceService {
          FROM bounce_events
         WHERE tenant_id = $1 AND campaign_id = ANY($2::uuid[]) AND created_at >= $3
         GROUP BY campaign_id`,
-      [ctx.tenantId, campaignUuids, since],
-    );
+        [ctx.tenantId, campaignUuids, since],
+      );
     for (const r of rows) {
       result.set(r.campaign_id, {
         authFailures: Number(r.auth),

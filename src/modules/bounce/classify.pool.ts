@@ -57,7 +57,8 @@ export class ClassifyPool {
     });
     worker.on("error", (err) => this.replace(slot, failed(`classification failed: ${err.message}`)));
     worker.on("exit", () => {
-      if (!this.closed && this.slots.includes(slot) && slot.worker === worker) this.replace(slot, failed("classification worker exited"));
+      if (!this.closed && this.slots.includes(slot) && slot.worker === worker)
+        this.replace(slot, failed("classification worker exited"));
     });
     return slot;
   }
@@ -91,7 +92,11 @@ export class ClassifyPool {
       const job = this.queue.shift()!;
       slot.job = job;
       slot.timer = setTimeout(
-        () => this.replace(slot, failed(`classification passed its ${this.deadlineMs} ms deadline; the message was not read`)),
+        () =>
+          this.replace(
+            slot,
+            failed(`classification passed its ${this.deadlineMs} ms deadline; the message was not read`),
+          ),
         this.deadlineMs,
       );
       slot.worker.postMessage({ id: job.id, raw: job.raw });
@@ -101,7 +106,8 @@ export class ClassifyPool {
   analyze(raw: string): Promise<MessageAnalysis> {
     if (this.size === 0 || raw.length <= INLINE_MAX_CHARS) return Promise.resolve(analyzeMessage(raw));
     if (this.closed) return Promise.resolve(failed("the server is shutting down"));
-    if (this.queue.length >= MAX_QUEUED) return Promise.resolve(failed("too many messages are being classified; retry"));
+    if (this.queue.length >= MAX_QUEUED)
+      return Promise.resolve(failed("too many messages are being classified; retry"));
     return new Promise((resolveJob) => {
       this.queue.push({ id: this.nextId++, raw, resolve: resolveJob });
       this.dispatch();

@@ -53,10 +53,9 @@ export class CampaignResolver {
   @Authorized("write")
   @Mutation(() => UpdateCampaignPayload, { description: "Change a campaign's name, status or inboxes." })
   updateCampaign(@Ctx() ctx: RequestContext, @Arg("input", () => UpdateCampaignInput) input: UpdateCampaignInput) {
-    return payload(
-      async () => ({ campaign: await campaignService.update(ctx, uuidOf(input.id, "Campaign"), input) }),
-      { campaign: null },
-    );
+    return payload(async () => ({ campaign: await campaignService.update(ctx, uuidOf(input.id, "Campaign"), input) }), {
+      campaign: null,
+    });
   }
 
   @Authorized("write")

@@ -14,7 +14,8 @@ import { inboxById } from "../inbox";
 
 function checkName(name: string | null | undefined): string {
   const trimmed = name?.trim() ?? "";
-  if (trimmed.length < 1 || trimmed.length > 200) fail("INVALID_NAME", "Name must be 1 to 200 characters.", ["input", "name"]);
+  if (trimmed.length < 1 || trimmed.length > 200)
+    fail("INVALID_NAME", "Name must be 1 to 200 characters.", ["input", "name"]);
   return trimmed;
 }
 
@@ -29,7 +30,15 @@ function checkStatus(status: string | null | undefined, current?: CampaignStatus
 }
 
 /** A campaign read by a statement of its own (the columns TypeORM would hydrate), as the entity. */
-export function campaignOf(row: { tenantId: string; uuid: string; domainId: string; name: string; status: CampaignStatus; createdAt: Date; updatedAt: Date }): Campaign {
+export function campaignOf(row: {
+  tenantId: string;
+  uuid: string;
+  domainId: string;
+  name: string;
+  status: CampaignStatus;
+  createdAt: Date;
+  updatedAt: Date;
+}): Campaign {
   const campaign = new Campaign();
   campaign.tenantId = row.tenantId;
   campaign.uuid = row.uuid;
@@ -63,7 +72,10 @@ export class CampaignService {
 
   async list(ctx: RequestContext, args: { first: number; after?: string | null }): Promise<Connection<Campaign>> {
     const em = await ctx.db();
-    const qb = em.getRepository(Campaign).createQueryBuilder("c").where("c.tenant_id = :tenantId", { tenantId: ctx.tenantId });
+    const qb = em
+      .getRepository(Campaign)
+      .createQueryBuilder("c")
+      .where("c.tenant_id = :tenantId", { tenantId: ctx.tenantId });
     return pageOf(qb, CAMPAIGN_LIST, args);
   }
 
@@ -90,7 +102,11 @@ export class CampaignService {
     for (const [i, globalId] of inboxIds.entries()) {
       const inbox = await inboxService.require(ctx, uuidOf(globalId, "Inbox"), ["input", "inboxIds", String(i)]);
       if (inbox.domainId !== domainUuid) {
-        fail("INBOX_DOMAIN_MISMATCH", `The inbox ${inbox.address} does not belong to the campaign's domain.`, ["input", "inboxIds", String(i)]);
+        fail("INBOX_DOMAIN_MISMATCH", `The inbox ${inbox.address} does not belong to the campaign's domain.`, [
+          "input",
+          "inboxIds",
+          String(i),
+        ]);
       }
       if (!inboxes.some((x) => x.uuid === inbox.uuid)) inboxes.push(inbox);
     }
@@ -99,7 +115,10 @@ export class CampaignService {
 
   private async setInboxes(ctx: RequestContext, campaignUuid: string, inboxes: Inbox[]): Promise<void> {
     const em = await ctx.db();
-    await em.query("DELETE FROM campaign_inboxes WHERE tenant_id = $1 AND campaign_id = $2", [ctx.tenantId, campaignUuid]);
+    await em.query("DELETE FROM campaign_inboxes WHERE tenant_id = $1 AND campaign_id = $2", [
+      ctx.tenantId,
+      campaignUuid,
+    ]);
     if (inboxes.length === 0) return;
     await em.query(
       `INSERT INTO campaign_inboxes (tenant_id, campaign_id, inbox_id, position)
@@ -144,7 +163,11 @@ export class CampaignService {
   /** Sets the status without the input checks (used by automatic pausing). */
   async setStatus(ctx: RequestContext, uuid: string, status: CampaignStatus): Promise<void> {
     const em = await ctx.db();
-    await em.query("UPDATE campaigns SET status = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2", [ctx.tenantId, uuid, status]);
+    await em.query("UPDATE campaigns SET status = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2", [
+      ctx.tenantId,
+      uuid,
+      status,
+    ]);
     campaignById(ctx).clear(uuid);
   }
 
@@ -164,14 +187,20 @@ const CAMPAIGN_BY_ID = Symbol("campaignById");
 const INBOXES_BY_CAMPAIGN = Symbol("inboxesByCampaign");
 
 export function campaignById(ctx: RequestContext): DataLoader<string, Campaign | null> {
-  return ctx.operationScoped(CAMPAIGN_BY_ID, () => new DataLoader<string, Campaign | null>(async (keys) => byUuid(await campaignService.findByIds(ctx, keys), keys)));
+  return ctx.operationScoped(
+    CAMPAIGN_BY_ID,
+    () =>
+      new DataLoader<string, Campaign | null>(async (keys) => byUuid(await campaignService.findByIds(ctx, keys), keys)),
+  );
 }
 
 export function inboxesByCampaign(ctx: RequestContext): DataLoader<string, Inbox[]> {
-  return ctx.operationScoped(INBOXES_BY_CAMPAIGN, () =>
-    new DataLoader<string, Inbox[]>(async (keys) => {
-      const map = await campaignService.inboxesOf(ctx, keys);
-      return keys.map((k) => map.get(k) ?? []);
-    }),
+  return ctx.operationScoped(
+    INBOXES_BY_CAMPAIGN,
+    () =>
+      new DataLoader<string, Inbox[]>(async (keys) => {
+        const map = await campaignService.inboxesOf(ctx, keys);
+        return keys.map((k) => map.get(k) ?? []);
+      }),
   );
 }

@@ -28,7 +28,10 @@ export class UpdateCampaignInput {
   @Field(() => String, { nullable: true, description: "New name." })
   name?: string | null;
 
-  @Field(() => CampaignStatusEnum, { nullable: true, description: "New status. A COMPLETED campaign cannot change status." })
+  @Field(() => CampaignStatusEnum, {
+    nullable: true,
+    description: "New status. A COMPLETED campaign cannot change status.",
+  })
   status?: CampaignStatus | null;
 
   @Field(() => [ID], { nullable: true, description: "Replaces the campaign's inboxes." })

@@ -97,8 +97,12 @@ export class CounterDeltas {
 
   /** Sorted by the unique key, so concurrent upserts lock rows in one order (no deadlocks). */
   list(): CounterDelta[] {
-    return [...this.buckets.values()].sort((a, b) =>
-      cmp(a.campaignId, b.campaignId) || cmp(a.inboxId, b.inboxId) || cmp(a.provider, b.provider) || cmp(a.day, b.day),
+    return [...this.buckets.values()].sort(
+      (a, b) =>
+        cmp(a.campaignId, b.campaignId) ||
+        cmp(a.inboxId, b.inboxId) ||
+        cmp(a.provider, b.provider) ||
+        cmp(a.day, b.day),
     );
   }
 
@@ -213,12 +217,19 @@ export class DeliveryCounterService {
    * window they are the campaigns' lifetime totals, read from campaign_delivery_totals (at
    * most five rows a campaign) rather than summed from every daily bucket.
    */
-  campaignTotals(ctx: RequestContext, campaignUuids: readonly string[], window: CounterWindow = {}): Promise<Map<string, DeliveryTotals>> {
+  campaignTotals(
+    ctx: RequestContext,
+    campaignUuids: readonly string[],
+    window: CounterWindow = {},
+  ): Promise<Map<string, DeliveryTotals>> {
     if (window.since || window.until) return this.totalsBy(ctx, "campaign", campaignUuids, window);
     return this.lifetimeTotals(ctx, campaignUuids);
   }
 
-  private async lifetimeTotals(ctx: RequestContext, campaignUuids: readonly string[]): Promise<Map<string, DeliveryTotals>> {
+  private async lifetimeTotals(
+    ctx: RequestContext,
+    campaignUuids: readonly string[],
+  ): Promise<Map<string, DeliveryTotals>> {
     const result = new Map<string, DeliveryTotals>(campaignUuids.map((id) => [id, emptyTotals()]));
     if (campaignUuids.length === 0) return result;
     const em = await ctx.db();
@@ -244,10 +255,16 @@ export class DeliveryCounterService {
     inboxUuids: readonly string[],
     inboxSince: Date,
     todaySince: Date | null,
-  ): Promise<{ campaigns: Map<string, DeliveryTotals>; inboxes: Map<string, DeliveryTotals>; inboxesToday: Map<string, DeliveryTotals> | null }> {
+  ): Promise<{
+    campaigns: Map<string, DeliveryTotals>;
+    inboxes: Map<string, DeliveryTotals>;
+    inboxesToday: Map<string, DeliveryTotals> | null;
+  }> {
     const campaigns = new Map<string, DeliveryTotals>(campaignUuids.map((id) => [id, emptyTotals()]));
     const inboxes = new Map<string, DeliveryTotals>(inboxUuids.map((id) => [id, emptyTotals()]));
-    const inboxesToday = todaySince ? new Map<string, DeliveryTotals>(inboxUuids.map((id) => [id, emptyTotals()])) : null;
+    const inboxesToday = todaySince
+      ? new Map<string, DeliveryTotals>(inboxUuids.map((id) => [id, emptyTotals()]))
+      : null;
     if (campaignUuids.length === 0 && inboxUuids.length === 0) return { campaigns, inboxes, inboxesToday };
     const em = await ctx.db();
     const rows: Array<CounterRow & { part: "C" | "I" | "T" }> = await em.query(
@@ -261,7 +278,13 @@ export class DeliveryCounterService {
        SELECT 'T', inbox_id, recipient_provider, ${SUMS} FROM delivery_counters
         WHERE $5::date IS NOT NULL AND tenant_id = $1 AND inbox_id = ANY($3::uuid[]) AND day >= $5::date
         GROUP BY inbox_id, recipient_provider`,
-      [ctx.tenantId, [...new Set(campaignUuids)], [...new Set(inboxUuids)], utcDay(inboxSince), todaySince ? utcDay(todaySince) : null],
+      [
+        ctx.tenantId,
+        [...new Set(campaignUuids)],
+        [...new Set(inboxUuids)],
+        utcDay(inboxSince),
+        todaySince ? utcDay(todaySince) : null,
+      ],
     );
     for (const row of rows) {
       const totals = (row.part === "C" ? campaigns : row.part === "I" ? inboxes : inboxesToday)?.get(row.key!);
@@ -271,12 +294,20 @@ export class DeliveryCounterService {
   }
 
   /** Totals per sending inbox, one statement for all of them. */
-  inboxTotals(ctx: RequestContext, inboxUuids: readonly string[], window: CounterWindow = {}): Promise<Map<string, DeliveryTotals>> {
+  inboxTotals(
+    ctx: RequestContext,
+    inboxUuids: readonly string[],
+    window: CounterWindow = {},
+  ): Promise<Map<string, DeliveryTotals>> {
     return this.totalsBy(ctx, "inbox", inboxUuids, window);
   }
 
   /** Totals per sending domain (its campaigns' and inboxes' traffic), one statement. */
-  domainTotals(ctx: RequestContext, domainUuids: readonly string[], window: CounterWindow = {}): Promise<Map<string, DeliveryTotals>> {
+  domainTotals(
+    ctx: RequestContext,
+    domainUuids: readonly string[],
+    window: CounterWindow = {},
+  ): Promise<Map<string, DeliveryTotals>> {
     return this.totalsBy(ctx, "domain", domainUuids, window);
   }
 
@@ -317,7 +348,12 @@ export class DeliveryCounterService {
     return [...byDay.values()];
   }
 
-  private async totalsBy(ctx: RequestContext, kind: KeyKind, ids: readonly string[], window: CounterWindow): Promise<Map<string, DeliveryTotals>> {
+  private async totalsBy(
+    ctx: RequestContext,
+    kind: KeyKind,
+    ids: readonly string[],
+    window: CounterWindow,
+  ): Promise<Map<string, DeliveryTotals>> {
     const result = new Map<string, DeliveryTotals>(ids.map((id) => [id, emptyTotals()]));
     if (ids.length === 0) return result;
     const em = await ctx.db();
@@ -327,7 +363,12 @@ export class DeliveryCounterService {
         WHERE tenant_id = $1 AND ${column} = ANY($2::uuid[])
           AND ($3::date IS NULL OR day >= $3::date) AND ($4::date IS NULL OR day <= $4::date)
         GROUP BY ${column}, recipient_provider`,
-      [ctx.tenantId, [...new Set(ids)], window.since ? utcDay(window.since) : null, window.until ? utcDay(window.until) : null],
+      [
+        ctx.tenantId,
+        [...new Set(ids)],
+        window.since ? utcDay(window.since) : null,
+        window.until ? utcDay(window.until) : null,
+      ],
     );
     for (const row of rows) {
       const totals = result.get(row.key!);
@@ -353,11 +394,27 @@ export interface CounterRow {
 
 /** Adds one provider's row to totals (its provider and the overall total). */
 export function addRow(totals: DeliveryTotals, row: CounterRow): void {
-  addCounts(totals, row.recipient_provider, Number(row.sent), Number(row.delivered), Number(row.hard_bounces), Number(row.soft_bounces), Number(row.complaints));
+  addCounts(
+    totals,
+    row.recipient_provider,
+    Number(row.sent),
+    Number(row.delivered),
+    Number(row.hard_bounces),
+    Number(row.soft_bounces),
+    Number(row.complaints),
+  );
 }
 
 /** Adds one provider's counts to totals, field by field without an intermediate object: a dashboard page adds hundreds. */
-export function addCounts(totals: DeliveryTotals, provider: MailboxProvider, sent: number, delivered: number, hard: number, soft: number, complaints: number): void {
+export function addCounts(
+  totals: DeliveryTotals,
+  provider: MailboxProvider,
+  sent: number,
+  delivered: number,
+  hard: number,
+  soft: number,
+  complaints: number,
+): void {
   const p = totals.byProvider[provider] ?? (totals.byProvider[provider] = zeroCounts());
   const t = totals.total;
   p.sent += sent;

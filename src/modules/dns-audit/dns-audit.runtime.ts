@@ -19,7 +19,12 @@ export function startHealth(app: App): HealthRuntime {
   app.mxProviders = new MxProviderCache(resolver);
   app.dnsblZones = dns.blocklists;
   const scheduler: AuditScheduler | null =
-    dns.auditIntervalMinutes === null ? null : startAuditScheduler(app, { intervalMs: dns.auditIntervalMinutes * 60_000, log: (message) => app.log.error(message) });
+    dns.auditIntervalMinutes === null
+      ? null
+      : startAuditScheduler(app, {
+          intervalMs: dns.auditIntervalMinutes * 60_000,
+          log: (message) => app.log.error(message),
+        });
   return {
     async close() {
       await scheduler?.stop();

@@ -41,7 +41,11 @@ async function inContext<T>(app: App, tenantId: string, fn: (ctx: RequestContext
 }
 
 /** One pass over every tenant; returns how many domains were audited. Exported for tests and the CLI. */
-export async function runDueAudits(app: App, options: AuditScheduleOptions, isStopped: () => boolean = () => false): Promise<number> {
+export async function runDueAudits(
+  app: App,
+  options: AuditScheduleOptions,
+  isStopped: () => boolean = () => false,
+): Promise<number> {
   const leaseSeconds = Math.ceil((options.leaseMs ?? 10 * 60_000) / 1000);
   const intervalSeconds = options.intervalMs / 1000;
   const log = options.log ?? ((m: string) => app.log.error(m));
@@ -50,7 +54,9 @@ export async function runDueAudits(app: App, options: AuditScheduleOptions, isSt
     if (isStopped()) break;
     let claimed: string[];
     try {
-      claimed = await inContext(app, tenantId, (ctx) => domainAuditService.claimDue(ctx, intervalSeconds, leaseSeconds));
+      claimed = await inContext(app, tenantId, (ctx) =>
+        domainAuditService.claimDue(ctx, intervalSeconds, leaseSeconds),
+      );
     } catch (err) {
       log(`domain audit: claiming domains of tenant ${tenantId} failed: ${String(err)}`);
       continue;

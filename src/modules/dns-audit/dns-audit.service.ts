@@ -70,13 +70,19 @@ export class DomainAuditService {
         WHERE tenant_id = $1 AND domain_id = ANY($2::uuid[]) AND report IS NOT NULL`,
       [ctx.tenantId, [...new Set(domainUuids)]],
     );
-    for (const r of rows) result.set(r.domain_id, { domainUuid: r.domain_id, checkedAt: new Date(r.checked_at), audit: r.report });
+    for (const r of rows)
+      result.set(r.domain_id, { domainUuid: r.domain_id, checkedAt: new Date(r.checked_at), audit: r.report });
     return result;
   }
 
   /** Audit settings of many domains, one statement; a domain without a row has none. */
-  async settingsFor(ctx: RequestContext, domainUuids: readonly string[]): Promise<Map<string, DomainAuthSettingsValues>> {
-    const result = new Map<string, DomainAuthSettingsValues>(domainUuids.map((id) => [id, { sendingIps: [], dkimSelectors: [] }]));
+  async settingsFor(
+    ctx: RequestContext,
+    domainUuids: readonly string[],
+  ): Promise<Map<string, DomainAuthSettingsValues>> {
+    const result = new Map<string, DomainAuthSettingsValues>(
+      domainUuids.map((id) => [id, { sendingIps: [], dkimSelectors: [] }]),
+    );
     if (domainUuids.length === 0) return result;
     const em = await ctx.db();
     const rows: Array<{ domain_id: string; sending_ips: string[]; dkim_selectors: string[] }> = await em.query(
@@ -89,13 +95,16 @@ export class DomainAuditService {
 
   /** Alignment settings of many inboxes, one statement. */
   async alignmentFor(ctx: RequestContext, inboxUuids: readonly string[]): Promise<Map<string, InboxAlignmentValues>> {
-    const result = new Map<string, InboxAlignmentValues>(inboxUuids.map((id) => [id, { returnPathDomain: null, dkimDomain: null }]));
+    const result = new Map<string, InboxAlignmentValues>(
+      inboxUuids.map((id) => [id, { returnPathDomain: null, dkimDomain: null }]),
+    );
     if (inboxUuids.length === 0) return result;
     const em = await ctx.db();
-    const rows: Array<{ inbox_id: string; return_path_domain: string | null; dkim_domain: string | null }> = await em.query(
-      `SELECT inbox_id, return_path_domain, dkim_domain FROM inbox_alignment WHERE tenant_id = $1 AND inbox_id = ANY($2::uuid[])`,
-      [ctx.tenantId, [...new Set(inboxUuids)]],
-    );
+    const rows: Array<{ inbox_id: string; return_path_domain: string | null; dkim_domain: string | null }> =
+      await em.query(
+        `SELECT inbox_id, return_path_domain, dkim_domain FROM inbox_alignment WHERE tenant_id = $1 AND inbox_id = ANY($2::uuid[])`,
+        [ctx.tenantId, [...new Set(inboxUuids)]],
+      );
     for (const r of rows) result.set(r.inbox_id, { returnPathDomain: r.return_path_domain, dkimDomain: r.dkim_domain });
     return result;
   }
@@ -111,7 +120,8 @@ export class DomainAuditService {
     const current = (await this.settingsFor(ctx, [domain.uuid])).get(domain.uuid)!;
     let sendingIps = current.sendingIps;
     if (input.sendingIps) {
-      if (input.sendingIps.length > MAX_SENDING_IPS) fail("TOO_MANY_SENDING_IPS", `At most ${MAX_SENDING_IPS} sending IPs.`, ["input", "sendingIps"]);
+      if (input.sendingIps.length > MAX_SENDING_IPS)
+        fail("TOO_MANY_SENDING_IPS", `At most ${MAX_SENDING_IPS} sending IPs.`, ["input", "sendingIps"]);
       sendingIps = [];
       input.sendingIps.forEach((raw, i) => {
         const ip = raw;
@@ -122,11 +132,17 @@ export class DomainAuditService {
     }
     let dkimSelectors = current.dkimSelectors;
     if (input.dkimSelectors) {
-      if (input.dkimSelectors.length > MAX_SELECTORS) fail("TOO_MANY_SELECTORS", `At most ${MAX_SELECTORS} DKIM selectors.`, ["input", "dkimSelectors"]);
+      if (input.dkimSelectors.length > MAX_SELECTORS)
+        fail("TOO_MANY_SELECTORS", `At most ${MAX_SELECTORS} DKIM selectors.`, ["input", "dkimSelectors"]);
       dkimSelectors = [];
       input.dkimSelectors.forEach((raw, i) => {
         const s = raw.trim().toLowerCase();
-        if (!SELECTOR.test(s)) fail("INVALID_SELECTOR", `"${raw.slice(0, 60)}" is not a DKIM selector (letters, digits, - and _, dot-separated).`, ["input", "dkimSelectors", String(i)]);
+        if (!SELECTOR.test(s))
+          fail(
+            "INVALID_SELECTOR",
+            `"${raw.slice(0, 60)}" is not a DKIM selector (letters, digits, - and _, dot-separated).`,
+            ["input", "dkimSelectors", String(i)],
+          );
         if (!dkimSelectors.includes(s)) dkimSelectors.push(s);
       });
     }
@@ -147,8 +163,12 @@ export class DomainAuditService {
     const inbox = await inboxService.require(ctx, inboxUuid, ["input", "inboxId"]);
     const current = (await this.alignmentFor(ctx, [inbox.uuid])).get(inbox.uuid)!;
     // Omitted keeps the value; an empty string clears it.
-    const returnPathDomain = input.returnPathDomain === undefined ? current.returnPathDomain : optionalDomain(input.returnPathDomain, ["input", "returnPathDomain"]);
-    const dkimDomain = input.dkimDomain === undefined ? current.dkimDomain : optionalDomain(input.dkimDomain, ["input", "dkimDomain"]);
+    const returnPathDomain =
+      input.returnPathDomain === undefined
+        ? current.returnPathDomain
+        : optionalDomain(input.returnPathDomain, ["input", "returnPathDomain"]);
+    const dkimDomain =
+      input.dkimDomain === undefined ? current.dkimDomain : optionalDomain(input.dkimDomain, ["input", "dkimDomain"]);
     const em = await ctx.db();
     await em.query(
       `INSERT INTO inbox_alignment (tenant_id, inbox_id, domain_id, return_path_domain, dkim_domain) VALUES ($1, $2, $3, $4, $5)
@@ -164,19 +184,35 @@ export class DomainAuditService {
   async plan(ctx: RequestContext, domain: Domain, now: Date): Promise<AuditPlan> {
     const settings = (await this.settingsFor(ctx, [domain.uuid])).get(domain.uuid)!;
     const em = await ctx.db();
-    const aligned: Array<{ inbox_id: string; return_path_domain: string | null; dkim_domain: string | null }> = await em.query(
-      `SELECT inbox_id, return_path_domain, dkim_domain FROM inbox_alignment
+    const aligned: Array<{ inbox_id: string; return_path_domain: string | null; dkim_domain: string | null }> =
+      await em.query(
+        `SELECT inbox_id, return_path_domain, dkim_domain FROM inbox_alignment
         WHERE tenant_id = $1 AND domain_id = $2 AND (return_path_domain IS NOT NULL OR dkim_domain IS NOT NULL)`,
-      [ctx.tenantId, domain.uuid],
-    );
-    const inboxes = aligned.length ? await inboxService.findByIds(ctx, aligned.map((r) => r.inbox_id)) : [];
+        [ctx.tenantId, domain.uuid],
+      );
+    const inboxes = aligned.length
+      ? await inboxService.findByIds(
+          ctx,
+          aligned.map((r) => r.inbox_id),
+        )
+      : [];
     const byId = new Map(inboxes.filter((i) => i.domainId === domain.uuid).map((i) => [i.uuid, i]));
     const since = new Date(now.getTime() - 6 * 86_400_000);
-    const days = await deliveryCounterService.dailyTotals(ctx, { kind: "domain", id: domain.uuid }, { since, until: now });
+    const days = await deliveryCounterService.dailyTotals(
+      ctx,
+      { kind: "domain", id: domain.uuid },
+      { since, until: now },
+    );
     return {
       domain,
       settings,
-      inboxes: aligned.filter((r) => byId.has(r.inbox_id)).map((r) => ({ address: byId.get(r.inbox_id)!.address, returnPathDomain: r.return_path_domain, dkimDomain: r.dkim_domain })),
+      inboxes: aligned
+        .filter((r) => byId.has(r.inbox_id))
+        .map((r) => ({
+          address: byId.get(r.inbox_id)!.address,
+          returnPathDomain: r.return_path_domain,
+          dkimDomain: r.dkim_domain,
+        })),
       dailyVolume: peakDailyVolume(days),
     };
   }
@@ -186,7 +222,12 @@ export class DomainAuditService {
     const options = { sendingIps: plan.settings.sendingIps, selectors: plan.settings.dkimSelectors };
     const report = await auditDomain(
       plan.domain.name,
-      { selectors: options.selectors, sendingIps: options.sendingIps, dailyVolume: plan.dailyVolume, dnsblZones: app.dnsblZones ?? app.config.dns.blocklists },
+      {
+        selectors: options.selectors,
+        sendingIps: options.sendingIps,
+        dailyVolume: plan.dailyVolume,
+        dnsblZones: app.dnsblZones ?? app.config.dns.blocklists,
+      },
       dnsOf(app),
       now,
     );
@@ -194,7 +235,12 @@ export class DomainAuditService {
   }
 
   /** Stores a new audit (releasing any claim) and runs the audit hooks in the same transaction. */
-  async store(ctx: RequestContext, domain: Domain, audit: StoredAudit, trigger: DomainAuditEvent["trigger"]): Promise<StoredDomainAudit> {
+  async store(
+    ctx: RequestContext,
+    domain: Domain,
+    audit: StoredAudit,
+    trigger: DomainAuditEvent["trigger"],
+  ): Promise<StoredDomainAudit> {
     const em = await ctx.db();
     // Row-locks the previous audit so concurrent refreshes hand hooks a consistent previous/current pair.
     const previous: Array<{ report: StoredAudit | null }> = await em.query(
@@ -209,12 +255,22 @@ export class DomainAuditService {
       [ctx.tenantId, domain.uuid, audit.report.status, JSON.stringify(audit), checkedAt],
     );
     const prev: DomainAuditReport | null = previous[0]?.report?.report ?? null;
-    await runDomainAuditHooks(ctx, { domainUuid: domain.uuid, domain: domain.name, previous: prev, current: audit.report, trigger });
+    await runDomainAuditHooks(ctx, {
+      domainUuid: domain.uuid,
+      domain: domain.name,
+      previous: prev,
+      current: audit.report,
+      trigger,
+    });
     return { domainUuid: domain.uuid, checkedAt, audit };
   }
 
   /** refreshDomainAuth: plan, DNS, store, inside the request's transaction. */
-  async refresh(ctx: RequestContext, domainUuid: string | null, now: Date = new Date()): Promise<{ domain: Domain; stored: StoredDomainAudit }> {
+  async refresh(
+    ctx: RequestContext,
+    domainUuid: string | null,
+    now: Date = new Date(),
+  ): Promise<{ domain: Domain; stored: StoredDomainAudit }> {
     const domain = await domainService.require(ctx, domainUuid, ["input", "domainId"]);
     const plan = await this.plan(ctx, domain, now);
     const audit = await this.audit(ctx.app, plan, now);

@@ -39,10 +39,9 @@ export class DomainResolver {
   @Authorized("write")
   @Mutation(() => UpdateDomainPayload, { description: "Change a sending domain." })
   updateDomain(@Ctx() ctx: RequestContext, @Arg("input", () => UpdateDomainInput) input: UpdateDomainInput) {
-    return payload(
-      async () => ({ domain: await domainService.update(ctx, uuidOf(input.id, "Domain"), input) }),
-      { domain: null },
-    );
+    return payload(async () => ({ domain: await domainService.update(ctx, uuidOf(input.id, "Domain"), input) }), {
+      domain: null,
+    });
   }
 
   @Authorized("write")

@@ -35,7 +35,10 @@ export class DomainService {
 
   async list(ctx: RequestContext, args: { first: number; after?: string | null }): Promise<Connection<Domain>> {
     const em = await ctx.db();
-    const qb = em.getRepository(Domain).createQueryBuilder("d").where("d.tenant_id = :tenantId", { tenantId: ctx.tenantId });
+    const qb = em
+      .getRepository(Domain)
+      .createQueryBuilder("d")
+      .where("d.tenant_id = :tenantId", { tenantId: ctx.tenantId });
     return pageOf(qb, "d", args);
   }
 
@@ -48,12 +51,17 @@ export class DomainService {
         repo.save(repo.create({ tenantId: ctx.tenantId, name, registeredAt: input.registeredAt ?? null })),
       );
     } catch (err) {
-      if (sqlState(err) === UNIQUE_VIOLATION) fail("TAKEN", `The domain ${name} is already registered.`, ["input", "name"]);
+      if (sqlState(err) === UNIQUE_VIOLATION)
+        fail("TAKEN", `The domain ${name} is already registered.`, ["input", "name"]);
       throw err;
     }
   }
 
-  async update(ctx: RequestContext, uuid: string | null, input: { name?: string | null; registeredAt?: Date | null }): Promise<Domain> {
+  async update(
+    ctx: RequestContext,
+    uuid: string | null,
+    input: { name?: string | null; registeredAt?: Date | null },
+  ): Promise<Domain> {
     const domain = await this.require(ctx, uuid, ["input", "id"]);
     if (input.name !== undefined && input.name !== null) domain.name = domainName(input.name, ["input", "name"]);
     if (input.registeredAt !== undefined) domain.registeredAt = input.registeredAt;
@@ -61,7 +69,8 @@ export class DomainService {
     try {
       return await withSavepoint(em, () => em.getRepository(Domain).save(domain));
     } catch (err) {
-      if (sqlState(err) === UNIQUE_VIOLATION) fail("TAKEN", `The domain ${domain.name} is already registered.`, ["input", "name"]);
+      if (sqlState(err) === UNIQUE_VIOLATION)
+        fail("TAKEN", `The domain ${domain.name} is already registered.`, ["input", "name"]);
       throw err;
     }
   }
@@ -75,7 +84,10 @@ export class DomainService {
       );
     } catch (err) {
       if (sqlState(err) === FOREIGN_KEY_VIOLATION) {
-        fail("DOMAIN_IN_USE", "Inboxes or campaigns still use this domain; delete or move them first.", ["input", "id"]);
+        fail("DOMAIN_IN_USE", "Inboxes or campaigns still use this domain; delete or move them first.", [
+          "input",
+          "id",
+        ]);
       }
       throw err;
     }
@@ -91,5 +103,8 @@ export const domainService = new DomainService();
 const DOMAIN_BY_ID = Symbol("domainById");
 
 export function domainById(ctx: RequestContext): DataLoader<string, Domain | null> {
-  return ctx.operationScoped(DOMAIN_BY_ID, () => new DataLoader<string, Domain | null>(async (keys) => byUuid(await domainService.findByIds(ctx, keys), keys)));
+  return ctx.operationScoped(
+    DOMAIN_BY_ID,
+    () => new DataLoader<string, Domain | null>(async (keys) => byUuid(await domainService.findByIds(ctx, keys), keys)),
+  );
 }

@@ -28,7 +28,9 @@ export class UpdateDomainInput {
 
 @InputType("DeleteDomainInput", { description: "The sending domain to delete." })
 export class DeleteDomainInput {
-  @Field(() => ID, { description: "The domain to delete. Domains still used by inboxes or campaigns cannot be deleted." })
+  @Field(() => ID, {
+    description: "The domain to delete. Domains still used by inboxes or campaigns cannot be deleted.",
+  })
   id: string;
 }
 

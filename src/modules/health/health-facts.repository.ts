@@ -9,7 +9,6 @@ import { addCounts, emptyTotals, type DeliveryTotals } from "../delivery";
 import type { TenantSettingsValues } from "../tenant";
 import { type AuditSummary, type RecipientCheckSummary } from "./health-view";
 
-
 // The dashboard's facts: what the health loaders batch and the service shows, read in one
 // statement per page (see campaignFactsOf). Data access only; decisions are the core's.
 
@@ -74,9 +73,6 @@ function dateOrNull(ms: number | null): Date | null {
   return ms === null ? null : new Date(ms);
 }
 
-
-
-
 // campaignFactsOf's statement. One row holding one JSON document of arrays: the driver makes
 // one string and V8's JSON.parse builds the arrays, where ~700 rows of twelve text columns
 // cost a row object, twelve strings and a type parser each (most of this read's CPU, and
@@ -101,9 +97,10 @@ function keysOfPage(afterCursor: boolean): string {
 }
 
 function factsStatement(keys: string): string {
-  const page = keys === KEYS_GIVEN
-    ? "null"
-    : `(SELECT json_agg(json_build_array(id, domain_id, name, status, ${epochMs("created_at")}, ${epochMs("updated_at")}) ORDER BY created_at DESC, id DESC) FROM g)`;
+  const page =
+    keys === KEYS_GIVEN
+      ? "null"
+      : `(SELECT json_agg(json_build_array(id, domain_id, name, status, ${epochMs("created_at")}, ${epochMs("updated_at")}) ORDER BY created_at DESC, id DESC) FROM g)`;
   return `WITH ${keys},
        r AS (
          SELECT c.id, c.domain_id, p.id AS previous_id, p.name AS previous_name
@@ -148,17 +145,37 @@ function emptyFactsDocument(): CampaignFactsDocument {
 }
 
 /** The facts of campaignFactsOf's document, every key asked for present (zeros, empty records). */
-function factsOf(doc: CampaignFactsDocument, totalsOf: readonly string[], readinessOf: readonly string[], withSettings: boolean): CampaignFacts {
+function factsOf(
+  doc: CampaignFactsDocument,
+  totalsOf: readonly string[],
+  readinessOf: readonly string[],
+  withSettings: boolean,
+): CampaignFacts {
   const facts: CampaignFacts = { totals: new Map(), readiness: new Map(), settings: null };
   for (const k of totalsOf) facts.totals.set(k, emptyTotals());
-  for (const k of readinessOf) facts.readiness.set(k, { campaignUuid: k, domain: null, inboxes: [], previous: null, recipientCheck: null, audit: null });
+  for (const k of readinessOf)
+    facts.readiness.set(k, {
+      campaignUuid: k,
+      domain: null,
+      inboxes: [],
+      previous: null,
+      recipientCheck: null,
+      audit: null,
+    });
   for (const [campaign, provider, sent, delivered, hard, soft, complaints] of doc.t ?? []) {
     let t = facts.totals.get(campaign);
     if (!t) facts.totals.set(campaign, (t = emptyTotals()));
     addCounts(t, provider, sent, delivered, hard, soft, complaints);
   }
   for (const [campaign, checked, ok, risky, invalid, suppressed, at] of doc.r ?? []) {
-    facts.readiness.get(campaign)!.recipientCheck = { checked, ok, risky, invalid, suppressed, checkedAt: new Date(at) };
+    facts.readiness.get(campaign)!.recipientCheck = {
+      checked,
+      ok,
+      risky,
+      invalid,
+      suppressed,
+      checkedAt: new Date(at),
+    };
   }
   for (const [campaign, address, dailyLimit, warmupStartedAt] of doc.i ?? []) {
     facts.readiness.get(campaign)!.inboxes.push({ address, warmupStartedAt: dateOrNull(warmupStartedAt), dailyLimit });
@@ -166,9 +183,16 @@ function factsOf(doc: CampaignFactsDocument, totalsOf: readonly string[], readin
   // Previous campaigns' totals came in the same document (a campaign with no row sent nothing).
   for (const [campaign, previous, name] of doc.p ?? []) {
     const t = facts.totals.get(previous)?.total;
-    facts.readiness.get(campaign)!.previous = { uuid: previous, name, sent: t?.sent ?? 0, hardBounces: t?.hardBounces ?? 0 };
+    facts.readiness.get(campaign)!.previous = {
+      uuid: previous,
+      name,
+      sent: t?.sent ?? 0,
+      hardBounces: t?.hardBounces ?? 0,
+    };
   }
-  const domains = new Map((doc.d ?? []).map(([id, name, registeredAt]) => [id, { name, registeredAt: dateOrNull(registeredAt) }]));
+  const domains = new Map(
+    (doc.d ?? []).map(([id, name, registeredAt]) => [id, { name, registeredAt: dateOrNull(registeredAt) }]),
+  );
   const audits = new Map(doc.a ?? []);
   for (const [campaign, domain] of doc.c ?? []) {
     const r = facts.readiness.get(campaign)!;
@@ -196,12 +220,23 @@ export class HealthFactsRepository {
    * beside row-level security; the batched services have no "previous campaign on the same
    * domain" or "inboxes of many campaigns, as facts" to call instead.
    */
-  async campaignFactsOf(ctx: RequestContext, totalsOf: readonly string[], readinessOf: readonly string[], withSettings: boolean): Promise<CampaignFacts> {
+  async campaignFactsOf(
+    ctx: RequestContext,
+    totalsOf: readonly string[],
+    readinessOf: readonly string[],
+    withSettings: boolean,
+  ): Promise<CampaignFacts> {
     const totalsKeys = [...new Set(totalsOf)];
     const readinessKeys = [...new Set(readinessOf)];
-    if (totalsKeys.length === 0 && readinessKeys.length === 0 && !withSettings) return factsOf(emptyFactsDocument(), totalsKeys, readinessKeys, false);
+    if (totalsKeys.length === 0 && readinessKeys.length === 0 && !withSettings)
+      return factsOf(emptyFactsDocument(), totalsKeys, readinessKeys, false);
     const em = await ctx.db();
-    const rows = await preparedQuery<{ facts: string }>(em, FACTS_OF_KEYS, [ctx.tenantId, totalsKeys, readinessKeys, withSettings]);
+    const rows = await preparedQuery<{ facts: string }>(em, FACTS_OF_KEYS, [
+      ctx.tenantId,
+      totalsKeys,
+      readinessKeys,
+      withSettings,
+    ]);
     return factsOf(JSON.parse(rows[0].facts), totalsKeys, readinessKeys, withSettings);
   }
 
@@ -227,25 +262,51 @@ export class HealthFactsRepository {
     const result = await preparedQuery<{ facts: string }>(em, after ? FACTS_WITH_PAGE_AFTER : FACTS_WITH_PAGE, values);
     const doc: CampaignFactsDocument = JSON.parse(result[0].facts);
     const rows = (doc.g ?? []).map(([uuid, domainId, name, status, createdAt, updatedAt]) =>
-      campaignOf({ tenantId, uuid, domainId, name, status, createdAt: new Date(createdAt), updatedAt: new Date(updatedAt) }),
+      campaignOf({
+        tenantId,
+        uuid,
+        domainId,
+        name,
+        status,
+        createdAt: new Date(createdAt),
+        updatedAt: new Date(updatedAt),
+      }),
     );
     const keys = rows.slice(0, args.first).map((c) => c.uuid);
     return { rows, facts: factsOf(doc, keys, withReadiness ? keys : [], withSettings) };
   }
 
-  async recipientChecksFor(ctx: RequestContext, campaignUuids: readonly string[]): Promise<Map<string, RecipientCheckSummary>> {
+  async recipientChecksFor(
+    ctx: RequestContext,
+    campaignUuids: readonly string[],
+  ): Promise<Map<string, RecipientCheckSummary>> {
     const result = new Map<string, RecipientCheckSummary>();
     if (campaignUuids.length === 0) return result;
     const em = await ctx.db();
-    const rows: Array<{ campaign_id: string; checked: number; ok: number; risky: number; invalid: number; suppressed: number; checked_at: Date }> = await em.query(
+    const rows: Array<{
+      campaign_id: string;
+      checked: number;
+      ok: number;
+      risky: number;
+      invalid: number;
+      suppressed: number;
+      checked_at: Date;
+    }> = await em.query(
       `SELECT campaign_id, checked, ok, risky, invalid, suppressed, checked_at FROM campaign_recipient_checks
         WHERE tenant_id = $1 AND campaign_id = ANY($2::uuid[])`,
       [ctx.tenantId, [...new Set(campaignUuids)]],
     );
-    for (const r of rows) result.set(r.campaign_id, { checked: r.checked, ok: r.ok, risky: r.risky, invalid: r.invalid, suppressed: r.suppressed, checkedAt: new Date(r.checked_at) });
+    for (const r of rows)
+      result.set(r.campaign_id, {
+        checked: r.checked,
+        ok: r.ok,
+        risky: r.risky,
+        invalid: r.invalid,
+        suppressed: r.suppressed,
+        checkedAt: new Date(r.checked_at),
+      });
     return result;
   }
-
 }
 
 export const healthFacts = new HealthFactsRepository();

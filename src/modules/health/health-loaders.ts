@@ -5,7 +5,12 @@ import type { Campaign } from "../campaign";
 import { deliveryCounterService, type CounterWindow, type DeliveryTotals } from "../delivery";
 import { TenantSettings, type TenantSettingsValues } from "../tenant";
 import { tenantService } from "../tenant";
-import { domainAuditService, type DomainAuthSettingsValues, type InboxAlignmentValues, type StoredDomainAudit } from "../dns-audit";
+import {
+  domainAuditService,
+  type DomainAuthSettingsValues,
+  type InboxAlignmentValues,
+  type StoredDomainAudit,
+} from "../dns-audit";
 import { counterWindow, type RecipientCheckSummary } from "./health-view";
 import type { HealthWindow } from "./health.enums";
 import { healthFacts, type ReadinessRecords } from "./health-facts.repository";
@@ -80,8 +85,14 @@ export class HealthLoaders {
       return keys.map((k) => facts.readiness.get(k)!);
     });
     this.audits = batch((keys) => domainAuditService.latestFor(ctx, keys), null);
-    this.authSettings = batch((keys) => domainAuditService.settingsFor(ctx, keys), { sendingIps: [], dkimSelectors: [] });
-    this.inboxAlignment = batch((keys) => domainAuditService.alignmentFor(ctx, keys), { returnPathDomain: null, dkimDomain: null });
+    this.authSettings = batch((keys) => domainAuditService.settingsFor(ctx, keys), {
+      sendingIps: [],
+      dkimSelectors: [],
+    });
+    this.inboxAlignment = batch((keys) => domainAuditService.alignmentFor(ctx, keys), {
+      returnPathDomain: null,
+      dkimDomain: null,
+    });
     this.recipientChecks = batch((keys) => healthFacts.recipientChecksFor(ctx, keys), null);
   }
 
@@ -103,7 +114,11 @@ export class HealthLoaders {
     if (withSettings) this.settingsPromise = Promise.resolve(settings);
     this.primeRecipientChecks(facts.readiness);
     for (const c of rows.slice(0, args.first)) {
-      const health: CampaignHealth = { totals: facts.totals.get(c.uuid)!, settings, readiness: facts.readiness.get(c.uuid) ?? null };
+      const health: CampaignHealth = {
+        totals: facts.totals.get(c.uuid)!,
+        settings,
+        readiness: facts.readiness.get(c.uuid) ?? null,
+      };
       this.campaigns.prime(c.uuid, health);
       this.loaded.set(c.uuid, health);
     }
@@ -132,7 +147,10 @@ export class HealthLoaders {
   private totals(kind: "inbox" | "domain", key: string, window: CounterWindow): DataLoader<string, DeliveryTotals> {
     let loader = this.windowed.get(`${kind}:${key}`);
     if (!loader) {
-      const load = kind === "inbox" ? deliveryCounterService.inboxTotals.bind(deliveryCounterService) : deliveryCounterService.domainTotals.bind(deliveryCounterService);
+      const load =
+        kind === "inbox"
+          ? deliveryCounterService.inboxTotals.bind(deliveryCounterService)
+          : deliveryCounterService.domainTotals.bind(deliveryCounterService);
       loader = new DataLoader(async (keys) => {
         const map = await load(this.ctx, keys, window);
         return keys.map((k) => map.get(k)!);

@@ -1,4 +1,11 @@
-import { GraphQLObjectType, Kind, type FieldNode, type GraphQLResolveInfo, type GraphQLSchema, type SelectionSetNode } from "graphql";
+import {
+  GraphQLObjectType,
+  Kind,
+  type FieldNode,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+  type SelectionSetNode,
+} from "graphql";
 import type { RequestContext } from "../../platform/context";
 import { connectionOf } from "../../platform/db/keyset";
 import { CAMPAIGN_LIST } from "../campaign";
@@ -17,7 +24,12 @@ import { CampaignHealthResolver } from "./health.resolver";
 const TOTALS_FIELDS = new Set(["stats", "benchmarks", "zone"]);
 
 /** Which health fields a selection of Campaign asks for (fragments followed; directives ignored: at worst a prefetch too many). */
-function wanted(set: SelectionSetNode | undefined, info: GraphQLResolveInfo, path: readonly string[], out: { totals: boolean; readiness: boolean }): void {
+function wanted(
+  set: SelectionSetNode | undefined,
+  info: GraphQLResolveInfo,
+  path: readonly string[],
+  out: { totals: boolean; readiness: boolean },
+): void {
   if (!set) return;
   for (const s of set.selections) {
     if (s.kind === Kind.INLINE_FRAGMENT) wanted(s.selectionSet, info, path, out);

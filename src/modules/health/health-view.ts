@@ -16,7 +16,11 @@ import {
 import type { ChecklistInput } from "../../core/checklist";
 import { checkAlignment, isAligned } from "../../core/dns/alignment";
 import { worstStatus, type CheckResult, type CheckStatus } from "../../core/dns/check-result";
-import { senderRequirements, type ProviderRequirements, type SenderRequirementsInput } from "../../core/dns/sender-requirements";
+import {
+  senderRequirements,
+  type ProviderRequirements,
+  type SenderRequirementsInput,
+} from "../../core/dns/sender-requirements";
 import { MAILBOX_PROVIDERS } from "../../core/providers";
 import type { DomainAuditReport } from "../../platform/dns/audit";
 import type { CounterWindow, DeliveryCounts, DeliveryTotals } from "../delivery";
@@ -28,7 +32,9 @@ export const WINDOW_DAYS: Record<HealthWindow, number> = { DAYS_1: 1, DAYS_7: 7,
 
 /** The counters' window for a rolling window of whole UTC days ending today (inclusive). */
 export function counterWindow(window: HealthWindow, now: Date): CounterWindow {
-  const since = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - (WINDOW_DAYS[window] - 1)));
+  const since = new Date(
+    Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - (WINDOW_DAYS[window] - 1)),
+  );
   return { since, until: now };
 }
 
@@ -60,9 +66,17 @@ export function statsView(totals: DeliveryTotals, minSends: number): DeliverySta
 }
 
 /** One row per recipient provider, always all of them (zeros are INSUFFICIENT_DATA), in a fixed order. */
-export function benchmarksView(totals: DeliveryTotals, thresholds: BenchmarkThresholds, minSends: number): BenchmarkRow[] {
+export function benchmarksView(
+  totals: DeliveryTotals,
+  thresholds: BenchmarkThresholds,
+  minSends: number,
+): BenchmarkRow[] {
   return benchmarkRows(
-    MAILBOX_PROVIDERS.map((provider) => ({ provider, sent: totals.byProvider[provider]?.sent ?? 0, hardBounces: totals.byProvider[provider]?.hardBounces ?? 0 })),
+    MAILBOX_PROVIDERS.map((provider) => ({
+      provider,
+      sent: totals.byProvider[provider]?.sent ?? 0,
+      hardBounces: totals.byProvider[provider]?.hardBounces ?? 0,
+    })),
     thresholds,
     minSends,
   );
@@ -95,12 +109,23 @@ export interface StoredAudit {
  * become alignment.spf.<address> / alignment.dkim.<address>. Alignment is met for the
  * sender requirements when every inbox that configured a domain aligns.
  */
-export function withInboxAlignment(report: DomainAuditReport, inboxes: readonly InboxAlignmentFacts[], dailyVolume: number | null, options: StoredAudit["options"]): StoredAudit {
+export function withInboxAlignment(
+  report: DomainAuditReport,
+  inboxes: readonly InboxAlignmentFacts[],
+  dailyVolume: number | null,
+  options: StoredAudit["options"],
+): StoredAudit {
   const aspf = report.dmarc.record?.aspf ?? "r";
   const adkim = report.dmarc.record?.adkim ?? "r";
   const sorted = [...inboxes].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
   const alignment: CheckResult[] = sorted.flatMap((inbox) =>
-    checkAlignment({ fromDomain: report.domain, returnPathDomain: inbox.returnPathDomain, dkimDomain: inbox.dkimDomain, aspf, adkim }).map((c) => ({
+    checkAlignment({
+      fromDomain: report.domain,
+      returnPathDomain: inbox.returnPathDomain,
+      dkimDomain: inbox.dkimDomain,
+      aspf,
+      adkim,
+    }).map((c) => ({
       ...c,
       id: `${c.id}.${inbox.address}`,
       record: `${inbox.address}: ${c.record ?? ""}`,
@@ -108,15 +133,24 @@ export function withInboxAlignment(report: DomainAuditReport, inboxes: readonly 
   );
   const spfConfigured = sorted.filter((i) => i.returnPathDomain);
   const dkimConfigured = sorted.filter((i) => i.dkimDomain);
-  const spfAligned = spfConfigured.length === 0 ? null : spfConfigured.every((i) => isAligned(report.domain, i.returnPathDomain!, aspf));
-  const dkimAligned = dkimConfigured.length === 0 ? null : dkimConfigured.every((i) => isAligned(report.domain, i.dkimDomain!, adkim));
+  const spfAligned =
+    spfConfigured.length === 0 ? null : spfConfigured.every((i) => isAligned(report.domain, i.returnPathDomain!, aspf));
+  const dkimAligned =
+    dkimConfigured.length === 0 ? null : dkimConfigured.every((i) => isAligned(report.domain, i.dkimDomain!, adkim));
 
   // The audit's own alignment checks (none: it was called without domains) are replaced in place.
   const before = report.spf.checks.length + report.dkim.checks.length + report.dmarc.checks.length;
-  const checks = [...report.checks.slice(0, before), ...alignment, ...report.checks.slice(before + report.alignment.length)];
+  const checks = [
+    ...report.checks.slice(0, before),
+    ...alignment,
+    ...report.checks.slice(before + report.alignment.length),
+  ];
   const ips = options.sendingIps;
   const requirementsInput: StoredAudit["requirementsInput"] = {
-    spf: { status: report.spf.status, sendingIpsAuthorized: ips.length === 0 ? null : report.spf.authorizedIps.every((a) => a.result === "pass") },
+    spf: {
+      status: report.spf.status,
+      sendingIpsAuthorized: ips.length === 0 ? null : report.spf.authorizedIps.every((a) => a.result === "pass"),
+    },
     dkim: report.dkim.selectors.some((s) => s.configured || s.found) ? report.dkim.status : null,
     dmarc: { status: report.dmarc.status, policy: report.dmarc.record?.p ?? null },
     alignment: { spf: spfAligned, dkim: dkimAligned },
@@ -209,9 +243,20 @@ export function checklistInput(f: ReadinessFacts): ChecklistInput {
     now: f.now,
     domain: f.domain,
     authentication: { spf: audit?.spf ?? null, dkim: audit?.dkim ?? null, dmarc: audit?.dmarc ?? null },
-    inboxes: f.inboxes.map((i) => ({ address: i.address, warmupStartedAt: i.warmupStartedAt, dailyLimit: i.dailyLimit, plannedDailyVolume: i.dailyLimit })),
+    inboxes: f.inboxes.map((i) => ({
+      address: i.address,
+      warmupStartedAt: i.warmupStartedAt,
+      dailyLimit: i.dailyLimit,
+      plannedDailyVolume: i.dailyLimit,
+    })),
     blocklistHits: audit ? audit.blocklistHits : null,
-    recipientList: f.recipientCheck ? { checked: f.recipientCheck.checked, invalidRemaining: f.recipientCheck.invalid + f.recipientCheck.suppressed, unchecked: 0 } : null,
+    recipientList: f.recipientCheck
+      ? {
+          checked: f.recipientCheck.checked,
+          invalidRemaining: f.recipientCheck.invalid + f.recipientCheck.suppressed,
+          unchecked: 0,
+        }
+      : null,
     previousCampaign: f.previousCampaign,
   };
 }

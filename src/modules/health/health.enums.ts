@@ -33,8 +33,14 @@ registerEnumType(BenchmarkZoneEnum, {
   description: "Where a hard-bounce rate sits against its provider's benchmark.",
   valuesConfig: {
     ACCEPTABLE: { description: "Below the warning bound (e.g. under 3 % for Gmail)." },
-    WARNING: { description: "From the warning bound up to the blocking bound inclusive (e.g. 3–5 % for Gmail): fix the list before it gets worse." },
-    BLOCKING: { description: "Strictly above the blocking bound (e.g. over 5 % for Gmail): the provider is likely to block; pause and investigate." },
+    WARNING: {
+      description:
+        "From the warning bound up to the blocking bound inclusive (e.g. 3–5 % for Gmail): fix the list before it gets worse.",
+    },
+    BLOCKING: {
+      description:
+        "Strictly above the blocking bound (e.g. over 5 % for Gmail): the provider is likely to block; pause and investigate.",
+    },
     INSUFFICIENT_DATA: { description: "Fewer sends than the tenant's minSendsForZone: too few to judge." },
   },
 });
@@ -43,7 +49,8 @@ export const BENCHMARK_KEYS: readonly BenchmarkKey[] = ["GMAIL", "MICROSOFT", "Y
 export const BenchmarkProviderEnum = enumOf(BENCHMARK_KEYS);
 registerEnumType(BenchmarkProviderEnum, {
   name: "BenchmarkProvider",
-  description: "Whose thresholds a benchmark applies: a recipient mailbox provider, or OVERALL (the general industry thresholds, for a campaign, inbox or domain as a whole).",
+  description:
+    "Whose thresholds a benchmark applies: a recipient mailbox provider, or OVERALL (the general industry thresholds, for a campaign, inbox or domain as a whole).",
   valuesConfig: {
     GMAIL: { description: "Gmail and Google Workspace recipients (3 % / 5 %)." },
     MICROSOFT: { description: "Outlook.com, Hotmail and Microsoft 365 recipients (5 % / 8 %)." },
@@ -74,24 +81,38 @@ registerEnumType(RequirementStatusEnum, {
   valuesConfig: {
     MET: { description: "The requirement is met." },
     NOT_MET: { description: "The requirement is not met (see why)." },
-    UNKNOWN: { description: "Rebound lacks what it needs to judge it (e.g. no sending IPs configured, too few sends)." },
+    UNKNOWN: {
+      description: "Rebound lacks what it needs to judge it (e.g. no sending IPs configured, too few sends).",
+    },
   },
 });
 
 export const REQUIREMENT_IDS: readonly Requirement["id"][] = [
-  "SPF", "DKIM", "SPF_OR_DKIM", "SPF_AND_DKIM", "DMARC_RECORD", "DMARC_ENFORCED", "DMARC_ALIGNMENT", "PTR", "ONE_CLICK_UNSUBSCRIBE", "COMPLAINT_RATE", "BOUNCE_RATE",
+  "SPF",
+  "DKIM",
+  "SPF_OR_DKIM",
+  "SPF_AND_DKIM",
+  "DMARC_RECORD",
+  "DMARC_ENFORCED",
+  "DMARC_ALIGNMENT",
+  "PTR",
+  "ONE_CLICK_UNSUBSCRIBE",
+  "COMPLAINT_RATE",
+  "BOUNCE_RATE",
 ];
 export const SenderRequirementIdEnum = enumOf(REQUIREMENT_IDS);
 registerEnumType(SenderRequirementIdEnum, {
   name: "SenderRequirementId",
-  description: "One of the Google / Yahoo (2024) and Microsoft (2025) sender requirements; each comes with its own description.",
+  description:
+    "One of the Google / Yahoo (2024) and Microsoft (2025) sender requirements; each comes with its own description.",
 });
 
 export const MAILBOX_OPERATORS: readonly MailboxOperator[] = ["GOOGLE", "MICROSOFT", "YAHOO"];
 export const MailboxOperatorEnum = enumOf(MAILBOX_OPERATORS);
 registerEnumType(MailboxOperatorEnum, {
   name: "MailboxOperator",
-  description: "A mailbox provider that publishes sender requirements: Google (Gmail), Microsoft (Outlook.com) or Yahoo (Yahoo and AOL).",
+  description:
+    "A mailbox provider that publishes sender requirements: Google (Gmail), Microsoft (Outlook.com) or Yahoo (Yahoo and AOL).",
 });
 
 export const WARMUP_STAGES: readonly WarmupStageName[] = ["NOT_STARTED", "WEEK_1", "WEEK_2", "WEEK_3", "WARMED"];
@@ -100,7 +121,9 @@ registerEnumType(WarmupStageEnum, {
   name: "WarmupStage",
   description: "Where an inbox is in its warm-up ramp.",
   valuesConfig: {
-    NOT_STARTED: { description: "No warm-up start date (or one in the future): treated as a new inbox, week 1's ramp." },
+    NOT_STARTED: {
+      description: "No warm-up start date (or one in the future): treated as a new inbox, week 1's ramp.",
+    },
     WEEK_1: { description: "Days 0–6: 10–20 messages a day." },
     WEEK_2: { description: "Days 7–13: 30–50 messages a day." },
     WEEK_3: { description: "Days 14–20: 50–100 messages a day." },
@@ -109,7 +132,15 @@ registerEnumType(WarmupStageEnum, {
 });
 
 export const CHECKLIST_ITEM_IDS: readonly ChecklistItemId[] = [
-  "DOMAIN_AGE", "SPF", "DKIM", "DMARC", "INBOX_WARMUP", "VOLUME_WITHIN_RAMP", "NOT_BLOCKLISTED", "RECIPIENT_LIST_VERIFIED", "PREVIOUS_BOUNCE_RATE",
+  "DOMAIN_AGE",
+  "SPF",
+  "DKIM",
+  "DMARC",
+  "INBOX_WARMUP",
+  "VOLUME_WITHIN_RAMP",
+  "NOT_BLOCKLISTED",
+  "RECIPIENT_LIST_VERIFIED",
+  "PREVIOUS_BOUNCE_RATE",
 ];
 export const ReadinessItemIdEnum = enumOf(CHECKLIST_ITEM_IDS);
 registerEnumType(ReadinessItemIdEnum, {
@@ -123,7 +154,9 @@ registerEnumType(ReadinessItemIdEnum, {
     INBOX_WARMUP: { description: "Every sending inbox has warmed for at least 14 days." },
     VOLUME_WITHIN_RAMP: { description: "Planned daily volume per inbox is within its warm-up ramp." },
     NOT_BLOCKLISTED: { description: "Neither the domain nor a sending IP is on a checked DNS blocklist." },
-    RECIPIENT_LIST_VERIFIED: { description: "The campaign's recipient list was checked and holds no invalid or suppressed address." },
+    RECIPIENT_LIST_VERIFIED: {
+      description: "The campaign's recipient list was checked and holds no invalid or suppressed address.",
+    },
     PREVIOUS_BOUNCE_RATE: { description: "The previous campaign from the same domain bounced below 3 %." },
   },
 });
@@ -135,9 +168,21 @@ registerEnumType(BlocklistKindEnum, {
   description: "What a DNS blocklist lists: IP addresses (e.g. zen.spamhaus.org) or domains (e.g. dbl.spamhaus.org).",
 });
 
-export const SPF_RESULTS: readonly SpfResult[] = ["pass", "fail", "softfail", "neutral", "none", "permerror", "temperror"];
-export const SpfResultEnum = Object.fromEntries(SPF_RESULTS.map((r) => [r.toUpperCase(), r])) as Record<string, SpfResult>;
+export const SPF_RESULTS: readonly SpfResult[] = [
+  "pass",
+  "fail",
+  "softfail",
+  "neutral",
+  "none",
+  "permerror",
+  "temperror",
+];
+export const SpfResultEnum = Object.fromEntries(SPF_RESULTS.map((r) => [r.toUpperCase(), r])) as Record<
+  string,
+  SpfResult
+>;
 registerEnumType(SpfResultEnum, {
   name: "SpfResult",
-  description: "The RFC 7208 check_host() result for a sending IP: PASS, FAIL, SOFTFAIL, NEUTRAL, NONE, PERMERROR (a broken record) or TEMPERROR (DNS failed).",
+  description:
+    "The RFC 7208 check_host() result for a sending IP: PASS, FAIL, SOFTFAIL, NEUTRAL, NONE, PERMERROR (a broken record) or TEMPERROR (DNS failed).",
 });

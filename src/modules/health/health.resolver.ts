@@ -35,7 +35,10 @@ import {
 // Health fields added to Campaign, Inbox and Domain from this module, and its mutations.
 // Resolvers only delegate; batching lives in the health loaders.
 
-const WINDOW_ARG = { defaultValue: "DAYS_30", description: "The rolling window of UTC days counted; the last 30 days when omitted." } as const;
+const WINDOW_ARG = {
+  defaultValue: "DAYS_30",
+  description: "The rolling window of UTC days counted; the last 30 days when omitted.",
+} as const;
 
 @Resolver(() => Campaign)
 export class CampaignHealthResolver {
@@ -44,22 +47,33 @@ export class CampaignHealthResolver {
     return healthService.campaignStats(ctx, campaign);
   }
 
-  @FieldResolver(() => [Benchmark], { description: "The hard-bounce rate per recipient provider against that provider's thresholds: one row per provider (GMAIL, MICROSOFT, YAHOO, APPLE, OTHER)." })
+  @FieldResolver(() => [Benchmark], {
+    description:
+      "The hard-bounce rate per recipient provider against that provider's thresholds: one row per provider (GMAIL, MICROSOFT, YAHOO, APPLE, OTHER).",
+  })
   benchmarks(@Ctx() ctx: RequestContext, @Root() campaign: Campaign) {
     return healthService.campaignBenchmarks(ctx, campaign);
   }
 
-  @FieldResolver(() => BenchmarkZoneEnum, { description: "The campaign as a whole on the general industry thresholds (2 % / 5 %)." })
+  @FieldResolver(() => BenchmarkZoneEnum, {
+    description: "The campaign as a whole on the general industry thresholds (2 % / 5 %).",
+  })
   zone(@Ctx() ctx: RequestContext, @Root() campaign: Campaign) {
     return healthService.campaignZone(ctx, campaign);
   }
 
-  @FieldResolver(() => Readiness, { description: "The pre-send checklist: domain age, SPF/DKIM/DMARC, inbox warm-up, volume within the ramp, blocklists, recipient list, previous campaign's bounce rate." })
+  @FieldResolver(() => Readiness, {
+    description:
+      "The pre-send checklist: domain age, SPF/DKIM/DMARC, inbox warm-up, volume within the ramp, blocklists, recipient list, previous campaign's bounce rate.",
+  })
   readiness(@Ctx() ctx: RequestContext, @Root() campaign: Campaign) {
     return healthService.readiness(ctx, campaign);
   }
 
-  @FieldResolver(() => RecipientListCheck, { nullable: true, description: "The last check of the campaign's recipient list; null when never checked." })
+  @FieldResolver(() => RecipientListCheck, {
+    nullable: true,
+    description: "The last check of the campaign's recipient list; null when never checked.",
+  })
   recipientCheck(@Ctx() ctx: RequestContext, @Root() campaign: Campaign) {
     return healthLoaders(ctx).recipientChecks.load(campaign.uuid);
   }
@@ -68,17 +82,33 @@ export class CampaignHealthResolver {
 @Resolver(() => Inbox)
 export class InboxHealthResolver {
   @FieldResolver(() => DeliveryStats, { description: "Sends and outcomes of the inbox over a rolling window." })
-  stats(@Ctx() ctx: RequestContext, @Root() inbox: Inbox, @Arg("window", () => HealthWindowEnum, WINDOW_ARG) window: HealthWindow) {
+  stats(
+    @Ctx() ctx: RequestContext,
+    @Root() inbox: Inbox,
+    @Arg("window", () => HealthWindowEnum, WINDOW_ARG) window: HealthWindow,
+  ) {
     return healthService.inboxStats(ctx, inbox, window);
   }
 
-  @FieldResolver(() => [Benchmark], { description: "The inbox's hard-bounce rate per recipient provider over a rolling window." })
-  benchmarks(@Ctx() ctx: RequestContext, @Root() inbox: Inbox, @Arg("window", () => HealthWindowEnum, WINDOW_ARG) window: HealthWindow) {
+  @FieldResolver(() => [Benchmark], {
+    description: "The inbox's hard-bounce rate per recipient provider over a rolling window.",
+  })
+  benchmarks(
+    @Ctx() ctx: RequestContext,
+    @Root() inbox: Inbox,
+    @Arg("window", () => HealthWindowEnum, WINDOW_ARG) window: HealthWindow,
+  ) {
     return healthService.inboxBenchmarks(ctx, inbox, window);
   }
 
-  @FieldResolver(() => BenchmarkZoneEnum, { description: "The inbox as a whole on the general industry thresholds, over a rolling window." })
-  zone(@Ctx() ctx: RequestContext, @Root() inbox: Inbox, @Arg("window", () => HealthWindowEnum, WINDOW_ARG) window: HealthWindow) {
+  @FieldResolver(() => BenchmarkZoneEnum, {
+    description: "The inbox as a whole on the general industry thresholds, over a rolling window.",
+  })
+  zone(
+    @Ctx() ctx: RequestContext,
+    @Root() inbox: Inbox,
+    @Arg("window", () => HealthWindowEnum, WINDOW_ARG) window: HealthWindow,
+  ) {
     return healthService.inboxZone(ctx, inbox, window);
   }
 
@@ -88,7 +118,9 @@ export class InboxHealthResolver {
     return { ...s, minPerDay: s.range.minPerDay, maxPerDay: s.range.maxPerDay };
   }
 
-  @FieldResolver(() => Int, { description: "The most to send today: the warm-up ramp's top, never above the inbox's daily limit." })
+  @FieldResolver(() => Int, {
+    description: "The most to send today: the warm-up ramp's top, never above the inbox's daily limit.",
+  })
   recommendedDailyLimit(@Ctx() ctx: RequestContext, @Root() inbox: Inbox) {
     return healthService.warmup(ctx, inbox).recommendedDailyLimit;
   }
@@ -98,12 +130,16 @@ export class InboxHealthResolver {
     return healthService.sentToday(ctx, inbox);
   }
 
-  @FieldResolver(() => WarmupRamp, { description: "Today's sends against the ramp, with a warning when they exceed it." })
+  @FieldResolver(() => WarmupRamp, {
+    description: "Today's sends against the ramp, with a warning when they exceed it.",
+  })
   ramp(@Ctx() ctx: RequestContext, @Root() inbox: Inbox) {
     return healthService.ramp(ctx, inbox);
   }
 
-  @FieldResolver(() => InboxAlignment, { description: "The Return-Path and DKIM d= domains of the inbox's mail, for DMARC alignment." })
+  @FieldResolver(() => InboxAlignment, {
+    description: "The Return-Path and DKIM d= domains of the inbox's mail, for DMARC alignment.",
+  })
   alignment(@Ctx() ctx: RequestContext, @Root() inbox: Inbox) {
     return healthLoaders(ctx).inboxAlignment.load(inbox.uuid);
   }
@@ -111,18 +147,36 @@ export class InboxHealthResolver {
 
 @Resolver(() => Domain)
 export class DomainHealthResolver {
-  @FieldResolver(() => DeliveryStats, { description: "Sends and outcomes of the domain's campaigns and inboxes over a rolling window." })
-  stats(@Ctx() ctx: RequestContext, @Root() domain: Domain, @Arg("window", () => HealthWindowEnum, WINDOW_ARG) window: HealthWindow) {
+  @FieldResolver(() => DeliveryStats, {
+    description: "Sends and outcomes of the domain's campaigns and inboxes over a rolling window.",
+  })
+  stats(
+    @Ctx() ctx: RequestContext,
+    @Root() domain: Domain,
+    @Arg("window", () => HealthWindowEnum, WINDOW_ARG) window: HealthWindow,
+  ) {
     return healthService.domainStats(ctx, domain, window);
   }
 
-  @FieldResolver(() => [Benchmark], { description: "The domain's hard-bounce rate per recipient provider over a rolling window." })
-  benchmarks(@Ctx() ctx: RequestContext, @Root() domain: Domain, @Arg("window", () => HealthWindowEnum, WINDOW_ARG) window: HealthWindow) {
+  @FieldResolver(() => [Benchmark], {
+    description: "The domain's hard-bounce rate per recipient provider over a rolling window.",
+  })
+  benchmarks(
+    @Ctx() ctx: RequestContext,
+    @Root() domain: Domain,
+    @Arg("window", () => HealthWindowEnum, WINDOW_ARG) window: HealthWindow,
+  ) {
     return healthService.domainBenchmarks(ctx, domain, window);
   }
 
-  @FieldResolver(() => BenchmarkZoneEnum, { description: "The domain as a whole on the general industry thresholds, over a rolling window." })
-  zone(@Ctx() ctx: RequestContext, @Root() domain: Domain, @Arg("window", () => HealthWindowEnum, WINDOW_ARG) window: HealthWindow) {
+  @FieldResolver(() => BenchmarkZoneEnum, {
+    description: "The domain as a whole on the general industry thresholds, over a rolling window.",
+  })
+  zone(
+    @Ctx() ctx: RequestContext,
+    @Root() domain: Domain,
+    @Arg("window", () => HealthWindowEnum, WINDOW_ARG) window: HealthWindow,
+  ) {
     return healthService.domainZone(ctx, domain, window);
   }
 
@@ -131,17 +185,29 @@ export class DomainHealthResolver {
     return healthService.domainAge(ctx, domain);
   }
 
-  @FieldResolver(() => DomainAuthentication, { nullable: true, description: "The last DNS authentication audit (SPF, DKIM, DMARC, alignment, PTR, MX), each check PASS / WARN / FAIL with the record, the problem and the fix; null until the first audit." })
+  @FieldResolver(() => DomainAuthentication, {
+    nullable: true,
+    description:
+      "The last DNS authentication audit (SPF, DKIM, DMARC, alignment, PTR, MX), each check PASS / WARN / FAIL with the record, the problem and the fix; null until the first audit.",
+  })
   authentication(@Ctx() ctx: RequestContext, @Root() domain: Domain) {
     return healthService.authentication(ctx, domain);
   }
 
-  @FieldResolver(() => [BlocklistListing], { nullable: true, description: "DNS blocklist lookups of the domain and its sending IPs at the last audit; null until the first audit." })
+  @FieldResolver(() => [BlocklistListing], {
+    nullable: true,
+    description:
+      "DNS blocklist lookups of the domain and its sending IPs at the last audit; null until the first audit.",
+  })
   blocklists(@Ctx() ctx: RequestContext, @Root() domain: Domain) {
     return healthService.blocklists(ctx, domain);
   }
 
-  @FieldResolver(() => [ProviderSenderRequirements], { nullable: true, description: "Google, Microsoft and Yahoo sender requirements, from the last audit and the last 30 days of bounces and complaints; null until the first audit." })
+  @FieldResolver(() => [ProviderSenderRequirements], {
+    nullable: true,
+    description:
+      "Google, Microsoft and Yahoo sender requirements, from the last audit and the last 30 days of bounces and complaints; null until the first audit.",
+  })
   senderRequirements(@Ctx() ctx: RequestContext, @Root() domain: Domain) {
     return healthService.senderRequirements(ctx, domain);
   }
@@ -160,32 +226,71 @@ export class DomainHealthResolver {
 @Resolver()
 export class HealthResolver {
   @Authorized("read")
-  @Query(() => MailboxProviderLookup, { description: "Who runs a recipient domain's mailboxes (GMAIL for a Google Workspace domain...), which decides the benchmark its bounces count under." })
-  mailboxProvider(@Ctx() ctx: RequestContext, @Arg("domain", () => String, { description: "A recipient domain, e.g. gmail.com or acme.com." }) domain: string) {
+  @Query(() => MailboxProviderLookup, {
+    description:
+      "Who runs a recipient domain's mailboxes (GMAIL for a Google Workspace domain...), which decides the benchmark its bounces count under.",
+  })
+  mailboxProvider(
+    @Ctx() ctx: RequestContext,
+    @Arg("domain", () => String, { description: "A recipient domain, e.g. gmail.com or acme.com." }) domain: string,
+  ) {
     return healthService.mailboxProvider(ctx, domain);
   }
 
   @Authorized("write")
-  @Mutation(() => RefreshDomainAuthPayload, { description: "Audit a domain's DNS authentication now (SPF, DKIM, DMARC, alignment, PTR, MX, blocklists) and store the result." })
-  refreshDomainAuth(@Ctx() ctx: RequestContext, @Arg("input", () => RefreshDomainAuthInput) input: RefreshDomainAuthInput) {
-    return payload(() => healthService.refreshDomainAuth(ctx, uuidOf(input.domainId, "Domain")), { domain: null, authentication: null });
+  @Mutation(() => RefreshDomainAuthPayload, {
+    description:
+      "Audit a domain's DNS authentication now (SPF, DKIM, DMARC, alignment, PTR, MX, blocklists) and store the result.",
+  })
+  refreshDomainAuth(
+    @Ctx() ctx: RequestContext,
+    @Arg("input", () => RefreshDomainAuthInput) input: RefreshDomainAuthInput,
+  ) {
+    return payload(() => healthService.refreshDomainAuth(ctx, uuidOf(input.domainId, "Domain")), {
+      domain: null,
+      authentication: null,
+    });
   }
 
   @Authorized("write")
-  @Mutation(() => UpdateDomainAuthSettingsPayload, { description: "Set the sending IPs and DKIM selectors a domain's DNS audit checks." })
-  updateDomainAuthSettings(@Ctx() ctx: RequestContext, @Arg("input", () => UpdateDomainAuthSettingsInput) input: UpdateDomainAuthSettingsInput) {
-    return payload(async () => ({ domain: await healthService.updateDomainAuthSettings(ctx, uuidOf(input.domainId, "Domain"), input) }), { domain: null });
+  @Mutation(() => UpdateDomainAuthSettingsPayload, {
+    description: "Set the sending IPs and DKIM selectors a domain's DNS audit checks.",
+  })
+  updateDomainAuthSettings(
+    @Ctx() ctx: RequestContext,
+    @Arg("input", () => UpdateDomainAuthSettingsInput) input: UpdateDomainAuthSettingsInput,
+  ) {
+    return payload(
+      async () => ({
+        domain: await healthService.updateDomainAuthSettings(ctx, uuidOf(input.domainId, "Domain"), input),
+      }),
+      { domain: null },
+    );
   }
 
   @Authorized("write")
-  @Mutation(() => UpdateInboxAlignmentPayload, { description: "Set the Return-Path and DKIM d= domains of an inbox's mail, for the DMARC alignment checks." })
-  updateInboxAlignment(@Ctx() ctx: RequestContext, @Arg("input", () => UpdateInboxAlignmentInput) input: UpdateInboxAlignmentInput) {
-    return payload(async () => ({ inbox: await healthService.updateInboxAlignment(ctx, uuidOf(input.inboxId, "Inbox"), input) }), { inbox: null });
+  @Mutation(() => UpdateInboxAlignmentPayload, {
+    description: "Set the Return-Path and DKIM d= domains of an inbox's mail, for the DMARC alignment checks.",
+  })
+  updateInboxAlignment(
+    @Ctx() ctx: RequestContext,
+    @Arg("input", () => UpdateInboxAlignmentInput) input: UpdateInboxAlignmentInput,
+  ) {
+    return payload(
+      async () => ({ inbox: await healthService.updateInboxAlignment(ctx, uuidOf(input.inboxId, "Inbox"), input) }),
+      { inbox: null },
+    );
   }
 
   @Authorized("write")
-  @Mutation(() => VerifyCampaignRecipientsPayload, { description: "Check a campaign's recipient list (as checkRecipients does) and keep the counts as the campaign's last check, for its readiness." })
-  verifyCampaignRecipients(@Ctx() ctx: RequestContext, @Arg("input", () => VerifyCampaignRecipientsInput) input: VerifyCampaignRecipientsInput) {
+  @Mutation(() => VerifyCampaignRecipientsPayload, {
+    description:
+      "Check a campaign's recipient list (as checkRecipients does) and keep the counts as the campaign's last check, for its readiness.",
+  })
+  verifyCampaignRecipients(
+    @Ctx() ctx: RequestContext,
+    @Arg("input", () => VerifyCampaignRecipientsInput) input: VerifyCampaignRecipientsInput,
+  ) {
     return payload(() => healthService.verifyRecipients(ctx, input), { campaign: null, recipientCheck: null });
   }
 }

@@ -20,7 +20,15 @@ import { type DeliveryTotals } from "../delivery";
 import { domainAuditService } from "../dns-audit";
 import type { ReadinessRecords } from "./health-facts.repository";
 import { healthLoaders } from "./health-loaders";
-import { benchmarksView, checklistInput, requirementsView, statsView, zoneView, type DeliveryStatsView, type RecipientCheckSummary } from "./health-view";
+import {
+  benchmarksView,
+  checklistInput,
+  requirementsView,
+  statsView,
+  zoneView,
+  type DeliveryStatsView,
+  type RecipientCheckSummary,
+} from "./health-view";
 import type { HealthWindow } from "./health.enums";
 
 // Benchmarks, warm-up and readiness of campaigns, inboxes and domains, as the API shows
@@ -39,7 +47,11 @@ export const MAX_VERIFY_ADDRESSES = 10_000;
 export class HealthService {
   // ------------------------------------------------------------------------------ counters
 
-  private async view<T>(ctx: RequestContext, totals: Promise<DeliveryTotals>, shape: (t: DeliveryTotals, s: Awaited<ReturnType<ReturnType<typeof healthLoaders>["settings"]>>) => T): Promise<T> {
+  private async view<T>(
+    ctx: RequestContext,
+    totals: Promise<DeliveryTotals>,
+    shape: (t: DeliveryTotals, s: Awaited<ReturnType<ReturnType<typeof healthLoaders>["settings"]>>) => T,
+  ): Promise<T> {
     const [t, s] = await Promise.all([totals, healthLoaders(ctx).settings()]);
     return shape(t, s);
   }
@@ -51,19 +63,29 @@ export class HealthService {
   campaignStats(ctx: RequestContext, campaign: Campaign): DeliveryStatsView | Promise<DeliveryStatsView> {
     const loaders = healthLoaders(ctx);
     const h = loaders.ready(campaign.uuid);
-    return h ? statsView(h.totals, h.settings.minSends) : loaders.campaigns.load(campaign.uuid).then((l) => statsView(l.totals, l.settings.minSends));
+    return h
+      ? statsView(h.totals, h.settings.minSends)
+      : loaders.campaigns.load(campaign.uuid).then((l) => statsView(l.totals, l.settings.minSends));
   }
 
   campaignBenchmarks(ctx: RequestContext, campaign: Campaign): BenchmarkRow[] | Promise<BenchmarkRow[]> {
     const loaders = healthLoaders(ctx);
     const h = loaders.ready(campaign.uuid);
-    return h ? benchmarksView(h.totals, h.settings.thresholds, h.settings.minSends) : loaders.campaigns.load(campaign.uuid).then((l) => benchmarksView(l.totals, l.settings.thresholds, l.settings.minSends));
+    return h
+      ? benchmarksView(h.totals, h.settings.thresholds, h.settings.minSends)
+      : loaders.campaigns
+          .load(campaign.uuid)
+          .then((l) => benchmarksView(l.totals, l.settings.thresholds, l.settings.minSends));
   }
 
   campaignZone(ctx: RequestContext, campaign: Campaign): BenchmarkZone | Promise<BenchmarkZone> {
     const loaders = healthLoaders(ctx);
     const h = loaders.ready(campaign.uuid);
-    return h ? zoneView(h.totals, h.settings.thresholds, h.settings.minSends) : loaders.campaigns.load(campaign.uuid).then((l) => zoneView(l.totals, l.settings.thresholds, l.settings.minSends));
+    return h
+      ? zoneView(h.totals, h.settings.thresholds, h.settings.minSends)
+      : loaders.campaigns
+          .load(campaign.uuid)
+          .then((l) => zoneView(l.totals, l.settings.thresholds, l.settings.minSends));
   }
 
   inboxStats(ctx: RequestContext, inbox: Inbox, window: HealthWindow): Promise<DeliveryStatsView> {
@@ -71,23 +93,33 @@ export class HealthService {
   }
 
   inboxBenchmarks(ctx: RequestContext, inbox: Inbox, window: HealthWindow): Promise<BenchmarkRow[]> {
-    return this.view(ctx, healthLoaders(ctx).inboxTotals(window).load(inbox.uuid), (t, s) => benchmarksView(t, s.thresholds, s.minSends));
+    return this.view(ctx, healthLoaders(ctx).inboxTotals(window).load(inbox.uuid), (t, s) =>
+      benchmarksView(t, s.thresholds, s.minSends),
+    );
   }
 
   inboxZone(ctx: RequestContext, inbox: Inbox, window: HealthWindow): Promise<BenchmarkZone> {
-    return this.view(ctx, healthLoaders(ctx).inboxTotals(window).load(inbox.uuid), (t, s) => zoneView(t, s.thresholds, s.minSends));
+    return this.view(ctx, healthLoaders(ctx).inboxTotals(window).load(inbox.uuid), (t, s) =>
+      zoneView(t, s.thresholds, s.minSends),
+    );
   }
 
   domainStats(ctx: RequestContext, domain: Domain, window: HealthWindow): Promise<DeliveryStatsView> {
-    return this.view(ctx, healthLoaders(ctx).domainTotals(window).load(domain.uuid), (t, s) => statsView(t, s.minSends));
+    return this.view(ctx, healthLoaders(ctx).domainTotals(window).load(domain.uuid), (t, s) =>
+      statsView(t, s.minSends),
+    );
   }
 
   domainBenchmarks(ctx: RequestContext, domain: Domain, window: HealthWindow): Promise<BenchmarkRow[]> {
-    return this.view(ctx, healthLoaders(ctx).domainTotals(window).load(domain.uuid), (t, s) => benchmarksView(t, s.thresholds, s.minSends));
+    return this.view(ctx, healthLoaders(ctx).domainTotals(window).load(domain.uuid), (t, s) =>
+      benchmarksView(t, s.thresholds, s.minSends),
+    );
   }
 
   domainZone(ctx: RequestContext, domain: Domain, window: HealthWindow): Promise<BenchmarkZone> {
-    return this.view(ctx, healthLoaders(ctx).domainTotals(window).load(domain.uuid), (t, s) => zoneView(t, s.thresholds, s.minSends));
+    return this.view(ctx, healthLoaders(ctx).domainTotals(window).load(domain.uuid), (t, s) =>
+      zoneView(t, s.thresholds, s.minSends),
+    );
   }
 
   // ------------------------------------------------------------------------------ warm-up
@@ -133,7 +165,10 @@ export class HealthService {
   /** The stored audit's requirement inputs with the domain's last 30 days of bounces and complaints. */
   async senderRequirements(ctx: RequestContext, domain: Domain): Promise<ProviderRequirements[] | null> {
     const loaders = healthLoaders(ctx);
-    const [stored, totals] = await Promise.all([loaders.audits.load(domain.uuid), loaders.domainTotals("DAYS_30").load(domain.uuid)]);
+    const [stored, totals] = await Promise.all([
+      loaders.audits.load(domain.uuid),
+      loaders.domainTotals("DAYS_30").load(domain.uuid),
+    ]);
     return stored ? requirementsView(stored.audit, totals.total) : null;
   }
 
@@ -141,26 +176,39 @@ export class HealthService {
   async mailboxProvider(ctx: RequestContext, domain: string): Promise<MxProviderAnswer & { domain: string }> {
     const parsed = parseDomainName(domain);
     if (!parsed.ok) throw badInput(parsed.message, "domain");
-    const cache = (ctx.app.mxProviders ??= new MxProviderCache((ctx.app.dns ??= resolverFromConfig(ctx.app.config.dns))));
+    const cache = (ctx.app.mxProviders ??= new MxProviderCache(
+      (ctx.app.dns ??= resolverFromConfig(ctx.app.config.dns)),
+    ));
     return { domain: parsed.ascii, ...(await cache.providerFor(parsed.ascii)) };
   }
 
   // ------------------------------------------------------------------------------ DNS audit (writes)
 
   /** refreshDomainAuth: audit now (DNS), store, and show the new result in the rest of the response. */
-  async refreshDomainAuth(ctx: RequestContext, domainUuid: string | null): Promise<{ domain: Domain; authentication: DomainAuditReport }> {
+  async refreshDomainAuth(
+    ctx: RequestContext,
+    domainUuid: string | null,
+  ): Promise<{ domain: Domain; authentication: DomainAuditReport }> {
     const { domain, stored } = await domainAuditService.refresh(ctx, domainUuid);
     healthLoaders(ctx).audits.clear(domain.uuid).prime(domain.uuid, stored);
     return { domain, authentication: stored.audit.report };
   }
 
-  async updateDomainAuthSettings(ctx: RequestContext, domainUuid: string | null, input: { sendingIps?: string[] | null; dkimSelectors?: string[] | null }): Promise<Domain> {
+  async updateDomainAuthSettings(
+    ctx: RequestContext,
+    domainUuid: string | null,
+    input: { sendingIps?: string[] | null; dkimSelectors?: string[] | null },
+  ): Promise<Domain> {
     const domain = await domainAuditService.updateSettings(ctx, domainUuid, input);
     healthLoaders(ctx).authSettings.clear(domain.uuid);
     return domain;
   }
 
-  async updateInboxAlignment(ctx: RequestContext, inboxUuid: string | null, input: { returnPathDomain?: string | null; dkimDomain?: string | null }): Promise<Inbox> {
+  async updateInboxAlignment(
+    ctx: RequestContext,
+    inboxUuid: string | null,
+    input: { returnPathDomain?: string | null; dkimDomain?: string | null },
+  ): Promise<Inbox> {
     const inbox = await domainAuditService.updateInboxAlignment(ctx, inboxUuid, input);
     healthLoaders(ctx).inboxAlignment.clear(inbox.uuid);
     return inbox;
@@ -175,29 +223,45 @@ export class HealthService {
   readiness(ctx: RequestContext, campaign: Campaign): Checklist | Promise<Checklist> {
     const loaders = healthLoaders(ctx);
     const records = loaders.ready(campaign.uuid, true)?.readiness;
-    return records ? this.checklist(loaders.now, records) : loaders.readinessOf(campaign).then((r) => this.checklist(loaders.now, r));
+    return records
+      ? this.checklist(loaders.now, records)
+      : loaders.readinessOf(campaign).then((r) => this.checklist(loaders.now, r));
   }
 
   private checklist(now: Date, records: ReadinessRecords): Checklist {
     const domain = records.domain;
     const previous = records.previous;
-    return preSendChecklist(checklistInput({
-      now,
-      domain: { name: domain?.name ?? "(deleted domain)", registeredAt: domain?.registeredAt ?? null },
-      audit: records.audit,
-      inboxes: records.inboxes,
-      recipientCheck: records.recipientCheck,
-      previousCampaign: previous ? { name: previous.name, sent: previous.sent, hardBounces: previous.hardBounces } : null,
-    }));
+    return preSendChecklist(
+      checklistInput({
+        now,
+        domain: { name: domain?.name ?? "(deleted domain)", registeredAt: domain?.registeredAt ?? null },
+        audit: records.audit,
+        inboxes: records.inboxes,
+        recipientCheck: records.recipientCheck,
+        previousCampaign: previous
+          ? { name: previous.name, sent: previous.sent, hardBounces: previous.hardBounces }
+          : null,
+      }),
+    );
   }
 
   /** verifyCampaignRecipients: checkRecipients over the campaign's list, keeping the counts as its last check. */
-  async verifyRecipients(ctx: RequestContext, input: { campaignId: string; addresses: string[] }): Promise<{ campaign: Campaign; recipientCheck: RecipientCheckSummary }> {
+  async verifyRecipients(
+    ctx: RequestContext,
+    input: { campaignId: string; addresses: string[] },
+  ): Promise<{ campaign: Campaign; recipientCheck: RecipientCheckSummary }> {
     const campaign = await campaignService.require(ctx, uuidOf(input.campaignId, "Campaign"), ["input", "campaignId"]);
-    if (input.addresses.length > MAX_VERIFY_ADDRESSES) fail("TOO_MANY_ADDRESSES", `At most ${MAX_VERIFY_ADDRESSES} addresses per call.`, ["input", "addresses"]);
+    if (input.addresses.length > MAX_VERIFY_ADDRESSES)
+      fail("TOO_MANY_ADDRESSES", `At most ${MAX_VERIFY_ADDRESSES} addresses per call.`, ["input", "addresses"]);
     const verdicts = await suppressionService.check(ctx, input.addresses);
     const count = (v: string) => verdicts.filter((r) => r.verdict === v).length;
-    const summary = { checked: verdicts.length, ok: count("OK"), risky: count("RISKY"), invalid: count("INVALID"), suppressed: count("SUPPRESSED") };
+    const summary = {
+      checked: verdicts.length,
+      ok: count("OK"),
+      risky: count("RISKY"),
+      invalid: count("INVALID"),
+      suppressed: count("SUPPRESSED"),
+    };
     const em = await ctx.db();
     const rows: Array<{ checked_at: Date }> = await em.query(
       `INSERT INTO campaign_recipient_checks (tenant_id, campaign_id, checked, ok, risky, invalid, suppressed) VALUES ($1, $2, $3, $4, $5, $6, $7)

@@ -30,7 +30,10 @@ import {
 
 // ---- counters and benchmarks ------------------------------------------------------------
 
-@ObjectType("DeliveryStats", { simpleResolvers: true, description: "Sends and their outcomes, counted from recorded sends and ingested events." })
+@ObjectType("DeliveryStats", {
+  simpleResolvers: true,
+  description: "Sends and their outcomes, counted from recorded sends and ingested events.",
+})
 export class DeliveryStats {
   @Field(() => Int, { description: "Messages recorded as sent (recordSends)." })
   sent: number;
@@ -38,7 +41,9 @@ export class DeliveryStats {
   @Field(() => Int, { description: "Delivery reports received." })
   delivered: number;
 
-  @Field(() => Int, { description: "Permanent (5xx) failures, whoever's fault: the numerator of the bounce-rate benchmarks." })
+  @Field(() => Int, {
+    description: "Permanent (5xx) failures, whoever's fault: the numerator of the bounce-rate benchmarks.",
+  })
   hardBounces: number;
 
   @Field(() => Int, { description: "Transient or undetermined failures (4xx, deferrals)." })
@@ -47,29 +52,46 @@ export class DeliveryStats {
   @Field(() => Int, { description: "Spam complaints (ARF feedback, ESP complaint events)." })
   complaints: number;
 
-  @Field(() => Float, { nullable: true, description: "hardBounces / sent as a fraction (0.03 is 3 %); null when nothing was sent. Zones are decided on exact counts, not on this number." })
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      "hardBounces / sent as a fraction (0.03 is 3 %); null when nothing was sent. Zones are decided on exact counts, not on this number.",
+  })
   hardBounceRate: number | null;
 
   @Field(() => Float, { nullable: true, description: "complaints / sent as a fraction; null when nothing was sent." })
   complaintRate: number | null;
 
-  @Field(() => BenchmarkZoneEnum, { description: "Complaint level: ACCEPTABLE below 0.1 %, WARNING from 0.1 %, BLOCKING from 0.3 % (the Google/Yahoo ceiling)." })
+  @Field(() => BenchmarkZoneEnum, {
+    description:
+      "Complaint level: ACCEPTABLE below 0.1 %, WARNING from 0.1 %, BLOCKING from 0.3 % (the Google/Yahoo ceiling).",
+  })
   complaintLevel: BenchmarkZone;
 
-  @Field(() => Boolean, { description: "More than 5 % hard bounces (with at least minSendsForZone sends): pause and investigate." })
+  @Field(() => Boolean, {
+    description: "More than 5 % hard bounces (with at least minSendsForZone sends): pause and investigate.",
+  })
   pauseRecommended: boolean;
 }
 
-@ObjectType("ZoneThresholds", { simpleResolvers: true, description: "The bounds a benchmark zone was judged on, in percent of sends." })
+@ObjectType("ZoneThresholds", {
+  simpleResolvers: true,
+  description: "The bounds a benchmark zone was judged on, in percent of sends.",
+})
 export class ZoneThresholds {
   @Field(() => Float, { description: "Hard-bounce percent at which WARNING starts; below it is ACCEPTABLE." })
   warningFromPercent: number;
 
-  @Field(() => Float, { description: "Hard-bounce percent above which it is BLOCKING; up to and including it is WARNING." })
+  @Field(() => Float, {
+    description: "Hard-bounce percent above which it is BLOCKING; up to and including it is WARNING.",
+  })
   blockingAbovePercent: number;
 }
 
-@ObjectType("Benchmark", { simpleResolvers: true, description: "The hard-bounce rate to one recipient provider against that provider's thresholds." })
+@ObjectType("Benchmark", {
+  simpleResolvers: true,
+  description: "The hard-bounce rate to one recipient provider against that provider's thresholds.",
+})
 export class Benchmark {
   @Field(() => BenchmarkProviderEnum, { description: "The recipient provider (or OVERALL)." })
   provider: BenchmarkKey;
@@ -83,7 +105,9 @@ export class Benchmark {
   @Field(() => Float, { nullable: true, description: "hardBounces / sent as a fraction; null when nothing was sent." })
   rate: number | null;
 
-  @Field(() => BenchmarkZoneEnum, { description: "ACCEPTABLE, WARNING, BLOCKING, or INSUFFICIENT_DATA below the tenant's minSendsForZone." })
+  @Field(() => BenchmarkZoneEnum, {
+    description: "ACCEPTABLE, WARNING, BLOCKING, or INSUFFICIENT_DATA below the tenant's minSendsForZone.",
+  })
   zone: BenchmarkZone;
 
   @Field(() => ZoneThresholds, { description: "The thresholds applied (the tenant's overrides, else the seed's)." })
@@ -92,16 +116,26 @@ export class Benchmark {
 
 // ---- warm-up and age ---------------------------------------------------------------------
 
-@ObjectType("DomainAge", { simpleResolvers: true, description: "How old a sending domain is; outreach waits until it is 14 days old." })
+@ObjectType("DomainAge", {
+  simpleResolvers: true,
+  description: "How old a sending domain is; outreach waits until it is 14 days old.",
+})
 export class DomainAgeView {
-  @Field(() => Int, { nullable: true, description: "Whole days since registration; null when registeredAt is unknown." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "Whole days since registration; null when registeredAt is unknown.",
+  })
   ageDays: number | null;
 
   @Field(() => Boolean, { description: "At least 14 days old. An unknown age is not ready: it could be brand new." })
   readyForOutreach: boolean;
 }
 
-@ObjectType("InboxWarmup", { simpleResolvers: true, description: "Where an inbox is in its warm-up ramp (week 1: 10–20/day, week 2: 30–50/day, week 3: 50–100/day, then its own limit)." })
+@ObjectType("InboxWarmup", {
+  simpleResolvers: true,
+  description:
+    "Where an inbox is in its warm-up ramp (week 1: 10–20/day, week 2: 30–50/day, week 3: 50–100/day, then its own limit).",
+})
 export class InboxWarmup {
   @Field(() => WarmupStageEnum, { description: "The ramp stage today." })
   stage: WarmupStageName;
@@ -115,17 +149,24 @@ export class InboxWarmup {
   @Field(() => Int, { description: "Today's ramp: the most to send." })
   maxPerDay: number;
 
-  @Field(() => Int, { description: "What to send today at most: the top of today's range, never above the inbox's daily limit." })
+  @Field(() => Int, {
+    description: "What to send today at most: the top of today's range, never above the inbox's daily limit.",
+  })
   recommendedDailyLimit: number;
 
   @Field(() => Boolean, { description: "Warmed for at least 14 days (the pre-send checklist's rule)." })
   warmedEnough: boolean;
 
-  @Field(() => Boolean, { description: "The inbox's daily limit is above the ~50 cold emails a day that one inbox can safely send." })
+  @Field(() => Boolean, {
+    description: "The inbox's daily limit is above the ~50 cold emails a day that one inbox can safely send.",
+  })
   dailyLimitIsRisky: boolean;
 }
 
-@ObjectType("WarmupRamp", { simpleResolvers: true, description: "Today's recorded sends of an inbox against its warm-up ramp." })
+@ObjectType("WarmupRamp", {
+  simpleResolvers: true,
+  description: "Today's recorded sends of an inbox against its warm-up ramp.",
+})
 export class WarmupRamp {
   @Field(() => Int, { description: "Messages recorded as sent today (UTC)." })
   sentToday: number;
@@ -142,7 +183,10 @@ export class WarmupRamp {
   @Field(() => WarmupStageEnum, { description: "The ramp stage the limit comes from." })
   stage: WarmupStageName;
 
-  @Field(() => String, { nullable: true, description: "The warning to show when the ramp is exceeded; null within it." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The warning to show when the ramp is exceeded; null within it.",
+  })
   warning: string | null;
 }
 
@@ -156,14 +200,17 @@ export class ReadinessItem {
   @Field(() => Boolean, { description: "Whether it holds." })
   passed: boolean;
 
-  @Field(() => String, { description: "What the judgement rests on, e.g. \"acme.com was registered 9 days ago\"." })
+  @Field(() => String, { description: 'What the judgement rests on, e.g. "acme.com was registered 9 days ago".' })
   evidence: string;
 
   @Field(() => String, { nullable: true, description: "What to do; null when the item passed." })
   action: string | null;
 }
 
-@ObjectType("Readiness", { simpleResolvers: true, description: "The pre-send checklist of a campaign, judged on stored facts (last DNS audit, counters, settings)." })
+@ObjectType("Readiness", {
+  simpleResolvers: true,
+  description: "The pre-send checklist of a campaign, judged on stored facts (last DNS audit, counters, settings).",
+})
 export class Readiness {
   @Field(() => Boolean, { description: "True only when every item passed." })
   ready: boolean;
@@ -172,7 +219,10 @@ export class Readiness {
   items: ReadinessItem[];
 }
 
-@ObjectType("RecipientListCheck", { simpleResolvers: true, description: "The counts of a campaign's last recipient-list check (verifyCampaignRecipients)." })
+@ObjectType("RecipientListCheck", {
+  simpleResolvers: true,
+  description: "The counts of a campaign's last recipient-list check (verifyCampaignRecipients).",
+})
 export class RecipientListCheck {
   @Field(() => Int, { description: "Addresses checked." })
   checked: number;
@@ -180,7 +230,9 @@ export class RecipientListCheck {
   @Field(() => Int, { description: "Addresses with verdict OK." })
   ok: number;
 
-  @Field(() => Int, { description: "Addresses with verdict RISKY (typo domains, role addresses, recent soft bounces)." })
+  @Field(() => Int, {
+    description: "Addresses with verdict RISKY (typo domains, role addresses, recent soft bounces).",
+  })
   risky: number;
 
   @Field(() => Int, { description: "Addresses that are not valid addresses." })
@@ -195,15 +247,24 @@ export class RecipientListCheck {
 
 // ---- DNS authentication ------------------------------------------------------------------
 
-@ObjectType("AuthCheck", { simpleResolvers: true, description: "One DNS authentication check: what was seen, what is wrong and how to fix it." })
+@ObjectType("AuthCheck", {
+  simpleResolvers: true,
+  description: "One DNS authentication check: what was seen, what is wrong and how to fix it.",
+})
 export class AuthCheck {
-  @Field(() => String, { description: "Stable identifier, e.g. spf.record, spf.lookups, dkim.google.key-size, dmarc.policy, alignment.spf.<inbox>, ptr.<ip>, blocklist.<zone>.<target>." })
+  @Field(() => String, {
+    description:
+      "Stable identifier, e.g. spf.record, spf.lookups, dkim.google.key-size, dmarc.policy, alignment.spf.<inbox>, ptr.<ip>, blocklist.<zone>.<target>.",
+  })
   id: string;
 
   @Field(() => CheckStatusEnum, { description: "PASS, WARN or FAIL." })
   status: CheckStatus;
 
-  @Field(() => String, { nullable: true, description: "The DNS record (or value) the check looked at; null when there was none." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The DNS record (or value) the check looked at; null when there was none.",
+  })
   record: string | null;
 
   @Field(() => String, { nullable: true, description: "What is wrong, in plain words; null when nothing is." })
@@ -213,7 +274,10 @@ export class AuthCheck {
   fix: string | null;
 }
 
-@ObjectType("SpfIpAuthorization", { simpleResolvers: true, description: "RFC 7208 check_host() for one of the domain's sending IPs." })
+@ObjectType("SpfIpAuthorization", {
+  simpleResolvers: true,
+  description: "RFC 7208 check_host() for one of the domain's sending IPs.",
+})
 export class SpfIpAuthorization {
   @Field(() => String, { description: "The sending IP." })
   ip: string;
@@ -248,7 +312,10 @@ export class SpfAuthentication {
   @Field(() => [AuthCheck], { description: "The SPF checks." })
   checks: AuthCheck[];
 
-  @Field(() => String, { nullable: true, description: "Set when the record couldn't be read because DNS failed (not the same as no record)." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Set when the record couldn't be read because DNS failed (not the same as no record).",
+  })
   dnsError: string | null;
 }
 
@@ -257,7 +324,9 @@ export class DkimKey {
   @Field(() => String, { description: "rsa or ed25519." })
   keyType: string;
 
-  @Field(() => Int, { description: "RSA modulus length in bits (below 1024 fails, below 2048 warns); 256 for ed25519." })
+  @Field(() => Int, {
+    description: "RSA modulus length in bits (below 1024 fails, below 2048 warns); 256 for ed25519.",
+  })
   bits: number;
 }
 
@@ -269,13 +338,18 @@ export class DkimSelectorAudit {
   @Field(() => String, { description: "The name looked up: <selector>._domainkey.<domain>." })
   name: string;
 
-  @Field(() => Boolean, { description: "Configured by the tenant (true) or probed among common provider selectors (false)." })
+  @Field(() => Boolean, {
+    description: "Configured by the tenant (true) or probed among common provider selectors (false).",
+  })
   configured: boolean;
 
   @Field(() => Boolean, { description: "A DKIM record was found there." })
   found: boolean;
 
-  @Field(() => CheckStatusEnum, { nullable: true, description: "Worst status of this selector's checks; null for a probed selector with no record." })
+  @Field(() => CheckStatusEnum, {
+    nullable: true,
+    description: "Worst status of this selector's checks; null for a probed selector with no record.",
+  })
   status: CheckStatus | null;
 
   @Field(() => DkimKey, { nullable: true, description: "The key, when it decodes." })
@@ -335,7 +409,10 @@ export class DmarcAuthentication {
   @Field(() => DmarcPolicyRecord, { nullable: true, description: "The parsed record; null when missing or malformed." })
   record: DmarcPolicyRecord | null;
 
-  @Field(() => String, { nullable: true, description: "Where it was found: _dmarc.<domain>, or the organizational domain's." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Where it was found: _dmarc.<domain>, or the organizational domain's.",
+  })
   foundAt: string | null;
 
   @Field(() => [AuthCheck], { description: "The DMARC checks." })
@@ -354,7 +431,10 @@ export class MxHost {
   exchange: string;
 }
 
-@ObjectType("MxAuthentication", { simpleResolvers: true, description: "The domain's MX records: replies and bounces need somewhere to go." })
+@ObjectType("MxAuthentication", {
+  simpleResolvers: true,
+  description: "The domain's MX records: replies and bounces need somewhere to go.",
+})
 export class MxAuthentication {
   @Field(() => CheckStatusEnum, { description: "WARN without MX or with a null MX." })
   status: CheckStatus;
@@ -362,7 +442,10 @@ export class MxAuthentication {
   @Field(() => [MxHost], { description: "The MX records, by preference." })
   hosts: MxHost[];
 
-  @Field(() => MailboxProviderEnum, { nullable: true, description: "Who hosts the domain's mailboxes, from the MX hosts (GMAIL for Google Workspace...)." })
+  @Field(() => MailboxProviderEnum, {
+    nullable: true,
+    description: "Who hosts the domain's mailboxes, from the MX hosts (GMAIL for Google Workspace...).",
+  })
   provider: MailboxProvider | null;
 
   @Field(() => AuthCheck, { description: "The MX check." })
@@ -372,7 +455,10 @@ export class MxAuthentication {
   dnsError: string | null;
 }
 
-@ObjectType("ReverseDnsAudit", { simpleResolvers: true, description: "Forward-confirmed reverse DNS of one sending IP." })
+@ObjectType("ReverseDnsAudit", {
+  simpleResolvers: true,
+  description: "Forward-confirmed reverse DNS of one sending IP.",
+})
 export class ReverseDnsAudit {
   @Field(() => String, { description: "The sending IP." })
   ip: string;
@@ -387,7 +473,10 @@ export class ReverseDnsAudit {
   check: AuthCheck;
 }
 
-@ObjectType("DomainAuthentication", { simpleResolvers: true, description: "The last DNS authentication audit of a sending domain (refreshDomainAuth or the periodic refresh)." })
+@ObjectType("DomainAuthentication", {
+  simpleResolvers: true,
+  description: "The last DNS authentication audit of a sending domain (refreshDomainAuth or the periodic refresh).",
+})
 export class DomainAuthentication {
   @Field(() => String, { description: "The domain audited." })
   domain: string;
@@ -407,7 +496,10 @@ export class DomainAuthentication {
   @Field(() => DmarcAuthentication, { description: "DMARC." })
   dmarc: DmarcAuthentication;
 
-  @Field(() => [AuthCheck], { description: "Alignment of the From domain with each inbox's Return-Path and DKIM d= domain (relaxed or strict per DMARC)." })
+  @Field(() => [AuthCheck], {
+    description:
+      "Alignment of the From domain with each inbox's Return-Path and DKIM d= domain (relaxed or strict per DMARC).",
+  })
   alignment: AuthCheck[];
 
   @Field(() => [ReverseDnsAudit], { description: "Reverse DNS of each sending IP." })
@@ -420,7 +512,10 @@ export class DomainAuthentication {
   checks: AuthCheck[];
 }
 
-@ObjectType("BlocklistListing", { simpleResolvers: true, description: "One DNS blocklist lookup of the domain or a sending IP." })
+@ObjectType("BlocklistListing", {
+  simpleResolvers: true,
+  description: "One DNS blocklist lookup of the domain or a sending IP.",
+})
 export class BlocklistListing {
   @Field(() => BlocklistKindEnum, { description: "IP or DOMAIN list." })
   kind: string;
@@ -431,7 +526,10 @@ export class BlocklistListing {
   @Field(() => String, { description: "The list's zone, e.g. zen.spamhaus.org." })
   zone: string;
 
-  @Field(() => Boolean, { nullable: true, description: "true listed, false not listed, null unknown (the lookup failed or the list refused it)." })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "true listed, false not listed, null unknown (the lookup failed or the list refused it).",
+  })
   listed: boolean | null;
 
   @Field(() => [String], { description: "Return codes (127.0.0.x) when listed or refused." })
@@ -444,7 +542,10 @@ export class BlocklistListing {
   error: string | null;
 }
 
-@ObjectType("SenderRequirement", { simpleResolvers: true, description: "One requirement of a mailbox provider's sender rules." })
+@ObjectType("SenderRequirement", {
+  simpleResolvers: true,
+  description: "One requirement of a mailbox provider's sender rules.",
+})
 export class SenderRequirement {
   @Field(() => SenderRequirementIdEnum, { description: "Which requirement." })
   id: string;
@@ -459,7 +560,11 @@ export class SenderRequirement {
   why: string;
 }
 
-@ObjectType("ProviderSenderRequirements", { simpleResolvers: true, description: "A mailbox provider's sender requirements, judged for this domain (bounce and complaint rates over the last 30 days)." })
+@ObjectType("ProviderSenderRequirements", {
+  simpleResolvers: true,
+  description:
+    "A mailbox provider's sender requirements, judged for this domain (bounce and complaint rates over the last 30 days).",
+})
 export class ProviderSenderRequirements {
   @Field(() => MailboxOperatorEnum, { description: "GOOGLE, MICROSOFT or YAHOO." })
   provider: MailboxOperator;
@@ -474,25 +579,40 @@ export class ProviderSenderRequirements {
   requirements: SenderRequirement[];
 }
 
-@ObjectType("DomainAuthSettings", { simpleResolvers: true, description: "What the DNS audit of a domain checks beyond its name." })
+@ObjectType("DomainAuthSettings", {
+  simpleResolvers: true,
+  description: "What the DNS audit of a domain checks beyond its name.",
+})
 export class DomainAuthSettings {
-  @Field(() => [String], { description: "IPs that send for the domain: SPF authorisation, reverse DNS and IP blocklists." })
+  @Field(() => [String], {
+    description: "IPs that send for the domain: SPF authorisation, reverse DNS and IP blocklists.",
+  })
   sendingIps: string[];
 
   @Field(() => [String], { description: "The domain's DKIM selectors (common provider selectors are probed too)." })
   dkimSelectors: string[];
 }
 
-@ObjectType("InboxAlignment", { simpleResolvers: true, description: "The domains an inbox's mail is authenticated with, for DMARC alignment." })
+@ObjectType("InboxAlignment", {
+  simpleResolvers: true,
+  description: "The domains an inbox's mail is authenticated with, for DMARC alignment.",
+})
 export class InboxAlignment {
-  @Field(() => String, { nullable: true, description: "Envelope sender (Return-Path) domain its provider uses; SPF authenticates it." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Envelope sender (Return-Path) domain its provider uses; SPF authenticates it.",
+  })
   returnPathDomain: string | null;
 
   @Field(() => String, { nullable: true, description: "The d= domain of its DKIM signatures." })
   dkimDomain: string | null;
 }
 
-@ObjectType("MailboxProviderLookup", { simpleResolvers: true, description: "Who runs a domain's mailboxes: from the public-domain list, else from its MX hosts (cached for their TTL)." })
+@ObjectType("MailboxProviderLookup", {
+  simpleResolvers: true,
+  description:
+    "Who runs a domain's mailboxes: from the public-domain list, else from its MX hosts (cached for their TTL).",
+})
 export class MailboxProviderLookup {
   @Field(() => String, { description: "The domain, lower-case ASCII." })
   domain: string;
@@ -500,7 +620,10 @@ export class MailboxProviderLookup {
   @Field(() => MailboxProviderEnum, { description: "The provider whose benchmarks its recipients are counted under." })
   provider: MailboxProvider;
 
-  @Field(() => String, { description: "PUBLIC_DOMAIN (known without DNS), MX (from the hosts), NO_MX, or DNS_ERROR (unknown, counted as OTHER)." })
+  @Field(() => String, {
+    description:
+      "PUBLIC_DOMAIN (known without DNS), MX (from the hosts), NO_MX, or DNS_ERROR (unknown, counted as OTHER).",
+  })
   source: string;
 
   @Field(() => [String], { description: "The MX hosts, by preference (empty unless source is MX)." })
@@ -517,17 +640,25 @@ export class RefreshDomainAuthInput {
 
 @ObjectType("RefreshDomainAuthPayload", { simpleResolvers: true, description: "Result of refreshDomainAuth." })
 export class RefreshDomainAuthPayload {
-  @Field(() => Domain, { nullable: true, description: "The domain, whose authentication, blocklists and senderRequirements now show the new audit." })
+  @Field(() => Domain, {
+    nullable: true,
+    description: "The domain, whose authentication, blocklists and senderRequirements now show the new audit.",
+  })
   domain: Domain | null;
 
-  @Field(() => DomainAuthentication, { nullable: true, description: "The new audit; null when userErrors is not empty." })
+  @Field(() => DomainAuthentication, {
+    nullable: true,
+    description: "The new audit; null when userErrors is not empty.",
+  })
   authentication: DomainAuthentication | null;
 
   @Field(() => [UserError], { description: "Problems with the input; empty on success." })
   userErrors: UserError[];
 }
 
-@InputType("UpdateDomainAuthSettingsInput", { description: "Changes to what a domain's DNS audit checks; omitted fields keep their value." })
+@InputType("UpdateDomainAuthSettingsInput", {
+  description: "Changes to what a domain's DNS audit checks; omitted fields keep their value.",
+})
 export class UpdateDomainAuthSettingsInput {
   @Field(() => ID, { description: "The sending domain." })
   domainId: string;
@@ -539,16 +670,25 @@ export class UpdateDomainAuthSettingsInput {
   dkimSelectors?: string[] | null;
 }
 
-@ObjectType("UpdateDomainAuthSettingsPayload", { simpleResolvers: true, description: "Result of updateDomainAuthSettings." })
+@ObjectType("UpdateDomainAuthSettingsPayload", {
+  simpleResolvers: true,
+  description: "Result of updateDomainAuthSettings.",
+})
 export class UpdateDomainAuthSettingsPayload {
-  @Field(() => Domain, { nullable: true, description: "The domain; its authSettings show the change (run refreshDomainAuth to audit with it)." })
+  @Field(() => Domain, {
+    nullable: true,
+    description: "The domain; its authSettings show the change (run refreshDomainAuth to audit with it).",
+  })
   domain: Domain | null;
 
   @Field(() => [UserError], { description: "Problems with the input; empty on success." })
   userErrors: UserError[];
 }
 
-@InputType("UpdateInboxAlignmentInput", { description: "The domains an inbox's mail is authenticated with; omitted fields keep their value, an empty string clears one." })
+@InputType("UpdateInboxAlignmentInput", {
+  description:
+    "The domains an inbox's mail is authenticated with; omitted fields keep their value, an empty string clears one.",
+})
 export class UpdateInboxAlignmentInput {
   @Field(() => ID, { description: "The inbox." })
   inboxId: string;
@@ -578,7 +718,10 @@ export class VerifyCampaignRecipientsInput {
   addresses: string[];
 }
 
-@ObjectType("VerifyCampaignRecipientsPayload", { simpleResolvers: true, description: "Result of verifyCampaignRecipients." })
+@ObjectType("VerifyCampaignRecipientsPayload", {
+  simpleResolvers: true,
+  description: "Result of verifyCampaignRecipients.",
+})
 export class VerifyCampaignRecipientsPayload {
   @Field(() => Campaign, { nullable: true, description: "The campaign; its readiness now uses this check." })
   campaign: Campaign | null;

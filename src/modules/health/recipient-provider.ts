@@ -9,7 +9,11 @@ import type { MxProviderCache } from "../../platform/dns/mx-provider";
 
 export type MxLookup = (domain: string) => MailboxProvider | undefined;
 
-export async function mxProviderLookup(cache: MxProviderCache | undefined, domains: Iterable<string>, budgetMs = 1000): Promise<MxLookup | undefined> {
+export async function mxProviderLookup(
+  cache: MxProviderCache | undefined,
+  domains: Iterable<string>,
+  budgetMs = 1000,
+): Promise<MxLookup | undefined> {
   if (!cache) return undefined;
   const unknown = [...new Set([...domains].map((d) => d.trim().toLowerCase().replace(/\.$/, "")))].filter(
     (d) => d !== "" && providerFromDomain(d) === null && cache.cached(d) === undefined,

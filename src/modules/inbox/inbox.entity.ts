@@ -5,14 +5,20 @@ import { TenantRecord } from "../../platform/db/tenant-record";
 
 export const INBOX_PROVIDERS = ["GOOGLE_WORKSPACE", "MICROSOFT_365", "OTHER"] as const;
 export type InboxProvider = (typeof INBOX_PROVIDERS)[number];
-export const InboxProviderEnum = Object.fromEntries(INBOX_PROVIDERS.map((p) => [p, p])) as Record<InboxProvider, InboxProvider>;
+export const InboxProviderEnum = Object.fromEntries(INBOX_PROVIDERS.map((p) => [p, p])) as Record<
+  InboxProvider,
+  InboxProvider
+>;
 registerEnumType(InboxProviderEnum, {
   name: "InboxProvider",
   description: "Who hosts the sending inbox.",
 });
 
 @Entity({ name: "inboxes" })
-@ObjectType("Inbox", { implements: Node, description: "A sending mailbox (an address at one of the tenant's domains)." })
+@ObjectType("Inbox", {
+  implements: Node,
+  description: "A sending mailbox (an address at one of the tenant's domains).",
+})
 export class Inbox extends TenantRecord implements Node {
   @Column({ type: "uuid", name: "domain_id" })
   domainId: string;

@@ -40,10 +40,9 @@ export class InboxResolver {
   @Authorized("write")
   @Mutation(() => CreateInboxPayload, { description: "Add a sending inbox." })
   createInbox(@Ctx() ctx: RequestContext, @Arg("input", () => CreateInboxInput) input: CreateInboxInput) {
-    return payload(
-      async () => ({ inbox: await inboxService.create(ctx, uuidOf(input.domainId, "Domain"), input) }),
-      { inbox: null },
-    );
+    return payload(async () => ({ inbox: await inboxService.create(ctx, uuidOf(input.domainId, "Domain"), input) }), {
+      inbox: null,
+    });
   }
 
   @Authorized("write")
@@ -57,9 +56,8 @@ export class InboxResolver {
   @Authorized("write")
   @Mutation(() => DeleteInboxPayload, { description: "Delete a sending inbox; it leaves its campaigns." })
   deleteInbox(@Ctx() ctx: RequestContext, @Arg("input", () => DeleteInboxInput) input: DeleteInboxInput) {
-    return payload(
-      async () => ({ deletedInboxId: (await inboxService.delete(ctx, uuidOf(input.id, "Inbox"))).id }),
-      { deletedInboxId: null },
-    );
+    return payload(async () => ({ deletedInboxId: (await inboxService.delete(ctx, uuidOf(input.id, "Inbox"))).id }), {
+      deletedInboxId: null,
+    });
   }
 }

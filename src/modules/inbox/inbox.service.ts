@@ -41,14 +41,22 @@ export class InboxService {
 
   async list(ctx: RequestContext, args: { first: number; after?: string | null }): Promise<Connection<Inbox>> {
     const em = await ctx.db();
-    const qb = em.getRepository(Inbox).createQueryBuilder("i").where("i.tenant_id = :tenantId", { tenantId: ctx.tenantId });
+    const qb = em
+      .getRepository(Inbox)
+      .createQueryBuilder("i")
+      .where("i.tenant_id = :tenantId", { tenantId: ctx.tenantId });
     return pageOf(qb, "i", args);
   }
 
   async create(
     ctx: RequestContext,
     domainUuid: string | null,
-    input: { address: string; provider?: InboxProvider | null; warmupStartedAt?: Date | null; dailyLimit?: number | null },
+    input: {
+      address: string;
+      provider?: InboxProvider | null;
+      warmupStartedAt?: Date | null;
+      dailyLimit?: number | null;
+    },
   ): Promise<Inbox> {
     const parsed = parseAddress(input.address);
     if (!parsed.ok) fail(parsed.code, parsed.message, ["input", "address"]);
@@ -56,7 +64,10 @@ export class InboxService {
     checkDailyLimit(input.dailyLimit);
     const domain = await domainService.require(ctx, domainUuid, ["input", "domainId"]);
     if (parsed.asciiDomain !== domain.name && !parsed.asciiDomain.endsWith(`.${domain.name}`)) {
-      fail("ADDRESS_DOMAIN_MISMATCH", `The address must be at ${domain.name} or one of its subdomains.`, ["input", "address"]);
+      fail("ADDRESS_DOMAIN_MISMATCH", `The address must be at ${domain.name} or one of its subdomains.`, [
+        "input",
+        "address",
+      ]);
     }
     const em = await ctx.db();
     const repo = em.getRepository(Inbox);
@@ -75,7 +86,8 @@ export class InboxService {
         ),
       );
     } catch (err) {
-      if (sqlState(err) === UNIQUE_VIOLATION) fail("TAKEN", `The inbox ${address} already exists.`, ["input", "address"]);
+      if (sqlState(err) === UNIQUE_VIOLATION)
+        fail("TAKEN", `The inbox ${address} already exists.`, ["input", "address"]);
       throw err;
     }
   }
@@ -110,5 +122,8 @@ export const inboxService = new InboxService();
 const INBOX_BY_ID = Symbol("inboxById");
 
 export function inboxById(ctx: RequestContext): DataLoader<string, Inbox | null> {
-  return ctx.operationScoped(INBOX_BY_ID, () => new DataLoader<string, Inbox | null>(async (keys) => byUuid(await inboxService.findByIds(ctx, keys), keys)));
+  return ctx.operationScoped(
+    INBOX_BY_ID,
+    () => new DataLoader<string, Inbox | null>(async (keys) => byUuid(await inboxService.findByIds(ctx, keys), keys)),
+  );
 }

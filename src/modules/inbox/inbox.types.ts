@@ -10,7 +10,9 @@ export class CreateInboxInput {
   @Field(() => ID, { description: "The sending domain the address belongs to." })
   domainId: string;
 
-  @Field(() => String, { description: "The sending address; its domain must be the given domain or a subdomain of it." })
+  @Field(() => String, {
+    description: "The sending address; its domain must be the given domain or a subdomain of it.",
+  })
   address: string;
 
   @Field(() => InboxProviderEnum, { nullable: true, description: "Who hosts the inbox; OTHER when omitted." })
@@ -19,7 +21,10 @@ export class CreateInboxInput {
   @Field(() => Date, { nullable: true, description: "When warm-up began." })
   warmupStartedAt?: Date | null;
 
-  @Field(() => Int, { nullable: true, description: "Most messages per day once warmed up, 1 to 100,000; 50 when omitted." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "Most messages per day once warmed up, 1 to 100,000; 50 when omitted.",
+  })
   dailyLimit?: number | null;
 }
 

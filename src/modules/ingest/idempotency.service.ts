@@ -42,7 +42,13 @@ export function checkIdempotencyKey(key: string | null | undefined, field: strin
 
 export class IdempotencyService {
   /** The stored result for this key and request, null when the key is unused. */
-  async lookup<T>(ctx: RequestContext, operation: string, key: string, hash: string, field: string[]): Promise<T | null> {
+  async lookup<T>(
+    ctx: RequestContext,
+    operation: string,
+    key: string,
+    hash: string,
+    field: string[],
+  ): Promise<T | null> {
     const em = await ctx.db();
     const rows: Array<{ operation: string; request_hash: string; response: T | null }> = await em.query(
       "SELECT operation, request_hash, response FROM idempotency_keys WHERE tenant_id = $1 AND key = $2",
@@ -51,7 +57,11 @@ export class IdempotencyService {
     const row = rows[0];
     if (!row) return null;
     if (row.operation !== operation || row.request_hash !== hash || row.response === null) {
-      fail("IDEMPOTENCY_KEY_REUSED", "This idempotencyKey was already used for a different request. Use a new key for new content.", field);
+      fail(
+        "IDEMPOTENCY_KEY_REUSED",
+        "This idempotencyKey was already used for a different request. Use a new key for new content.",
+        field,
+      );
     }
     return row.response;
   }
@@ -69,7 +79,11 @@ export class IdempotencyService {
 
   async complete(ctx: RequestContext, key: string, response: unknown): Promise<void> {
     const em = await ctx.db();
-    await em.query("UPDATE idempotency_keys SET response = $3 WHERE tenant_id = $1 AND key = $2", [ctx.tenantId, key, JSON.stringify(response)]);
+    await em.query("UPDATE idempotency_keys SET response = $3 WHERE tenant_id = $1 AND key = $2", [
+      ctx.tenantId,
+      key,
+      JSON.stringify(response),
+    ]);
   }
 
   /**
@@ -79,7 +93,12 @@ export class IdempotencyService {
   async run<P, R, S>(
     ctx: RequestContext,
     args: { operation: string; key: string | null; input: unknown; field: string[] },
-    steps: { prepare: () => Promise<P>; execute: (plan: P) => Promise<R>; toStored: (result: R) => S; fromStored: (stored: S) => Promise<R> },
+    steps: {
+      prepare: () => Promise<P>;
+      execute: (plan: P) => Promise<R>;
+      toStored: (result: R) => S;
+      fromStored: (stored: S) => Promise<R>;
+    },
   ): Promise<R> {
     if (args.key === null) return steps.execute(await steps.prepare());
     const hash = requestHash(args.operation, args.input);

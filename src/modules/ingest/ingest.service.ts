@@ -104,7 +104,11 @@ function recipientFields(raw: string): { recipient: string; recipientDomain: str
     const address = `${parsed.local.toLowerCase()}@${parsed.asciiDomain}`;
     return { recipient: address, recipientDomain: parsed.asciiDomain, address };
   }
-  const lower = String(raw ?? "").trim().replace(/^<|>$/g, "").toLowerCase().slice(0, 512);
+  const lower = String(raw ?? "")
+    .trim()
+    .replace(/^<|>$/g, "")
+    .toLowerCase()
+    .slice(0, 512);
   const at = lower.lastIndexOf("@");
   return { recipient: lower, recipientDomain: at >= 0 ? lower.slice(at + 1) : "", address: null };
 }
@@ -122,8 +126,12 @@ function missingRefs(
   known?: { campaigns: Map<string, unknown> | Set<string>; inboxes: Map<string, unknown> | Set<string> },
 ): Array<[string, string[]]> {
   const problems: Array<[string, string[]]> = [];
-  const campaignMissing = known ? uuids.campaign !== null && !known.campaigns.has(uuids.campaign) : !!given.campaignId && !uuids.campaign;
-  const inboxMissing = known ? uuids.inbox !== null && !known.inboxes.has(uuids.inbox) : !!given.inboxId && !uuids.inbox;
+  const campaignMissing = known
+    ? uuids.campaign !== null && !known.campaigns.has(uuids.campaign)
+    : !!given.campaignId && !uuids.campaign;
+  const inboxMissing = known
+    ? uuids.inbox !== null && !known.inboxes.has(uuids.inbox)
+    : !!given.inboxId && !uuids.inbox;
   if (campaignMissing) problems.push(["No campaign with that id.", [...at, "campaignId"]]);
   if (inboxMissing) problems.push(["No inbox with that id.", [...at, "inboxId"]]);
   return problems;
@@ -183,35 +191,64 @@ export class IngestService {
     return { campaigns, inboxes };
   }
 
-  private ref(campaignId: string | null, inboxId: string | null, refs: { campaigns: Map<string, string>; inboxes: Map<string, string> }): Ref {
+  private ref(
+    campaignId: string | null,
+    inboxId: string | null,
+    refs: { campaigns: Map<string, string>; inboxes: Map<string, string> },
+  ): Ref {
     const c = campaignId && refs.campaigns.has(campaignId) ? campaignId : null;
     const i = inboxId && refs.inboxes.has(inboxId) ? inboxId : null;
-    return { campaignId: c, inboxId: i, domainId: (c ? refs.campaigns.get(c) : null) ?? (i ? refs.inboxes.get(i) : null) ?? null };
+    return {
+      campaignId: c,
+      inboxId: i,
+      domainId: (c ? refs.campaigns.get(c) : null) ?? (i ? refs.inboxes.get(i) : null) ?? null,
+    };
   }
 
   // ---------------------------------------------------------------------------- recordSends
 
   async recordSends(
     ctx: RequestContext,
-    input: { campaignId: string; inboxId: string; recipients: string[]; sentAt?: Date | null; idempotencyKey?: string | null },
+    input: {
+      campaignId: string;
+      inboxId: string;
+      recipients: string[];
+      sentAt?: Date | null;
+      idempotencyKey?: string | null;
+    },
   ): Promise<{ recorded: number; byProvider: Array<{ provider: MailboxProvider; count: number }> }> {
     const key = checkIdempotencyKey(input.idempotencyKey, ["input", "idempotencyKey"]);
     await chargeIngestVolume(ctx, Math.min(input.recipients?.length ?? 0, MAX_RECIPIENTS_PER_CALL));
     return idempotencyService.run(
       ctx,
-      { operation: "recordSends", key, input: { ...input, idempotencyKey: undefined }, field: ["input", "idempotencyKey"] },
+      {
+        operation: "recordSends",
+        key,
+        input: { ...input, idempotencyKey: undefined },
+        field: ["input", "idempotencyKey"],
+      },
       {
         prepare: async () => {
           const recipients = input.recipients ?? [];
           if (recipients.length > MAX_RECIPIENTS_PER_CALL) {
-            fail("TOO_MANY_RECIPIENTS", `At most ${MAX_RECIPIENTS_PER_CALL} recipients per call; split the list.`, ["input", "recipients"]);
+            fail("TOO_MANY_RECIPIENTS", `At most ${MAX_RECIPIENTS_PER_CALL} recipients per call; split the list.`, [
+              "input",
+              "recipients",
+            ]);
           }
           const errors: UserError[] = [];
           const domains: string[] = [];
           recipients.forEach((r, idx) => {
             const parsed = parseAddress(r);
             if (!parsed.ok) {
-              if (errors.length < 100) errors.push(userError("INVALID_EMAIL", `"${String(r).slice(0, 100)}": ${parsed.message}.`, ["input", "recipients", String(idx)]));
+              if (errors.length < 100)
+                errors.push(
+                  userError("INVALID_EMAIL", `"${String(r).slice(0, 100)}": ${parsed.message}.`, [
+                    "input",
+                    "recipients",
+                    String(idx),
+                  ]),
+                );
               return;
             }
             domains.push(parsed.asciiDomain);
@@ -222,16 +259,27 @@ export class IngestService {
             const p = recipientProvider(domain, mx);
             byProvider.set(p, (byProvider.get(p) ?? 0) + 1);
           }
-          const campaign = await campaignService.require(ctx, uuidOf(input.campaignId, "Campaign"), ["input", "campaignId"]);
+          const campaign = await campaignService.require(ctx, uuidOf(input.campaignId, "Campaign"), [
+            "input",
+            "campaignId",
+          ]);
           const inbox = await inboxService.require(ctx, uuidOf(input.inboxId, "Inbox"), ["input", "inboxId"]);
           if (inbox.domainId !== campaign.domainId) {
-            errors.push(userError("INBOX_DOMAIN_MISMATCH", `The inbox ${inbox.address} does not belong to the campaign's domain.`, ["input", "inboxId"]));
+            errors.push(
+              userError(
+                "INBOX_DOMAIN_MISMATCH",
+                `The inbox ${inbox.address} does not belong to the campaign's domain.`,
+                ["input", "inboxId"],
+              ),
+            );
           }
           const now = new Date();
           if (input.sentAt && input.sentAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) {
             errors.push(userError("INVALID_SENT_AT", "sentAt cannot be in the future.", ["input", "sentAt"]));
           } else if (input.sentAt && eventDateProblem(input.sentAt, now)) {
-            errors.push(userError("INVALID_SENT_AT", `sentAt ${eventDateProblem(input.sentAt, now)}.`, ["input", "sentAt"]));
+            errors.push(
+              userError("INVALID_SENT_AT", `sentAt ${eventDateProblem(input.sentAt, now)}.`, ["input", "sentAt"]),
+            );
           }
           if (errors.length) throw new UserInputError(errors);
           return { campaign, inbox, byProvider, day: utcDay(clampDate(input.sentAt, now)), total: recipients.length };
@@ -240,10 +288,24 @@ export class IngestService {
           const deltas = new CounterDeltas();
           const ref = { campaignId: campaign.uuid, inboxId: inbox.uuid, domainId: campaign.domainId };
           for (const [provider, n] of byProvider) deltas.add(ref, provider, day, "SENT", n);
-          await runIngestHooks(ctx, { channel: "SENDS", events: [], campaignIds: [campaign.uuid], inboxIds: [inbox.uuid], sent: total, suppressions: [] }, () =>
-            deliveryCounterService.apply(ctx, deltas),
+          await runIngestHooks(
+            ctx,
+            {
+              channel: "SENDS",
+              events: [],
+              campaignIds: [campaign.uuid],
+              inboxIds: [inbox.uuid],
+              sent: total,
+              suppressions: [],
+            },
+            () => deliveryCounterService.apply(ctx, deltas),
           );
-          return { recorded: total, byProvider: [...byProvider].map(([provider, count]) => ({ provider, count })).sort((a, b) => (a.provider < b.provider ? -1 : 1)) };
+          return {
+            recorded: total,
+            byProvider: [...byProvider]
+              .map(([provider, count]) => ({ provider, count }))
+              .sort((a, b) => (a.provider < b.provider ? -1 : 1)),
+          };
         },
         toStored: (r) => r,
         fromStored: async (s) => s,
@@ -279,7 +341,10 @@ export class IngestService {
         prepare: async () => {
           const events = input.events ?? [];
           if (events.length > MAX_EVENTS_PER_CALL) {
-            fail("TOO_MANY_EVENTS", `At most ${MAX_EVENTS_PER_CALL} events per call; split the batch.`, ["input", "events"]);
+            fail("TOO_MANY_EVENTS", `At most ${MAX_EVENTS_PER_CALL} events per call; split the batch.`, [
+              "input",
+              "events",
+            ]);
           }
           const errors: UserError[] = [];
           const err = (code: string, message: string, field: string[]) => {
@@ -289,7 +354,11 @@ export class IngestService {
           const inboxUuids: Array<string | null> = [];
           events.forEach((e, i) => {
             const at = ["input", "events", String(i)];
-            if (!parseAddress(e.recipient).ok) err("INVALID_EMAIL", `"${String(e.recipient).slice(0, 100)}" is not an email address.`, [...at, "recipient"]);
+            if (!parseAddress(e.recipient).ok)
+              err("INVALID_EMAIL", `"${String(e.recipient).slice(0, 100)}" is not an email address.`, [
+                ...at,
+                "recipient",
+              ]);
             if (!e.smtpResponse?.trim() && !e.status?.trim() && !e.diagnosticCode?.trim()) {
               err("MISSING_DIAGNOSIS", "Give smtpResponse, or status and/or diagnosticCode.", at);
             }
@@ -297,20 +366,38 @@ export class IngestService {
             // given (year 0001, counted on 0001-01-01).
             const dateProblem = e.occurredAt ? eventDateProblem(e.occurredAt, new Date()) : null;
             if (dateProblem) err("INVALID_OCCURRED_AT", `occurredAt ${dateProblem}.`, [...at, "occurredAt"]);
-            if (e.eventKey !== null && e.eventKey !== undefined && (e.eventKey.length < 1 || e.eventKey.length > MAX_EVENT_KEY_LENGTH)) {
-              err("INVALID_EVENT_KEY", `eventKey must be 1 to ${MAX_EVENT_KEY_LENGTH} characters.`, [...at, "eventKey"]);
+            if (
+              e.eventKey !== null &&
+              e.eventKey !== undefined &&
+              (e.eventKey.length < 1 || e.eventKey.length > MAX_EVENT_KEY_LENGTH)
+            ) {
+              err("INVALID_EVENT_KEY", `eventKey must be 1 to ${MAX_EVENT_KEY_LENGTH} characters.`, [
+                ...at,
+                "eventKey",
+              ]);
             }
             const c = e.campaignId ? uuidOf(e.campaignId, "Campaign") : null;
             const b = e.inboxId ? uuidOf(e.inboxId, "Inbox") : null;
-            for (const [message, field] of missingRefs(at, e, { campaign: c, inbox: b })) err("NOT_FOUND", message, field);
+            for (const [message, field] of missingRefs(at, e, { campaign: c, inbox: b }))
+              err("NOT_FOUND", message, field);
             campaignUuids.push(c);
             inboxUuids.push(b);
           });
           if (errors.length) throw new UserInputError(errors);
-          const refs = await this.lookupRefs(ctx, campaignUuids.filter((x): x is string => !!x), inboxUuids.filter((x): x is string => !!x));
+          const refs = await this.lookupRefs(
+            ctx,
+            campaignUuids.filter((x): x is string => !!x),
+            inboxUuids.filter((x): x is string => !!x),
+          );
           events.forEach((e, i) => {
             const at = ["input", "events", String(i)];
-            for (const [message, field] of missingRefs(at, e, { campaign: campaignUuids[i], inbox: inboxUuids[i] }, refs)) err("NOT_FOUND", message, field);
+            for (const [message, field] of missingRefs(
+              at,
+              e,
+              { campaign: campaignUuids[i], inbox: inboxUuids[i] },
+              refs,
+            ))
+              err("NOT_FOUND", message, field);
           });
           if (errors.length) throw new UserInputError(errors);
 
@@ -364,23 +451,38 @@ export class IngestService {
     let truncated: Truncation | null = null;
     const result = await idempotencyService.run(
       ctx,
-      { operation: "ingestBounceMessage", key, input: { ...input, idempotencyKey: undefined }, field: ["input", "idempotencyKey"] },
+      {
+        operation: "ingestBounceMessage",
+        key,
+        input: { ...input, idempotencyKey: undefined },
+        field: ["input", "idempotencyKey"],
+      },
       {
         prepare: async () => {
-          if (typeof input.raw !== "string" || input.raw.trim() === "") fail("EMPTY_MESSAGE", "raw must be the whole message, headers and body.", ["input", "raw"]);
+          if (typeof input.raw !== "string" || input.raw.trim() === "")
+            fail("EMPTY_MESSAGE", "raw must be the whole message, headers and body.", ["input", "raw"]);
           const c = input.campaignId ? uuidOf(input.campaignId, "Campaign") : null;
           const b = input.inboxId ? uuidOf(input.inboxId, "Inbox") : null;
-          for (const [message, field] of missingRefs(["input"], input, { campaign: c, inbox: b })) fail("NOT_FOUND", message, field);
+          for (const [message, field] of missingRefs(["input"], input, { campaign: c, inbox: b }))
+            fail("NOT_FOUND", message, field);
 
           const analysis = await bounceService.analyzeMessage(ctx, input.raw);
           messageKind = analysis.kind;
           if (analysis.error && /deadline/.test(analysis.error)) {
-            fail("MESSAGE_TOO_COMPLEX", `The message could not be classified in time (${analysis.error}); nothing was stored.`, ["input", "raw"]);
+            fail(
+              "MESSAGE_TOO_COMPLEX",
+              `The message could not be classified in time (${analysis.error}); nothing was stored.`,
+              ["input", "raw"],
+            );
           }
           // An auto-reply says the address works; it is not a bounce and is not stored.
           if (analysis.kind === "vacation") return [];
           if (analysis.diagnoses.length === 0) {
-            fail("NOT_A_BOUNCE", `No bounce, complaint or delivery report could be read from the message${analysis.error ? `: ${analysis.error}` : "."}`, ["input", "raw"]);
+            fail(
+              "NOT_A_BOUNCE",
+              `No bounce, complaint or delivery report could be read from the message${analysis.error ? `: ${analysis.error}` : "."}`,
+              ["input", "raw"],
+            );
           }
 
           // The campaign: explicit, else the tenant's header in the returned original message.
@@ -392,13 +494,20 @@ export class IngestService {
               if (headerCampaign) break;
             }
           }
-          const refs = await this.lookupRefs(ctx, [c, headerCampaign].filter((x): x is string => !!x), b ? [b] : []);
-          for (const [message, field] of missingRefs(["input"], input, { campaign: c, inbox: b }, refs)) fail("NOT_FOUND", message, field);
+          const refs = await this.lookupRefs(
+            ctx,
+            [c, headerCampaign].filter((x): x is string => !!x),
+            b ? [b] : [],
+          );
+          for (const [message, field] of missingRefs(["input"], input, { campaign: c, inbox: b }, refs))
+            fail("NOT_FOUND", message, field);
           // A header naming no campaign of this tenant is ignored, never an error: the
           // message came from the outside world.
           const ref = this.ref(c ?? headerCampaign, b, refs);
 
-          const identity = analysis.messageId ? `mid:${analysis.messageId.trim().toLowerCase()}` : `sha256:${sha256(input.raw)}`;
+          const identity = analysis.messageId
+            ? `mid:${analysis.messageId.trim().toLowerCase()}`
+            : `sha256:${sha256(input.raw)}`;
           const now = new Date();
           // Only real addresses become events (the same check as every other channel), and
           // at most a batch's worth; whatever is left out is said in `truncated`, never dropped
@@ -415,11 +524,14 @@ export class IngestService {
                 `The message reports on ${found} recipients; ${kept.length} were stored` +
                 (invalid ? ` (${invalid} named no valid address)` : "") +
                 (valid.length > MAX_EVENTS_PER_CALL ? ` (at most ${MAX_EVENTS_PER_CALL} events per message)` : "") +
-                (found > analysis.diagnoses.length ? ` (${found - analysis.diagnoses.length} beyond what the classifier reads of one message)` : "") +
+                (found > analysis.diagnoses.length
+                  ? ` (${found - analysis.diagnoses.length} beyond what the classifier reads of one message)`
+                  : "") +
                 ".",
             };
           }
-          if (kept.length === 0) fail("NOT_A_BOUNCE", "The message names no valid recipient address.", ["input", "raw"]);
+          if (kept.length === 0)
+            fail("NOT_A_BOUNCE", "The message names no valid recipient address.", ["input", "raw"]);
           return kept.map((d): IngestItem => {
             const r = recipientFields(d.recipient);
             return {
@@ -472,7 +584,11 @@ export class IngestService {
     const picked = events.filter((e, index) => {
       if (e.kind === "OTHER" && !e.providerSuppressed) return false;
       if (!parseAddress(e.recipient).ok) {
-        rejected.push({ index, code: "INVALID_EMAIL", message: `"${String(e.recipient).slice(0, 100)}" is not an email address.` });
+        rejected.push({
+          index,
+          code: "INVALID_EMAIL",
+          message: `"${String(e.recipient).slice(0, 100)}" is not an email address.`,
+        });
         return false;
       }
       const dateProblem = e.occurredAt ? eventDateProblem(e.occurredAt, now) : null;
@@ -483,7 +599,11 @@ export class IngestService {
       return true;
     });
     const wanted = picked.map((e) => ({
-      campaign: refUuid(metadataValue(e, ["campaignid", "campaign_id", "rebound_campaign_id", "reboundcampaign", header]) ?? sesHeader(e, header), "Campaign"),
+      campaign: refUuid(
+        metadataValue(e, ["campaignid", "campaign_id", "rebound_campaign_id", "reboundcampaign", header]) ??
+          sesHeader(e, header),
+        "Campaign",
+      ),
       inbox: refUuid(metadataValue(e, ["inboxid", "inbox_id", "rebound_inbox_id"]), "Inbox"),
     }));
     const refs = await this.lookupRefs(
@@ -495,7 +615,8 @@ export class IngestService {
       const r = recipientFields(e.recipient);
       const diagnosis = webhookDiagnosis(e, r.recipient);
       // Per-message metadata wins over the endpoint's default; unknown ids are ignored.
-      const c = wanted[i].campaign && refs.campaigns.has(wanted[i].campaign!) ? wanted[i].campaign : endpoint.campaignId;
+      const c =
+        wanted[i].campaign && refs.campaigns.has(wanted[i].campaign!) ? wanted[i].campaign : endpoint.campaignId;
       const b = wanted[i].inbox && refs.inboxes.has(wanted[i].inbox!) ? wanted[i].inbox : endpoint.inboxId;
       return {
         dedupeKey: `${e.provider.toLowerCase()}:${e.eventKey}`,
@@ -517,11 +638,18 @@ export class IngestService {
   // ---------------------------------------------------------------------------- the write path
 
   /** Stores a batch exactly once per dedupe key and applies its effects (see the top of this file). */
-  async store(ctx: RequestContext, channel: IngestBatch["channel"], items: readonly IngestItem[]): Promise<StoreResult> {
+  async store(
+    ctx: RequestContext,
+    channel: IngestBatch["channel"],
+    items: readonly IngestItem[],
+  ): Promise<StoreResult> {
     if (items.length === 0) return { inserted: 0, duplicates: 0, events: [], newEvents: [], suppressions: [] };
     // Custom domains' provider from their MX hosts (Google Workspace, Microsoft 365...): the
     // classifier only knows the public domains. Cached per domain with its TTL.
-    const mx = await mxProviderLookup(ctx.app.mxProviders, items.map((it) => it.recipientDomain));
+    const mx = await mxProviderLookup(
+      ctx.app.mxProviders,
+      items.map((it) => it.recipientDomain),
+    );
     if (mx) {
       for (const it of items) it.provider = it.diagnosis.recipientProvider = recipientProvider(it.recipientDomain, mx);
     }
@@ -532,7 +660,9 @@ export class IngestService {
     items.forEach((item, i) => {
       if (!first.has(item.dedupeKey)) first.set(item.dedupeKey, i);
     });
-    const unique = [...first.values()].sort((a, b) => (items[a].dedupeKey < items[b].dedupeKey ? -1 : 1)).map((i) => items[i]);
+    const unique = [...first.values()]
+      .sort((a, b) => (items[a].dedupeKey < items[b].dedupeKey ? -1 : 1))
+      .map((i) => items[i]);
 
     const returned = await bounceService.insertIfNew(ctx, unique);
 
@@ -540,7 +670,9 @@ export class IngestService {
     const byKey = new Map(unique.map((it) => [it.dedupeKey, it]));
     for (const row of returned) insertedByKey.set(row.dedupe_key, toEntity(tenantId, row, byKey.get(row.dedupe_key)!));
     // New rows in input order.
-    const newEvents = unique.filter((it) => insertedByKey.has(it.dedupeKey)).map((it) => insertedByKey.get(it.dedupeKey)!);
+    const newEvents = unique
+      .filter((it) => insertedByKey.has(it.dedupeKey))
+      .map((it) => insertedByKey.get(it.dedupeKey)!);
     newEvents.sort((a, b) => first.get(a.dedupeKey)! - first.get(b.dedupeKey)!);
 
     let suppressions: Suppression[] = [];
@@ -568,8 +700,10 @@ export class IngestService {
       }
       suppressions = await suppressionService.applyIngest(ctx, facts);
       // The counters move last (inside runIngestHooks): their row locks are held until commit.
-      await runIngestHooks(ctx, { channel, events: newEvents, campaignIds: [...campaignIds], inboxIds: [...inboxIds], sent: 0, suppressions }, () =>
-        deliveryCounterService.apply(ctx, deltas),
+      await runIngestHooks(
+        ctx,
+        { channel, events: newEvents, campaignIds: [...campaignIds], inboxIds: [...inboxIds], sent: 0, suppressions },
+        () => deliveryCounterService.apply(ctx, deltas),
       );
     }
 
@@ -584,12 +718,18 @@ export class IngestService {
       .filter((e): e is BounceEvent => !!e);
     const metrics = ctx.app.metrics;
     // Counted once durable: a batch that rolls back stored nothing.
-    if (metrics && newEvents.length > 0) ctx.tx.afterCommit(() => metrics.ingestedEvents.inc({ source: channel }, newEvents.length));
+    if (metrics && newEvents.length > 0)
+      ctx.tx.afterCommit(() => metrics.ingestedEvents.inc({ source: channel }, newEvents.length));
     return { inserted: newEvents.length, duplicates: items.length - newEvents.length, events, newEvents, suppressions };
   }
 
   private toStored(r: StoreResult): StoredIngestResult {
-    return { inserted: r.inserted, duplicates: r.duplicates, eventIds: r.events.map((e) => e.uuid), suppressionIds: r.suppressions.map((x) => x.uuid) };
+    return {
+      inserted: r.inserted,
+      duplicates: r.duplicates,
+      eventIds: r.events.map((e) => e.uuid),
+      suppressionIds: r.suppressions.map((x) => x.uuid),
+    };
   }
 
   private async fromStored(ctx: RequestContext, s: StoredIngestResult): Promise<StoreResult> {
@@ -649,7 +789,12 @@ function sesHeader(e: NormalizedEvent, header: string): string | null {
   const headers = (e.raw as { mail?: { headers?: unknown } } | null)?.mail?.headers;
   if (!Array.isArray(headers)) return null;
   for (const h of headers) {
-    if (h && typeof h === "object" && typeof (h as { name?: unknown }).name === "string" && (h as { name: string }).name.toLowerCase() === header) {
+    if (
+      h &&
+      typeof h === "object" &&
+      typeof (h as { name?: unknown }).name === "string" &&
+      (h as { name: string }).name.toLowerCase() === header
+    ) {
       const value = (h as { value?: unknown }).value;
       return typeof value === "string" ? value : null;
     }
@@ -675,11 +820,13 @@ function fixed(recipient: string, reason: BounceReason, evidence: string, e: Nor
 function webhookDiagnosis(e: NormalizedEvent, recipient: string): BounceDiagnosis {
   if (e.kind === "COMPLAINT") return fixed(recipient, "feedback", `${e.provider} complaint event`, e);
   if (e.kind === "DELIVERY") return fixed(recipient, "delivered", `${e.provider} delivery event`, e);
-  if (e.providerSuppressed) return fixed(recipient, "suppressed", `${e.provider} did not send: the address is on its own suppression list`, e);
+  if (e.providerSuppressed)
+    return fixed(recipient, "suppressed", `${e.provider} did not send: the address is on its own suppression list`, e);
   // Mailgun gives the reply code beside the text ("code": 550, "message": "5.1.1 ..."): put it
   // back in front, as the server said it, so the classifier sees the whole reply.
   const text = e.diagnosticCode;
-  const withCode = e.replyCode !== null && text && !/^\s*(smtp;\s*)?[245]\d\d\b/i.test(text) ? `${e.replyCode} ${text}` : text;
+  const withCode =
+    e.replyCode !== null && text && !/^\s*(smtp;\s*)?[245]\d\d\b/i.test(text) ? `${e.replyCode} ${text}` : text;
   return diagnoseFromStatus({ recipient, status: e.status, diagnosticCode: withCode, remoteMta: e.remoteMta });
 }
 

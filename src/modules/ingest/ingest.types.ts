@@ -8,7 +8,9 @@ import { Suppression } from "../suppression";
 const IDEMPOTENCY_KEY_DESCRIPTION =
   "Optional client key (1 to 255 characters, e.g. a UUID) that makes a retry safe: the same key with the same input returns the first call's result; with different input it is the userError IDEMPOTENCY_KEY_REUSED.";
 
-@InputType("RecordSendsInput", { description: "Messages a campaign's inbox sent: the denominator of every bounce rate." })
+@InputType("RecordSendsInput", {
+  description: "Messages a campaign's inbox sent: the denominator of every bounce rate.",
+})
 export class RecordSendsInput {
   @Field(() => ID, { description: "The campaign that sent them." })
   campaignId: string;
@@ -19,7 +21,10 @@ export class RecordSendsInput {
   @Field(() => [String], { description: "The recipient addresses, one per message sent (at most 10,000 per call)." })
   recipients: string[];
 
-  @Field(() => Date, { nullable: true, description: "When they were sent (their UTC day is the counter's day); now when omitted." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "When they were sent (their UTC day is the counter's day); now when omitted.",
+  })
   sentAt?: Date | null;
 
   @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
@@ -43,7 +48,9 @@ export class RecordSendsPayload {
   @Field(() => [ProviderSendCount], { nullable: true, description: "The recorded recipients per mailbox provider." })
   byProvider: ProviderSendCount[] | null;
 
-  @Field(() => [UserError], { description: "Problems with the input; empty on success. Nothing is recorded when there are any." })
+  @Field(() => [UserError], {
+    description: "Problems with the input; empty on success. Nothing is recorded when there are any.",
+  })
   userErrors: UserError[];
 }
 
@@ -58,13 +65,23 @@ export class BounceEventInput {
   @Field(() => ID, { nullable: true, description: "The inbox that sent the message, when known." })
   inboxId?: string | null;
 
-  @Field(() => String, { nullable: true, description: "The receiving server's reply, verbatim, e.g. \"550 5.1.1 <a@b.com>: User unknown\". Multi-line replies welcome." })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The receiving server\'s reply, verbatim, e.g. "550 5.1.1 <a@b.com>: User unknown". Multi-line replies welcome.',
+  })
   smtpResponse?: string | null;
 
-  @Field(() => String, { nullable: true, description: "RFC 3463 enhanced status code, e.g. 5.1.1, when reported separately." })
+  @Field(() => String, {
+    nullable: true,
+    description: "RFC 3463 enhanced status code, e.g. 5.1.1, when reported separately.",
+  })
   status?: string | null;
 
-  @Field(() => String, { nullable: true, description: "Diagnostic text, e.g. a DSN's Diagnostic-Code (\"smtp; 550 ...\")." })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Diagnostic text, e.g. a DSN\'s Diagnostic-Code ("smtp; 550 ...").',
+  })
   diagnosticCode?: string | null;
 
   @Field(() => String, { nullable: true, description: "The server that answered, when known." })
@@ -75,7 +92,8 @@ export class BounceEventInput {
 
   @Field(() => String, {
     nullable: true,
-    description: "Your id of this event (1 to 255 characters), its dedupe key: sending it again stores nothing new. Without it, the event's content is its identity.",
+    description:
+      "Your id of this event (1 to 255 characters), its dedupe key: sending it again stores nothing new. Without it, the event's content is its identity.",
   })
   eventKey?: string | null;
 }
@@ -94,25 +112,38 @@ export class IngestBouncesPayload {
   @Field(() => Int, { nullable: true, description: "Events stored by this call." })
   inserted: number | null;
 
-  @Field(() => Int, { nullable: true, description: "Events already stored before (same dedupe key), so nothing changed for them." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "Events already stored before (same dedupe key), so nothing changed for them.",
+  })
   duplicates: number | null;
 
-  @Field(() => [BounceEvent], { nullable: true, description: "The stored event of each input event, in input order (the earlier row for a duplicate)." })
+  @Field(() => [BounceEvent], {
+    nullable: true,
+    description: "The stored event of each input event, in input order (the earlier row for a duplicate).",
+  })
   events: BounceEvent[] | null;
 
   @Field(() => [Suppression], { nullable: true, description: "Suppressions this call created." })
   suppressions: Suppression[] | null;
 
-  @Field(() => [UserError], { description: "Problems with the input; empty on success. Nothing is stored when there are any." })
+  @Field(() => [UserError], {
+    description: "Problems with the input; empty on success. Nothing is stored when there are any.",
+  })
   userErrors: UserError[];
 }
 
 @InputType("IngestBounceMessageInput", { description: "A whole bounce email as it arrived at the bounce address." })
 export class IngestBounceMessageInput {
-  @Field(() => String, { description: "The raw message, headers and body (DSN, MTA bounce, ARF complaint or auto-reply)." })
+  @Field(() => String, {
+    description: "The raw message, headers and body (DSN, MTA bounce, ARF complaint or auto-reply).",
+  })
   raw: string;
 
-  @Field(() => ID, { nullable: true, description: "The campaign; when omitted, read from the tenant's campaign header in the returned original message." })
+  @Field(() => ID, {
+    nullable: true,
+    description: "The campaign; when omitted, read from the tenant's campaign header in the returned original message.",
+  })
   campaignId?: string | null;
 
   @Field(() => ID, { nullable: true, description: "The inbox that sent the original message, when known." })
@@ -122,7 +153,9 @@ export class IngestBounceMessageInput {
   idempotencyKey?: string | null;
 }
 
-@ObjectType("IngestTruncation", { description: "What part of a message's recipients was stored, when not all of them were." })
+@ObjectType("IngestTruncation", {
+  description: "What part of a message's recipients was stored, when not all of them were.",
+})
 export class IngestTruncation {
   @Field(() => Int, { description: "Recipients the message reports on." })
   found: number;
@@ -136,7 +169,11 @@ export class IngestTruncation {
 
 @ObjectType("IngestBounceMessagePayload", { description: "Result of ingestBounceMessage." })
 export class IngestBounceMessagePayload {
-  @Field(() => String, { nullable: true, description: "What the message is: bounce, feedback (complaint), vacation (auto-reply: nothing stored), delivery or unknown." })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "What the message is: bounce, feedback (complaint), vacation (auto-reply: nothing stored), delivery or unknown.",
+  })
   messageKind: string | null;
 
   @Field(() => Int, { nullable: true, description: "Events stored by this call (one per recipient reported)." })
@@ -145,13 +182,20 @@ export class IngestBounceMessagePayload {
   @Field(() => Int, { nullable: true, description: "Events of this message already stored before." })
   duplicates: number | null;
 
-  @Field(() => [BounceEvent], { nullable: true, description: "The stored event of each recipient the message reports on." })
+  @Field(() => [BounceEvent], {
+    nullable: true,
+    description: "The stored event of each recipient the message reports on.",
+  })
   events: BounceEvent[] | null;
 
   @Field(() => [Suppression], { nullable: true, description: "Suppressions this call created." })
   suppressions: Suppression[] | null;
 
-  @Field(() => IngestTruncation, { nullable: true, description: "Set when not every recipient the message reports on was stored: how many were, and why. Null when all were." })
+  @Field(() => IngestTruncation, {
+    nullable: true,
+    description:
+      "Set when not every recipient the message reports on was stored: how many were, and why. Null when all were.",
+  })
   truncated: IngestTruncation | null;
 
   @Field(() => [UserError], { description: "Problems with the input; empty on success." })

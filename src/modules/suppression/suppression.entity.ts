@@ -4,23 +4,43 @@ import { TenantRecord } from "../../platform/db/tenant-record";
 import { Node } from "../../platform/graphql/node";
 import { BounceReasonEnum } from "../../platform/graphql/enums";
 import type { BounceReason } from "../../core/bounce";
-import { SUPPRESSION_REASONS, SUPPRESSION_SCOPES, type SuppressionReason, type SuppressionScope } from "../../core/suppression-policy";
+import {
+  SUPPRESSION_REASONS,
+  SUPPRESSION_SCOPES,
+  type SuppressionReason,
+  type SuppressionScope,
+} from "../../core/suppression-policy";
 
-export const SuppressionReasonEnum = Object.fromEntries(SUPPRESSION_REASONS.map((r) => [r, r])) as Record<SuppressionReason, SuppressionReason>;
+export const SuppressionReasonEnum = Object.fromEntries(SUPPRESSION_REASONS.map((r) => [r, r])) as Record<
+  SuppressionReason,
+  SuppressionReason
+>;
 registerEnumType(SuppressionReasonEnum, {
   name: "SuppressionReason",
   description: "Why an address or domain is suppressed.",
   valuesConfig: {
-    HARD_BOUNCE: { description: "A bounce proved the address bad (user unknown, mailbox moved, domain accepts no mail)." },
-    UNKNOWN_DOMAIN: { description: "The recipient domain does not exist or has no mail server: the whole domain is suppressed." },
-    SOFT_BOUNCE_LIMIT: { description: "Too many recipient-side soft bounces within the tenant's window, with no delivery since." },
-    RETRIES_EXPIRED: { description: "A recipient-side temporary failure that the sender stopped retrying (queue expired, the ESP gave up)." },
+    HARD_BOUNCE: {
+      description: "A bounce proved the address bad (user unknown, mailbox moved, domain accepts no mail).",
+    },
+    UNKNOWN_DOMAIN: {
+      description: "The recipient domain does not exist or has no mail server: the whole domain is suppressed.",
+    },
+    SOFT_BOUNCE_LIMIT: {
+      description: "Too many recipient-side soft bounces within the tenant's window, with no delivery since.",
+    },
+    RETRIES_EXPIRED: {
+      description:
+        "A recipient-side temporary failure that the sender stopped retrying (queue expired, the ESP gave up).",
+    },
     COMPLAINT: { description: "The recipient reported a message as spam." },
     MANUAL: { description: "Added through addSuppressions." },
   },
 });
 
-export const SuppressionScopeEnum = Object.fromEntries(SUPPRESSION_SCOPES.map((s) => [s, s])) as Record<SuppressionScope, SuppressionScope>;
+export const SuppressionScopeEnum = Object.fromEntries(SUPPRESSION_SCOPES.map((s) => [s, s])) as Record<
+  SuppressionScope,
+  SuppressionScope
+>;
 registerEnumType(SuppressionScopeEnum, {
   name: "SuppressionScope",
   description: "What a suppression covers.",
@@ -33,7 +53,8 @@ registerEnumType(SuppressionScopeEnum, {
 @Entity({ name: "suppressions" })
 @ObjectType("Suppression", {
   implements: Node,
-  description: "An address or domain the tenant must not mail, why, the event that caused it, and its removal when removed.",
+  description:
+    "An address or domain the tenant must not mail, why, the event that caused it, and its removal when removed.",
 })
 export class Suppression extends TenantRecord implements Node {
   @Field(() => SuppressionScopeEnum, { description: "ADDRESS or DOMAIN." })
@@ -48,7 +69,10 @@ export class Suppression extends TenantRecord implements Node {
   @Column({ type: "text" })
   reason: SuppressionReason;
 
-  @Field(() => BounceReasonEnum, { nullable: true, description: "The classifier's reason of the event that caused it, when an event did." })
+  @Field(() => BounceReasonEnum, {
+    nullable: true,
+    description: "The classifier's reason of the event that caused it, when an event did.",
+  })
   @Column({ type: "text", name: "bounce_reason", nullable: true })
   bounceReason: BounceReason | null;
 
@@ -66,7 +90,10 @@ export class Suppression extends TenantRecord implements Node {
   @Column({ type: "uuid", name: "created_by_key_id", nullable: true })
   createdByKeyId: string | null;
 
-  @Field(() => Date, { nullable: true, description: "When it was removed (or retired on expiry); null while it stands." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "When it was removed (or retired on expiry); null while it stands.",
+  })
   @Column({ type: "timestamptz", name: "removed_at", nullable: true })
   removedAt: Date | null;
 

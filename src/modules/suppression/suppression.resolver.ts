@@ -10,8 +10,13 @@ import { registerNodeType } from "../node";
 import { Suppression } from "./suppression.entity";
 import { suppressionService } from "./suppression.service";
 import {
-  AddSuppressionsInput, AddSuppressionsPayload, RecipientCheck, RemoveSuppressionInput, RemoveSuppressionPayload,
-  SuppressionConnection, SuppressionFilterInput,
+  AddSuppressionsInput,
+  AddSuppressionsPayload,
+  RecipientCheck,
+  RemoveSuppressionInput,
+  RemoveSuppressionPayload,
+  SuppressionConnection,
+  SuppressionFilterInput,
 } from "./suppression.types";
 
 registerNodeType("Suppression", (ctx, uuid) => suppressionService.findById(ctx, uuid));
@@ -33,11 +38,17 @@ function eventLoader(ctx: RequestContext): DataLoader<string, BounceEvent | null
 @Resolver(() => Suppression)
 export class SuppressionResolver {
   @Authorized("read")
-  @Query(() => SuppressionConnection, { description: "The tenant's suppressions, newest first; active ones only unless the filter says includeRemoved." })
+  @Query(() => SuppressionConnection, {
+    description: "The tenant's suppressions, newest first; active ones only unless the filter says includeRemoved.",
+  })
   suppressions(
     @Ctx() ctx: RequestContext,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
-    @Arg("filter", () => SuppressionFilterInput, { nullable: true, description: "Conditions the suppressions must meet; active ones only unless includeRemoved." }) filter?: SuppressionFilterInput | null,
+    @Arg("filter", () => SuppressionFilterInput, {
+      nullable: true,
+      description: "Conditions the suppressions must meet; active ones only unless includeRemoved.",
+    })
+    filter?: SuppressionFilterInput | null,
   ) {
     return suppressionService.list(ctx, args, filter ?? {});
   }
@@ -46,33 +57,56 @@ export class SuppressionResolver {
   @Query(() => [RecipientCheck], {
     description: "The pre-send check: a verdict per address (at most 10,000), in the order given.",
   })
-  checkRecipients(@Ctx() ctx: RequestContext, @Arg("addresses", () => [String], { description: "The addresses a campaign is about to mail." }) addresses: string[]) {
+  checkRecipients(
+    @Ctx() ctx: RequestContext,
+    @Arg("addresses", () => [String], { description: "The addresses a campaign is about to mail." })
+    addresses: string[],
+  ) {
     return suppressionService.check(ctx, addresses);
   }
 
   @Authorized("write")
-  @Mutation(() => AddSuppressionsPayload, { description: "Suppress addresses or whole domains by hand (at most 10,000 per call)." })
+  @Mutation(() => AddSuppressionsPayload, {
+    description: "Suppress addresses or whole domains by hand (at most 10,000 per call).",
+  })
   addSuppressions(@Ctx() ctx: RequestContext, @Arg("input", () => AddSuppressionsInput) input: AddSuppressionsInput) {
     return payload(() => suppressionService.add(ctx, input), { suppressions: null, inserted: null });
   }
 
   @Authorized("write")
-  @Mutation(() => RemoveSuppressionPayload, { description: "Lift a suppression. It stays in the audit trail with who removed it and when." })
-  removeSuppression(@Ctx() ctx: RequestContext, @Arg("input", () => RemoveSuppressionInput) input: RemoveSuppressionInput) {
-    return payload(async () => ({ suppression: await suppressionService.remove(ctx, uuidOf(input.id, "Suppression"), input.note) }), { suppression: null });
+  @Mutation(() => RemoveSuppressionPayload, {
+    description: "Lift a suppression. It stays in the audit trail with who removed it and when.",
+  })
+  removeSuppression(
+    @Ctx() ctx: RequestContext,
+    @Arg("input", () => RemoveSuppressionInput) input: RemoveSuppressionInput,
+  ) {
+    return payload(
+      async () => ({ suppression: await suppressionService.remove(ctx, uuidOf(input.id, "Suppression"), input.note) }),
+      { suppression: null },
+    );
   }
 
-  @FieldResolver(() => BounceEvent, { nullable: true, description: "The bounce or complaint that caused it; null for manual suppressions." })
+  @FieldResolver(() => BounceEvent, {
+    nullable: true,
+    description: "The bounce or complaint that caused it; null for manual suppressions.",
+  })
   event(@Ctx() ctx: RequestContext, @Root() s: Suppression) {
     return s.eventId ? eventLoader(ctx).load(s.eventId) : null;
   }
 
-  @FieldResolver(() => ID, { nullable: true, description: "The API key that added it by hand (node(id:) resolves it for admins); null when automatic." })
+  @FieldResolver(() => ID, {
+    nullable: true,
+    description: "The API key that added it by hand (node(id:) resolves it for admins); null when automatic.",
+  })
   createdByApiKeyId(@Root() s: Suppression) {
     return s.createdByKeyId ? toGlobalId("ApiKey", s.createdByKeyId) : null;
   }
 
-  @FieldResolver(() => ID, { nullable: true, description: "The API key that removed it; null while it stands or when it expired." })
+  @FieldResolver(() => ID, {
+    nullable: true,
+    description: "The API key that removed it; null while it stands or when it expired.",
+  })
   removedByApiKeyId(@Root() s: Suppression) {
     return s.removedByKeyId ? toGlobalId("ApiKey", s.removedByKeyId) : null;
   }

@@ -10,7 +10,12 @@ import { fail, userError, UserInputError, type UserError } from "../../platform/
 import { tenantService } from "../tenant";
 import { Suppression } from "./suppression.entity";
 import {
-  countsTowardSoftLimit, immediateSuppression, softLimitReached, type EventFacts, type SuppressionReason, type SuppressionScope,
+  countsTowardSoftLimit,
+  immediateSuppression,
+  softLimitReached,
+  type EventFacts,
+  type SuppressionReason,
+  type SuppressionScope,
 } from "../../core/suppression-policy";
 
 export const MAX_SUPPRESSIONS_PER_CALL = 10_000;
@@ -56,8 +61,27 @@ export interface RecipientCheckResult {
 
 /** Role mailboxes: deliverable, but rarely a person, often a trap or a complaint source. */
 const ROLE_LOCAL_PARTS = new Set([
-  "abuse", "postmaster", "hostmaster", "webmaster", "noreply", "no-reply", "donotreply", "do-not-reply", "mailer-daemon",
-  "root", "admin", "administrator", "info", "support", "sales", "contact", "help", "office", "billing", "security", "spam",
+  "abuse",
+  "postmaster",
+  "hostmaster",
+  "webmaster",
+  "noreply",
+  "no-reply",
+  "donotreply",
+  "do-not-reply",
+  "mailer-daemon",
+  "root",
+  "admin",
+  "administrator",
+  "info",
+  "support",
+  "sales",
+  "contact",
+  "help",
+  "office",
+  "billing",
+  "security",
+  "spam",
 ]);
 
 /** The canonical form suppressions are keyed by: lower-case local part, ASCII lower-case domain. */
@@ -97,7 +121,16 @@ export class SuppressionService {
     const propose = (scope: SuppressionScope, value: string, reason: SuppressionReason, e: IngestedEventFacts) => {
       const key = `${scope}|${value}`;
       if (!candidates.has(key)) {
-        candidates.set(key, { scope, value, reason, bounceReason: e.reason, eventId: e.eventId, note: null, expiresAt: null, createdByKeyId: null });
+        candidates.set(key, {
+          scope,
+          value,
+          reason,
+          bounceReason: e.reason,
+          eventId: e.eventId,
+          note: null,
+          expiresAt: null,
+          createdByKeyId: null,
+        });
       }
     };
 
@@ -119,7 +152,15 @@ export class SuppressionService {
       const rows = await this.updateTallies(await ctx.db(), ctx.tenantId, tally);
       for (const row of rows) {
         const cause = lastSoft.get(row.recipient);
-        if (cause && softLimitReached(row.bounce_times, row.last_delivered_at, settings.softBounceLimit, settings.softBounceWindowDays)) {
+        if (
+          cause &&
+          softLimitReached(
+            row.bounce_times,
+            row.last_delivered_at,
+            settings.softBounceLimit,
+            settings.softBounceWindowDays,
+          )
+        ) {
           propose("ADDRESS", row.recipient, "SOFT_BOUNCE_LIMIT", cause);
         }
       }
@@ -170,7 +211,9 @@ export class SuppressionService {
    */
   async insertMany(em: EntityManager, tenantId: string, candidates: SuppressionCandidate[]): Promise<Suppression[]> {
     if (candidates.length === 0) return [];
-    const sorted = [...candidates].sort((a, b) => (a.scope + a.value < b.scope + b.value ? -1 : a.scope + a.value > b.scope + b.value ? 1 : 0));
+    const sorted = [...candidates].sort((a, b) =>
+      a.scope + a.value < b.scope + b.value ? -1 : a.scope + a.value > b.scope + b.value ? 1 : 0,
+    );
     const scopes = sorted.map((c) => c.scope);
     const values = sorted.map((c) => c.value);
     await em.query(
@@ -209,25 +252,51 @@ export class SuppressionService {
   ): Promise<{ suppressions: Suppression[]; inserted: number }> {
     const addresses = input.addresses ?? [];
     const domains = input.domains ?? [];
-    if (addresses.length + domains.length === 0) fail("EMPTY", "Give at least one address or domain.", ["input", "addresses"]);
+    if (addresses.length + domains.length === 0)
+      fail("EMPTY", "Give at least one address or domain.", ["input", "addresses"]);
     if (addresses.length + domains.length > MAX_SUPPRESSIONS_PER_CALL) {
-      fail("TOO_MANY_SUPPRESSIONS", `At most ${MAX_SUPPRESSIONS_PER_CALL} addresses and domains per call.`, ["input", "addresses"]);
+      fail("TOO_MANY_SUPPRESSIONS", `At most ${MAX_SUPPRESSIONS_PER_CALL} addresses and domains per call.`, [
+        "input",
+        "addresses",
+      ]);
     }
     const note = input.note?.trim() || null;
     if (note && note.length > 500) fail("INVALID_NOTE", "note must be at most 500 characters.", ["input", "note"]);
-    if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) fail("INVALID_EXPIRY", "expiresAt must be in the future.", ["input", "expiresAt"]);
+    if (input.expiresAt && input.expiresAt.getTime() <= Date.now())
+      fail("INVALID_EXPIRY", "expiresAt must be in the future.", ["input", "expiresAt"]);
 
     const errors: UserError[] = [];
     const candidates = new Map<string, SuppressionCandidate>();
-    const base = { reason: "MANUAL" as const, bounceReason: null, eventId: null, note, expiresAt: input.expiresAt ?? null, createdByKeyId: ctx.auth?.keyId ?? null };
+    const base = {
+      reason: "MANUAL" as const,
+      bounceReason: null,
+      eventId: null,
+      note,
+      expiresAt: input.expiresAt ?? null,
+      createdByKeyId: ctx.auth?.keyId ?? null,
+    };
     addresses.forEach((a, i) => {
       const c = canonicalAddress(a);
-      if (!c) errors.push(userError("INVALID_EMAIL", `"${String(a).slice(0, 100)}" is not an email address.`, ["input", "addresses", String(i)]));
+      if (!c)
+        errors.push(
+          userError("INVALID_EMAIL", `"${String(a).slice(0, 100)}" is not an email address.`, [
+            "input",
+            "addresses",
+            String(i),
+          ]),
+        );
       else candidates.set(`ADDRESS|${c.address}`, { ...base, scope: "ADDRESS", value: c.address });
     });
     domains.forEach((d, i) => {
       const c = canonicalAddress(`x@${String(d).trim().replace(/^@/, "")}`);
-      if (!c) errors.push(userError("INVALID_DOMAIN", `"${String(d).slice(0, 100)}" is not a domain name.`, ["input", "domains", String(i)]));
+      if (!c)
+        errors.push(
+          userError("INVALID_DOMAIN", `"${String(d).slice(0, 100)}" is not a domain name.`, [
+            "input",
+            "domains",
+            String(i),
+          ]),
+        );
       else candidates.set(`DOMAIN|${c.domain}`, { ...base, scope: "DOMAIN", value: c.domain });
     });
     if (errors.length) throw new UserInputError(errors.slice(0, 100));
@@ -241,13 +310,17 @@ export class SuppressionService {
       [ctx.tenantId, list.map((c) => c.scope), list.map((c) => c.value)],
     );
     const byKey = new Map(rows.map((r) => [`${r.scope}|${r.value}`, mapRow(em, r)]));
-    return { suppressions: list.map((c) => byKey.get(`${c.scope}|${c.value}`)!).filter(Boolean), inserted: inserted.length };
+    return {
+      suppressions: list.map((c) => byKey.get(`${c.scope}|${c.value}`)!).filter(Boolean),
+      inserted: inserted.length,
+    };
   }
 
   /** removeSuppression: audited soft delete; an address's soft-bounce tally starts again from zero. */
   async remove(ctx: RequestContext, uuid: string | null, note?: string | null): Promise<Suppression> {
     const trimmed = note?.trim() || null;
-    if (trimmed && trimmed.length > 500) fail("INVALID_NOTE", "note must be at most 500 characters.", ["input", "note"]);
+    if (trimmed && trimmed.length > 500)
+      fail("INVALID_NOTE", "note must be at most 500 characters.", ["input", "note"]);
     const existing = uuid ? await this.findById(ctx, uuid) : null;
     if (!existing) fail("NOT_FOUND", "No suppression with that id.", ["input", "id"]);
     if (existing.removedAt) fail("ALREADY_REMOVED", "This suppression was already removed.", ["input", "id"]);
@@ -260,7 +333,10 @@ export class SuppressionService {
     );
     if (!rows[0]) fail("ALREADY_REMOVED", "This suppression was already removed.", ["input", "id"]);
     if (existing.scope === "ADDRESS") {
-      await em.query("DELETE FROM soft_bounce_tallies WHERE tenant_id = $1 AND recipient = $2", [ctx.tenantId, existing.value]);
+      await em.query("DELETE FROM soft_bounce_tallies WHERE tenant_id = $1 AND recipient = $2", [
+        ctx.tenantId,
+        existing.value,
+      ]);
     }
     return mapRow(em, rows[0]);
   }
@@ -276,16 +352,25 @@ export class SuppressionService {
     return em.getRepository(Suppression).find({ where: { tenantId: ctx.tenantId, uuid: In([...uuids]) } });
   }
 
-  async list(ctx: RequestContext, args: { first: number; after?: string | null }, filter: SuppressionFilter): Promise<Connection<Suppression>> {
+  async list(
+    ctx: RequestContext,
+    args: { first: number; after?: string | null },
+    filter: SuppressionFilter,
+  ): Promise<Connection<Suppression>> {
     const em = await ctx.db();
-    const qb = em.getRepository(Suppression).createQueryBuilder("s").where("s.tenant_id = :tenantId", { tenantId: ctx.tenantId });
+    const qb = em
+      .getRepository(Suppression)
+      .createQueryBuilder("s")
+      .where("s.tenant_id = :tenantId", { tenantId: ctx.tenantId });
     if (!filter.includeRemoved) qb.andWhere("s.removed_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > now())");
     if (filter.scope) qb.andWhere("s.scope = :scope", { scope: filter.scope });
     if (filter.reason) qb.andWhere("s.reason = :reason", { reason: filter.reason });
     if (filter.value) {
       const v = filter.value.trim().toLowerCase();
       const c = canonicalAddress(v) ?? canonicalAddress(`x@${v.replace(/^@/, "")}`);
-      qb.andWhere("s.value = :value", { value: c ? (v.includes("@") && !v.startsWith("@") ? c.address : c.domain) : v });
+      qb.andWhere("s.value = :value", {
+        value: c ? (v.includes("@") && !v.startsWith("@") ? c.address : c.domain) : v,
+      });
     }
     return pageOf(qb, "s", args);
   }
@@ -296,7 +381,8 @@ export class SuppressionService {
    * tallies of the addresses).
    */
   async check(ctx: RequestContext, inputs: readonly string[]): Promise<RecipientCheckResult[]> {
-    if (inputs.length > MAX_CHECK_ADDRESSES) throw badInput(`At most ${MAX_CHECK_ADDRESSES} addresses per call.`, "addresses");
+    if (inputs.length > MAX_CHECK_ADDRESSES)
+      throw badInput(`At most ${MAX_CHECK_ADDRESSES} addresses per call.`, "addresses");
     const parsed = inputs.map((a) => ({ input: a, c: canonicalAddress(a), p: parseAddress(a) }));
     const addresses = [...new Set(parsed.flatMap((x) => (x.c ? [x.c.address] : [])))];
     const domains = [...new Set(parsed.flatMap((x) => (x.c ? [x.c.domain] : [])))];
@@ -332,29 +418,75 @@ export class SuppressionService {
     const now = Date.now();
     return parsed.map(({ input, c, p }): RecipientCheckResult => {
       if (!c || !p.ok) {
-        return { address: input, normalized: null, verdict: "INVALID", reason: p.ok ? "not an address" : p.message, suggestion: null, suppression: null };
+        return {
+          address: input,
+          normalized: null,
+          verdict: "INVALID",
+          reason: p.ok ? "not an address" : p.message,
+          suggestion: null,
+          suppression: null,
+        };
       }
       const s = suppressed.get(`ADDRESS|${c.address}`) ?? suppressed.get(`DOMAIN|${c.domain}`) ?? null;
       if (s) {
         const what = s.scope === "DOMAIN" ? `domain ${s.value} suppressed` : "suppressed";
-        return { address: input, normalized: c.address, verdict: "SUPPRESSED", reason: `${what}: ${s.reason}${s.bounceReason ? ` (${s.bounceReason})` : ""}`, suggestion: null, suppression: s };
+        return {
+          address: input,
+          normalized: c.address,
+          verdict: "SUPPRESSED",
+          reason: `${what}: ${s.reason}${s.bounceReason ? ` (${s.bounceReason})` : ""}`,
+          suggestion: null,
+          suppression: s,
+        };
       }
       const typo = suggestDomainTypo(c.domain);
       const suggestion = typo ? `${p.local}@${typo}` : null;
-      if (typo) return { address: input, normalized: c.address, verdict: "RISKY", reason: `the domain looks like a typo of ${typo}`, suggestion, suppression: null };
+      if (typo)
+        return {
+          address: input,
+          normalized: c.address,
+          verdict: "RISKY",
+          reason: `the domain looks like a typo of ${typo}`,
+          suggestion,
+          suppression: null,
+        };
       const local = c.address.slice(0, c.address.lastIndexOf("@"));
       if (ROLE_LOCAL_PARTS.has(local)) {
-        return { address: input, normalized: c.address, verdict: "RISKY", reason: "a role address, rarely a person", suggestion: null, suppression: null };
+        return {
+          address: input,
+          normalized: c.address,
+          verdict: "RISKY",
+          reason: "a role address, rarely a person",
+          suggestion: null,
+          suppression: null,
+        };
       }
       const tally = tallies.get(c.address);
       if (tally && settings) {
-        const since = Math.max(now - settings.softBounceWindowDays * 86_400_000, tally.last_delivered_at?.getTime() ?? -Infinity);
+        const since = Math.max(
+          now - settings.softBounceWindowDays * 86_400_000,
+          tally.last_delivered_at?.getTime() ?? -Infinity,
+        );
         const recent = tally.bounce_times.filter((t) => t.getTime() > since).length;
         if (recent > 0) {
-          return { address: input, normalized: c.address, verdict: "RISKY", reason: `${recent} recent soft bounce${recent > 1 ? "s" : ""} with no delivery since`, suggestion: null, suppression: null };
+          return {
+            address: input,
+            normalized: c.address,
+            verdict: "RISKY",
+            reason: `${recent} recent soft bounce${recent > 1 ? "s" : ""} with no delivery since`,
+            suggestion: null,
+            suppression: null,
+          };
         }
       }
-      return { address: input, normalized: c.address, verdict: "OK", reason: null, suggestion: null, suppression: null };
+      return {
+        address: input,
+        normalized: c.address,
+        verdict: "OK",
+        reason: null,
+        suggestion: null,
+        suppression: null,
+      };
     });
   }
 }

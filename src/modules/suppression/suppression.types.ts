@@ -18,13 +18,19 @@ export class SuppressionFilterInput {
   @Field(() => SuppressionReasonEnum, { nullable: true, description: "Only suppressions with this reason." })
   reason?: SuppressionReason | null;
 
-  @Field(() => Boolean, { nullable: true, description: "Also list removed and expired suppressions (the audit trail). Default false." })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "Also list removed and expired suppressions (the audit trail). Default false.",
+  })
   includeRemoved?: boolean | null;
 }
 
 @InputType("AddSuppressionsInput", { description: "Addresses and domains to suppress by hand." })
 export class AddSuppressionsInput {
-  @Field(() => [String], { nullable: true, description: "Addresses to suppress. With domains, at most 10,000 per call." })
+  @Field(() => [String], {
+    nullable: true,
+    description: "Addresses to suppress. With domains, at most 10,000 per call.",
+  })
   addresses?: string[] | null;
 
   @Field(() => [String], { nullable: true, description: "Domains to suppress entirely, e.g. example.com." })
@@ -39,7 +45,10 @@ export class AddSuppressionsInput {
 
 @ObjectType("AddSuppressionsPayload", { description: "Result of addSuppressions." })
 export class AddSuppressionsPayload {
-  @Field(() => [Suppression], { nullable: true, description: "The active suppression of each value given, new or already there; null when userErrors is not empty." })
+  @Field(() => [Suppression], {
+    nullable: true,
+    description: "The active suppression of each value given, new or already there; null when userErrors is not empty.",
+  })
   suppressions: Suppression[] | null;
 
   @Field(() => Int, { nullable: true, description: "How many were new (the others were already suppressed)." })
@@ -54,20 +63,31 @@ export class RemoveSuppressionInput {
   @Field(() => ID, { description: "The suppression to remove." })
   id: string;
 
-  @Field(() => String, { nullable: true, description: "Why it is lifted, for the audit trail (at most 500 characters)." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Why it is lifted, for the audit trail (at most 500 characters).",
+  })
   note?: string | null;
 }
 
 @ObjectType("RemoveSuppressionPayload", { description: "Result of removeSuppression." })
 export class RemoveSuppressionPayload {
-  @Field(() => Suppression, { nullable: true, description: "The suppression, now removed, with who removed it and when; null when userErrors is not empty." })
+  @Field(() => Suppression, {
+    nullable: true,
+    description: "The suppression, now removed, with who removed it and when; null when userErrors is not empty.",
+  })
   suppression: Suppression | null;
 
   @Field(() => [UserError], { description: "Problems with the input; empty on success." })
   userErrors: UserError[];
 }
 
-export const RecipientVerdictEnum = { OK: "OK", SUPPRESSED: "SUPPRESSED", INVALID: "INVALID", RISKY: "RISKY" } as const satisfies Record<RecipientVerdict, RecipientVerdict>;
+export const RecipientVerdictEnum = {
+  OK: "OK",
+  SUPPRESSED: "SUPPRESSED",
+  INVALID: "INVALID",
+  RISKY: "RISKY",
+} as const satisfies Record<RecipientVerdict, RecipientVerdict>;
 registerEnumType(RecipientVerdictEnum, {
   name: "RecipientVerdict",
   description: "May this address be mailed?",
@@ -84,7 +104,10 @@ export class RecipientCheck {
   @Field(() => String, { description: "The address as given." })
   address: string;
 
-  @Field(() => String, { nullable: true, description: "The canonical form (lower-case, ASCII domain); null when invalid." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The canonical form (lower-case, ASCII domain); null when invalid.",
+  })
   normalized: string | null;
 
   @Field(() => RecipientVerdictEnum, { description: "OK, SUPPRESSED, INVALID or RISKY." })
@@ -93,7 +116,10 @@ export class RecipientCheck {
   @Field(() => String, { nullable: true, description: "Why the verdict is not OK, in plain words." })
   reason: string | null;
 
-  @Field(() => String, { nullable: true, description: "A corrected address when the domain looks like a typo (gmial.com → gmail.com)." })
+  @Field(() => String, {
+    nullable: true,
+    description: "A corrected address when the domain looks like a typo (gmial.com → gmail.com).",
+  })
   suggestion: string | null;
 
   @Field(() => Suppression, { nullable: true, description: "The suppression that applies, when SUPPRESSED." })

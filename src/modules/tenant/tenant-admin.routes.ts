@@ -42,11 +42,17 @@ export function tenantAdminRoutes(app: App, adminToken: string): Route[] {
           input = JSON.parse((await readBody(req, 4096)).toString("utf8")) as typeof input;
         } catch (err) {
           const tooLarge = err instanceof BodyTooLargeError;
-          return sendJson(res, tooLarge ? 413 : 400, { error: tooLarge ? err.message : "The body must be JSON: { \"name\": \"...\" }." });
+          return sendJson(res, tooLarge ? 413 : 400, {
+            error: tooLarge ? err.message : 'The body must be JSON: { "name": "..." }.',
+          });
         }
         const name = typeof input?.name === "string" ? input.name.trim() : "";
-        if (name.length < 1 || name.length > 200) return sendJson(res, 400, { error: "name must be 1 to 200 characters." });
-        const { tenant, apiKey, created } = input.reuse === true ? await tenantService.createOrReuse(app, name) : { ...(await tenantService.create(app, name)), created: true };
+        if (name.length < 1 || name.length > 200)
+          return sendJson(res, 400, { error: "name must be 1 to 200 characters." });
+        const { tenant, apiKey, created } =
+          input.reuse === true
+            ? await tenantService.createOrReuse(app, name)
+            : { ...(await tenantService.create(app, name)), created: true };
         sendJson(res, 200, { tenantId: tenant.id, name: tenant.name, apiKey, created });
       },
     },

@@ -1,5 +1,10 @@
 import { Field, Float, InputType, Int, ObjectType } from "type-graphql";
-import { DEFAULT_BENCHMARK_THRESHOLDS, resolveThresholds, type BenchmarkKey, type BenchmarkOverrides } from "../../core/benchmarks";
+import {
+  DEFAULT_BENCHMARK_THRESHOLDS,
+  resolveThresholds,
+  type BenchmarkKey,
+  type BenchmarkOverrides,
+} from "../../core/benchmarks";
 import { BENCHMARK_KEYS, BenchmarkProviderEnum } from "../health";
 
 // Per-tenant policies. Stored as JSON on the tenant; every value has a default here, so a
@@ -43,22 +48,30 @@ export const DEFAULT_TENANT_SETTINGS: TenantSettingsValues = {
   benchmarkOverrides: {},
 };
 
-@ObjectType("BenchmarkThreshold", { description: "The bounce-rate zone bounds a tenant's benchmarks use for one provider." })
+@ObjectType("BenchmarkThreshold", {
+  description: "The bounce-rate zone bounds a tenant's benchmarks use for one provider.",
+})
 export class BenchmarkThreshold {
-  @Field(() => BenchmarkProviderEnum, { description: "The recipient provider, or OVERALL for a whole campaign, inbox or domain." })
+  @Field(() => BenchmarkProviderEnum, {
+    description: "The recipient provider, or OVERALL for a whole campaign, inbox or domain.",
+  })
   provider: BenchmarkKey;
 
   @Field(() => Float, { description: "Hard-bounce percent at which WARNING starts; below it is ACCEPTABLE." })
   warningFromPercent: number;
 
-  @Field(() => Float, { description: "Hard-bounce percent above which it is BLOCKING; up to and including it is WARNING." })
+  @Field(() => Float, {
+    description: "Hard-bounce percent above which it is BLOCKING; up to and including it is WARNING.",
+  })
   blockingAbovePercent: number;
 
   @Field(() => Boolean, { description: "True when the tenant overrides the seed's default for this provider." })
   overridden: boolean;
 }
 
-@InputType("BenchmarkThresholdInput", { description: "New zone bounds for one provider; an omitted bound keeps its value, both null restores the defaults." })
+@InputType("BenchmarkThresholdInput", {
+  description: "New zone bounds for one provider; an omitted bound keeps its value, both null restores the defaults.",
+})
 export class BenchmarkThresholdInput {
   @Field(() => BenchmarkProviderEnum, { description: "The provider whose thresholds change." })
   provider: BenchmarkKey;
@@ -66,7 +79,10 @@ export class BenchmarkThresholdInput {
   @Field(() => Float, { nullable: true, description: "Percent at which WARNING starts, 0 to 100." })
   warningFromPercent?: number | null;
 
-  @Field(() => Float, { nullable: true, description: "Percent above which it is BLOCKING, 0 to 100, at least warningFromPercent." })
+  @Field(() => Float, {
+    nullable: true,
+    description: "Percent above which it is BLOCKING, 0 to 100, at least warningFromPercent.",
+  })
   blockingAbovePercent?: number | null;
 }
 
@@ -75,7 +91,10 @@ export class BenchmarkThresholdInput {
  * fit for the user when a provider's bounds would be nonsense (checked by the core's
  * resolveThresholds on the merged result).
  */
-export function mergeBenchmarkOverrides(current: BenchmarkOverrides, changes: readonly BenchmarkThresholdInput[]): BenchmarkOverrides {
+export function mergeBenchmarkOverrides(
+  current: BenchmarkOverrides,
+  changes: readonly BenchmarkThresholdInput[],
+): BenchmarkOverrides {
   const next: BenchmarkOverrides = { ...current };
   for (const change of changes) {
     if (!BENCHMARK_KEYS.includes(change.provider)) throw new RangeError(`unknown provider ${String(change.provider)}`);
@@ -90,7 +109,8 @@ export function mergeBenchmarkOverrides(current: BenchmarkOverrides, changes: re
     if (b !== null && b !== undefined) merged.blockingAbovePercent = b;
     const defaults = DEFAULT_BENCHMARK_THRESHOLDS[change.provider];
     // Keep only what differs from the default, so a later change of defaults still applies.
-    for (const k of ["warningFromPercent", "blockingAbovePercent"] as const) if (merged[k] === defaults[k]) delete merged[k];
+    for (const k of ["warningFromPercent", "blockingAbovePercent"] as const)
+      if (merged[k] === defaults[k]) delete merged[k];
     if (Object.keys(merged).length === 0) delete next[change.provider];
     else next[change.provider] = merged;
   }
@@ -98,10 +118,13 @@ export function mergeBenchmarkOverrides(current: BenchmarkOverrides, changes: re
   return next;
 }
 
-@ObjectType("TenantSettings", { description: "Policies that tune classification, suppression and alerts for a tenant." })
+@ObjectType("TenantSettings", {
+  description: "Policies that tune classification, suppression and alerts for a tenant.",
+})
 export class TenantSettings implements TenantSettingsValues {
   @Field(() => String, {
-    description: "Header your sender sets on every message (e.g. X-Rebound-Campaign: <campaign id>), read back from bounces to find the campaign.",
+    description:
+      "Header your sender sets on every message (e.g. X-Rebound-Campaign: <campaign id>), read back from bounces to find the campaign.",
   })
   campaignHeader: string;
 
@@ -119,32 +142,62 @@ export class TenantSettings implements TenantSettingsValues {
 
   benchmarkOverrides: BenchmarkOverrides;
 
-  @Field(() => Int, { nullable: true, description: "Cost points each API key may spend per window; null: the server default (REBOUND_KEY_BUCKET, 1,000)." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "Cost points each API key may spend per window; null: the server default (REBOUND_KEY_BUCKET, 1,000).",
+  })
   keyBucket?: number | null;
 
-  @Field(() => Int, { nullable: true, description: "Points per second a key's bucket refills at; null: the server default (REBOUND_KEY_RESTORE_RATE, 50)." })
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "Points per second a key's bucket refills at; null: the server default (REBOUND_KEY_RESTORE_RATE, 50).",
+  })
   keyRestoreRate?: number | null;
 
-  @Field(() => Int, { nullable: true, description: "Cost points the whole tenant may spend per window; null: the server default (REBOUND_TENANT_BUCKET, 5,000)." })
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "Cost points the whole tenant may spend per window; null: the server default (REBOUND_TENANT_BUCKET, 5,000).",
+  })
   tenantBucket?: number | null;
 
-  @Field(() => Int, { nullable: true, description: "Points per second the tenant's bucket refills at; null: the server default (REBOUND_TENANT_RESTORE_RATE, 250)." })
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "Points per second the tenant's bucket refills at; null: the server default (REBOUND_TENANT_RESTORE_RATE, 250).",
+  })
   tenantRestoreRate?: number | null;
 
-  @Field(() => Int, { nullable: true, description: "Events (bounces, sends, webhook events) the tenant may ingest per minute; null: the server default." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "Events (bounces, sends, webhook events) the tenant may ingest per minute; null: the server default.",
+  })
   ingestEventsPerMinute?: number | null;
 
-  @Field(() => Int, { nullable: true, description: "WebSocket connections the tenant may hold open per server process; null: the server default." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "WebSocket connections the tenant may hold open per server process; null: the server default.",
+  })
   connectionsPerTenant?: number | null;
 
-  @Field(() => Int, { nullable: true, description: "Subscriptions the tenant may hold open per server process; null: the server default." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "Subscriptions the tenant may hold open per server process; null: the server default.",
+  })
   subscriptionsPerTenant?: number | null;
 
-  @Field(() => [BenchmarkThreshold], { description: "The bounce-rate thresholds in effect, per provider (the seed's defaults unless overridden)." })
+  @Field(() => [BenchmarkThreshold], {
+    description: "The bounce-rate thresholds in effect, per provider (the seed's defaults unless overridden).",
+  })
   get benchmarkThresholds(): BenchmarkThreshold[] {
     const effective = resolveThresholds(this.benchmarkOverrides);
     return BENCHMARK_KEYS.map((provider) =>
-      Object.assign(new BenchmarkThreshold(), { provider, ...effective[provider], overridden: this.benchmarkOverrides[provider] !== undefined }),
+      Object.assign(new BenchmarkThreshold(), {
+        provider,
+        ...effective[provider],
+        overridden: this.benchmarkOverrides[provider] !== undefined,
+      }),
     );
   }
 
@@ -170,28 +223,51 @@ export class TenantSettingsInput implements Partial<Omit<TenantSettingsValues, "
   @Field(() => Boolean, { nullable: true, description: "Pause campaigns automatically on BLOCKING." })
   autoPause?: boolean;
 
-  @Field(() => [BenchmarkThresholdInput], { nullable: true, description: "Benchmark threshold overrides per provider; providers not listed keep theirs." })
+  @Field(() => [BenchmarkThresholdInput], {
+    nullable: true,
+    description: "Benchmark threshold overrides per provider; providers not listed keep theirs.",
+  })
   benchmarkThresholds?: BenchmarkThresholdInput[] | null;
 
-  @Field(() => Int, { nullable: true, description: "Cost points per key per window, 1 to 10,000,000; 0 restores the server default." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "Cost points per key per window, 1 to 10,000,000; 0 restores the server default.",
+  })
   keyBucket?: number | null;
 
-  @Field(() => Int, { nullable: true, description: "Key bucket refill, points per second, 1 to 1,000,000; 0 restores the default." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "Key bucket refill, points per second, 1 to 1,000,000; 0 restores the default.",
+  })
   keyRestoreRate?: number | null;
 
-  @Field(() => Int, { nullable: true, description: "Cost points for the whole tenant per window, 1 to 100,000,000; 0 restores the default." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "Cost points for the whole tenant per window, 1 to 100,000,000; 0 restores the default.",
+  })
   tenantBucket?: number | null;
 
-  @Field(() => Int, { nullable: true, description: "Tenant bucket refill, points per second, 1 to 10,000,000; 0 restores the default." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "Tenant bucket refill, points per second, 1 to 10,000,000; 0 restores the default.",
+  })
   tenantRestoreRate?: number | null;
 
-  @Field(() => Int, { nullable: true, description: "Events ingested per minute, 1 to 100,000,000; 0 restores the default." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "Events ingested per minute, 1 to 100,000,000; 0 restores the default.",
+  })
   ingestEventsPerMinute?: number | null;
 
-  @Field(() => Int, { nullable: true, description: "WebSocket connections per server process, 1 to 100,000; 0 restores the default." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "WebSocket connections per server process, 1 to 100,000; 0 restores the default.",
+  })
   connectionsPerTenant?: number | null;
 
-  @Field(() => Int, { nullable: true, description: "Subscriptions per server process, 1 to 1,000,000; 0 restores the default." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "Subscriptions per server process, 1 to 1,000,000; 0 restores the default.",
+  })
   subscriptionsPerTenant?: number | null;
 }
-

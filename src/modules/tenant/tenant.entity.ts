@@ -5,7 +5,10 @@ import { toGlobalId } from "../../platform/graphql/global-id";
 import { TenantSettings, type TenantSettingsValues } from "./tenant-settings";
 
 @Entity({ name: "tenants" })
-@ObjectType("Tenant", { implements: Node, description: "A customer of Rebound: one cold-email product or one workspace of it." })
+@ObjectType("Tenant", {
+  implements: Node,
+  description: "A customer of Rebound: one cold-email product or one workspace of it.",
+})
 export class Tenant implements Node {
   @PrimaryColumn({ type: "uuid", name: "id" })
   uuid: string;
@@ -22,7 +25,9 @@ export class Tenant implements Node {
   @Column({ type: "jsonb", name: "settings", default: {} })
   rawSettings: Partial<TenantSettingsValues>;
 
-  @Field(() => TenantSettings, { description: "Policies that tune classification, suppression and alerts for this tenant." })
+  @Field(() => TenantSettings, {
+    description: "Policies that tune classification, suppression and alerts for this tenant.",
+  })
   get settings(): TenantSettings {
     return TenantSettings.from(this.rawSettings);
   }

@@ -14,7 +14,10 @@ export class UpdateTenantSettingsInput {
 
 @ObjectType("UpdateTenantSettingsPayload", { description: "Result of updateTenantSettings." })
 export class UpdateTenantSettingsPayload {
-  @Field(() => Tenant, { nullable: true, description: "The tenant with its new settings; null when userErrors is not empty." })
+  @Field(() => Tenant, {
+    nullable: true,
+    description: "The tenant with its new settings; null when userErrors is not empty.",
+  })
   tenant: Tenant | null;
 
   @Field(() => [UserError], { description: "Problems with the input; empty on success." })

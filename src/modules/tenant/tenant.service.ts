@@ -5,7 +5,12 @@ import { fail } from "../../platform/graphql/user-error";
 import { apiKeyService } from "../api-key";
 import { API_KEY_SCOPES } from "../api-key";
 import { Tenant } from "./tenant.entity";
-import { mergeBenchmarkOverrides, THROTTLE_SETTINGS, type BenchmarkThresholdInput, type TenantSettingsValues } from "./tenant-settings";
+import {
+  mergeBenchmarkOverrides,
+  THROTTLE_SETTINGS,
+  type BenchmarkThresholdInput,
+  type TenantSettingsValues,
+} from "./tenant-settings";
 
 export class TenantService {
   /** Creates a tenant and its first API key with every scope; the key is shown only here. */
@@ -27,19 +32,30 @@ export class TenantService {
    * tenant's other keys are untouched; a key is shown only once, so each run gets its own.
    */
   async createOrReuse(app: App, name: string): Promise<{ tenant: Tenant; apiKey: string; created: boolean }> {
-    const rows: Array<{ id: string }> = await app.db.dataSource.query("SELECT id FROM tenants WHERE name = $1 ORDER BY created_at, id LIMIT 1", [name.trim()]);
+    const rows: Array<{ id: string }> = await app.db.dataSource.query(
+      "SELECT id FROM tenants WHERE name = $1 ORDER BY created_at, id LIMIT 1",
+      [name.trim()],
+    );
     if (rows.length === 0) return { ...(await this.create(app, name)), created: true };
     const id = rows[0].id;
     return inTenantTransaction(app.db.dataSource, id, async (em) => {
       const tenant = await em.getRepository(Tenant).findOneOrFail({ where: { uuid: id } });
-      const { secret } = await apiKeyService.createInTransaction(app, em, id, `key issued ${new Date().toISOString()}`, [...API_KEY_SCOPES]);
+      const { secret } = await apiKeyService.createInTransaction(
+        app,
+        em,
+        id,
+        `key issued ${new Date().toISOString()}`,
+        [...API_KEY_SCOPES],
+      );
       return { tenant, apiKey: secret, created: false };
     });
   }
 
   /** Whether any tenant exists (system context: the login role may read all tenants). */
   async anyExists(app: App): Promise<boolean> {
-    const rows: Array<{ exists: boolean }> = await app.db.dataSource.query("SELECT EXISTS (SELECT 1 FROM tenants) AS exists");
+    const rows: Array<{ exists: boolean }> = await app.db.dataSource.query(
+      "SELECT EXISTS (SELECT 1 FROM tenants) AS exists",
+    );
     return rows[0]?.exists === true;
   }
 
@@ -58,8 +74,10 @@ export class TenantService {
 
   /** The tenant's throttling overrides, read in its own transaction (for the throttle's cache). */
   async throttleOverrides(app: App, tenantId: string): Promise<Partial<TenantSettingsValues>> {
-    const rows: Array<{ settings: Partial<TenantSettingsValues> | null }> = await inTenantTransaction(app.db.dataSource, tenantId, (em) =>
-      em.query("SELECT settings FROM tenants WHERE id = $1", [tenantId]),
+    const rows: Array<{ settings: Partial<TenantSettingsValues> | null }> = await inTenantTransaction(
+      app.db.dataSource,
+      tenantId,
+      (em) => em.query("SELECT settings FROM tenants WHERE id = $1", [tenantId]),
     );
     const raw = rows[0]?.settings ?? {};
     return Object.fromEntries(THROTTLE_SETTINGS.map(([key]) => [key, raw[key] ?? null]));
@@ -81,21 +99,44 @@ export class TenantService {
     ];
     for (const [key, min, max] of checks) {
       const value = input[key];
-      if (value !== undefined && value !== null && (!Number.isInteger(value) || (value as number) < min || (value as number) > max)) {
+      if (
+        value !== undefined &&
+        value !== null &&
+        (!Number.isInteger(value) || (value as number) < min || (value as number) > max)
+      ) {
         fail("INVALID_SETTING", `${key} must be between ${min} and ${max}.`, ["input", "settings", key]);
       }
     }
-    if (input.campaignHeader !== undefined && input.campaignHeader !== null && !/^X-[A-Za-z0-9-]{1,60}$/.test(input.campaignHeader)) {
-      fail("INVALID_SETTING", "campaignHeader must be a header name starting with X-, e.g. X-Rebound-Campaign.", ["input", "settings", "campaignHeader"]);
+    if (
+      input.campaignHeader !== undefined &&
+      input.campaignHeader !== null &&
+      !/^X-[A-Za-z0-9-]{1,60}$/.test(input.campaignHeader)
+    ) {
+      fail("INVALID_SETTING", "campaignHeader must be a header name starting with X-, e.g. X-Rebound-Campaign.", [
+        "input",
+        "settings",
+        "campaignHeader",
+      ]);
     }
     for (const [key, min, max] of THROTTLE_SETTINGS) {
       const value = input[key];
-      if (value !== undefined && value !== null && value !== 0 && (!Number.isInteger(value) || value < min || value > max)) {
-        fail("INVALID_SETTING", `${key} must be between ${min} and ${max} (0 restores the server default).`, ["input", "settings", key]);
+      if (
+        value !== undefined &&
+        value !== null &&
+        value !== 0 &&
+        (!Number.isInteger(value) || value < min || value > max)
+      ) {
+        fail("INVALID_SETTING", `${key} must be between ${min} and ${max} (0 restores the server default).`, [
+          "input",
+          "settings",
+          key,
+        ]);
       }
     }
     const tenant = await this.current(ctx);
-    const changes: Partial<TenantSettingsValues> = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== null));
+    const changes: Partial<TenantSettingsValues> = Object.fromEntries(
+      Object.entries(input).filter(([, v]) => v !== undefined && v !== null),
+    );
     // 0 means "the server default again": stored as null, which the throttle reads as absent.
     for (const [key] of THROTTLE_SETTINGS) if (changes[key] === 0) changes[key] = null;
     // The new budgets apply in this process at once, in the others within their cache's life.
@@ -104,13 +145,17 @@ export class TenantService {
       try {
         changes.benchmarkOverrides = mergeBenchmarkOverrides(tenant.settings.benchmarkOverrides, benchmarkThresholds);
       } catch (err) {
-        if (err instanceof RangeError) fail("INVALID_SETTING", `benchmarkThresholds: ${err.message}.`, ["input", "settings", "benchmarkThresholds"]);
+        if (err instanceof RangeError)
+          fail("INVALID_SETTING", `benchmarkThresholds: ${err.message}.`, ["input", "settings", "benchmarkThresholds"]);
         throw err;
       }
     }
     tenant.rawSettings = { ...tenant.rawSettings, ...changes };
     const em = await ctx.db();
-    await em.query("UPDATE tenants SET settings = $2, updated_at = now() WHERE id = $1", [ctx.tenantId, JSON.stringify(tenant.rawSettings)]);
+    await em.query("UPDATE tenants SET settings = $2, updated_at = now() WHERE id = $1", [
+      ctx.tenantId,
+      JSON.stringify(tenant.rawSettings),
+    ]);
     return tenant;
   }
 }

@@ -12,10 +12,15 @@ export const MAX_JSON_DEPTH = 32;
 export class UnsupportedMediaTypeError extends Error {}
 
 export function checkWebhookContentType(contentType: string | undefined, allowTextPlain: boolean): void {
-  const type = String(contentType ?? "").split(";")[0].trim().toLowerCase();
+  const type = String(contentType ?? "")
+    .split(";")[0]
+    .trim()
+    .toLowerCase();
   if (type === "application/json" || /^application\/[\w.+-]+\+json$/.test(type)) return;
   if (allowTextPlain && type === "text/plain") return;
-  throw new UnsupportedMediaTypeError(`Webhook bodies are JSON (Content-Type: application/json${allowTextPlain ? " or text/plain" : ""}), not "${type || "none"}".`);
+  throw new UnsupportedMediaTypeError(
+    `Webhook bodies are JSON (Content-Type: application/json${allowTextPlain ? " or text/plain" : ""}), not "${type || "none"}".`,
+  );
 }
 
 /**
@@ -44,8 +49,10 @@ export function decodeWebhookBody(raw: Buffer): Buffer {
   const text = raw.toString("utf8");
   // Invalid UTF-8 bytes decode to U+FFFD; a round trip that changes the bytes means the
   // body was not UTF-8 (JSON must be).
-  if (!Buffer.from(text, "utf8").equals(raw)) throw new WebhookPayloadError("INVALID_JSON", "The body is not valid UTF-8.");
-  if (jsonDepth(text) > MAX_JSON_DEPTH) throw new WebhookPayloadError("INVALID_JSON", `The JSON is nested more than ${MAX_JSON_DEPTH} levels deep.`);
+  if (!Buffer.from(text, "utf8").equals(raw))
+    throw new WebhookPayloadError("INVALID_JSON", "The body is not valid UTF-8.");
+  if (jsonDepth(text) > MAX_JSON_DEPTH)
+    throw new WebhookPayloadError("INVALID_JSON", `The JSON is nested more than ${MAX_JSON_DEPTH} levels deep.`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -6,14 +6,20 @@ import type { EspProvider } from "../../core/webhooks";
 
 export const WEBHOOK_PROVIDERS = ["SES", "SENDGRID", "MAILGUN", "POSTMARK"] as const satisfies readonly EspProvider[];
 
-export const WebhookProviderEnum = Object.fromEntries(WEBHOOK_PROVIDERS.map((p) => [p, p])) as Record<EspProvider, EspProvider>;
+export const WebhookProviderEnum = Object.fromEntries(WEBHOOK_PROVIDERS.map((p) => [p, p])) as Record<
+  EspProvider,
+  EspProvider
+>;
 registerEnumType(WebhookProviderEnum, {
   name: "WebhookProvider",
   description: "The ESP that posts to a webhook endpoint, which decides how its requests are authenticated.",
   valuesConfig: {
     SES: { description: "Amazon SES through an SNS topic: SNS message signature plus a TopicArn allowlist." },
     SENDGRID: { description: "SendGrid Event Webhook: ECDSA P-256 signature over timestamp and body." },
-    MAILGUN: { description: "Mailgun webhooks (v3 JSON): HMAC-SHA256 of timestamp and token with the signing key, tokens never accepted twice." },
+    MAILGUN: {
+      description:
+        "Mailgun webhooks (v3 JSON): HMAC-SHA256 of timestamp and token with the signing key, tokens never accepted twice.",
+    },
     POSTMARK: { description: "Postmark bounce, complaint and delivery webhooks: HTTP basic auth." },
   },
 });
@@ -57,17 +63,24 @@ export class WebhookEndpoint extends TenantRecord implements Node {
   @Column({ type: "jsonb", default: {} })
   secrets: WebhookEndpointSecrets;
 
-  @Field(() => String, { description: "The path to give the ESP, on this server's public URL: /webhooks/<provider>/<endpoint id>." })
+  @Field(() => String, {
+    description: "The path to give the ESP, on this server's public URL: /webhooks/<provider>/<endpoint id>.",
+  })
   get path(): string {
     return `/webhooks/${this.provider.toLowerCase()}/${this.uuid}`;
   }
 
-  @Field(() => [String], { description: "SES only: the SNS TopicArns accepted (anything else is refused, even when correctly signed)." })
+  @Field(() => [String], {
+    description: "SES only: the SNS TopicArns accepted (anything else is refused, even when correctly signed).",
+  })
   get allowedTopicArns(): string[] {
     return this.settings?.allowedTopicArns ?? [];
   }
 
-  @Field(() => String, { nullable: true, description: "Postmark only: the basic-auth user name (the password is never shown)." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Postmark only: the basic-auth user name (the password is never shown).",
+  })
   get postmarkUsername(): string | null {
     return this.settings?.postmarkUsername ?? null;
   }

@@ -9,7 +9,10 @@ import { registerNodeType } from "../node";
 import { WebhookEndpoint } from "./webhook-endpoint.entity";
 import { webhookEndpointService } from "./webhook-endpoint.service";
 import {
-  CreateWebhookEndpointInput, CreateWebhookEndpointPayload, DeleteWebhookEndpointInput, DeleteWebhookEndpointPayload,
+  CreateWebhookEndpointInput,
+  CreateWebhookEndpointPayload,
+  DeleteWebhookEndpointInput,
+  DeleteWebhookEndpointPayload,
   WebhookEndpointConnection,
 } from "./webhook-endpoint.types";
 import { campaignById } from "../campaign";
@@ -27,22 +30,38 @@ export class WebhookEndpointResolver {
 
   @Authorized("write")
   @Mutation(() => CreateWebhookEndpointPayload, {
-    description: "Create the URL an ESP (SES via SNS, SendGrid, Mailgun, Postmark) posts its events to, with how its requests are authenticated.",
+    description:
+      "Create the URL an ESP (SES via SNS, SendGrid, Mailgun, Postmark) posts its events to, with how its requests are authenticated.",
   })
-  createWebhookEndpoint(@Ctx() ctx: RequestContext, @Arg("input", () => CreateWebhookEndpointInput) input: CreateWebhookEndpointInput) {
-    return payload(async () => ({ webhookEndpoint: await webhookEndpointService.create(ctx, input) }), { webhookEndpoint: null });
+  createWebhookEndpoint(
+    @Ctx() ctx: RequestContext,
+    @Arg("input", () => CreateWebhookEndpointInput) input: CreateWebhookEndpointInput,
+  ) {
+    return payload(async () => ({ webhookEndpoint: await webhookEndpointService.create(ctx, input) }), {
+      webhookEndpoint: null,
+    });
   }
 
   @Authorized("write")
-  @Mutation(() => DeleteWebhookEndpointPayload, { description: "Delete a webhook endpoint; the events it received are kept." })
-  deleteWebhookEndpoint(@Ctx() ctx: RequestContext, @Arg("input", () => DeleteWebhookEndpointInput) input: DeleteWebhookEndpointInput) {
+  @Mutation(() => DeleteWebhookEndpointPayload, {
+    description: "Delete a webhook endpoint; the events it received are kept.",
+  })
+  deleteWebhookEndpoint(
+    @Ctx() ctx: RequestContext,
+    @Arg("input", () => DeleteWebhookEndpointInput) input: DeleteWebhookEndpointInput,
+  ) {
     return payload(
-      async () => ({ deletedWebhookEndpointId: (await webhookEndpointService.delete(ctx, uuidOf(input.id, "WebhookEndpoint"))).id }),
+      async () => ({
+        deletedWebhookEndpointId: (await webhookEndpointService.delete(ctx, uuidOf(input.id, "WebhookEndpoint"))).id,
+      }),
       { deletedWebhookEndpointId: null },
     );
   }
 
-  @FieldResolver(() => Campaign, { nullable: true, description: "Campaign of events that name none in their metadata." })
+  @FieldResolver(() => Campaign, {
+    nullable: true,
+    description: "Campaign of events that name none in their metadata.",
+  })
   campaign(@Ctx() ctx: RequestContext, @Root() endpoint: WebhookEndpoint) {
     return endpoint.campaignId ? campaignById(ctx).load(endpoint.campaignId) : null;
   }

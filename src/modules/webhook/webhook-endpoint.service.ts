@@ -7,7 +7,12 @@ import { uuidOf } from "../../platform/graphql/global-id";
 import { fail, userError, UserInputError, type UserError } from "../../platform/graphql/user-error";
 import { campaignService } from "../campaign";
 import { inboxService } from "../inbox";
-import { WEBHOOK_PROVIDERS, WebhookEndpoint, type WebhookEndpointSecrets, type WebhookEndpointSettings } from "./webhook-endpoint.entity";
+import {
+  WEBHOOK_PROVIDERS,
+  WebhookEndpoint,
+  type WebhookEndpointSecrets,
+  type WebhookEndpointSettings,
+} from "./webhook-endpoint.entity";
 
 const TOPIC_ARN = /^arn:aws(?:-cn|-us-gov)?:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(?:\.fifo)?$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -37,7 +42,8 @@ export interface CreateWebhookEndpointArgs {
 
 export class WebhookEndpointService {
   async create(ctx: RequestContext, input: CreateWebhookEndpointArgs): Promise<WebhookEndpoint> {
-    if (!WEBHOOK_PROVIDERS.includes(input.provider)) fail("INVALID_PROVIDER", `provider must be one of ${WEBHOOK_PROVIDERS.join(", ")}.`, ["input", "provider"]);
+    if (!WEBHOOK_PROVIDERS.includes(input.provider))
+      fail("INVALID_PROVIDER", `provider must be one of ${WEBHOOK_PROVIDERS.join(", ")}.`, ["input", "provider"]);
     const name = input.name?.trim() || null;
     if (name && name.length > 200) fail("INVALID_NAME", "name must be at most 200 characters.", ["input", "name"]);
 
@@ -68,17 +74,35 @@ export class WebhookEndpointService {
     switch (input.provider) {
       case "SES": {
         const arns = [...new Set((input.snsTopicArns ?? []).map((a) => a.trim()))];
-        if (arns.length === 0) errors.push(userError("REQUIRED", "SES endpoints need at least one SNS TopicArn to accept.", field("snsTopicArns")));
-        if (arns.length > 20) errors.push(userError("TOO_MANY_TOPICS", "At most 20 TopicArns per endpoint.", field("snsTopicArns")));
+        if (arns.length === 0)
+          errors.push(
+            userError("REQUIRED", "SES endpoints need at least one SNS TopicArn to accept.", field("snsTopicArns")),
+          );
+        if (arns.length > 20)
+          errors.push(userError("TOO_MANY_TOPICS", "At most 20 TopicArns per endpoint.", field("snsTopicArns")));
         arns.forEach((arn, i) => {
-          if (!TOPIC_ARN.test(arn)) errors.push(userError("INVALID_TOPIC_ARN", `"${arn.slice(0, 100)}" is not an SNS TopicArn.`, ["input", "snsTopicArns", String(i)]));
+          if (!TOPIC_ARN.test(arn))
+            errors.push(
+              userError("INVALID_TOPIC_ARN", `"${arn.slice(0, 100)}" is not an SNS TopicArn.`, [
+                "input",
+                "snsTopicArns",
+                String(i),
+              ]),
+            );
         });
         settings.allowedTopicArns = arns;
         break;
       }
       case "SENDGRID": {
         const key = input.sendgridPublicKey?.trim() ?? "";
-        if (!key) errors.push(userError("REQUIRED", "SendGrid endpoints need the Signed Event Webhook verification key.", field("sendgridPublicKey")));
+        if (!key)
+          errors.push(
+            userError(
+              "REQUIRED",
+              "SendGrid endpoints need the Signed Event Webhook verification key.",
+              field("sendgridPublicKey"),
+            ),
+          );
         else {
           try {
             parseSendgridPublicKey(key);
@@ -92,7 +116,14 @@ export class WebhookEndpointService {
       }
       case "MAILGUN": {
         const key = input.mailgunSigningKey?.trim() ?? "";
-        if (key.length < 8 || key.length > 200) errors.push(userError("INVALID_SIGNING_KEY", "The Mailgun signing key must be 8 to 200 characters.", field("mailgunSigningKey")));
+        if (key.length < 8 || key.length > 200)
+          errors.push(
+            userError(
+              "INVALID_SIGNING_KEY",
+              "The Mailgun signing key must be 8 to 200 characters.",
+              field("mailgunSigningKey"),
+            ),
+          );
         secrets.mailgunSigningKey = key;
         break;
       }
@@ -100,10 +131,22 @@ export class WebhookEndpointService {
         const user = input.postmarkUsername ?? "";
         const password = input.postmarkPassword ?? "";
         if (!user || user.includes(":") || user.length > 100) {
-          errors.push(userError("INVALID_USERNAME", "The basic-auth user name must be 1 to 100 characters, without a colon.", field("postmarkUsername")));
+          errors.push(
+            userError(
+              "INVALID_USERNAME",
+              "The basic-auth user name must be 1 to 100 characters, without a colon.",
+              field("postmarkUsername"),
+            ),
+          );
         }
         if (password.length < 16 || password.length > 200) {
-          errors.push(userError("WEAK_PASSWORD", "The basic-auth password must be 16 to 200 characters.", field("postmarkPassword")));
+          errors.push(
+            userError(
+              "WEAK_PASSWORD",
+              "The basic-auth password must be 16 to 200 characters.",
+              field("postmarkPassword"),
+            ),
+          );
         }
         settings.postmarkUsername = user;
         secrets.postmarkPassword = password;
@@ -112,8 +155,12 @@ export class WebhookEndpointService {
     }
     if (errors.length) throw new UserInputError(errors);
 
-    const campaign = input.campaignId ? await campaignService.require(ctx, uuidOf(input.campaignId, "Campaign"), field("campaignId")) : null;
-    const inbox = input.inboxId ? await inboxService.require(ctx, uuidOf(input.inboxId, "Inbox"), field("inboxId")) : null;
+    const campaign = input.campaignId
+      ? await campaignService.require(ctx, uuidOf(input.campaignId, "Campaign"), field("campaignId"))
+      : null;
+    const inbox = input.inboxId
+      ? await inboxService.require(ctx, uuidOf(input.inboxId, "Inbox"), field("inboxId"))
+      : null;
 
     const em = await ctx.db();
     const repo = em.getRepository(WebhookEndpoint);
@@ -135,9 +182,15 @@ export class WebhookEndpointService {
     return em.getRepository(WebhookEndpoint).findOne({ where: { tenantId: ctx.tenantId, uuid } });
   }
 
-  async list(ctx: RequestContext, args: { first: number; after?: string | null }): Promise<Connection<WebhookEndpoint>> {
+  async list(
+    ctx: RequestContext,
+    args: { first: number; after?: string | null },
+  ): Promise<Connection<WebhookEndpoint>> {
     const em = await ctx.db();
-    const qb = em.getRepository(WebhookEndpoint).createQueryBuilder("w").where("w.tenant_id = :tenantId", { tenantId: ctx.tenantId });
+    const qb = em
+      .getRepository(WebhookEndpoint)
+      .createQueryBuilder("w")
+      .where("w.tenant_id = :tenantId", { tenantId: ctx.tenantId });
     return pageOf(qb, "w", args);
   }
 
@@ -155,14 +208,29 @@ export class WebhookEndpointService {
    */
   async findForDelivery(app: App, provider: EspProvider, id: string): Promise<EndpointForDelivery | null> {
     if (!UUID.test(id)) return null;
-    const rows: Array<{ tenant_id: string; id: string; provider: EspProvider; campaign_id: string | null; inbox_id: string | null; settings: WebhookEndpointSettings; secrets: WebhookEndpointSecrets }> =
-      await app.db.dataSource.query(
-        "SELECT tenant_id, id, provider, campaign_id, inbox_id, settings, secrets FROM webhook_endpoints WHERE id = $1 AND provider = $2 LIMIT 1",
-        [id, provider],
-      );
+    const rows: Array<{
+      tenant_id: string;
+      id: string;
+      provider: EspProvider;
+      campaign_id: string | null;
+      inbox_id: string | null;
+      settings: WebhookEndpointSettings;
+      secrets: WebhookEndpointSecrets;
+    }> = await app.db.dataSource.query(
+      "SELECT tenant_id, id, provider, campaign_id, inbox_id, settings, secrets FROM webhook_endpoints WHERE id = $1 AND provider = $2 LIMIT 1",
+      [id, provider],
+    );
     const row = rows[0];
     if (!row) return null;
-    return { tenantId: row.tenant_id, id: row.id, provider: row.provider, campaignId: row.campaign_id, inboxId: row.inbox_id, settings: row.settings ?? {}, secrets: row.secrets ?? {} };
+    return {
+      tenantId: row.tenant_id,
+      id: row.id,
+      provider: row.provider,
+      campaignId: row.campaign_id,
+      inboxId: row.inbox_id,
+      settings: row.settings ?? {},
+      secrets: row.secrets ?? {},
+    };
   }
 }
 

@@ -22,25 +22,43 @@ export class CreateWebhookEndpointInput {
   @Field(() => ID, { nullable: true, description: "Inbox of events that name none in their metadata." })
   inboxId?: string | null;
 
-  @Field(() => [String], { nullable: true, description: "SES: the SNS TopicArns to accept (required), e.g. arn:aws:sns:us-east-1:123456789012:ses-bounces." })
+  @Field(() => [String], {
+    nullable: true,
+    description: "SES: the SNS TopicArns to accept (required), e.g. arn:aws:sns:us-east-1:123456789012:ses-bounces.",
+  })
   snsTopicArns?: string[] | null;
 
-  @Field(() => String, { nullable: true, description: "SendGrid: the Signed Event Webhook verification key (base64 or PEM, ECDSA P-256; required)." })
+  @Field(() => String, {
+    nullable: true,
+    description: "SendGrid: the Signed Event Webhook verification key (base64 or PEM, ECDSA P-256; required).",
+  })
   sendgridPublicKey?: string | null;
 
-  @Field(() => String, { nullable: true, description: "Mailgun: the HTTP webhook signing key (required). Never shown again." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Mailgun: the HTTP webhook signing key (required). Never shown again.",
+  })
   mailgunSigningKey?: string | null;
 
-  @Field(() => String, { nullable: true, description: "Postmark: the basic-auth user name to put in the webhook URL (required, no colon)." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Postmark: the basic-auth user name to put in the webhook URL (required, no colon).",
+  })
   postmarkUsername?: string | null;
 
-  @Field(() => String, { nullable: true, description: "Postmark: the basic-auth password (required, at least 16 characters). Never shown again." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Postmark: the basic-auth password (required, at least 16 characters). Never shown again.",
+  })
   postmarkPassword?: string | null;
 }
 
 @ObjectType("CreateWebhookEndpointPayload", { description: "Result of createWebhookEndpoint." })
 export class CreateWebhookEndpointPayload {
-  @Field(() => WebhookEndpoint, { nullable: true, description: "The endpoint, with the path to configure at the ESP; null when userErrors is not empty." })
+  @Field(() => WebhookEndpoint, {
+    nullable: true,
+    description: "The endpoint, with the path to configure at the ESP; null when userErrors is not empty.",
+  })
   webhookEndpoint: WebhookEndpoint | null;
 
   @Field(() => [UserError], { description: "Problems with the input; empty on success." })

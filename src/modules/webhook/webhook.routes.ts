@@ -2,10 +2,24 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { RequestContext, type App } from "../../platform/context";
 import type { Logger } from "../../app/logger";
 import {
-  normalizeMailgun, normalizePostmark, normalizeSendgrid, normalizeSes, parseJsonBody, parsePostmarkBody,
-  parseSendgridPublicKey, readMailgunSignature, verifyMailgunSignature, verifyPostmarkBasicAuth, verifySendgridSignature,
-  verifySnsMessage, WebhookConfigError, WebhookPayloadError, SENDGRID_SIGNATURE_HEADER, SENDGRID_TIMESTAMP_HEADER,
-  type EspProvider, type NormalizedEvent,
+  normalizeMailgun,
+  normalizePostmark,
+  normalizeSendgrid,
+  normalizeSes,
+  parseJsonBody,
+  parsePostmarkBody,
+  parseSendgridPublicKey,
+  readMailgunSignature,
+  verifyMailgunSignature,
+  verifyPostmarkBasicAuth,
+  verifySendgridSignature,
+  verifySnsMessage,
+  WebhookConfigError,
+  WebhookPayloadError,
+  SENDGRID_SIGNATURE_HEADER,
+  SENDGRID_TIMESTAMP_HEADER,
+  type EspProvider,
+  type NormalizedEvent,
 } from "../../core/webhooks";
 import { sqlState } from "../../platform/db/savepoint";
 import { isDatabaseUnavailable } from "../../platform/db/unavailable.errors";
@@ -31,7 +45,12 @@ import { webhookEndpointService, type EndpointForDelivery } from "./webhook-endp
 //   or a transient database failure (vendors retry 5xx) · 500 our configuration is broken.
 
 const PATH = /^\/webhooks\/(ses|sendgrid|mailgun|postmark)\/([^/]+)\/?$/;
-const PROVIDERS: Record<string, EspProvider> = { ses: "SES", sendgrid: "SENDGRID", mailgun: "MAILGUN", postmark: "POSTMARK" };
+const PROVIDERS: Record<string, EspProvider> = {
+  ses: "SES",
+  sendgrid: "SENDGRID",
+  mailgun: "MAILGUN",
+  postmark: "POSTMARK",
+};
 /** Serialization failures and deadlocks are retried here rather than bounced to the vendor. */
 const RETRYABLE = new Set(["40001", "40P01"]);
 
@@ -59,7 +78,8 @@ export function webhookRoutes(app: App): Route[] {
       },
       async handle(req, res, params) {
         try {
-          if (req.method !== "POST") reject(405, "METHOD_NOT_ALLOWED", "Webhooks are delivered with POST.", { allow: "POST" });
+          if (req.method !== "POST")
+            reject(405, "METHOD_NOT_ALLOWED", "Webhooks are delivered with POST.", { allow: "POST" });
           const result = await deliver(app, req, params.provider as EspProvider, params.endpointId);
           sendJson(res, 200, result);
         } catch (err) {
@@ -71,20 +91,33 @@ export function webhookRoutes(app: App): Route[] {
 }
 
 function respondError(log: Logger, res: ServerResponse, err: unknown): void {
-  if (err instanceof HttpFailure) return sendJson(res, err.status, { error: { code: err.code, message: err.message } }, err.headers);
-  if (err instanceof WebhookPayloadError) return sendJson(res, 400, { error: { code: err.code, message: err.message } });
-  if (err instanceof BodyTooLargeError) return sendJson(res, 413, { error: { code: "PAYLOAD_TOO_LARGE", message: err.message } });
-  if (err instanceof UnsupportedMediaTypeError) return sendJson(res, 415, { error: { code: "UNSUPPORTED_MEDIA_TYPE", message: err.message } });
+  if (err instanceof HttpFailure)
+    return sendJson(res, err.status, { error: { code: err.code, message: err.message } }, err.headers);
+  if (err instanceof WebhookPayloadError)
+    return sendJson(res, 400, { error: { code: err.code, message: err.message } });
+  if (err instanceof BodyTooLargeError)
+    return sendJson(res, 413, { error: { code: "PAYLOAD_TOO_LARGE", message: err.message } });
+  if (err instanceof UnsupportedMediaTypeError)
+    return sendJson(res, 415, { error: { code: "UNSUPPORTED_MEDIA_TYPE", message: err.message } });
   if (isDatabaseUnavailable(err)) {
-    return sendJson(res, 503, { error: { code: "SERVICE_UNAVAILABLE", message: "The database is unavailable; nothing was stored. Retry." } }, { "retry-after": String(RETRY_AFTER_UNAVAILABLE_SECONDS) });
+    return sendJson(
+      res,
+      503,
+      { error: { code: "SERVICE_UNAVAILABLE", message: "The database is unavailable; nothing was stored. Retry." } },
+      { "retry-after": String(RETRY_AFTER_UNAVAILABLE_SECONDS) },
+    );
   }
   if (err instanceof WebhookConfigError) {
     log.error({ err }, "webhook endpoint misconfigured");
-    return sendJson(res, 500, { error: { code: "ENDPOINT_MISCONFIGURED", message: "This endpoint's verification settings are unusable." } });
+    return sendJson(res, 500, {
+      error: { code: "ENDPOINT_MISCONFIGURED", message: "This endpoint's verification settings are unusable." },
+    });
   }
   log.error({ err }, "webhook delivery failed");
   // 503: the ESP retries, and the retry is deduplicated.
-  sendJson(res, 503, { error: { code: "TEMPORARILY_UNAVAILABLE", message: "The events could not be stored; nothing was stored. Retry." } });
+  sendJson(res, 503, {
+    error: { code: "TEMPORARILY_UNAVAILABLE", message: "The events could not be stored; nothing was stored. Retry." },
+  });
 }
 
 interface DeliveryResult {
@@ -98,7 +131,12 @@ interface DeliveryResult {
   subscriptionConfirmed?: boolean;
 }
 
-async function deliver(app: App, req: IncomingMessage, provider: EspProvider, endpointId: string): Promise<DeliveryResult> {
+async function deliver(
+  app: App,
+  req: IncomingMessage,
+  provider: EspProvider,
+  endpointId: string,
+): Promise<DeliveryResult> {
   const deps = webhookDependencies(app);
   const endpoint = await webhookEndpointService.findForDelivery(app, provider, endpointId);
   if (!endpoint) reject(404, "NOT_FOUND", "No webhook endpoint at this URL.");
@@ -110,7 +148,9 @@ async function deliver(app: App, req: IncomingMessage, provider: EspProvider, en
       password: endpoint.secrets.postmarkPassword ?? "",
     });
     if (!auth.ok || !endpoint.secrets.postmarkPassword) {
-      reject(401, auth.ok ? "BAD_CREDENTIALS" : auth.code, "Basic credentials are missing or wrong.", { "www-authenticate": 'Basic realm="rebound-webhooks", charset="UTF-8"' });
+      reject(401, auth.ok ? "BAD_CREDENTIALS" : auth.code, "Basic credentials are missing or wrong.", {
+        "www-authenticate": 'Basic realm="rebound-webhooks", charset="UTF-8"',
+      });
     }
   }
   checkWebhookContentType(req.headers["content-type"], provider === "SES");
@@ -127,7 +167,8 @@ async function deliver(app: App, req: IncomingMessage, provider: EspProvider, en
       });
       if (!check.ok) {
         if (check.code === "MALFORMED") reject(400, check.code, check.message);
-        if (check.code === "CERT_UNAVAILABLE") reject(503, check.code, "The SNS signing certificate could not be fetched; retry.");
+        if (check.code === "CERT_UNAVAILABLE")
+          reject(503, check.code, "The SNS signing certificate could not be fetched; retry.");
         reject(403, check.code, check.message);
       }
       const ses = normalizeSes(body);
@@ -140,7 +181,8 @@ async function deliver(app: App, req: IncomingMessage, provider: EspProvider, en
         } catch (err) {
           reject(502, "CONFIRMATION_FAILED", `Could not confirm the subscription: ${(err as Error).message}`);
         }
-        if (status < 200 || status > 299) reject(502, "CONFIRMATION_FAILED", `SNS answered ${status} to the confirmation.`);
+        if (status < 200 || status > 299)
+          reject(502, "CONFIRMATION_FAILED", `SNS answered ${status} to the confirmation.`);
         return { ...empty(), subscriptionConfirmed: true };
       }
       return store(app, endpoint, ses.events);
@@ -189,17 +231,31 @@ function empty(): DeliveryResult {
  * them), committing before the caller answers. Deadlocks and serialization failures, which
  * concurrent deliveries of overlapping events can cause, are retried a few times.
  */
-async function store(app: App, endpoint: EndpointForDelivery, events: NormalizedEvent[], replayToken?: string): Promise<DeliveryResult> {
+async function store(
+  app: App,
+  endpoint: EndpointForDelivery,
+  events: NormalizedEvent[],
+  replayToken?: string,
+): Promise<DeliveryResult> {
   // The tenant's ingestion volume: over it, 429 with Retry-After (vendors retry those later).
   const volume = await app.throttle?.chargeIngest(endpoint.tenantId, events.length);
   if (volume && !volume.allowed) {
-    reject(429, "RATE_LIMITED", `This tenant's ingestion volume is spent (${volume.limit} events per minute); retry in ${volume.retryAfter} s.`, {
-      "retry-after": String(volume.retryAfter),
-      ...rateLimitHeaders(volume),
-    });
+    reject(
+      429,
+      "RATE_LIMITED",
+      `This tenant's ingestion volume is spent (${volume.limit} events per minute); retry in ${volume.retryAfter} s.`,
+      {
+        "retry-after": String(volume.retryAfter),
+        ...rateLimitHeaders(volume),
+      },
+    );
   }
   for (let attempt = 1; ; attempt++) {
-    const ctx = new RequestContext(app, { tenantId: endpoint.tenantId, keyId: `webhook:${endpoint.id}`, scopes: ["ingest"] });
+    const ctx = new RequestContext(app, {
+      tenantId: endpoint.tenantId,
+      keyId: `webhook:${endpoint.id}`,
+      scopes: ["ingest"],
+    });
     try {
       if (replayToken !== undefined) {
         const em = await ctx.db();

@@ -19,7 +19,14 @@ export interface Database {
   close(): Promise<void>;
 }
 
-function makeDataSource(url: string, poolSize: number, idleTimeoutMs: number, embedded: boolean, logger: CountingLogger, entities: EntityList): DataSource {
+function makeDataSource(
+  url: string,
+  poolSize: number,
+  idleTimeoutMs: number,
+  embedded: boolean,
+  logger: CountingLogger,
+  entities: EntityList,
+): DataSource {
   return new DataSource({
     type: "postgres",
     url,

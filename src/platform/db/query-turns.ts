@@ -12,12 +12,16 @@ export function inTurn<T>(connection: object, run: () => Promise<T>): Promise<T>
   // The tail never rejects (failures are the caller's, see below), so the next run follows any outcome.
   const previous = tails.get(connection);
   const result = previous ? previous.then(run) : run();
-  tails.set(connection, result.catch(() => undefined));
+  tails.set(
+    connection,
+    result.catch(() => undefined),
+  );
   return result;
 }
 
 /** Makes every query of a runner (TypeORM's own included) take its turn on the runner's connection. */
 export function takeTurns(runner: QueryRunner): void {
   const query = runner.query.bind(runner);
-  runner.query = ((...args: Parameters<QueryRunner["query"]>) => inTurn(runner, () => query(...args))) as QueryRunner["query"];
+  runner.query = ((...args: Parameters<QueryRunner["query"]>) =>
+    inTurn(runner, () => query(...args))) as QueryRunner["query"];
 }

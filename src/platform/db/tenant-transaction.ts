@@ -56,8 +56,13 @@ export class TenantTransaction {
     } catch (err) {
       // Never hand a connection back to the pool inside a transaction (aborted or not):
       // roll back, and if even that fails, release it as broken so the pool drops it.
-      const rolledBack = await runner.query("ROLLBACK").then(() => true, () => false);
-      await (rolledBack ? runner.release() : (runner as unknown as PostgresRunner).releasePostgresConnection(err as Error));
+      const rolledBack = await runner.query("ROLLBACK").then(
+        () => true,
+        () => false,
+      );
+      await (rolledBack
+        ? runner.release()
+        : (runner as unknown as PostgresRunner).releasePostgresConnection(err as Error));
       throw err;
     }
     this.runner = runner;
@@ -80,14 +85,19 @@ export class TenantTransaction {
     const isolation = (this.dataSource.options as { isolationLevel?: string }).isolationLevel;
     if ((tenant !== "" && !UUID.test(tenant)) || isolation) {
       await runner.startTransaction();
-      await runner.query("SELECT set_config('role', $1, true), set_config('app.tenant_id', $2, true)", [APP_ROLE, tenant]);
+      await runner.query("SELECT set_config('role', $1, true), set_config('app.tenant_id', $2, true)", [
+        APP_ROLE,
+        tenant,
+      ]);
       return;
     }
     const r = runner as unknown as PostgresRunner;
     r.isTransactionActive = true;
     try {
       await r.broadcaster.broadcast("BeforeTransactionStart");
-      await r.query(`START TRANSACTION; SELECT set_config('role', '${APP_ROLE}', true), set_config('app.tenant_id', '${tenant}', true)`);
+      await r.query(
+        `START TRANSACTION; SELECT set_config('role', '${APP_ROLE}', true), set_config('app.tenant_id', '${tenant}', true)`,
+      );
     } catch (err) {
       r.isTransactionActive = false;
       throw err;
@@ -149,7 +159,8 @@ export class TenantTransaction {
       } catch (err) {
         failure = err as Error;
       } finally {
-        if (failure) await (runner as unknown as PostgresRunner).releasePostgresConnection(failure).catch(() => undefined);
+        if (failure)
+          await (runner as unknown as PostgresRunner).releasePostgresConnection(failure).catch(() => undefined);
         else await runner.release();
         openTransactions.count--;
       }
@@ -167,7 +178,10 @@ const SAFE_PAYLOAD = /^[^'\\\u0000]*$/;
  * marked on the runner as TypeORM's commitTransaction() marks it. The simple protocol takes no
  * parameters: a payload that could carry a quote goes the parameterised way, one statement each.
  */
-async function commitWithNotifications(runner: QueryRunner, notifications: ReadonlyArray<{ channel: string; payload: string }>): Promise<void> {
+async function commitWithNotifications(
+  runner: QueryRunner,
+  notifications: ReadonlyArray<{ channel: string; payload: string }>,
+): Promise<void> {
   const inline = notifications.filter((n) => SAFE_CHANNEL.test(n.channel) && SAFE_PAYLOAD.test(n.payload));
   for (const n of notifications) {
     if (!inline.includes(n)) await runner.query("SELECT pg_notify($1, $2)", [n.channel, n.payload]);

@@ -35,7 +35,10 @@ export class MxProviderCache {
   private readonly errorTtlMs: number;
   private readonly maxEntries: number;
 
-  constructor(private readonly dns: DnsLookup, options: MxProviderCacheOptions = {}) {
+  constructor(
+    private readonly dns: DnsLookup,
+    options: MxProviderCacheOptions = {},
+  ) {
     this.clock = options.clock ?? Date.now;
     this.ttlMs = (options.ttlSeconds ?? DEFAULT_TTL_SECONDS) * 1000;
     this.negativeTtlMs = (options.negativeTtlSeconds ?? 300) * 1000;
@@ -68,9 +71,17 @@ export class MxProviderCache {
     const now = this.clock();
     let result: MxProviderAnswer;
     if (answer.status === "OK") {
-      const hosts = [...answer.records].sort((a, b) => a.priority - b.priority).map((r) => r.exchange).filter((h) => h !== "");
+      const hosts = [...answer.records]
+        .sort((a, b) => a.priority - b.priority)
+        .map((r) => r.exchange)
+        .filter((h) => h !== "");
       const ttlMs = answer.ttl !== null ? answer.ttl * 1000 : this.ttlMs;
-      result = { provider: providerFromMxHosts(hosts), source: hosts.length > 0 ? "MX" : "NO_MX", hosts, expiresAt: now + ttlMs };
+      result = {
+        provider: providerFromMxHosts(hosts),
+        source: hosts.length > 0 ? "MX" : "NO_MX",
+        hosts,
+        expiresAt: now + ttlMs,
+      };
     } else if (answer.status === "ERROR") {
       result = { provider: "OTHER", source: "DNS_ERROR", hosts: [], expiresAt: now + this.errorTtlMs };
     } else {

@@ -54,7 +54,10 @@ export class NodeDnsResolver implements DnsLookup {
     this.resolver.cancel();
   }
 
-  private async run<T>(lookup: () => Promise<T[]>, ttlOf: (records: T[]) => number | null = () => null): Promise<DnsAnswer<T>> {
+  private async run<T>(
+    lookup: () => Promise<T[]>,
+    ttlOf: (records: T[]) => number | null = () => null,
+  ): Promise<DnsAnswer<T>> {
     try {
       const records = await lookup();
       // c-ares reports "no records" as ENODATA, but be safe with an empty list too.
@@ -79,11 +82,18 @@ export class NodeDnsResolver implements DnsLookup {
 
   private async addresses(lookup: () => Promise<Array<{ address: string; ttl: number }>>): Promise<DnsAnswer<string>> {
     const answer = await this.run(lookup, (records) => Math.min(...records.map((r) => r.ttl)));
-    return answer.status === "OK" ? { status: "OK", records: answer.records.map((r) => r.address), ttl: answer.ttl } : answer;
+    return answer.status === "OK"
+      ? { status: "OK", records: answer.records.map((r) => r.address), ttl: answer.ttl }
+      : answer;
   }
 
   mx(name: string): Promise<DnsAnswer<MxRecord>> {
-    return this.run(async () => (await this.resolver.resolveMx(name)).map((r) => ({ priority: r.priority, exchange: r.exchange === "." ? "" : r.exchange })));
+    return this.run(async () =>
+      (await this.resolver.resolveMx(name)).map((r) => ({
+        priority: r.priority,
+        exchange: r.exchange === "." ? "" : r.exchange,
+      })),
+    );
   }
 
   /** A PTR query at the reverse name (not resolver.reverse(), which may read /etc/hosts). */
@@ -96,5 +106,9 @@ export class NodeDnsResolver implements DnsLookup {
 
 /** The resolver the configuration describes (REBOUND_DNS_SERVERS, _TIMEOUT_MS, _TRIES). */
 export function resolverFromConfig(dns: Pick<DnsConfig, "servers" | "timeoutMs" | "tries">): NodeDnsResolver {
-  return new NodeDnsResolver({ servers: dns.servers.length > 0 ? dns.servers : undefined, timeoutMs: dns.timeoutMs, tries: dns.tries });
+  return new NodeDnsResolver({
+    servers: dns.servers.length > 0 ? dns.servers : undefined,
+    timeoutMs: dns.timeoutMs,
+    tries: dns.tries,
+  });
 }

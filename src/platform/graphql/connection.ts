@@ -7,7 +7,10 @@ export const MAX_PAGE_SIZE = 100;
 // object, without type-graphql's per-field pipeline (there is no middleware or field-level
 // auth on them), which every item of every list would pay for.
 
-@ObjectType("PageInfo", { simpleResolvers: true, description: "Where a page sits in its list (Relay cursor connections)." })
+@ObjectType("PageInfo", {
+  simpleResolvers: true,
+  description: "Where a page sits in its list (Relay cursor connections).",
+})
 export class PageInfo {
   @Field(() => Boolean, { description: "True when more items follow this page." })
   hasNextPage: boolean;
@@ -18,7 +21,10 @@ export class PageInfo {
   @Field(() => String, { nullable: true, description: "Cursor of the first item of this page." })
   startCursor: string | null;
 
-  @Field(() => String, { nullable: true, description: "Cursor of the last item; pass it as `after` for the next page." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Cursor of the last item; pass it as `after` for the next page.",
+  })
   endCursor: string | null;
 }
 
@@ -52,7 +58,10 @@ export function connectionType<T extends object>(nodeName: string, node: ClassTy
     cursor: string;
   }
 
-  @ObjectType(`${nodeName}Connection`, { simpleResolvers: true, description: `A page of ${nodeName} items, newest first.` })
+  @ObjectType(`${nodeName}Connection`, {
+    simpleResolvers: true,
+    description: `A page of ${nodeName} items, newest first.`,
+  })
   class ConnectionType {
     @Field(() => [EdgeType], { description: "The items of this page with their cursors." })
     edges: EdgeType[];

@@ -18,7 +18,8 @@ function enumOf<T extends string>(values: readonly T[]): Record<string, T> {
 export const BounceTypeEnum = enumOf(BOUNCE_TYPES);
 registerEnumType(BounceTypeEnum, {
   name: "BounceType",
-  description: "Is the failure permanent? HARD: a 5xx, never retried. SOFT: a 4xx, retried. UNDETERMINED: no code says.",
+  description:
+    "Is the failure permanent? HARD: a 5xx, never retried. SOFT: a 4xx, retried. UNDETERMINED: no code says.",
 });
 
 const REASON_DESCRIPTIONS: Partial<Record<BounceReason, string>> = {

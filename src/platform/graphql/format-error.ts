@@ -24,10 +24,19 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const original = unwrapResolverError(error);
   const code = formatted.extensions?.code;
   // Apollo re-codes every validation error GRAPHQL_VALIDATION_FAILED; ours carry a `limit`.
-  const limit = formatted.extensions?.limit ?? (original instanceof GraphQLError ? original.extensions?.limit : undefined);
+  const limit =
+    formatted.extensions?.limit ?? (original instanceof GraphQLError ? original.extensions?.limit : undefined);
   if (typeof limit === "string") {
-    const { limit: _l, actual, max } = { ...(original instanceof GraphQLError ? original.extensions : {}), ...formatted.extensions };
-    return { message: formatted.message, locations: formatted.locations, extensions: { code: LIMIT_ERROR_CODE, limit, actual, max } };
+    const {
+      limit: _l,
+      actual,
+      max,
+    } = { ...(original instanceof GraphQLError ? original.extensions : {}), ...formatted.extensions };
+    return {
+      message: formatted.message,
+      locations: formatted.locations,
+      extensions: { code: LIMIT_ERROR_CODE, limit, actual, max },
+    };
   }
   if (code === "GRAPHQL_PARSE_FAILED" && isTokenLimitError(formatted.message)) {
     return { message: formatted.message, extensions: { code: LIMIT_ERROR_CODE, limit: "tokens" } };
@@ -43,7 +52,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     }
     // A backstop behind the input wall: text the database cannot hold is the input's fault.
     if (isUnstorableText(original)) {
-      return { message: "The input contains text that cannot be stored (NUL or invalid UTF-8).", path: formatted.path, extensions: { code: "BAD_USER_INPUT" } };
+      return {
+        message: "The input contains text that cannot be stored (NUL or invalid UTF-8).",
+        path: formatted.path,
+        extensions: { code: "BAD_USER_INPUT" },
+      };
     }
     return { message: "Internal server error.", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
   }

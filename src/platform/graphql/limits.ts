@@ -76,13 +76,34 @@ export function limitRules(limits: Limits): ValidationRule[] {
       OperationDefinition(operation) {
         const m = measure(operation.selectionSet, fragments, new Set());
         if (m.depth > limits.maxDepth) {
-          context.reportError(limitError(`Query is nested ${m.depth} levels deep; the limit is ${limits.maxDepth}.`, "depth", m.depth, limits.maxDepth));
+          context.reportError(
+            limitError(
+              `Query is nested ${m.depth} levels deep; the limit is ${limits.maxDepth}.`,
+              "depth",
+              m.depth,
+              limits.maxDepth,
+            ),
+          );
         }
         if (m.aliases > limits.maxAliases) {
-          context.reportError(limitError(`Query uses ${m.aliases} aliases; the limit is ${limits.maxAliases}.`, "aliases", m.aliases, limits.maxAliases));
+          context.reportError(
+            limitError(
+              `Query uses ${m.aliases} aliases; the limit is ${limits.maxAliases}.`,
+              "aliases",
+              m.aliases,
+              limits.maxAliases,
+            ),
+          );
         }
         if (m.cost > limits.maxCost) {
-          context.reportError(limitError(`Query's estimated cost is ${m.cost}; the limit is ${limits.maxCost}. Ask for smaller pages or fewer fields.`, "cost", m.cost, limits.maxCost));
+          context.reportError(
+            limitError(
+              `Query's estimated cost is ${m.cost}; the limit is ${limits.maxCost}. Ask for smaller pages or fewer fields.`,
+              "cost",
+              m.cost,
+              limits.maxCost,
+            ),
+          );
         }
       },
     };
@@ -127,11 +148,13 @@ export function requestedCost(
         else {
           let n: number = MAX_PAGE_SIZE;
           if (first.value.kind === Kind.INT) n = Number(first.value.value);
-          else if (first.value.kind === Kind.VARIABLE && typeof variables?.[first.value.name.value] === "number") n = variables[first.value.name.value] as number;
+          else if (first.value.kind === Kind.VARIABLE && typeof variables?.[first.value.name.value] === "number")
+            n = variables[first.value.name.value] as number;
           cost += 2 + Math.max(1, Math.min(n, MAX_PAGE_SIZE)) * inner;
         }
       } else if (s.kind === Kind.INLINE_FRAGMENT) cost += walk(s.selectionSet, seen);
-      else if (!seen.has(s.name.value) && fragments[s.name.value]) cost += walk(fragments[s.name.value].selectionSet, new Set([...seen, s.name.value]));
+      else if (!seen.has(s.name.value) && fragments[s.name.value])
+        cost += walk(fragments[s.name.value].selectionSet, new Set([...seen, s.name.value]));
     }
     return cost;
   };

@@ -69,14 +69,24 @@ function isNodeType(type: GraphQLNamedType): boolean {
  * is FORBIDDEN before the mutation runs (an ingest-only key must not read campaign names,
  * status or stats through `ingestBounces { events { campaign { … } } }`).
  */
-export function checkPayloadScopes(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, canRead: boolean): void {
+export function checkPayloadScopes(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  canRead: boolean,
+): void {
   if (canRead || operation.operation !== "mutation") return;
   const root = schema.getMutationType();
   if (!root) return;
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
 
-  const walk = (set: SelectionSetNode, parent: GraphQLNamedType | undefined, inNode: boolean, seen: ReadonlySet<string>): void => {
+  const walk = (
+    set: SelectionSetNode,
+    parent: GraphQLNamedType | undefined,
+    inNode: boolean,
+    seen: ReadonlySet<string>,
+  ): void => {
     for (const s of set.selections) {
       if (s.kind === Kind.FIELD) {
         const name = s.name.value;
@@ -89,7 +99,8 @@ export function checkPayloadScopes(schema: GraphQLSchema, document: DocumentNode
           );
         }
         if (!s.selectionSet) continue;
-        const field = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[name] : undefined;
+        const field =
+          parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[name] : undefined;
         const type = field ? getNamedType(field.type) : undefined;
         walk(s.selectionSet, type, inNode || (type !== undefined && isNodeType(type)), seen);
       } else if (s.kind === Kind.INLINE_FRAGMENT) {
@@ -99,7 +110,12 @@ export function checkPayloadScopes(schema: GraphQLSchema, document: DocumentNode
         const fragment = fragments.get(s.name.value);
         if (!fragment || seen.has(s.name.value)) continue;
         const type = schema.getType(fragment.typeCondition.name.value) ?? undefined;
-        walk(fragment.selectionSet, type, inNode || (type ? isNodeType(type) : false), new Set([...seen, s.name.value]));
+        walk(
+          fragment.selectionSet,
+          type,
+          inNode || (type ? isNodeType(type) : false),
+          new Set([...seen, s.name.value]),
+        );
       }
     }
   };

@@ -1,8 +1,13 @@
 import { Kind, parse, type DocumentNode, type OperationDefinitionNode } from "graphql";
 
 /** The operation a request will run: the named one, or the only one. */
-export function selectedOperation(document: DocumentNode, operationName?: string | null): OperationDefinitionNode | null {
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+export function selectedOperation(
+  document: DocumentNode,
+  operationName?: string | null,
+): OperationDefinitionNode | null {
+  const operations = document.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
   if (operationName) return operations.find((o) => o.name?.value === operationName) ?? null;
   return operations.length === 1 ? operations[0] : null;
 }
@@ -11,7 +16,11 @@ export function selectedOperation(document: DocumentNode, operationName?: string
  * Root field names of the operation in a query string, or null when it does not parse.
  * Used to allow large bodies only for the bulk operations that need them.
  */
-export function rootFieldNames(query: string, operationName: string | null | undefined, maxTokens: number): string[] | null {
+export function rootFieldNames(
+  query: string,
+  operationName: string | null | undefined,
+  maxTokens: number,
+): string[] | null {
   try {
     const op = selectedOperation(parse(query, { maxTokens }), operationName);
     if (!op) return null;

@@ -1,10 +1,4 @@
-import {
-  createSourceEventStream,
-  execute,
-  print,
-  type ExecutionArgs,
-  type ExecutionResult,
-} from "graphql";
+import { createSourceEventStream, execute, print, type ExecutionArgs, type ExecutionResult } from "graphql";
 
 // Subscriptions that share a tenant, a document and variables resolve every event to the
 // same result, so each event is executed once per distinct subscription, not once per
@@ -59,7 +53,8 @@ export async function subscribeShared(
   if (!(Symbol.asyncIterator in Object(source))) return source as ExecutionResult;
   const iterator = (source as AsyncIterable<unknown>)[Symbol.asyncIterator]();
   const key = `${scope}\n${args.operationName ?? ""}\n${JSON.stringify(args.variableValues ?? {})}\n${print(args.document)}`;
-  const resolve = (value: unknown) => sharedExecute(value, key, () => Promise.resolve(execute({ ...args, rootValue: value })));
+  const resolve = (value: unknown) =>
+    sharedExecute(value, key, () => Promise.resolve(execute({ ...args, rootValue: value })));
   const next = async (): Promise<IteratorResult<ExecutionResult>> => {
     for (;;) {
       const step = await iterator.next();

@@ -4,7 +4,7 @@ import { Field, ObjectType } from "type-graphql";
   description: "A problem with the input that the caller can fix; the mutation changed nothing.",
 })
 export class UserError {
-  @Field(() => [String], { nullable: true, description: "Path to the input field at fault, e.g. [\"input\", \"name\"]." })
+  @Field(() => [String], { nullable: true, description: 'Path to the input field at fault, e.g. ["input", "name"].' })
   field: string[] | null;
 
   @Field(() => String, { description: "What is wrong, in plain words." })

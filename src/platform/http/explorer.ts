@@ -18,8 +18,14 @@ const ASSETS: Record<string, { path: () => string; type: string }> = {
   "explorer.css": { path: () => join(OWN, "explorer.css"), type: "text/css" },
   "graphiql.min.js": { path: () => join(packageDir("graphiql"), "graphiql.min.js"), type: "text/javascript" },
   "graphiql.min.css": { path: () => join(packageDir("graphiql"), "graphiql.min.css"), type: "text/css" },
-  "react.production.min.js": { path: () => join(packageDir("react"), "umd/react.production.min.js"), type: "text/javascript" },
-  "react-dom.production.min.js": { path: () => join(packageDir("react-dom"), "umd/react-dom.production.min.js"), type: "text/javascript" },
+  "react.production.min.js": {
+    path: () => join(packageDir("react"), "umd/react.production.min.js"),
+    type: "text/javascript",
+  },
+  "react-dom.production.min.js": {
+    path: () => join(packageDir("react-dom"), "umd/react-dom.production.min.js"),
+    type: "text/javascript",
+  },
   "graphql-ws.min.js": { path: () => join(packageDir("graphql-ws"), "umd/graphql-ws.min.js"), type: "text/javascript" },
 };
 

@@ -1,7 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server";
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from "@apollo/server/plugin/disabled";
 import type { GraphQLSchema } from "graphql";
 import { authenticate, RequestContext, type App } from "../context";
 import { isDatabaseUnavailable } from "../db/unavailable.errors";
@@ -25,14 +28,26 @@ export function clientAddress(req: IncomingMessage): string {
 }
 
 export function sendRateLimited(res: ServerResponse, v: Verdict, message: string): void {
-  sendJson(res, 429, { errors: [{ message, extensions: { code: "RATE_LIMITED", retryAfter: v.retryAfter } }] }, { "retry-after": String(v.retryAfter), ...rateLimitHeaders(v) });
+  sendJson(
+    res,
+    429,
+    { errors: [{ message, extensions: { code: "RATE_LIMITED", retryAfter: v.retryAfter } }] },
+    { "retry-after": String(v.retryAfter), ...rateLimitHeaders(v) },
+  );
 }
 
 export function sendUnavailable(res: ServerResponse): void {
   sendJson(
     res,
     503,
-    { errors: [{ message: "The database is unavailable; nothing was changed. Retry shortly.", extensions: { code: "SERVICE_UNAVAILABLE", retryAfter: RETRY_AFTER_UNAVAILABLE_SECONDS } }] },
+    {
+      errors: [
+        {
+          message: "The database is unavailable; nothing was changed. Retry shortly.",
+          extensions: { code: "SERVICE_UNAVAILABLE", retryAfter: RETRY_AFTER_UNAVAILABLE_SECONDS },
+        },
+      ],
+    },
     { "retry-after": String(RETRY_AFTER_UNAVAILABLE_SECONDS) },
   );
 }
@@ -50,9 +65,17 @@ function guardPlugin(throttle: ThrottlePolicy): ApolloServerPlugin<RequestContex
         async didResolveOperation({ contextValue, document, operation, request, schema }) {
           if (!operation) return;
           checkInputStrings(document, request.variables);
-          checkPayloadScopes(schema, document, operation, !!contextValue.auth && hasScope(contextValue.auth.scopes, "read"));
+          checkPayloadScopes(
+            schema,
+            document,
+            operation,
+            !!contextValue.auth && hasScope(contextValue.auth.scopes, "read"),
+          );
           contextValue.throttleCharge = await throttle.chargeQuery(
-            { keyId: contextValue.auth?.keyId ?? `address:${contextValue.clientAddress}`, tenantId: contextValue.auth?.tenantId ?? null },
+            {
+              keyId: contextValue.auth?.keyId ?? `address:${contextValue.clientAddress}`,
+              tenantId: contextValue.auth?.tenantId ?? null,
+            },
             requestedCost(document, operation, request.variables),
           );
         },
@@ -125,7 +148,9 @@ const transactionPlugin: ApolloServerPlugin<RequestContext> = {
         // Queries only read (every write is a mutation), so their answer need not wait for the
         // read transaction to end: it ends right after, without holding the response back.
         if (operation?.operation === "query") {
-          void contextValue.tx.commit().catch((err: unknown) => contextValue.log.warn({ err }, "ending a read transaction failed"));
+          void contextValue.tx
+            .commit()
+            .catch((err: unknown) => contextValue.log.warn({ err }, "ending a read transaction failed"));
           return;
         }
         try {
@@ -145,8 +170,14 @@ const transactionPlugin: ApolloServerPlugin<RequestContext> = {
           }
           result.errors = [
             isDatabaseUnavailable(err)
-              ? { message: "The database is unavailable; nothing was stored. Retry shortly.", extensions: { code: "SERVICE_UNAVAILABLE", retryAfter: RETRY_AFTER_UNAVAILABLE_SECONDS } }
-              : { message: "The change could not be committed; nothing was stored. Retry.", extensions: { code: "INTERNAL_SERVER_ERROR" } },
+              ? {
+                  message: "The database is unavailable; nothing was stored. Retry shortly.",
+                  extensions: { code: "SERVICE_UNAVAILABLE", retryAfter: RETRY_AFTER_UNAVAILABLE_SECONDS },
+                }
+              : {
+                  message: "The change could not be committed; nothing was stored. Retry.",
+                  extensions: { code: "INTERNAL_SERVER_ERROR" },
+                },
           ];
         }
       },
@@ -167,7 +198,12 @@ export async function createGraphQLHttpHandler(app: App, schema: GraphQLSchema) 
     // The guard settles and reports after the transaction plugin decided the outcome. No
     // landing page: Apollo's loads Apollo Sandbox from a CDN; browsers get Rebound's own
     // explorer (explorer.ts) before a request reaches Apollo.
-    plugins: [transactionPlugin, guardPlugin(throttle), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      transactionPlugin,
+      guardPlugin(throttle),
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginLandingPageDisabled(),
+    ],
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: true,
@@ -184,7 +220,12 @@ export async function createGraphQLHttpHandler(app: App, schema: GraphQLSchema) 
     const address = clientAddress(req);
     // A body in another format (XML, a form) is refused before it is read, never guessed at.
     if (req.method === "POST" && !JSON_MEDIA_TYPE.test(String(req.headers["content-type"] ?? ""))) {
-      return sendGraphQLError(res, 415, "UNSUPPORTED_MEDIA_TYPE", "Send the request as JSON (Content-Type: application/json).");
+      return sendGraphQLError(
+        res,
+        415,
+        "UNSUPPORTED_MEDIA_TYPE",
+        "Send the request as JSON (Content-Type: application/json).",
+      );
     }
     const token = bearerToken(req.headers.authorization);
     let auth = null;
@@ -192,7 +233,12 @@ export async function createGraphQLHttpHandler(app: App, schema: GraphQLSchema) 
       // An address that keeps failing is refused before its keys are checked at all: a flood
       // of wrong keys costs neither hashing nor database look-ups.
       const blocked = await throttle.authBlocked(address);
-      if (blocked) return sendRateLimited(res, blocked, `Too many failed authentications from this address; retry in ${blocked.retryAfter} s.`);
+      if (blocked)
+        return sendRateLimited(
+          res,
+          blocked,
+          `Too many failed authentications from this address; retry in ${blocked.retryAfter} s.`,
+        );
       try {
         auth = await authenticate(app, token);
       } catch (err) {
@@ -201,7 +247,12 @@ export async function createGraphQLHttpHandler(app: App, schema: GraphQLSchema) 
       }
       if (!auth) {
         const verdict = await throttle.authFailed(address);
-        if (!verdict.allowed) return sendRateLimited(res, verdict, `Too many failed authentications from this address; retry in ${verdict.retryAfter} s.`);
+        if (!verdict.allowed)
+          return sendRateLimited(
+            res,
+            verdict,
+            `Too many failed authentications from this address; retry in ${verdict.retryAfter} s.`,
+          );
         sendGraphQLError(res, 401, "UNAUTHENTICATED", "The API key is not valid (unknown, revoked or malformed).");
         return;
       }

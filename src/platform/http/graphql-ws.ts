@@ -1,5 +1,13 @@
 import type { Server as HttpServer } from "node:http";
-import { execute, GraphQLError, parse, validate, specifiedRules, type ExecutionArgs, type GraphQLSchema } from "graphql";
+import {
+  execute,
+  GraphQLError,
+  parse,
+  validate,
+  specifiedRules,
+  type ExecutionArgs,
+  type GraphQLSchema,
+} from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
 import { authenticate, RequestContext, type App, type AuthInfo } from "../context";
@@ -109,7 +117,10 @@ export function attachGraphQLWebSocket(app: App, schema: GraphQLSchema, httpServ
         if (!auth) {
           const verdict = throttle ? await throttle.authFailed(address) : null;
           if (verdict && !verdict.allowed) {
-            socket.close(CLOSE_TOO_MANY_CONNECTIONS, `Too many failed authentications; retry in ${verdict.retryAfter} s`);
+            socket.close(
+              CLOSE_TOO_MANY_CONNECTIONS,
+              `Too many failed authentications; retry in ${verdict.retryAfter} s`,
+            );
             return false;
           }
           return false; // graphql-ws closes with 4403 Forbidden
@@ -147,7 +158,11 @@ export function attachGraphQLWebSocket(app: App, schema: GraphQLSchema, httpServ
       async onSubscribe(ctx, id, payload) {
         // graphql-ws has already reserved this operation's id in ctx.subscriptions.
         if (Object.keys(ctx.subscriptions).length > limits.subscriptionsPerConnection) {
-          return [new GraphQLError(`At most ${limits.subscriptionsPerConnection} operations per connection.`, { extensions: { code: "RATE_LIMITED" } })];
+          return [
+            new GraphQLError(`At most ${limits.subscriptionsPerConnection} operations per connection.`, {
+              extensions: { code: "RATE_LIMITED" },
+            }),
+          ];
         }
         let document;
         try {
@@ -155,12 +170,18 @@ export function attachGraphQLWebSocket(app: App, schema: GraphQLSchema, httpServ
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
           const code = isTokenLimitError(message) ? LIMIT_ERROR_CODE : "GRAPHQL_PARSE_FAILED";
-          return [new GraphQLError(message, { extensions: { code, ...(code === LIMIT_ERROR_CODE ? { limit: "tokens" } : {}) } })];
+          return [
+            new GraphQLError(message, {
+              extensions: { code, ...(code === LIMIT_ERROR_CODE ? { limit: "tokens" } : {}) },
+            }),
+          ];
         }
         const errors = validate(schema, document, rules);
         if (errors.length) {
           return errors.map((e) =>
-            e.extensions?.code ? e : new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }),
+            e.extensions?.code
+              ? e
+              : new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }),
           );
         }
         const operation = selectedOperation(document, payload.operationName);
@@ -174,20 +195,34 @@ export function attachGraphQLWebSocket(app: App, schema: GraphQLSchema, httpServ
         try {
           checkInputStrings(document, payload.variables);
           checkPayloadScopes(schema, document, operation, !!auth && hasScope(auth.scopes, "read"));
-          if (throttle && auth) await throttle.chargeQuery({ keyId: auth.keyId, tenantId: auth.tenantId }, requestedCost(document, operation, payload.variables));
+          if (throttle && auth)
+            await throttle.chargeQuery(
+              { keyId: auth.keyId, tenantId: auth.tenantId },
+              requestedCost(document, operation, payload.variables),
+            );
         } catch (err) {
           return refused(err);
         }
         if (operation.operation === "subscription" && auth && extra.subscriptions) {
           const perTenant = (await throttle?.limitsFor(auth.tenantId))?.subscriptionsPerTenant ?? Infinity;
           if ((subscriptionsByTenant.get(auth.tenantId) ?? 0) >= perTenant) {
-            return [new GraphQLError(`At most ${perTenant} subscriptions per tenant.`, { extensions: { code: "RATE_LIMITED", retryAfter: 60 } })];
+            return [
+              new GraphQLError(`At most ${perTenant} subscriptions per tenant.`, {
+                extensions: { code: "RATE_LIMITED", retryAfter: 60 },
+              }),
+            ];
           }
           extra.subscriptions.add(id);
           bump(subscriptionsByTenant, auth.tenantId, 1);
         }
         const context = new RequestContext(app, auth);
-        const args: ExecutionArgs = { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: context };
+        const args: ExecutionArgs = {
+          schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue: context,
+        };
         const socket = (ctx.extra as ConnectionExtra).socket;
         if (socket) sinks.set(args, directSink(socket, id, context));
         return args;
@@ -204,7 +239,8 @@ export function attachGraphQLWebSocket(app: App, schema: GraphQLSchema, httpServ
           throw err;
         }
       },
-      subscribe: (args: ExecutionArgs) => subscribeShared(args, (args.contextValue as RequestContext).auth?.tenantId ?? "", sinks.get(args)),
+      subscribe: (args: ExecutionArgs) =>
+        subscribeShared(args, (args.contextValue as RequestContext).auth?.tenantId ?? "", sinks.get(args)),
       async onNext(_ctx, _id, _payload, args, result) {
         // Each event of a subscription is its own unit of work: commit its reads, start afresh.
         if (isSubscription(args)) await (args.contextValue as RequestContext).nextOperation();

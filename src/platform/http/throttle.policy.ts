@@ -121,7 +121,10 @@ export class ThrottlePolicy {
   async settle(charge: QueryCharge, actual: number): Promise<void> {
     const refund = charge.requested - actual;
     if (refund <= 0) return;
-    charge.verdict = { ...charge.verdict, remaining: Math.min(charge.keyBudget.points, charge.verdict.remaining + refund) };
+    charge.verdict = {
+      ...charge.verdict,
+      remaining: Math.min(charge.keyBudget.points, charge.verdict.remaining + refund),
+    };
     await Promise.all([
       this.limiter.reward("cost-key", charge.keyBudget, charge.keyId, refund),
       charge.tenantId ? this.limiter.reward("cost-tenant", charge.tenantBudget, charge.tenantId, refund) : undefined,
@@ -159,5 +162,9 @@ export class ThrottlePolicy {
 }
 
 export function ingestRateLimited(v: Verdict): Error {
-  return rateLimited(`This tenant's ingestion volume is spent (${v.limit} events per minute). Retry in ${v.retryAfter} s.`, v.retryAfter, rateLimitHeaders(v));
+  return rateLimited(
+    `This tenant's ingestion volume is spent (${v.limit} events per minute). Retry in ${v.retryAfter} s.`,
+    v.retryAfter,
+    rateLimitHeaders(v),
+  );
 }

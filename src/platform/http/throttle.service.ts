@@ -38,7 +38,10 @@ export class ThrottleService {
   private readonly limiters = new Map<string, RateLimiterAbstract>();
   private readonly redis: Redis | null;
 
-  constructor(redisUrl: string | null, private readonly prefix = "rebound") {
+  constructor(
+    redisUrl: string | null,
+    private readonly prefix = "rebound",
+  ) {
     // enableOfflineQueue off: while Redis is away a call fails at once and the insurance
     // limiter answers, instead of requests queueing behind a reconnect.
     this.redis = redisUrl ? new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : null;
@@ -55,7 +58,9 @@ export class ThrottleService {
     if (!limiter) {
       const options = { points: budget.points, duration: budget.durationSeconds, keyPrefix: `${this.prefix}:${id}` };
       const memory = new RateLimiterMemory(options);
-      limiter = this.redis ? new RateLimiterRedis({ ...options, storeClient: this.redis, insuranceLimiter: memory }) : memory;
+      limiter = this.redis
+        ? new RateLimiterRedis({ ...options, storeClient: this.redis, insuranceLimiter: memory })
+        : memory;
       this.limiters.set(id, limiter);
     }
     return limiter;
@@ -78,7 +83,11 @@ export class ThrottleService {
     const limiter = this.limiter(name, budget);
     if (points <= 0) {
       const res = (await limiter.get(key)) ?? new RateLimiterRes(budget.points, budget.durationSeconds * 1000, 0);
-      return this.verdict(budget, new RateLimiterRes(budget.points - res.consumedPoints, res.msBeforeNext, res.consumedPoints), true);
+      return this.verdict(
+        budget,
+        new RateLimiterRes(budget.points - res.consumedPoints, res.msBeforeNext, res.consumedPoints),
+        true,
+      );
     }
     try {
       return this.verdict(budget, await limiter.consume(key, points), true);

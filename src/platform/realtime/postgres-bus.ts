@@ -1,6 +1,13 @@
 import type { Logger } from "../../app/logger";
 import { Client } from "pg";
-import { chunkMessage, Handlers, parseMessage, type BusMessage, type EventBus, type PublishingTransaction } from "./event-bus";
+import {
+  chunkMessage,
+  Handlers,
+  parseMessage,
+  type BusMessage,
+  type EventBus,
+  type PublishingTransaction,
+} from "./event-bus";
 
 export const NOTIFY_CHANNEL = "rebound_events";
 
@@ -35,7 +42,8 @@ export class PostgresBus implements EventBus {
   async publishNow(message: BusMessage): Promise<void> {
     const client = this.client;
     if (!client) return;
-    for (const m of chunkMessage(message)) await client.query("SELECT pg_notify($1, $2)", [NOTIFY_CHANNEL, JSON.stringify(m)]);
+    for (const m of chunkMessage(message))
+      await client.query("SELECT pg_notify($1, $2)", [NOTIFY_CHANNEL, JSON.stringify(m)]);
   }
 
   onMessage(handler: (message: BusMessage) => void): void {

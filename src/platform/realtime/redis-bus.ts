@@ -1,6 +1,13 @@
 import Redis from "ioredis";
 import type { Logger } from "../../app/logger";
-import { chunkMessage, Handlers, parseMessage, type BusMessage, type EventBus, type PublishingTransaction } from "./event-bus";
+import {
+  chunkMessage,
+  Handlers,
+  parseMessage,
+  type BusMessage,
+  type EventBus,
+  type PublishingTransaction,
+} from "./event-bus";
 
 export const REDIS_CHANNEL = "rebound:events";
 

@@ -75,9 +75,11 @@ export class SubscriptionHub<Ctx> {
     const loader = this.loaders.get(message.topic);
     if (!set || !loader || ![...set].some((s) => s.topic === message.topic)) return;
     // One load at a time keeps events in the order they were published.
-    this.chain = this.chain.then(() => this.deliver(message, loader)).catch((err: unknown) => {
-      this.log.error({ err }, "real-time delivery failed");
-    });
+    this.chain = this.chain
+      .then(() => this.deliver(message, loader))
+      .catch((err: unknown) => {
+        this.log.error({ err }, "real-time delivery failed");
+      });
   }
 
   private async deliver(message: BusMessage, loader: RowLoader<Ctx>): Promise<void> {

@@ -28,13 +28,23 @@ describe("alignment (RFC 7489 3.1)", () => {
   });
 
   it("reports SPF (Return-Path) and DKIM (d=) alignment separately, with fixes", () => {
-    const checks = checkAlignment({ fromDomain: "example.com", returnPathDomain: "bounce.esp.net", dkimDomain: "mail.example.com", adkim: "s" });
-    expect(checks.map((c) => [c.id, c.status])).toEqual([["alignment.spf", "FAIL"], ["alignment.dkim", "FAIL"]]);
+    const checks = checkAlignment({
+      fromDomain: "example.com",
+      returnPathDomain: "bounce.esp.net",
+      dkimDomain: "mail.example.com",
+      adkim: "s",
+    });
+    expect(checks.map((c) => [c.id, c.status])).toEqual([
+      ["alignment.spf", "FAIL"],
+      ["alignment.dkim", "FAIL"],
+    ]);
     expect(checks[0].problem).toMatch(/different organizational domains/);
     expect(checks[1].problem).toMatch(/strict alignment requires the exact name/);
   });
 
   it("leaves out a side whose domain isn't configured", () => {
-    expect(checkAlignment({ fromDomain: "example.com", returnPathDomain: null, dkimDomain: "example.com" }).map((c) => c.id)).toEqual(["alignment.dkim"]);
+    expect(
+      checkAlignment({ fromDomain: "example.com", returnPathDomain: null, dkimDomain: "example.com" }).map((c) => c.id),
+    ).toEqual(["alignment.dkim"]);
   });
 });

@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 import { lintDkimRecord } from "../../../src/core/dns/dkim-record";
 
 const rsa = (bits: number) =>
-  generateKeyPairSync("rsa", { modulusLength: bits }).publicKey.export({ format: "der", type: "spki" }).toString("base64");
+  generateKeyPairSync("rsa", { modulusLength: bits })
+    .publicKey.export({ format: "der", type: "spki" })
+    .toString("base64");
 const ed25519 = () => {
   const der = generateKeyPairSync("ed25519").publicKey.export({ format: "der", type: "spki" });
   return der.subarray(der.length - 32).toString("base64"); // RFC 8463: the raw 32-byte key
@@ -12,7 +14,8 @@ const K512 = rsa(512);
 const K1024 = rsa(1024);
 const K2048 = rsa(2048);
 
-const status = (record: string | null, id: string) => lintDkimRecord("s1", "example.com", record).checks.find((c) => c.id === `dkim.s1.${id}`)?.status;
+const status = (record: string | null, id: string) =>
+  lintDkimRecord("s1", "example.com", record).checks.find((c) => c.id === `dkim.s1.${id}`)?.status;
 
 describe("DKIM key records (RFC 6376 3.6.1)", () => {
   it("passes a 2048-bit RSA key and reports its size", () => {
@@ -30,7 +33,10 @@ describe("DKIM key records (RFC 6376 3.6.1)", () => {
   });
 
   it("accepts an ed25519 key of 32 bytes", () => {
-    expect(lintDkimRecord("s1", "example.com", `v=DKIM1; k=ed25519; p=${ed25519()}`)).toMatchObject({ status: "PASS", key: { keyType: "ed25519", bits: 256 } });
+    expect(lintDkimRecord("s1", "example.com", `v=DKIM1; k=ed25519; p=${ed25519()}`)).toMatchObject({
+      status: "PASS",
+      key: { keyType: "ed25519", bits: 256 },
+    });
   });
 
   it("warns about spaces and line breaks pasted into p= but still reads the key", () => {
@@ -42,7 +48,10 @@ describe("DKIM key records (RFC 6376 3.6.1)", () => {
 
   it("fails quotes pasted from a zone file as not base64", () => {
     const record = `v=DKIM1; p=${K2048.slice(0, 100)}" "${K2048.slice(100)}`;
-    expect(lintDkimRecord("s1", "example.com", record).checks.find((c) => c.id === "dkim.s1.key")).toMatchObject({ status: "FAIL", problem: expect.stringMatching(/"\\""/) });
+    expect(lintDkimRecord("s1", "example.com", record).checks.find((c) => c.id === "dkim.s1.key")).toMatchObject({
+      status: "FAIL",
+      problem: expect.stringMatching(/"\\""/),
+    });
   });
 
   it("fails a truncated key", () => {
@@ -71,6 +80,9 @@ describe("DKIM key records (RFC 6376 3.6.1)", () => {
   });
 
   it("fails when there is no record at the selector, naming where it should be", () => {
-    expect(lintDkimRecord("s1", "example.com", null).checks[0]).toMatchObject({ status: "FAIL", problem: expect.stringContaining("s1._domainkey.example.com") });
+    expect(lintDkimRecord("s1", "example.com", null).checks[0]).toMatchObject({
+      status: "FAIL",
+      problem: expect.stringContaining("s1._domainkey.example.com"),
+    });
   });
 });

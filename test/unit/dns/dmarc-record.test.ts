@@ -7,10 +7,22 @@ const statusOf = (l: ReturnType<typeof lintDmarc>, id: string) => l.checks.find(
 
 describe("DMARC record parsing (RFC 7489)", () => {
   it("parses the RFC's example record with defaults filled in", () => {
-    const parsed = parseDmarcRecord("v=DMARC1; p=quarantine; rua=mailto:dmarc-feedback@example.com; ruf=mailto:auth-reports@thirdparty.example.net!10m; pct=50");
+    const parsed = parseDmarcRecord(
+      "v=DMARC1; p=quarantine; rua=mailto:dmarc-feedback@example.com; ruf=mailto:auth-reports@thirdparty.example.net!10m; pct=50",
+    );
     expect(parsed).toMatchObject({
       ok: true,
-      record: { p: "quarantine", sp: "quarantine", pct: 50, aspf: "r", adkim: "r", rua: ["mailto:dmarc-feedback@example.com"], ruf: ["mailto:auth-reports@thirdparty.example.net!10m"], fo: "0", ri: 86400 },
+      record: {
+        p: "quarantine",
+        sp: "quarantine",
+        pct: 50,
+        aspf: "r",
+        adkim: "r",
+        rua: ["mailto:dmarc-feedback@example.com"],
+        ruf: ["mailto:auth-reports@thirdparty.example.net!10m"],
+        fo: "0",
+        ri: 86400,
+      },
     });
   });
 
@@ -60,7 +72,9 @@ describe("DMARC policy judged against provider requirements", () => {
   });
 
   it("warns when subdomains get a weaker policy", () => {
-    expect(statusOf(lint(["v=DMARC1; p=reject; sp=none; rua=mailto:d@example.com"]), "dmarc.subdomain-policy")).toBe("WARN");
+    expect(statusOf(lint(["v=DMARC1; p=reject; sp=none; rua=mailto:d@example.com"]), "dmarc.subdomain-policy")).toBe(
+      "WARN",
+    );
   });
 
   it("warns when nobody receives the aggregate reports", () => {
@@ -68,7 +82,12 @@ describe("DMARC policy judged against provider requirements", () => {
   });
 
   it("says when the organizational domain's record is the one in force", () => {
-    const l = lintDmarc({ domain: "mail.example.com", records: ["v=DMARC1; p=reject; rua=mailto:d@example.com"], foundAt: "_dmarc.example.com", dailyVolume: null });
+    const l = lintDmarc({
+      domain: "mail.example.com",
+      records: ["v=DMARC1; p=reject; rua=mailto:d@example.com"],
+      foundAt: "_dmarc.example.com",
+      dailyVolume: null,
+    });
     expect(l.checks[0].fix).toMatch(/organizational domain/);
   });
 

@@ -1,10 +1,24 @@
 import { describe, expect, it } from "vitest";
 import { asSpfIp, formatIp, ipInCidr, parseIp, reverseName } from "../../../src/core/dns/ip-address";
 
-const ip = (t: string) => { const p = parseIp(t); if (!p) throw new Error(t); return p; };
+const ip = (t: string) => {
+  const p = parseIp(t);
+  if (!p) throw new Error(t);
+  return p;
+};
 
 describe("IP addresses", () => {
-  it.each(["1.2.3", "1.2.3.4.5", "01.2.3.4", "256.1.1.1", ":CAFE::BABE", "1::2::3", "1:2:3:4:5:6:7:8:9", "::1.2.3", "g::1"])("rejects %s", (t) => {
+  it.each([
+    "1.2.3",
+    "1.2.3.4.5",
+    "01.2.3.4",
+    "256.1.1.1",
+    ":CAFE::BABE",
+    "1::2::3",
+    "1:2:3:4:5:6:7:8:9",
+    "::1.2.3",
+    "g::1",
+  ])("rejects %s", (t) => {
     expect(parseIp(t)).toBeNull();
   });
 
@@ -33,6 +47,8 @@ describe("IP addresses", () => {
 
   it("builds reverse names for PTR lookups", () => {
     expect(reverseName(ip("192.0.2.1"))).toBe("1.2.0.192.in-addr.arpa");
-    expect(reverseName(ip("2001:db8::cb01"))).toBe("1.0.b.c.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa");
+    expect(reverseName(ip("2001:db8::cb01"))).toBe(
+      "1.0.b.c.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa",
+    );
   });
 });

@@ -4,7 +4,10 @@ import { recipientProvider } from "../../../src/core/providers";
 import { MxProviderCache } from "../../../src/platform/dns/mx-provider";
 
 const zone: Zone = {
-  "startup.test": [{ type: "MX", priority: 1, exchange: "aspmx.l.google.com" }, { type: "MX", priority: 5, exchange: "alt1.aspmx.l.google.com" }],
+  "startup.test": [
+    { type: "MX", priority: 1, exchange: "aspmx.l.google.com" },
+    { type: "MX", priority: 5, exchange: "alt1.aspmx.l.google.com" },
+  ],
   "corp.test": [{ type: "MX", priority: 0, exchange: "corp-test.mail.protection.outlook.com" }],
   "self.test": [{ type: "MX", priority: 10, exchange: "mx.self.test" }],
   "flaky.test": [{ type: "SERVFAIL" }],
@@ -13,8 +16,19 @@ const zone: Zone = {
 function setup() {
   let now = 1_000_000;
   const dns = new MemoryDns(zone);
-  const cache = new MxProviderCache(dns, { clock: () => now, ttlSeconds: 3600, negativeTtlSeconds: 300, errorTtlSeconds: 30 });
-  return { dns, cache, advance: (s: number) => { now += s * 1000; } };
+  const cache = new MxProviderCache(dns, {
+    clock: () => now,
+    ttlSeconds: 3600,
+    negativeTtlSeconds: 300,
+    errorTtlSeconds: 30,
+  });
+  return {
+    dns,
+    cache,
+    advance: (s: number) => {
+      now += s * 1000;
+    },
+  };
 }
 
 describe("recipient provider from MX hosts, cached", () => {

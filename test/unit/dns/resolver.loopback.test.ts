@@ -22,7 +22,19 @@ const zone: Zone = {
   "hop.example.test": [{ type: "CNAME", data: "example.test" }],
   "dangling.example.test": [{ type: "CNAME", data: "nowhere.example.test" }],
   "nullmx.example.test": [{ type: "MX", priority: 0, exchange: "" }],
-  "big.example.test": [{ type: "TXT", data: [LONG_KEY.slice(0, 255), LONG_KEY.slice(255, 510), LONG_KEY.slice(510, 765), LONG_KEY.slice(765, 1020), LONG_KEY.slice(1020, 1275), LONG_KEY.slice(1275)] }],
+  "big.example.test": [
+    {
+      type: "TXT",
+      data: [
+        LONG_KEY.slice(0, 255),
+        LONG_KEY.slice(255, 510),
+        LONG_KEY.slice(510, 765),
+        LONG_KEY.slice(765, 1020),
+        LONG_KEY.slice(1020, 1275),
+        LONG_KEY.slice(1275),
+      ],
+    },
+  ],
   "sub.parent.example.test": [{ type: "A", data: "192.0.2.9" }],
   "broken.example.test": [{ type: "SERVFAIL" }],
   "silent.example.test": [{ type: "TIMEOUT" }],
@@ -73,7 +85,10 @@ describe("NodeDnsResolver over a loopback DNS server", () => {
       { priority: 10, exchange: "mx1.example.test" },
       { priority: 20, exchange: "mx2.example.test" },
     ]);
-    expect(await dns.mx("nullmx.example.test")).toMatchObject({ status: "OK", records: [{ priority: 0, exchange: "" }] });
+    expect(await dns.mx("nullmx.example.test")).toMatchObject({
+      status: "OK",
+      records: [{ priority: 0, exchange: "" }],
+    });
   });
 
   it("answers PTR for an IP address at its reverse name", async () => {

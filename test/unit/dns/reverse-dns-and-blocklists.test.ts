@@ -11,7 +11,11 @@ const zone: Zone = {
   "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa": [{ type: "PTR", data: "v6.example.com" }],
   "v6.example.com": [{ type: "AAAA", data: "2001:db8::1" }],
   "13.2.0.192.in-addr.arpa": [{ type: "SERVFAIL" }],
-  "10.2.0.192.zen.test": [{ type: "A", data: "127.0.0.2" }, { type: "A", data: "127.0.0.11" }, { type: "TXT", data: "https://check.test/query/ip/192.0.2.10" }],
+  "10.2.0.192.zen.test": [
+    { type: "A", data: "127.0.0.2" },
+    { type: "A", data: "127.0.0.11" },
+    { type: "TXT", data: "https://check.test/query/ip/192.0.2.10" },
+  ],
   "11.2.0.192.zen.test": [{ type: "A", data: "127.255.255.254" }],
   "12.2.0.192.zen.test": [{ type: "TIMEOUT" }],
   "spammy.example.dbl.test": [{ type: "A", data: "127.0.1.2" }],
@@ -20,7 +24,11 @@ const dns = new MemoryDns(zone);
 
 describe("reverse DNS (forward-confirmed)", () => {
   it("passes an IP whose PTR name resolves back to it", async () => {
-    expect(await checkReverseDns(dns, "192.0.2.10")).toMatchObject({ forwardConfirmed: true, names: ["mail.example.com"], check: { status: "PASS" } });
+    expect(await checkReverseDns(dns, "192.0.2.10")).toMatchObject({
+      forwardConfirmed: true,
+      names: ["mail.example.com"],
+      check: { status: "PASS" },
+    });
   });
 
   it("works for IPv6", async () => {
@@ -28,7 +36,10 @@ describe("reverse DNS (forward-confirmed)", () => {
   });
 
   it("fails a PTR name that points elsewhere", async () => {
-    expect(await checkReverseDns(dns, "192.0.2.11")).toMatchObject({ forwardConfirmed: false, check: { status: "FAIL", problem: expect.stringMatching(/doesn't resolve back/) } });
+    expect(await checkReverseDns(dns, "192.0.2.11")).toMatchObject({
+      forwardConfirmed: false,
+      check: { status: "FAIL", problem: expect.stringMatching(/doesn't resolve back/) },
+    });
   });
 
   it("fails an IP with no PTR", async () => {
@@ -36,15 +47,30 @@ describe("reverse DNS (forward-confirmed)", () => {
   });
 
   it("says the lookup failed rather than that there is no PTR", async () => {
-    expect(await checkReverseDns(dns, "192.0.2.13")).toMatchObject({ dnsError: expect.stringMatching(/SERVFAIL/), check: { problem: expect.stringMatching(/failed/) } });
+    expect(await checkReverseDns(dns, "192.0.2.13")).toMatchObject({
+      dnsError: expect.stringMatching(/SERVFAIL/),
+      check: { problem: expect.stringMatching(/failed/) },
+    });
   });
 });
 
 describe("DNS blocklists", () => {
-  const run = () => checkBlocklists(dns, { ips: ["192.0.2.10", "192.0.2.11", "192.0.2.12", "192.0.2.99"], domains: ["spammy.example", "clean.example"] }, { ip: ["zen.test"], domain: ["dbl.test"] });
+  const run = () =>
+    checkBlocklists(
+      dns,
+      { ips: ["192.0.2.10", "192.0.2.11", "192.0.2.12", "192.0.2.99"], domains: ["spammy.example", "clean.example"] },
+      { ip: ["zen.test"], domain: ["dbl.test"] },
+    );
 
   it("reports a listed IP with its return codes and the list's reason", async () => {
-    expect((await run())[0]).toMatchObject({ kind: "IP", target: "192.0.2.10", query: "10.2.0.192.zen.test", listed: true, codes: ["127.0.0.2", "127.0.0.11"], reason: "https://check.test/query/ip/192.0.2.10" });
+    expect((await run())[0]).toMatchObject({
+      kind: "IP",
+      target: "192.0.2.10",
+      query: "10.2.0.192.zen.test",
+      listed: true,
+      codes: ["127.0.0.2", "127.0.0.11"],
+      reason: "https://check.test/query/ip/192.0.2.10",
+    });
   });
 
   it("treats a refusal code (127.255.255.x) as not checked, not listed", async () => {
@@ -61,6 +87,9 @@ describe("DNS blocklists", () => {
 
   it("looks domains up in domain lists", async () => {
     const results = await run();
-    expect(results.slice(4).map((r) => [r.target, r.listed])).toEqual([["spammy.example", true], ["clean.example", false]]);
+    expect(results.slice(4).map((r) => [r.target, r.listed])).toEqual([
+      ["spammy.example", true],
+      ["clean.example", false],
+    ]);
   });
 });

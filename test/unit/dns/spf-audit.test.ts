@@ -4,13 +4,27 @@ import { MemoryDns, type Zone } from "../../support/memory-dns";
 
 const NOW = new Date("2024-02-01T00:00:00Z");
 const txt = (data: string) => ({ type: "TXT" as const, data });
-const audit = (zone: Zone, ips: string[] = []) => auditSpf(new MemoryDns(zone), "example.com", { sendingIps: ips, now: NOW });
-const status = async (zone: Zone, id: string, ips: string[] = []) => (await audit(zone, ips)).checks.find((c) => c.id === id)?.status;
+const audit = (zone: Zone, ips: string[] = []) =>
+  auditSpf(new MemoryDns(zone), "example.com", { sendingIps: ips, now: NOW });
+const status = async (zone: Zone, id: string, ips: string[] = []) =>
+  (await audit(zone, ips)).checks.find((c) => c.id === id)?.status;
 
 describe("SPF audit", () => {
   it("passes a record with -all that authorises the sending IP", async () => {
-    const a = await audit({ "example.com": [txt("v=spf1 ip4:192.0.2.0/24 include:_spf.esp.net -all")], "_spf.esp.net": [txt("v=spf1 ip4:198.51.100.0/24 ~all")] }, ["192.0.2.7"]);
-    expect(a).toMatchObject({ status: "PASS", lookupCount: 1, voidLookupCount: 0, includes: ["_spf.esp.net"], authorizedIps: [{ ip: "192.0.2.7", result: "pass" }] });
+    const a = await audit(
+      {
+        "example.com": [txt("v=spf1 ip4:192.0.2.0/24 include:_spf.esp.net -all")],
+        "_spf.esp.net": [txt("v=spf1 ip4:198.51.100.0/24 ~all")],
+      },
+      ["192.0.2.7"],
+    );
+    expect(a).toMatchObject({
+      status: "PASS",
+      lookupCount: 1,
+      voidLookupCount: 0,
+      includes: ["_spf.esp.net"],
+      authorizedIps: [{ ip: "192.0.2.7", result: "pass" }],
+    });
   });
 
   it("fails a domain with no SPF record", async () => {
@@ -26,13 +40,19 @@ describe("SPF audit", () => {
   });
 
   it("counts lookups over the whole include tree, including terms after a match", async () => {
-    const zone: Zone = { "example.com": [txt("v=spf1 include:a.esp.net include:b.esp.net mx a -all")], "example.com.": [] };
+    const zone: Zone = {
+      "example.com": [txt("v=spf1 include:a.esp.net include:b.esp.net mx a -all")],
+      "example.com.": [],
+    };
     zone["a.esp.net"] = [txt("v=spf1 include:c.esp.net a mx ~all")];
     zone["b.esp.net"] = [txt("v=spf1 a a a ~all")];
     zone["c.esp.net"] = [txt("v=spf1 exists:%{i}.c.esp.net ptr ~all")];
     const a = await audit(zone);
     expect(a.lookupCount).toBe(12);
-    expect(a.checks.find((c) => c.id === "spf.lookups")).toMatchObject({ status: "FAIL", problem: expect.stringMatching(/12 DNS lookups/) });
+    expect(a.checks.find((c) => c.id === "spf.lookups")).toMatchObject({
+      status: "FAIL",
+      problem: expect.stringMatching(/12 DNS lookups/),
+    });
     expect(a.checks.find((c) => c.id === "spf.ptr")?.status).toBe("WARN");
   });
 
@@ -42,7 +62,9 @@ describe("SPF audit", () => {
   });
 
   it("fails more than two void lookups and names them", async () => {
-    const zone: Zone = { "example.com": [txt("v=spf1 a:old1.example.com a:old2.example.com mx:old3.example.com -all")] };
+    const zone: Zone = {
+      "example.com": [txt("v=spf1 a:old1.example.com a:old2.example.com mx:old3.example.com -all")],
+    };
     const a = await audit(zone);
     expect(a.voidLookupCount).toBe(3);
     expect(a.checks.find((c) => c.id === "spf.void-lookups")?.status).toBe("FAIL");
@@ -53,7 +75,15 @@ describe("SPF audit", () => {
   });
 
   it("detects an include loop", async () => {
-    expect(await status({ "example.com": [txt("v=spf1 include:loop.esp.net -all")], "loop.esp.net": [txt("v=spf1 include:example.com ~all")] }, "spf.loop")).toBe("FAIL");
+    expect(
+      await status(
+        {
+          "example.com": [txt("v=spf1 include:loop.esp.net -all")],
+          "loop.esp.net": [txt("v=spf1 include:example.com ~all")],
+        },
+        "spf.loop",
+      ),
+    ).toBe("FAIL");
   });
 
   it.each([
@@ -73,7 +103,11 @@ describe("SPF audit", () => {
 
   it("fails a sending IP the record doesn't authorise, with the SPF result", async () => {
     const a = await audit({ "example.com": [txt("v=spf1 ip4:192.0.2.1 -all")] }, ["203.0.113.9"]);
-    expect(a.checks.find((c) => c.id === "spf.ip.203.0.113.9")).toMatchObject({ status: "FAIL", problem: expect.stringMatching(/SPF gives fail/), fix: expect.stringMatching(/ip4:203.0.113.9/) });
+    expect(a.checks.find((c) => c.id === "spf.ip.203.0.113.9")).toMatchObject({
+      status: "FAIL",
+      problem: expect.stringMatching(/SPF gives fail/),
+      fix: expect.stringMatching(/ip4:203.0.113.9/),
+    });
   });
 
   it("reports a failed lookup as such, not as a missing record", async () => {

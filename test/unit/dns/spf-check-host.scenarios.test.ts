@@ -16,7 +16,8 @@ async function check(zone: Zone, ip: string, sender: string) {
 describe("check_host scenarios", () => {
   it("gives permerror when 11 lookups are spread over nested includes, and stops asking DNS", async () => {
     const zone: Zone = { "example.com": [txt("v=spf1 include:l1.example.com -all")] };
-    for (let i = 1; i <= 10; i++) zone[`l${i}.example.com`] = [txt(i < 10 ? `v=spf1 include:l${i + 1}.example.com` : "v=spf1 a -all")];
+    for (let i = 1; i <= 10; i++)
+      zone[`l${i}.example.com`] = [txt(i < 10 ? `v=spf1 include:l${i + 1}.example.com` : "v=spf1 a -all")];
     const { outcome } = await check(zone, "192.0.2.1", "x@example.com");
     expect(outcome.result).toBe("permerror");
     expect(outcome.lookups).toBe(11);
@@ -25,7 +26,8 @@ describe("check_host scenarios", () => {
 
   it("passes at exactly 10 lookups over nested includes", async () => {
     const zone: Zone = { "example.com": [txt("v=spf1 include:l1.example.com -all")] };
-    for (let i = 1; i <= 9; i++) zone[`l${i}.example.com`] = [txt(i < 9 ? `v=spf1 include:l${i + 1}.example.com` : "v=spf1 ip4:192.0.2.1 -all")];
+    for (let i = 1; i <= 9; i++)
+      zone[`l${i}.example.com`] = [txt(i < 9 ? `v=spf1 include:l${i + 1}.example.com` : "v=spf1 ip4:192.0.2.1 -all")];
     expect((await check(zone, "192.0.2.1", "x@example.com")).outcome).toMatchObject({ result: "pass", lookups: 9 });
   });
 
@@ -37,15 +39,23 @@ describe("check_host scenarios", () => {
       "lb.hoster.net": [{ type: "CNAME", data: "node1.hoster.net" }],
       "node1.hoster.net": [{ type: "A", data: "203.0.113.5" }],
     };
-    expect((await check(zone, "203.0.113.5", "x@example.com")).outcome).toMatchObject({ result: "pass", matched: { mechanism: "a:out.example.com" } });
+    expect((await check(zone, "203.0.113.5", "x@example.com")).outcome).toMatchObject({
+      result: "pass",
+      matched: { mechanism: "a:out.example.com" },
+    });
   });
 
   it("gives temperror, not none, when the TXT lookup fails", async () => {
-    expect((await check({ "example.com": [{ type: "SERVFAIL" }] }, "192.0.2.1", "x@example.com")).outcome.result).toBe("temperror");
+    expect((await check({ "example.com": [{ type: "SERVFAIL" }] }, "192.0.2.1", "x@example.com")).outcome.result).toBe(
+      "temperror",
+    );
   });
 
   it("matches IPv6 clients with ip6 ranges and AAAA records", async () => {
-    const zone: Zone = { "example.com": [txt("v=spf1 ip6:2001:db8:1::/48 a:v6.example.com//64 -all")], "v6.example.com": [{ type: "AAAA", data: "2001:db8:2::1" }] };
+    const zone: Zone = {
+      "example.com": [txt("v=spf1 ip6:2001:db8:1::/48 a:v6.example.com//64 -all")],
+      "v6.example.com": [{ type: "AAAA", data: "2001:db8:2::1" }],
+    };
     expect((await check(zone, "2001:db8:1:ffff::1", "x@example.com")).outcome.result).toBe("pass");
     expect((await check(zone, "2001:db8:2::abcd", "x@example.com")).outcome.result).toBe("pass");
     expect((await check(zone, "2001:db8:3::1", "x@example.com")).outcome.result).toBe("fail");
@@ -66,7 +76,10 @@ describe("check_host scenarios", () => {
       "explain._spf.example.com": [{ type: "TXT", data: ["See http://%{d}", "/why.html?s=%{S}&i=%{I}"] }],
     };
     const { outcome, dns } = await check(zone, "192.0.2.3", "strong-bad@example.com");
-    expect(outcome).toMatchObject({ result: "fail", explanation: "See http://example.com/why.html?s=strong-bad%40example.com&i=192.0.2.3" });
+    expect(outcome).toMatchObject({
+      result: "fail",
+      explanation: "See http://example.com/why.html?s=strong-bad%40example.com&i=192.0.2.3",
+    });
     expect(dns.queries.filter((q) => q.name === "explain._spf.example.com")).toHaveLength(1);
   });
 

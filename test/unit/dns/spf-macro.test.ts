@@ -2,7 +2,13 @@
 
 import { describe, expect, it } from "vitest";
 import { parseIp } from "../../../src/core/dns/ip-address";
-import { expandMacroString, parseDomainSpec, parseMacroString, toQueryName, type MacroFacts } from "../../../src/core/dns/spf-macro";
+import {
+  expandMacroString,
+  parseDomainSpec,
+  parseMacroString,
+  toQueryName,
+  type MacroFacts,
+} from "../../../src/core/dns/spf-macro";
 
 function facts(ip: string, over: Partial<MacroFacts> = {}): MacroFacts {
   const parsed = parseIp(ip);
@@ -51,11 +57,15 @@ describe("RFC 7208 7.4 macro examples", () => {
   });
 
   it("expands %{ir}.%{v} of an IPv6 address to reversed nibbles under ip6", async () => {
-    expect(await expand("%{ir}.%{v}._spf.%{d2}", "2001:db8::cb01")).toBe("1.0.b.c.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6._spf.example.com");
+    expect(await expand("%{ir}.%{v}._spf.%{d2}", "2001:db8::cb01")).toBe(
+      "1.0.b.c.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6._spf.example.com",
+    );
   });
 
   it("expands c, r and t in explanation text only", async () => {
-    expect(await expand("%{c} via %{r} at %{t}", "2001:db8::cb01", true)).toBe("2001:db8::cb01 via receiver.example.net at 1704067200");
+    expect(await expand("%{c} via %{r} at %{t}", "2001:db8::cb01", true)).toBe(
+      "2001:db8::cb01 via receiver.example.net at 1704067200",
+    );
     expect(parseMacroString("%{c}.example.com")).toMatchObject({ ok: false });
   });
 

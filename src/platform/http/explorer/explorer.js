@@ -37,8 +37,13 @@
   function isSubscription(params, opts) {
     var doc = opts && opts.documentAST;
     if (!doc) return /^\s*(#[^\n]*\n\s*)*subscription\b/.test(params.query);
-    var operations = doc.definitions.filter(function (d) { return d.kind === "OperationDefinition"; });
-    var chosen = operations.find(function (d) { return d.name && d.name.value === params.operationName; }) || operations[0];
+    var operations = doc.definitions.filter(function (d) {
+      return d.kind === "OperationDefinition";
+    });
+    var chosen =
+      operations.find(function (d) {
+        return d.name && d.name.value === params.operationName;
+      }) || operations[0];
     return !!chosen && chosen.operation === "subscription";
   }
 
@@ -49,7 +54,9 @@
       method: "POST",
       headers: Object.assign({ "content-type": "application/json", accept: "application/json" }, headers),
       body: JSON.stringify(params),
-    }).then(function (res) { return res.json(); });
+    }).then(function (res) {
+      return res.json();
+    });
   }
 
   var tabs = (window.REBOUND_EXAMPLES || []).map(function (tab) {
