@@ -72,6 +72,29 @@ export function immediateSuppression(e: EventFacts): SuppressionDecision | null 
   return null;
 }
 
+/** The tenant's own addresses: its inboxes and its sending domains (canonical, lower-case). */
+export interface OwnAddresses {
+  inboxes: ReadonlySet<string>;
+  domains: readonly string[];
+}
+
+const atOrUnder = (name: string, domain: string) => name === domain || name.endsWith(`.${domain}`);
+
+/**
+ * Whether a suppression would silence the tenant's own mail: an inbox of its own, an address
+ * on (or under) one of its sending domains, or a domain that holds or sits under one. A bounce
+ * naming such an address is a misread (its own sender reported as a recipient) or a problem
+ * of its own infrastructure; either way the address must stay deliverable.
+ */
+export function suppressesOwnMail(decision: Pick<SuppressionDecision, "scope" | "value">, own: OwnAddresses): boolean {
+  if (decision.scope === "ADDRESS") {
+    if (own.inboxes.has(decision.value)) return true;
+    const domain = decision.value.slice(decision.value.lastIndexOf("@") + 1);
+    return own.domains.some((d) => atOrUnder(domain, d));
+  }
+  return own.domains.some((d) => atOrUnder(d, decision.value) || atOrUnder(decision.value, d));
+}
+
 /** Does this event count toward the tenant's soft-bounce limit? */
 export function countsTowardSoftLimit(e: EventFacts): boolean {
   if (!e.address || e.hardBounce) return false;

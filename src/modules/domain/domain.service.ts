@@ -26,6 +26,15 @@ export class DomainService {
     return em.getRepository(Domain).find({ where: { tenantId: ctx.tenantId, uuid: In([...uuids]) } });
   }
 
+  /** Every sending domain's name of the tenant (lower-case ASCII). */
+  async allNames(ctx: RequestContext): Promise<string[]> {
+    const em = await ctx.db();
+    const rows: Array<{ name: string }> = await em.query("SELECT name FROM domains WHERE tenant_id = $1", [
+      ctx.tenantId,
+    ]);
+    return rows.map((r) => r.name);
+  }
+
   /** A domain the caller names by id in an input; NOT_FOUND userError when absent. */
   async require(ctx: RequestContext, uuid: string | null, field: string[]): Promise<Domain> {
     const domain = uuid ? await this.findById(ctx, uuid) : null;

@@ -27,6 +27,15 @@ export class InboxService {
     return (await inboxById(ctx).load(uuid)) ?? null;
   }
 
+  /** Every inbox address of the tenant (canonical: lower-case, ASCII domain). */
+  async allAddresses(ctx: RequestContext): Promise<string[]> {
+    const em = await ctx.db();
+    const rows: Array<{ address: string }> = await em.query("SELECT address FROM inboxes WHERE tenant_id = $1", [
+      ctx.tenantId,
+    ]);
+    return rows.map((r) => r.address.toLowerCase());
+  }
+
   async findByIds(ctx: RequestContext, uuids: readonly string[]): Promise<Inbox[]> {
     if (uuids.length === 0) return [];
     const em = await ctx.db();

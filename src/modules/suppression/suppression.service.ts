@@ -7,11 +7,14 @@ import { pageOf } from "../../platform/db/keyset";
 import { badInput } from "../../platform/graphql/errors";
 import type { Connection } from "../../platform/graphql/connection";
 import { fail, userError, UserInputError, type UserError } from "../../platform/graphql/user-error";
+import { domainService } from "../domain";
+import { inboxService } from "../inbox";
 import { tenantService } from "../tenant";
 import { Suppression } from "./suppression.entity";
 import {
   countsTowardSoftLimit,
   immediateSuppression,
+  suppressesOwnMail,
   softLimitReached,
   type EventFacts,
   type SuppressionReason,
@@ -166,7 +169,19 @@ export class SuppressionService {
       }
     }
     if (candidates.size === 0) return [];
-    return this.insertMany(await ctx.db(), ctx.tenantId, [...candidates.values()]);
+    // Never the tenant's own mail (read only when something is to be suppressed: rare).
+    const [inboxes, domains] = await Promise.all([inboxService.allAddresses(ctx), domainService.allNames(ctx)]);
+    const own = { inboxes: new Set(inboxes), domains };
+    const kept = [...candidates.values()].filter((c) => {
+      if (!suppressesOwnMail(c, own)) return true;
+      ctx.log.warn(
+        { scope: c.scope, value: c.value, eventId: c.eventId },
+        "a bounce named the tenant's own address; not suppressed",
+      );
+      return false;
+    });
+    if (kept.length === 0) return [];
+    return this.insertMany(await ctx.db(), ctx.tenantId, kept);
   }
 
   /**
