@@ -21,7 +21,7 @@ describe("suppressesOwnMail", () => {
     ["DOMAIN", "acme.example", true, "a domain that holds a sending domain"],
     ["DOMAIN", "eu.send.acme-outreach.example", true, "a domain under a sending domain"],
     ["DOMAIN", "gmail.com", false, "a recipient's domain"],
-  ] as const)("%s %s -> %s (%s)", (scope, value, expected) => {
+  ] as const)("%s %s -> %s (%s)", (scope, value, expected, _why) => {
     expect(suppressesOwnMail({ scope, value }, own)).toBe(expected);
   });
 
