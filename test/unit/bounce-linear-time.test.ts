@@ -70,6 +70,25 @@ describe("bounce classification time grows linearly with input size", () => {
     assertLinear("addresses on one line", shape, 1500);
   }, 120_000);
 
+  it("addresses in angle brackets whose local part starts like an HTML tag", () => {
+    // "<p+x@host" looks like the start of a <p> tag: the notice is read as HTML, and tag
+    // stripping must not rescan the rest of the text from every "<" that has no ">".
+    const shape = fc
+      .record({
+        tag: fc.constantFrom("p", "br", "div", "table", "body", "script", "style"),
+        rest: fc.constantFrom("+", "+++", ".x", "-a"),
+        domain,
+      })
+      .map(
+        ({ tag, rest, domain }) =>
+          (n: number) =>
+            BOUNCE_HEAD +
+            Array.from({ length: n }, (_, i) => `${tag}${rest}${i}@${domain}`).join(" <") +
+            "\n550 5.1.1 user unknown\n",
+      );
+    assertLinear("tag-like addresses", shape, 4000);
+  }, 120_000);
+
   it("a repeated a@b. pattern", () => {
     const shape = fc
       .record({ unit: fc.constantFrom("a@b.", "a@b.c", "x.y@b.", "@b.a", "a.@b.", "<a@b.>"), head: fc.boolean() })

@@ -692,18 +692,42 @@ function looksLikeBounce(top: Headers, subject: string, notice: string): boolean
   );
 }
 
+/** The text without its closed <script> and <style> elements (an unclosed one is left as text), in one pass. */
+function withoutScripts(s: string): string {
+  const lower = s.toLowerCase();
+  let out = "";
+  let at = 0;
+  let script = lower.indexOf("<script", at);
+  let style = lower.indexOf("<style", at);
+  while (script >= 0 || style >= 0) {
+    const isScript = style < 0 || (script >= 0 && script < style);
+    const start = isScript ? script : style;
+    const closing = isScript ? "</script>" : "</style>";
+    const close = lower.indexOf(closing, start);
+    if (close < 0) break;
+    out += s.slice(at, start) + " ";
+    at = close + closing.length;
+    // Each search moves forward only: a position already passed is looked up again from `at`.
+    if (script >= 0 && script < at) script = lower.indexOf("<script", at);
+    if (style >= 0 && style < at) style = lower.indexOf("<style", at);
+  }
+  return out + s.slice(at);
+}
+
 function cleanId(v: string | null): string | null {
   if (!v) return null;
   const m = /<([^>]+)>/.exec(v);
   return (m ? m[1] : v).trim() || null;
 }
 
+// Linear in the text whatever it holds: a notice listing thousands of "<p+x@host" addresses
+// looks like HTML (`<p` then a word boundary), and an unanchored /<[^>]+>/ then scanned to the
+// end of the text from every "<" that has no ">" (quadratic). A tag here never spans a "<".
 function htmlToText(s: string): string {
   if (s.indexOf("<") === -1 || !/<(?:html|body|div|p|br|table)\b/i.test(s)) return s;
-  return s
-    .replace(/<(?:script|style)[\s\S]*?<\/(?:script|style)>/gi, " ")
+  return withoutScripts(s)
     .replace(/<br\s*\/?>|<\/(?:p|div|tr|li|h\d)>/gi, "\n")
-    .replace(/<[^>]+>/g, " ")
+    .replace(/<[^<>]*>/g, " ")
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")
     .replace(/&amp;/g, "&")
