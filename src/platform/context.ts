@@ -60,15 +60,20 @@ export class RequestContext {
   /** What this operation was charged before it ran (settled after it answered). */
   throttleCharge: QueryCharge | null = null;
 
+  private logger: Logger | null = null;
+
   constructor(
     readonly app: App,
     readonly auth: AuthInfo | null,
-    /** Logs with the request's id (HTTP), else the process's logger. */
-    readonly log: Logger = app.log,
     /** Sent back as x-request-id and extensions.requestId, to quote in a support request. */
     readonly requestId: string | null = null,
   ) {
-    this.transaction = new TenantTransaction(app.db.dataSource, auth?.tenantId ?? null, log);
+    this.transaction = new TenantTransaction(app.db.dataSource, auth?.tenantId ?? null, () => this.log);
+  }
+
+  /** Logs with the request's id when there is one; made on first use (most requests log nothing). */
+  get log(): Logger {
+    return (this.logger ??= this.requestId ? this.app.log.child({ requestId: this.requestId }) : this.app.log);
   }
 
   get tx(): TenantTransaction {
@@ -83,7 +88,7 @@ export class RequestContext {
     // Most events are resolved without the database (shared results, root fields only).
     if (!this.transaction.opened && this.operationState.size === 0) return;
     await this.transaction.commit();
-    this.transaction = new TenantTransaction(this.app.db.dataSource, this.auth?.tenantId ?? null, this.log);
+    this.transaction = new TenantTransaction(this.app.db.dataSource, this.auth?.tenantId ?? null, () => this.log);
     this.operationState = new Map();
   }
 

@@ -33,7 +33,7 @@ export class TenantTransaction {
   constructor(
     private readonly dataSource: DataSource,
     readonly tenantId: string | null,
-    private readonly log: Logger = silentLogger,
+    private readonly log: () => Logger = () => silentLogger,
   ) {}
 
   /** Whether any statement has been run (the transaction was started). */
@@ -139,7 +139,7 @@ export class TenantTransaction {
       try {
         await task();
       } catch (err) {
-        this.log.error({ err }, "after-commit task failed");
+        this.log().error({ err }, "after-commit task failed");
       }
     }
   }

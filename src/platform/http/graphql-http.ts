@@ -293,7 +293,7 @@ export async function createGraphQLHttpHandler(app: App, schema: GraphQLSchema) 
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
     }
-    const context = new RequestContext(app, auth, app.log.child({ requestId }), requestId);
+    const context = new RequestContext(app, auth, requestId);
     context.clientAddress = address;
     try {
       const result = await apollo.executeHTTPGraphQLRequest({
