@@ -170,7 +170,15 @@ async function main() {
     DATABASE_URL: db.url,
     MIGRATION_DATABASE_URL: "",
     REBOUND_DEMO_TENANT: "0",
+    // One tenant's subscribers fan out: the per-key and per-tenant socket limits (and the
+    // ingest throttle) are raised so the bench measures delivery, not the limits.
     REBOUND_MAX_CONNECTIONS_PER_KEY: String(SUBSCRIBERS),
+    REBOUND_MAX_CONNECTIONS_PER_TENANT: String(SUBSCRIBERS),
+    REBOUND_MAX_SUBSCRIPTIONS_PER_TENANT: String(SUBSCRIBERS * 2),
+    REBOUND_KEY_BUCKET: "1000000000",
+    REBOUND_KEY_RESTORE_RATE: "100000000",
+    REBOUND_TENANT_BUCKET: "1000000000",
+    REBOUND_TENANT_RESTORE_RATE: "100000000",
   };
   const p1 = await startChildServer(env);
   const p2 = await startChildServer(env);
