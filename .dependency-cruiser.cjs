@@ -23,6 +23,13 @@ module.exports = {
       to: { path: "^src/modules/" },
     },
     {
+      name: "platform-runs-no-app-code",
+      severity: "error",
+      comment: "src/platform may name the app's types (its config), never run its code.",
+      from: { path: "^src/platform/" },
+      to: { path: "^src/app/", dependencyTypesNot: ["type-only"] },
+    },
+    {
       name: "modules-meet-through-index",
       severity: "error",
       comment: "A module reaches another only through that module's index.ts, never its files.",

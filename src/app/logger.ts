@@ -9,6 +9,3 @@ export type { Logger };
 export function createLogger(level: string): Logger {
   return pino({ level, base: { service: "rebound" } }, pino.destination({ fd: 2, sync: false }));
 }
-
-/** For code that runs without a configured process (unit tests of small pieces). */
-export const silentLogger: Logger = pino({ level: "silent" });

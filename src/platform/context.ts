@@ -1,7 +1,7 @@
 import type { MessageAnalysis } from "../core/bounce";
 import type { EntityManager } from "typeorm";
 import type { Config } from "../app/config";
-import type { Logger } from "../app/logger";
+import type { Logger } from "pino";
 import type { Metrics } from "../app/metrics";
 import type { Database } from "./db/data-source";
 import { TenantTransaction } from "./db/tenant-transaction";

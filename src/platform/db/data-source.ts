@@ -1,7 +1,7 @@
 import { Client, type PoolClient } from "pg";
 import { DataSource } from "typeorm";
 import type { Config } from "../../app/config";
-import type { Logger } from "../../app/logger";
+import type { Logger } from "pino";
 import type { DataDirLock } from "./data-dir-lock";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "./embedded";
 import { MIGRATIONS } from "./migrations";

@@ -1,5 +1,5 @@
 import type { Logger as TypeOrmLogger, QueryRunner } from "typeorm";
-import type { Logger } from "../../app/logger";
+import type { Logger } from "pino";
 
 // Counts every SQL statement TypeORM sends, for /metrics and for the tests that prove a list
 // costs a constant number of statements whatever its length.

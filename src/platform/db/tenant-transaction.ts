@@ -1,6 +1,12 @@
-import { silentLogger, type Logger } from "../../app/logger";
+import { pino, type Logger } from "pino";
 import type { DataSource, EntityManager, QueryRunner } from "typeorm";
 import { takeTurns } from "./query-turns";
+
+let fallback: Logger | null = null;
+/** For transactions opened outside a request (commands, start-up): errors still reach stderr. */
+function processLog(): Logger {
+  return (fallback ??= pino({ level: "error", base: { service: "rebound" } }, pino.destination(2)));
+}
 
 /** Role every request runs as: subject to row-level security, whatever DATABASE_URL logs in as. */
 export const APP_ROLE = "rebound_app";
@@ -33,7 +39,7 @@ export class TenantTransaction {
   constructor(
     private readonly dataSource: DataSource,
     readonly tenantId: string | null,
-    private readonly log: () => Logger = () => silentLogger,
+    private readonly log: () => Logger = processLog,
   ) {}
 
   /** Whether any statement has been run (the transaction was started). */

@@ -1,6 +1,6 @@
 import type { Config } from "../../app/config";
 import type { Database } from "../db/data-source";
-import type { Logger } from "../../app/logger";
+import type { Logger } from "pino";
 import type { EventBus } from "./event-bus";
 import { InProcessBus } from "./in-process-bus";
 import { PostgresBus } from "./postgres-bus";

@@ -1,4 +1,4 @@
-import type { Logger } from "../../app/logger";
+import type { Logger } from "pino";
 // Cross-process real-time events. Messages carry ids, never payloads: PostgreSQL NOTIFY
 // payloads must stay under 8,000 bytes, and every process re-reads the rows it needs under
 // its subscribers' tenant (so a message can never leak another tenant's data).

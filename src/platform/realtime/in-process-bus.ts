@@ -1,4 +1,4 @@
-import type { Logger } from "../../app/logger";
+import type { Logger } from "pino";
 import { chunkMessage, Handlers, type BusMessage, type EventBus, type PublishingTransaction } from "./event-bus";
 
 /** One process only: the embedded database (PGlite cannot LISTEN through its socket). */

@@ -1,4 +1,4 @@
-import type { Logger } from "../../app/logger";
+import type { Logger } from "pino";
 import { Client } from "pg";
 import {
   chunkMessage,

@@ -1,4 +1,4 @@
-import type { Logger } from "../../app/logger";
+import type { Logger } from "pino";
 import { BoundedQueue } from "./bounded-queue";
 import type { BusMessage, EventBus, EventTopic } from "./event-bus";
 
