@@ -53,6 +53,17 @@ export interface CertificateOptions {
   notAfter?: Date;
 }
 
+/**
+ * A random certificate serial whose DER encoding is minimal: a first byte of 0x00 followed by
+ * one below 0x80 is non-minimal DER, which OpenSSL refuses (about one signer in 512 made a
+ * certificate that failed every SNS test of its file).
+ */
+function positiveSerial(): Buffer {
+  const serial = randomBytes(12);
+  serial[0] = (serial[0] & 0x7f) | 0x01;
+  return serial;
+}
+
 /** A self-signed RSA certificate (sha256WithRSAEncryption) as PEM. */
 export function selfSignedCertificatePem(
   privateKey: KeyObject,
@@ -63,7 +74,7 @@ export function selfSignedCertificatePem(
   const name = commonName(options.commonName ?? "sns.amazonaws.com");
   const tbs = sequence(
     der(0xa0, derInteger(Buffer.from([2]))), // version 3
-    derInteger(randomBytes(12)),
+    derInteger(positiveSerial()),
     algorithm,
     name,
     sequence(
