@@ -260,7 +260,10 @@ function analyzeUnchecked(
     if (inline) dsnReports.push(inline);
   }
   const hasDsn = dsnReports.some((r) => r.recipients.length);
-  if (!hasDsn && !looksLikeBounce(top, subject, notice)) {
+  // Asked up to three times below, answered once (it reads up to 16 KB of the notice).
+  let bounceLike: boolean | null = null;
+  const isBounceLike = () => (bounceLike ??= looksLikeBounce(top, subject, notice));
+  if (!hasDsn && !isBounceLike()) {
     // Automatic answers that are not failures are reported as what they are, with no row
     // that could suppress or count against an address.
     const challenge = isChallengeResponse(subject, notice);
@@ -286,10 +289,8 @@ function analyzeUnchecked(
       }
     }
   }
-  const auto = hasDsn
-    ? null
-    : (isAutoReply(top, subject) ?? (looksLikeBounce(top, subject, notice) ? null : autoReplyByWords(notice)));
-  if (auto && !looksLikeBounce(top, subject, notice)) {
+  const auto = hasDsn ? null : (isAutoReply(top, subject) ?? (isBounceLike() ? null : autoReplyByWords(notice)));
+  if (auto && !isBounceLike()) {
     const v = vacation(top, auto, ctx);
     if (v) return { kind: "vacation", messageId, diagnoses: [v], error: null };
   }
@@ -333,11 +334,7 @@ function analyzeUnchecked(
   }
   if (!facts.length) {
     const failed = addressesIn((top.get("x-failed-recipients") ?? []).join(","));
-    const fallback = failed.length
-      ? failed
-      : looksLikeBounce(top, subject, notice)
-        ? addressesIn(original.get("to"))
-        : [];
+    const fallback = failed.length ? failed : isBounceLike() ? addressesIn(original.get("to")) : [];
     if (fallback.length > MAX_FALLBACK_RECIPIENTS)
       reached(
         cut,
