@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DAEMON_HEAD, dsnReport, message } from "../support/bounce.builders";
 import { ok, type Gql } from "../support/graphql-client";
 import { startTestApp, type TestApp } from "../support/test-app";
 
@@ -61,6 +62,60 @@ describe("analyzeBounce", () => {
     expect(res.analyzeBounce.diagnoses.length).toBeGreaterThan(0);
     expect(res.analyzeBounce.diagnoses[0]).toMatchObject({ reason: "USERUNKNOWN", hardBounce: true });
     expect(ok(await gql(`{ bounceEvents(first: 10) { edges { node { id } } } }`)).bounceEvents.edges).toEqual([]);
+  });
+
+  // RFC 3464 §2.3.1: Original-Recipient is the address as the sender gave it, Final-Recipient
+  // the one the reporting MTA tried to deliver to (after aliases and forwarding).
+  it("names the address sent to (Original-Recipient) beside the final one, null when the DSN gives none", async () => {
+    const raw = dsnReport({
+      notice: "Delivery to the following recipients failed.",
+      recipients: [
+        [
+          "Original-Recipient: rfc822;sales@receiver.example",
+          "Final-Recipient: rfc822;jane.doe@mailhost.receiver.example",
+          "Action: failed",
+          "Status: 5.1.1",
+          "Diagnostic-Code: smtp; 550 5.1.1 <jane.doe@mailhost.receiver.example>: user unknown",
+        ],
+        [
+          "Final-Recipient: rfc822;bob@receiver.example",
+          "Action: failed",
+          "Status: 5.1.1",
+          "Diagnostic-Code: smtp; 550 5.1.1 <bob@receiver.example>: user unknown",
+        ],
+      ],
+    });
+    const res = ok(
+      await gql(
+        `query($raw: String!) { analyzeBounce(raw: $raw) { truncated diagnoses { recipient originalRecipient } } }`,
+        {
+          raw,
+        },
+      ),
+    );
+    expect(res.analyzeBounce.diagnoses).toEqual([
+      { recipient: "jane.doe@mailhost.receiver.example", originalRecipient: "sales@receiver.example" },
+      { recipient: "bob@receiver.example", originalRecipient: null },
+    ]);
+    expect(res.analyzeBounce.truncated).toBeNull();
+    const reply = ok(
+      await gql(
+        `query { analyzeSmtpReply(text: "550 5.1.1 <x@receiver.example>: user unknown") { originalRecipient } }`,
+      ),
+    );
+    expect(reply.analyzeSmtpReply.originalRecipient).toBeNull();
+  });
+
+  it("says which cap stopped the reading of a message (truncated), as each diagnosis's evidence does", async () => {
+    const line = Array.from({ length: 300 }, (_, i) => `<r${i}@receiver.example>`).join(" ");
+    const raw = message(DAEMON_HEAD, `Delivery to these recipients failed: ${line}\n550 5.1.1 user unknown\n`);
+    const res = ok(
+      await gql(`query($raw: String!) { analyzeBounce(raw: $raw) { truncated diagnoses { evidence } } }`, { raw }),
+    );
+    const a = res.analyzeBounce;
+    expect(a.truncated).toEqual([expect.stringMatching(/notice line 1: only its first 200 addresses were read/)]);
+    expect(a.diagnoses.length).toBeGreaterThan(0);
+    for (const d of a.diagnoses) expect(d.evidence).toEqual(expect.arrayContaining(a.truncated));
   });
 
   it("answers junk with an explanation, not an error", async () => {

@@ -32,6 +32,34 @@ describe("permanence from the words when there is no code", () => {
     });
   }
 
+  // RFC 5321 §3.3: a recipient is refused as unknown in answer to RCPT TO; a notice that
+  // names no stage and gives no code is read the same way (the words name a bad address,
+  // nothing says a filter after DATA spoke), and the class is inferred from those words.
+  for (const words of ["unknown user", "user unknown", "User unknown"]) {
+    for (const [layout, body] of [
+      ["on the address line", `<gone@receiver.example>: ${words}\n`],
+      ["on the line below the address", `<gone@receiver.example>:\n${words}\n`],
+      ["after Sendmail's dots", `gone@receiver.example... ${words}\n`],
+    ]) {
+      it(`"${words}" ${layout}, with no stage and no code → userunknown, HARD, inferred 5.0.0`, () => {
+        const d = first(body);
+        expect(d.recipient).toBe("gone@receiver.example");
+        expect(d.reason).toBe("userunknown");
+        expect(d.bounceType).toBe("HARD");
+        expect(d.hardBounce).toBe(true);
+        expect(d.replyCode).toBeNull();
+        expect(d.status).toBe("5.0.0");
+        expect(d.evidence.join(" ")).toMatch(/status 5\.0\.0 inferred \(no code given\)/);
+      });
+    }
+  }
+
+  it('"user unknown" after DATA stays a recipient-side filter, not a bad address', () => {
+    const d = first("<gone@receiver.example>:\nuser unknown (in reply to end of DATA command)\n");
+    expect(d.reason).toBe("filtered");
+    expect(d.hardBounce).toBe(false);
+  });
+
   it('"will keep trying" → temporary (SOFT) with an inferred 4.0.0, expired, never hard', () => {
     const d = first(
       "This is a warning message only; you do not need to resend your message.\n\n<later@receiver.example>:\nConnection timed out. The mail system will keep trying to deliver it for 5 days.\n",

@@ -11,10 +11,18 @@ import type {
   MessageAnalysis,
   MessageKind,
 } from "./diagnosis";
-import { findInlineDsn, mayHoldRecipientField, parseDeliveryStatus, type DsnRecipient } from "./dsn";
+import {
+  findInlineDsn,
+  mayHoldRecipientField,
+  parseDeliveryStatus,
+  recipientFieldCount,
+  type DsnRecipient,
+} from "./dsn";
 import {
   decodeCharset,
+  decodedBody,
   decodeEncodedWords,
+  MIME_LIMITS,
   header,
   parseHeaders,
   partText,
@@ -42,13 +50,14 @@ const MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
 
 export function analyzeMessage(raw: string | Uint8Array, options?: AnalyzeOptions): MessageAnalysis {
   try {
-    const limits: string[] = [];
-    const a = analyzeUnchecked(raw, options, 0, limits);
-    if (!limits.length) return a;
-    // A cap that stopped the reading is said on the answer and on every row, never silently.
-    const truncated = [...new Set(limits)];
-    for (const d of a.diagnoses) d.evidence.push(...truncated);
-    return { ...a, truncated };
+    const cut: Cut = { limits: [], recipients: 0 };
+    const a = analyzeUnchecked(raw, options, 0, cut);
+    if (!cut.limits.length) return a;
+    // A cap that stopped the reading is said on the answer and on every row, never silently,
+    // with how many recipients the message names in all.
+    const limits = [...new Set(cut.limits)];
+    for (const d of a.diagnoses) d.evidence.push(...limits);
+    return { ...a, truncated: { limits, recipients: Math.max(a.diagnoses.length, cut.recipients) } };
   } catch (err) {
     return {
       kind: "unknown",
@@ -57,6 +66,18 @@ export function analyzeMessage(raw: string | Uint8Array, options?: AnalyzeOption
       error: `unreadable message: ${err instanceof Error ? err.message : String(err)}`,
     };
   }
+}
+
+/** The caps reached while reading one message, and the recipients counted past them. */
+interface Cut {
+  limits: string[];
+  recipients: number;
+}
+
+/** Notes a cap that stopped the reading, with the recipients its source names in all. */
+function reached(cut: Cut, limit: string, recipients: number): void {
+  cut.limits.push(limit);
+  if (recipients > cut.recipients) cut.recipients = recipients;
 }
 
 interface Parts {
@@ -104,12 +125,12 @@ function analyzeUnchecked(
   raw: string | Uint8Array,
   options: AnalyzeOptions | undefined,
   depth: number,
-  limits: string[],
+  cut: Cut,
 ): MessageAnalysis {
   let s = toBinaryString(raw);
   if (s.length > MAX_MESSAGE_BYTES) {
     s = s.slice(0, MAX_MESSAGE_BYTES);
-    limits.push(`message: only its first ${MAX_MESSAGE_BYTES} bytes were read`);
+    reached(cut, `message: only its first ${MAX_MESSAGE_BYTES} bytes were read`, 0);
   }
   if (!s.trim()) return { kind: "unknown", messageId: null, diagnoses: [], error: "empty message" };
   if (s.indexOf("\r") !== -1) s = s.replace(/\r\n?/g, "\n");
@@ -128,7 +149,7 @@ function analyzeUnchecked(
   if (depth < MAX_FORWARD_DEPTH && !parts.deliveryStatus.length && !parts.feedback) {
     const inner = forwardedBounce(root, noticeFull);
     if (inner) {
-      const a = analyzeUnchecked(inner, options, depth + 1, limits);
+      const a = analyzeUnchecked(inner, options, depth + 1, cut);
       if (a.diagnoses.length) return a;
     }
   }
@@ -147,7 +168,7 @@ function analyzeUnchecked(
   // 1. Feedback loop reports
   const ct = root.type === "multipart/report" ? (root.params["report-type"] ?? "").toLowerCase() : "";
   if (parts.feedback || ct === "feedback-report" || isMicrosoftAbuseReport(root, top, subject)) {
-    const d = feedbackDiagnoses(parts, original, top, ctx, limits);
+    const d = feedbackDiagnoses(parts, original, top, ctx, cut);
     if (d.length) return { kind: "feedback", messageId, diagnoses: d, error: null };
   }
   // Apple Mail's "unsubscribe" button sends a message flagged X-Apple-Unsubscribe: an opt-out.
@@ -218,8 +239,18 @@ function analyzeUnchecked(
   const noticeRecipients = findNoticeBlocks(notice, {
     has: (a) => (excluded ??= excludedAddresses(top, original)).has(a),
   });
-  const dsnReports = parts.deliveryStatus.map((p) => parseDeliveryStatus(partBody(p)));
-  for (const r of dsnReports) if (r.truncated) limits.push(r.truncated);
+  const dsnReports = parts.deliveryStatus.map((p) => {
+    const report = parseDeliveryStatus(partBody(p));
+    // Past one of the caps (field groups read, bytes of a part decoded), the whole part's
+    // recipient fields are counted: what was left out is said, never dropped in silence.
+    if (report.truncated || p.rawBody.length > MIME_LIMITS.maxTextBytes) {
+      const named = recipientFieldCount(decodedBody(p, MAX_MESSAGE_BYTES));
+      if (report.truncated) reached(cut, report.truncated, named);
+      else if (named > report.recipients.length)
+        reached(cut, `delivery-status: only its first ${MIME_LIMITS.maxTextBytes} bytes were read`, named);
+    }
+    return report;
+  });
   if (!dsnReports.some((r) => r.recipients.length)) {
     const inline =
       findInlineDsn(noticeText) ??
@@ -229,7 +260,10 @@ function analyzeUnchecked(
     if (inline) dsnReports.push(inline);
   }
   const hasDsn = dsnReports.some((r) => r.recipients.length);
-  if (!hasDsn && !looksLikeBounce(top, subject, notice)) {
+  // Asked up to three times below, answered once (it reads up to 16 KB of the notice).
+  let bounceLike: boolean | null = null;
+  const isBounceLike = () => (bounceLike ??= looksLikeBounce(top, subject, notice));
+  if (!hasDsn && !isBounceLike()) {
     // Automatic answers that are not failures are reported as what they are, with no row
     // that could suppress or count against an address.
     const challenge = isChallengeResponse(subject, notice);
@@ -255,10 +289,8 @@ function analyzeUnchecked(
       }
     }
   }
-  const auto = hasDsn
-    ? null
-    : (isAutoReply(top, subject) ?? (looksLikeBounce(top, subject, notice) ? null : autoReplyByWords(notice)));
-  if (auto && !looksLikeBounce(top, subject, notice)) {
+  const auto = hasDsn ? null : (isAutoReply(top, subject) ?? (isBounceLike() ? null : autoReplyByWords(notice)));
+  if (auto && !isBounceLike()) {
     const v = vacation(top, auto, ctx);
     if (v) return { kind: "vacation", messageId, diagnoses: [v], error: null };
   }
@@ -296,20 +328,18 @@ function analyzeUnchecked(
     // bounce it got): the enclosed report says who failed.
     const inner = forwardedBounce(root, "", true);
     if (inner) {
-      const a = analyzeUnchecked(inner, options, depth + 1, limits);
+      const a = analyzeUnchecked(inner, options, depth + 1, cut);
       if (a.diagnoses.length && a.kind === "bounce") return a;
     }
   }
   if (!facts.length) {
     const failed = addressesIn((top.get("x-failed-recipients") ?? []).join(","));
-    const fallback = failed.length
-      ? failed
-      : looksLikeBounce(top, subject, notice)
-        ? addressesIn(original.get("to"))
-        : [];
+    const fallback = failed.length ? failed : isBounceLike() ? addressesIn(original.get("to")) : [];
     if (fallback.length > MAX_FALLBACK_RECIPIENTS)
-      limits.push(
+      reached(
+        cut,
         `only the first ${MAX_FALLBACK_RECIPIENTS} of ${fallback.length} addresses named without a notice block were read`,
+        fallback.length,
       );
     for (const a of fallback.slice(0, MAX_FALLBACK_RECIPIENTS))
       facts.push({ recipient: a, diagnostic: pickDiagnostic(notice), context: notice });
@@ -339,7 +369,7 @@ function analyzeUnchecked(
     }
     const diagnoses = dedupe(facts.map((f) => diagnose(f, ctx)));
     const kind: MessageKind = diagnoses.every((d) => d.reason === "delivered") ? "delivery" : "bounce";
-    if (noticeRecipients.truncated) limits.push(...noticeRecipients.truncated);
+    for (const limit of noticeRecipients.truncated ?? []) reached(cut, limit, noticeRecipients.recipientsNamed ?? 0);
     return { kind, messageId, diagnoses, error: null };
   }
 
@@ -552,7 +582,7 @@ function feedbackDiagnoses(
   original: OriginalHeaders,
   top: Headers,
   ctx: MessageContext,
-  limits: string[],
+  cut: Cut,
 ): BounceDiagnosis[] {
   const fb = parts.feedback ? parseFeedbackReport(partText(parts.feedback)) : parseFeedbackReport("");
   let recipients = fb.recipients;
@@ -561,8 +591,10 @@ function feedbackDiagnoses(
   if (!recipients.length) recipients = addressesIn(original.get("to"));
   if (!recipients.length) recipients = addressesIn(header(top, "x-original-to") ?? header(top, "to"));
   if (recipients.length > MAX_FEEDBACK_RECIPIENTS)
-    limits.push(
+    reached(
+      cut,
       `feedback report: only the first ${MAX_FEEDBACK_RECIPIENTS} of ${recipients.length} recipients were read`,
+      recipients.length,
     );
   return recipients.slice(0, MAX_FEEDBACK_RECIPIENTS).map((r) =>
     diagnose(

@@ -119,8 +119,16 @@ export interface MessageAnalysis {
   messageId: string | null;
   diagnoses: BounceDiagnosis[];
   error: string | null;
-  /** the caps that stopped the reading early (addresses per line, per message...), when any did */
-  truncated?: string[];
+  /** set when one of the caps stopped the reading early (addresses per line, per message...) */
+  truncated?: Truncation;
+}
+
+/** What the caps on one message's reading left out (the work per message stays bounded). */
+export interface Truncation {
+  /** which caps stopped the reading, in words (each is also on every row's evidence) */
+  limits: string[];
+  /** recipients the message names, counted past the caps: at least the rows returned */
+  recipients: number;
 }
 
 export interface AnalyzeOptions {

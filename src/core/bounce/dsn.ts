@@ -57,6 +57,18 @@ export function parseDeliveryStatus(text: string): DsnReport {
   return report;
 }
 
+/**
+ * Recipients a delivery-status text names, counted by their fields in one linear pass: a
+ * group may carry both Final- and Original-Recipient, so the larger of the two counts.
+ */
+export function recipientFieldCount(text: string): number {
+  const m = text.match(/^(?:final|original)-recipient[ \t]*:/gim);
+  if (!m) return 0;
+  let finals = 0;
+  for (const x of m) if (x[0] === "F" || x[0] === "f") finals++;
+  return Math.max(finals, m.length - finals);
+}
+
 /** Recipient groups some MTAs write without the blank line between them. */
 const ADDRESS_FIELD_LINE = /^(?:final|original)-recipient/gim;
 function splitRecipientGroups(g: string): string[] {

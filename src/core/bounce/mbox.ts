@@ -5,6 +5,9 @@ export function splitMbox(raw: Uint8Array): Uint8Array[];
 export function splitMbox(raw: string): string[];
 export function splitMbox(raw: Uint8Array | string): Uint8Array[] | string[];
 export function splitMbox(raw: Uint8Array | string): Uint8Array[] | string[] {
+  // Only a file that starts with a separator is mbox: any other is one message, known from
+  // its first bytes (no text made of the whole file to find that out).
+  if (typeof raw !== "string" && !startsWithFrom(raw)) return [raw];
   const bin =
     typeof raw === "string" ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString("latin1");
   const starts = fromLineOffsets(bin);
@@ -16,6 +19,11 @@ export function splitMbox(raw: Uint8Array | string): Uint8Array[] | string[] {
     out.push(typeof raw === "string" ? raw.slice(a, b) : raw.subarray(a, b));
   }
   return out as Uint8Array[] | string[];
+}
+
+/** "From " (70 114 111 109 32) at the start of the bytes. */
+function startsWithFrom(b: Uint8Array): boolean {
+  return b.length >= 5 && b[0] === 70 && b[1] === 114 && b[2] === 111 && b[3] === 109 && b[4] === 32;
 }
 
 const FROM_LINE_DATE =

@@ -97,6 +97,8 @@ export const NOTICE_LIMITS = {
 /** The blocks, and which cap (if any) stopped the reading early. */
 export interface NoticeBlocks extends Array<NoticeBlock> {
   truncated?: string[];
+  /** with `truncated`: the distinct addresses the whole notice names, `exclude`d ones aside */
+  recipientsNamed?: number;
 }
 
 /** `findNoticeRecipients` without the diagnostics: callers pick one only where it is read. */
@@ -130,7 +132,10 @@ export function findNoticeBlocks(notice: string, exclude: AddressSet): NoticeBlo
     at = nl === -1 ? -1 : notice.indexOf("@", lineEnd);
   }
   const out: NoticeBlocks = [];
-  if (truncated.length) out.truncated = truncated;
+  if (truncated.length) {
+    out.truncated = truncated;
+    out.recipientsNamed = countAddresses(notice, exclude);
+  }
   if (!hits.length) return out;
   let best = 0;
   for (const h of hits) if (h.strength > best) best = h.strength;
@@ -151,6 +156,31 @@ export function findNoticeBlocks(notice: string, exclude: AddressSet): NoticeBlo
     });
   }
   return out;
+}
+
+/** Characters of an address's local part and of its domain (ASCII; an estimate's alphabet). */
+const LOCAL_CHAR = /[A-Za-z0-9._%+-]/;
+const DOMAIN_CHAR = /[A-Za-z0-9.-]/;
+
+/**
+ * Distinct address-like words of the text that `exclude` does not hold, lower-cased: what a
+ * notice names past the caps on reading it for blocks. Linear: from one "@" to the next,
+ * each side read at most as far as an address may reach (64 and 255 characters).
+ */
+function countAddresses(text: string, exclude: AddressSet): number {
+  const seen = new Set<string>();
+  for (let at = text.indexOf("@"); at !== -1; at = text.indexOf("@", at + 1)) {
+    let start = at;
+    while (start > 0 && at - start < 64 && LOCAL_CHAR.test(text[start - 1])) start--;
+    let end = at + 1;
+    while (end < text.length && end - at <= 255 && DOMAIN_CHAR.test(text[end])) end++;
+    while (end > at + 1 && (text[end - 1] === "." || text[end - 1] === "-")) end--;
+    const domain = text.slice(at + 1, end);
+    if (start === at || domain.indexOf(".") <= 0 || domain.includes("..")) continue;
+    const address = text.slice(start, end).toLowerCase();
+    if (!exclude.has(address)) seen.add(address);
+  }
+  return seen.size;
 }
 
 /** A reply line that ends just before an address line ("550 5.1.1 ... for\n  a@b"). */

@@ -158,6 +158,8 @@ export const REFINABLE = new Set<BounceReason | "">([
 ]);
 const VAGUE = new Set<BounceReason | "">(["", "undefined", "onhold"]);
 const BEFORE_DATA = new Set(["CONN", "EHLO", "HELO", "MAIL", "RCPT"]);
+/** The words of an RCPT TO refusal of an unknown recipient (lower-cased text). */
+const RCPT_REFUSAL_WORDS = /\b(?:user unknown|unknown user)\b/;
 
 type Probe = (f: ReasonInput, sn: BounceReason | "") => string | null;
 /** Per-text memo: probes ask the same table about the same words several times. */
@@ -216,6 +218,10 @@ const FIRST_PASS: Array<[BounceReason, Probe]> = [
       // Without a status code, "user unknown" wording means a bad address only when it
       // answered RCPT TO; after DATA it is a recipient-side filter (see "filtered").
       if (f.command === "RCPT") return phrase("userunknown")(f);
+      // With no stage and no code at all, the RCPT TO refusal's own words ("User unknown",
+      // "unknown user": what Sendmail and Postfix answer at RCPT) still name a bad address.
+      if (f.command === "" && !f.replyCode && !f.status && RCPT_REFUSAL_WORDS.test(f.diag))
+        return phrase("userunknown")(f);
       return null;
     },
   ],

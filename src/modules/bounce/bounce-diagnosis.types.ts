@@ -31,6 +31,13 @@ export class BounceDiagnosis {
   @Field(() => String, { description: "The recipient address that failed." })
   recipient: string;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The address the message was sent to, when the bounce names it apart (a DSN's Original-Recipient); recipient is then the final address it was delivered to.",
+  })
+  originalRecipient: string | null;
+
   @Field(() => String, { description: "The recipient's domain." })
   recipientDomain: string;
 
@@ -87,6 +94,7 @@ export class BounceDiagnosis {
 
   static from(d: CoreDiagnosis): BounceDiagnosis {
     return Object.assign(new BounceDiagnosis(), d, {
+      originalRecipient: d.originalRecipient ?? null,
       authResults: d.authResults ? Object.assign(new AuthResults(), d.authResults) : null,
     });
   }
@@ -108,7 +116,17 @@ export class BounceAnalysis {
   @Field(() => String, { nullable: true, description: "Why nothing could be read, when diagnoses is empty." })
   error: string | null;
 
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      "Which caps on reading one message stopped it early (addresses per line, recipients per message...), each also in every diagnosis's evidence; null when the whole message was read.",
+  })
+  truncated: string[] | null;
+
   static from(a: MessageAnalysis): BounceAnalysis {
-    return Object.assign(new BounceAnalysis(), a, { diagnoses: a.diagnoses.map(BounceDiagnosis.from) });
+    return Object.assign(new BounceAnalysis(), a, {
+      diagnoses: a.diagnoses.map(BounceDiagnosis.from),
+      truncated: a.truncated?.limits ?? null,
+    });
   }
 }

@@ -155,25 +155,6 @@ export async function chargeIngestVolume(ctx: RequestContext, events: number): P
   if (!verdict.allowed) throw ingestRateLimited(verdict);
 }
 
-/** Recipients a message names in its delivery-status fields (counted linearly, one pass). */
-function declaredRecipients(raw: string): number {
-  const m = raw.match(/^(?:final|original)-recipient[ \t]*:/gim);
-  if (!m) return 0;
-  // A recipient group may carry both fields; count the larger of the two kinds.
-  let finals = 0;
-  for (const x of m) if (x[0] === "F" || x[0] === "f") finals++;
-  return Math.max(finals, m.length - finals);
-}
-
-/** Distinct address-like words in a message's body (one linear pass; an estimate for plain notices). */
-function addressesInBody(raw: string): number {
-  const start = raw.search(/\r?\n\r?\n/);
-  const body = start < 0 ? raw : raw.slice(start);
-  const seen = new Set<string>();
-  for (const m of body.matchAll(/[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g)) seen.add(m[0].toLowerCase());
-  return seen.size;
-}
-
 export interface Truncation {
   found: number;
   stored: number;
@@ -522,16 +503,9 @@ export class IngestService {
           // at most a batch's worth; whatever is left out is said in `truncated`, never dropped
           // in silence (the classifier itself reads at most so many recipients of a DSN).
           const valid = analysis.diagnoses.filter((d) => parseAddress(d.recipient).ok);
-          // When the classifier stopped at one of its caps (it says so in `truncated`), the
-          // message names more recipients than it read: count them, as DSN groups or else as
-          // the distinct addresses its body names.
-          const declared = declaredRecipients(input.raw);
-          const capped = (analysis.truncated?.length ?? 0) > 0;
-          const found = Math.max(
-            analysis.diagnoses.length,
-            declared,
-            capped && declared === 0 ? addressesInBody(input.raw) : 0,
-          );
+          // When the classifier stopped at one of its caps, its `truncated` counts the
+          // recipients the message names in all (more than it read).
+          const found = Math.max(analysis.diagnoses.length, analysis.truncated?.recipients ?? 0);
           const kept = valid.slice(0, MAX_EVENTS_PER_CALL);
           if (kept.length < found) {
             const invalid = analysis.diagnoses.length - valid.length;
