@@ -1,7 +1,6 @@
 import type { MailboxProvider } from "../../core/providers";
 import type { RequestContext } from "../../platform/context";
 import { decodeCursor } from "../../platform/db/keyset";
-import { preparedQuery } from "../../platform/db/prepared";
 import { checkPageSize } from "../../platform/graphql/connection";
 import type { Campaign, CampaignStatus } from "../campaign";
 import { CAMPAIGN_LIST, campaignOf } from "../campaign";
@@ -230,8 +229,7 @@ export class HealthFactsRepository {
     const readinessKeys = [...new Set(readinessOf)];
     if (totalsKeys.length === 0 && readinessKeys.length === 0 && !withSettings)
       return factsOf(emptyFactsDocument(), totalsKeys, readinessKeys, false);
-    const em = await ctx.db();
-    const rows = await preparedQuery<{ facts: string }>(em, FACTS_OF_KEYS, [
+    const rows = await ctx.tx.prepared<{ facts: string }>(FACTS_OF_KEYS, [
       ctx.tenantId,
       totalsKeys,
       readinessKeys,
@@ -256,10 +254,9 @@ export class HealthFactsRepository {
     checkPageSize(args.first);
     const after = args.after ? decodeCursor(args.after, CAMPAIGN_LIST) : null;
     const tenantId = ctx.tenantId;
-    const em = await ctx.db();
     const values: unknown[] = [tenantId, withReadiness, args.first, withSettings];
     if (after) values.push(after.createdAt, after.uuid);
-    const result = await preparedQuery<{ facts: string }>(em, after ? FACTS_WITH_PAGE_AFTER : FACTS_WITH_PAGE, values);
+    const result = await ctx.tx.prepared<{ facts: string }>(after ? FACTS_WITH_PAGE_AFTER : FACTS_WITH_PAGE, values);
     const doc: CampaignFactsDocument = JSON.parse(result[0].facts);
     const rows = (doc.g ?? []).map(([uuid, domainId, name, status, createdAt, updatedAt]) =>
       campaignOf({

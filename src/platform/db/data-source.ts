@@ -43,6 +43,11 @@ function makeDataSource(
     installExtensions: false,
     extra: {
       max: poolSize,
+      // pg's pipeline mode (node-postgres.com/features/pipelining): statements given to one
+      // client while others are in flight are written at once, and answered in order. One
+      // request's loaders ask in the same tick; a transaction's tenant binding travels with
+      // its first statement and its NOTIFYs with its COMMIT (tenant-transaction.ts).
+      pipeline: true,
       // PGlite serves one connection; a larger pool breaks it.
       ...(embedded ? { max: 1 } : {}),
       idleTimeoutMillis: idleTimeoutMs,
