@@ -16,6 +16,15 @@ import { startRealtime } from "../platform/realtime/realtime.service";
 import { tenantAdminRoutes } from "../modules/tenant/tenant-admin.routes";
 import { webhookRoutes } from "../modules/webhook/webhook.routes";
 import { startServer, type RunningServer } from "./server";
+import { Extensions } from "../platform/extensions";
+import { CAMPAIGN_PAGE_READERS } from "../modules/campaign";
+import { campaignHealthPages } from "../modules/health";
+
+/** Modules plugged into each other's extension points. */
+function moduleExtensions(): Extensions {
+  // Health reads a dashboard's campaign page with the page's health, in one statement.
+  return new Extensions().register(CAMPAIGN_PAGE_READERS, campaignHealthPages);
+}
 
 export interface RunningApp {
   app: App;
@@ -30,7 +39,7 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
   const db = await openDatabase(config, log, ENTITIES);
   try {
     await runMigrations(db, config.migrationDatabaseUrl);
-    const app: App = { config, db, log, metrics: new Metrics(), routes: [] };
+    const app: App = { config, db, log, metrics: new Metrics(), routes: [], extensions: moduleExtensions() };
     app.authenticate = (token) => apiKeyService.authenticate(app, token);
     app.throttle = new ThrottlePolicy(config.throttle, config.redisUrl, (tenantId) =>
       tenantService.throttleOverrides(app, tenantId),

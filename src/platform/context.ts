@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import type { Metrics } from "../app/metrics";
 import type { Database } from "./db/data-source";
 import { TenantTransaction } from "./db/tenant-transaction";
+import type { Extensions } from "./extensions";
 import type { Route } from "./http/route";
 import type { DnsLookup } from "../core/dns/dns-lookup";
 import type { DnsblZones } from "../core/dns/dnsbl";
@@ -27,6 +28,8 @@ export interface App {
   authenticate?: (token: string) => Promise<AuthInfo | null>;
   /** Prometheus metrics of this app (servers only; one-shot commands have none). */
   metrics?: Metrics;
+  /** What modules plugged into each other's extension points (the app wires them at start-up). */
+  extensions?: Extensions;
   /** HTTP endpoints beside GraphQL, e.g. ESP webhooks. */
   routes?: Route[];
   /** Real-time delivery (absent in one-shot CLI commands, which publish nothing). */

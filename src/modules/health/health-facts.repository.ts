@@ -3,7 +3,7 @@ import type { RequestContext } from "../../platform/context";
 import { decodeCursor } from "../../platform/db/keyset";
 import { checkPageSize } from "../../platform/graphql/connection";
 import type { Campaign, CampaignStatus } from "../campaign";
-import { CAMPAIGN_LIST, campaignOf } from "../campaign";
+import { CAMPAIGN_LIST, CAMPAIGN_PAGE_ORDER, campaignOf, campaignPageSql } from "../campaign";
 import { addCounts, emptyTotals, type DeliveryTotals } from "../delivery";
 import type { TenantSettingsValues } from "../tenant";
 import { type AuditSummary, type RecipientCheckSummary } from "./health-view";
@@ -87,11 +87,10 @@ function dateOrNull(ms: number | null): Date | null {
 const KEYS_GIVEN = `kt AS (SELECT unnest($2::uuid[]) AS id), kr AS (SELECT unnest($3::uuid[]) AS id)`;
 
 function keysOfPage(afterCursor: boolean): string {
-  // The order and cursor condition are CampaignService.list's (keyset over created_at, id, newest first).
-  return `g AS (SELECT id, domain_id, name, status, created_at, updated_at FROM campaigns
-                 WHERE tenant_id = $1${afterCursor ? " AND (created_at, id) < ($5::timestamptz, $6::uuid)" : ""}
-                 ORDER BY created_at DESC, id DESC LIMIT $3::int + 1),
-       k AS (SELECT id FROM g ORDER BY created_at DESC, id DESC LIMIT $3::int),
+  // The page is the campaign module's (rows, order, cursor): its SQL, embedded.
+  const after = afterCursor ? { createdAt: "$5", id: "$6" } : undefined;
+  return `g AS (${campaignPageSql({ tenant: "$1", first: "$3", after })}),
+       k AS (SELECT id FROM g ORDER BY ${CAMPAIGN_PAGE_ORDER} LIMIT $3::int),
        kt AS (SELECT id FROM k), kr AS (SELECT id FROM k WHERE $2::boolean)`;
 }
 
@@ -99,7 +98,7 @@ function factsStatement(keys: string): string {
   const page =
     keys === KEYS_GIVEN
       ? "null"
-      : `(SELECT json_agg(json_build_array(id, domain_id, name, status, ${epochMs("created_at")}, ${epochMs("updated_at")}) ORDER BY created_at DESC, id DESC) FROM g)`;
+      : `(SELECT json_agg(json_build_array(id, domain_id, name, status, ${epochMs("created_at")}, ${epochMs("updated_at")}) ORDER BY ${CAMPAIGN_PAGE_ORDER}) FROM g)`;
   return `WITH ${keys},
        r AS (
          SELECT c.id, c.domain_id, p.id AS previous_id, p.name AS previous_name
