@@ -18,7 +18,8 @@ import { webhookRoutes } from "../modules/webhook/webhook.routes";
 import { startServer, type RunningServer } from "./server";
 import { Extensions } from "../platform/extensions";
 import { CAMPAIGN_PAGE_READERS } from "../modules/campaign";
-import { campaignHealthPages } from "../modules/health";
+// Not through health's index.ts, which tenant settings import (the reader needs tenant).
+import { campaignHealthPages } from "../modules/health/health-pages";
 
 /** Modules plugged into each other's extension points. */
 function moduleExtensions(): Extensions {

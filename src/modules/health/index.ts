@@ -4,4 +4,3 @@ export { peakDailyVolume, withInboxAlignment } from "./health-view";
 export type { InboxAlignmentFacts, StoredAudit } from "./health-view";
 export { BENCHMARK_KEYS, BenchmarkProviderEnum } from "./health.enums";
 export { mxProviderLookup } from "./recipient-provider";
-export { campaignHealthPages } from "./health-pages";
