@@ -40,7 +40,8 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
   const db = await openDatabase(config, log, ENTITIES);
   try {
     await runMigrations(db, config.migrationDatabaseUrl);
-    const app: App = { config, db, log, metrics: new Metrics(), routes: [], extensions: moduleExtensions() };
+    const metrics = new Metrics();
+    const app: App = { config, db, log, metrics, routes: [], extensions: moduleExtensions() };
     app.authenticate = (token) => apiKeyService.authenticate(app, token);
     app.throttle = new ThrottlePolicy(config.throttle, config.redisUrl, (tenantId) =>
       tenantService.throttleOverrides(app, tenantId),
@@ -55,7 +56,7 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
     // the way in for the commands that need it (tenant create, demo): see tenant-admin.routes.ts.
     const adminToken = db.dataDirLock ? randomBytes(32).toString("base64url") : null;
     if (adminToken) app.routes!.push(...tenantAdminRoutes(app, adminToken));
-    const server = await startServer(app, config.port, config.host);
+    const server = await startServer(app, config.port, config.host, metrics);
     if (db.dataDirLock && adminToken) {
       const loopback = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
       db.dataDirLock.update({

@@ -1,6 +1,6 @@
 import { Client, type PoolClient } from "pg";
 import { DataSource } from "typeorm";
-import type { Config } from "../../app/config";
+import type { Config } from "../config";
 import type { Logger } from "pino";
 import type { DataDirLock } from "./data-dir-lock";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "./embedded";
