@@ -110,36 +110,44 @@ export class FactsDocumentError extends Error {
 
 type Row = readonly unknown[];
 
-function str(row: Row, i: number, where: string): string {
-  const v = row[i];
-  if (typeof v !== "string") throw new FactsDocumentError(`${where}[${i}]`, "a string", v);
-  return v;
+/** Where a row is (`part[index]`), spelled out only when something is wrong with it. */
+interface At {
+  part: string;
+  index: number;
 }
 
-function num(row: Row, i: number, where: string): number {
+function fail(at: At, i: number, expected: string, got: unknown): never {
+  throw new FactsDocumentError(`${at.part}[${at.index}][${i}]`, expected, got);
+}
+
+function str(row: Row, i: number, at: At): string {
   const v = row[i];
-  if (typeof v !== "number" || !Number.isFinite(v)) throw new FactsDocumentError(`${where}[${i}]`, "a number", v);
-  return v;
+  return typeof v === "string" ? v : fail(at, i, "a string", v);
+}
+
+function num(row: Row, i: number, at: At): number {
+  const v = row[i];
+  return typeof v === "number" && Number.isFinite(v) ? v : fail(at, i, "a number", v);
 }
 
 /** Epoch milliseconds (the statement sends timestamps so) as a Date. */
-function date(row: Row, i: number, where: string): Date {
-  return new Date(num(row, i, where));
+function date(row: Row, i: number, at: At): Date {
+  return new Date(num(row, i, at));
 }
 
-function dateOrNull(row: Row, i: number, where: string): Date | null {
-  return row[i] === null ? null : date(row, i, where);
+function dateOrNull(row: Row, i: number, at: At): Date | null {
+  return row[i] === null ? null : date(row, i, at);
 }
 
-function oneOf<T extends string>(values: readonly T[], row: Row, i: number, where: string): T {
-  const v = str(row, i, where);
-  if (!(values as readonly string[]).includes(v)) throw new FactsDocumentError(`${where}[${i}]`, values.join("|"), v);
-  return v as T;
+function oneOf<T extends string>(values: readonly T[], row: Row, i: number, at: At): T {
+  const v = row[i];
+  return (values as readonly unknown[]).includes(v) ? (v as T) : fail(at, i, values.join("|"), v);
 }
 
 const CHECK_STATUSES: readonly CheckStatus[] = ["PASS", "WARN", "FAIL"];
 
-function auditSummaryOf(v: unknown, where: string): AuditSummary {
+function auditSummaryOf(v: unknown, at: At): AuditSummary {
+  const where = `${at.part}[${at.index}][1]`;
   const s = v as Partial<AuditSummary> | null;
   if (typeof s !== "object" || s === null || !Array.isArray(s.blocklistHits))
     throw new FactsDocumentError(where, "an audit summary", v);
@@ -153,29 +161,30 @@ function auditSummaryOf(v: unknown, where: string): AuditSummary {
     spf: status("spf"),
     dkim: status("dkim"),
     dmarc: status("dmarc"),
-    blocklistHits: s.blocklistHits.map((h: unknown, i) => {
+    blocklistHits: s.blocklistHits.map((h: unknown, index) => {
       const hit = h as { target?: unknown; zone?: unknown } | null;
       const row = [hit?.target, hit?.zone];
-      return { target: str(row, 0, `${where}.blocklistHits[${i}]`), zone: str(row, 1, `${where}.blocklistHits[${i}]`) };
+      const hitAt = { part: `${where}.blocklistHits`, index };
+      return { target: str(row, 0, hitAt), zone: str(row, 1, hitAt) };
     }),
   };
 }
 
 /** A part: json_agg gives null, not [], for no rows. Each row an array of `arity` values. */
-function rows<T>(
-  doc: Record<string, unknown>,
-  key: string,
-  arity: number,
-  decode: (row: Row, where: string) => T,
-): T[] {
-  const part = doc[key];
-  if (part === null || part === undefined) return [];
-  if (!Array.isArray(part)) throw new FactsDocumentError(key, "an array or null", part);
-  return part.map((row: unknown, i) => {
-    const where = `${key}[${i}]`;
-    if (!Array.isArray(row) || row.length !== arity) throw new FactsDocumentError(where, `${arity} values`, row);
-    return decode(row, where);
-  });
+function rows<T>(doc: Record<string, unknown>, part: string, arity: number, decode: (row: Row, at: At) => T): T[] {
+  const rows = doc[part];
+  if (rows === null || rows === undefined) return [];
+  if (!Array.isArray(rows)) throw new FactsDocumentError(part, "an array or null", rows);
+  const out: T[] = new Array<T>(rows.length);
+  const at: At = { part, index: 0 };
+  for (let index = 0; index < rows.length; index++) {
+    const row: unknown = rows[index];
+    at.index = index;
+    if (!Array.isArray(row) || row.length !== arity)
+      throw new FactsDocumentError(`${part}[${index}]`, `${arity} values`, row);
+    out[index] = decode(row, at);
+  }
+  return out;
 }
 
 /** Parses and checks the facts statement's answer, once; every part present (empty when it had no rows). */
@@ -233,7 +242,7 @@ export function decodeFactsDocument(text: string): FactsDocument {
       name: str(r, 1, w),
       registeredAt: dateOrNull(r, 2, w),
     })),
-    audits: rows(d, "audits", 2, (r, w) => ({ domainId: str(r, 0, w), summary: auditSummaryOf(r[1], `${w}[1]`) })),
+    audits: rows(d, "audits", 2, (r, w) => ({ domainId: str(r, 0, w), summary: auditSummaryOf(r[1], w) })),
     campaignDomains: rows(d, "campaignDomains", 2, (r, w) => ({ campaignId: str(r, 0, w), domainId: str(r, 1, w) })),
     settings:
       settings === null || settings === undefined

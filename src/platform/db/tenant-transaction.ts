@@ -92,7 +92,8 @@ export class TenantTransaction {
       await discard(runner, client);
       throw err;
     }
-    const bound = send(client, { text: BIND_TENANT, values: [APP_ROLE, this.tenantId ?? ""] });
+    // Prepared once per connection: every request runs it, so PostgreSQL need not parse it each time.
+    const bound = send(client, preparedStatement(BIND_TENANT, [APP_ROLE, this.tenantId ?? ""]));
     // Without pipelining, pg would hold the next statement in its own queue (which it
     // deprecates); wait for the answer instead.
     if (!client.pipeline) await bound.catch(() => undefined);
@@ -123,7 +124,7 @@ export class TenantTransaction {
       const { runner, client } = session;
       try {
         // Written before COMMIT is asked for, so they reach PostgreSQL ahead of it, pipelined.
-        const notified = this.notifications.map((n) => send(client, { text: NOTIFY, values: [n.channel, n.payload] }));
+        const notified = this.notifications.map((n) => send(client, preparedStatement(NOTIFY, [n.channel, n.payload])));
         if (!client.pipeline) await Promise.all(notified);
         notified.forEach((p) => p.catch(() => undefined));
         await runner.commitTransaction();
