@@ -2,7 +2,7 @@ import { MAILBOX_PROVIDERS, type MailboxProvider } from "../../core/providers";
 import type { CheckStatus } from "../../core/dns/check-result";
 import { CAMPAIGN_STATUSES, type CampaignStatus } from "../campaign";
 import type { TenantSettingsValues } from "../tenant";
-import type { AuditSummary } from "./health-view";
+import type { AuditSummary, RecipientCheckSummary } from "./health-view";
 
 // The dashboard's facts document: what the facts statement (health-facts.repository.ts)
 // answers, as one JSON text, and its one decoder. On the wire each part is an array of
@@ -38,14 +38,8 @@ export interface PreviousRow {
   previousName: string;
 }
 
-export interface RecipientCheckRow {
+export interface RecipientCheckRow extends RecipientCheckSummary {
   campaignId: string;
-  checked: number;
-  ok: number;
-  risky: number;
-  invalid: number;
-  suppressed: number;
-  checkedAt: Date;
 }
 
 /** A sending inbox of a readiness campaign; rows come in the campaign's inbox order. */
