@@ -215,8 +215,8 @@ async function generate(url: string, benchTenant: string): Promise<void> {
   );
   await step(
     "domain audits",
-    `INSERT INTO domain_audits (tenant_id, domain_id, status, report, checked_at)
-    SELECT tenant_id, id, $1, $2::jsonb, now() FROM domains`,
+    `INSERT INTO domain_audits (tenant_id, domain_id, status, report, summary, checked_at)
+    SELECT tenant_id, id, $1, $2::jsonb, $3::jsonb, now() FROM domains`,
     [...(await storedAudit())],
   );
   await step(
@@ -233,10 +233,10 @@ async function generate(url: string, benchTenant: string): Promise<void> {
 }
 
 /** One real audit report (an in-memory zone through the real audit code), stored for every domain. */
-async function storedAudit(): Promise<[string, string]> {
+async function storedAudit(): Promise<[string, string, string]> {
   const { auditDomain } = await import("../src/platform/dns/audit");
   const { MemoryDns } = await import("../test/support/memory-dns");
-  const { withInboxAlignment } = await import("../src/modules/health/health-view");
+  const { auditSummary, withInboxAlignment } = await import("../src/modules/health/health-view");
   const zone = {
     "bench.example": [
       { type: "TXT" as const, data: "v=spf1 ip4:192.0.2.10 -all" },
@@ -254,7 +254,7 @@ async function storedAudit(): Promise<[string, string]> {
     new Date(),
   );
   const stored = withInboxAlignment(report, [], null, options);
-  return [stored.report.status, JSON.stringify(stored)];
+  return [stored.report.status, JSON.stringify(stored), JSON.stringify(auditSummary(stored))];
 }
 
 // ------------------------------------------------------------------------------ load

@@ -16,6 +16,16 @@ import { startRealtime } from "../platform/realtime/realtime.service";
 import { tenantAdminRoutes } from "../modules/tenant/tenant-admin.routes";
 import { webhookRoutes } from "../modules/webhook/webhook.routes";
 import { startServer, type RunningServer } from "./server";
+import { Extensions } from "../platform/extensions";
+import { CAMPAIGN_PAGE_READERS } from "../modules/campaign";
+// Not through health's index.ts, which tenant settings import (the reader needs tenant).
+import { campaignHealthPages } from "../modules/health/health-pages";
+
+/** Modules plugged into each other's extension points. */
+function moduleExtensions(): Extensions {
+  // Health reads a dashboard's campaign page with the page's health, in one statement.
+  return new Extensions().register(CAMPAIGN_PAGE_READERS, campaignHealthPages);
+}
 
 export interface RunningApp {
   app: App;
@@ -30,7 +40,8 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
   const db = await openDatabase(config, log, ENTITIES);
   try {
     await runMigrations(db, config.migrationDatabaseUrl);
-    const app: App = { config, db, log, metrics: new Metrics(), routes: [] };
+    const metrics = new Metrics();
+    const app: App = { config, db, log, metrics, routes: [], extensions: moduleExtensions() };
     app.authenticate = (token) => apiKeyService.authenticate(app, token);
     app.throttle = new ThrottlePolicy(config.throttle, config.redisUrl, (tenantId) =>
       tenantService.throttleOverrides(app, tenantId),
@@ -45,7 +56,7 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
     // the way in for the commands that need it (tenant create, demo): see tenant-admin.routes.ts.
     const adminToken = db.dataDirLock ? randomBytes(32).toString("base64url") : null;
     if (adminToken) app.routes!.push(...tenantAdminRoutes(app, adminToken));
-    const server = await startServer(app, config.port, config.host);
+    const server = await startServer(app, config.port, config.host, metrics);
     if (db.dataDirLock && adminToken) {
       const loopback = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
       db.dataDirLock.update({

@@ -14,7 +14,6 @@ import {
   HealthResolver,
   InboxHealthResolver,
 } from "../modules/health/health.resolver";
-import { withCampaignHealthPrefetch, withDirectCampaignHealthFields } from "../modules/health/health-prefetch";
 import { InboxResolver } from "../modules/inbox/inbox.resolver";
 import { NodeResolver } from "../modules/node/node.resolver";
 import { TenantResolver } from "../modules/tenant/tenant.resolver";
@@ -65,9 +64,7 @@ export function getSchema(): Promise<GraphQLSchema> {
     },
     validate: false,
     emitSchemaFile: false,
-  })
-    .then(withCampaignHealthPrefetch)
-    .then(withDirectCampaignHealthFields);
+  });
   return cached;
 }
 

@@ -1,3 +1,4 @@
+import type { Metrics } from "./metrics";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { App } from "../platform/context";
@@ -25,7 +26,13 @@ function routeLabel(pathname: string): string {
 }
 
 /** One HTTP server: GraphQL over HTTP and WebSocket on /graphql, health, readiness, metrics. */
-export async function startServer(app: App, port: number, host: string): Promise<RunningServer> {
+export async function startServer(
+  app: App,
+  port: number,
+  host: string,
+  /** The app's prom-client metrics (app.metrics is the part the platform and modules see). */
+  metrics?: Metrics,
+): Promise<RunningServer> {
   const schema = await getSchema();
   const graphql = await createGraphQLHttpHandler(app, schema);
   const extraRoutes = [...explorerRoutes(), ...(app.routes ?? [])];
@@ -38,7 +45,6 @@ export async function startServer(app: App, port: number, host: string): Promise
     { connectionsCheckingInterval: Math.max(250, Math.min(5_000, Math.floor(timeouts.headersMs / 4))) },
     (req: IncomingMessage, res: ServerResponse) => {
       const url = new URL(req.url ?? "/", "http://localhost");
-      const metrics = app.metrics;
       if (metrics) {
         const route = routeLabel(url.pathname);
         const done = metrics.httpDuration.startTimer({ route });
@@ -91,8 +97,8 @@ export async function startServer(app: App, port: number, host: string): Promise
   server.keepAliveTimeout = timeouts.keepAliveMs;
 
   const ws = attachGraphQLWebSocket(app, schema, server, GRAPHQL_PATH);
-  if (app.metrics)
-    app.metrics.live = {
+  if (metrics)
+    metrics.live = {
       sockets: () => ws.wss.clients.size,
       subscriptions: () => app.realtime?.hub.subscriberCount() ?? 0,
     };

@@ -1,10 +1,10 @@
 import type { MessageAnalysis } from "../core/bounce";
 import type { EntityManager } from "typeorm";
-import type { Config } from "../app/config";
+import type { Config } from "./config";
 import type { Logger } from "pino";
-import type { Metrics } from "../app/metrics";
 import type { Database } from "./db/data-source";
 import { TenantTransaction } from "./db/tenant-transaction";
+import type { Extensions } from "./extensions";
 import type { Route } from "./http/route";
 import type { DnsLookup } from "../core/dns/dns-lookup";
 import type { DnsblZones } from "../core/dns/dnsbl";
@@ -17,6 +17,17 @@ import type { AuthInfo } from "./graphql/scopes";
 export type { AuthInfo };
 import type { QueryCharge, ThrottlePolicy } from "./http/throttle.policy";
 
+/**
+ * What the platform and the modules record for /metrics; the app implements it (prom-client,
+ * src/app/metrics.ts) with the HTTP and process metrics beside.
+ */
+export interface AppMetrics {
+  /** GraphQL operation durations: started when the operation is, ended with its type and outcome. */
+  graphqlDuration: { startTimer(): (labels: { type: string; outcome: "ok" | "error" }) => void };
+  /** New events ingested, by source (each counted once, after its commit). */
+  ingestedEvents: { inc(labels: { source: string }, value: number): void };
+}
+
 /** What lives as long as the process: configuration, the database, the pub/sub. */
 export interface App {
   config: Config;
@@ -26,7 +37,9 @@ export interface App {
   /** Who a bearer token belongs to (the api-key module's look-up, wired by the app); null: nobody. */
   authenticate?: (token: string) => Promise<AuthInfo | null>;
   /** Prometheus metrics of this app (servers only; one-shot commands have none). */
-  metrics?: Metrics;
+  metrics?: AppMetrics;
+  /** What modules plugged into each other's extension points (the app wires them at start-up). */
+  extensions?: Extensions;
   /** HTTP endpoints beside GraphQL, e.g. ESP webhooks. */
   routes?: Route[];
   /** Real-time delivery (absent in one-shot CLI commands, which publish nothing). */

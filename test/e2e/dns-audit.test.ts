@@ -9,6 +9,7 @@ import type { Zone, ZoneRecord } from "../support/memory-dns";
 import { startDnsServer, type TestDnsServer, testDnsEnv } from "../support/dns-server";
 import { ok, type Gql } from "../support/graphql-client";
 import { startTestApp, type TestApp } from "../support/test-app";
+import { SUMMARY_OF_REPORT } from "../../migrations/1764300008000-store-domain-audit-summaries";
 
 const txt = (...data: string[]): ZoneRecord => ({ type: "TXT", data: data.length === 1 ? data[0] : data });
 const a = (data: string): ZoneRecord => ({ type: "A", data });
@@ -352,6 +353,27 @@ describe("blocklists", () => {
     expect(item.passed).toBe(false);
     expect(item.evidence).toContain("192.0.2.66 is listed on bl.test");
     expect(c.readiness.ready).toBe(false);
+  });
+});
+
+describe("the stored audit", () => {
+  it("keeps the summary readiness judges on beside the report, as the migration's backfill cuts it", async () => {
+    const rows: Array<{ summary: unknown; backfilled: unknown }> = await app.running.app.db.dataSource.query(
+      `SELECT a.summary, ${SUMMARY_OF_REPORT} AS backfilled
+         FROM domain_audits a JOIN domains d ON d.tenant_id = a.tenant_id AND d.id = a.domain_id
+        WHERE d.name = 'listed.test'`,
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0].summary).toEqual({
+      spf: expect.stringMatching(/^(PASS|WARN|FAIL)$/),
+      dkim: expect.stringMatching(/^(PASS|WARN|FAIL)$/),
+      dmarc: expect.stringMatching(/^(PASS|WARN|FAIL)$/),
+      blocklistHits: expect.arrayContaining([
+        { target: "192.0.2.66", zone: "bl.test" },
+        { target: "listed.test", zone: "dbl.test" },
+      ]),
+    });
+    expect(rows[0].backfilled).toEqual(rows[0].summary);
   });
 });
 

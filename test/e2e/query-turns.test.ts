@@ -1,7 +1,8 @@
 // One request's loaders can ask several questions in the same tick (an inbox's stats over
-// three windows, its ramp, its domain's totals). They reach PostgreSQL one after another on
-// the request's connection, in turn (src/platform/db/query-turns.ts), rather than through pg's own
-// queue, which pg deprecates (it warns once per process; pg 9 refuses such a query).
+// three windows, its ramp, its domain's totals). The request's connection is in pg's pipeline
+// mode (src/platform/db/data-source.ts): they are written at once and answered in order, never
+// through pg's queue of queries behind a running one, which pg deprecates (it warns once per
+// process; pg 9 refuses such a query).
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ok, type Gql } from "../support/graphql-client";

@@ -1,6 +1,8 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../../platform/context";
 import { ConnectionArgs } from "../../platform/graphql/connection";
+import { selectedFields } from "../../platform/graphql/selection";
 import { uuidOf } from "../../platform/graphql/global-id";
 import { payload } from "../../platform/graphql/payload";
 import { Domain } from "../domain";
@@ -23,8 +25,12 @@ import { inboxesByCampaign } from "./campaign.service";
 export class CampaignResolver {
   @Authorized("read")
   @Query(() => CampaignConnection, { description: "The tenant's campaigns, newest first." })
-  campaigns(@Ctx() ctx: RequestContext, @Args(() => ConnectionArgs) args: ConnectionArgs) {
-    return campaignService.list(ctx, args);
+  campaigns(
+    @Ctx() ctx: RequestContext,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    return campaignService.list(ctx, args, selectedFields(info, ["edges", "node"]));
   }
 
   @Authorized("read")

@@ -2,15 +2,16 @@ import DataLoader from "dataloader";
 import { byUuid } from "../../platform/db/loaded-rows";
 import { In } from "typeorm";
 import type { RequestContext } from "../../platform/context";
-import type { Connection } from "../../platform/graphql/connection";
+import { checkPageSize, type Connection } from "../../platform/graphql/connection";
 import { uuidOf } from "../../platform/graphql/global-id";
 import { fail } from "../../platform/graphql/user-error";
-import { pageOf } from "../../platform/db/keyset";
+import { connectionOf, pageOf } from "../../platform/db/keyset";
 import { domainService } from "../domain";
 import type { Inbox } from "../inbox";
 import { inboxService } from "../inbox";
 import { Campaign, CAMPAIGN_STATUSES, type CampaignStatus } from "./campaign.entity";
 import { inboxById } from "../inbox";
+import { CAMPAIGN_PAGE_READERS, type CampaignPageRequest } from "./campaign.pages";
 
 function checkName(name: string | null | undefined): string {
   const trimmed = name?.trim() ?? "";
@@ -50,7 +51,7 @@ export function campaignOf(row: {
   return campaign;
 }
 
-/** The campaigns list's cursor tag (its query alias), shared with the health module's fast path. */
+/** The campaigns list's cursor tag (its query alias), shared with the page readers (campaign.pages.ts). */
 export const CAMPAIGN_LIST = "c";
 
 export class CampaignService {
@@ -70,7 +71,21 @@ export class CampaignService {
     return campaign;
   }
 
-  async list(ctx: RequestContext, args: { first: number; after?: string | null }): Promise<Connection<Campaign>> {
+  /**
+   * A page of the tenant's campaigns, newest first. A page reader plugged into
+   * CAMPAIGN_PAGE_READERS may read it instead, with what it shows of each campaign.
+   */
+  async list(
+    ctx: RequestContext,
+    args: { first: number; after?: string | null },
+    fields: ReadonlySet<string> = new Set(),
+  ): Promise<Connection<Campaign>> {
+    checkPageSize(args.first);
+    const request: CampaignPageRequest = { first: args.first, after: args.after, fields };
+    for (const reader of ctx.app.extensions?.of(CAMPAIGN_PAGE_READERS) ?? []) {
+      const rows = reader.read(ctx, request);
+      if (rows) return connectionOf(await rows, args.first, CAMPAIGN_LIST);
+    }
     const em = await ctx.db();
     const qb = em
       .getRepository(Campaign)

@@ -10,7 +10,13 @@ import type { Domain } from "../domain";
 import { inboxService } from "../inbox";
 import { deliveryCounterService } from "../delivery";
 import { runDomainAuditHooks, type DomainAuditEvent } from "./dns-audit.hooks";
-import { peakDailyVolume, withInboxAlignment, type InboxAlignmentFacts, type StoredAudit } from "../health";
+import {
+  auditSummary,
+  peakDailyVolume,
+  withInboxAlignment,
+  type InboxAlignmentFacts,
+  type StoredAudit,
+} from "../health";
 
 // The DNS authentication audit's shell: what to audit (per-domain settings, per-inbox
 // alignment), doing it (DNS through app.dns), and keeping the last result per domain.
@@ -248,11 +254,20 @@ export class DomainAuditService {
       [ctx.tenantId, domain.uuid],
     );
     const checkedAt = new Date(audit.report.checkedAt);
+    // With the summary readiness judges on, so that dashboards read it rather than cut it out of the report.
     await em.query(
-      `INSERT INTO domain_audits (tenant_id, domain_id, status, report, checked_at, claimed_until) VALUES ($1, $2, $3, $4::jsonb, $5, NULL)
-       ON CONFLICT (tenant_id, domain_id) DO UPDATE SET status = EXCLUDED.status, report = EXCLUDED.report, checked_at = EXCLUDED.checked_at,
-         claimed_until = NULL, updated_at = now()`,
-      [ctx.tenantId, domain.uuid, audit.report.status, JSON.stringify(audit), checkedAt],
+      `INSERT INTO domain_audits (tenant_id, domain_id, status, report, summary, checked_at, claimed_until)
+       VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, NULL)
+       ON CONFLICT (tenant_id, domain_id) DO UPDATE SET status = EXCLUDED.status, report = EXCLUDED.report,
+         summary = EXCLUDED.summary, checked_at = EXCLUDED.checked_at, claimed_until = NULL, updated_at = now()`,
+      [
+        ctx.tenantId,
+        domain.uuid,
+        audit.report.status,
+        JSON.stringify(audit),
+        JSON.stringify(auditSummary(audit)),
+        checkedAt,
+      ],
     );
     const prev: DomainAuditReport | null = previous[0]?.report?.report ?? null;
     await runDomainAuditHooks(ctx, {

@@ -1,13 +1,12 @@
-import type { MailboxProvider } from "../../core/providers";
 import type { RequestContext } from "../../platform/context";
 import { decodeCursor } from "../../platform/db/keyset";
-import { preparedQuery } from "../../platform/db/prepared";
 import { checkPageSize } from "../../platform/graphql/connection";
-import type { Campaign, CampaignStatus } from "../campaign";
-import { CAMPAIGN_LIST, campaignOf } from "../campaign";
+import type { Campaign } from "../campaign";
+import { CAMPAIGN_LIST, CAMPAIGN_PAGE_ORDER, campaignOf, campaignPageSql } from "../campaign";
 import { addCounts, emptyTotals, type DeliveryTotals } from "../delivery";
 import type { TenantSettingsValues } from "../tenant";
 import { type AuditSummary, type RecipientCheckSummary } from "./health-view";
+import { decodeFactsDocument, emptyFactsDocument, type FactsDocument } from "./health-facts.document";
 
 // The dashboard's facts: what the health loaders batch and the service shows, read in one
 // statement per page (see campaignFactsOf). Data access only; decisions are the core's.
@@ -42,35 +41,9 @@ export interface CampaignFacts {
   settings: Partial<TenantSettingsValues> | null;
 }
 
-/** campaignFactsOf's document: json_agg gives null, not [], for a part with no rows. */
-interface CampaignFactsDocument {
-  /** The page, when read with its facts: id, domain, name, status, created at, updated at (epoch ms), first + 1 rows. */
-  g: Array<[string, string, string, CampaignStatus, number, number]> | null;
-  /** Lifetime totals: campaign, provider, sent, delivered, hard bounces, soft bounces, complaints. */
-  t: Array<[string, MailboxProvider, number, number, number, number, number]> | null;
-  /** Previous campaign on the same domain: campaign, previous campaign, its name. */
-  p: Array<[string, string, string]> | null;
-  /** Last recipient check: campaign, checked, ok, risky, invalid, suppressed, checked at (epoch ms). */
-  r: Array<[string, number, number, number, number, number, number]> | null;
-  /** Sending inboxes in the campaign's order: campaign, address, daily limit, warm-up start (epoch ms). */
-  i: Array<[string, string, number, number | null]> | null;
-  /** Domains: id, name, registered at (epoch ms). */
-  d: Array<[string, string, number | null]> | null;
-  /** Stored audit summaries: domain, summary. */
-  a: Array<[string, AuditSummary]> | null;
-  /** Each readiness campaign's domain: campaign, domain. */
-  c: Array<[string, string]> | null;
-  /** The tenant's stored settings (null inside when never set), when asked for; null when not asked. */
-  s: [Partial<TenantSettingsValues> | null] | null;
-}
-
 /** Epoch milliseconds of a timestamp, truncated as the driver truncates microseconds. */
 function epochMs(column: string): string {
   return `floor(extract(epoch FROM ${column}) * 1000)::float8`;
-}
-
-function dateOrNull(ms: number | null): Date | null {
-  return ms === null ? null : new Date(ms);
 }
 
 // campaignFactsOf's statement. One row holding one JSON document of arrays: the driver makes
@@ -88,11 +61,10 @@ function dateOrNull(ms: number | null): Date | null {
 const KEYS_GIVEN = `kt AS (SELECT unnest($2::uuid[]) AS id), kr AS (SELECT unnest($3::uuid[]) AS id)`;
 
 function keysOfPage(afterCursor: boolean): string {
-  // The order and cursor condition are CampaignService.list's (keyset over created_at, id, newest first).
-  return `g AS (SELECT id, domain_id, name, status, created_at, updated_at FROM campaigns
-                 WHERE tenant_id = $1${afterCursor ? " AND (created_at, id) < ($5::timestamptz, $6::uuid)" : ""}
-                 ORDER BY created_at DESC, id DESC LIMIT $3::int + 1),
-       k AS (SELECT id FROM g ORDER BY created_at DESC, id DESC LIMIT $3::int),
+  // The page is the campaign module's (rows, order, cursor): its SQL, embedded.
+  const after = afterCursor ? { createdAt: "$5", id: "$6" } : undefined;
+  return `g AS (${campaignPageSql({ tenant: "$1", first: "$3", after })}),
+       k AS (SELECT id FROM g ORDER BY ${CAMPAIGN_PAGE_ORDER} LIMIT $3::int),
        kt AS (SELECT id FROM k), kr AS (SELECT id FROM k WHERE $2::boolean)`;
 }
 
@@ -100,7 +72,8 @@ function factsStatement(keys: string): string {
   const page =
     keys === KEYS_GIVEN
       ? "null"
-      : `(SELECT json_agg(json_build_array(id, domain_id, name, status, ${epochMs("created_at")}, ${epochMs("updated_at")}) ORDER BY created_at DESC, id DESC) FROM g)`;
+      : `(SELECT json_agg(json_build_array(id, domain_id, name, status, ${epochMs("created_at")}, ${epochMs("updated_at")}) ORDER BY ${CAMPAIGN_PAGE_ORDER}) FROM g)`;
+  // The parts and their rows' positions are health-facts.document.ts's (its decoder reads them).
   return `WITH ${keys},
        r AS (
          SELECT c.id, c.domain_id, p.id AS previous_id, p.name AS previous_name
@@ -111,26 +84,24 @@ function factsStatement(keys: string): string {
               ORDER BY p.created_at DESC, p.id DESC LIMIT 1) p ON true
           WHERE c.tenant_id = $1 AND c.id IN (SELECT id FROM kr))
        SELECT json_build_object(
-         'g', ${page},
-         't', (SELECT json_agg(json_build_array(campaign_id, recipient_provider, sent, delivered, hard_bounces, soft_bounces, complaints))
+         'page', ${page},
+         'totals', (SELECT json_agg(json_build_array(campaign_id, recipient_provider, sent, delivered, hard_bounces, soft_bounces, complaints))
                  FROM campaign_delivery_totals
                 WHERE tenant_id = $1 AND campaign_id IN (SELECT id FROM kt UNION SELECT previous_id FROM r)),
-         'p', (SELECT json_agg(json_build_array(id, previous_id, previous_name)) FROM r WHERE previous_id IS NOT NULL),
-         'r', (SELECT json_agg(json_build_array(campaign_id, checked, ok, risky, invalid, suppressed, ${epochMs("checked_at")}))
+         'previous', (SELECT json_agg(json_build_array(id, previous_id, previous_name)) FROM r WHERE previous_id IS NOT NULL),
+         'recipientChecks', (SELECT json_agg(json_build_array(campaign_id, checked, ok, risky, invalid, suppressed, ${epochMs("checked_at")}))
                  FROM campaign_recipient_checks WHERE tenant_id = $1 AND campaign_id IN (SELECT id FROM kr)),
          -- In the campaign's order (position, then inbox id), as CampaignService.inboxesOf lists them.
-         'i', (SELECT json_agg(json_build_array(ci.campaign_id, i.address, i.daily_limit, ${epochMs("i.warmup_started_at")}) ORDER BY ci.campaign_id, ci.position, i.id)
+         'inboxes', (SELECT json_agg(json_build_array(ci.campaign_id, i.address, i.daily_limit, ${epochMs("i.warmup_started_at")}) ORDER BY ci.campaign_id, ci.position, i.id)
                  FROM campaign_inboxes ci JOIN inboxes i ON i.tenant_id = ci.tenant_id AND i.id = ci.inbox_id
                 WHERE ci.tenant_id = $1 AND ci.campaign_id IN (SELECT id FROM kr)),
-         'd', (SELECT json_agg(json_build_array(d.id, d.name, ${epochMs("d.registered_at")}))
+         'domains', (SELECT json_agg(json_build_array(d.id, d.name, ${epochMs("d.registered_at")}))
                  FROM domains d WHERE d.tenant_id = $1 AND d.id IN (SELECT domain_id FROM r)),
-         'a', (SELECT json_agg(json_build_array(a.domain_id,
-                 json_build_object('spf', report #> '{report,spf,status}', 'dkim', report #> '{report,dkim,status}', 'dmarc', report #> '{report,dmarc,status}',
-                   'blocklistHits', (SELECT coalesce(json_agg(json_build_object('target', b -> 'target', 'zone', b -> 'zone')), '[]'::json)
-                                       FROM jsonb_array_elements(report #> '{report,blocklists}') b WHERE b -> 'listed' = 'true'::jsonb))))
-                 FROM domain_audits a WHERE a.tenant_id = $1 AND a.domain_id IN (SELECT domain_id FROM r) AND a.report IS NOT NULL),
-         'c', (SELECT json_agg(json_build_array(id, domain_id)) FROM r),
-         's', (SELECT json_build_array(settings) FROM tenants WHERE $4 AND id = $1)
+         -- Stored with the audit (DomainAuditService.store), never cut out of the report here.
+         'audits', (SELECT json_agg(json_build_array(a.domain_id, a.summary))
+                 FROM domain_audits a WHERE a.tenant_id = $1 AND a.domain_id IN (SELECT domain_id FROM r) AND a.summary IS NOT NULL),
+         'campaignDomains', (SELECT json_agg(json_build_array(id, domain_id)) FROM r),
+         'settings', (SELECT json_build_object('stored', settings) FROM tenants WHERE $4 AND id = $1)
        )::text AS facts`;
 }
 
@@ -140,13 +111,9 @@ const FACTS_OF_KEYS = factsStatement(KEYS_GIVEN);
 const FACTS_WITH_PAGE = factsStatement(keysOfPage(false));
 const FACTS_WITH_PAGE_AFTER = factsStatement(keysOfPage(true));
 
-function emptyFactsDocument(): CampaignFactsDocument {
-  return { g: null, t: null, p: null, r: null, i: null, d: null, a: null, c: null, s: null };
-}
-
-/** The facts of campaignFactsOf's document, every key asked for present (zeros, empty records). */
+/** The facts of the decoded document, every key asked for present (zeros, empty records). */
 function factsOf(
-  doc: CampaignFactsDocument,
+  doc: FactsDocument,
   totalsOf: readonly string[],
   readinessOf: readonly string[],
   withSettings: boolean,
@@ -162,46 +129,33 @@ function factsOf(
       recipientCheck: null,
       audit: null,
     });
-  for (const [campaign, provider, sent, delivered, hard, soft, complaints] of doc.t ?? []) {
-    let t = facts.totals.get(campaign);
-    if (!t) facts.totals.set(campaign, (t = emptyTotals()));
-    addCounts(t, provider, sent, delivered, hard, soft, complaints);
+  for (const t of doc.totals) {
+    let totals = facts.totals.get(t.campaignId);
+    if (!totals) facts.totals.set(t.campaignId, (totals = emptyTotals()));
+    addCounts(totals, t.provider, t.sent, t.delivered, t.hardBounces, t.softBounces, t.complaints);
   }
-  for (const [campaign, checked, ok, risky, invalid, suppressed, at] of doc.r ?? []) {
-    facts.readiness.get(campaign)!.recipientCheck = {
-      checked,
-      ok,
-      risky,
-      invalid,
-      suppressed,
-      checkedAt: new Date(at),
-    };
-  }
-  for (const [campaign, address, dailyLimit, warmupStartedAt] of doc.i ?? []) {
-    facts.readiness.get(campaign)!.inboxes.push({ address, warmupStartedAt: dateOrNull(warmupStartedAt), dailyLimit });
-  }
+  for (const { campaignId, ...check } of doc.recipientChecks) facts.readiness.get(campaignId)!.recipientCheck = check;
+  for (const { campaignId, ...inbox } of doc.inboxes) facts.readiness.get(campaignId)!.inboxes.push(inbox);
   // Previous campaigns' totals came in the same document (a campaign with no row sent nothing).
-  for (const [campaign, previous, name] of doc.p ?? []) {
-    const t = facts.totals.get(previous)?.total;
-    facts.readiness.get(campaign)!.previous = {
-      uuid: previous,
-      name,
+  for (const p of doc.previous) {
+    const t = facts.totals.get(p.previousId)?.total;
+    facts.readiness.get(p.campaignId)!.previous = {
+      uuid: p.previousId,
+      name: p.previousName,
       sent: t?.sent ?? 0,
       hardBounces: t?.hardBounces ?? 0,
     };
   }
-  const domains = new Map(
-    (doc.d ?? []).map(([id, name, registeredAt]) => [id, { name, registeredAt: dateOrNull(registeredAt) }]),
-  );
-  const audits = new Map(doc.a ?? []);
-  for (const [campaign, domain] of doc.c ?? []) {
-    const r = facts.readiness.get(campaign)!;
-    r.domain = domains.get(domain) ?? null;
-    r.audit = audits.get(domain) ?? null;
+  const domains = new Map(doc.domains.map((d) => [d.id, { name: d.name, registeredAt: d.registeredAt }]));
+  const audits = new Map(doc.audits.map((a) => [a.domainId, a.summary]));
+  for (const { campaignId, domainId } of doc.campaignDomains) {
+    const r = facts.readiness.get(campaignId)!;
+    r.domain = domains.get(domainId) ?? null;
+    r.audit = audits.get(domainId) ?? null;
   }
   if (withSettings) {
-    if (!doc.s) throw new Error("authenticated tenant has no row");
-    facts.settings = doc.s[0] ?? {};
+    if (!doc.settings) throw new Error("authenticated tenant has no row");
+    facts.settings = doc.settings.stored ?? {};
   }
   return facts;
 }
@@ -230,14 +184,13 @@ export class HealthFactsRepository {
     const readinessKeys = [...new Set(readinessOf)];
     if (totalsKeys.length === 0 && readinessKeys.length === 0 && !withSettings)
       return factsOf(emptyFactsDocument(), totalsKeys, readinessKeys, false);
-    const em = await ctx.db();
-    const rows = await preparedQuery<{ facts: string }>(em, FACTS_OF_KEYS, [
+    const rows = await ctx.tx.prepared<{ facts: string }>(FACTS_OF_KEYS, [
       ctx.tenantId,
       totalsKeys,
       readinessKeys,
       withSettings,
     ]);
-    return factsOf(JSON.parse(rows[0].facts), totalsKeys, readinessKeys, withSettings);
+    return factsOf(decodeFactsDocument(rows[0].facts), totalsKeys, readinessKeys, withSettings);
   }
 
   /**
@@ -256,20 +209,19 @@ export class HealthFactsRepository {
     checkPageSize(args.first);
     const after = args.after ? decodeCursor(args.after, CAMPAIGN_LIST) : null;
     const tenantId = ctx.tenantId;
-    const em = await ctx.db();
     const values: unknown[] = [tenantId, withReadiness, args.first, withSettings];
     if (after) values.push(after.createdAt, after.uuid);
-    const result = await preparedQuery<{ facts: string }>(em, after ? FACTS_WITH_PAGE_AFTER : FACTS_WITH_PAGE, values);
-    const doc: CampaignFactsDocument = JSON.parse(result[0].facts);
-    const rows = (doc.g ?? []).map(([uuid, domainId, name, status, createdAt, updatedAt]) =>
+    const result = await ctx.tx.prepared<{ facts: string }>(after ? FACTS_WITH_PAGE_AFTER : FACTS_WITH_PAGE, values);
+    const doc = decodeFactsDocument(result[0].facts);
+    const rows = doc.page.map((c) =>
       campaignOf({
         tenantId,
-        uuid,
-        domainId,
-        name,
-        status,
-        createdAt: new Date(createdAt),
-        updatedAt: new Date(updatedAt),
+        uuid: c.id,
+        domainId: c.domainId,
+        name: c.name,
+        status: c.status,
+        createdAt: c.createdAt,
+        updatedAt: c.updatedAt,
       }),
     );
     const keys = rows.slice(0, args.first).map((c) => c.uuid);

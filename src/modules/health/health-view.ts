@@ -204,7 +204,10 @@ export interface RecipientCheckSummary {
   checkedAt: Date;
 }
 
-/** The part of a stored audit the checklist judges on (read without the whole report). */
+/**
+ * The part of a stored audit the checklist judges on: stored beside the report when the audit
+ * is written (domain_audits.summary), so a dashboard reads it without the whole report.
+ */
 export interface AuditSummary {
   spf: CheckStatus;
   dkim: CheckStatus;

@@ -1,6 +1,6 @@
 import { Client, type PoolClient } from "pg";
 import { DataSource } from "typeorm";
-import type { Config } from "../../app/config";
+import type { Config } from "../config";
 import type { Logger } from "pino";
 import type { DataDirLock } from "./data-dir-lock";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "./embedded";
@@ -43,6 +43,11 @@ function makeDataSource(
     installExtensions: false,
     extra: {
       max: poolSize,
+      // pg's pipeline mode (node-postgres.com/features/pipelining): statements given to one
+      // client while others are in flight are written at once, and answered in order. One
+      // request's loaders ask in the same tick; a transaction's tenant binding travels with
+      // its first statement and its NOTIFYs with its COMMIT (tenant-transaction.ts).
+      pipeline: true,
       // PGlite serves one connection; a larger pool breaks it.
       ...(embedded ? { max: 1 } : {}),
       idleTimeoutMillis: idleTimeoutMs,

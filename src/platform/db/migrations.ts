@@ -19,6 +19,7 @@ import { CreateDomainAuthSettings1764300003100 } from "../../../migrations/17643
 import { CreateInboxAlignment1764300003200 } from "../../../migrations/1764300003200-create-inbox-alignment";
 import { CreateCampaignRecipientChecks1764300003300 } from "../../../migrations/1764300003300-create-campaign-recipient-checks";
 import { CreateCampaignDeliveryTotals1764300004000 } from "../../../migrations/1764300004000-create-campaign-delivery-totals";
+import { StoreDomainAuditSummaries1764300008000 } from "../../../migrations/1764300008000-store-domain-audit-summaries";
 import { IndexCampaignsByDomainAndAge1764300004100 } from "../../../migrations/1764300004100-index-campaigns-by-domain-and-age";
 
 export const MIGRATIONS = [
@@ -42,4 +43,5 @@ export const MIGRATIONS = [
   CreateCampaignRecipientChecks1764300003300,
   CreateCampaignDeliveryTotals1764300004000,
   IndexCampaignsByDomainAndAge1764300004100,
+  StoreDomainAuditSummaries1764300008000,
 ];

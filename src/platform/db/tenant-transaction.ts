@@ -1,6 +1,8 @@
 import { pino, type Logger } from "pino";
+import type { PoolClient, QueryConfig, QueryResultRow } from "pg";
 import type { DataSource, EntityManager, QueryRunner } from "typeorm";
-import { takeTurns } from "./query-turns";
+import { preparedStatement } from "./prepared";
+import { statementCounter } from "./statement-counter";
 
 let fallback: Logger | null = null;
 /** For transactions opened outside a request (commands, start-up): errors still reach stderr. */
@@ -14,24 +16,38 @@ export const APP_ROLE = "rebound_app";
 /** Tenant transactions open right now in this process (read queries end theirs after answering). */
 export const openTransactions = { count: 0 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Binds the transaction to its tenant: role and app.tenant_id, both transaction-local. */
+const BIND_TENANT = "SELECT set_config('role', $1, true), set_config('app.tenant_id', $2, true)";
+const NOTIFY = "SELECT pg_notify($1, $2)";
 
-/** What TypeORM's PostgresQueryRunner has beyond the QueryRunner interface, used by begin(). */
-type PostgresRunner = Omit<QueryRunner, "isTransactionActive"> & {
-  isTransactionActive: boolean;
-  transactionDepth: number;
-  releasePostgresConnection(err?: Error): Promise<void>;
-};
+/**
+ * One transaction's connection, as two public faces of the same pg client: TypeORM's query
+ * runner (its EntityManager, its transaction state) and the pg client the runner hands out
+ * from connect(), for what TypeORM cannot say (named prepared statements, statements sent
+ * without waiting for the previous answer).
+ */
+interface Session {
+  runner: QueryRunner;
+  client: PoolClient;
+  /** The tenant binding's answer, checked before COMMIT is trusted (see commit()). */
+  bound: Promise<unknown>;
+}
 
 /**
  * A transaction opened on first use and bound to one tenant: it runs as rebound_app with
  * app.tenant_id set (transaction-local), so row-level security is the second wall behind
  * the services' explicit tenant_id filters. Work queued with afterCommit runs only once
  * the commit succeeded (real-time publishing must never announce rolled-back rows).
+ *
+ * Round trips, on pooled clients in pg's pipeline mode (data-source.ts): START TRANSACTION
+ * is one (TypeORM's startTransaction(), so TypeORM knows its runner is in a transaction and
+ * save() opens none of its own); the tenant binding is written right behind it and travels
+ * with the request's first statement; queued NOTIFYs travel with the COMMIT. PostgreSQL runs
+ * one connection's statements in the order they were written, so nothing can run before the
+ * binding, and if the binding fails, every statement after it fails with it.
  */
 export class TenantTransaction {
-  private runner: QueryRunner | null = null;
-  private opening: Promise<EntityManager> | null = null;
+  private session: Promise<Session> | null = null;
   private readonly afterCommitTasks: Array<() => void | Promise<void>> = [];
   private readonly notifications: Array<{ channel: string; payload: string }> = [];
   private finished = false;
@@ -44,72 +60,47 @@ export class TenantTransaction {
 
   /** Whether any statement has been run (the transaction was started). */
   get opened(): boolean {
-    return this.opening !== null;
+    return this.session !== null;
   }
 
-  manager(): Promise<EntityManager> {
-    if (this.finished) return Promise.reject(new Error("transaction already finished"));
-    this.opening ??= this.open();
-    return this.opening;
-  }
-
-  private async open(): Promise<EntityManager> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    takeTurns(runner);
-    try {
-      await this.begin(runner);
-    } catch (err) {
-      // Never hand a connection back to the pool inside a transaction (aborted or not):
-      // roll back, and if even that fails, release it as broken so the pool drops it.
-      const rolledBack = await runner.query("ROLLBACK").then(
-        () => true,
-        () => false,
-      );
-      await (rolledBack
-        ? runner.release()
-        : (runner as unknown as PostgresRunner).releasePostgresConnection(err as Error));
-      throw err;
-    }
-    this.runner = runner;
-    openTransactions.count++;
-    return runner.manager;
+  /** TypeORM's EntityManager bound to this transaction's connection. */
+  async manager(): Promise<EntityManager> {
+    return (await this.open()).runner.manager;
   }
 
   /**
-   * START TRANSACTION and the tenant binding in one round trip: one simple-protocol query of
-   * two statements (a statement is a socket write and a wait; every request pays this one).
-   * The simple protocol takes no parameters, so the values are inlined, and only values that
-   * cannot carry SQL are: the role is a constant and the tenant a UUID checked here (anything
-   * else goes the parameterised way). Then the runner is marked as TypeORM's own
-   * startTransaction() marks it (active, depth 1, the same events), so commit, rollback and
-   * repository.save() (which opens no transaction of its own inside one) behave unchanged.
+   * Runs `text` as a named prepared statement on this transaction's connection (prepared.ts):
+   * parsed and planned once per connection rather than at every call.
    */
-  private async begin(runner: QueryRunner): Promise<void> {
-    const tenant = this.tenantId ?? "";
-    // A configured isolation level is TypeORM's to set (a statement of its own after START).
-    const isolation = (this.dataSource.options as { isolationLevel?: string }).isolationLevel;
-    if ((tenant !== "" && !UUID.test(tenant)) || isolation) {
-      await runner.startTransaction();
-      await runner.query("SELECT set_config('role', $1, true), set_config('app.tenant_id', $2, true)", [
-        APP_ROLE,
-        tenant,
-      ]);
-      return;
-    }
-    const r = runner as unknown as PostgresRunner;
-    r.isTransactionActive = true;
+  async prepared<T extends QueryResultRow>(text: string, values: unknown[]): Promise<T[]> {
+    const { client } = await this.open();
+    return (await send<T>(client, preparedStatement(text, values))).rows;
+  }
+
+  private open(): Promise<Session> {
+    if (this.finished) return Promise.reject(new Error("transaction already finished"));
+    return (this.session ??= this.start());
+  }
+
+  private async start(): Promise<Session> {
+    const runner = this.dataSource.createQueryRunner();
+    // A PostgreSQL query runner's connect() resolves to the pg client it took from the pool.
+    const client = (await runner.connect()) as PoolClient;
     try {
-      await r.broadcaster.broadcast("BeforeTransactionStart");
-      await r.query(
-        `START TRANSACTION; SELECT set_config('role', '${APP_ROLE}', true), set_config('app.tenant_id', '${tenant}', true)`,
-      );
+      await runner.startTransaction();
     } catch (err) {
-      r.isTransactionActive = false;
+      await discard(runner, client);
       throw err;
     }
-    r.transactionDepth = 1;
-    await r.broadcaster.broadcast("AfterTransactionStart");
+    // Prepared once per connection: every request runs it, so PostgreSQL need not parse it each time.
+    const bound = send(client, preparedStatement(BIND_TENANT, [APP_ROLE, this.tenantId ?? ""]));
+    // Without pipelining, pg would hold the next statement in its own queue (which it
+    // deprecates); wait for the answer instead.
+    if (!client.pipeline) await bound.catch(() => undefined);
+    // Observed in commit(); until then a failed binding shows in the statements behind it.
+    bound.catch(() => undefined);
+    openTransactions.count++;
+    return { runner, client, bound };
   }
 
   afterCommit(task: () => void | Promise<void>): void {
@@ -128,13 +119,20 @@ export class TenantTransaction {
   async commit(): Promise<void> {
     if (this.finished) return;
     this.finished = true;
-    if (this.opening) await this.opening.catch(() => undefined);
-    const runner = this.runner;
-    if (runner) {
+    const session = await this.session?.catch(() => null);
+    if (session) {
+      const { runner, client } = session;
       try {
-        await commitWithNotifications(runner, this.notifications);
+        // Written before COMMIT is asked for, so they reach PostgreSQL ahead of it, pipelined.
+        const notified = this.notifications.map((n) => send(client, preparedStatement(NOTIFY, [n.channel, n.payload])));
+        if (!client.pipeline) await Promise.all(notified);
+        notified.forEach((p) => p.catch(() => undefined));
+        await runner.commitTransaction();
+        // PostgreSQL answers COMMIT in a failed transaction by rolling back, without an error:
+        // a failed binding or NOTIFY means nothing was committed, and the caller must know.
+        await Promise.all([session.bound, ...notified]);
       } catch (err) {
-        await runner.rollbackTransaction().catch(() => undefined);
+        if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
         throw err;
       } finally {
         await runner.release();
@@ -153,56 +151,37 @@ export class TenantTransaction {
   async rollback(): Promise<void> {
     if (this.finished) return;
     this.finished = true;
-    if (this.opening) await this.opening.catch(() => undefined);
-    const runner = this.runner;
-    if (runner) {
+    const session = await this.session?.catch(() => null);
+    if (!session) return;
+    const { runner, client } = session;
+    try {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      await runner.release();
+    } catch {
       // A ROLLBACK that fails (the connection is gone: an outage) leaves nothing to undo on
-      // the server, but the connection must not go back to the pool: drop it, and do not
-      // turn the request's own answer into a second error.
-      let failure: Error | null = null;
-      try {
-        if (runner.isTransactionActive) await runner.rollbackTransaction();
-      } catch (err) {
-        failure = err as Error;
-      } finally {
-        if (failure)
-          await (runner as unknown as PostgresRunner).releasePostgresConnection(failure).catch(() => undefined);
-        else await runner.release();
-        openTransactions.count--;
-      }
+      // the server, but the connection must not go back to the pool; and the request's own
+      // answer must not turn into a second error.
+      await discard(runner, client);
+    } finally {
+      openTransactions.count--;
     }
   }
 }
 
-/** Channel names and payloads that can be inlined in SQL as they are (no quote, no backslash). */
-const SAFE_CHANNEL = /^[a-z_][a-z0-9_]*$/;
-// eslint-disable-next-line no-control-regex -- NUL is exactly what must not be inlined
-const SAFE_PAYLOAD = /^[^'\\\u0000]*$/;
+/** One statement on the pg client, counted with TypeORM's (statement-counter.ts). */
+function send<T extends QueryResultRow>(client: PoolClient, query: QueryConfig): Promise<{ rows: T[] }> {
+  statementCounter.total++;
+  return client.query<T>(query);
+}
 
 /**
- * COMMIT, preceded by the queued NOTIFYs in the same round trip (one simple-protocol query),
- * marked on the runner as TypeORM's commitTransaction() marks it. The simple protocol takes no
- * parameters: a payload that could carry a quote goes the parameterised way, one statement each.
+ * Hands a connection that may still be inside a transaction (or broken) back so the pool
+ * drops it: pg-pool never reuses a client that is ending. TypeORM has already released a
+ * runner whose client reported an error; release() is then a no-op.
  */
-async function commitWithNotifications(
-  runner: QueryRunner,
-  notifications: ReadonlyArray<{ channel: string; payload: string }>,
-): Promise<void> {
-  const inline = notifications.filter((n) => SAFE_CHANNEL.test(n.channel) && SAFE_PAYLOAD.test(n.payload));
-  for (const n of notifications) {
-    if (!inline.includes(n)) await runner.query("SELECT pg_notify($1, $2)", [n.channel, n.payload]);
-  }
-  const r = runner as unknown as PostgresRunner;
-  if (inline.length === 0 || r.transactionDepth !== 1) {
-    for (const n of inline) await runner.query("SELECT pg_notify($1, $2)", [n.channel, n.payload]);
-    await runner.commitTransaction();
-    return;
-  }
-  await r.broadcaster.broadcast("BeforeTransactionCommit");
-  await r.query(`SELECT ${inline.map((n) => `pg_notify('${n.channel}', '${n.payload}')`).join(", ")}; COMMIT`);
-  r.isTransactionActive = false;
-  r.transactionDepth = 0;
-  await r.broadcaster.broadcast("AfterTransactionCommit");
+async function discard(runner: QueryRunner, client: PoolClient): Promise<void> {
+  client.end().catch(() => undefined);
+  await runner.release().catch(() => undefined);
 }
 
 /** Runs fn in a fresh tenant transaction, committing on success and rolling back on error. */

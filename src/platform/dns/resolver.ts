@@ -9,7 +9,7 @@
 import { Resolver } from "node:dns/promises";
 import type { DnsAnswer, DnsErrorCode, DnsLookup, MxRecord, TxtRecord } from "../../core/dns/dns-lookup";
 import { parseIp, reverseName } from "../../core/dns/ip-address";
-import type { DnsConfig } from "../../app/config";
+import type { DnsConfig } from "../config";
 
 /** How long to keep answers whose TTL the resolver doesn't report (TXT, MX, PTR). */
 export const DEFAULT_TTL_SECONDS = 3600;

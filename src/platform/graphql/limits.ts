@@ -10,7 +10,7 @@ import {
   type ValidationContext,
   type ValidationRule,
 } from "graphql";
-import type { Limits } from "../../app/config";
+import type { Limits } from "../config";
 import { MAX_PAGE_SIZE } from "./connection";
 
 // Operation limits, checked as validation rules before any resolver runs, and shared by the

@@ -17,6 +17,7 @@ import { hasScope } from "../graphql/scopes";
 import { BodyTooLargeError, readBody } from "./body";
 import { bearerToken } from "./bearer";
 import { sendGraphQLError, sendJson } from "./respond";
+import { endOperation } from "./transaction.policy";
 import { rateLimitHeaders, type Verdict } from "./throttle.service";
 import type { ThrottlePolicy } from "./throttle.policy";
 
@@ -122,10 +123,7 @@ export const LARGE_BODY_FIELDS = new Set([
   "addSuppressions",
 ]);
 
-/**
- * Commits a mutation's transaction before the response leaves, so a client is only told
- * "done" about work that is durable; any error rolls the whole operation back.
- */
+/** Ends the operation's transaction by the shared policy (transaction.policy.ts) before the response leaves. */
 const transactionPlugin: ApolloServerPlugin<RequestContext> = {
   async requestDidStart({ contextValue }) {
     const timer = contextValue.app.metrics?.graphqlDuration.startTimer();
@@ -141,44 +139,19 @@ const transactionPlugin: ApolloServerPlugin<RequestContext> = {
         const result = response.body.singleResult;
         timer?.({ type: operation?.operation ?? "unknown", outcome: result.errors?.length ? "error" : "ok" });
         if (contextValue.requestId) result.extensions = { ...result.extensions, requestId: contextValue.requestId };
-        if (result.errors?.length) {
-          await contextValue.tx.rollback();
-          return;
-        }
-        // Queries only read (every write is a mutation), so their answer need not wait for the
-        // read transaction to end: it ends right after, without holding the response back.
-        if (operation?.operation === "query") {
-          void contextValue.tx
-            .commit()
-            .catch((err: unknown) => contextValue.log.warn({ err }, "ending a read transaction failed"));
-          return;
-        }
-        try {
-          const wrote = contextValue.tx.opened;
-          await contextValue.tx.commit();
-          // When the work became durable (epoch ms): lets a client measure what happens after
-          // the commit, e.g. how long a real-time subscriber waits for the event.
-          if (wrote) result.extensions = { ...result.extensions, committedAt: Date.now() };
-        } catch (err) {
-          contextValue.log.error({ err }, "commit failed");
+        const end = await endOperation(contextValue, operation?.operation, !!result.errors?.length);
+        // When the work became durable (epoch ms): lets a client measure what happens after
+        // the commit, e.g. how long a real-time subscriber waits for the event.
+        if (end.kind === "committed" && end.wrote)
+          result.extensions = { ...result.extensions, committedAt: Date.now() };
+        if (end.kind === "commit-failed") {
           result.data = null;
-          // Either way nothing was stored; an outage is worth a retry (503 below), a bug is not.
-          if (isDatabaseUnavailable(err)) {
-            // Plugins' willSendResponse hooks run side by side: this one sets its own status.
+          result.errors = end.errors;
+          // Plugins' willSendResponse hooks run side by side: this one sets its own status.
+          if (end.unavailable) {
             response.http.status = 503;
             response.http.headers.set("retry-after", String(RETRY_AFTER_UNAVAILABLE_SECONDS));
           }
-          result.errors = [
-            isDatabaseUnavailable(err)
-              ? {
-                  message: "The database is unavailable; nothing was stored. Retry shortly.",
-                  extensions: { code: "SERVICE_UNAVAILABLE", retryAfter: RETRY_AFTER_UNAVAILABLE_SECONDS },
-                }
-              : {
-                  message: "The change could not be committed; nothing was stored. Retry.",
-                  extensions: { code: "INTERNAL_SERVER_ERROR" },
-                },
-          ];
         }
       },
     };

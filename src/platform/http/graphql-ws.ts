@@ -14,12 +14,13 @@ import { authenticate, RequestContext, type App, type AuthInfo } from "../contex
 import { bugBehind, formatError } from "../graphql/format-error";
 import { isTokenLimitError, LIMIT_ERROR_CODE, limitRules, parseOptions } from "../graphql/limits";
 import { selectedOperation } from "../graphql/operation";
-import { subscribeShared, type DirectSink } from "../graphql/shared-subscription";
+import { subscribeShared } from "../graphql/shared-subscription";
 import { requestedCost } from "../graphql/limits";
 import { checkInputStrings, checkPayloadScopes } from "../graphql/operation.guard";
 import { hasScope } from "../graphql/scopes";
 import type { IncomingMessage } from "node:http";
 import { bearerToken } from "./bearer";
+import { endOperation } from "./transaction.policy";
 
 type ConnectionExtra = { auth?: AuthInfo; socket?: WebSocket; request?: IncomingMessage; subscriptions?: Set<string> };
 
@@ -41,26 +42,6 @@ function isSubscription(args: ExecutionArgs): boolean {
     operationKinds.set(args, known);
   }
   return known;
-}
-
-/**
- * Subscriptions' sockets and operation ids, for sending their events directly: graphql-ws
- * would stringify (and validate) the same result once per subscriber.
- */
-const sinks = new WeakMap<ExecutionArgs, DirectSink>();
-
-function directSink(socket: WebSocket, id: string, context: RequestContext): DirectSink {
-  return {
-    prefix: `{"id":${JSON.stringify(id)},"type":"next","payload":`,
-    // As graphql-ws's own send: a closed socket takes nothing; otherwise wait until it took
-    // the message, so a slow reader's events wait in its bounded queue, not in memory here.
-    send: (message) =>
-      new Promise((resolve, reject) => {
-        if (socket.readyState !== socket.OPEN) return resolve();
-        socket.send(message, (err) => (err ? reject(err) : resolve()));
-      }),
-    beforeSend: () => context.nextOperation(),
-  };
 }
 
 /** Close codes beside graphql-ws's own 4403 Forbidden. */
@@ -215,32 +196,31 @@ export function attachGraphQLWebSocket(app: App, schema: GraphQLSchema, httpServ
           extra.subscriptions.add(id);
           bump(subscriptionsByTenant, auth.tenantId, 1);
         }
-        const context = new RequestContext(app, auth);
-        const args: ExecutionArgs = {
+        return {
           schema,
           document,
           operationName: payload.operationName,
           variableValues: payload.variables,
-          contextValue: context,
+          contextValue: new RequestContext(app, auth),
         };
-        const socket = (ctx.extra as ConnectionExtra).socket;
-        if (socket) sinks.set(args, directSink(socket, id, context));
-        return args;
       },
       async execute(args: ExecutionArgs) {
         const context = args.contextValue as RequestContext;
+        const operation = selectedOperation(args.document, args.operationName)?.operation;
+        let result;
         try {
-          const result = await execute(args);
-          if (result.errors?.length) await context.tx.rollback();
-          else await context.tx.commit();
-          return result;
+          result = await execute(args);
         } catch (err) {
           await context.tx.rollback();
           throw err;
         }
+        // The same transaction policy as over HTTP (transaction.policy.ts).
+        const end = await endOperation(context, operation, !!result.errors?.length);
+        if (end.kind !== "commit-failed") return result;
+        return { data: null, errors: end.errors.map((e) => new GraphQLError(e.message, { extensions: e.extensions })) };
       },
       subscribe: (args: ExecutionArgs) =>
-        subscribeShared(args, (args.contextValue as RequestContext).auth?.tenantId ?? "", sinks.get(args)),
+        subscribeShared(args, (args.contextValue as RequestContext).auth?.tenantId ?? ""),
       async onNext(_ctx, _id, _payload, args, result) {
         // Each event of a subscription is its own unit of work: commit its reads, start afresh.
         if (isSubscription(args)) await (args.contextValue as RequestContext).nextOperation();

@@ -1,4 +1,4 @@
-import type { Throttle } from "../../app/config";
+import type { Throttle } from "../config";
 import { rateLimited } from "../graphql/errors";
 import { bucketBudget, rateLimitHeaders, ThrottleService, type Budget, type Verdict } from "./throttle.service";
 

@@ -1,4 +1,4 @@
-import type { Config } from "../../app/config";
+import type { Config } from "../config";
 import type { Database } from "../db/data-source";
 import type { Logger } from "pino";
 import type { EventBus } from "./event-bus";
