@@ -15,6 +15,8 @@ import { startHealth } from "../modules/dns-audit/dns-audit.runtime";
 import { startRealtime } from "../platform/realtime/realtime.service";
 import { tenantAdminRoutes } from "../modules/tenant/tenant-admin.routes";
 import { webhookRoutes } from "../modules/webhook/webhook.routes";
+import { registerWebhookSources, startWebhookWorker } from "../modules/webhook-subscription";
+import { getSchema } from "./schema";
 import { startServer, type RunningServer } from "./server";
 
 export interface RunningApp {
@@ -40,6 +42,9 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
     app.routes!.push(...webhookRoutes(app));
     const realtime = await startRealtime(app, config.limits.subscriptionQueue);
     registerRealtimeTopics(app);
+    app.schema = await getSchema();
+    registerWebhookSources();
+    const webhooks = startWebhookWorker(app);
     const health = startHealth(app);
     // On the embedded database no other process may open the data folder, so this server is
     // the way in for the commands that need it (tenant create, demo): see tenant-admin.routes.ts.
@@ -61,6 +66,7 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
       close() {
         closing ??= (async () => {
           await server.close();
+          await webhooks.close();
           await health.close();
           await realtime.close();
           await classifier.close();

@@ -93,6 +93,7 @@ export async function startServer(app: App, port: number, host: string): Promise
   const ws = attachGraphQLWebSocket(app, schema, server, GRAPHQL_PATH);
   if (app.metrics)
     app.metrics.live = {
+      ...app.metrics.live,
       sockets: () => ws.wss.clients.size,
       subscriptions: () => app.realtime?.hub.subscriberCount() ?? 0,
     };

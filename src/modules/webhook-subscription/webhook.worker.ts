@@ -1,0 +1,249 @@
+import { Webhook } from "standardwebhooks";
+import { retryDelayMs, verdictOf, type AttemptVerdict } from "../../core/outgoing-webhooks";
+import { RequestContext, type App } from "../../platform/context";
+import { toGlobalId } from "../../platform/graphql/global-id";
+import { alertService } from "../alert";
+import { webhookIdOf } from "./webhook-delivery.types";
+import { decryptSecret } from "./webhook-secret";
+import { WebhookTransport, type PostResult } from "./webhook-transport";
+
+// The delivery worker, one per server process (REBOUND_WEBHOOK_WORKERS attempts in flight).
+// The queue is the webhook_deliveries table: a claim takes due rows of any tenant with FOR
+// UPDATE SKIP LOCKED and, in the same statement, counts the attempt and pushes the row's
+// next_attempt_at one lease ahead. So two processes never take the same attempt, and a
+// process that dies mid-attempt leaves its rows due again once the lease runs out (at-least-
+// once: the receiver may see that message twice, with the same webhook-id). The outcome is
+// recorded in the tenant's own transaction, fenced by the attempt number. The same code runs
+// on PostgreSQL and on the embedded database; it wakes at once after a commit of this process
+// that enqueued, and polls every REBOUND_WEBHOOK_POLL_MS for the rest.
+
+interface ClaimedRow {
+  tenant_id: string;
+  id: string;
+  subscription_id: string;
+  body: string;
+  attempts: number;
+  created_at: string | Date;
+  retry_since: string | Date;
+  url: string;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: string | Date | null;
+  campaign_id: string | null;
+}
+
+const CLAIM = `
+  WITH due AS (
+    SELECT d.tenant_id, d.id FROM webhook_deliveries d
+     WHERE d.status = 'PENDING' AND d.next_attempt_at <= now()
+       AND EXISTS (SELECT 1 FROM webhook_subscriptions s
+                    WHERE s.tenant_id = d.tenant_id AND s.id = d.subscription_id AND s.status = 'ACTIVE')
+     ORDER BY d.next_attempt_at
+     LIMIT $1
+     FOR UPDATE OF d SKIP LOCKED)
+  UPDATE webhook_deliveries d
+     SET attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => $2)
+    FROM due, webhook_subscriptions s
+   WHERE d.tenant_id = due.tenant_id AND d.id = due.id AND s.tenant_id = d.tenant_id AND s.id = d.subscription_id
+  RETURNING d.tenant_id, d.id, d.subscription_id, d.body, d.attempts, d.created_at, d.retry_since,
+            s.url, s.secret, s.previous_secret, s.previous_secret_expires_at, s.campaign_id`;
+
+/** The webhook-signature header: one "v1,<base64>" per secret that signs now, space-separated. */
+export function signatureHeader(secrets: string[], msgId: string, timestamp: Date, body: string): string {
+  return secrets.map((s) => new Webhook(s).sign(msgId, timestamp, body)).join(" ");
+}
+
+export class WebhookWorker {
+  private readonly transport: WebhookTransport;
+  private readonly running = new Set<Promise<void>>();
+  private inFlight = 0;
+  private pumping: Promise<void> | null = null;
+  private wakeAgain = false;
+  private stopped = false;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly app: App) {
+    const c = app.config.webhooks;
+    this.transport = new WebhookTransport({
+      allowPrivate: c.allowPrivate,
+      timeoutMs: c.timeoutMs,
+      dnsServers: app.config.dns.servers,
+    });
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.wake(), this.app.config.webhooks.pollMs);
+    this.timer.unref();
+    this.wake();
+  }
+
+  /** Look for due messages now (after a commit that enqueued some, or an attempt that ended). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.pumping) {
+      this.wakeAgain = true;
+      return;
+    }
+    this.pumping = this.pump().finally(() => {
+      this.pumping = null;
+    });
+  }
+
+  private async pump(): Promise<void> {
+    const capacity = this.app.config.webhooks.workers;
+    try {
+      do {
+        this.wakeAgain = false;
+        while (!this.stopped && this.inFlight < capacity) {
+          // TypeORM answers an UPDATE ... RETURNING with [rows, affected].
+          const [rows]: [ClaimedRow[], number] = await this.app.db.dataSource.query(CLAIM, [
+            capacity - this.inFlight,
+            this.app.config.webhooks.leaseSeconds,
+          ]);
+          if (rows.length === 0) break;
+          for (const row of rows) this.launch(row);
+        }
+      } while (this.wakeAgain && !this.stopped);
+    } catch (err) {
+      if (!this.stopped) this.app.log.warn({ err }, "webhook worker: claiming deliveries failed");
+    }
+  }
+
+  private launch(row: ClaimedRow): void {
+    this.inFlight++;
+    const done = this.attempt(row)
+      .catch((err: unknown) => this.app.log.error({ err, deliveryId: row.id }, "webhook worker: attempt failed"))
+      .finally(() => {
+        this.inFlight--;
+        this.running.delete(done);
+        this.wake();
+      });
+    this.running.add(done);
+  }
+
+  private secretsOf(row: ClaimedRow, now: Date): string[] {
+    const key = this.app.config.webhooks.secretKey;
+    const secrets = [decryptSecret(row.secret, key)];
+    const until = row.previous_secret_expires_at ? new Date(row.previous_secret_expires_at) : null;
+    if (row.previous_secret && until && until > now) secrets.push(decryptSecret(row.previous_secret, key));
+    return secrets;
+  }
+
+  private async attempt(row: ClaimedRow): Promise<void> {
+    const attemptedAt = new Date();
+    const msgId = webhookIdOf(row.id);
+    const result = await this.transport.post(
+      row.url,
+      {
+        "webhook-id": msgId,
+        "webhook-timestamp": String(Math.floor(attemptedAt.getTime() / 1000)),
+        "webhook-signature": signatureHeader(this.secretsOf(row, attemptedAt), msgId, attemptedAt, row.body),
+      },
+      row.body,
+    );
+    const verdict = verdictOf(result.status);
+    const metrics = this.app.metrics;
+    metrics?.webhookAttempts.inc({
+      outcome: verdict === "SUCCEEDED" ? "succeeded" : verdict === "GONE" ? "gone" : "failed",
+    });
+    metrics?.webhookAttemptDuration.observe(result.latencyMs / 1000);
+    await this.record(row, attemptedAt, result, verdict);
+    if (verdict === "SUCCEEDED")
+      metrics?.webhookDeliveryLatency.observe((Date.now() - new Date(row.created_at).getTime()) / 1000);
+  }
+
+  /** Stores the attempt and its consequences in the tenant's transaction. */
+  private async record(row: ClaimedRow, attemptedAt: Date, result: PostResult, verdict: AttemptVerdict): Promise<void> {
+    const ctx = new RequestContext(this.app, {
+      tenantId: row.tenant_id,
+      keyId: "system:webhooks",
+      scopes: ["read", "write"],
+    });
+    const c = this.app.config.webhooks;
+    const giveUpMs = c.giveUpHours * 3_600_000;
+    try {
+      const em = await ctx.db();
+      await em.query(
+        `INSERT INTO webhook_delivery_attempts (tenant_id, delivery_id, attempt, attempted_at, http_status, latency_ms, error)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [row.tenant_id, row.id, row.attempts, attemptedAt, result.status, result.latencyMs, result.error],
+      );
+      let disable: string | null = null;
+      if (verdict === "SUCCEEDED") {
+        await em.query(
+          `UPDATE webhook_deliveries SET status = 'SUCCEEDED', delivered_at = now()
+            WHERE tenant_id = $1 AND id = $2 AND attempts = $3 AND status = 'PENDING'`,
+          [row.tenant_id, row.id, row.attempts],
+        );
+        await em.query(
+          "UPDATE webhook_subscriptions SET failing_since = NULL WHERE tenant_id = $1 AND id = $2 AND failing_since IS NOT NULL",
+          [row.tenant_id, row.subscription_id],
+        );
+      } else {
+        const givenUp = attemptedAt.getTime() - new Date(row.retry_since).getTime() >= giveUpMs;
+        const next = new Date(attemptedAt.getTime() + retryDelayMs(c.retrySeconds, row.attempts, Math.random()));
+        await em.query(
+          `UPDATE webhook_deliveries SET status = $4, next_attempt_at = $5
+            WHERE tenant_id = $1 AND id = $2 AND attempts = $3 AND status = 'PENDING'`,
+          [row.tenant_id, row.id, row.attempts, givenUp ? "FAILED" : "PENDING", next],
+        );
+        if (givenUp) this.app.metrics?.webhookFailures.inc({ kind: "given_up" });
+        const [failing]: Array<{ failing_since: Date }> = (
+          await em.query(
+            `UPDATE webhook_subscriptions SET failing_since = coalesce(failing_since, $3)
+              WHERE tenant_id = $1 AND id = $2 RETURNING failing_since`,
+            [row.tenant_id, row.subscription_id, attemptedAt],
+          )
+        )[0];
+        if (verdict === "GONE") disable = "The endpoint answered 410 Gone.";
+        else if (failing && attemptedAt.getTime() - new Date(failing.failing_since).getTime() >= giveUpMs)
+          disable = `Every attempt failed for ${c.giveUpHours} hours.`;
+      }
+      if (disable) await this.disable(ctx, row, disable);
+      await ctx.tx.commit();
+    } catch (err) {
+      await ctx.tx.rollback();
+      throw err;
+    }
+  }
+
+  private async disable(ctx: RequestContext, row: ClaimedRow, reason: string): Promise<void> {
+    const em = await ctx.db();
+    const [rows]: [Array<{ id: string }>, number] = await em.query(
+      `UPDATE webhook_subscriptions SET status = 'DISABLED', disabled_reason = $3, updated_at = now()
+        WHERE tenant_id = $1 AND id = $2 AND status = 'ACTIVE' RETURNING id`,
+      [row.tenant_id, row.subscription_id, reason],
+    );
+    if (rows.length === 0) return;
+    this.app.metrics?.webhookFailures.inc({ kind: "endpoint_disabled" });
+    await alertService.raise(ctx, [
+      {
+        kind: "WEBHOOK_ENDPOINT_DISABLED",
+        severity: "CRITICAL",
+        campaignId: row.campaign_id,
+        inboxId: null,
+        domainId: null,
+        message: `Webhook endpoint ${row.url} was disabled: ${reason}`,
+        action: "Fix the endpoint, then resumeWebhookSubscription: the messages waiting are sent then.",
+        evidence: { subscriptionId: toGlobalId("WebhookSubscription", row.subscription_id), url: row.url, reason },
+        recommendPause: false,
+      },
+    ]);
+  }
+
+  /** Messages pending in the database, every process's (the queue-depth gauge). */
+  async queueDepth(): Promise<number> {
+    const [row]: Array<{ n: string }> = await this.app.db.dataSource.query(
+      "SELECT count(*) AS n FROM webhook_deliveries WHERE status = 'PENDING'",
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  /** Stops claiming and waits for the attempts in flight (each ends within the timeout). */
+  async close(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    while (this.pumping || this.running.size > 0) await Promise.all([this.pumping, ...this.running]);
+    this.transport.close();
+  }
+}
