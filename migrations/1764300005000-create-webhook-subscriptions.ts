@@ -27,6 +27,7 @@ export class CreateWebhookSubscriptions1764300005000 implements MigrationInterfa
         previous_secret text,
         previous_secret_expires_at timestamptz(3),
         failing_since timestamptz(3),
+        last_succeeded_at timestamptz(3),
         created_at timestamptz(3) NOT NULL DEFAULT now(),
         updated_at timestamptz(3) NOT NULL DEFAULT now(),
         CONSTRAINT webhook_subscriptions_pkey PRIMARY KEY (tenant_id, id),

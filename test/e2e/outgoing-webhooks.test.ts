@@ -321,3 +321,172 @@ describe("transactions", () => {
     }
   });
 });
+
+describe("durability", () => {
+  it("a receiver answering 503, then refusing connections, gets every event once it is back, once per webhook-id", async () => {
+    const down = await startWebhookReceiver();
+    try {
+      const sub = await subscribe(down.url, ["BOUNCE_RECEIVED"]);
+      down.secrets = [sub.secret];
+      down.setMode({ kind: "status", status: 503 });
+      const recipients = Array.from({ length: 30 }, (_, i) => `outage${i}@acme.example`);
+      ok(
+        await gql(INGEST, { input: { events: recipients.slice(0, 20).map((r) => bounce(r, "451 4.3.0 Try later")) } }),
+        "ingestBounces",
+      );
+      await down.waitFor(() => down.requests.length >= 20, 10_000, "the first 503s");
+      await down.refuse();
+      ok(
+        await gql(INGEST, { input: { events: recipients.slice(20).map((r) => bounce(r, "451 4.3.0 Try later")) } }),
+        "ingestBounces",
+      );
+      await new Promise((r) => setTimeout(r, 1500));
+      down.setMode({ kind: "ok" });
+      await down.listen();
+      await down.waitFor(() => down.delivered().size === 30, 20_000, "all 30 events after the outage");
+      await new Promise((r) => setTimeout(r, 1000));
+      const delivered = [...down.delivered().values()];
+      expect(delivered).toHaveLength(30);
+      expect(delivered.every((w) => w.verified)).toBe(true);
+      expect(delivered.map((w) => JSON.parse(w.body).data.recipient).sort()).toEqual([...recipients].sort());
+      // Exactly once per webhook-id: no message was answered 2xx twice.
+      const successes = down.requests.filter((w) => w.answered < 300);
+      expect(successes).toHaveLength(30);
+      // The 503s and refused connections are on record, and retries kept the webhook-id.
+      const rows = await sql(
+        app.database.url,
+        `SELECT d.status, d.attempts, array_agg(a.http_status ORDER BY a.attempt) AS statuses, array_agg(a.error ORDER BY a.attempt) AS errors
+           FROM webhook_deliveries d JOIN webhook_delivery_attempts a ON a.tenant_id = d.tenant_id AND a.delivery_id = d.id
+          WHERE d.tenant_id = $1 AND d.subscription_id = $2 GROUP BY d.id, d.status, d.attempts`,
+        [tenantUuid, uuidFromGlobal(sub.id)],
+      );
+      expect(rows).toHaveLength(30);
+      expect(rows.every((r) => r.status === "SUCCEEDED" && r.statuses.at(-1) === 200)).toBe(true);
+      expect(rows.filter((r) => r.statuses.includes(503)).length).toBeGreaterThanOrEqual(20);
+      expect(rows.some((r) => r.errors.some((e: string | null) => e && /ECONNREFUSED/.test(e)))).toBe(true);
+      const ids = new Set(down.requests.map((w) => w.id));
+      expect(ids.size).toBe(30);
+    } finally {
+      await down.close();
+    }
+  }, 40_000);
+
+  it("410 Gone disables the subscription and raises WEBHOOK_ENDPOINT_DISABLED; resuming sends what waited", async () => {
+    const gone = await startWebhookReceiver();
+    try {
+      const sub = await subscribe(gone.url, ["BOUNCE_RECEIVED"]);
+      gone.secrets = [sub.secret];
+      gone.setMode({ kind: "status", status: 410 });
+      ok(await gql(INGEST, { input: { events: [bounce("gone410@acme.example")] } }), "ingestBounces");
+      await gone.waitFor(() => gone.requests.length >= 1, 10_000, "the 410");
+      const read = async () =>
+        ok(
+          await gql(`query($id: ID!) { node(id: $id) { ... on WebhookSubscription { status disabledReason } } }`, {
+            id: sub.id,
+          }),
+        ).node;
+      await waitUntil(async () => (await read()).status === "DISABLED", "the subscription disabled");
+      expect((await read()).disabledReason).toMatch(/410/);
+      const alerts = ok(
+        await gql(
+          `{ alerts(first: 20, filter: { kind: WEBHOOK_ENDPOINT_DISABLED }) { edges { node { kind severity message evidence } } } }`,
+        ),
+      ).alerts.edges.map((e: any) => e.node);
+      expect(alerts.some((a: any) => a.evidence.subscriptionId === sub.id && a.severity === "CRITICAL")).toBe(true);
+      // Disabled: nothing more is attempted.
+      const seen = gone.requests.length;
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(gone.requests.length).toBe(seen);
+      gone.setMode({ kind: "ok" });
+      ok(
+        await gql(
+          `mutation($i: WebhookSubscriptionIdInput!) { resumeWebhookSubscription(input: $i) { webhookSubscription { status } userErrors { code message } } }`,
+          {
+            i: { id: sub.id },
+          },
+        ),
+        "resumeWebhookSubscription",
+      );
+      await gone.waitFor(() => gone.delivered().size === 1, 10_000, "the waiting message after resuming");
+      expect(JSON.parse([...gone.delivered().values()][0].body).data.recipient).toBe("gone410@acme.example");
+    } finally {
+      await gone.close();
+    }
+  }, 30_000);
+
+  it("an endpoint failing for the give-up period is disabled, its message FAILED, and an alert raised", async () => {
+    const failing = await startWebhookReceiver();
+    try {
+      const sub = await subscribe(failing.url, ["BOUNCE_RECEIVED"]);
+      failing.setMode({ kind: "status", status: 500 });
+      ok(await gql(INGEST, { input: { events: [bounce("failing@acme.example")] } }), "ingestBounces");
+      // REBOUND_WEBHOOK_GIVE_UP_HOURS=0.002: 7.2 seconds.
+      await waitUntil(
+        async () =>
+          ok(await gql(`query($id: ID!) { node(id: $id) { ... on WebhookSubscription { status } } }`, { id: sub.id }))
+            .node.status === "DISABLED",
+        "the failing subscription disabled",
+        20_000,
+      );
+      const d = ok(await gql(DELIVERIES, { id: sub.id })).node.deliveries.edges[0].node;
+      expect(d.status).toBe("FAILED");
+      expect(d.attempts.length).toBeGreaterThanOrEqual(4);
+      expect(d.attempts.every((a: any) => a.httpStatus === 500)).toBe(true);
+      const alerts = ok(
+        await gql(`{ alerts(first: 20, filter: { kind: WEBHOOK_ENDPOINT_DISABLED }) { edges { node { evidence } } } }`),
+      ).alerts.edges;
+      expect(alerts.some((e: any) => e.node.evidence.subscriptionId === sub.id)).toBe(true);
+    } finally {
+      await failing.close();
+    }
+  }, 30_000);
+
+  it("pausing stops sending; events while paused are never sent", async () => {
+    const paused = await startWebhookReceiver();
+    try {
+      const sub = await subscribe(paused.url, ["BOUNCE_RECEIVED"]);
+      const mutate = (name: string) =>
+        gql(
+          `mutation($i: WebhookSubscriptionIdInput!) { ${name}(input: $i) { webhookSubscription { status } userErrors { code message } } }`,
+          {
+            i: { id: sub.id },
+          },
+        );
+      expect(ok(await mutate("pauseWebhookSubscription"), "pauseWebhookSubscription").webhookSubscription.status).toBe(
+        "PAUSED",
+      );
+      ok(await gql(INGEST, { input: { events: [bounce("whilepaused@acme.example")] } }), "ingestBounces");
+      expect(
+        ok(await mutate("resumeWebhookSubscription"), "resumeWebhookSubscription").webhookSubscription.status,
+      ).toBe("ACTIVE");
+      ok(await gql(INGEST, { input: { events: [bounce("afterresume@acme.example")] } }), "ingestBounces");
+      await paused.waitFor(() => paused.delivered().size >= 1, 10_000, "the message after resuming");
+      await new Promise((r) => setTimeout(r, 500));
+      expect([...paused.delivered().values()].map((w) => JSON.parse(w.body).data.recipient)).toEqual([
+        "afterresume@acme.example",
+      ]);
+    } finally {
+      await paused.close();
+    }
+  });
+});
+
+describe("metrics", () => {
+  it("exposes attempts, failures, latency and queue depth", async () => {
+    const text = await (await fetch(app.url.replace("/graphql", "/metrics"))).text();
+    expect(text).toMatch(/rebound_webhook_attempts_total\{outcome="succeeded"\} [1-9]/);
+    expect(text).toMatch(/rebound_webhook_attempts_total\{outcome="gone"\} [1-9]/);
+    expect(text).toMatch(/rebound_webhook_failures_total\{kind="endpoint_disabled"\} [1-9]/);
+    expect(text).toMatch(/rebound_webhook_delivery_latency_seconds_count [1-9]/);
+    expect(text).toMatch(/rebound_webhook_attempt_duration_seconds_count [1-9]/);
+    expect(text).toMatch(/rebound_webhook_queue_depth \d+/);
+  });
+});
+
+async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -176,7 +176,10 @@ export class WebhookWorker {
           [row.tenant_id, row.id, row.attempts],
         );
         await em.query(
-          "UPDATE webhook_subscriptions SET failing_since = NULL WHERE tenant_id = $1 AND id = $2 AND failing_since IS NOT NULL",
+          // At most once a minute on a healthy endpoint: every success would otherwise queue on this row's lock.
+          `UPDATE webhook_subscriptions SET failing_since = NULL, last_succeeded_at = now()
+            WHERE tenant_id = $1 AND id = $2
+              AND (failing_since IS NOT NULL OR last_succeeded_at IS NULL OR last_succeeded_at < now() - interval '1 minute')`,
           [row.tenant_id, row.subscription_id],
         );
       } else {
@@ -188,11 +191,14 @@ export class WebhookWorker {
           [row.tenant_id, row.id, row.attempts, givenUp ? "FAILED" : "PENDING", next],
         );
         if (givenUp) this.app.metrics?.webhookFailures.inc({ kind: "given_up" });
+        // Failing since this message became due, unless something succeeded after that: so a
+        // message given up after the give-up period also means an endpoint failing that long.
         const [failing]: Array<{ failing_since: Date }> = (
           await em.query(
-            `UPDATE webhook_subscriptions SET failing_since = coalesce(failing_since, $3)
+            `UPDATE webhook_subscriptions
+                SET failing_since = coalesce(failing_since, greatest($3::timestamptz, last_succeeded_at))
               WHERE tenant_id = $1 AND id = $2 RETURNING failing_since`,
-            [row.tenant_id, row.subscription_id, attemptedAt],
+            [row.tenant_id, row.subscription_id, new Date(row.retry_since)],
           )
         )[0];
         if (verdict === "GONE") disable = "The endpoint answered 410 Gone.";
