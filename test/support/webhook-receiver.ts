@@ -22,7 +22,11 @@ export interface ReceivedWebhook {
   receivedAt: number;
 }
 
-export type ReceiverMode = { kind: "ok" } | { kind: "status"; status: number; headers?: Record<string, string> };
+export type ReceiverMode =
+  | { kind: "ok"; delayMs?: number }
+  | { kind: "status"; status: number; headers?: Record<string, string> }
+  /** Read the request, never answer (an attempt stays in flight until the sender gives up). */
+  | { kind: "hang" };
 
 export interface WebhookReceiver {
   url: string;
@@ -31,6 +35,8 @@ export interface WebhookReceiver {
   requests: ReceivedWebhook[];
   /** Requests answered 2xx, one per webhook-id (the first). */
   delivered(): Map<string, ReceivedWebhook>;
+  /** Requests read and left unanswered in "hang" mode. */
+  hung: number;
   /** Secrets to verify with (set after createWebhookSubscription / rotateWebhookSecret). */
   secrets: string[];
   setMode(mode: ReceiverMode): void;
@@ -65,6 +71,7 @@ export async function startWebhookReceiver(path = "/hooks"): Promise<WebhookRece
     url: "",
     port: 0,
     requests,
+    hung: 0,
     secrets: [],
     delivered() {
       const out = new Map<string, ReceivedWebhook>();
@@ -86,12 +93,17 @@ export async function startWebhookReceiver(path = "/hooks"): Promise<WebhookRece
         const chunks: Buffer[] = [];
         req.on("data", (c: Buffer) => chunks.push(c));
         req.on("end", () => {
+          const current = mode;
+          if (current.kind === "hang") {
+            receiver.hung++;
+            return;
+          }
           const body = Buffer.concat(chunks).toString("utf8");
           const verifiedBy = receiver.secrets.flatMap((secret, i) =>
             verifyWith(secret, body, req.headers) ? [i] : [],
           );
-          const answered = mode.kind === "ok" ? 200 : mode.status;
-          requests.push({
+          const answered = current.kind === "ok" ? 200 : current.status;
+          const record = {
             id: String(req.headers["webhook-id"]),
             timestamp: String(req.headers["webhook-timestamp"]),
             signature: String(req.headers["webhook-signature"]),
@@ -101,9 +113,14 @@ export async function startWebhookReceiver(path = "/hooks"): Promise<WebhookRece
             verifiedBy,
             answered,
             receivedAt: Date.now(),
-          });
-          res.writeHead(answered, mode.kind === "status" ? (mode.headers ?? {}) : {});
-          res.end(answered < 300 ? "ok" : "no");
+          };
+          const answer = () => {
+            requests.push(record);
+            res.writeHead(answered, current.kind === "status" ? (current.headers ?? {}) : {});
+            res.end(answered < 300 ? "ok" : "no");
+          };
+          if (current.kind === "ok" && current.delayMs) setTimeout(answer, current.delayMs);
+          else answer();
         });
       });
       s.on("connection", (socket) => {
