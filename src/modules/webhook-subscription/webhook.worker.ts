@@ -48,6 +48,14 @@ const CLAIM = `
   RETURNING d.tenant_id, d.id, d.subscription_id, d.body, d.attempts, d.created_at, d.retry_since,
             s.url, s.secret, s.previous_secret, s.previous_secret_expires_at, s.campaign_id`;
 
+interface SuccessRecord {
+  row: ClaimedRow;
+  attemptedAt: Date;
+  result: PostResult;
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
 /** The webhook-signature header: one "v1,<base64>" per secret that signs now, space-separated. */
 export function signatureHeader(secrets: string[], msgId: string, timestamp: Date, body: string): string {
   return secrets.map((s) => new Webhook(s).sign(msgId, timestamp, body)).join(" ");
@@ -57,6 +65,8 @@ export class WebhookWorker {
   private readonly transport: WebhookTransport;
   private readonly running = new Set<Promise<void>>();
   private inFlight = 0;
+  private readonly successes: SuccessRecord[] = [];
+  private flushing: Promise<void> | null = null;
   private pumping: Promise<void> | null = null;
   private wakeAgain = false;
   private stopped = false;
@@ -116,7 +126,8 @@ export class WebhookWorker {
       .finally(() => {
         this.inFlight--;
         this.running.delete(done);
-        this.wake();
+        // Refill in batches (one claim for many rows) rather than one claim per finished attempt.
+        if (this.inFlight <= this.app.config.webhooks.workers / 2) this.wake();
       });
     this.running.add(done);
   }
@@ -147,12 +158,79 @@ export class WebhookWorker {
       outcome: verdict === "SUCCEEDED" ? "succeeded" : verdict === "GONE" ? "gone" : "failed",
     });
     metrics?.webhookAttemptDuration.observe(result.latencyMs / 1000);
-    await this.record(row, attemptedAt, result, verdict);
+    if (verdict === "SUCCEEDED") await this.recordSuccess(row, attemptedAt, result);
+    else await this.record(row, attemptedAt, result, verdict);
     if (verdict === "SUCCEEDED")
       metrics?.webhookDeliveryLatency.observe((Date.now() - new Date(row.created_at).getTime()) / 1000);
   }
 
-  /** Stores the attempt and its consequences in the tenant's transaction. */
+  /**
+   * Successes are recorded in batches: every success that finished while the previous batch
+   * was being written goes in the next, one statement and one transaction per tenant, so the
+   * database work per message shrinks as the load grows. The attempt holds its claim until
+   * its batch has committed.
+   */
+  private recordSuccess(row: ClaimedRow, attemptedAt: Date, result: PostResult): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.successes.push({ row, attemptedAt, result, resolve, reject });
+      this.flushSuccesses();
+    });
+  }
+
+  private flushSuccesses(): void {
+    if (this.flushing || this.successes.length === 0) return;
+    this.flushing = (async () => {
+      const batch = this.successes.splice(0);
+      const byTenant = new Map<string, SuccessRecord[]>();
+      for (const s of batch) byTenant.set(s.row.tenant_id, [...(byTenant.get(s.row.tenant_id) ?? []), s]);
+      for (const [tenantId, items] of byTenant) {
+        try {
+          await this.writeSuccesses(tenantId, items);
+          for (const s of items) s.resolve();
+        } catch (err) {
+          for (const s of items) s.reject(err);
+        }
+      }
+    })().finally(() => {
+      this.flushing = null;
+      this.flushSuccesses();
+    });
+  }
+
+  private async writeSuccesses(tenantId: string, items: SuccessRecord[]): Promise<void> {
+    const ctx = new RequestContext(this.app, { tenantId, keyId: "system:webhooks", scopes: ["read", "write"] });
+    try {
+      const em = await ctx.db();
+      await em.query(
+        `WITH attempts AS (
+           INSERT INTO webhook_delivery_attempts (tenant_id, delivery_id, attempt, attempted_at, http_status, latency_ms)
+           SELECT $1, * FROM unnest($2::uuid[], $3::int[], $4::timestamptz[], $5::int[], $6::int[])),
+         deliveries AS (
+           UPDATE webhook_deliveries d SET status = 'SUCCEEDED', delivered_at = now()
+             FROM unnest($2::uuid[], $3::int[]) AS t(id, attempt)
+            WHERE d.tenant_id = $1 AND d.id = t.id AND d.attempts = t.attempt AND d.status = 'PENDING')
+         -- At most once a minute on a healthy endpoint: every success would otherwise queue on its row's lock.
+         UPDATE webhook_subscriptions SET failing_since = NULL, last_succeeded_at = now()
+          WHERE tenant_id = $1 AND id = ANY($7::uuid[])
+            AND (failing_since IS NOT NULL OR last_succeeded_at IS NULL OR last_succeeded_at < now() - interval '1 minute')`,
+        [
+          tenantId,
+          items.map((s) => s.row.id),
+          items.map((s) => s.row.attempts),
+          items.map((s) => s.attemptedAt),
+          items.map((s) => s.result.status),
+          items.map((s) => s.result.latencyMs),
+          [...new Set(items.map((s) => s.row.subscription_id))],
+        ],
+      );
+      await ctx.tx.commit();
+    } catch (err) {
+      await ctx.tx.rollback();
+      throw err;
+    }
+  }
+
+  /** Stores a failed attempt and its consequences in the tenant's transaction. */
   private async record(row: ClaimedRow, attemptedAt: Date, result: PostResult, verdict: AttemptVerdict): Promise<void> {
     const ctx = new RequestContext(this.app, {
       tenantId: row.tenant_id,
@@ -168,43 +246,30 @@ export class WebhookWorker {
          VALUES ($1, $2, $3, $4, $5, $6, $7)`,
         [row.tenant_id, row.id, row.attempts, attemptedAt, result.status, result.latencyMs, result.error],
       );
-      let disable: string | null = null;
-      if (verdict === "SUCCEEDED") {
+      const givenUp = attemptedAt.getTime() - new Date(row.retry_since).getTime() >= giveUpMs;
+      const next = new Date(attemptedAt.getTime() + retryDelayMs(c.retrySeconds, row.attempts, Math.random()));
+      await em.query(
+        `UPDATE webhook_deliveries SET status = $4, next_attempt_at = $5
+          WHERE tenant_id = $1 AND id = $2 AND attempts = $3 AND status = 'PENDING'`,
+        [row.tenant_id, row.id, row.attempts, givenUp ? "FAILED" : "PENDING", next],
+      );
+      if (givenUp) this.app.metrics?.webhookFailures.inc({ kind: "given_up" });
+      // Failing since this message became due, unless something succeeded after that: so a
+      // message given up after the give-up period also means an endpoint failing that long.
+      const [failing]: Array<{ failing_since: Date }> = (
         await em.query(
-          `UPDATE webhook_deliveries SET status = 'SUCCEEDED', delivered_at = now()
-            WHERE tenant_id = $1 AND id = $2 AND attempts = $3 AND status = 'PENDING'`,
-          [row.tenant_id, row.id, row.attempts],
-        );
-        await em.query(
-          // At most once a minute on a healthy endpoint: every success would otherwise queue on this row's lock.
-          `UPDATE webhook_subscriptions SET failing_since = NULL, last_succeeded_at = now()
-            WHERE tenant_id = $1 AND id = $2
-              AND (failing_since IS NOT NULL OR last_succeeded_at IS NULL OR last_succeeded_at < now() - interval '1 minute')`,
-          [row.tenant_id, row.subscription_id],
-        );
-      } else {
-        const givenUp = attemptedAt.getTime() - new Date(row.retry_since).getTime() >= giveUpMs;
-        const next = new Date(attemptedAt.getTime() + retryDelayMs(c.retrySeconds, row.attempts, Math.random()));
-        await em.query(
-          `UPDATE webhook_deliveries SET status = $4, next_attempt_at = $5
-            WHERE tenant_id = $1 AND id = $2 AND attempts = $3 AND status = 'PENDING'`,
-          [row.tenant_id, row.id, row.attempts, givenUp ? "FAILED" : "PENDING", next],
-        );
-        if (givenUp) this.app.metrics?.webhookFailures.inc({ kind: "given_up" });
-        // Failing since this message became due, unless something succeeded after that: so a
-        // message given up after the give-up period also means an endpoint failing that long.
-        const [failing]: Array<{ failing_since: Date }> = (
-          await em.query(
-            `UPDATE webhook_subscriptions
-                SET failing_since = coalesce(failing_since, greatest($3::timestamptz, last_succeeded_at))
-              WHERE tenant_id = $1 AND id = $2 RETURNING failing_since`,
-            [row.tenant_id, row.subscription_id, new Date(row.retry_since)],
-          )
-        )[0];
-        if (verdict === "GONE") disable = "The endpoint answered 410 Gone.";
-        else if (failing && attemptedAt.getTime() - new Date(failing.failing_since).getTime() >= giveUpMs)
-          disable = `Every attempt failed for ${c.giveUpHours} hours.`;
-      }
+          `UPDATE webhook_subscriptions
+              SET failing_since = coalesce(failing_since, greatest($3::timestamptz, last_succeeded_at))
+            WHERE tenant_id = $1 AND id = $2 RETURNING failing_since`,
+          [row.tenant_id, row.subscription_id, new Date(row.retry_since)],
+        )
+      )[0];
+      const disable =
+        verdict === "GONE"
+          ? "The endpoint answered 410 Gone."
+          : failing && attemptedAt.getTime() - new Date(failing.failing_since).getTime() >= giveUpMs
+            ? `Every attempt failed for ${c.giveUpHours} hours.`
+            : null;
       if (disable) await this.disable(ctx, row, disable);
       await ctx.tx.commit();
     } catch (err) {
