@@ -17,6 +17,7 @@
 import "reflect-metadata";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { Webhook } from "standardwebhooks";
 import { createTestDatabase } from "../test/support/database";
@@ -34,6 +35,12 @@ const STEADY_BATCH = Number(process.env.BENCH_STEADY_BATCH ?? 10);
 const WORKERS = 16;
 
 const INGEST = `mutation($input: IngestBouncesInput!) { ingestBounces(input: $input) { inserted userErrors { code message } } }`;
+
+/** CPU seconds (user + system) a process has used so far, from /proc (clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -141,6 +148,7 @@ async function main(): Promise<void> {
 
     // 1. Throughput through Rebound.
     const batches = Array.from({ length: Math.ceil(EVENTS / BATCH) }, () => Array.from({ length: BATCH }, event));
+    const cpu0 = cpuSeconds(server.process.pid!);
     const t0 = performance.now();
     let next = 0;
     await Promise.all(
@@ -151,6 +159,7 @@ async function main(): Promise<void> {
     const ingestedMs = performance.now() - t0;
     await receiver.waitFor(batches.length * BATCH, 300_000);
     const reboundMs = performance.now() - t0;
+    const serverCpuMs = (cpuSeconds(server.process.pid!) - cpu0) * 1000;
     const reboundRate = (batches.length * BATCH) / (reboundMs / 1000);
 
     // Baseline: raw fetch of the same bodies (signed beforehand), WORKERS requests in flight.
@@ -233,10 +242,20 @@ async function main(): Promise<void> {
       `  baseline  raw fetch of the same ${posts.length} bodies from one process: ${baselineMs.toFixed(0)} ms, ${baselineRate.toFixed(0)} events/s`,
     );
     console.log(`  ratio     ${pct(reboundRate / baselineRate)} of the baseline (target ≥ 50 %)`);
+    const avgBody = sample.reduce((n, b) => n + b.body.length, 0) / sample.length;
+    console.log(
+      `  server    ${((serverCpuMs / (batches.length * BATCH)) * 1000).toFixed(0)} µs of server CPU per event (ingest and delivery), bodies of ${avgBody.toFixed(0)} bytes`,
+    );
     console.log(
       `  steady    ${total} events at ${STEADY_RATE}/s asked, ${STEADY_BATCH} per request (${achievedRate.toFixed(0)}/s achieved): commit → verified receipt p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms, max ${latencies.at(-1)} ms (target p99 < 1000 ms)`,
     );
     console.log(`  verification failures at the receiver: ${receiver.failures()}`);
+    const metrics = await (await fetch(server.url.replace("/graphql", "/metrics"))).text();
+    const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(metrics)?.[1] ?? NaN);
+    const attempts = value("rebound_webhook_attempt_duration_seconds_count");
+    console.log(
+      `  server    ${attempts} attempts, ${((value("rebound_webhook_attempt_duration_seconds_sum") / attempts) * 1000).toFixed(1)} ms per HTTP attempt on average`,
+    );
   } finally {
     server.process.kill("SIGTERM");
     await server.exited;

@@ -121,13 +121,19 @@ export class WebhookWorker {
 
   private launch(row: ClaimedRow): void {
     this.inFlight++;
-    const done = this.attempt(row)
+    let released = false;
+    // Frees the attempt's slot (another message may be claimed); once per attempt.
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.inFlight--;
+      this.wake();
+    };
+    const done = this.attempt(row, release)
       .catch((err: unknown) => this.app.log.error({ err, deliveryId: row.id }, "webhook worker: attempt failed"))
       .finally(() => {
-        this.inFlight--;
+        release();
         this.running.delete(done);
-        // Refill in batches (one claim for many rows) rather than one claim per finished attempt.
-        if (this.inFlight <= this.app.config.webhooks.workers / 2) this.wake();
       });
     this.running.add(done);
   }
@@ -140,7 +146,7 @@ export class WebhookWorker {
     return secrets;
   }
 
-  private async attempt(row: ClaimedRow): Promise<void> {
+  private async attempt(row: ClaimedRow, release: () => void): Promise<void> {
     const attemptedAt = new Date();
     const msgId = webhookIdOf(row.id);
     const result = await this.transport.post(
@@ -158,17 +164,23 @@ export class WebhookWorker {
       outcome: verdict === "SUCCEEDED" ? "succeeded" : verdict === "GONE" ? "gone" : "failed",
     });
     metrics?.webhookAttemptDuration.observe(result.latencyMs / 1000);
-    if (verdict === "SUCCEEDED") await this.recordSuccess(row, attemptedAt, result);
-    else await this.record(row, attemptedAt, result, verdict);
-    if (verdict === "SUCCEEDED")
+    if (verdict === "SUCCEEDED") {
       metrics?.webhookDeliveryLatency.observe((Date.now() - new Date(row.created_at).getTime()) / 1000);
+      const recorded = this.recordSuccess(row, attemptedAt, result);
+      // The receiver has it: the slot may serve the next message while the success is written
+      // (the claim's lease still covers the row), unless the writes fall behind.
+      if (this.successes.length < 4 * this.app.config.webhooks.workers) release();
+      await recorded;
+    } else {
+      await this.record(row, attemptedAt, result, verdict);
+    }
   }
 
   /**
    * Successes are recorded in batches: every success that finished while the previous batch
    * was being written goes in the next, one statement and one transaction per tenant, so the
-   * database work per message shrinks as the load grows. The attempt holds its claim until
-   * its batch has committed.
+   * database work per message shrinks as the load grows. The row stays claimed (its lease)
+   * until its batch has committed; a crash before that sends the message again.
    */
   private recordSuccess(row: ClaimedRow, attemptedAt: Date, result: PostResult): Promise<void> {
     return new Promise<void>((resolve, reject) => {
