@@ -35,7 +35,12 @@ beforeAll(async () => {
     "rebind.internal.example": [{ type: "A", data: "127.0.0.1" }],
     "metadata.internal.example": [{ type: "A", data: "169.254.169.254" }],
   });
-  const env = { ...testDnsEnv(dns), REBOUND_WEBHOOK_RETRY_SECONDS: "0.2", REBOUND_WEBHOOK_POLL_MS: "100" };
+  const env = {
+    ...testDnsEnv(dns),
+    REBOUND_WEBHOOK_RETRY_SECONDS: "0.2",
+    REBOUND_WEBHOOK_POLL_MS: "100",
+    REBOUND_WEBHOOK_WORKERS: "16",
+  };
   strict = await startTestApp("webhooks_strict", env);
   relaxed = await startTestApp("webhooks_relaxed", { ...env, REBOUND_WEBHOOK_ALLOW_PRIVATE: "1" });
   strictGql = (await strict.newTenant("strict")).gql;

@@ -58,6 +58,7 @@ beforeAll(async () => {
     REBOUND_WEBHOOK_ALLOW_PRIVATE: "1",
     REBOUND_WEBHOOK_RETRY_SECONDS: "0.2,0.4,0.8",
     REBOUND_WEBHOOK_POLL_MS: "100",
+    REBOUND_WEBHOOK_WORKERS: "16",
     REBOUND_WEBHOOK_GIVE_UP_HOURS: "0.002",
   });
   const t = await app.newTenant("webhooks");
