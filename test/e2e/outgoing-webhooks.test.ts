@@ -191,6 +191,32 @@ describe("every event type, signed", () => {
     expect(receiver.requests.every((w) => w.verified)).toBe(true);
   });
 
+  it("nodes(ids:) reads the same objects in order, null for ids that name none, at most 100", async () => {
+    const got = bodies(receiver);
+    const ids = [
+      got.find((b) => b.type === "bounce.received").data.id,
+      "QmFkOjAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMA",
+      got.find((b) => b.type === "alert.raised").data.id,
+      got.find((b) => b.type === "suppression.added").data.id,
+    ];
+    const nodes = ok(await gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id __typename } }`, { ids })).nodes;
+    expect(nodes).toEqual([
+      { id: ids[0], __typename: "BounceEvent" },
+      null,
+      { id: ids[2], __typename: "Alert" },
+      { id: ids[3], __typename: "Suppression" },
+    ]);
+    const other = await app.newTenant("other");
+    expect(ok(await other.gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids })).nodes).toEqual([
+      null,
+      null,
+      null,
+      null,
+    ]);
+    const tooMany = await gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: Array(101).fill(ids[0]) });
+    expect(tooMany.errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
+  });
+
   it("a tampered body fails verification", () => {
     const w = [...receiver.delivered().values()][0];
     expect(verifyWith(sub.secret, w.body, w.headers)).toBe(true);

@@ -58,7 +58,10 @@ export class NodeResolver {
     nullable: "items",
     description: `Fetch up to ${MAX_NODES} objects by their global ids, in the same order; null for each id that names none.`,
   })
-  async nodes(@Ctx() ctx: RequestContext, @Arg("ids", () => [ID]) ids: string[]): Promise<Array<object | null>> {
+  async nodes(
+    @Ctx() ctx: RequestContext,
+    @Arg("ids", () => [ID], { description: `Global ids, at most ${MAX_NODES}.` }) ids: string[],
+  ): Promise<Array<object | null>> {
     if (ids.length > MAX_NODES) throw badInput(`At most ${MAX_NODES} ids per call.`, "ids");
     const refs = ids.map((id) => fromGlobalId(id));
     const found = new Map<string, object>();
