@@ -279,7 +279,7 @@ describe("every event type, signed", () => {
   it("during a rotation both secrets verify every message, each alone", async () => {
     const r = ok(
       await gql(
-        `mutation($i: WebhookSubscriptionIdInput!) { rotateWebhookSecret(input: $i) { secret webhookSubscription { previousSecretExpiresAt } userErrors { code message } } }`,
+        `mutation($i: RotateWebhookSecretInput!) { rotateWebhookSecret(input: $i) { secret webhookSubscription { previousSecretExpiresAt } userErrors { code message } } }`,
         { i: { id: sub.id } },
       ),
       "rotateWebhookSecret",
@@ -427,7 +427,7 @@ describe("durability", () => {
       gone.setMode({ kind: "ok" });
       ok(
         await gql(
-          `mutation($i: WebhookSubscriptionIdInput!) { resumeWebhookSubscription(input: $i) { webhookSubscription { status } userErrors { code message } } }`,
+          `mutation($i: ResumeWebhookSubscriptionInput!) { resumeWebhookSubscription(input: $i) { webhookSubscription { status } userErrors { code message } } }`,
           {
             i: { id: sub.id },
           },
@@ -474,7 +474,7 @@ describe("durability", () => {
       const sub = await subscribe(paused.url, ["BOUNCE_RECEIVED"]);
       const mutate = (name: string) =>
         gql(
-          `mutation($i: WebhookSubscriptionIdInput!) { ${name}(input: $i) { webhookSubscription { status } userErrors { code message } } }`,
+          `mutation($i: ${name[0].toUpperCase()}${name.slice(1)}Input!) { ${name}(input: $i) { webhookSubscription { status } userErrors { code message } } }`,
           {
             i: { id: sub.id },
           },

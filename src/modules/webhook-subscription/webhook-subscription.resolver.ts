@@ -12,16 +12,22 @@ import { webhookSubscriptionService as service } from "./webhook-subscription.se
 import {
   CreateWebhookSubscriptionInput,
   CreateWebhookSubscriptionPayload,
+  DeleteWebhookSubscriptionInput,
   DeleteWebhookSubscriptionPayload,
+  PauseWebhookSubscriptionInput,
+  PauseWebhookSubscriptionPayload,
   RedeliverWebhookInput,
+  RedeliverWebhookPayload,
+  ResumeWebhookSubscriptionInput,
+  ResumeWebhookSubscriptionPayload,
+  RotateWebhookSecretInput,
   RotateWebhookSecretPayload,
   SendTestWebhookInput,
+  SendTestWebhookPayload,
   UpdateWebhookSubscriptionInput,
+  UpdateWebhookSubscriptionPayload,
   WebhookDeliveryConnection,
-  WebhookDeliveryPayload,
   WebhookSubscriptionConnection,
-  WebhookSubscriptionIdInput,
-  WebhookSubscriptionPayload,
 } from "./webhook-subscription.types";
 
 // Outgoing webhooks are managed with the admin scope only (URLs and delivery bodies included).
@@ -74,7 +80,7 @@ export class WebhookSubscriptionResolver {
   }
 
   @Authorized("admin")
-  @Mutation(() => WebhookSubscriptionPayload, {
+  @Mutation(() => UpdateWebhookSubscriptionPayload, {
     description: "Change a subscription's URL, events, campaign or label.",
   })
   updateWebhookSubscription(
@@ -95,12 +101,12 @@ export class WebhookSubscriptionResolver {
   }
 
   @Authorized("admin")
-  @Mutation(() => WebhookSubscriptionPayload, {
+  @Mutation(() => PauseWebhookSubscriptionPayload, {
     description: "Stop sending to a subscription; events that happen while it is paused are never sent.",
   })
   pauseWebhookSubscription(
     @Ctx() ctx: RequestContext,
-    @Arg("input", () => WebhookSubscriptionIdInput) input: WebhookSubscriptionIdInput,
+    @Arg("input", () => PauseWebhookSubscriptionInput) input: { id: string },
   ) {
     return payload(
       async () => ({
@@ -111,12 +117,12 @@ export class WebhookSubscriptionResolver {
   }
 
   @Authorized("admin")
-  @Mutation(() => WebhookSubscriptionPayload, {
+  @Mutation(() => ResumeWebhookSubscriptionPayload, {
     description: "Send again to a paused or disabled subscription; a disabled one's waiting messages are due at once.",
   })
   resumeWebhookSubscription(
     @Ctx() ctx: RequestContext,
-    @Arg("input", () => WebhookSubscriptionIdInput) input: WebhookSubscriptionIdInput,
+    @Arg("input", () => ResumeWebhookSubscriptionInput) input: { id: string },
   ) {
     return payload(
       async () => ({
@@ -132,7 +138,7 @@ export class WebhookSubscriptionResolver {
   })
   deleteWebhookSubscription(
     @Ctx() ctx: RequestContext,
-    @Arg("input", () => WebhookSubscriptionIdInput) input: WebhookSubscriptionIdInput,
+    @Arg("input", () => DeleteWebhookSubscriptionInput) input: { id: string },
   ) {
     return payload(
       async () => ({
@@ -150,10 +156,7 @@ export class WebhookSubscriptionResolver {
     description:
       "A new signing secret, shown once; for 24 hours messages carry signatures by both the old and the new.",
   })
-  rotateWebhookSecret(
-    @Ctx() ctx: RequestContext,
-    @Arg("input", () => WebhookSubscriptionIdInput) input: WebhookSubscriptionIdInput,
-  ) {
+  rotateWebhookSecret(@Ctx() ctx: RequestContext, @Arg("input", () => RotateWebhookSecretInput) input: { id: string }) {
     return payload(
       async () => {
         const rotated = await service.rotateSecret(ctx, uuidOf(input.id, "WebhookSubscription"));
@@ -164,7 +167,7 @@ export class WebhookSubscriptionResolver {
   }
 
   @Authorized("admin")
-  @Mutation(() => WebhookDeliveryPayload, {
+  @Mutation(() => RedeliverWebhookPayload, {
     description: "Send a message again now, with the same webhook-id and body (receivers dedupe on the id).",
   })
   redeliverWebhook(
@@ -178,7 +181,7 @@ export class WebhookSubscriptionResolver {
   }
 
   @Authorized("admin")
-  @Mutation(() => WebhookDeliveryPayload, {
+  @Mutation(() => SendTestWebhookPayload, {
     description: "Send a webhook.test message to a subscription now, to check the endpoint and its verification.",
   })
   sendTestWebhook(@Ctx() ctx: RequestContext, @Arg("input", () => SendTestWebhookInput) input: SendTestWebhookInput) {
