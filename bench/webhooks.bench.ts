@@ -120,10 +120,11 @@ async function main(): Promise<void> {
     const gql = graphqlClient(server.url, key);
     const setup = await createSendingSetup(gql, "bench.webhooks.example");
     const created = await gql(
-      `mutation($input: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $input) { secret userErrors { code message } } }`,
+      `mutation($input: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $input) { secret webhookSubscription { id } userErrors { code message } } }`,
       { input: { url: receiver.url, events: ["BOUNCE_RECEIVED"] } },
     );
     const secret = created.data.createWebhookSubscription.secret as string;
+    const subscriptionId = created.data.createWebhookSubscription.webhookSubscription.id as string;
     receiver.setSecret(secret);
     let seq = 0;
     const event = () => ({
@@ -145,6 +146,27 @@ async function main(): Promise<void> {
     await receiver.waitFor(10 * BATCH, 60_000);
     receiver.keep(false);
     receiver.reset();
+
+    // 0. The same ingestion with the subscription paused: the server CPU an event costs without webhooks.
+    const setPaused = async (paused: boolean) => {
+      const m = paused ? "pauseWebhookSubscription" : "resumeWebhookSubscription";
+      const input = `${m[0].toUpperCase()}${m.slice(1)}Input`;
+      const r = await gql(`mutation($i: ${input}!) { ${m}(input: $i) { userErrors { code } } }`, {
+        i: { id: subscriptionId },
+      });
+      if (r.errors?.length) throw new Error(JSON.stringify(r.errors));
+    };
+    await setPaused(true);
+    const quiet = Array.from({ length: Math.ceil(EVENTS / BATCH) }, () => Array.from({ length: BATCH }, event));
+    const q0 = cpuSeconds(server.process.pid!);
+    let q = 0;
+    await Promise.all(
+      Array.from({ length: CLIENTS }, async () => {
+        while (q < quiet.length) await ingest(quiet[q++]);
+      }),
+    );
+    const quietCpuMs = (cpuSeconds(server.process.pid!) - q0) * 1000;
+    await setPaused(false);
 
     // 1. Throughput through Rebound.
     const batches = Array.from({ length: Math.ceil(EVENTS / BATCH) }, () => Array.from({ length: BATCH }, event));
@@ -244,7 +266,7 @@ async function main(): Promise<void> {
     console.log(`  ratio     ${pct(reboundRate / baselineRate)} of the baseline (target ≥ 50 %)`);
     const avgBody = sample.reduce((n, b) => n + b.body.length, 0) / sample.length;
     console.log(
-      `  server    ${((serverCpuMs / (batches.length * BATCH)) * 1000).toFixed(0)} µs of server CPU per event (ingest and delivery), bodies of ${avgBody.toFixed(0)} bytes`,
+      `  server    ${((serverCpuMs / (batches.length * BATCH)) * 1000).toFixed(0)} µs of server CPU per event (ingest and delivery), ${((quietCpuMs / (quiet.length * BATCH)) * 1000).toFixed(0)} µs with the subscription paused; bodies of ${avgBody.toFixed(0)} bytes`,
     );
     console.log(
       `  steady    ${total} events at ${STEADY_RATE}/s asked, ${STEADY_BATCH} per request (${achievedRate.toFixed(0)}/s achieved): commit → verified receipt p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms, max ${latencies.at(-1)} ms (target p99 < 1000 ms)`,

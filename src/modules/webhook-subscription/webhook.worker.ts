@@ -138,11 +138,23 @@ export class WebhookWorker {
     this.running.add(done);
   }
 
+  /** Decrypted secrets by their stored (encrypted) form: a rotation stores a new form, so nothing goes stale. */
+  private readonly decrypted = new Map<string, string>();
+
+  private decrypt(stored: string): string {
+    let secret = this.decrypted.get(stored);
+    if (secret === undefined) {
+      if (this.decrypted.size >= 10_000) this.decrypted.clear();
+      secret = decryptSecret(stored, this.app.config.webhooks.secretKey);
+      this.decrypted.set(stored, secret);
+    }
+    return secret;
+  }
+
   private secretsOf(row: ClaimedRow, now: Date): string[] {
-    const key = this.app.config.webhooks.secretKey;
-    const secrets = [decryptSecret(row.secret, key)];
+    const secrets = [this.decrypt(row.secret)];
     const until = row.previous_secret_expires_at ? new Date(row.previous_secret_expires_at) : null;
-    if (row.previous_secret && until && until > now) secrets.push(decryptSecret(row.previous_secret, key));
+    if (row.previous_secret && until && until > now) secrets.push(this.decrypt(row.previous_secret));
     return secrets;
   }
 
