@@ -81,3 +81,38 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
     throw err;
   }
 }
+
+/**
+ * `rebound worker`: a process that only delivers outgoing webhooks (no HTTP), beside servers
+ * that may run none themselves (REBOUND_WEBHOOK_WORKERS=0). PostgreSQL only: the embedded
+ * database belongs to the one `rebound serve` process, which delivers them itself.
+ */
+export async function startWorker(config: Config = loadConfig()): Promise<{ close(): Promise<void> }> {
+  if (!config.databaseUrl)
+    throw new Error(
+      "rebound worker needs DATABASE_URL: on the embedded database, rebound serve delivers webhooks itself",
+    );
+  if (config.webhooks.workers === 0) throw new Error("REBOUND_WEBHOOK_WORKERS is 0: this worker would deliver nothing");
+  const log = createLogger(config.log.level);
+  const db = await openDatabase(config, log, ENTITIES);
+  try {
+    await runMigrations(db, config.migrationDatabaseUrl);
+    const app: App = { config, db, log, metrics: new Metrics(), routes: [] };
+    // Alerts it raises (an endpoint disabled) are announced like any other.
+    const realtime = await startRealtime(app, config.limits.subscriptionQueue);
+    registerRealtimeTopics(app);
+    app.schema = await getSchema();
+    registerWebhookSources();
+    const webhooks = startWebhookWorker(app);
+    return {
+      async close() {
+        await webhooks.close();
+        await realtime.close();
+        await db.close();
+      },
+    };
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+}

@@ -4,11 +4,13 @@
 // embedded database (PGlite, one connection, no LISTEN/NOTIFY) runs the same delivery code
 // on the same table, and goes through the same outage and SIGKILL.
 
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { startChildServer, type ChildServer } from "../support/child-server";
+import { REPO, startChildServer, type ChildServer } from "../support/child-server";
+import { startNodeFlags } from "../support/start-flags";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { graphqlClient, ok, type Gql } from "../support/graphql-client";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver";
@@ -158,6 +160,45 @@ describe("on PostgreSQL", () => {
       await kill(b, "SIGTERM");
     }
   }, 180_000);
+});
+
+describe("rebound worker", () => {
+  it("delivers for a server that delivers nothing itself", async () => {
+    const db = await createTestDatabase("webhook_worker");
+    cleanups.push(() => db.drop());
+    const receiver = await startWebhookReceiver();
+    cleanups.push(() => receiver.close());
+    const env = { DATABASE_URL: db.url, MIGRATION_DATABASE_URL: "", ...WEBHOOK_ENV };
+    const server = await startChildServer({ ...env, REBOUND_WEBHOOK_WORKERS: "0" }, 90_000);
+    const worker = spawn(process.execPath, [...startNodeFlags(), join(REPO, "bin/rebound.js"), "worker"], {
+      cwd: REPO,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    worker.stdout.on("data", (d) => (out += d));
+    worker.stderr.on("data", (d) => (out += d));
+    const exited = new Promise<number | null>((r) => worker.once("exit", (code) => r(code)));
+    try {
+      const gql = graphqlClient(server.url, keyOf(server));
+      const setup = await createSetup(gql, "worker");
+      const created = ok(
+        await gql(CREATE, { input: { url: receiver.url, events: ["BOUNCE_RECEIVED"] } }),
+        "createWebhookSubscription",
+      );
+      receiver.secrets = [created.secret];
+      await ingest(gql, setup, ["w1@acme.example", "w2@acme.example", "w3@acme.example"]);
+      await receiver.waitFor(() => receiver.delivered().size === 3, 30_000, `the worker's deliveries (${out})`);
+      expect(out).toContain("Rebound is delivering webhooks");
+      expect(receiver.requests.every((w) => w.verified)).toBe(true);
+      const serverMetrics = await (await fetch(server.url.replace("/graphql", "/metrics"))).text();
+      expect(serverMetrics).not.toMatch(/rebound_webhook_attempts_total\{outcome="succeeded"\} [1-9]/);
+    } finally {
+      worker.kill("SIGTERM");
+      expect(await exited).toBe(0);
+      await kill(server, "SIGTERM");
+    }
+  }, 120_000);
 });
 
 describe("on the embedded database (npm start's path)", () => {
