@@ -6,6 +6,8 @@
 // loopback (REBOUND_DNS_SERVERS).
 
 import "reflect-metadata";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkWebhookUrl } from "../../src/core/outgoing-webhooks";
 import { startDnsServer, testDnsEnv, type TestDnsServer } from "../support/dns-server";
@@ -167,6 +169,36 @@ describe("with REBOUND_WEBHOOK_ALLOW_PRIVATE=1", () => {
     } finally {
       await target.close();
       await redirecting.close();
+    }
+  });
+});
+
+describe("answers", () => {
+  it("reads at most 64 KB of an answer: an endless body does not hold the attempt", async () => {
+    let written = 0;
+    const endless = createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { "content-type": "text/plain" });
+      const chunk = Buffer.alloc(16 * 1024, 120);
+      const pump = () => {
+        while (!res.destroyed && res.write(chunk)) written += chunk.length;
+        if (!res.destroyed) res.once("drain", pump);
+      };
+      pump();
+    });
+    await new Promise<void>((r) => endless.listen(0, "127.0.0.1", () => r()));
+    try {
+      const port = (endless.address() as AddressInfo).port;
+      const r = await create(relaxedGql, `http://127.0.0.1:${port}/hooks`);
+      const { attempts, status } = await attemptsAfterIngest(relaxedGql, relaxedSetup, r.webhookSubscription.id);
+      expect(attempts[0].httpStatus).toBe(200);
+      expect(attempts[0].error).toBeNull();
+      expect(status).toBe("SUCCEEDED");
+      // Cut off long before the 10 s timeout, and before the server wrote much past 64 KB.
+      expect(written).toBeLessThan(16 * 1024 * 1024);
+    } finally {
+      endless.closeAllConnections();
+      await new Promise<void>((r) => endless.close(() => r()));
     }
   });
 });
