@@ -92,7 +92,7 @@ const ENV = z.object({
   // Outgoing webhooks (README, "Webhooks to your backend").
   REBOUND_WEBHOOK_ALLOW_PRIVATE: z.preprocess(unset, z.enum(["0", "1"], "must be 0 or 1").default("0")),
   REBOUND_WEBHOOK_SECRET_KEY: z.string().default(""),
-  REBOUND_WEBHOOK_WORKERS: wholeNumber(16),
+  REBOUND_WEBHOOK_WORKERS: wholeNumber(64),
   REBOUND_WEBHOOK_TIMEOUT_MS: wholeNumber(10_000, 1),
   REBOUND_WEBHOOK_POLL_MS: wholeNumber(1_000, 10),
   REBOUND_WEBHOOK_LEASE_SECONDS: wholeNumber(60, 1),

@@ -92,7 +92,7 @@ describe("configuration", () => {
     expect(loadConfig({}).webhooks).toEqual({
       allowPrivate: false,
       secretKey: "",
-      workers: 16,
+      workers: 64,
       timeoutMs: 10_000,
       pollMs: 1_000,
       leaseSeconds: 60,
