@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_DNSBL_DOMAIN_ZONES, DEFAULT_DNSBL_IP_ZONES } from "../core/dns/dnsbl";
+import { DEFAULT_RETRY_SECONDS } from "../core/outgoing-webhooks";
 
 // Every setting Rebound reads from the environment, in one schema, parsed once at start. This
 // is the only file that reads process.env (a lint rule holds every other file to it); the
@@ -88,12 +89,24 @@ const ENV = z.object({
   REBOUND_KEEP_ALIVE_TIMEOUT_MS: wholeNumber(5_000, 1),
   REBOUND_CLASSIFY_TIMEOUT_MS: wholeNumber(5_000, 1),
   REBOUND_CLASSIFY_WORKERS: wholeNumber(2),
+  // Outgoing webhooks (README, "Webhooks to your backend").
+  REBOUND_WEBHOOK_ALLOW_PRIVATE: z.preprocess(unset, z.enum(["0", "1"], "must be 0 or 1").default("0")),
+  REBOUND_WEBHOOK_SECRET_KEY: z.string().default(""),
+  REBOUND_WEBHOOK_WORKERS: wholeNumber(64),
+  REBOUND_WEBHOOK_TIMEOUT_MS: wholeNumber(10_000, 1),
+  REBOUND_WEBHOOK_POLL_MS: wholeNumber(1_000, 10),
+  REBOUND_WEBHOOK_LEASE_SECONDS: wholeNumber(60, 1),
+  REBOUND_WEBHOOK_RETRY_SECONDS: list(DEFAULT_RETRY_SECONDS.map(String))
+    .transform((items) => items.map(Number))
+    .pipe(z.array(z.number().positive("each delay must be a positive number of seconds")).min(1, "must list a delay")),
+  // Fractions allowed (tests); an endpoint failing this long is disabled, a message this old given up.
+  REBOUND_WEBHOOK_GIVE_UP_HOURS: z.preprocess(unset, z.coerce.number().positive("must be positive").default(72)),
 });
 
 // The shape of the configuration is the platform's (src/platform/config.ts): what it and the
 // modules need. This file fills it from the environment.
 import type { Config } from "../platform/config";
-export type { Config, DnsConfig, Limits, Throttle, Timeouts } from "../platform/config";
+export type { Config, DnsConfig, Limits, Throttle, Timeouts, WebhookConfig } from "../platform/config";
 
 export class ConfigError extends Error {}
 
@@ -168,5 +181,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       classifyMs: e.REBOUND_CLASSIFY_TIMEOUT_MS,
     },
     classifyWorkers: e.REBOUND_CLASSIFY_WORKERS,
+    webhooks: {
+      allowPrivate: e.REBOUND_WEBHOOK_ALLOW_PRIVATE === "1",
+      secretKey: e.REBOUND_WEBHOOK_SECRET_KEY,
+      workers: e.REBOUND_WEBHOOK_WORKERS,
+      timeoutMs: e.REBOUND_WEBHOOK_TIMEOUT_MS,
+      pollMs: e.REBOUND_WEBHOOK_POLL_MS,
+      leaseSeconds: e.REBOUND_WEBHOOK_LEASE_SECONDS,
+      retrySeconds: e.REBOUND_WEBHOOK_RETRY_SECONDS,
+      giveUpHours: e.REBOUND_WEBHOOK_GIVE_UP_HOURS,
+    },
   };
 }

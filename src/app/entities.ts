@@ -7,5 +7,17 @@ import { Inbox } from "../modules/inbox/inbox.entity";
 import { Suppression } from "../modules/suppression/suppression.entity";
 import { Tenant } from "../modules/tenant/tenant.entity";
 import { WebhookEndpoint } from "../modules/webhook/webhook-endpoint.entity";
+import { WebhookSubscription } from "../modules/webhook-subscription/webhook-subscription.entity";
 
-export const ENTITIES = [Tenant, ApiKey, Domain, Inbox, Campaign, BounceEvent, Suppression, WebhookEndpoint, Alert];
+export const ENTITIES = [
+  Tenant,
+  ApiKey,
+  Domain,
+  Inbox,
+  Campaign,
+  BounceEvent,
+  Suppression,
+  WebhookEndpoint,
+  Alert,
+  WebhookSubscription,
+];

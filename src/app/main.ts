@@ -15,6 +15,8 @@ import { startHealth } from "../modules/dns-audit/dns-audit.runtime";
 import { startRealtime } from "../platform/realtime/realtime.service";
 import { tenantAdminRoutes } from "../modules/tenant/tenant-admin.routes";
 import { webhookRoutes } from "../modules/webhook/webhook.routes";
+import { registerWebhookSources, startWebhookWorker } from "../modules/webhook-subscription";
+import { getSchema } from "./schema";
 import { startServer, type RunningServer } from "./server";
 import { Extensions } from "../platform/extensions";
 import { CAMPAIGN_PAGE_READERS } from "../modules/campaign";
@@ -51,6 +53,9 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
     app.routes!.push(...webhookRoutes(app));
     const realtime = await startRealtime(app, config.limits.subscriptionQueue);
     registerRealtimeTopics(app);
+    app.schema = await getSchema();
+    registerWebhookSources();
+    const webhooks = startWebhookWorker(app);
     const health = startHealth(app);
     // On the embedded database no other process may open the data folder, so this server is
     // the way in for the commands that need it (tenant create, demo): see tenant-admin.routes.ts.
@@ -72,6 +77,7 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
       close() {
         closing ??= (async () => {
           await server.close();
+          await webhooks.close();
           await health.close();
           await realtime.close();
           await classifier.close();
@@ -79,6 +85,41 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
           await db.close();
         })();
         return closing;
+      },
+    };
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+}
+
+/**
+ * `rebound worker`: a process that only delivers outgoing webhooks (no HTTP), beside servers
+ * that may run none themselves (REBOUND_WEBHOOK_WORKERS=0). PostgreSQL only: the embedded
+ * database belongs to the one `rebound serve` process, which delivers them itself.
+ */
+export async function startWorker(config: Config = loadConfig()): Promise<{ close(): Promise<void> }> {
+  if (!config.databaseUrl)
+    throw new Error(
+      "rebound worker needs DATABASE_URL: on the embedded database, rebound serve delivers webhooks itself",
+    );
+  if (config.webhooks.workers === 0) throw new Error("REBOUND_WEBHOOK_WORKERS is 0: this worker would deliver nothing");
+  const log = createLogger(config.log.level);
+  const db = await openDatabase(config, log, ENTITIES);
+  try {
+    await runMigrations(db, config.migrationDatabaseUrl);
+    const app: App = { config, db, log, metrics: new Metrics(), routes: [] };
+    // Alerts it raises (an endpoint disabled) are announced like any other.
+    const realtime = await startRealtime(app, config.limits.subscriptionQueue);
+    registerRealtimeTopics(app);
+    app.schema = await getSchema();
+    registerWebhookSources();
+    const webhooks = startWebhookWorker(app);
+    return {
+      async close() {
+        await webhooks.close();
+        await realtime.close();
+        await db.close();
       },
     };
   } catch (err) {

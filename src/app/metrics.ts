@@ -39,8 +39,41 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly webhookAttempts = new Counter({
+    name: "rebound_webhook_attempts_total",
+    help: "Outgoing webhook attempts, by outcome (succeeded, failed: retried or given up, gone: 410).",
+    labelNames: ["outcome"] as const,
+    registers: [this.registry],
+  });
+
+  readonly webhookFailures = new Counter({
+    name: "rebound_webhook_failures_total",
+    help: "Outgoing webhook messages given up after their retries, and endpoints disabled, by kind.",
+    labelNames: ["kind"] as const,
+    registers: [this.registry],
+  });
+
+  readonly webhookAttemptDuration = new Histogram({
+    name: "rebound_webhook_attempt_duration_seconds",
+    help: "Time of one outgoing webhook attempt, connection to the receiver's answer.",
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly webhookDeliveryLatency = new Histogram({
+    name: "rebound_webhook_delivery_latency_seconds",
+    help: "Time from an event's commit to its successful delivery (retries included).",
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 30, 300, 3600, 86400],
+    registers: [this.registry],
+  });
+
   /** Read when /metrics is scraped; the WebSocket server and the subscription hub fill them in. */
-  live = { sockets: () => 0, subscriptions: () => 0 };
+  live = {
+    sockets: () => 0,
+    subscriptions: () => 0,
+    /** Outgoing webhook messages waiting (due or scheduled for a retry); set by the webhook worker. */
+    webhookQueueDepth: (): Promise<number> => Promise.resolve(0),
+  };
 
   constructor() {
     new Counter({
@@ -67,6 +100,14 @@ export class Metrics {
       registers: [this.registry],
       collect() {
         this.set(live().subscriptions());
+      },
+    });
+    new Gauge({
+      name: "rebound_webhook_queue_depth",
+      help: "Outgoing webhook messages pending in the database (all processes): due now or waiting for a retry.",
+      registers: [this.registry],
+      async collect() {
+        this.set(await live().webhookQueueDepth());
       },
     });
     collectDefaultMetrics({ register: this.registry, prefix: "rebound_" });

@@ -20,6 +20,7 @@ import { TenantResolver } from "../modules/tenant/tenant.resolver";
 import { IngestResolver } from "../modules/ingest/ingest.resolver";
 import { SuppressionResolver } from "../modules/suppression/suppression.resolver";
 import { WebhookEndpointResolver } from "../modules/webhook/webhook-endpoint.resolver";
+import { WebhookSubscriptionResolver } from "../modules/webhook-subscription/webhook-subscription.resolver";
 
 export const RESOLVERS = [
   TenantResolver,
@@ -33,6 +34,7 @@ export const RESOLVERS = [
   IngestResolver,
   SuppressionResolver,
   WebhookEndpointResolver,
+  WebhookSubscriptionResolver,
   CampaignHealthResolver,
   InboxHealthResolver,
   DomainHealthResolver,

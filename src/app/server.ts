@@ -99,6 +99,7 @@ export async function startServer(
   const ws = attachGraphQLWebSocket(app, schema, server, GRAPHQL_PATH);
   if (metrics)
     metrics.live = {
+      ...metrics.live,
       sockets: () => ws.wss.clients.size,
       subscriptions: () => app.realtime?.hub.subscriberCount() ?? 0,
     };

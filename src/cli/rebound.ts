@@ -5,6 +5,7 @@ import "reflect-metadata";
 type Command = { run(args: string[]): Promise<number> };
 const commands: Record<string, () => Command> = {
   serve: () => require("./serve.command"),
+  worker: () => require("./worker.command"),
   migrate: () => require("./migrate.command"),
   tenant: () => require("./tenant.command"),
   demo: () => require("./demo.command"),
@@ -17,6 +18,7 @@ const commands: Record<string, () => Command> = {
 const usage = `usage: rebound <command> [options]
 
   serve                          start the API (what \`npm start\` runs)
+  worker                         deliver outgoing webhooks only, beside the servers (PostgreSQL)
   migrate                        apply pending database migrations
   tenant create --name NAME [--json]
                                  create a tenant and print its first API key (all scopes)
@@ -50,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => {
-    // serve keeps the process alive on its own; every other command ends here.
+    // serve and worker keep the process alive on their own; every other command ends here.
     if (code !== -1) process.exitCode = code;
   },
   (err: unknown) => {

@@ -24,6 +24,7 @@ export const ALERT_KINDS = [
   "CATCH_ALL_BLOCKS",
   "DNS_AUTHENTICATION_REGRESSED",
   "WARMUP_RAMP_EXCEEDED",
+  "WEBHOOK_ENDPOINT_DISABLED",
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 

@@ -74,6 +74,26 @@ export interface Timeouts {
   classifyMs: number;
 }
 
+/** Outgoing webhooks: safety, the delivery worker and the retry schedule. */
+export interface WebhookConfig {
+  /** Allow http and private/loopback addresses (development, tests); link-local and metadata stay refused. */
+  allowPrivate: boolean;
+  /** Key the signing secrets are encrypted with at rest (any string; empty: a fixed key, a dump alone can sign). */
+  secretKey: string;
+  /** Attempts in flight at once per process; 0: this process delivers nothing. */
+  workers: number;
+  /** Time one attempt may take, connection to last byte. */
+  timeoutMs: number;
+  /** How often a process looks for due deliveries that another process enqueued or a retry made due. */
+  pollMs: number;
+  /** How long a claimed delivery is held before another process may retry it (the owner died). */
+  leaseSeconds: number;
+  /** Seconds before each retry; the last one repeats. */
+  retrySeconds: number[];
+  /** A message failing this long is given up; an endpoint failing this long is disabled. */
+  giveUpHours: number;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -94,6 +114,7 @@ export interface Config {
   timeouts: Timeouts;
   /** Worker threads that classify bounce messages off the event loop (0: classify inline). */
   classifyWorkers: number;
+  webhooks: WebhookConfig;
   /** Create and print a demo tenant's key when the database has no tenant yet. */
   bootstrapDemoTenant: boolean;
   log: { level: string; sqlErrors: boolean; migrations: boolean };

@@ -1,5 +1,6 @@
 import type { MessageAnalysis } from "../core/bounce";
 import type { EntityManager } from "typeorm";
+import type { GraphQLSchema } from "graphql";
 import type { Config } from "./config";
 import type { Logger } from "pino";
 import type { Database } from "./db/data-source";
@@ -26,6 +27,13 @@ export interface AppMetrics {
   graphqlDuration: { startTimer(): (labels: { type: string; outcome: "ok" | "error" }) => void };
   /** New events ingested, by source (each counted once, after its commit). */
   ingestedEvents: { inc(labels: { source: string }, value: number): void };
+  /** Outgoing webhook attempts by outcome, messages given up and endpoints disabled, and their timings. */
+  webhookAttempts: { inc(labels: { outcome: "succeeded" | "failed" | "gone" }): void };
+  webhookFailures: { inc(labels: { kind: "given_up" | "endpoint_disabled" }): void };
+  webhookAttemptDuration: { observe(seconds: number): void };
+  webhookDeliveryLatency: { observe(seconds: number): void };
+  /** Gauges read when /metrics is scraped, filled in by whoever knows the value. */
+  live: { webhookQueueDepth: () => Promise<number> };
 }
 
 /** What lives as long as the process: configuration, the database, the pub/sub. */
@@ -54,6 +62,10 @@ export interface App {
   throttle?: ThrottlePolicy;
   /** Classification off the event loop (absent: classify inline, as the CLI does). */
   classifier?: { analyze(raw: string): Promise<MessageAnalysis> };
+  /** The executable GraphQL schema (servers only): outgoing webhooks serialize their data through it. */
+  schema?: GraphQLSchema;
+  /** Wakes this process's outgoing-webhook worker after a commit that enqueued deliveries. */
+  wakeWebhooks?: () => void;
 }
 
 /** A bearer token's owner through the app's authenticator; without one (no server), nobody. */
@@ -103,6 +115,18 @@ export class RequestContext {
     await this.transaction.commit();
     this.transaction = new TenantTransaction(this.app.db.dataSource, this.auth?.tenantId ?? null, () => this.log);
     this.operationState = new Map();
+  }
+
+  /**
+   * The same tenant and transaction with other scopes, fresh operation state: for work the
+   * system does within a request on its own authority (reading rows back to serialize an
+   * outgoing webhook, whatever the caller's key may read).
+   */
+  withScopes(scopes: AuthInfo["scopes"]): RequestContext {
+    if (!this.auth) throw unauthenticated();
+    const derived = new RequestContext(this.app, { ...this.auth, scopes }, this.requestId);
+    derived.transaction = this.transaction;
+    return derived;
   }
 
   /** The calling tenant; UNAUTHENTICATED when the request carried no key. */

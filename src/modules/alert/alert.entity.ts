@@ -27,6 +27,9 @@ registerEnumType(AlertKindEnum, {
       description: "A domain's SPF, DKIM, DMARC or related check got worse in the last audit.",
     },
     WARMUP_RAMP_EXCEEDED: { description: "An inbox sent more today than its warm-up ramp allows." },
+    WEBHOOK_ENDPOINT_DISABLED: {
+      description: "An outgoing webhook subscription was disabled: its endpoint failed for days or answered 410 Gone.",
+    },
   },
 });
 

@@ -22,6 +22,7 @@ import { BounceEvent } from "../bounce";
 import { Campaign } from "../campaign";
 import { Domain } from "../domain";
 import { Inbox } from "../inbox";
+import { registerNodeType } from "../node";
 import { Alert } from "./alert.entity";
 import { alertService } from "./alert.service";
 import {
@@ -32,6 +33,12 @@ import {
   AlertRaisedFilterInput,
   BounceReceivedFilterInput,
 } from "./alert.types";
+
+registerNodeType(
+  "Alert",
+  (ctx, uuid) => alertService.findById(ctx, uuid),
+  (ctx, uuids) => alertService.findByIds(ctx, uuids),
+);
 import { campaignById } from "../campaign";
 import { domainById } from "../domain";
 import { inboxById } from "../inbox";

@@ -27,6 +27,7 @@ import { publishAfterCommit } from "../../platform/realtime/realtime.service";
 import { deliveryCounterService, type DeliveryTotals } from "../delivery";
 import { tenantService } from "../tenant";
 import { Alert } from "./alert.entity";
+import { runAlertRaisedHooks } from "./alert.hooks";
 import { campaignById } from "../campaign";
 import { inboxById } from "../inbox";
 import { loadedRows } from "../../platform/db/loaded-rows";
@@ -136,6 +137,7 @@ export class AlertService {
       "alert",
       saved.map((a) => a.uuid),
     );
+    await runAlertRaisedHooks(ctx, saved);
     return saved;
   }
 

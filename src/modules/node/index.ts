@@ -1,3 +1,3 @@
 // What the node module offers the rest of the system: other modules import these from here,
 // never its files (a lint rule holds them to it).
-export { registerNodeType } from "./node.resolver";
+export { MAX_NODES, registerNodeType } from "./node.resolver";

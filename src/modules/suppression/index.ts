@@ -3,3 +3,5 @@
 export { Suppression } from "./suppression.entity";
 export { suppressionService } from "./suppression.service";
 export type { IngestedEventFacts } from "./suppression.service";
+export { registerSuppressionHook } from "./suppression.hooks";
+export type { SuppressionChange } from "./suppression.hooks";

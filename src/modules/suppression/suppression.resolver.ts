@@ -19,7 +19,11 @@ import {
   SuppressionFilterInput,
 } from "./suppression.types";
 
-registerNodeType("Suppression", (ctx, uuid) => suppressionService.findById(ctx, uuid));
+registerNodeType(
+  "Suppression",
+  (ctx, uuid) => suppressionService.findById(ctx, uuid),
+  (ctx, uuids) => suppressionService.findByIds(ctx, uuids),
+);
 
 // Per-request loader for the causing events, so a page of suppressions costs one statement.
 const eventLoaders = new WeakMap<RequestContext, DataLoader<string, BounceEvent | null>>();

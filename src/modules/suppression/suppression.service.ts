@@ -11,6 +11,7 @@ import { domainService } from "../domain";
 import { inboxService } from "../inbox";
 import { tenantService } from "../tenant";
 import { Suppression } from "./suppression.entity";
+import { runSuppressionHooks } from "./suppression.hooks";
 import {
   countsTowardSoftLimit,
   immediateSuppression,
@@ -318,6 +319,7 @@ export class SuppressionService {
 
     const em = await ctx.db();
     const inserted = await this.insertMany(em, ctx.tenantId, [...candidates.values()]);
+    await runSuppressionHooks(ctx, { added: inserted, removed: [] });
     const list = [...candidates.values()];
     const rows: Array<Record<string, unknown>> = await em.query(
       `SELECT * FROM suppressions WHERE tenant_id = $1 AND removed_at IS NULL
@@ -353,7 +355,9 @@ export class SuppressionService {
         existing.value,
       ]);
     }
-    return mapRow(em, rows[0]);
+    const removed = mapRow(em, rows[0]);
+    await runSuppressionHooks(ctx, { added: [], removed: [removed] });
+    return removed;
   }
 
   async findById(ctx: RequestContext, uuid: string): Promise<Suppression | null> {

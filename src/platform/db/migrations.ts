@@ -21,6 +21,7 @@ import { CreateCampaignRecipientChecks1764300003300 } from "../../../migrations/
 import { CreateCampaignDeliveryTotals1764300004000 } from "../../../migrations/1764300004000-create-campaign-delivery-totals";
 import { StoreDomainAuditSummaries1764300008000 } from "../../../migrations/1764300008000-store-domain-audit-summaries";
 import { IndexCampaignsByDomainAndAge1764300004100 } from "../../../migrations/1764300004100-index-campaigns-by-domain-and-age";
+import { CreateWebhookSubscriptions1764300005000 } from "../../../migrations/1764300005000-create-webhook-subscriptions";
 
 export const MIGRATIONS = [
   CreateAppRole1764300000000,
@@ -43,5 +44,6 @@ export const MIGRATIONS = [
   CreateCampaignRecipientChecks1764300003300,
   CreateCampaignDeliveryTotals1764300004000,
   IndexCampaignsByDomainAndAge1764300004100,
+  CreateWebhookSubscriptions1764300005000,
   StoreDomainAuditSummaries1764300008000,
 ];

@@ -1,0 +1,5 @@
+// What the alert module offers the rest of the system: other modules import these from here,
+// never its files (a lint rule holds them to it).
+export { Alert } from "./alert.entity";
+export { alertService } from "./alert.service";
+export { registerAlertRaisedHook } from "./alert.hooks";

@@ -1,0 +1,6 @@
+// What the webhook-subscription module (outgoing webhooks) offers the rest of the system:
+// other modules and the app import these from here, never its files.
+export { WebhookSubscription } from "./webhook-subscription.entity";
+export { webhookSubscriptionService } from "./webhook-subscription.service";
+export { registerWebhookSources, startWebhookWorker } from "./webhook-subscription.hooks";
+export { signatureHeader } from "./webhook.worker";
