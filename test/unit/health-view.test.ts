@@ -115,7 +115,7 @@ describe("mergeBenchmarkOverrides", () => {
     expect(o).toEqual({ GMAIL: { warningFromPercent: 2 } });
     o = mergeBenchmarkOverrides(o, [
       { provider: "GMAIL", blockingAbovePercent: 4 },
-      { provider: "OVERALL", warningFromPercent: 2, blockingAbovePercent: 5 },
+      { provider: null, warningFromPercent: 2, blockingAbovePercent: 5 },
     ]);
     expect(o).toEqual({ GMAIL: { warningFromPercent: 2, blockingAbovePercent: 4 } });
     expect(

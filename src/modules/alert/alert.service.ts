@@ -18,7 +18,7 @@ import { checkRamp } from "../../core/warmup";
 import { MAILBOX_PROVIDERS } from "../../core/providers";
 import type { RequestContext } from "../../platform/context";
 import type { Connection } from "../../platform/graphql/connection";
-import { fail } from "../../platform/graphql/user-error";
+import { fail, CommonErrorCode } from "../../platform/graphql/user-error";
 import { pageOf } from "../../platform/db/keyset";
 import { bounceService } from "../bounce";
 import { campaignService } from "../campaign";
@@ -100,7 +100,7 @@ export class AlertService {
 
   async acknowledge(ctx: RequestContext, uuid: string | null): Promise<Alert> {
     const alert = uuid ? await this.findById(ctx, uuid) : null;
-    if (!alert) fail("NOT_FOUND", "No alert with that id.", ["input", "id"]);
+    if (!alert) fail(CommonErrorCode.NOT_FOUND, "No alert with that id.", ["input", "id"]);
     if (!alert.acknowledgedAt) {
       const em = await ctx.db();
       await em.query(

@@ -30,6 +30,7 @@ import {
   type RecipientCheckSummary,
 } from "./health-view";
 import type { HealthWindow } from "./health.enums";
+import { HealthErrorCode } from "./health.errors";
 
 // Benchmarks, warm-up and readiness of campaigns, inboxes and domains, as the API shows
 // them. Every read goes through the health loaders (one statement per page, not per row);
@@ -252,7 +253,10 @@ export class HealthService {
   ): Promise<{ campaign: Campaign; recipientCheck: RecipientCheckSummary }> {
     const campaign = await campaignService.require(ctx, uuidOf(input.campaignId, "Campaign"), ["input", "campaignId"]);
     if (input.addresses.length > MAX_VERIFY_ADDRESSES)
-      fail("TOO_MANY_ADDRESSES", `At most ${MAX_VERIFY_ADDRESSES} addresses per call.`, ["input", "addresses"]);
+      fail(HealthErrorCode.TOO_MANY_ADDRESSES, `At most ${MAX_VERIFY_ADDRESSES} addresses per call.`, [
+        "input",
+        "addresses",
+      ]);
     const verdicts = await suppressionService.check(ctx, input.addresses);
     const count = (v: string) => verdicts.filter((r) => r.verdict === v).length;
     const summary = {

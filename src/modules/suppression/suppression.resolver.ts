@@ -70,7 +70,7 @@ export class SuppressionResolver {
     description: "Suppress addresses or whole domains by hand (at most 10,000 per call).",
   })
   addSuppressions(@Ctx() ctx: RequestContext, @Arg("input", () => AddSuppressionsInput) input: AddSuppressionsInput) {
-    return payload(() => suppressionService.add(ctx, input), { suppressions: null, inserted: null });
+    return payload(() => suppressionService.add(ctx, input), { suppressions: [], inserted: 0 });
   }
 
   @Authorized("write")

@@ -46,13 +46,13 @@ export class AddSuppressionsInput {
 @ObjectType("AddSuppressionsPayload", { description: "Result of addSuppressions." })
 export class AddSuppressionsPayload {
   @Field(() => [Suppression], {
-    nullable: true,
-    description: "The active suppression of each value given, new or already there; null when userErrors is not empty.",
+    description:
+      "The active suppression of each value given, new or already there; empty when userErrors is not empty.",
   })
-  suppressions: Suppression[] | null;
+  suppressions: Suppression[];
 
-  @Field(() => Int, { nullable: true, description: "How many were new (the others were already suppressed)." })
-  inserted: number | null;
+  @Field(() => Int, { description: "How many were new (the others were already suppressed); 0 on userErrors." })
+  inserted: number;
 
   @Field(() => [UserError], { description: "Problems with the input; empty on success." })
   userErrors: UserError[];
