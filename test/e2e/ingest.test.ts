@@ -173,6 +173,7 @@ describe("ingestBounces", () => {
       {
         recipient: "full@outlook.com",
         campaignId: s.campaignId,
+        kind: "DEFERRAL",
         status: "4.2.2",
         diagnosticCode: "smtp; 452 4.2.2 Mailbox full",
         eventKey: "k-2",
@@ -479,7 +480,13 @@ describe("ingest hooks", () => {
           smtpResponse: "550 5.1.1 user unknown",
           eventKey: "hook-1",
         },
-        { recipient: "hook2@gmail.com", campaignId: s.campaign2Id, smtpResponse: "452 4.2.2 full", eventKey: "hook-2" },
+        {
+          recipient: "hook2@gmail.com",
+          campaignId: s.campaign2Id,
+          kind: "DEFERRAL",
+          smtpResponse: "452 4.2.2 full",
+          eventKey: "hook-2",
+        },
       ];
       ok(await gql(INGEST, { input: { events } }), "ingestBounces");
       ok(await gql(INGEST, { input: { events } }), "ingestBounces");

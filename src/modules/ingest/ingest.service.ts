@@ -6,7 +6,7 @@ import { diagnoseFromStatus, type BounceDiagnosis, type BounceReason, type Messa
 import { diagnose, EMPTY_CONTEXT } from "../../core/bounce/diagnose";
 import { recipientProvider, type MailboxProvider } from "../../core/providers";
 import { mxProviderLookup } from "../health";
-import type { NormalizedEvent } from "../../core/webhooks";
+import type { NormalizedEvent, NormalizedEventKind } from "../../core/webhooks";
 import type { RequestContext } from "../../platform/context";
 import type { BounceSource } from "../../platform/graphql/enums";
 import { fromGlobalId, uuidOf } from "../../platform/graphql/global-id";
@@ -71,6 +71,10 @@ export interface IngestItem {
   /** The sender (ESP or MTA) has stopped retrying this message. */
   finalAttempt: boolean;
 }
+
+/** What an event reported through the API is, as the ESP webhooks' event kinds (OTHER excepted). */
+export const BOUNCE_EVENT_KINDS = ["BOUNCE", "DEFERRAL", "DELIVERY", "COMPLAINT"] as const;
+export type BounceEventKind = (typeof BOUNCE_EVENT_KINDS)[number];
 
 export interface StoreResult {
   inserted: number;
@@ -352,6 +356,7 @@ export class IngestService {
         remoteMta?: string | null;
         occurredAt?: Date | null;
         eventKey?: string | null;
+        kind?: BounceEventKind | null;
       }>;
       idempotencyKey?: string | null;
     },
@@ -383,7 +388,8 @@ export class IngestService {
                 ...at,
                 "recipient",
               ]);
-            if (!e.smtpResponse?.trim() && !e.status?.trim() && !e.diagnosticCode?.trim()) {
+            const needsDiagnosis = e.kind !== "DELIVERY" && e.kind !== "COMPLAINT";
+            if (needsDiagnosis && !e.smtpResponse?.trim() && !e.status?.trim() && !e.diagnosticCode?.trim()) {
               err(IngestErrorCode.MISSING_DIAGNOSIS, "Give smtpResponse, or status and/or diagnosticCode.", at);
             }
             // A date out of range is refused, never replaced by "now" (year 9999) or stored as
@@ -429,20 +435,32 @@ export class IngestService {
           const now = new Date();
           return events.map((e, i): IngestItem => {
             const r = recipientFields(e.recipient);
-            const diagnosis = diagnoseFromStatus({
-              recipient: r.recipient,
-              status: e.status,
-              diagnosticCode: e.diagnosticCode,
-              smtpResponse: e.smtpResponse,
-              remoteMta: e.remoteMta,
+            const kind = e.kind ?? "BOUNCE";
+            const diagnosis = eventDiagnosis(kind, r.recipient, "API", {
+              status: e.status ?? null,
+              diagnosticCode: e.diagnosticCode ?? null,
+              smtpResponse: e.smtpResponse ?? null,
+              remoteMta: e.remoteMta ?? null,
+              feedbackType: null,
             });
             const ref = this.ref(campaignUuids[i], inboxUuids[i], refs);
             const occurredAt = clampDate(e.occurredAt, now);
             // Without an eventKey, the event's content is its identity: a retried call
-            // dedupes; two genuinely identical reports need distinct eventKeys.
+            // dedupes; two genuinely identical reports need distinct eventKeys. The kind is
+            // part of it except for BOUNCE, so keys made before kinds existed still match.
+            const content = [
+              r.recipient,
+              e.status ?? null,
+              e.diagnosticCode ?? null,
+              e.smtpResponse ?? null,
+              e.remoteMta ?? null,
+              e.occurredAt?.toISOString() ?? null,
+              ref.campaignId,
+              ref.inboxId,
+            ];
             const dedupeKey = e.eventKey
               ? `api:${e.eventKey}`
-              : `api:h:${sha256(JSON.stringify([r.recipient, e.status ?? null, e.diagnosticCode ?? null, e.smtpResponse ?? null, e.remoteMta ?? null, e.occurredAt?.toISOString() ?? null, ref.campaignId, ref.inboxId]))}`;
+              : `api:h:${sha256(JSON.stringify(kind === "BOUNCE" ? content : [kind, ...content]))}`;
             return {
               dedupeKey,
               source: "API",
@@ -453,7 +471,9 @@ export class IngestService {
               occurredAt,
               messageId: null,
               vendorFields: null,
-              finalAttempt: false,
+              // As an ESP's bounce event: a BOUNCE is the sender's last word (retries are over),
+              // a DEFERRAL is one failed try among more.
+              finalAttempt: kind === "BOUNCE",
             };
           });
         },
@@ -836,32 +856,61 @@ function sesHeader(e: NormalizedEvent, header: string): string | null {
   return null;
 }
 
-function fixed(recipient: string, reason: BounceReason, evidence: string, e: NormalizedEvent): BounceDiagnosis {
+interface EventFields {
+  status: string | null;
+  diagnosticCode: string | null;
+  smtpResponse: string | null;
+  remoteMta: string | null;
+  feedbackType: string | null;
+}
+
+function fixed(recipient: string, reason: BounceReason, evidence: string, e: EventFields): BounceDiagnosis {
   return diagnose(
     {
       recipient,
       fixedReason: { reason, evidence },
       statusField: e.status,
-      diagnostic: e.diagnosticCode,
+      diagnostic: e.diagnosticCode ?? e.smtpResponse,
       remoteMta: e.remoteMta,
-      feedbackType: reason === "feedback" ? e.vendorType : null,
+      feedbackType: reason === "feedback" ? e.feedbackType : null,
     },
     EMPTY_CONTEXT,
   );
 }
 
+/**
+ * The diagnosis of an event of a known kind, the same for ESP webhooks and the API: facts
+ * (a complaint, a delivery) stay facts; failures (BOUNCE, DEFERRAL) are classified from the
+ * reply, whatever the reporter called them.
+ */
+function eventDiagnosis(kind: NormalizedEventKind, recipient: string, from: string, e: EventFields): BounceDiagnosis {
+  if (kind === "COMPLAINT") return fixed(recipient, "feedback", `${from} complaint event`, e);
+  if (kind === "DELIVERY") return fixed(recipient, "delivered", `${from} delivery event`, e);
+  return diagnoseFromStatus({
+    recipient,
+    status: e.status,
+    diagnosticCode: e.diagnosticCode,
+    smtpResponse: e.smtpResponse,
+    remoteMta: e.remoteMta,
+  });
+}
+
 /** The diagnosis of one ESP event: facts stay facts, failures are re-classified. */
 function webhookDiagnosis(e: NormalizedEvent, recipient: string): BounceDiagnosis {
-  if (e.kind === "COMPLAINT") return fixed(recipient, "feedback", `${e.provider} complaint event`, e);
-  if (e.kind === "DELIVERY") return fixed(recipient, "delivered", `${e.provider} delivery event`, e);
-  if (e.providerSuppressed)
-    return fixed(recipient, "suppressed", `${e.provider} did not send: the address is on its own suppression list`, e);
+  const fields = { ...e, smtpResponse: null, feedbackType: e.vendorType };
+  if (e.providerSuppressed && e.kind !== "COMPLAINT" && e.kind !== "DELIVERY")
+    return fixed(
+      recipient,
+      "suppressed",
+      `${e.provider} did not send: the address is on its own suppression list`,
+      fields,
+    );
   // Mailgun gives the reply code beside the text ("code": 550, "message": "5.1.1 ..."): put it
   // back in front, as the server said it, so the classifier sees the whole reply.
   const text = e.diagnosticCode;
   const withCode =
     e.replyCode !== null && text && !/^\s*(smtp;\s*)?[245]\d\d\b/i.test(text) ? `${e.replyCode} ${text}` : text;
-  return diagnoseFromStatus({ recipient, status: e.status, diagnosticCode: withCode, remoteMta: e.remoteMta });
+  return eventDiagnosis(e.kind, recipient, e.provider, { ...fields, diagnosticCode: withCode });
 }
 
 export const ingestService = new IngestService();

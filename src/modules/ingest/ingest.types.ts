@@ -1,4 +1,5 @@
-import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { BOUNCE_EVENT_KINDS, type BounceEventKind } from "./ingest.service";
 import { MailboxProviderEnum, MessageKindEnum } from "../../platform/graphql/enums";
 import type { MessageKind } from "../../core/bounce/diagnosis";
 import { UserError } from "../../platform/graphql/user-error";
@@ -63,8 +64,43 @@ export class RecordSendsPayload {
   userErrors: UserError[];
 }
 
-@InputType("BounceEventInput", { description: "One delivery failure (or success) as a sending pipeline saw it." })
+export const BounceEventKindEnum = Object.fromEntries(BOUNCE_EVENT_KINDS.map((k) => [k, k])) as Record<
+  BounceEventKind,
+  BounceEventKind
+>;
+registerEnumType(BounceEventKindEnum, {
+  name: "BounceEventKind",
+  description:
+    "What a reported event is, as ESP webhooks say it; counted exactly as the same event from an ESP webhook is.",
+  valuesConfig: {
+    BOUNCE: {
+      description:
+        "The message finally failed: the sender stopped trying. The classifier decides hard or soft from the reply; a soft BOUNCE means retries expired and suppresses the address at once.",
+    },
+    DEFERRAL: {
+      description:
+        "A temporary failure while the sender keeps retrying: classified from the reply (usually a soft bounce) and counted toward the soft-bounce policy.",
+    },
+    DELIVERY: { description: "The receiving server accepted the message: counted as delivered. No reply needed." },
+    COMPLAINT: {
+      description: "The recipient reported the message as spam: counted as a complaint and suppresses the address.",
+    },
+  },
+});
+
+@InputType("BounceEventInput", {
+  description:
+    "One event of a sent message as a sending pipeline saw it: a bounce, a deferral, a delivery or a complaint.",
+})
 export class BounceEventInput {
+  @Field(() => BounceEventKindEnum, {
+    nullable: true,
+    defaultValue: "BOUNCE",
+    description:
+      "What happened (default BOUNCE). BOUNCE and DEFERRAL need smtpResponse, status or diagnosticCode; the classifier decides the reason either way.",
+  })
+  kind?: BounceEventKind | null;
+
   @Field(() => String, { description: "The recipient address." })
   recipient: string;
 
