@@ -65,8 +65,10 @@ export class HealthService {
     const loaders = healthLoaders(ctx);
     const h = loaders.ready(campaign.uuid);
     return h
-      ? statsView(h.totals, h.settings.minSends)
-      : loaders.campaigns.load(campaign.uuid).then((l) => statsView(l.totals, l.settings.minSends));
+      ? statsView(h.totals, h.settings.thresholds, h.settings.minSends)
+      : loaders.campaigns
+          .load(campaign.uuid)
+          .then((l) => statsView(l.totals, l.settings.thresholds, l.settings.minSends));
   }
 
   campaignBenchmarks(ctx: RequestContext, campaign: Campaign): BenchmarkRow[] | Promise<BenchmarkRow[]> {
@@ -90,7 +92,9 @@ export class HealthService {
   }
 
   inboxStats(ctx: RequestContext, inbox: Inbox, window: HealthWindow): Promise<DeliveryStatsView> {
-    return this.view(ctx, healthLoaders(ctx).inboxTotals(window).load(inbox.uuid), (t, s) => statsView(t, s.minSends));
+    return this.view(ctx, healthLoaders(ctx).inboxTotals(window).load(inbox.uuid), (t, s) =>
+      statsView(t, s.thresholds, s.minSends),
+    );
   }
 
   inboxBenchmarks(ctx: RequestContext, inbox: Inbox, window: HealthWindow): Promise<BenchmarkRow[]> {
@@ -107,7 +111,7 @@ export class HealthService {
 
   domainStats(ctx: RequestContext, domain: Domain, window: HealthWindow): Promise<DeliveryStatsView> {
     return this.view(ctx, healthLoaders(ctx).domainTotals(window).load(domain.uuid), (t, s) =>
-      statsView(t, s.minSends),
+      statsView(t, s.thresholds, s.minSends),
     );
   }
 
