@@ -5,7 +5,7 @@ import type { RequestContext } from "../../platform/context";
 import type { Connection } from "../../platform/graphql/connection";
 import { uuidOf } from "../../platform/graphql/global-id";
 import { fail, CommonErrorCode } from "../../platform/graphql/user-error";
-import { pageOf } from "../../platform/db/keyset";
+import { countOf, pageOf } from "../../platform/db/keyset";
 import { domainService } from "../domain";
 import type { Inbox } from "../inbox";
 import { inboxService } from "../inbox";
@@ -78,12 +78,20 @@ export class CampaignService {
   }
 
   async list(ctx: RequestContext, args: { first: number; after?: string | null }): Promise<Connection<Campaign>> {
+    return pageOf(await this.query(ctx), CAMPAIGN_LIST, args);
+  }
+
+  /** How many campaigns the tenant has (totalCount of the list). */
+  async count(ctx: RequestContext): Promise<number> {
+    return countOf(await this.query(ctx));
+  }
+
+  private async query(ctx: RequestContext) {
     const em = await ctx.db();
-    const qb = em
+    return em
       .getRepository(Campaign)
-      .createQueryBuilder("c")
-      .where("c.tenant_id = :tenantId", { tenantId: ctx.tenantId });
-    return pageOf(qb, CAMPAIGN_LIST, args);
+      .createQueryBuilder(CAMPAIGN_LIST)
+      .where(`${CAMPAIGN_LIST}.tenant_id = :tenantId`, { tenantId: ctx.tenantId });
   }
 
   /** Inboxes of many campaigns in one statement (the DataLoader's batch function). */

@@ -3,7 +3,7 @@ import { In } from "typeorm";
 import { parseAddress, suggestDomainTypo } from "../../core/address";
 import type { BounceReason } from "../../core/bounce";
 import type { RequestContext } from "../../platform/context";
-import { pageOf } from "../../platform/db/keyset";
+import { NEWEST_FIRST, pageOf } from "../../platform/db/keyset";
 import { badInput } from "../../platform/graphql/errors";
 import type { Connection } from "../../platform/graphql/connection";
 import { fail, userError, UserInputError, type UserError, CommonErrorCode } from "../../platform/graphql/user-error";
@@ -48,9 +48,16 @@ export interface SuppressionFilter {
   value?: string | null;
   scope?: SuppressionScope | null;
   reason?: SuppressionReason | null;
+  domain?: string | null;
+  addressPrefix?: string | null;
+  createdFrom?: Date | null;
+  createdTo?: Date | null;
   /** Include removed suppressions (the audit trail); default false. */
   includeRemoved?: boolean | null;
 }
+
+/** The recipient domain of a suppression, as its index (suppressions_tenant_domain_idx) computes it. */
+const SUPPRESSION_DOMAIN_SQL = "(CASE WHEN s.scope = 'DOMAIN' THEN s.value ELSE split_part(s.value, '@', 2) END)";
 
 export type RecipientVerdict = "OK" | "SUPPRESSED" | "INVALID" | "RISKY";
 
@@ -375,7 +382,13 @@ export class SuppressionService {
     ctx: RequestContext,
     args: { first: number; after?: string | null },
     filter: SuppressionFilter,
+    direction: "ASC" | "DESC" = "DESC",
   ): Promise<Connection<Suppression>> {
+    return pageOf(await this.listQuery(ctx, filter), "s", args, { ...NEWEST_FIRST, direction });
+  }
+
+  /** The tenant's suppressions meeting a filter (each condition has its index). */
+  async listQuery(ctx: RequestContext, filter: SuppressionFilter) {
     const em = await ctx.db();
     const qb = em
       .getRepository(Suppression)
@@ -391,7 +404,22 @@ export class SuppressionService {
         value: c ? (v.includes("@") && !v.startsWith("@") ? c.address : c.domain) : v,
       });
     }
-    return pageOf(qb, "s", args);
+    if (filter.domain) {
+      const d = filter.domain.trim().toLowerCase().replace(/^@/, "");
+      const c = canonicalAddress(`x@${d}`);
+      qb.andWhere(`${SUPPRESSION_DOMAIN_SQL} = :domain`, { domain: c ? c.domain : d });
+    }
+    if (filter.addressPrefix) {
+      // LIKE's own characters are matched as themselves.
+      const prefix = filter.addressPrefix
+        .trim()
+        .toLowerCase()
+        .replace(/[\\%_]/g, (ch) => `\\${ch}`);
+      qb.andWhere("s.value LIKE :prefix", { prefix: `${prefix}%` });
+    }
+    if (filter.createdFrom) qb.andWhere("s.created_at >= :createdFrom", { createdFrom: filter.createdFrom });
+    if (filter.createdTo) qb.andWhere("s.created_at < :createdTo", { createdTo: filter.createdTo });
+    return qb;
   }
 
   /**

@@ -18,6 +18,25 @@ export class SuppressionFilterInput {
   @Field(() => SuppressionReasonEnum, { nullable: true, description: "Only suppressions with this reason." })
   reason?: SuppressionReason | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Only suppressions of this recipient domain: addresses at it (a@gmail.com for gmail.com) and the domain's own suppression.",
+  })
+  domain?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "Only suppressions whose value starts with this (case-insensitive), e.g. jane. or sales@.",
+  })
+  addressPrefix?: string | null;
+
+  @Field(() => Date, { nullable: true, description: "Only suppressions created at or after this time." })
+  createdFrom?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: "Only suppressions created before this time." })
+  createdTo?: Date | null;
+
   @Field(() => Boolean, {
     nullable: true,
     description: "Also list removed and expired suppressions (the audit trail). Default false.",

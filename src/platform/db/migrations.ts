@@ -20,6 +20,7 @@ import { CreateInboxAlignment1764300003200 } from "../../../migrations/176430000
 import { CreateCampaignRecipientChecks1764300003300 } from "../../../migrations/1764300003300-create-campaign-recipient-checks";
 import { CreateCampaignDeliveryTotals1764300004000 } from "../../../migrations/1764300004000-create-campaign-delivery-totals";
 import { IndexCampaignsByDomainAndAge1764300004100 } from "../../../migrations/1764300004100-index-campaigns-by-domain-and-age";
+import { IndexListFilters1764300006000 } from "../../../migrations/1764300006000-index-list-filters";
 
 export const MIGRATIONS = [
   CreateAppRole1764300000000,
@@ -42,4 +43,5 @@ export const MIGRATIONS = [
   CreateCampaignRecipientChecks1764300003300,
   CreateCampaignDeliveryTotals1764300004000,
   IndexCampaignsByDomainAndAge1764300004100,
+  IndexListFilters1764300006000,
 ];
