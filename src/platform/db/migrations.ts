@@ -21,6 +21,7 @@ import { CreateCampaignRecipientChecks1764300003300 } from "../../../migrations/
 import { CreateCampaignDeliveryTotals1764300004000 } from "../../../migrations/1764300004000-create-campaign-delivery-totals";
 import { IndexCampaignsByDomainAndAge1764300004100 } from "../../../migrations/1764300004100-index-campaigns-by-domain-and-age";
 import { IndexListFilters1764300006000 } from "../../../migrations/1764300006000-index-list-filters";
+import { CreateDeliveryCountersHourly1764300006100 } from "../../../migrations/1764300006100-create-delivery-counters-hourly";
 
 export const MIGRATIONS = [
   CreateAppRole1764300000000,
@@ -44,4 +45,5 @@ export const MIGRATIONS = [
   CreateCampaignDeliveryTotals1764300004000,
   IndexCampaignsByDomainAndAge1764300004100,
   IndexListFilters1764300006000,
+  CreateDeliveryCountersHourly1764300006100,
 ];
