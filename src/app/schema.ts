@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
+import { GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchema, type AuthChecker } from "type-graphql";
 import type { RequestContext } from "../platform/context";
 import { AlertResolver } from "../modules/alert/alert.resolver";
@@ -13,6 +13,7 @@ import {
   DomainHealthResolver,
   HealthResolver,
   InboxHealthResolver,
+  TenantHealthResolver,
 } from "../modules/health/health.resolver";
 import { InboxResolver } from "../modules/inbox/inbox.resolver";
 import { NodeResolver } from "../modules/node/node.resolver";
@@ -21,6 +22,19 @@ import { IngestResolver } from "../modules/ingest/ingest.resolver";
 import { SuppressionResolver } from "../modules/suppression/suppression.resolver";
 import { WebhookEndpointResolver } from "../modules/webhook/webhook-endpoint.resolver";
 import { WebhookSubscriptionResolver } from "../modules/webhook-subscription/webhook-subscription.resolver";
+import { assembleUserErrorCodes } from "../platform/graphql/user-error";
+import { schemaDescription } from "../platform/graphql/errors";
+import { ApiKeyErrorCode } from "../modules/api-key/api-key.errors";
+import { CampaignErrorCode } from "../modules/campaign/campaign.errors";
+import { DnsAuditErrorCode } from "../modules/dns-audit/dns-audit.errors";
+import { DomainErrorCode } from "../modules/domain/domain.errors";
+import { HealthErrorCode } from "../modules/health/health.errors";
+import { InboxErrorCode } from "../modules/inbox/inbox.errors";
+import { IngestErrorCode } from "../modules/ingest/ingest.errors";
+import { SuppressionErrorCode } from "../modules/suppression/suppression.errors";
+import { TenantErrorCode } from "../modules/tenant/tenant.errors";
+import { WebhookErrorCode } from "../modules/webhook/webhook.errors";
+import { WebhookSubscriptionErrorCode } from "../modules/webhook-subscription/webhook-subscription.errors";
 
 export const RESOLVERS = [
   TenantResolver,
@@ -38,7 +52,23 @@ export const RESOLVERS = [
   CampaignHealthResolver,
   InboxHealthResolver,
   DomainHealthResolver,
+  TenantHealthResolver,
   HealthResolver,
+] as const;
+
+/** Every module's userErrors codes: UserErrorCode is their union (and the common codes). */
+export const ERROR_CODES = [
+  ApiKeyErrorCode,
+  CampaignErrorCode,
+  DnsAuditErrorCode,
+  DomainErrorCode,
+  HealthErrorCode,
+  InboxErrorCode,
+  IngestErrorCode,
+  SuppressionErrorCode,
+  TenantErrorCode,
+  WebhookErrorCode,
+  WebhookSubscriptionErrorCode,
 ] as const;
 
 /** @Authorized("scope"): no key is UNAUTHENTICATED, a key without the scope is FORBIDDEN. */
@@ -51,6 +81,7 @@ let cached: Promise<GraphQLSchema> | null = null;
 
 /** The schema, built once per process from the decorated classes. */
 export function getSchema(): Promise<GraphQLSchema> {
+  assembleUserErrorCodes(ERROR_CODES);
   cached ??= buildSchema({
     resolvers: [...RESOLVERS],
     authChecker,
@@ -66,7 +97,9 @@ export function getSchema(): Promise<GraphQLSchema> {
     },
     validate: false,
     emitSchemaFile: false,
-  });
+  })
+    // type-graphql takes no schema description: the same schema, with the error codes documented.
+    .then((built) => new GraphQLSchema({ ...built.toConfig(), description: schemaDescription() }));
   return cached;
 }
 

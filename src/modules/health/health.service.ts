@@ -16,7 +16,16 @@ import { campaignService } from "../campaign";
 import type { Domain } from "../domain";
 import type { Inbox } from "../inbox";
 import { suppressionService } from "../suppression";
-import { type DeliveryTotals } from "../delivery";
+import {
+  MAX_TIMELINE_BUCKETS,
+  timeline,
+  timelineStarts,
+  type DeliveryTotals,
+  type TimelineCounts,
+  type TimelineInterval,
+  type TimelineScope,
+} from "../delivery";
+import type { MailboxProvider } from "../../core/providers";
 import { domainAuditService } from "../dns-audit";
 import type { ReadinessRecords } from "./health-facts.repository";
 import { healthLoaders } from "./health-loaders";
@@ -30,6 +39,7 @@ import {
   type RecipientCheckSummary,
 } from "./health-view";
 import type { HealthWindow } from "./health.enums";
+import { HealthErrorCode } from "./health.errors";
 
 // Benchmarks, warm-up and readiness of campaigns, inboxes and domains, as the API shows
 // them. Every read goes through the health loaders (one statement per page, not per row);
@@ -44,7 +54,36 @@ export interface RampView extends RampCheck {
 /** Recipient check verdicts counted per campaign (verifyCampaignRecipients). */
 export const MAX_VERIFY_ADDRESSES = 10_000;
 
+export interface TimelineArgs {
+  from: Date;
+  to: Date;
+  interval: TimelineInterval;
+  provider?: MailboxProvider | null;
+}
+
 export class HealthService {
+  /**
+   * Sends and outcomes per hour or day between from and to (from rounded down to its UTC hour
+   * or day), read from the hourly counters: one statement, every bucket present (zeros too).
+   */
+  async timeline(
+    ctx: RequestContext,
+    scope: TimelineScope,
+    id: string | null,
+    args: TimelineArgs,
+  ): Promise<TimelineCounts[]> {
+    if (!(args.to.getTime() > args.from.getTime())) throw badInput("to must be after from.", "to");
+    const buckets = timelineStarts(args.from, args.to, args.interval).length;
+    const max = MAX_TIMELINE_BUCKETS[args.interval];
+    if (buckets > max) {
+      throw badInput(
+        `At most ${max} buckets of ${args.interval.toLowerCase()} per timeline (this range has ${buckets}).`,
+        "from",
+      );
+    }
+    return timeline(ctx, scope, id, args.from, args.to, args.interval, args.provider ?? null);
+  }
+
   // ------------------------------------------------------------------------------ counters
 
   private async view<T>(
@@ -64,8 +103,10 @@ export class HealthService {
     const loaders = healthLoaders(ctx);
     const h = loaders.ready(campaign.uuid);
     return h
-      ? statsView(h.totals, h.settings.minSends)
-      : loaders.campaigns.load(campaign.uuid).then((l) => statsView(l.totals, l.settings.minSends));
+      ? statsView(h.totals, h.settings.thresholds, h.settings.minSends)
+      : loaders.campaigns
+          .load(campaign.uuid)
+          .then((l) => statsView(l.totals, l.settings.thresholds, l.settings.minSends));
   }
 
   campaignBenchmarks(ctx: RequestContext, campaign: Campaign): BenchmarkRow[] | Promise<BenchmarkRow[]> {
@@ -89,7 +130,9 @@ export class HealthService {
   }
 
   inboxStats(ctx: RequestContext, inbox: Inbox, window: HealthWindow): Promise<DeliveryStatsView> {
-    return this.view(ctx, healthLoaders(ctx).inboxTotals(window).load(inbox.uuid), (t, s) => statsView(t, s.minSends));
+    return this.view(ctx, healthLoaders(ctx).inboxTotals(window).load(inbox.uuid), (t, s) =>
+      statsView(t, s.thresholds, s.minSends),
+    );
   }
 
   inboxBenchmarks(ctx: RequestContext, inbox: Inbox, window: HealthWindow): Promise<BenchmarkRow[]> {
@@ -106,7 +149,7 @@ export class HealthService {
 
   domainStats(ctx: RequestContext, domain: Domain, window: HealthWindow): Promise<DeliveryStatsView> {
     return this.view(ctx, healthLoaders(ctx).domainTotals(window).load(domain.uuid), (t, s) =>
-      statsView(t, s.minSends),
+      statsView(t, s.thresholds, s.minSends),
     );
   }
 
@@ -252,7 +295,10 @@ export class HealthService {
   ): Promise<{ campaign: Campaign; recipientCheck: RecipientCheckSummary }> {
     const campaign = await campaignService.require(ctx, uuidOf(input.campaignId, "Campaign"), ["input", "campaignId"]);
     if (input.addresses.length > MAX_VERIFY_ADDRESSES)
-      fail("TOO_MANY_ADDRESSES", `At most ${MAX_VERIFY_ADDRESSES} addresses per call.`, ["input", "addresses"]);
+      fail(HealthErrorCode.TOO_MANY_ADDRESSES, `At most ${MAX_VERIFY_ADDRESSES} addresses per call.`, [
+        "input",
+        "addresses",
+      ]);
     const verdicts = await suppressionService.check(ctx, input.addresses);
     const count = (v: string) => verdicts.filter((r) => r.verdict === v).length;
     const summary = {

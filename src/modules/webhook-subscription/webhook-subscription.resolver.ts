@@ -3,7 +3,7 @@ import type { RequestContext } from "../../platform/context";
 import { ConnectionArgs } from "../../platform/graphql/connection";
 import { toGlobalId, uuidOf } from "../../platform/graphql/global-id";
 import { payload } from "../../platform/graphql/payload";
-import { fail } from "../../platform/graphql/user-error";
+import { CommonErrorCode, fail } from "../../platform/graphql/user-error";
 import { Campaign, campaignById } from "../campaign";
 import { registerNodeType } from "../node";
 import { WebhookDeliveryFilterInput } from "./webhook-delivery.types";
@@ -42,7 +42,7 @@ function campaignRef(id: string | null | undefined): string | null | undefined {
   if (id === undefined) return undefined;
   if (id === null) return null;
   const uuid = uuidOf(id, "Campaign");
-  if (!uuid) fail("NOT_FOUND", "No campaign with that id.", ["input", "campaignId"]);
+  if (!uuid) fail(CommonErrorCode.NOT_FOUND, "No campaign with that id.", ["input", "campaignId"]);
   return uuid;
 }
 

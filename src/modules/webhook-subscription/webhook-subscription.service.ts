@@ -11,7 +11,8 @@ import type { RequestContext } from "../../platform/context";
 import type { Connection } from "../../platform/graphql/connection";
 import { checkPageSize } from "../../platform/graphql/connection";
 import { toGlobalId } from "../../platform/graphql/global-id";
-import { fail } from "../../platform/graphql/user-error";
+import { CommonErrorCode, fail } from "../../platform/graphql/user-error";
+import { WebhookSubscriptionErrorCode } from "./webhook-subscription.errors";
 import { connectionOf, decodeCursor, pageOf } from "../../platform/db/keyset";
 import { campaignService } from "../campaign";
 import { serializeNodes } from "./webhook-data.serializer";
@@ -65,32 +66,37 @@ export class WebhookSubscriptionService {
   private checkUrl(ctx: RequestContext, url: string): string {
     const trimmed = url.trim();
     const problem = checkWebhookUrl(trimmed, ctx.app.config.webhooks.allowPrivate);
-    if (problem) fail(problem.code, problem.message, ["input", "url"]);
+    if (problem) fail(WebhookSubscriptionErrorCode[problem.code], problem.message, ["input", "url"]);
     return trimmed;
   }
 
   private checkEvents(events: WebhookDeliveryType[]): WebhookEventType[] {
-    if (events.length === 0) fail("EMPTY", "Choose at least one event.", ["input", "events"]);
+    if (events.length === 0)
+      fail(WebhookSubscriptionErrorCode.NO_EVENTS, "Choose at least one event.", ["input", "events"]);
     const chosen = [...new Set(events)];
     if (chosen.some((e) => !(WEBHOOK_EVENT_TYPES as readonly string[]).includes(e)))
-      fail("INVALID_EVENT", "TEST cannot be subscribed to: use sendTestWebhook.", ["input", "events"]);
+      fail(WebhookSubscriptionErrorCode.INVALID_EVENT, "TEST cannot be subscribed to: use sendTestWebhook.", [
+        "input",
+        "events",
+      ]);
     return chosen as WebhookEventType[];
   }
 
   private checkDescription(description: string | null | undefined): string | null {
     const d = description?.trim() || null;
     if (d && d.length > MAX_DESCRIPTION)
-      fail("INVALID_DESCRIPTION", `description must be at most ${MAX_DESCRIPTION} characters.`, [
-        "input",
-        "description",
-      ]);
+      fail(
+        WebhookSubscriptionErrorCode.INVALID_DESCRIPTION,
+        `description must be at most ${MAX_DESCRIPTION} characters.`,
+        ["input", "description"],
+      );
     return d;
   }
 
   private async checkCampaign(ctx: RequestContext, uuid: string | null): Promise<string | null> {
     if (uuid === null) return null;
     if (!(await campaignService.findById(ctx, uuid)))
-      fail("NOT_FOUND", "No campaign with that id.", ["input", "campaignId"]);
+      fail(CommonErrorCode.NOT_FOUND, "No campaign with that id.", ["input", "campaignId"]);
     return uuid;
   }
 
@@ -107,7 +113,7 @@ export class WebhookSubscriptionService {
 
   private async existing(ctx: RequestContext, uuid: string | null): Promise<WebhookSubscription> {
     const found = uuid ? await this.findById(ctx, uuid) : null;
-    if (!found) fail("NOT_FOUND", "No webhook subscription with that id.", ["input", "id"]);
+    if (!found) fail(CommonErrorCode.NOT_FOUND, "No webhook subscription with that id.", ["input", "id"]);
     return found;
   }
 
@@ -261,6 +267,8 @@ export class WebhookSubscriptionService {
     let where = "tenant_id = $1 AND subscription_id = $2";
     if (filter.status) where += ` AND status = $${params.push(filter.status)}`;
     if (filter.type) where += ` AND event_type = $${params.push(filter.type)}`;
+    // totalCount: the same conditions without the cursor (the tenant-subscription-created index).
+    const counted = { where, params: [...params] };
     if (args.after) {
       const { createdAt, uuid } = decodeCursor(args.after, DELIVERY_LIST);
       where += ` AND (created_at, id) < ($${params.push(createdAt)}, $${params.push(uuid)})`;
@@ -278,6 +286,13 @@ export class WebhookSubscriptionService {
       rows.map((r) => mapDelivery(r, attempts.get(r.id as string) ?? [])),
       args.first,
       DELIVERY_LIST,
+      async () => {
+        const [row] = (await em.query(
+          `SELECT count(*)::int AS n FROM webhook_deliveries WHERE ${counted.where}`,
+          counted.params,
+        )) as Array<{ n: number }>;
+        return row?.n ?? 0;
+      },
     );
   }
 
@@ -294,7 +309,7 @@ export class WebhookSubscriptionService {
   /** redeliverWebhook: the same message (same webhook-id, same body) is due again now. */
   async redeliver(ctx: RequestContext, uuid: string | null): Promise<WebhookDelivery> {
     const found = uuid ? await this.findDelivery(ctx, uuid) : null;
-    if (!found) fail("NOT_FOUND", "No webhook delivery with that id.", ["input", "deliveryId"]);
+    if (!found) fail(CommonErrorCode.NOT_FOUND, "No webhook delivery with that id.", ["input", "deliveryId"]);
     const em = await ctx.db();
     await em.query(
       `UPDATE webhook_deliveries SET status = 'PENDING', next_attempt_at = now(), retry_since = now(), delivered_at = NULL

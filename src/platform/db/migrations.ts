@@ -22,6 +22,8 @@ import { CreateCampaignDeliveryTotals1764300004000 } from "../../../migrations/1
 import { StoreDomainAuditSummaries1764300008000 } from "../../../migrations/1764300008000-store-domain-audit-summaries";
 import { IndexCampaignsByDomainAndAge1764300004100 } from "../../../migrations/1764300004100-index-campaigns-by-domain-and-age";
 import { CreateWebhookSubscriptions1764300005000 } from "../../../migrations/1764300005000-create-webhook-subscriptions";
+import { IndexListFilters1764300006000 } from "../../../migrations/1764300006000-index-list-filters";
+import { CreateDeliveryCountersHourly1764300006100 } from "../../../migrations/1764300006100-create-delivery-counters-hourly";
 
 export const MIGRATIONS = [
   CreateAppRole1764300000000,
@@ -45,5 +47,7 @@ export const MIGRATIONS = [
   CreateCampaignDeliveryTotals1764300004000,
   IndexCampaignsByDomainAndAge1764300004100,
   CreateWebhookSubscriptions1764300005000,
+  IndexListFilters1764300006000,
+  CreateDeliveryCountersHourly1764300006100,
   StoreDomainAuditSummaries1764300008000,
 ];
