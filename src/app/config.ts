@@ -53,6 +53,7 @@ const ENV = z.object({
   REBOUND_MAX_COST: wholeNumber(25000, 1),
   REBOUND_MAX_BODY_BYTES: wholeNumber(1_048_576, 1),
   REBOUND_MAX_INGEST_BODY_BYTES: wholeNumber(16_777_216, 1),
+  REBOUND_MAX_IMPORT_BODY_BYTES: wholeNumber(67_108_864, 1),
   REBOUND_MAX_SUBSCRIPTIONS_PER_CONNECTION: wholeNumber(20),
   REBOUND_MAX_CONNECTIONS_PER_KEY: wholeNumber(100),
   REBOUND_SUBSCRIPTION_QUEUE: wholeNumber(1_000, 1),
@@ -103,6 +104,8 @@ export interface Limits {
   maxBodyBytes: number;
   /** Largest request body for the bulk ingest mutations, in bytes. */
   maxIngestBodyBytes: number;
+  /** Largest CSV upload of POST /import/suppressions.csv, in bytes (read as it streams in). */
+  maxImportBodyBytes: number;
   /** Most subscriptions one WebSocket connection may hold. */
   subscriptionsPerConnection: number;
   /** Most WebSocket connections one API key may hold open on one server process. */
@@ -226,6 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxCost: e.REBOUND_MAX_COST,
       maxBodyBytes: e.REBOUND_MAX_BODY_BYTES,
       maxIngestBodyBytes: e.REBOUND_MAX_INGEST_BODY_BYTES,
+      maxImportBodyBytes: e.REBOUND_MAX_IMPORT_BODY_BYTES,
       subscriptionsPerConnection: e.REBOUND_MAX_SUBSCRIPTIONS_PER_CONNECTION,
       connectionsPerKey: e.REBOUND_MAX_CONNECTIONS_PER_KEY,
       subscriptionQueue: e.REBOUND_SUBSCRIPTION_QUEUE,

@@ -15,7 +15,14 @@ import { startHealth } from "../modules/dns-audit/dns-audit.runtime";
 import { startRealtime } from "../platform/realtime/realtime.service";
 import { tenantAdminRoutes } from "../modules/tenant/tenant-admin.routes";
 import { webhookRoutes } from "../modules/webhook/webhook.routes";
+import { bounceExportRoutes } from "../modules/bounce/bounce-export.routes";
+import { suppressionCsvRoutes } from "../modules/suppression/suppression-csv.routes";
+import { usageService } from "../modules/usage";
+import { UsageMeter } from "../platform/usage/usage-meter";
 import { startServer, type RunningServer } from "./server";
+
+/** How often each process adds its usage counts (viewer.usage) to the database. */
+const USAGE_FLUSH_MS = 5_000;
 
 export interface RunningApp {
   app: App;
@@ -37,7 +44,10 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
     );
     const classifier = new ClassifyPool(config.classifyWorkers, config.timeouts.classifyMs);
     app.classifier = classifier;
-    app.routes!.push(...webhookRoutes(app));
+    app.routes!.push(...webhookRoutes(app), ...bounceExportRoutes(app), ...suppressionCsvRoutes(app));
+    app.usage = new UsageMeter(usageService.writer(app), USAGE_FLUSH_MS, (err) =>
+      log.warn({ err }, "storing usage counts failed; kept for the next try"),
+    );
     const realtime = await startRealtime(app, config.limits.subscriptionQueue);
     registerRealtimeTopics(app);
     const health = startHealth(app);
@@ -61,6 +71,7 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
       close() {
         closing ??= (async () => {
           await server.close();
+          await app.usage?.close().catch((err: unknown) => log.warn({ err }, "storing usage counts failed"));
           await health.close();
           await realtime.close();
           await classifier.close();

@@ -21,9 +21,11 @@ import { TenantResolver } from "../modules/tenant/tenant.resolver";
 import { IngestResolver } from "../modules/ingest/ingest.resolver";
 import { SuppressionResolver } from "../modules/suppression/suppression.resolver";
 import { WebhookEndpointResolver } from "../modules/webhook/webhook-endpoint.resolver";
+import { TenantUsageResolver } from "../modules/usage";
 
 export const RESOLVERS = [
   TenantResolver,
+  TenantUsageResolver,
   ApiKeyResolver,
   DomainResolver,
   InboxResolver,

@@ -16,6 +16,7 @@ import type { AuthInfo } from "./graphql/scopes";
 
 export type { AuthInfo };
 import type { QueryCharge, ThrottlePolicy } from "./http/throttle.policy";
+import type { UsageMeter } from "./usage/usage-meter";
 
 /** What lives as long as the process: configuration, the database, the pub/sub. */
 export interface App {
@@ -39,6 +40,8 @@ export interface App {
   dnsblZones?: DnsblZones;
   /** Cost, authentication, ingestion and connection budgets (absent in one-shot CLI commands). */
   throttle?: ThrottlePolicy;
+  /** This month's requests and ingested events per tenant (absent in one-shot CLI commands). */
+  usage?: UsageMeter;
   /** Classification off the event loop (absent: classify inline, as the CLI does). */
   classifier?: { analyze(raw: string): Promise<MessageAnalysis> };
 }

@@ -3,3 +3,4 @@
 export { TenantSettings } from "./tenant-settings";
 export type { TenantSettingsValues } from "./tenant-settings";
 export { tenantService } from "./tenant.service";
+export { Tenant } from "./tenant.entity";

@@ -20,6 +20,9 @@ import { CreateInboxAlignment1764300003200 } from "../../../migrations/176430000
 import { CreateCampaignRecipientChecks1764300003300 } from "../../../migrations/1764300003300-create-campaign-recipient-checks";
 import { CreateCampaignDeliveryTotals1764300004000 } from "../../../migrations/1764300004000-create-campaign-delivery-totals";
 import { IndexCampaignsByDomainAndAge1764300004100 } from "../../../migrations/1764300004100-index-campaigns-by-domain-and-age";
+import { CreateTenantUsage1764300007000 } from "../../../migrations/1764300007000-create-tenant-usage";
+import { IndexBounceEventsByOccurrence1764300007100 } from "../../../migrations/1764300007100-index-bounce-events-by-occurrence";
+import { IndexDeliveryCountersByDay1764300007200 } from "../../../migrations/1764300007200-index-delivery-counters-by-day";
 
 export const MIGRATIONS = [
   CreateAppRole1764300000000,
@@ -42,4 +45,7 @@ export const MIGRATIONS = [
   CreateCampaignRecipientChecks1764300003300,
   CreateCampaignDeliveryTotals1764300004000,
   IndexCampaignsByDomainAndAge1764300004100,
+  CreateTenantUsage1764300007000,
+  IndexBounceEventsByOccurrence1764300007100,
+  IndexDeliveryCountersByDay1764300007200,
 ];
