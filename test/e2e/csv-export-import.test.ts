@@ -46,6 +46,11 @@ async function keyWith(gql: Gql, scopes: string[]): Promise<string> {
   return r.secret as string;
 }
 
+/** A JSON answer's body (the tests look into it field by field). */
+const jsonOf = async (res: Response): Promise<any> => res.json();
+const errorsOf = async (res: Response) =>
+  (await jsonOf(res)).errors as Array<{ message: string; extensions: Record<string, unknown> }>;
+
 const records = (text: string): string[][] => parse(text, { bom: true });
 const objects = (text: string): Array<Record<string, string>> => parse(text, { columns: true });
 
@@ -63,16 +68,16 @@ describe("authentication and scopes", () => {
     it(`${path}: no key, a malformed header and a wrong key are 401 UNAUTHENTICATED, saying what is expected`, async () => {
       const none = await get(path, null);
       expect(none.status).toBe(401);
-      expect((await none.json()).errors[0]).toMatchObject({
+      expect((await jsonOf(none)).errors[0]).toMatchObject({
         extensions: { code: "UNAUTHENTICATED" },
         message: expect.stringContaining("Authorization: Bearer <key>"),
       });
       const basic = await get(path, null, { authorization: "Basic dXNlcjpwYXNz" });
       expect(basic.status).toBe(401);
-      expect((await basic.json()).errors[0].message).toContain("must be Bearer <key>");
+      expect((await jsonOf(basic)).errors[0].message).toContain("must be Bearer <key>");
       const wrong = await get(path, "rbk_000000000000000000000000000000000000000");
       expect(wrong.status).toBe(401);
-      expect((await wrong.json()).errors[0].extensions.code).toBe("UNAUTHENTICATED");
+      expect((await jsonOf(wrong)).errors[0].extensions.code).toBe("UNAUTHENTICATED");
     });
   }
 
@@ -80,11 +85,11 @@ describe("authentication and scopes", () => {
     const ingestOnly = await keyWith(a.gql, ["INGEST"]);
     const res = await get("/export/suppressions.csv", ingestOnly);
     expect(res.status).toBe(403);
-    expect((await res.json()).errors[0].extensions).toEqual({ code: "FORBIDDEN", requiredScope: "read" });
+    expect((await jsonOf(res)).errors[0].extensions).toEqual({ code: "FORBIDDEN", requiredScope: "read" });
     const readOnly = await keyWith(a.gql, ["READ"]);
     const imp = await importCsv(readOnly, "email\nx@example.com\n");
     expect(imp.status).toBe(403);
-    expect((await imp.json()).errors[0].extensions).toEqual({ code: "FORBIDDEN", requiredScope: "write" });
+    expect((await jsonOf(imp)).errors[0].extensions).toEqual({ code: "FORBIDDEN", requiredScope: "write" });
     expect((await get("/export/bounce-events.csv", readOnly)).status).toBe(200);
   });
 });
@@ -190,7 +195,7 @@ describe("export", () => {
     for (const q of ["from=yesterday", "to=2026-13-45", "from=2026-03-05&to=2026-03-01"]) {
       const res = await get(`/export/bounce-events.csv?${q}`, a.apiKey);
       expect(res.status, q).toBe(400);
-      expect((await res.json()).errors[0].extensions.code).toBe("BAD_USER_INPUT");
+      expect((await jsonOf(res)).errors[0].extensions.code).toBe("BAD_USER_INPUT");
     }
   });
 });
@@ -214,7 +219,7 @@ describe("import", () => {
     ].join("\n");
     const first = await importCsv(t.apiKey, file);
     expect(first.status).toBe(200);
-    const report = await first.json();
+    const report = await jsonOf(first);
     expect(report).toEqual({
       rows: 10,
       added: 4,
@@ -257,7 +262,7 @@ describe("import", () => {
     expect(notes[0]).toMatchObject({ note: "a note\nover two lines", reason: "MANUAL" });
     expect(notes[0].created_by_key_id).not.toBeNull();
 
-    const again = await (await importCsv(t.apiKey, file)).json();
+    const again = await jsonOf(await importCsv(t.apiKey, file));
     expect(again).toMatchObject({ rows: 10, added: 0, alreadyPresent: 5, invalid: 5 });
     expect(await activeValues(t.tenantId)).toHaveLength(4);
     // The imported suppressions are the API's: checkRecipients sees them.
@@ -270,7 +275,7 @@ describe("import", () => {
   it("an export imports as it is into another tenant (round trip of values and notes)", async () => {
     const exported = await (await get("/export/suppressions.csv", a.apiKey)).text();
     const t = await app.newTenant("csv round trip");
-    const report = await (await importCsv(t.apiKey, exported)).json();
+    const report = await jsonOf(await importCsv(t.apiKey, exported));
     const source = objects(exported);
     expect(report).toMatchObject({ rows: source.length, added: source.length, invalid: 0 });
     const back = objects(await (await get("/export/suppressions.csv", t.apiKey)).text());
@@ -284,7 +289,7 @@ describe("import", () => {
   it("more rows than one batch: all stored, counted once each", async () => {
     const t = await app.newTenant("csv many");
     const lines = ["value", ...Array.from({ length: 2_500 }, (_, i) => `user${i}@many.example`)];
-    const report = await (await importCsv(t.apiKey, lines.join("\r\n"))).json();
+    const report = await jsonOf(await importCsv(t.apiKey, lines.join("\r\n")));
     expect(report).toEqual({ rows: 2_500, added: 2_500, alreadyPresent: 0, invalid: 0, invalidRows: [] });
     const [{ n }] = await sql<{ n: number }>(
       app.database.url,
@@ -299,7 +304,7 @@ describe("import", () => {
     const good = Array.from({ length: 1_500 }, (_, i) => `ok${i}@broken.example`);
     const res = await importCsv(t.apiKey, ["email", ...good, '"unclosed@broken.example,note'].join("\n"));
     expect(res.status).toBe(400);
-    const error = (await res.json()).errors[0];
+    const error = (await jsonOf(res)).errors[0];
     expect(error.extensions).toMatchObject({ code: "MALFORMED_CSV", csvCode: "CSV_QUOTE_NOT_CLOSED" });
     expect(error.message).toContain("Nothing was imported");
     expect(await activeValues(t.tenantId)).toEqual([]);
@@ -308,19 +313,19 @@ describe("import", () => {
   it("a file without a usable header, or empty, is refused with a code that says so", async () => {
     const noHeader = await importCsv(b.apiKey, "someone@example.com\nother@example.com\n");
     expect(noHeader.status).toBe(400);
-    const e1 = (await noHeader.json()).errors[0];
+    const e1 = (await jsonOf(noHeader)).errors[0];
     expect(e1.extensions.code).toBe("CSV_HEADER_MISSING");
     expect(e1.message).toContain("value, email");
     const empty = await importCsv(b.apiKey, "");
     expect(empty.status).toBe(400);
-    expect((await empty.json()).errors[0].extensions.code).toBe("CSV_EMPTY");
+    expect((await errorsOf(empty))[0].extensions.code).toBe("CSV_EMPTY");
     expect(await activeValues(b.tenantId)).toEqual([]);
   });
 
   it("only text/csv is read: JSON is 415", async () => {
     const res = await importCsv(b.apiKey, JSON.stringify({ email: "x@example.com" }), "application/json");
     expect(res.status).toBe(415);
-    expect((await res.json()).errors[0].extensions.code).toBe("UNSUPPORTED_MEDIA_TYPE");
+    expect((await errorsOf(res))[0].extensions.code).toBe("UNSUPPORTED_MEDIA_TYPE");
   });
 
   it("an upload over REBOUND_MAX_IMPORT_BODY_BYTES is 413, declared or streamed, and stores nothing", async () => {
@@ -329,7 +334,7 @@ describe("import", () => {
     expect(Buffer.byteLength(body)).toBeGreaterThan(IMPORT_LIMIT);
     const declared = await importCsv(t.apiKey, body);
     expect(declared.status).toBe(413);
-    expect((await declared.json()).errors[0].extensions.code).toBe("PAYLOAD_TOO_LARGE");
+    expect((await errorsOf(declared))[0].extensions.code).toBe("PAYLOAD_TOO_LARGE");
 
     // Chunked, no Content-Length: the limit is found while reading, after batches were inserted.
     const streamed = await new Promise<{ status: number; body: string }>((resolve, reject) => {
