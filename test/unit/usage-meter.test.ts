@@ -11,7 +11,9 @@ function store() {
   return {
     rows,
     fail: (on: boolean) => (failing = on),
-    hold: (p: Promise<void> | null) => (gate = p),
+    hold(p: Promise<void> | null): void {
+      gate = p;
+    },
     async write(tenantId: string, month: string, d: UsageDelta) {
       if (gate) await gate;
       if (failing) throw new Error("database unavailable");
