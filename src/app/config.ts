@@ -54,6 +54,7 @@ const ENV = z.object({
   REBOUND_MAX_BODY_BYTES: wholeNumber(1_048_576, 1),
   REBOUND_MAX_INGEST_BODY_BYTES: wholeNumber(16_777_216, 1),
   REBOUND_MAX_IMPORT_BODY_BYTES: wholeNumber(67_108_864, 1),
+  REBOUND_USAGE_FLUSH_SECONDS: wholeNumber(5),
   REBOUND_MAX_SUBSCRIPTIONS_PER_CONNECTION: wholeNumber(20),
   REBOUND_MAX_CONNECTIONS_PER_KEY: wholeNumber(100),
   REBOUND_SUBSCRIPTION_QUEUE: wholeNumber(1_000, 1),
@@ -185,6 +186,8 @@ export interface Config {
   timeouts: Timeouts;
   /** Worker threads that classify bounce messages off the event loop (0: classify inline). */
   classifyWorkers: number;
+  /** How often usage counts (viewer.usage) are added to the database, in ms; 0: only at shutdown. */
+  usageFlushMs: number;
   /** Create and print a demo tenant's key when the database has no tenant yet. */
   bootstrapDemoTenant: boolean;
   log: { level: string; sqlErrors: boolean; migrations: boolean };
@@ -222,6 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiKeyPepper: e.REBOUND_API_KEY_PEPPER,
     redisUrl: e.REDIS_URL ?? null,
     bootstrapDemoTenant: e.REBOUND_DEMO_TENANT === "1",
+    usageFlushMs: e.REBOUND_USAGE_FLUSH_SECONDS * 1000,
     limits: {
       maxDepth: e.REBOUND_MAX_DEPTH,
       maxAliases: e.REBOUND_MAX_ALIASES,

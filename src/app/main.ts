@@ -21,9 +21,6 @@ import { usageService } from "../modules/usage";
 import { UsageMeter } from "../platform/usage/usage-meter";
 import { startServer, type RunningServer } from "./server";
 
-/** How often each process adds its usage counts (viewer.usage) to the database. */
-const USAGE_FLUSH_MS = 5_000;
-
 export interface RunningApp {
   app: App;
   server: RunningServer;
@@ -45,7 +42,7 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
     const classifier = new ClassifyPool(config.classifyWorkers, config.timeouts.classifyMs);
     app.classifier = classifier;
     app.routes!.push(...webhookRoutes(app), ...bounceExportRoutes(app), ...suppressionCsvRoutes(app));
-    app.usage = new UsageMeter(usageService.writer(app), USAGE_FLUSH_MS, (err) =>
+    app.usage = new UsageMeter(usageService.writer(app), config.usageFlushMs, (err) =>
       log.warn({ err }, "storing usage counts failed; kept for the next try"),
     );
     const realtime = await startRealtime(app, config.limits.subscriptionQueue);

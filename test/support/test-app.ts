@@ -24,6 +24,9 @@ export async function startTestApp(label: string, env: Record<string, string> = 
   const config: Config = loadConfig({
     ...process.env,
     ...GENEROUS_THROTTLE,
+    // Usage counts are stored only at shutdown (or by an explicit flush): a periodic write would
+    // land inside the statement counts some tests take of one request.
+    REBOUND_USAGE_FLUSH_SECONDS: "0",
     ...env,
     DATABASE_URL: database.url,
     MIGRATION_DATABASE_URL: "",
