@@ -1,13 +1,10 @@
+import "reflect-metadata";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createReboundClient, ReboundError } from "../../clients/typescript/src/client";
 import { Usage as Viewer } from "../../clients/typescript/examples/integration";
-import { loadConfig } from "../../src/app/config";
-import { startApp, type RunningApp } from "../../src/app/main";
 import { tenantService } from "../../src/modules/tenant/tenant.service";
-import { createTestDatabase, type TestDatabase } from "../support/database";
-import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy";
+import { startProxiedApp, type ProxiedApp } from "../support/proxied-app";
 import { startTestApp, type TestApp } from "../support/test-app";
-import { GENEROUS_THROTTLE } from "../support/throttle-env";
 
 // The typed client's retries, against real servers: RATE_LIMITED (429) from a key whose cost
 // budget is spent, and SERVICE_UNAVAILABLE (503) while the database is cut off, each waited out
@@ -45,41 +42,15 @@ describe("RATE_LIMITED", () => {
 });
 
 describe("SERVICE_UNAVAILABLE", () => {
-  let db: TestDatabase;
-  let proxy: TcpProxy;
-  let running: RunningApp;
-  let url: string;
-
+  let app: ProxiedApp;
   beforeAll(async () => {
-    db = await createTestDatabase("clientoutage");
-    const direct = new URL(db.url);
-    proxy = await startTcpProxy(direct.hostname, Number(direct.port || 5432));
-    const viaProxy = new URL(db.url);
-    viaProxy.hostname = "127.0.0.1";
-    viaProxy.port = String(proxy.port);
-    const config = loadConfig({
-      ...process.env,
-      ...GENEROUS_THROTTLE,
-      DATABASE_URL: viaProxy.toString(),
-      MIGRATION_DATABASE_URL: "",
-      PORT: "0",
-      HOST: "127.0.0.1",
-      REBOUND_AUDIT_INTERVAL_MINUTES: "0",
-      // The outage's failed COMMITs are logged as warnings; the test reads the client's side.
-      REBOUND_LOG_LEVEL: "error",
-    });
-    config.migrationDatabaseUrl = db.url;
-    running = await startApp(config);
-    url = running.server.url.replace("localhost", "127.0.0.1");
+    // The outage's failed COMMITs are logged as warnings; the test reads the client's side.
+    app = await startProxiedApp("clientoutage", { REBOUND_LOG_LEVEL: "error" });
   });
-  afterAll(async () => {
-    await proxy?.restore().catch(() => undefined);
-    await running?.close();
-    await proxy?.close();
-    await db?.drop();
-  });
+  afterAll(() => app?.close());
 
   it("retries through a database outage and returns the answer once the database is back", async () => {
+    const { running, url, proxy } = app;
     const { apiKey } = await tenantService.create(running.app, "outage");
     const retries: Array<{ code: string; delayMs: number }> = [];
     const client = createReboundClient({ url, apiKey, maxRetries: 5, onRetry: (r) => retries.push(r) });
