@@ -122,4 +122,33 @@ describe("GET /export/bounce-events.csv of a million rows", () => {
     );
     expect(growth).toBeLessThan(LIMIT_BYTES);
   }, 600_000);
+
+  it("a client that goes away mid-export ends the cursor and its transaction: the connection is free again", async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${base}/export/bounce-events.csv`, {
+      headers: { authorization: `Bearer ${apiKey}` },
+      signal: controller.signal,
+    });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    expect((await reader.read()).done).toBe(false);
+    controller.abort();
+    await reader.cancel().catch(() => undefined);
+    // The export's statement no longer runs, and no session of the server sits in a transaction.
+    const deadline = Date.now() + 10_000;
+    let busy: Array<{ state: string; query: string }>;
+    do {
+      await new Promise((r) => setTimeout(r, 200));
+      busy = await sql(
+        db.url,
+        `SELECT state, query FROM pg_stat_activity
+          WHERE datname = current_database() AND application_name = 'rebound' AND state <> 'idle'`,
+      );
+    } while (busy.length > 0 && Date.now() < deadline);
+    expect(busy).toEqual([]);
+    const after = await fetch(`${base}/export/bounce-events.csv?to=2026-01-01T00:00:03Z`, {
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
+    expect((await after.text()).split("\r\n").filter(Boolean)).toHaveLength(3);
+  }, 60_000);
 });
