@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
+import { GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchema, type AuthChecker } from "type-graphql";
 import type { RequestContext } from "../platform/context";
 import { AlertResolver } from "../modules/alert/alert.resolver";
@@ -22,6 +22,18 @@ import { IngestResolver } from "../modules/ingest/ingest.resolver";
 import { SuppressionResolver } from "../modules/suppression/suppression.resolver";
 import { WebhookEndpointResolver } from "../modules/webhook/webhook-endpoint.resolver";
 import { TenantUsageResolver } from "../modules/usage";
+import { assembleUserErrorCodes } from "../platform/graphql/user-error";
+import { schemaDescription } from "../platform/graphql/errors";
+import { ApiKeyErrorCode } from "../modules/api-key/api-key.errors";
+import { CampaignErrorCode } from "../modules/campaign/campaign.errors";
+import { DnsAuditErrorCode } from "../modules/dns-audit/dns-audit.errors";
+import { DomainErrorCode } from "../modules/domain/domain.errors";
+import { HealthErrorCode } from "../modules/health/health.errors";
+import { InboxErrorCode } from "../modules/inbox/inbox.errors";
+import { IngestErrorCode } from "../modules/ingest/ingest.errors";
+import { SuppressionErrorCode } from "../modules/suppression/suppression.errors";
+import { TenantErrorCode } from "../modules/tenant/tenant.errors";
+import { WebhookErrorCode } from "../modules/webhook/webhook.errors";
 
 export const RESOLVERS = [
   TenantResolver,
@@ -42,6 +54,20 @@ export const RESOLVERS = [
   HealthResolver,
 ] as const;
 
+/** Every module's userErrors codes: UserErrorCode is their union (and the common codes). */
+export const ERROR_CODES = [
+  ApiKeyErrorCode,
+  CampaignErrorCode,
+  DnsAuditErrorCode,
+  DomainErrorCode,
+  HealthErrorCode,
+  InboxErrorCode,
+  IngestErrorCode,
+  SuppressionErrorCode,
+  TenantErrorCode,
+  WebhookErrorCode,
+] as const;
+
 /** @Authorized("scope"): no key is UNAUTHENTICATED, a key without the scope is FORBIDDEN. */
 const authChecker: AuthChecker<RequestContext> = ({ context }, scopes) => {
   requireScopes(context.auth, scopes);
@@ -52,6 +78,7 @@ let cached: Promise<GraphQLSchema> | null = null;
 
 /** The schema, built once per process from the decorated classes. */
 export function getSchema(): Promise<GraphQLSchema> {
+  assembleUserErrorCodes(ERROR_CODES);
   cached ??= buildSchema({
     resolvers: [...RESOLVERS],
     authChecker,
@@ -68,6 +95,8 @@ export function getSchema(): Promise<GraphQLSchema> {
     validate: false,
     emitSchemaFile: false,
   })
+    // type-graphql takes no schema description: the same schema, with the error codes documented.
+    .then((built) => new GraphQLSchema({ ...built.toConfig(), description: schemaDescription() }))
     .then(withCampaignHealthPrefetch)
     .then(withDirectCampaignHealthFields);
   return cached;

@@ -200,6 +200,54 @@ function row(
   };
 }
 
+// ---- the verdict: zones and the pause recommendation, decided together --------------------
+
+/** Sends and hard bounces of a whole (campaign, inbox, domain) and of each recipient provider. */
+export interface HealthCounts {
+  total: { sent: number; hardBounces: number };
+  byProvider: Partial<Record<MailboxProvider, { sent: number; hardBounces: number }>>;
+}
+
+export interface HealthVerdict {
+  /** The whole on the general industry thresholds (OVERALL). */
+  zone: BenchmarkZone;
+  /** One row per provider of `providers`, in that order (no sends: INSUFFICIENT_DATA). */
+  benchmarks: BenchmarkRow[];
+  /**
+   * Pause and investigate: the whole or any provider is BLOCKING. The same condition raises a
+   * BOUNCE_RATE_BLOCKING alert (which recommends a pause), so the two never disagree.
+   */
+  pauseRecommended: boolean;
+}
+
+/**
+ * The one decision behind Campaign/Inbox/Domain `zone`, `benchmarks` and
+ * `stats.pauseRecommended`: zones per provider and overall, and a pause exactly when one of
+ * them is BLOCKING.
+ */
+export function healthVerdict(
+  counts: HealthCounts,
+  providers: readonly MailboxProvider[],
+  thresholds: BenchmarkThresholds = DEFAULT_BENCHMARK_THRESHOLDS,
+  minSends: number = DEFAULT_MIN_SENDS,
+): HealthVerdict {
+  const benchmarks = providers.map((provider) =>
+    row(
+      provider,
+      counts.byProvider[provider]?.sent ?? 0,
+      counts.byProvider[provider]?.hardBounces ?? 0,
+      thresholds,
+      minSends,
+    ),
+  );
+  const zone = row("OVERALL", counts.total.sent, counts.total.hardBounces, thresholds, minSends).zone;
+  return {
+    zone,
+    benchmarks,
+    pauseRecommended: zone === "BLOCKING" || benchmarks.some((b) => b.zone === "BLOCKING"),
+  };
+}
+
 /** "Above 5 % on any campaign: pause and investigate." Needs minSends like the zones. */
 export function shouldPause(counts: RateCounts, minSends: number = DEFAULT_MIN_SENDS): boolean {
   return counts.sent >= minSends && isAbovePercent(counts, PAUSE_ABOVE_PERCENT);

@@ -57,7 +57,7 @@ describe("analyzeBounce", () => {
         raw,
       }),
     );
-    expect(res.analyzeBounce.kind).toBe("bounce");
+    expect(res.analyzeBounce.kind).toBe("BOUNCE");
     expect(res.analyzeBounce.diagnoses.length).toBeGreaterThan(0);
     expect(res.analyzeBounce.diagnoses[0]).toMatchObject({ reason: "USERUNKNOWN", hardBounce: true });
     expect(ok(await gql(`{ bounceEvents(first: 10) { edges { node { id } } } }`)).bounceEvents.edges).toEqual([]);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
 import { formatApiKey } from "../../src/core/api-key-format";
 import { graphqlClient, ok } from "../support/graphql-client";
 import { startTestApp, type TestApp } from "../support/test-app";
@@ -41,11 +42,39 @@ describe("HTTP authentication", () => {
     expect(get.headers.get("cache-control")).toBe("no-store");
   });
 
-  it("answers __typename without a key, but nothing of a tenant", async () => {
+  it("answers introspection without a key, and anything else without a key with 401 and what to send", async () => {
     const anonymous = graphqlClient(app.url, null);
     expect((await anonymous(`{ __typename }`)).data).toEqual({ __typename: "Query" });
-    const res = await anonymous(`{ viewer { name } }`);
-    expect(res.errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
+    const schema = await anonymous(`{ __schema { queryType { name } } __type(name: "UserErrorCode") { kind } }`);
+    expect(schema.status).toBe(200);
+    expect(schema.data).toEqual({ __schema: { queryType: { name: "Query" } }, __type: { kind: "ENUM" } });
+    for (const query of [
+      `{ viewer { name } }`,
+      `{ __typename viewer { name } }`,
+      `query { ...Root } fragment Root on Query { __typename viewer { id } }`,
+      `mutation { createDomain(input: { name: "anon.example" }) { domain { id } userErrors { code } } }`,
+    ]) {
+      const res = await anonymous(query);
+      expect(res.status, query).toBe(401);
+      expect(res.data ?? null).toBeNull();
+      expect(res.errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
+      expect(res.errors?.[0].message).toMatch(/Authorization: Bearer <api key>/);
+    }
+  });
+
+  it("says what was expected for a header that is not Bearer, a malformed key and an unknown key", async () => {
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [{ authorization: "Basic abc" }, /must be "Bearer <api key>"/],
+      [{ authorization: adminKey }, /must be "Bearer <api key>"/],
+      [{ authorization: "Bearer not-a-key" }, /malformed: a key is rbk_ followed by 39/],
+      [{ authorization: `Bearer ${formatApiKey(new Uint8Array(24).fill(3))}` }, /unknown or revoked/],
+    ];
+    for (const [headers, message] of cases) {
+      const res = await graphqlClient(app.url)(`{ viewer { name } }`, undefined, headers);
+      expect(res.status).toBe(401);
+      expect(res.errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
+      expect(res.errors?.[0].message).toMatch(message);
+    }
   });
 
   it("rejects junk, unknown and revoked keys with UNAUTHENTICATED and status 401", async () => {
@@ -130,6 +159,23 @@ describe("WebSocket authentication", () => {
       const ws = wsClient(app.wsUrl, key);
       expect(await ws.closed).toBe(4403);
     }
+  });
+
+  it("says in the close reason what connection_init should have carried", async () => {
+    const reasons: string[] = [];
+    for (const payload of [{}, { authorization: "Token x" }, { authorization: "Bearer junk" }]) {
+      const socket = new WebSocket(app.wsUrl, "graphql-transport-ws");
+      await new Promise((r) => socket.once("open", r));
+      socket.send(JSON.stringify({ type: "connection_init", payload }));
+      const [code, reason] = await new Promise<[number, string]>((r) =>
+        socket.once("close", (c: number, why: Buffer) => r([c, why.toString()])),
+      );
+      expect(code).toBe(4403);
+      reasons.push(reason);
+    }
+    expect(reasons[0]).toMatch(/"authorization": "Bearer <api key>"/);
+    expect(reasons[1]).toMatch(/must be "Bearer <api key>"/);
+    expect(reasons[2]).toMatch(/malformed/);
   });
 
   it("serves queries and mutations over the socket with the same scopes and errors", async () => {

@@ -50,19 +50,23 @@ describe("clients/typescript/examples", () => {
     const run = await runExample(server.url, apiKey);
     expect(run.code, run.stderr).toBe(0);
     const summary = JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}");
+    // 24 hard bounces, 6 deferrals, 900 deliveries and a complaint, in one call.
     expect(summary).toMatchObject({
       recorded: 1_000,
-      inserted: 30,
+      inserted: 931,
       zone: "WARNING",
-      stats: { sent: 1_000, hardBounces: 24, softBounces: 6 },
-      suppressionsCsvRows: 24,
-      bounceEventsCsvRows: 30,
-      usage: { ingestedEvents: 30, sends: 1_000 },
+      stats: { sent: 1_000, delivered: 900, hardBounces: 24, softBounces: 6, complaints: 1 },
+      suppressionsTotal: 25,
+      suppressionsCsvRows: 25,
+      bounceEventsCsvRows: 931,
+      usage: { ingestedEvents: 931, sends: 1_000 },
     });
-    expect(summary.suppressed).toHaveLength(24);
+    // The hard bounces' addresses and the complainant are suppressed; deferrals are not (yet).
+    expect(summary.suppressed).toHaveLength(25);
+    expect(summary.suppressed.filter((a: string) => a.endsWith("@outlook.com"))).toEqual([]);
     expect([...summary.suppressionValues].sort()).toEqual([...summary.suppressed].sort());
     expect(summary.benchmarks).toContainEqual({ provider: "GMAIL", sent: 600, hardBounces: 24, zone: "WARNING" });
-    expect(summary.realtimeBounce.recipient).toMatch(/@(gmail|outlook)\.com$/);
+    expect(summary.realtimeBounce.recipient).toMatch(/\.(gmail|outlook|yahoo)\.com$|@(gmail|outlook|yahoo)\.com$/);
     expect(summary.usage.requests).toBeGreaterThanOrEqual(10);
     expect(run.stderr).toContain("real time:");
   }, 120_000);

@@ -31,9 +31,9 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-const RECORD_SENDS = `mutation($input: RecordSendsInput!) { recordSends(input: $input) { recorded byProvider { provider count } userErrors { field message code } } }`;
-const INGEST = `mutation($input: IngestBouncesInput!) { ingestBounces(input: $input) { inserted duplicates events { ${EVENT_FIELDS} } suppressions { value scope reason } userErrors { field message code } } }`;
-const INGEST_MESSAGE = `mutation($input: IngestBounceMessageInput!) { ingestBounceMessage(input: $input) { messageKind inserted duplicates events { ${EVENT_FIELDS} } userErrors { field message code } } }`;
+const RECORD_SENDS = `mutation($input: RecordSendsInput!) { recordSends(input: $input) { recorded byProvider { provider count } replayed userErrors { field message code } } }`;
+const INGEST = `mutation($input: IngestBouncesInput!) { ingestBounces(input: $input) { inserted duplicates events { ${EVENT_FIELDS} } suppressions { value scope reason } replayed userErrors { field message code } } }`;
+const INGEST_MESSAGE = `mutation($input: IngestBounceMessageInput!) { ingestBounceMessage(input: $input) { messageKind inserted duplicates events { ${EVENT_FIELDS} } replayed userErrors { field message code } } }`;
 
 function ctxFor(): RequestContext {
   return new RequestContext(app.running.app, { tenantId: tenantUuid, keyId: "test", scopes: ["read"] });
@@ -113,7 +113,7 @@ describe("recordSends", () => {
     for (const [input, code, field] of cases) {
       const res = await gql(RECORD_SENDS, { input });
       expect(res.errors).toBeUndefined();
-      expect(res.data.recordSends.recorded).toBeNull();
+      expect(res.data.recordSends).toMatchObject({ recorded: 0, byProvider: [], replayed: false });
       expect(res.data.recordSends.userErrors[0]).toMatchObject({ code, field });
     }
     const other = await createSetup(gql, "other");
@@ -130,12 +130,15 @@ describe("recordSends", () => {
     const input = { campaignId: s.campaign2Id, inboxId: s.inboxId, recipients, idempotencyKey: "sends-bulk-1" };
     const first = ok(await gql(RECORD_SENDS, { input }), "recordSends");
     const retry = ok(await gql(RECORD_SENDS, { input }), "recordSends");
-    expect(retry).toEqual(first);
+    expect(first.replayed).toBe(false);
+    expect(retry).toEqual({ ...first, replayed: true });
     const reused = await gql(RECORD_SENDS, { input: { ...input, recipients: recipients.slice(1) } });
     expect(reused.data.recordSends.userErrors[0]).toMatchObject({
       code: "IDEMPOTENCY_KEY_REUSED",
       field: ["input", "idempotencyKey"],
     });
+    // A refused call still answers every non-null field: nothing recorded, nothing replayed.
+    expect(reused.data.recordSends).toMatchObject({ recorded: 0, byProvider: [], replayed: false });
     const totals = await withCtx((ctx) => deliveryCounterService.campaignTotals(ctx, [uuidFromGlobal(s.campaign2Id)]));
     expect(totals.get(uuidFromGlobal(s.campaign2Id))!.total.sent).toBe(10_000);
     expect(totals.get(uuidFromGlobal(s.campaign2Id))!.byProvider.GMAIL.sent).toBe(5_000);
@@ -170,6 +173,7 @@ describe("ingestBounces", () => {
       {
         recipient: "full@outlook.com",
         campaignId: s.campaignId,
+        kind: "DEFERRAL",
         status: "4.2.2",
         diagnosticCode: "smtp; 452 4.2.2 Mailbox full",
         eventKey: "k-2",
@@ -288,7 +292,13 @@ describe("ingestBounces", () => {
     for (const [events, code, field] of cases) {
       const res = await gql(INGEST, { input: { events } });
       expect(res.errors).toBeUndefined();
-      expect(res.data.ingestBounces).toMatchObject({ inserted: null, duplicates: null, events: null });
+      expect(res.data.ingestBounces).toMatchObject({
+        inserted: 0,
+        duplicates: 0,
+        events: [],
+        suppressions: [],
+        replayed: false,
+      });
       expect(res.data.ingestBounces.userErrors[0]).toMatchObject({ code, field });
     }
     // Another tenant's campaign is simply not found.
@@ -303,14 +313,25 @@ describe("ingestBounces", () => {
     const events = [{ recipient: "idem@gmail.com", smtpResponse: "550 5.1.1 user unknown", eventKey: "idem-1" }];
     const first = ok(await gql(INGEST, { input: { events, idempotencyKey: "batch-77" } }), "ingestBounces");
     const retry = ok(await gql(INGEST, { input: { events, idempotencyKey: "batch-77" } }), "ingestBounces");
-    expect(retry).toEqual(first);
+    expect(first.replayed).toBe(false);
+    expect(retry).toEqual({ ...first, replayed: true });
     expect(retry.inserted).toBe(1);
+    // Without a key a repeat is not a replay: it runs, and finds the event a duplicate.
+    const unkeyed = ok(await gql(INGEST, { input: { events } }), "ingestBounces");
+    expect(unkeyed).toMatchObject({ inserted: 0, duplicates: 1, replayed: false });
     const reused = await gql(INGEST, {
       input: { events: [{ ...events[0], eventKey: "idem-2" }], idempotencyKey: "batch-77" },
     });
     expect(reused.data.ingestBounces.userErrors).toEqual([
       { code: "IDEMPOTENCY_KEY_REUSED", field: ["input", "idempotencyKey"], message: expect.any(String) },
     ]);
+    expect(reused.data.ingestBounces).toMatchObject({
+      inserted: 0,
+      duplicates: 0,
+      events: [],
+      suppressions: [],
+      replayed: false,
+    });
     const other = await gql(RECORD_SENDS, {
       input: { campaignId: s.campaignId, inboxId: s.inboxId, recipients: ["a@gmail.com"], idempotencyKey: "batch-77" },
     });
@@ -360,7 +381,7 @@ describe("ingestBounceMessage", () => {
       originalHeaders: { "X-Rebound-Campaign": s.campaign2Id },
     });
     const r = ok(await gql(INGEST_MESSAGE, { input: { raw, inboxId: s.inboxId } }), "ingestBounceMessage");
-    expect(r).toMatchObject({ messageKind: "bounce", inserted: 2, duplicates: 0 });
+    expect(r).toMatchObject({ messageKind: "BOUNCE", inserted: 2, duplicates: 0 });
     expect(
       r.events.map((e: any) => [e.recipient, e.source, e.reason, e.hardBounce, e.campaign?.id, e.inbox?.id]),
     ).toEqual([
@@ -412,18 +433,24 @@ describe("ingestBounceMessage", () => {
       }),
       "ingestBounceMessage",
     );
-    expect(arf).toMatchObject({ messageKind: "feedback", inserted: 1 });
+    expect(arf).toMatchObject({ messageKind: "FEEDBACK", inserted: 1 });
     expect(arf.events[0]).toMatchObject({ reason: "FEEDBACK", recipient: "angry@yahoo.com", source: "DSN" });
     const vacation = ok(
       await gql(INGEST_MESSAGE, { input: { raw: autoReplyMessage("ooo-1@customer") } }),
       "ingestBounceMessage",
     );
-    expect(vacation).toMatchObject({ messageKind: "vacation", inserted: 0, duplicates: 0, events: [] });
+    expect(vacation).toMatchObject({ messageKind: "VACATION", inserted: 0, duplicates: 0, events: [] });
     const junk = await gql(INGEST_MESSAGE, { input: { raw: "hello world" } });
     expect(junk.data.ingestBounceMessage.userErrors[0]).toMatchObject({
       code: "NOT_A_BOUNCE",
       field: ["input", "raw"],
     });
+    expect(junk.data.ingestBounceMessage).toMatchObject({ inserted: 0, duplicates: 0, events: [], replayed: false });
+    const keyed = { raw: autoReplyMessage("ooo-2@customer"), idempotencyKey: "message-ooo-2" };
+    const once = ok(await gql(INGEST_MESSAGE, { input: keyed }), "ingestBounceMessage");
+    const twice = ok(await gql(INGEST_MESSAGE, { input: keyed }), "ingestBounceMessage");
+    expect(once).toMatchObject({ messageKind: "VACATION", replayed: false });
+    expect(twice).toEqual({ ...once, replayed: true });
     const { counters, recount } = await countersAndRecount(app.database.url, tenantUuid);
     expect(counters).toEqual(recount);
     const t = await withCtx((ctx) => deliveryCounterService.campaignTotals(ctx, [uuidFromGlobal(s.campaignId)]));
@@ -453,7 +480,13 @@ describe("ingest hooks", () => {
           smtpResponse: "550 5.1.1 user unknown",
           eventKey: "hook-1",
         },
-        { recipient: "hook2@gmail.com", campaignId: s.campaign2Id, smtpResponse: "452 4.2.2 full", eventKey: "hook-2" },
+        {
+          recipient: "hook2@gmail.com",
+          campaignId: s.campaign2Id,
+          kind: "DEFERRAL",
+          smtpResponse: "452 4.2.2 full",
+          eventKey: "hook-2",
+        },
       ];
       ok(await gql(INGEST, { input: { events } }), "ingestBounces");
       ok(await gql(INGEST, { input: { events } }), "ingestBounces");

@@ -185,6 +185,9 @@ function buildRequests(events: Logical[], at: Date): Request[] {
         recipient: e.recipient,
         campaignId: camp(e),
         inboxId: s.inboxId,
+        // Each as the pipeline saw it: a soft failure while still retrying is a DEFERRAL
+        // (as SES's DeliveryDelay), a 250 a DELIVERY, the rest final bounces.
+        kind: e.category === "SOFT" ? "DEFERRAL" : e.category === "DELIVERED" ? "DELIVERY" : "BOUNCE",
         smtpResponse: TEXT[e.category].reply,
         occurredAt: at.toISOString(),
         eventKey: `evt-${e.n}`,

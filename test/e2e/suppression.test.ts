@@ -123,8 +123,10 @@ describe("automatic suppression", () => {
   });
 
   it("soft bounces suppress at the tenant's limit within its window; a later delivery resets the count", async () => {
+    // Deferrals: each is one failed try, counted toward the policy (a BOUNCE would be the last word).
     const full = (recipient: string, key: string, occurredAt: string) => ({
       recipient,
+      kind: "DEFERRAL",
       smtpResponse: "452 4.2.2 The email account that you tried to reach is over quota",
       eventKey: key,
       occurredAt,

@@ -3,6 +3,7 @@ import {
   benchmarkRows,
   complaintLevel,
   DEFAULT_BENCHMARK_THRESHOLDS,
+  healthVerdict,
   overallBenchmark,
   resolveThresholds,
   shouldPause,
@@ -10,6 +11,7 @@ import {
   type BenchmarkKey,
   type BenchmarkZone,
 } from "../../src/core/benchmarks";
+import { MAILBOX_PROVIDERS, type MailboxProvider } from "../../src/core/providers";
 
 // For every provider, hard bounces out of 1,000 and 100 sends at and around both bounds.
 const BOUNDS: Record<BenchmarkKey, [number, number]> = {
@@ -143,5 +145,62 @@ describe("complaint levels", () => {
     [1, 50, "INSUFFICIENT_DATA"],
   ] as const)("%i complaints of %i sent is %s", (complaints, sent, level) => {
     expect(complaintLevel({ events: complaints, sent })).toBe(level);
+  });
+});
+
+describe("healthVerdict: the zones and the pause recommendation, decided together", () => {
+  // Hard bounces of 1,000 sends to `provider` that put it in each zone, with 100,000 clean
+  // sends elsewhere keeping the whole ACCEPTABLE (or, for OTHER, the whole's own recipients).
+  const PROVIDERS = MAILBOX_PROVIDERS;
+  for (const provider of PROVIDERS) {
+    const [lo, hi] = BOUNDS[provider];
+    const cases: Array<[BenchmarkZone, number, number]> = [
+      ["INSUFFICIENT_DATA", 99, 99],
+      ["ACCEPTABLE", 1000, lo * 10 - 1],
+      ["WARNING", 1000, lo * 10],
+      ["WARNING", 1000, hi * 10],
+      ["BLOCKING", 1000, hi * 10 + 1],
+    ];
+    it.each(cases)(`${provider} %s (%i sent, %i hard): pause exactly when BLOCKING`, (zone, sent, hard) => {
+      const elsewhere: MailboxProvider = provider === "GMAIL" ? "MICROSOFT" : "GMAIL";
+      const counts = {
+        total: { sent: sent + 100_000, hardBounces: hard },
+        byProvider: { [provider]: { sent, hardBounces: hard }, [elsewhere]: { sent: 100_000, hardBounces: 0 } },
+      };
+      const v = healthVerdict(counts, PROVIDERS);
+      expect(v.zone).toBe("ACCEPTABLE");
+      expect(v.benchmarks.map((b) => b.provider)).toEqual(PROVIDERS);
+      expect(v.benchmarks.find((b) => b.provider === provider)?.zone).toBe(zone);
+      expect(v.pauseRecommended).toBe(zone === "BLOCKING");
+    });
+  }
+
+  it.each([
+    ["INSUFFICIENT_DATA", 99, 50, false],
+    ["ACCEPTABLE", 1000, 19, false],
+    ["WARNING", 1000, 50, false],
+    ["BLOCKING", 1000, 51, true],
+  ] as const)("the whole %s (%i sent, %i hard) spread over every provider", (zone, sent, hard, pause) => {
+    // Spread so that no provider is BLOCKING on its own unless the whole is.
+    const share = (n: number, i: number) => Math.floor(n / 5) + (i < n % 5 ? 1 : 0);
+    const byProvider = Object.fromEntries(
+      PROVIDERS.map((p, i) => [p, { sent: share(sent, i), hardBounces: share(hard, i) }]),
+    );
+    const v = healthVerdict({ total: { sent, hardBounces: hard }, byProvider }, PROVIDERS);
+    expect(v.zone).toBe(zone);
+    expect(v.pauseRecommended).toBe(pause);
+    expect(v.pauseRecommended).toBe([v.zone, ...v.benchmarks.map((b) => b.zone)].includes("BLOCKING"));
+  });
+
+  it("follows the tenant's thresholds: a Gmail 6 % under a raised Gmail bound recommends no pause", () => {
+    const counts = {
+      total: { sent: 11_000, hardBounces: 60 },
+      byProvider: { GMAIL: { sent: 1000, hardBounces: 60 }, OTHER: { sent: 10_000, hardBounces: 0 } },
+    };
+    expect(healthVerdict(counts, MAILBOX_PROVIDERS).pauseRecommended).toBe(true);
+    const raised = resolveThresholds({ GMAIL: { warningFromPercent: 5, blockingAbovePercent: 10 } });
+    const v = healthVerdict(counts, MAILBOX_PROVIDERS, raised);
+    expect(v.benchmarks.find((b) => b.provider === "GMAIL")?.zone).toBe("WARNING");
+    expect(v.pauseRecommended).toBe(false);
   });
 });

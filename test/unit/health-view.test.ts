@@ -83,10 +83,10 @@ describe("stats, benchmarks and zones from counters", () => {
     expect(rows.filter((r) => r.provider !== provider).every((r) => r.zone === "INSUFFICIENT_DATA")).toBe(true);
   });
 
-  it("judges the whole on the industry thresholds and recommends a pause only above 5 %", () => {
+  it("judges the whole on the industry thresholds and recommends a pause when it or a provider is BLOCKING", () => {
     const t = totals({ GMAIL: [1000, 25], MICROSOFT: [1000, 25] });
     expect(zoneView(t, thresholds, 100)).toBe("WARNING");
-    expect(statsView(t, 100)).toMatchObject({
+    expect(statsView(t, thresholds, 100)).toMatchObject({
       sent: 2000,
       hardBounces: 50,
       hardBounceRate: 0.025,
@@ -95,12 +95,17 @@ describe("stats, benchmarks and zones from counters", () => {
     });
     const over = totals({ OTHER: [1000, 51] }, 3);
     expect(zoneView(over, thresholds, 100)).toBe("BLOCKING");
-    expect(statsView(over, 100)).toMatchObject({
+    expect(statsView(over, thresholds, 100)).toMatchObject({
       pauseRecommended: true,
       complaintLevel: "BLOCKING",
       complaintRate: 0.003,
     });
-    expect(statsView(emptyTotals(), 100)).toMatchObject({
+    // Gmail BLOCKING (6 %) while the whole is only WARNING (3 %): the pause follows Gmail.
+    const gmailBlocking = totals({ GMAIL: [1000, 60], OTHER: [1000, 0] });
+    expect(zoneView(gmailBlocking, thresholds, 100)).toBe("WARNING");
+    expect(benchmarksView(gmailBlocking, thresholds, 100).find((b) => b.provider === "GMAIL")?.zone).toBe("BLOCKING");
+    expect(statsView(gmailBlocking, thresholds, 100).pauseRecommended).toBe(true);
+    expect(statsView(emptyTotals(), thresholds, 100)).toMatchObject({
       hardBounceRate: null,
       complaintRate: null,
       complaintLevel: "INSUFFICIENT_DATA",
@@ -115,7 +120,7 @@ describe("mergeBenchmarkOverrides", () => {
     expect(o).toEqual({ GMAIL: { warningFromPercent: 2 } });
     o = mergeBenchmarkOverrides(o, [
       { provider: "GMAIL", blockingAbovePercent: 4 },
-      { provider: "OVERALL", warningFromPercent: 2, blockingAbovePercent: 5 },
+      { provider: null, warningFromPercent: 2, blockingAbovePercent: 5 },
     ]);
     expect(o).toEqual({ GMAIL: { warningFromPercent: 2, blockingAbovePercent: 4 } });
     expect(

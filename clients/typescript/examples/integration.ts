@@ -2,8 +2,10 @@ import { ReboundError, type ReboundClient } from "../src/client";
 import { graphql } from "../src/gql";
 
 // The integration a cold-email product writes against Rebound, through the API alone: create a
-// sending domain, an inbox and a campaign; record 1,000 sends; ingest bounces; read the
-// benchmarks and the suppressions; export them as CSV; and receive a bounce in real time.
+// sending domain, an inbox and a campaign; record 1,000 sends; report what the sending pipeline
+// saw (bounces, deferrals, deliveries and a spam complaint); read the benchmarks, a daily
+// timeline and the suppressions with their total; export them as CSV; and receive a bounce in
+// real time.
 
 const CreateDomain = graphql(`
   mutation CreateDomain($input: CreateDomainInput!) {
@@ -76,6 +78,7 @@ const IngestBounces = graphql(`
     ingestBounces(input: $input) {
       inserted
       duplicates
+      replayed
       events {
         id
         recipient
@@ -108,6 +111,7 @@ const CampaignHealth = graphql(`
         softBounces
         complaints
         hardBounceRate
+        complaintRate
         pauseRecommended
       }
       benchmarks {
@@ -124,6 +128,7 @@ const CampaignHealth = graphql(`
 const Suppressions = graphql(`
   query Suppressions($first: Int!, $after: String) {
     suppressions(first: $first, after: $after) {
+      totalCount
       edges {
         node {
           value
@@ -183,28 +188,44 @@ export interface IntegrationSummary {
   suppressed: string[];
   zone: string;
   benchmarks: Array<{ provider: string; sent: number; hardBounces: number; zone: string }>;
-  stats: { sent: number; hardBounces: number; softBounces: number; pauseRecommended: boolean };
+  stats: {
+    sent: number;
+    delivered: number;
+    hardBounces: number;
+    softBounces: number;
+    complaints: number;
+    pauseRecommended: boolean;
+  };
   suppressionValues: string[];
+  suppressionsTotal: number;
   suppressionsCsvRows: number;
   bounceEventsCsvRows: number;
   realtimeBounce: { recipient: string; reason: string };
   usage: { requests: number; ingestedEvents: number; sends: number };
 }
 
-/** Fails with the payload's userErrors, or returns the value a successful payload guarantees. */
-function succeeded<T>(
-  payload: { userErrors: ReadonlyArray<{ code: string; message: string }> },
-  value: T | null | undefined,
+/** The payload when it has no userErrors; else fails with the first one (its code is a UserErrorCode). */
+function checked<P extends { userErrors: ReadonlyArray<{ code: string; message: string }> }>(
+  payload: P,
   what: string,
-): T {
+): P {
   const error = payload.userErrors[0];
   if (error) throw new Error(`${what}: ${error.code}: ${error.message}`);
-  if (value === null || value === undefined) throw new Error(`${what}: no result and no userErrors`);
+  return payload;
+}
+
+/** A success's object, which the API returns whenever userErrors is empty. */
+function created<T>(value: T | null, what: string): T {
+  if (value === null) throw new Error(`${what}: no result and no userErrors`);
   return value;
 }
 
 /** CSV records after the header (fields hold no line breaks in this flow). */
 const csvRows = (text: string) => text.split("\r\n").filter((line) => line !== "").length - 1;
+
+const HARD_BOUNCES = 24;
+const DEFERRALS = 6;
+const DELIVERIES = 900;
 
 const PROVIDERS = [
   { domain: "gmail.com", count: 600 },
@@ -224,19 +245,19 @@ export async function runIntegration(
       input: { name: `mail-${run}.acme.example`, registeredAt: "2026-01-05T00:00:00Z" },
     })
   ).createDomain;
-  const domain = succeeded(domainPayload, domainPayload.domain, "createDomain");
+  const domain = created(checked(domainPayload, "createDomain").domain, "createDomain");
   const inboxPayload = (
     await client.request(CreateInbox, {
       input: { domainId: domain.id, address: `ana@${domain.name}`, warmupStartedAt: "2026-01-10T00:00:00Z" },
     })
   ).createInbox;
-  const inbox = succeeded(inboxPayload, inboxPayload.inbox, "createInbox");
+  const inbox = created(checked(inboxPayload, "createInbox").inbox, "createInbox");
   const campaignPayload = (
     await client.request(CreateCampaign, {
       input: { name: `Launch ${run}`, domainId: domain.id, inboxIds: [inbox.id], status: "ACTIVE" },
     })
   ).createCampaign;
-  const campaign = succeeded(campaignPayload, campaignPayload.campaign, "createCampaign");
+  const campaign = created(checked(campaignPayload, "createCampaign").campaign, "createCampaign");
   log(`campaign ${campaign.name} (${campaign.id}) on ${domain.name}`);
 
   // 2. 1,000 sends, one call.
@@ -248,7 +269,7 @@ export async function runIntegration(
       input: { campaignId: campaign.id, inboxId: inbox.id, recipients, idempotencyKey: `sends-${run}` },
     })
   ).recordSends;
-  const recorded = succeeded(sends, sends.recorded, "recordSends");
+  const recorded = checked(sends, "recordSends").recorded;
   log(`recorded ${recorded} sends`);
 
   // 3. The real-time feed, opened before the bounces arrive.
@@ -256,25 +277,34 @@ export async function runIntegration(
   const firstBounce = feed.next();
   await new Promise((resolve) => setTimeout(resolve, 1_000));
 
-  // 4. Bounces as the sending pipeline sees them: SMTP replies, each with the pipeline's own id.
-  const hard = Array.from({ length: 24 }, (_, i) => ({
+  // 4. What the sending pipeline saw, reported through the API alone, each event with the
+  //    pipeline's own id (a retried call stores nothing twice): final bounces, deferrals it is
+  //    still retrying, deliveries, and a spam complaint from a feedback loop.
+  const hard = Array.from({ length: HARD_BOUNCES }, (_, i) => ({
+    kind: "BOUNCE" as const,
     recipient: `lead${i}.${run}@gmail.com`,
     smtpResponse: `550 5.1.1 <lead${i}.${run}@gmail.com>: The email account that you tried to reach does not exist.`,
   }));
-  const soft = Array.from({ length: 6 }, (_, i) => ({
+  const deferred = Array.from({ length: DEFERRALS }, (_, i) => ({
+    kind: "DEFERRAL" as const,
     recipient: `lead${i}.${run}@outlook.com`,
     smtpResponse: "452 4.2.2 The recipient's mailbox is full. Try again later.",
   }));
-  const events = [...hard, ...soft].map((e, i) => ({
+  const delivered = recipients
+    .filter((r) => !hard.some((h) => h.recipient === r))
+    .slice(0, DELIVERIES)
+    .map((recipient) => ({ kind: "DELIVERY" as const, recipient, smtpResponse: "250 2.0.0 OK" }));
+  const complaint = { kind: "COMPLAINT" as const, recipient: `lead0.${run}@yahoo.com` };
+  const events = [...hard, ...deferred, ...delivered, complaint].map((e, i) => ({
     ...e,
     campaignId: campaign.id,
     inboxId: inbox.id,
-    eventKey: `bounce-${run}-${i}`,
+    eventKey: `event-${run}-${i}`,
   }));
-  const ingested = (await client.request(IngestBounces, { input: { events } })).ingestBounces;
-  const inserted = succeeded(ingested, ingested.inserted, "ingestBounces");
-  const suppressed = succeeded(ingested, ingested.suppressions, "ingestBounces").map((s) => s.value);
-  log(`ingested ${inserted} bounces; ${suppressed.length} addresses suppressed`);
+  const ingested = checked((await client.request(IngestBounces, { input: { events } })).ingestBounces, "ingestBounces");
+  const inserted = ingested.inserted;
+  const suppressed = ingested.suppressions.map((s) => s.value);
+  log(`ingested ${inserted} events; ${suppressed.length} addresses suppressed`);
 
   const timeout = new Promise<never>((_, reject) =>
     setTimeout(() => reject(new Error("no bounce arrived on the subscription within 10 s")), 10_000).unref(),
@@ -292,8 +322,10 @@ export async function runIntegration(
 
   // 6. Suppressions, every page.
   const suppressionValues: string[] = [];
+  let suppressionsTotal: number;
   for (let after: string | null = null; ;) {
     const page: Awaited<ReturnType<typeof listSuppressions>> = await listSuppressions(client, after);
+    suppressionsTotal = page.totalCount;
     suppressionValues.push(...page.edges.map((e) => e.node.value));
     if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) break;
     after = page.pageInfo.endCursor;
@@ -305,6 +337,7 @@ export async function runIntegration(
 
   // 8. This month's usage and what is left of the budgets.
   const usage = (await client.request(Usage, {})).viewer.usage;
+  log(`suppressions: ${suppressionsTotal} in all`);
   log(`usage: ${usage.requests} requests, ${usage.ingestedEvents} events, ${usage.sends} sends`);
 
   return {
@@ -321,11 +354,14 @@ export async function runIntegration(
     })),
     stats: {
       sent: health.stats.sent,
+      delivered: health.stats.delivered,
       hardBounces: health.stats.hardBounces,
       softBounces: health.stats.softBounces,
+      complaints: health.stats.complaints,
       pauseRecommended: health.stats.pauseRecommended,
     },
     suppressionValues,
+    suppressionsTotal,
     suppressionsCsvRows: csvRows(suppressionsCsv),
     bounceEventsCsvRows: csvRows(bounceEventsCsv),
     realtimeBounce: { recipient: realtimeBounce.recipient, reason: realtimeBounce.reason },

@@ -14,7 +14,7 @@ import {
 } from "type-graphql";
 import type { RequestContext } from "../../platform/context";
 import { forbidden, unauthenticated } from "../../platform/graphql/errors";
-import { ConnectionArgs } from "../../platform/graphql/connection";
+import { ConnectionArgs, CreatedAtOrderInput } from "../../platform/graphql/connection";
 import { uuidOf } from "../../platform/graphql/global-id";
 import { payload } from "../../platform/graphql/payload";
 import { hasScope } from "../api-key";
@@ -54,15 +54,23 @@ function subscriber(data: SubscribeResolverData<unknown, Record<string, unknown>
 export class AlertResolver {
   @Authorized("read")
   @Query(() => AlertConnection, {
-    description: "Stored alerts, newest first. After a reconnect, catch up with filter.since.",
+    description:
+      "Stored alerts, newest first unless orderBy says otherwise. After a reconnect, catch up with filter.since (and orderBy: { direction: ASC }).",
   })
   alerts(
     @Ctx() ctx: RequestContext,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg("filter", () => AlertFilterInput, { nullable: true, description: "Conditions the alerts must meet." })
     filter?: AlertFilterInput | null,
+    @Arg("orderBy", () => CreatedAtOrderInput, { nullable: true, description: "The order; newest first by default." })
+    orderBy?: CreatedAtOrderInput | null,
   ) {
-    return alertService.list(ctx, args, { ...filter, campaignUuid: ref(filter?.campaignId, "Campaign") });
+    return alertService.list(
+      ctx,
+      args,
+      { ...filter, campaignUuid: ref(filter?.campaignId, "Campaign") },
+      orderBy?.direction ?? "DESC",
+    );
   }
 
   @Authorized("write")

@@ -18,8 +18,8 @@ import { checkRamp } from "../../core/warmup";
 import { MAILBOX_PROVIDERS } from "../../core/providers";
 import type { RequestContext } from "../../platform/context";
 import type { Connection } from "../../platform/graphql/connection";
-import { fail } from "../../platform/graphql/user-error";
-import { pageOf } from "../../platform/db/keyset";
+import { fail, CommonErrorCode } from "../../platform/graphql/user-error";
+import { NEWEST_FIRST, pageOf } from "../../platform/db/keyset";
 import { bounceService } from "../bounce";
 import { campaignService } from "../campaign";
 import type { AfterCounters, IngestBatch } from "../ingest";
@@ -83,7 +83,13 @@ export class AlertService {
     ctx: RequestContext,
     args: { first: number; after?: string | null },
     filter: AlertFilter,
+    direction: "ASC" | "DESC" = "DESC",
   ): Promise<Connection<Alert>> {
+    return pageOf(await this.listQuery(ctx, filter), "a", args, { ...NEWEST_FIRST, direction });
+  }
+
+  /** The tenant's alerts meeting a filter (kind, severity and open/acknowledged have their indexes). */
+  async listQuery(ctx: RequestContext, filter: AlertFilter) {
     const em = await ctx.db();
     const qb = em
       .getRepository(Alert)
@@ -95,12 +101,12 @@ export class AlertService {
     if (filter.acknowledged === true) qb.andWhere("a.acknowledged_at IS NOT NULL");
     if (filter.acknowledged === false) qb.andWhere("a.acknowledged_at IS NULL");
     if (filter.campaignUuid) qb.andWhere("a.campaign_id = :campaignId", { campaignId: filter.campaignUuid });
-    return pageOf(qb, "a", args);
+    return qb;
   }
 
   async acknowledge(ctx: RequestContext, uuid: string | null): Promise<Alert> {
     const alert = uuid ? await this.findById(ctx, uuid) : null;
-    if (!alert) fail("NOT_FOUND", "No alert with that id.", ["input", "id"]);
+    if (!alert) fail(CommonErrorCode.NOT_FOUND, "No alert with that id.", ["input", "id"]);
     if (!alert.acknowledgedAt) {
       const em = await ctx.db();
       await em.query(

@@ -3,11 +3,12 @@ import type { EntityManager } from "typeorm";
 import { displayPrefix, formatApiKey, isWellFormedApiKey } from "../../core/api-key-format";
 import type { App, AuthInfo, RequestContext } from "../../platform/context";
 import type { Connection } from "../../platform/graphql/connection";
-import { fail } from "../../platform/graphql/user-error";
+import { fail, CommonErrorCode } from "../../platform/graphql/user-error";
 import { pageOf } from "../../platform/db/keyset";
 import { publishAfterCommit } from "../../platform/realtime/realtime.service";
 import { ApiKey } from "./api-key.entity";
 import { API_KEY_SCOPES, type ApiKeyScope } from "./api-key.scopes";
+import { ApiKeyErrorCode } from "./api-key.errors";
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 /**
@@ -120,15 +121,16 @@ export class ApiKeyService {
   async create(ctx: RequestContext, input: { name: string; scopes: ApiKeyScope[] }) {
     const name = input.name?.trim() ?? "";
     if (name.length < 1 || name.length > 200)
-      fail("INVALID_NAME", "Name must be 1 to 200 characters.", ["input", "name"]);
-    if (!input.scopes?.length) fail("INVALID_SCOPES", "Give the key at least one scope.", ["input", "scopes"]);
+      fail(CommonErrorCode.INVALID_NAME, "Name must be 1 to 200 characters.", ["input", "name"]);
+    if (!input.scopes?.length)
+      fail(ApiKeyErrorCode.INVALID_SCOPES, "Give the key at least one scope.", ["input", "scopes"]);
     return this.createInTransaction(ctx.app, await ctx.db(), ctx.tenantId, name, input.scopes);
   }
 
   async revoke(ctx: RequestContext, id: string | null): Promise<ApiKey> {
     const em = await ctx.db();
     const key = id ? await this.findById(ctx, id) : null;
-    if (!key) fail("NOT_FOUND", "No API key with that id.", ["input", "id"]);
+    if (!key) fail(CommonErrorCode.NOT_FOUND, "No API key with that id.", ["input", "id"]);
     if (!key.revokedAt) {
       await em.query("UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND id = $2", [
         ctx.tenantId,

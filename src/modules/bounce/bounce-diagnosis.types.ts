@@ -1,4 +1,6 @@
 import { Field, Int, ObjectType } from "type-graphql";
+import type { MessageKind } from "../../core/bounce/diagnosis";
+import { MessageKindEnum } from "../../platform/graphql/enums";
 import type {
   AuthResults as CoreAuthResults,
   BounceDiagnosis as CoreDiagnosis,
@@ -94,10 +96,11 @@ export class BounceDiagnosis {
 
 @ObjectType("BounceAnalysis", { description: "The diagnosis of one bounce message or SMTP reply. Nothing is stored." })
 export class BounceAnalysis {
-  @Field(() => String, {
-    description: "What the message is: bounce, feedback (spam complaint), vacation (auto-reply), delivery or unknown.",
+  @Field(() => MessageKindEnum, {
+    description:
+      "What the message is: a bounce, a spam complaint (FEEDBACK), an auto-reply (VACATION), a delivery report, or UNKNOWN.",
   })
-  kind: string;
+  kind: MessageKind;
 
   @Field(() => String, { nullable: true, description: "Message-ID of the bounce message itself." })
   messageId: string | null;

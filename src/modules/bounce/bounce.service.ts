@@ -1,10 +1,18 @@
 import { In } from "typeorm";
-import { analyzeMessage, analyzeSmtpReply, type BounceDiagnosis, type MessageAnalysis } from "../../core/bounce";
+import {
+  analyzeMessage,
+  analyzeSmtpReply,
+  type BounceDiagnosis,
+  type BounceFault,
+  type BounceReason,
+  type BounceType,
+  type MessageAnalysis,
+} from "../../core/bounce";
 import type { MailboxProvider } from "../../core/providers";
 import type { BounceSource } from "../../platform/graphql/enums";
 import type { RequestContext } from "../../platform/context";
 import type { Connection } from "../../platform/graphql/connection";
-import { pageOf } from "../../platform/db/keyset";
+import { NEWEST_FIRST, pageOf, type KeysetOrder } from "../../platform/db/keyset";
 import { campaignService } from "../campaign";
 import { inboxService } from "../inbox";
 import { BounceEvent } from "./bounce-event.entity";
@@ -13,6 +21,25 @@ export interface BounceEventFilter {
   campaignUuid?: string | null;
   inboxUuid?: string | null;
   recipient?: string | null;
+  occurredFrom?: Date | null;
+  occurredTo?: Date | null;
+  reason?: BounceReason | null;
+  fault?: BounceFault | null;
+  provider?: MailboxProvider | null;
+  bounceType?: BounceType | null;
+}
+
+export interface BounceEventOrder {
+  field: "CREATED_AT" | "OCCURRED_AT";
+  direction: "ASC" | "DESC";
+}
+
+/** The keyset order of a list of bounce events. */
+export function bounceEventOrder(order: BounceEventOrder | null): KeysetOrder {
+  if (!order) return NEWEST_FIRST;
+  return order.field === "OCCURRED_AT"
+    ? { column: "occurred_at", property: "occurredAt", direction: order.direction }
+    : { column: "created_at", property: "createdAt", direction: order.direction };
 }
 
 /** A bounce event to store: where it came from and the classifier's diagnosis. */
@@ -66,7 +93,13 @@ export class BounceService {
     ctx: RequestContext,
     args: { first: number; after?: string | null },
     filter: BounceEventFilter,
+    order: BounceEventOrder | null = null,
   ): Promise<Connection<BounceEvent>> {
+    return pageOf(await this.listQuery(ctx, filter), "b", args, bounceEventOrder(order));
+  }
+
+  /** The tenant's events meeting a filter (each condition has its index: migrations/…-index-list-filters). */
+  async listQuery(ctx: RequestContext, filter: BounceEventFilter) {
     const em = await ctx.db();
     const qb = em
       .getRepository(BounceEvent)
@@ -75,7 +108,13 @@ export class BounceService {
     if (filter.campaignUuid) qb.andWhere("b.campaign_id = :campaignId", { campaignId: filter.campaignUuid });
     if (filter.inboxUuid) qb.andWhere("b.inbox_id = :inboxId", { inboxId: filter.inboxUuid });
     if (filter.recipient) qb.andWhere("b.recipient = :recipient", { recipient: filter.recipient.trim().toLowerCase() });
-    return pageOf(qb, "b", args);
+    if (filter.occurredFrom) qb.andWhere("b.occurred_at >= :occurredFrom", { occurredFrom: filter.occurredFrom });
+    if (filter.occurredTo) qb.andWhere("b.occurred_at < :occurredTo", { occurredTo: filter.occurredTo });
+    if (filter.reason) qb.andWhere("b.reason = :reason", { reason: filter.reason });
+    if (filter.fault) qb.andWhere("b.fault = :fault", { fault: filter.fault });
+    if (filter.provider) qb.andWhere("b.recipient_provider = :provider", { provider: filter.provider });
+    if (filter.bounceType) qb.andWhere("b.bounce_type = :bounceType", { bounceType: filter.bounceType });
+    return qb;
   }
 
   /**

@@ -4,28 +4,35 @@ import { In } from "typeorm";
 import type { RequestContext } from "../../platform/context";
 import type { Connection } from "../../platform/graphql/connection";
 import { uuidOf } from "../../platform/graphql/global-id";
-import { fail } from "../../platform/graphql/user-error";
-import { pageOf } from "../../platform/db/keyset";
+import { fail, CommonErrorCode } from "../../platform/graphql/user-error";
+import { countOf, pageOf } from "../../platform/db/keyset";
 import { domainService } from "../domain";
 import type { Inbox } from "../inbox";
 import { inboxService } from "../inbox";
 import { Campaign, CAMPAIGN_STATUSES, type CampaignStatus } from "./campaign.entity";
 import { inboxById } from "../inbox";
+import { CampaignErrorCode } from "./campaign.errors";
 
 function checkName(name: string | null | undefined): string {
   const trimmed = name?.trim() ?? "";
   if (trimmed.length < 1 || trimmed.length > 200)
-    fail("INVALID_NAME", "Name must be 1 to 200 characters.", ["input", "name"]);
+    fail(CommonErrorCode.INVALID_NAME, "Name must be 1 to 200 characters.", ["input", "name"]);
   return trimmed;
 }
 
 function checkStatus(status: string | null | undefined, current?: CampaignStatus): void {
   if (!status) return;
   if (!CAMPAIGN_STATUSES.includes(status as CampaignStatus)) {
-    fail("INVALID_STATUS", `status must be one of ${CAMPAIGN_STATUSES.join(", ")}.`, ["input", "status"]);
+    fail(CampaignErrorCode.INVALID_STATUS, `status must be one of ${CAMPAIGN_STATUSES.join(", ")}.`, [
+      "input",
+      "status",
+    ]);
   }
   if (current === "COMPLETED" && status !== "COMPLETED") {
-    fail("INVALID_STATUS_TRANSITION", "A COMPLETED campaign cannot change status.", ["input", "status"]);
+    fail(CampaignErrorCode.INVALID_STATUS_TRANSITION, "A COMPLETED campaign cannot change status.", [
+      "input",
+      "status",
+    ]);
   }
 }
 
@@ -66,17 +73,25 @@ export class CampaignService {
 
   async require(ctx: RequestContext, uuid: string | null, field: string[]): Promise<Campaign> {
     const campaign = uuid ? await this.findById(ctx, uuid) : null;
-    if (!campaign) fail("NOT_FOUND", "No campaign with that id.", field);
+    if (!campaign) fail(CommonErrorCode.NOT_FOUND, "No campaign with that id.", field);
     return campaign;
   }
 
   async list(ctx: RequestContext, args: { first: number; after?: string | null }): Promise<Connection<Campaign>> {
+    return pageOf(await this.query(ctx), CAMPAIGN_LIST, args);
+  }
+
+  /** How many campaigns the tenant has (totalCount of the list). */
+  async count(ctx: RequestContext): Promise<number> {
+    return countOf(await this.query(ctx));
+  }
+
+  private async query(ctx: RequestContext) {
     const em = await ctx.db();
-    const qb = em
+    return em
       .getRepository(Campaign)
-      .createQueryBuilder("c")
-      .where("c.tenant_id = :tenantId", { tenantId: ctx.tenantId });
-    return pageOf(qb, CAMPAIGN_LIST, args);
+      .createQueryBuilder(CAMPAIGN_LIST)
+      .where(`${CAMPAIGN_LIST}.tenant_id = :tenantId`, { tenantId: ctx.tenantId });
   }
 
   /** Inboxes of many campaigns in one statement (the DataLoader's batch function). */
@@ -102,11 +117,11 @@ export class CampaignService {
     for (const [i, globalId] of inboxIds.entries()) {
       const inbox = await inboxService.require(ctx, uuidOf(globalId, "Inbox"), ["input", "inboxIds", String(i)]);
       if (inbox.domainId !== domainUuid) {
-        fail("INBOX_DOMAIN_MISMATCH", `The inbox ${inbox.address} does not belong to the campaign's domain.`, [
-          "input",
-          "inboxIds",
-          String(i),
-        ]);
+        fail(
+          CommonErrorCode.INBOX_DOMAIN_MISMATCH,
+          `The inbox ${inbox.address} does not belong to the campaign's domain.`,
+          ["input", "inboxIds", String(i)],
+        );
       }
       if (!inboxes.some((x) => x.uuid === inbox.uuid)) inboxes.push(inbox);
     }

@@ -4,13 +4,14 @@ import { resolverFromConfig } from "../../platform/dns/resolver";
 import type { DnsLookup } from "../../core/dns/dns-lookup";
 import { parseDomainName } from "../../core/domain-name";
 import type { App, RequestContext } from "../../platform/context";
-import { fail } from "../../platform/graphql/user-error";
+import { CommonErrorCode, fail } from "../../platform/graphql/user-error";
 import { domainService } from "../domain";
 import type { Domain } from "../domain";
 import { inboxService } from "../inbox";
 import { deliveryCounterService } from "../delivery";
 import { runDomainAuditHooks, type DomainAuditEvent } from "./dns-audit.hooks";
 import { peakDailyVolume, withInboxAlignment, type InboxAlignmentFacts, type StoredAudit } from "../health";
+import { DnsAuditErrorCode } from "./dns-audit.errors";
 
 // The DNS authentication audit's shell: what to audit (per-domain settings, per-inbox
 // alignment), doing it (DNS through app.dns), and keeping the last result per domain.
@@ -53,7 +54,7 @@ function dnsOf(app: App): DnsLookup {
 function optionalDomain(value: string | null | undefined, field: string[]): string | null {
   if (value === undefined || value === null || value.trim() === "") return null;
   const parsed = parseDomainName(value);
-  if (!parsed.ok) fail(parsed.code, parsed.message, field);
+  if (!parsed.ok) fail(CommonErrorCode[parsed.code], parsed.message, field);
   return parsed.ascii;
 }
 
@@ -121,25 +122,32 @@ export class DomainAuditService {
     let sendingIps = current.sendingIps;
     if (input.sendingIps) {
       if (input.sendingIps.length > MAX_SENDING_IPS)
-        fail("TOO_MANY_SENDING_IPS", `At most ${MAX_SENDING_IPS} sending IPs.`, ["input", "sendingIps"]);
+        fail(DnsAuditErrorCode.TOO_MANY_SENDING_IPS, `At most ${MAX_SENDING_IPS} sending IPs.`, [
+          "input",
+          "sendingIps",
+        ]);
       sendingIps = [];
       input.sendingIps.forEach((raw, i) => {
         const ip = raw;
         const problem = sendingIpProblem(raw);
-        if (problem) fail("INVALID_IP", `"${raw.slice(0, 60)}" ${problem}.`, ["input", "sendingIps", String(i)]);
+        if (problem)
+          fail(DnsAuditErrorCode.INVALID_IP, `"${raw.slice(0, 60)}" ${problem}.`, ["input", "sendingIps", String(i)]);
         if (!sendingIps.includes(ip)) sendingIps.push(ip);
       });
     }
     let dkimSelectors = current.dkimSelectors;
     if (input.dkimSelectors) {
       if (input.dkimSelectors.length > MAX_SELECTORS)
-        fail("TOO_MANY_SELECTORS", `At most ${MAX_SELECTORS} DKIM selectors.`, ["input", "dkimSelectors"]);
+        fail(DnsAuditErrorCode.TOO_MANY_SELECTORS, `At most ${MAX_SELECTORS} DKIM selectors.`, [
+          "input",
+          "dkimSelectors",
+        ]);
       dkimSelectors = [];
       input.dkimSelectors.forEach((raw, i) => {
         const s = raw.trim().toLowerCase();
         if (!SELECTOR.test(s))
           fail(
-            "INVALID_SELECTOR",
+            DnsAuditErrorCode.INVALID_SELECTOR,
             `"${raw.slice(0, 60)}" is not a DKIM selector (letters, digits, - and _, dot-separated).`,
             ["input", "dkimSelectors", String(i)],
           );

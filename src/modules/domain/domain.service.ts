@@ -4,14 +4,15 @@ import { In } from "typeorm";
 import { parseDomainName } from "../../core/domain-name";
 import type { RequestContext } from "../../platform/context";
 import type { Connection } from "../../platform/graphql/connection";
-import { fail } from "../../platform/graphql/user-error";
+import { fail, CommonErrorCode } from "../../platform/graphql/user-error";
 import { pageOf } from "../../platform/db/keyset";
 import { FOREIGN_KEY_VIOLATION, sqlState, UNIQUE_VIOLATION, withSavepoint } from "../../platform/db/savepoint";
 import { Domain } from "./domain.entity";
+import { DomainErrorCode } from "./domain.errors";
 
 function domainName(input: string, field: string[]): string {
   const parsed = parseDomainName(input);
-  if (!parsed.ok) fail(parsed.code, parsed.message, field);
+  if (!parsed.ok) fail(CommonErrorCode[parsed.code], parsed.message, field);
   return parsed.ascii;
 }
 
@@ -38,7 +39,7 @@ export class DomainService {
   /** A domain the caller names by id in an input; NOT_FOUND userError when absent. */
   async require(ctx: RequestContext, uuid: string | null, field: string[]): Promise<Domain> {
     const domain = uuid ? await this.findById(ctx, uuid) : null;
-    if (!domain) fail("NOT_FOUND", "No domain with that id.", field);
+    if (!domain) fail(CommonErrorCode.NOT_FOUND, "No domain with that id.", field);
     return domain;
   }
 
@@ -61,7 +62,7 @@ export class DomainService {
       );
     } catch (err) {
       if (sqlState(err) === UNIQUE_VIOLATION)
-        fail("TAKEN", `The domain ${name} is already registered.`, ["input", "name"]);
+        fail(CommonErrorCode.TAKEN, `The domain ${name} is already registered.`, ["input", "name"]);
       throw err;
     }
   }
@@ -79,7 +80,7 @@ export class DomainService {
       return await withSavepoint(em, () => em.getRepository(Domain).save(domain));
     } catch (err) {
       if (sqlState(err) === UNIQUE_VIOLATION)
-        fail("TAKEN", `The domain ${domain.name} is already registered.`, ["input", "name"]);
+        fail(CommonErrorCode.TAKEN, `The domain ${domain.name} is already registered.`, ["input", "name"]);
       throw err;
     }
   }
@@ -93,7 +94,7 @@ export class DomainService {
       );
     } catch (err) {
       if (sqlState(err) === FOREIGN_KEY_VIOLATION) {
-        fail("DOMAIN_IN_USE", "Inboxes or campaigns still use this domain; delete or move them first.", [
+        fail(DomainErrorCode.DOMAIN_IN_USE, "Inboxes or campaigns still use this domain; delete or move them first.", [
           "input",
           "id",
         ]);

@@ -8,7 +8,7 @@ import {
 } from "graphql";
 import type { RequestContext } from "../../platform/context";
 import { connectionOf } from "../../platform/db/keyset";
-import { CAMPAIGN_LIST } from "../campaign";
+import { CAMPAIGN_LIST, campaignService } from "../campaign";
 import { requireScopes } from "../api-key";
 import type { Campaign } from "../campaign";
 import { healthLoaders } from "./health-loaders";
@@ -58,10 +58,13 @@ export function withCampaignHealthPrefetch(schema: GraphQLSchema): GraphQLSchema
   if (!field || !resolve) return schema;
   field.resolve = async (root, args, ctx: RequestContext, info) => {
     const want = healthWanted(info.fieldNodes, info, ["edges", "node"]);
-    if (!want.totals && !want.readiness) return resolve(root, args, ctx, info);
+    const page = args as { first: number; after?: string | null; filter?: unknown; orderBy?: unknown };
+    // The prefetch reads the default list (newest first, unfiltered); any other goes the usual way.
+    if ((!want.totals && !want.readiness) || page.filter || page.orderBy) return resolve(root, args, ctx, info);
     requireScopes(ctx.auth, ["read"]);
-    const page = args as { first: number; after?: string | null };
-    return connectionOf(await healthLoaders(ctx).page(page, want.readiness), page.first, CAMPAIGN_LIST);
+    return connectionOf(await healthLoaders(ctx).page(page, want.readiness), page.first, CAMPAIGN_LIST, () =>
+      campaignService.count(ctx),
+    );
   };
   return schema;
 }

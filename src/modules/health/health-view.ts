@@ -4,12 +4,11 @@
 // argument), so every rule is unit-tested without I/O. Decisions stay in src/core.
 
 import {
-  benchmarkRows,
   complaintLevel,
-  overallBenchmark,
+  healthVerdict,
   rateOf,
-  shouldPause,
   type BenchmarkRow,
+  type HealthVerdict,
   type BenchmarkThresholds,
   type BenchmarkZone,
 } from "../../core/benchmarks";
@@ -48,7 +47,30 @@ export interface DeliveryStatsView extends DeliveryCounts {
   pauseRecommended: boolean;
 }
 
-export function statsView(totals: DeliveryTotals, minSends: number): DeliveryStatsView {
+/**
+ * The verdict of one totals object (zones and the pause recommendation, core/healthVerdict),
+ * made once: a dashboard asks stats, benchmarks and zone of the same totals.
+ */
+const verdicts = new WeakMap<
+  DeliveryTotals,
+  { thresholds: BenchmarkThresholds; minSends: number; sent: number; hard: number; verdict: HealthVerdict }
+>();
+
+export function verdictOf(totals: DeliveryTotals, thresholds: BenchmarkThresholds, minSends: number): HealthVerdict {
+  const known = verdicts.get(totals);
+  const { sent, hardBounces: hard } = totals.total;
+  if (known?.thresholds === thresholds && known.minSends === minSends && known.sent === sent && known.hard === hard)
+    return known.verdict;
+  const verdict = healthVerdict(totals, MAILBOX_PROVIDERS, thresholds, minSends);
+  verdicts.set(totals, { thresholds, minSends, sent, hard, verdict });
+  return verdict;
+}
+
+export function statsView(
+  totals: DeliveryTotals,
+  thresholds: BenchmarkThresholds,
+  minSends: number,
+): DeliveryStatsView {
   const t = totals.total;
   // Every field written out: V8 builds `{ ...t, more }` through a slow path (about 5 µs a
   // call here, 20 times this literal), and a dashboard page makes 50 of these per request.
@@ -61,7 +83,7 @@ export function statsView(totals: DeliveryTotals, minSends: number): DeliverySta
     hardBounceRate: rateOf({ events: t.hardBounces, sent: t.sent }),
     complaintRate: rateOf({ events: t.complaints, sent: t.sent }),
     complaintLevel: complaintLevel({ events: t.complaints, sent: t.sent }, minSends),
-    pauseRecommended: shouldPause({ events: t.hardBounces, sent: t.sent }, minSends),
+    pauseRecommended: verdictOf(totals, thresholds, minSends).pauseRecommended,
   };
 }
 
@@ -71,20 +93,12 @@ export function benchmarksView(
   thresholds: BenchmarkThresholds,
   minSends: number,
 ): BenchmarkRow[] {
-  return benchmarkRows(
-    MAILBOX_PROVIDERS.map((provider) => ({
-      provider,
-      sent: totals.byProvider[provider]?.sent ?? 0,
-      hardBounces: totals.byProvider[provider]?.hardBounces ?? 0,
-    })),
-    thresholds,
-    minSends,
-  );
+  return verdictOf(totals, thresholds, minSends).benchmarks;
 }
 
 /** The whole campaign / inbox / domain on the general industry thresholds. */
 export function zoneView(totals: DeliveryTotals, thresholds: BenchmarkThresholds, minSends: number): BenchmarkZone {
-  return overallBenchmark(totals.total.sent, totals.total.hardBounces, thresholds, minSends).zone;
+  return verdictOf(totals, thresholds, minSends).zone;
 }
 
 // ---- DNS audit ---------------------------------------------------------------------------

@@ -45,21 +45,8 @@ registerEnumType(BenchmarkZoneEnum, {
   },
 });
 
+/** Benchmark keys in the order settings list them: each recipient provider, then the whole (OVERALL). */
 export const BENCHMARK_KEYS: readonly BenchmarkKey[] = ["GMAIL", "MICROSOFT", "YAHOO", "APPLE", "OTHER", "OVERALL"];
-export const BenchmarkProviderEnum = enumOf(BENCHMARK_KEYS);
-registerEnumType(BenchmarkProviderEnum, {
-  name: "BenchmarkProvider",
-  description:
-    "Whose thresholds a benchmark applies: a recipient mailbox provider, or OVERALL (the general industry thresholds, for a campaign, inbox or domain as a whole).",
-  valuesConfig: {
-    GMAIL: { description: "Gmail and Google Workspace recipients (3 % / 5 %)." },
-    MICROSOFT: { description: "Outlook.com, Hotmail and Microsoft 365 recipients (5 % / 8 %)." },
-    YAHOO: { description: "Yahoo and AOL recipients (3 % / 5 %)." },
-    APPLE: { description: "iCloud recipients (general industry thresholds, 2 % / 5 %)." },
-    OTHER: { description: "Every other recipient (general industry thresholds, 2 % / 5 %)." },
-    OVERALL: { description: "All recipients together, on the general industry thresholds (2 % / 5 %)." },
-  },
-});
 
 export const CHECK_STATUSES: readonly CheckStatus[] = ["PASS", "WARN", "FAIL"];
 export const CheckStatusEnum = enumOf(CHECK_STATUSES);

@@ -30,6 +30,7 @@ import {
   type RecipientCheckSummary,
 } from "./health-view";
 import type { HealthWindow } from "./health.enums";
+import { HealthErrorCode } from "./health.errors";
 
 // Benchmarks, warm-up and readiness of campaigns, inboxes and domains, as the API shows
 // them. Every read goes through the health loaders (one statement per page, not per row);
@@ -64,8 +65,10 @@ export class HealthService {
     const loaders = healthLoaders(ctx);
     const h = loaders.ready(campaign.uuid);
     return h
-      ? statsView(h.totals, h.settings.minSends)
-      : loaders.campaigns.load(campaign.uuid).then((l) => statsView(l.totals, l.settings.minSends));
+      ? statsView(h.totals, h.settings.thresholds, h.settings.minSends)
+      : loaders.campaigns
+          .load(campaign.uuid)
+          .then((l) => statsView(l.totals, l.settings.thresholds, l.settings.minSends));
   }
 
   campaignBenchmarks(ctx: RequestContext, campaign: Campaign): BenchmarkRow[] | Promise<BenchmarkRow[]> {
@@ -89,7 +92,9 @@ export class HealthService {
   }
 
   inboxStats(ctx: RequestContext, inbox: Inbox, window: HealthWindow): Promise<DeliveryStatsView> {
-    return this.view(ctx, healthLoaders(ctx).inboxTotals(window).load(inbox.uuid), (t, s) => statsView(t, s.minSends));
+    return this.view(ctx, healthLoaders(ctx).inboxTotals(window).load(inbox.uuid), (t, s) =>
+      statsView(t, s.thresholds, s.minSends),
+    );
   }
 
   inboxBenchmarks(ctx: RequestContext, inbox: Inbox, window: HealthWindow): Promise<BenchmarkRow[]> {
@@ -106,7 +111,7 @@ export class HealthService {
 
   domainStats(ctx: RequestContext, domain: Domain, window: HealthWindow): Promise<DeliveryStatsView> {
     return this.view(ctx, healthLoaders(ctx).domainTotals(window).load(domain.uuid), (t, s) =>
-      statsView(t, s.minSends),
+      statsView(t, s.thresholds, s.minSends),
     );
   }
 
@@ -252,7 +257,10 @@ export class HealthService {
   ): Promise<{ campaign: Campaign; recipientCheck: RecipientCheckSummary }> {
     const campaign = await campaignService.require(ctx, uuidOf(input.campaignId, "Campaign"), ["input", "campaignId"]);
     if (input.addresses.length > MAX_VERIFY_ADDRESSES)
-      fail("TOO_MANY_ADDRESSES", `At most ${MAX_VERIFY_ADDRESSES} addresses per call.`, ["input", "addresses"]);
+      fail(HealthErrorCode.TOO_MANY_ADDRESSES, `At most ${MAX_VERIFY_ADDRESSES} addresses per call.`, [
+        "input",
+        "addresses",
+      ]);
     const verdicts = await suppressionService.check(ctx, input.addresses);
     const count = (v: string) => verdicts.filter((r) => r.verdict === v).length;
     const summary = {

@@ -1,5 +1,5 @@
 import { Field, Float, ID, InputType, Int, ObjectType } from "type-graphql";
-import type { BenchmarkKey, BenchmarkZone } from "../../core/benchmarks";
+import type { BenchmarkZone } from "../../core/benchmarks";
 import type { ChecklistItemId } from "../../core/checklist";
 import type { CheckStatus } from "../../core/dns/check-result";
 import type { MailboxOperator, RequirementStatus } from "../../core/dns/sender-requirements";
@@ -11,7 +11,6 @@ import { Campaign } from "../campaign";
 import { Domain } from "../domain";
 import { Inbox } from "../inbox";
 import {
-  BenchmarkProviderEnum,
   BenchmarkZoneEnum,
   BlocklistKindEnum,
   CheckStatusEnum,
@@ -93,8 +92,8 @@ export class ZoneThresholds {
   description: "The hard-bounce rate to one recipient provider against that provider's thresholds.",
 })
 export class Benchmark {
-  @Field(() => BenchmarkProviderEnum, { description: "The recipient provider (or OVERALL)." })
-  provider: BenchmarkKey;
+  @Field(() => MailboxProviderEnum, { description: "The recipient provider." })
+  provider: MailboxProvider;
 
   @Field(() => Int, { description: "Messages sent to this provider's recipients." })
   sent: number;

@@ -2,5 +2,5 @@
 // never its files (a lint rule holds them to it).
 export { peakDailyVolume, withInboxAlignment } from "./health-view";
 export type { InboxAlignmentFacts, StoredAudit } from "./health-view";
-export { BENCHMARK_KEYS, BenchmarkProviderEnum } from "./health.enums";
+export { BENCHMARK_KEYS } from "./health.enums";
 export { mxProviderLookup } from "./recipient-provider";

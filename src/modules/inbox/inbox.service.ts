@@ -4,21 +4,25 @@ import { In } from "typeorm";
 import { parseAddress } from "../../core/address";
 import type { RequestContext } from "../../platform/context";
 import type { Connection } from "../../platform/graphql/connection";
-import { fail } from "../../platform/graphql/user-error";
+import { fail, CommonErrorCode } from "../../platform/graphql/user-error";
 import { pageOf } from "../../platform/db/keyset";
 import { sqlState, UNIQUE_VIOLATION, withSavepoint } from "../../platform/db/savepoint";
 import { domainService } from "../domain";
 import { Inbox, INBOX_PROVIDERS, type InboxProvider } from "./inbox.entity";
+import { InboxErrorCode } from "./inbox.errors";
 
 function checkDailyLimit(value: number | null | undefined): void {
   if (value !== undefined && value !== null && (!Number.isInteger(value) || value < 1 || value > 100_000)) {
-    fail("INVALID_DAILY_LIMIT", "dailyLimit must be between 1 and 100,000.", ["input", "dailyLimit"]);
+    fail(InboxErrorCode.INVALID_DAILY_LIMIT, "dailyLimit must be between 1 and 100,000.", ["input", "dailyLimit"]);
   }
 }
 
 function checkProvider(value: string | null | undefined): void {
   if (value && !INBOX_PROVIDERS.includes(value as InboxProvider)) {
-    fail("INVALID_PROVIDER", `provider must be one of ${INBOX_PROVIDERS.join(", ")}.`, ["input", "provider"]);
+    fail(CommonErrorCode.INVALID_PROVIDER, `provider must be one of ${INBOX_PROVIDERS.join(", ")}.`, [
+      "input",
+      "provider",
+    ]);
   }
 }
 
@@ -44,7 +48,7 @@ export class InboxService {
 
   async require(ctx: RequestContext, uuid: string | null, field: string[]): Promise<Inbox> {
     const inbox = uuid ? await this.findById(ctx, uuid) : null;
-    if (!inbox) fail("NOT_FOUND", "No inbox with that id.", field);
+    if (!inbox) fail(CommonErrorCode.NOT_FOUND, "No inbox with that id.", field);
     return inbox;
   }
 
@@ -68,12 +72,12 @@ export class InboxService {
     },
   ): Promise<Inbox> {
     const parsed = parseAddress(input.address);
-    if (!parsed.ok) fail(parsed.code, parsed.message, ["input", "address"]);
+    if (!parsed.ok) fail(CommonErrorCode[parsed.code], parsed.message, ["input", "address"]);
     checkProvider(input.provider);
     checkDailyLimit(input.dailyLimit);
     const domain = await domainService.require(ctx, domainUuid, ["input", "domainId"]);
     if (parsed.asciiDomain !== domain.name && !parsed.asciiDomain.endsWith(`.${domain.name}`)) {
-      fail("ADDRESS_DOMAIN_MISMATCH", `The address must be at ${domain.name} or one of its subdomains.`, [
+      fail(InboxErrorCode.ADDRESS_DOMAIN_MISMATCH, `The address must be at ${domain.name} or one of its subdomains.`, [
         "input",
         "address",
       ]);
@@ -96,7 +100,7 @@ export class InboxService {
       );
     } catch (err) {
       if (sqlState(err) === UNIQUE_VIOLATION)
-        fail("TAKEN", `The inbox ${address} already exists.`, ["input", "address"]);
+        fail(CommonErrorCode.TAKEN, `The inbox ${address} already exists.`, ["input", "address"]);
       throw err;
     }
   }

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { RequestContext } from "../../platform/context";
 import { fail } from "../../platform/graphql/user-error";
+import { IngestErrorCode } from "./ingest.errors";
 
 // Client idempotency keys for the ingest mutations, in the request's own transaction:
 //
@@ -35,7 +36,11 @@ export function requestHash(operation: string, input: unknown): string {
 export function checkIdempotencyKey(key: string | null | undefined, field: string[]): string | null {
   if (key === null || key === undefined) return null;
   if (key.length < 1 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-    fail("INVALID_IDEMPOTENCY_KEY", `idempotencyKey must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`, field);
+    fail(
+      IngestErrorCode.INVALID_IDEMPOTENCY_KEY,
+      `idempotencyKey must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`,
+      field,
+    );
   }
   return key;
 }
@@ -58,7 +63,7 @@ export class IdempotencyService {
     if (!row) return null;
     if (row.operation !== operation || row.request_hash !== hash || row.response === null) {
       fail(
-        "IDEMPOTENCY_KEY_REUSED",
+        IngestErrorCode.IDEMPOTENCY_KEY_REUSED,
         "This idempotencyKey was already used for a different request. Use a new key for new content.",
         field,
       );
@@ -89,8 +94,9 @@ export class IdempotencyService {
   /**
    * Runs one idempotent operation: `prepare` validates (may throw userErrors, must not
    * write), `execute` writes, `toStored`/`fromStored` turn the result into JSON and back.
+   * `replayed` says whether the result is the stored one of an earlier call with this key.
    */
-  async run<P, R, S>(
+  async run<P, R extends object, S>(
     ctx: RequestContext,
     args: { operation: string; key: string | null; input: unknown; field: string[] },
     steps: {
@@ -99,20 +105,20 @@ export class IdempotencyService {
       toStored: (result: R) => S;
       fromStored: (stored: S) => Promise<R>;
     },
-  ): Promise<R> {
-    if (args.key === null) return steps.execute(await steps.prepare());
+  ): Promise<R & { replayed: boolean }> {
+    if (args.key === null) return { ...(await steps.execute(await steps.prepare())), replayed: false };
     const hash = requestHash(args.operation, args.input);
     const prior = await this.lookup<S>(ctx, args.operation, args.key, hash, args.field);
-    if (prior !== null) return steps.fromStored(prior);
+    if (prior !== null) return { ...(await steps.fromStored(prior)), replayed: true };
     const plan = await steps.prepare();
     if (!(await this.claim(ctx, args.operation, args.key, hash))) {
       const committed = await this.lookup<S>(ctx, args.operation, args.key, hash, args.field);
       if (committed === null) throw new Error("idempotency key claimed by another request but not stored");
-      return steps.fromStored(committed);
+      return { ...(await steps.fromStored(committed)), replayed: true };
     }
     const result = await steps.execute(plan);
     await this.complete(ctx, args.key, steps.toStored(result));
-    return result;
+    return { ...result, replayed: false };
   }
 }
 

@@ -18,7 +18,7 @@ export class IngestResolver {
     description: "Record what a campaign's inbox sent (at most 10,000 recipients), counted per recipient provider.",
   })
   recordSends(@Ctx() ctx: RequestContext, @Arg("input", () => RecordSendsInput) input: RecordSendsInput) {
-    return payload(() => ingestService.recordSends(ctx, input), { recorded: null, byProvider: null });
+    return payload(() => ingestService.recordSends(ctx, input), { recorded: 0, byProvider: [], replayed: false });
   }
 
   @Authorized("ingest")
@@ -30,9 +30,15 @@ export class IngestResolver {
     return payload(
       async () => {
         const r = await ingestService.ingestBounces(ctx, input);
-        return { inserted: r.inserted, duplicates: r.duplicates, events: r.events, suppressions: r.suppressions };
+        return {
+          inserted: r.inserted,
+          duplicates: r.duplicates,
+          events: r.events,
+          suppressions: r.suppressions,
+          replayed: r.replayed,
+        };
       },
-      { inserted: null, duplicates: null, events: null, suppressions: null },
+      { inserted: 0, duplicates: 0, events: [], suppressions: [], replayed: false },
     );
   }
 
@@ -55,9 +61,18 @@ export class IngestResolver {
           events: r.events,
           suppressions: r.suppressions,
           truncated: r.truncated,
+          replayed: r.replayed,
         };
       },
-      { messageKind: null, inserted: null, duplicates: null, events: null, suppressions: null, truncated: null },
+      {
+        messageKind: "unknown",
+        inserted: 0,
+        duplicates: 0,
+        events: [],
+        suppressions: [],
+        truncated: null,
+        replayed: false,
+      },
     );
   }
 }

@@ -2,15 +2,22 @@ import { createHash } from "node:crypto";
 import { parseAddress } from "../../core/address";
 import { eventDateProblem } from "../../core/input-checks";
 import { ingestRateLimited } from "../../platform/http/throttle.policy";
-import { diagnoseFromStatus, type BounceDiagnosis, type BounceReason } from "../../core/bounce";
+import { diagnoseFromStatus, type BounceDiagnosis, type BounceReason, type MessageKind } from "../../core/bounce";
 import { diagnose, EMPTY_CONTEXT } from "../../core/bounce/diagnose";
 import { recipientProvider, type MailboxProvider } from "../../core/providers";
 import { mxProviderLookup } from "../health";
-import type { NormalizedEvent } from "../../core/webhooks";
+import type { NormalizedEvent, NormalizedEventKind } from "../../core/webhooks";
 import type { RequestContext } from "../../platform/context";
 import type { BounceSource } from "../../platform/graphql/enums";
 import { fromGlobalId, uuidOf } from "../../platform/graphql/global-id";
-import { fail, userError, UserInputError, type UserError } from "../../platform/graphql/user-error";
+import {
+  fail,
+  userError,
+  UserInputError,
+  type UserError,
+  type UserErrorCode,
+  CommonErrorCode,
+} from "../../platform/graphql/user-error";
 import { BounceEvent } from "../bounce";
 import { bounceService } from "../bounce";
 import { campaignService } from "../campaign";
@@ -25,6 +32,7 @@ import { runIngestHooks, type IngestBatch } from "./ingest-hooks";
 import { campaignById } from "../campaign";
 import { inboxById } from "../inbox";
 import { loadedRows } from "../../platform/db/loaded-rows";
+import { IngestErrorCode } from "./ingest.errors";
 
 // One write path for every channel. A batch becomes, in one transaction:
 //   1. one multi-row INSERT ... ON CONFLICT (tenant_id, dedupe_key) DO NOTHING RETURNING
@@ -63,6 +71,10 @@ export interface IngestItem {
   /** The sender (ESP or MTA) has stopped retrying this message. */
   finalAttempt: boolean;
 }
+
+/** What an event reported through the API is, as the ESP webhooks' event kinds (OTHER excepted). */
+export const BOUNCE_EVENT_KINDS = ["BOUNCE", "DEFERRAL", "DELIVERY", "COMPLAINT"] as const;
+export type BounceEventKind = (typeof BOUNCE_EVENT_KINDS)[number];
 
 export interface StoreResult {
   inserted: number;
@@ -225,7 +237,7 @@ export class IngestService {
       sentAt?: Date | null;
       idempotencyKey?: string | null;
     },
-  ): Promise<{ recorded: number; byProvider: Array<{ provider: MailboxProvider; count: number }> }> {
+  ): Promise<{ recorded: number; byProvider: Array<{ provider: MailboxProvider; count: number }>; replayed: boolean }> {
     const key = checkIdempotencyKey(input.idempotencyKey, ["input", "idempotencyKey"]);
     await chargeIngestVolume(ctx, Math.min(input.recipients?.length ?? 0, MAX_RECIPIENTS_PER_CALL));
     return idempotencyService.run(
@@ -240,10 +252,11 @@ export class IngestService {
         prepare: async () => {
           const recipients = input.recipients ?? [];
           if (recipients.length > MAX_RECIPIENTS_PER_CALL) {
-            fail("TOO_MANY_RECIPIENTS", `At most ${MAX_RECIPIENTS_PER_CALL} recipients per call; split the list.`, [
-              "input",
-              "recipients",
-            ]);
+            fail(
+              IngestErrorCode.TOO_MANY_RECIPIENTS,
+              `At most ${MAX_RECIPIENTS_PER_CALL} recipients per call; split the list.`,
+              ["input", "recipients"],
+            );
           }
           const errors: UserError[] = [];
           const domains: string[] = [];
@@ -252,7 +265,7 @@ export class IngestService {
             if (!parsed.ok) {
               if (errors.length < 100)
                 errors.push(
-                  userError("INVALID_EMAIL", `"${String(r).slice(0, 100)}": ${parsed.message}.`, [
+                  userError(CommonErrorCode.INVALID_EMAIL, `"${String(r).slice(0, 100)}": ${parsed.message}.`, [
                     "input",
                     "recipients",
                     String(idx),
@@ -276,7 +289,7 @@ export class IngestService {
           if (inbox.domainId !== campaign.domainId) {
             errors.push(
               userError(
-                "INBOX_DOMAIN_MISMATCH",
+                CommonErrorCode.INBOX_DOMAIN_MISMATCH,
                 `The inbox ${inbox.address} does not belong to the campaign's domain.`,
                 ["input", "inboxId"],
               ),
@@ -284,10 +297,15 @@ export class IngestService {
           }
           const now = new Date();
           if (input.sentAt && input.sentAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) {
-            errors.push(userError("INVALID_SENT_AT", "sentAt cannot be in the future.", ["input", "sentAt"]));
+            errors.push(
+              userError(IngestErrorCode.INVALID_SENT_AT, "sentAt cannot be in the future.", ["input", "sentAt"]),
+            );
           } else if (input.sentAt && eventDateProblem(input.sentAt, now)) {
             errors.push(
-              userError("INVALID_SENT_AT", `sentAt ${eventDateProblem(input.sentAt, now)}.`, ["input", "sentAt"]),
+              userError(IngestErrorCode.INVALID_SENT_AT, `sentAt ${eventDateProblem(input.sentAt, now)}.`, [
+                "input",
+                "sentAt",
+              ]),
             );
           }
           if (errors.length) throw new UserInputError(errors);
@@ -317,7 +335,8 @@ export class IngestService {
           };
         },
         toStored: (r) => r,
-        fromStored: async (s) => s,
+        fromStored: async (s: { recorded: number; byProvider: Array<{ provider: MailboxProvider; count: number }> }) =>
+          s,
       },
     );
   }
@@ -337,10 +356,11 @@ export class IngestService {
         remoteMta?: string | null;
         occurredAt?: Date | null;
         eventKey?: string | null;
+        kind?: BounceEventKind | null;
       }>;
       idempotencyKey?: string | null;
     },
-  ): Promise<StoreResult> {
+  ): Promise<StoreResult & { replayed: boolean }> {
     const key = checkIdempotencyKey(input.idempotencyKey, ["input", "idempotencyKey"]);
     await chargeIngestVolume(ctx, Math.min(input.events?.length ?? 0, MAX_EVENTS_PER_CALL));
     return idempotencyService.run(
@@ -350,13 +370,13 @@ export class IngestService {
         prepare: async () => {
           const events = input.events ?? [];
           if (events.length > MAX_EVENTS_PER_CALL) {
-            fail("TOO_MANY_EVENTS", `At most ${MAX_EVENTS_PER_CALL} events per call; split the batch.`, [
+            fail(IngestErrorCode.TOO_MANY_EVENTS, `At most ${MAX_EVENTS_PER_CALL} events per call; split the batch.`, [
               "input",
               "events",
             ]);
           }
           const errors: UserError[] = [];
-          const err = (code: string, message: string, field: string[]) => {
+          const err = (code: UserErrorCode, message: string, field: string[]) => {
             if (errors.length < 100) errors.push(userError(code, message, field));
           };
           const campaignUuids: Array<string | null> = [];
@@ -364,23 +384,25 @@ export class IngestService {
           events.forEach((e, i) => {
             const at = ["input", "events", String(i)];
             if (!parseAddress(e.recipient).ok)
-              err("INVALID_EMAIL", `"${String(e.recipient).slice(0, 100)}" is not an email address.`, [
+              err(CommonErrorCode.INVALID_EMAIL, `"${String(e.recipient).slice(0, 100)}" is not an email address.`, [
                 ...at,
                 "recipient",
               ]);
-            if (!e.smtpResponse?.trim() && !e.status?.trim() && !e.diagnosticCode?.trim()) {
-              err("MISSING_DIAGNOSIS", "Give smtpResponse, or status and/or diagnosticCode.", at);
+            const needsDiagnosis = e.kind !== "DELIVERY" && e.kind !== "COMPLAINT";
+            if (needsDiagnosis && !e.smtpResponse?.trim() && !e.status?.trim() && !e.diagnosticCode?.trim()) {
+              err(IngestErrorCode.MISSING_DIAGNOSIS, "Give smtpResponse, or status and/or diagnosticCode.", at);
             }
             // A date out of range is refused, never replaced by "now" (year 9999) or stored as
             // given (year 0001, counted on 0001-01-01).
             const dateProblem = e.occurredAt ? eventDateProblem(e.occurredAt, new Date()) : null;
-            if (dateProblem) err("INVALID_OCCURRED_AT", `occurredAt ${dateProblem}.`, [...at, "occurredAt"]);
+            if (dateProblem)
+              err(IngestErrorCode.INVALID_OCCURRED_AT, `occurredAt ${dateProblem}.`, [...at, "occurredAt"]);
             if (
               e.eventKey !== null &&
               e.eventKey !== undefined &&
               (e.eventKey.length < 1 || e.eventKey.length > MAX_EVENT_KEY_LENGTH)
             ) {
-              err("INVALID_EVENT_KEY", `eventKey must be 1 to ${MAX_EVENT_KEY_LENGTH} characters.`, [
+              err(IngestErrorCode.INVALID_EVENT_KEY, `eventKey must be 1 to ${MAX_EVENT_KEY_LENGTH} characters.`, [
                 ...at,
                 "eventKey",
               ]);
@@ -388,7 +410,7 @@ export class IngestService {
             const c = e.campaignId ? uuidOf(e.campaignId, "Campaign") : null;
             const b = e.inboxId ? uuidOf(e.inboxId, "Inbox") : null;
             for (const [message, field] of missingRefs(at, e, { campaign: c, inbox: b }))
-              err("NOT_FOUND", message, field);
+              err(CommonErrorCode.NOT_FOUND, message, field);
             campaignUuids.push(c);
             inboxUuids.push(b);
           });
@@ -406,27 +428,39 @@ export class IngestService {
               { campaign: campaignUuids[i], inbox: inboxUuids[i] },
               refs,
             ))
-              err("NOT_FOUND", message, field);
+              err(CommonErrorCode.NOT_FOUND, message, field);
           });
           if (errors.length) throw new UserInputError(errors);
 
           const now = new Date();
           return events.map((e, i): IngestItem => {
             const r = recipientFields(e.recipient);
-            const diagnosis = diagnoseFromStatus({
-              recipient: r.recipient,
-              status: e.status,
-              diagnosticCode: e.diagnosticCode,
-              smtpResponse: e.smtpResponse,
-              remoteMta: e.remoteMta,
+            const kind = e.kind ?? "BOUNCE";
+            const diagnosis = eventDiagnosis(kind, r.recipient, "API", {
+              status: e.status ?? null,
+              diagnosticCode: e.diagnosticCode ?? null,
+              smtpResponse: e.smtpResponse ?? null,
+              remoteMta: e.remoteMta ?? null,
+              feedbackType: null,
             });
             const ref = this.ref(campaignUuids[i], inboxUuids[i], refs);
             const occurredAt = clampDate(e.occurredAt, now);
             // Without an eventKey, the event's content is its identity: a retried call
-            // dedupes; two genuinely identical reports need distinct eventKeys.
+            // dedupes; two genuinely identical reports need distinct eventKeys. The kind is
+            // part of it except for BOUNCE, so keys made before kinds existed still match.
+            const content = [
+              r.recipient,
+              e.status ?? null,
+              e.diagnosticCode ?? null,
+              e.smtpResponse ?? null,
+              e.remoteMta ?? null,
+              e.occurredAt?.toISOString() ?? null,
+              ref.campaignId,
+              ref.inboxId,
+            ];
             const dedupeKey = e.eventKey
               ? `api:${e.eventKey}`
-              : `api:h:${sha256(JSON.stringify([r.recipient, e.status ?? null, e.diagnosticCode ?? null, e.smtpResponse ?? null, e.remoteMta ?? null, e.occurredAt?.toISOString() ?? null, ref.campaignId, ref.inboxId]))}`;
+              : `api:h:${sha256(JSON.stringify(kind === "BOUNCE" ? content : [kind, ...content]))}`;
             return {
               dedupeKey,
               source: "API",
@@ -437,7 +471,9 @@ export class IngestService {
               occurredAt,
               messageId: null,
               vendorFields: null,
-              finalAttempt: false,
+              // As an ESP's bounce event: a BOUNCE is the sender's last word (retries are over),
+              // a DEFERRAL is one failed try among more.
+              finalAttempt: kind === "BOUNCE",
             };
           });
         },
@@ -453,10 +489,10 @@ export class IngestService {
   async ingestBounceMessage(
     ctx: RequestContext,
     input: { raw: string; campaignId?: string | null; inboxId?: string | null; idempotencyKey?: string | null },
-  ): Promise<StoreResult & { messageKind: string; truncated: Truncation | null }> {
+  ): Promise<StoreResult & { messageKind: MessageKind; truncated: Truncation | null; replayed: boolean }> {
     const key = checkIdempotencyKey(input.idempotencyKey, ["input", "idempotencyKey"]);
     await chargeIngestVolume(ctx, 1);
-    let messageKind = "unknown";
+    let messageKind: MessageKind = "unknown";
     let truncated: Truncation | null = null;
     const result = await idempotencyService.run(
       ctx,
@@ -469,17 +505,17 @@ export class IngestService {
       {
         prepare: async () => {
           if (typeof input.raw !== "string" || input.raw.trim() === "")
-            fail("EMPTY_MESSAGE", "raw must be the whole message, headers and body.", ["input", "raw"]);
+            fail(IngestErrorCode.EMPTY_MESSAGE, "raw must be the whole message, headers and body.", ["input", "raw"]);
           const c = input.campaignId ? uuidOf(input.campaignId, "Campaign") : null;
           const b = input.inboxId ? uuidOf(input.inboxId, "Inbox") : null;
           for (const [message, field] of missingRefs(["input"], input, { campaign: c, inbox: b }))
-            fail("NOT_FOUND", message, field);
+            fail(CommonErrorCode.NOT_FOUND, message, field);
 
           const analysis = await bounceService.analyzeMessage(ctx, input.raw);
           messageKind = analysis.kind;
           if (analysis.error && /deadline/.test(analysis.error)) {
             fail(
-              "MESSAGE_TOO_COMPLEX",
+              IngestErrorCode.MESSAGE_TOO_COMPLEX,
               `The message could not be classified in time (${analysis.error}); nothing was stored.`,
               ["input", "raw"],
             );
@@ -488,7 +524,7 @@ export class IngestService {
           if (analysis.kind === "vacation") return [];
           if (analysis.diagnoses.length === 0) {
             fail(
-              "NOT_A_BOUNCE",
+              IngestErrorCode.NOT_A_BOUNCE,
               `No bounce, complaint or delivery report could be read from the message${analysis.error ? `: ${analysis.error}` : "."}`,
               ["input", "raw"],
             );
@@ -509,7 +545,7 @@ export class IngestService {
             b ? [b] : [],
           );
           for (const [message, field] of missingRefs(["input"], input, { campaign: c, inbox: b }, refs))
-            fail("NOT_FOUND", message, field);
+            fail(CommonErrorCode.NOT_FOUND, message, field);
           // A header naming no campaign of this tenant is ignored, never an error: the
           // message came from the outside world.
           const ref = this.ref(c ?? headerCampaign, b, refs);
@@ -549,7 +585,7 @@ export class IngestService {
             };
           }
           if (kept.length === 0)
-            fail("NOT_A_BOUNCE", "The message names no valid recipient address.", ["input", "raw"]);
+            fail(IngestErrorCode.NOT_A_BOUNCE, "The message names no valid recipient address.", ["input", "raw"]);
           return kept.map((d): IngestItem => {
             const r = recipientFields(d.recipient);
             return {
@@ -570,7 +606,7 @@ export class IngestService {
         execute: (items) => this.store(ctx, "DSN", items),
         toStored: (r) => ({ ...this.toStored(r), messageKind, truncated }),
         fromStored: async (s: StoredIngestResult) => {
-          messageKind = s.messageKind ?? "unknown";
+          messageKind = (s.messageKind as MessageKind | null | undefined) ?? "unknown";
           truncated = s.truncated ?? null;
           return this.fromStored(ctx, s);
         },
@@ -822,32 +858,61 @@ function sesHeader(e: NormalizedEvent, header: string): string | null {
   return null;
 }
 
-function fixed(recipient: string, reason: BounceReason, evidence: string, e: NormalizedEvent): BounceDiagnosis {
+interface EventFields {
+  status: string | null;
+  diagnosticCode: string | null;
+  smtpResponse: string | null;
+  remoteMta: string | null;
+  feedbackType: string | null;
+}
+
+function fixed(recipient: string, reason: BounceReason, evidence: string, e: EventFields): BounceDiagnosis {
   return diagnose(
     {
       recipient,
       fixedReason: { reason, evidence },
       statusField: e.status,
-      diagnostic: e.diagnosticCode,
+      diagnostic: e.diagnosticCode ?? e.smtpResponse,
       remoteMta: e.remoteMta,
-      feedbackType: reason === "feedback" ? e.vendorType : null,
+      feedbackType: reason === "feedback" ? e.feedbackType : null,
     },
     EMPTY_CONTEXT,
   );
 }
 
+/**
+ * The diagnosis of an event of a known kind, the same for ESP webhooks and the API: facts
+ * (a complaint, a delivery) stay facts; failures (BOUNCE, DEFERRAL) are classified from the
+ * reply, whatever the reporter called them.
+ */
+function eventDiagnosis(kind: NormalizedEventKind, recipient: string, from: string, e: EventFields): BounceDiagnosis {
+  if (kind === "COMPLAINT") return fixed(recipient, "feedback", `${from} complaint event`, e);
+  if (kind === "DELIVERY") return fixed(recipient, "delivered", `${from} delivery event`, e);
+  return diagnoseFromStatus({
+    recipient,
+    status: e.status,
+    diagnosticCode: e.diagnosticCode,
+    smtpResponse: e.smtpResponse,
+    remoteMta: e.remoteMta,
+  });
+}
+
 /** The diagnosis of one ESP event: facts stay facts, failures are re-classified. */
 function webhookDiagnosis(e: NormalizedEvent, recipient: string): BounceDiagnosis {
-  if (e.kind === "COMPLAINT") return fixed(recipient, "feedback", `${e.provider} complaint event`, e);
-  if (e.kind === "DELIVERY") return fixed(recipient, "delivered", `${e.provider} delivery event`, e);
-  if (e.providerSuppressed)
-    return fixed(recipient, "suppressed", `${e.provider} did not send: the address is on its own suppression list`, e);
+  const fields = { ...e, smtpResponse: null, feedbackType: e.vendorType };
+  if (e.providerSuppressed && e.kind !== "COMPLAINT" && e.kind !== "DELIVERY")
+    return fixed(
+      recipient,
+      "suppressed",
+      `${e.provider} did not send: the address is on its own suppression list`,
+      fields,
+    );
   // Mailgun gives the reply code beside the text ("code": 550, "message": "5.1.1 ..."): put it
   // back in front, as the server said it, so the classifier sees the whole reply.
   const text = e.diagnosticCode;
   const withCode =
     e.replyCode !== null && text && !/^\s*(smtp;\s*)?[245]\d\d\b/i.test(text) ? `${e.replyCode} ${text}` : text;
-  return diagnoseFromStatus({ recipient, status: e.status, diagnosticCode: withCode, remoteMta: e.remoteMta });
+  return eventDiagnosis(e.kind, recipient, e.provider, { ...fields, diagnosticCode: withCode });
 }
 
 export const ingestService = new IngestService();

@@ -1,5 +1,7 @@
-import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
-import { MailboxProviderEnum } from "../../platform/graphql/enums";
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { BOUNCE_EVENT_KINDS, type BounceEventKind } from "./ingest.service";
+import { MailboxProviderEnum, MessageKindEnum } from "../../platform/graphql/enums";
+import type { MessageKind } from "../../core/bounce/diagnosis";
 import { UserError } from "../../platform/graphql/user-error";
 import type { MailboxProvider } from "../../core/providers";
 import { BounceEvent } from "../bounce";
@@ -42,11 +44,19 @@ export class ProviderSendCount {
 
 @ObjectType("RecordSendsPayload", { description: "Result of recordSends." })
 export class RecordSendsPayload {
-  @Field(() => Int, { nullable: true, description: "Recipients recorded as sent; null when userErrors is not empty." })
-  recorded: number | null;
+  @Field(() => Int, { description: "Recipients recorded as sent (0 when userErrors is not empty)." })
+  recorded: number;
 
-  @Field(() => [ProviderSendCount], { nullable: true, description: "The recorded recipients per mailbox provider." })
-  byProvider: ProviderSendCount[] | null;
+  @Field(() => [ProviderSendCount], {
+    description: "The recorded recipients per mailbox provider (empty when userErrors is not empty).",
+  })
+  byProvider: ProviderSendCount[];
+
+  @Field(() => Boolean, {
+    description:
+      "True when this answer is the stored result of an earlier call with the same idempotencyKey (nothing was done again); false otherwise, and when userErrors is not empty.",
+  })
+  replayed: boolean;
 
   @Field(() => [UserError], {
     description: "Problems with the input; empty on success. Nothing is recorded when there are any.",
@@ -54,8 +64,43 @@ export class RecordSendsPayload {
   userErrors: UserError[];
 }
 
-@InputType("BounceEventInput", { description: "One delivery failure (or success) as a sending pipeline saw it." })
+export const BounceEventKindEnum = Object.fromEntries(BOUNCE_EVENT_KINDS.map((k) => [k, k])) as Record<
+  BounceEventKind,
+  BounceEventKind
+>;
+registerEnumType(BounceEventKindEnum, {
+  name: "BounceEventKind",
+  description:
+    "What a reported event is, as ESP webhooks say it; counted exactly as the same event from an ESP webhook is.",
+  valuesConfig: {
+    BOUNCE: {
+      description:
+        "The message finally failed: the sender stopped trying. The classifier decides hard or soft from the reply; a soft BOUNCE means retries expired and suppresses the address at once.",
+    },
+    DEFERRAL: {
+      description:
+        "A temporary failure while the sender keeps retrying: classified from the reply (usually a soft bounce) and counted toward the soft-bounce policy.",
+    },
+    DELIVERY: { description: "The receiving server accepted the message: counted as delivered. No reply needed." },
+    COMPLAINT: {
+      description: "The recipient reported the message as spam: counted as a complaint and suppresses the address.",
+    },
+  },
+});
+
+@InputType("BounceEventInput", {
+  description:
+    "One event of a sent message as a sending pipeline saw it: a bounce, a deferral, a delivery or a complaint.",
+})
 export class BounceEventInput {
+  @Field(() => BounceEventKindEnum, {
+    nullable: true,
+    defaultValue: "BOUNCE",
+    description:
+      "What happened (default BOUNCE). BOUNCE and DEFERRAL need smtpResponse, status or diagnosticCode; the classifier decides the reason either way.",
+  })
+  kind?: BounceEventKind | null;
+
   @Field(() => String, { description: "The recipient address." })
   recipient: string;
 
@@ -107,25 +152,30 @@ export class IngestBouncesInput {
   idempotencyKey?: string | null;
 }
 
+const REPLAYED_DESCRIPTION =
+  "True when this answer is the stored result of an earlier call with the same idempotencyKey (nothing was done again); false otherwise, and when userErrors is not empty.";
+
 @ObjectType("IngestBouncesPayload", { description: "Result of ingestBounces." })
 export class IngestBouncesPayload {
-  @Field(() => Int, { nullable: true, description: "Events stored by this call." })
-  inserted: number | null;
+  @Field(() => Int, { description: "Events stored by this call (0 when userErrors is not empty)." })
+  inserted: number;
 
   @Field(() => Int, {
-    nullable: true,
     description: "Events already stored before (same dedupe key), so nothing changed for them.",
   })
-  duplicates: number | null;
+  duplicates: number;
 
   @Field(() => [BounceEvent], {
-    nullable: true,
-    description: "The stored event of each input event, in input order (the earlier row for a duplicate).",
+    description:
+      "The stored event of each input event, in input order (the earlier row for a duplicate); empty when userErrors is not empty.",
   })
-  events: BounceEvent[] | null;
+  events: BounceEvent[];
 
-  @Field(() => [Suppression], { nullable: true, description: "Suppressions this call created." })
-  suppressions: Suppression[] | null;
+  @Field(() => [Suppression], { description: "Suppressions this call created." })
+  suppressions: Suppression[];
+
+  @Field(() => Boolean, { description: REPLAYED_DESCRIPTION })
+  replayed: boolean;
 
   @Field(() => [UserError], {
     description: "Problems with the input; empty on success. Nothing is stored when there are any.",
@@ -169,27 +219,25 @@ export class IngestTruncation {
 
 @ObjectType("IngestBounceMessagePayload", { description: "Result of ingestBounceMessage." })
 export class IngestBounceMessagePayload {
-  @Field(() => String, {
-    nullable: true,
+  @Field(() => MessageKindEnum, {
     description:
-      "What the message is: bounce, feedback (complaint), vacation (auto-reply: nothing stored), delivery or unknown.",
+      "What the message is (VACATION: an auto-reply, nothing stored); UNKNOWN when userErrors is not empty and the message was not read.",
   })
-  messageKind: string | null;
+  messageKind: MessageKind;
 
-  @Field(() => Int, { nullable: true, description: "Events stored by this call (one per recipient reported)." })
-  inserted: number | null;
+  @Field(() => Int, { description: "Events stored by this call (one per recipient reported)." })
+  inserted: number;
 
-  @Field(() => Int, { nullable: true, description: "Events of this message already stored before." })
-  duplicates: number | null;
+  @Field(() => Int, { description: "Events of this message already stored before." })
+  duplicates: number;
 
   @Field(() => [BounceEvent], {
-    nullable: true,
-    description: "The stored event of each recipient the message reports on.",
+    description: "The stored event of each recipient the message reports on; empty when userErrors is not empty.",
   })
-  events: BounceEvent[] | null;
+  events: BounceEvent[];
 
-  @Field(() => [Suppression], { nullable: true, description: "Suppressions this call created." })
-  suppressions: Suppression[] | null;
+  @Field(() => [Suppression], { description: "Suppressions this call created." })
+  suppressions: Suppression[];
 
   @Field(() => IngestTruncation, {
     nullable: true,
@@ -197,6 +245,9 @@ export class IngestBounceMessagePayload {
       "Set when not every recipient the message reports on was stored: how many were, and why. Null when all were.",
   })
   truncated: IngestTruncation | null;
+
+  @Field(() => Boolean, { description: REPLAYED_DESCRIPTION })
+  replayed: boolean;
 
   @Field(() => [UserError], { description: "Problems with the input; empty on success." })
   userErrors: UserError[];

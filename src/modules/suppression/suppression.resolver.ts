@@ -1,7 +1,7 @@
 import DataLoader from "dataloader";
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../../platform/context";
-import { ConnectionArgs } from "../../platform/graphql/connection";
+import { ConnectionArgs, CreatedAtOrderInput } from "../../platform/graphql/connection";
 import { toGlobalId, uuidOf } from "../../platform/graphql/global-id";
 import { payload } from "../../platform/graphql/payload";
 import { BounceEvent } from "../bounce";
@@ -39,7 +39,8 @@ function eventLoader(ctx: RequestContext): DataLoader<string, BounceEvent | null
 export class SuppressionResolver {
   @Authorized("read")
   @Query(() => SuppressionConnection, {
-    description: "The tenant's suppressions, newest first; active ones only unless the filter says includeRemoved.",
+    description:
+      "The tenant's suppressions, newest first unless orderBy says otherwise; active ones only unless the filter says includeRemoved.",
   })
   suppressions(
     @Ctx() ctx: RequestContext,
@@ -49,8 +50,10 @@ export class SuppressionResolver {
       description: "Conditions the suppressions must meet; active ones only unless includeRemoved.",
     })
     filter?: SuppressionFilterInput | null,
+    @Arg("orderBy", () => CreatedAtOrderInput, { nullable: true, description: "The order; newest first by default." })
+    orderBy?: CreatedAtOrderInput | null,
   ) {
-    return suppressionService.list(ctx, args, filter ?? {});
+    return suppressionService.list(ctx, args, filter ?? {}, orderBy?.direction ?? "DESC");
   }
 
   @Authorized("read")
@@ -70,7 +73,7 @@ export class SuppressionResolver {
     description: "Suppress addresses or whole domains by hand (at most 10,000 per call).",
   })
   addSuppressions(@Ctx() ctx: RequestContext, @Arg("input", () => AddSuppressionsInput) input: AddSuppressionsInput) {
-    return payload(() => suppressionService.add(ctx, input), { suppressions: null, inserted: null });
+    return payload(() => suppressionService.add(ctx, input), { suppressions: [], inserted: 0 });
   }
 
   @Authorized("write")

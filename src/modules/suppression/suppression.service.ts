@@ -3,10 +3,10 @@ import { In } from "typeorm";
 import { parseAddress, suggestDomainTypo } from "../../core/address";
 import type { BounceReason } from "../../core/bounce";
 import type { RequestContext } from "../../platform/context";
-import { pageOf } from "../../platform/db/keyset";
+import { NEWEST_FIRST, pageOf } from "../../platform/db/keyset";
 import { badInput } from "../../platform/graphql/errors";
 import type { Connection } from "../../platform/graphql/connection";
-import { fail, userError, UserInputError, type UserError } from "../../platform/graphql/user-error";
+import { fail, userError, UserInputError, type UserError, CommonErrorCode } from "../../platform/graphql/user-error";
 import { domainService } from "../domain";
 import { inboxService } from "../inbox";
 import { tenantService } from "../tenant";
@@ -20,6 +20,7 @@ import {
   type SuppressionReason,
   type SuppressionScope,
 } from "../../core/suppression-policy";
+import { SuppressionErrorCode } from "./suppression.errors";
 
 export const MAX_SUPPRESSIONS_PER_CALL = 10_000;
 export const MAX_CHECK_ADDRESSES = 10_000;
@@ -47,9 +48,16 @@ export interface SuppressionFilter {
   value?: string | null;
   scope?: SuppressionScope | null;
   reason?: SuppressionReason | null;
+  domain?: string | null;
+  addressPrefix?: string | null;
+  createdFrom?: Date | null;
+  createdTo?: Date | null;
   /** Include removed suppressions (the audit trail); default false. */
   includeRemoved?: boolean | null;
 }
+
+/** The recipient domain of a suppression, as its index (suppressions_tenant_domain_idx) computes it. */
+const SUPPRESSION_DOMAIN_SQL = "(CASE WHEN s.scope = 'DOMAIN' THEN s.value ELSE split_part(s.value, '@', 2) END)";
 
 export type RecipientVerdict = "OK" | "SUPPRESSED" | "INVALID" | "RISKY";
 
@@ -268,17 +276,19 @@ export class SuppressionService {
     const addresses = input.addresses ?? [];
     const domains = input.domains ?? [];
     if (addresses.length + domains.length === 0)
-      fail("EMPTY", "Give at least one address or domain.", ["input", "addresses"]);
+      fail(SuppressionErrorCode.EMPTY, "Give at least one address or domain.", ["input", "addresses"]);
     if (addresses.length + domains.length > MAX_SUPPRESSIONS_PER_CALL) {
-      fail("TOO_MANY_SUPPRESSIONS", `At most ${MAX_SUPPRESSIONS_PER_CALL} addresses and domains per call.`, [
-        "input",
-        "addresses",
-      ]);
+      fail(
+        SuppressionErrorCode.TOO_MANY_SUPPRESSIONS,
+        `At most ${MAX_SUPPRESSIONS_PER_CALL} addresses and domains per call.`,
+        ["input", "addresses"],
+      );
     }
     const note = input.note?.trim() || null;
-    if (note && note.length > 500) fail("INVALID_NOTE", "note must be at most 500 characters.", ["input", "note"]);
+    if (note && note.length > 500)
+      fail(SuppressionErrorCode.INVALID_NOTE, "note must be at most 500 characters.", ["input", "note"]);
     if (input.expiresAt && input.expiresAt.getTime() <= Date.now())
-      fail("INVALID_EXPIRY", "expiresAt must be in the future.", ["input", "expiresAt"]);
+      fail(SuppressionErrorCode.INVALID_EXPIRY, "expiresAt must be in the future.", ["input", "expiresAt"]);
 
     const errors: UserError[] = [];
     const candidates = new Map<string, SuppressionCandidate>();
@@ -294,7 +304,7 @@ export class SuppressionService {
       const c = canonicalAddress(a);
       if (!c)
         errors.push(
-          userError("INVALID_EMAIL", `"${String(a).slice(0, 100)}" is not an email address.`, [
+          userError(CommonErrorCode.INVALID_EMAIL, `"${String(a).slice(0, 100)}" is not an email address.`, [
             "input",
             "addresses",
             String(i),
@@ -306,7 +316,7 @@ export class SuppressionService {
       const c = canonicalAddress(`x@${String(d).trim().replace(/^@/, "")}`);
       if (!c)
         errors.push(
-          userError("INVALID_DOMAIN", `"${String(d).slice(0, 100)}" is not a domain name.`, [
+          userError(CommonErrorCode.INVALID_DOMAIN, `"${String(d).slice(0, 100)}" is not a domain name.`, [
             "input",
             "domains",
             String(i),
@@ -335,10 +345,11 @@ export class SuppressionService {
   async remove(ctx: RequestContext, uuid: string | null, note?: string | null): Promise<Suppression> {
     const trimmed = note?.trim() || null;
     if (trimmed && trimmed.length > 500)
-      fail("INVALID_NOTE", "note must be at most 500 characters.", ["input", "note"]);
+      fail(SuppressionErrorCode.INVALID_NOTE, "note must be at most 500 characters.", ["input", "note"]);
     const existing = uuid ? await this.findById(ctx, uuid) : null;
-    if (!existing) fail("NOT_FOUND", "No suppression with that id.", ["input", "id"]);
-    if (existing.removedAt) fail("ALREADY_REMOVED", "This suppression was already removed.", ["input", "id"]);
+    if (!existing) fail(CommonErrorCode.NOT_FOUND, "No suppression with that id.", ["input", "id"]);
+    if (existing.removedAt)
+      fail(SuppressionErrorCode.ALREADY_REMOVED, "This suppression was already removed.", ["input", "id"]);
     const em = await ctx.db();
     // TypeORM answers an UPDATE ... RETURNING with [rows, affected].
     const [rows]: [Array<Record<string, unknown>>, number] = await em.query(
@@ -346,7 +357,7 @@ export class SuppressionService {
         WHERE tenant_id = $1 AND id = $2 AND removed_at IS NULL RETURNING *`,
       [ctx.tenantId, existing.uuid, ctx.auth?.keyId ?? null, trimmed],
     );
-    if (!rows[0]) fail("ALREADY_REMOVED", "This suppression was already removed.", ["input", "id"]);
+    if (!rows[0]) fail(SuppressionErrorCode.ALREADY_REMOVED, "This suppression was already removed.", ["input", "id"]);
     if (existing.scope === "ADDRESS") {
       await em.query("DELETE FROM soft_bounce_tallies WHERE tenant_id = $1 AND recipient = $2", [
         ctx.tenantId,
@@ -371,7 +382,13 @@ export class SuppressionService {
     ctx: RequestContext,
     args: { first: number; after?: string | null },
     filter: SuppressionFilter,
+    direction: "ASC" | "DESC" = "DESC",
   ): Promise<Connection<Suppression>> {
+    return pageOf(await this.listQuery(ctx, filter), "s", args, { ...NEWEST_FIRST, direction });
+  }
+
+  /** The tenant's suppressions meeting a filter (each condition has its index). */
+  async listQuery(ctx: RequestContext, filter: SuppressionFilter) {
     const em = await ctx.db();
     const qb = em
       .getRepository(Suppression)
@@ -387,7 +404,22 @@ export class SuppressionService {
         value: c ? (v.includes("@") && !v.startsWith("@") ? c.address : c.domain) : v,
       });
     }
-    return pageOf(qb, "s", args);
+    if (filter.domain) {
+      const d = filter.domain.trim().toLowerCase().replace(/^@/, "");
+      const c = canonicalAddress(`x@${d}`);
+      qb.andWhere(`${SUPPRESSION_DOMAIN_SQL} = :domain`, { domain: c ? c.domain : d });
+    }
+    if (filter.addressPrefix) {
+      // LIKE's own characters are matched as themselves.
+      const prefix = filter.addressPrefix
+        .trim()
+        .toLowerCase()
+        .replace(/[\\%_]/g, (ch) => `\\${ch}`);
+      qb.andWhere("s.value LIKE :prefix", { prefix: `${prefix}%` });
+    }
+    if (filter.createdFrom) qb.andWhere("s.created_at >= :createdFrom", { createdFrom: filter.createdFrom });
+    if (filter.createdTo) qb.andWhere("s.created_at < :createdTo", { createdTo: filter.createdTo });
+    return qb;
   }
 
   /**

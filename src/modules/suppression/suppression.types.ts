@@ -18,6 +18,25 @@ export class SuppressionFilterInput {
   @Field(() => SuppressionReasonEnum, { nullable: true, description: "Only suppressions with this reason." })
   reason?: SuppressionReason | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Only suppressions of this recipient domain: addresses at it (a@gmail.com for gmail.com) and the domain's own suppression.",
+  })
+  domain?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "Only suppressions whose value starts with this (case-insensitive), e.g. jane. or sales@.",
+  })
+  addressPrefix?: string | null;
+
+  @Field(() => Date, { nullable: true, description: "Only suppressions created at or after this time." })
+  createdFrom?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: "Only suppressions created before this time." })
+  createdTo?: Date | null;
+
   @Field(() => Boolean, {
     nullable: true,
     description: "Also list removed and expired suppressions (the audit trail). Default false.",
@@ -46,13 +65,13 @@ export class AddSuppressionsInput {
 @ObjectType("AddSuppressionsPayload", { description: "Result of addSuppressions." })
 export class AddSuppressionsPayload {
   @Field(() => [Suppression], {
-    nullable: true,
-    description: "The active suppression of each value given, new or already there; null when userErrors is not empty.",
+    description:
+      "The active suppression of each value given, new or already there; empty when userErrors is not empty.",
   })
-  suppressions: Suppression[] | null;
+  suppressions: Suppression[];
 
-  @Field(() => Int, { nullable: true, description: "How many were new (the others were already suppressed)." })
-  inserted: number | null;
+  @Field(() => Int, { description: "How many were new (the others were already suppressed); 0 on userErrors." })
+  inserted: number;
 
   @Field(() => [UserError], { description: "Problems with the input; empty on success." })
   userErrors: UserError[];

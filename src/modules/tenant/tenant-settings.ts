@@ -5,7 +5,9 @@ import {
   type BenchmarkKey,
   type BenchmarkOverrides,
 } from "../../core/benchmarks";
-import { BENCHMARK_KEYS, BenchmarkProviderEnum } from "../health";
+import { BENCHMARK_KEYS } from "../health";
+import { MailboxProviderEnum } from "../../platform/graphql/enums";
+import type { MailboxProvider } from "../../core/providers";
 
 // Per-tenant policies. Stored as JSON on the tenant; every value has a default here, so a
 // new setting needs no migration and an old tenant reads the default.
@@ -52,10 +54,12 @@ export const DEFAULT_TENANT_SETTINGS: TenantSettingsValues = {
   description: "The bounce-rate zone bounds a tenant's benchmarks use for one provider.",
 })
 export class BenchmarkThreshold {
-  @Field(() => BenchmarkProviderEnum, {
-    description: "The recipient provider, or OVERALL for a whole campaign, inbox or domain.",
+  @Field(() => MailboxProviderEnum, {
+    nullable: true,
+    description:
+      "The recipient provider; null for the overall thresholds (a whole campaign, inbox or domain, all recipients together).",
   })
-  provider: BenchmarkKey;
+  provider: MailboxProvider | null;
 
   @Field(() => Float, { description: "Hard-bounce percent at which WARNING starts; below it is ACCEPTABLE." })
   warningFromPercent: number;
@@ -73,8 +77,11 @@ export class BenchmarkThreshold {
   description: "New zone bounds for one provider; an omitted bound keeps its value, both null restores the defaults.",
 })
 export class BenchmarkThresholdInput {
-  @Field(() => BenchmarkProviderEnum, { description: "The provider whose thresholds change." })
-  provider: BenchmarkKey;
+  @Field(() => MailboxProviderEnum, {
+    nullable: true,
+    description: "The recipient provider whose thresholds change; null (or omitted) for the overall thresholds.",
+  })
+  provider?: MailboxProvider | null;
 
   @Field(() => Float, { nullable: true, description: "Percent at which WARNING starts, 0 to 100." })
   warningFromPercent?: number | null;
@@ -84,6 +91,11 @@ export class BenchmarkThresholdInput {
     description: "Percent above which it is BLOCKING, 0 to 100, at least warningFromPercent.",
   })
   blockingAbovePercent?: number | null;
+}
+
+/** The core's benchmark key of an API provider: null stands for the overall thresholds. */
+function benchmarkKeyOf(provider: MailboxProvider | null | undefined): BenchmarkKey {
+  return provider ?? "OVERALL";
 }
 
 /**
@@ -96,7 +108,8 @@ export function mergeBenchmarkOverrides(
   changes: readonly BenchmarkThresholdInput[],
 ): BenchmarkOverrides {
   const next: BenchmarkOverrides = { ...current };
-  for (const change of changes) {
+  for (const input of changes) {
+    const change = { ...input, provider: benchmarkKeyOf(input.provider) };
     if (!BENCHMARK_KEYS.includes(change.provider)) throw new RangeError(`unknown provider ${String(change.provider)}`);
     const w = change.warningFromPercent;
     const b = change.blockingAbovePercent;
@@ -194,8 +207,8 @@ export class TenantSettings implements TenantSettingsValues {
     const effective = resolveThresholds(this.benchmarkOverrides);
     return BENCHMARK_KEYS.map((provider) =>
       Object.assign(new BenchmarkThreshold(), {
-        provider,
         ...effective[provider],
+        provider: provider === "OVERALL" ? null : provider,
         overridden: this.benchmarkOverrides[provider] !== undefined,
       }),
     );

@@ -11,6 +11,7 @@ import {
   type BenchmarkThresholdInput,
   type TenantSettingsValues,
 } from "./tenant-settings";
+import { TenantErrorCode } from "./tenant.errors";
 
 export class TenantService {
   /** Creates a tenant and its first API key with every scope; the key is shown only here. */
@@ -104,7 +105,7 @@ export class TenantService {
         value !== null &&
         (!Number.isInteger(value) || (value as number) < min || (value as number) > max)
       ) {
-        fail("INVALID_SETTING", `${key} must be between ${min} and ${max}.`, ["input", "settings", key]);
+        fail(TenantErrorCode.INVALID_SETTING, `${key} must be between ${min} and ${max}.`, ["input", "settings", key]);
       }
     }
     if (
@@ -112,11 +113,11 @@ export class TenantService {
       input.campaignHeader !== null &&
       !/^X-[A-Za-z0-9-]{1,60}$/.test(input.campaignHeader)
     ) {
-      fail("INVALID_SETTING", "campaignHeader must be a header name starting with X-, e.g. X-Rebound-Campaign.", [
-        "input",
-        "settings",
-        "campaignHeader",
-      ]);
+      fail(
+        TenantErrorCode.INVALID_SETTING,
+        "campaignHeader must be a header name starting with X-, e.g. X-Rebound-Campaign.",
+        ["input", "settings", "campaignHeader"],
+      );
     }
     for (const [key, min, max] of THROTTLE_SETTINGS) {
       const value = input[key];
@@ -126,11 +127,11 @@ export class TenantService {
         value !== 0 &&
         (!Number.isInteger(value) || value < min || value > max)
       ) {
-        fail("INVALID_SETTING", `${key} must be between ${min} and ${max} (0 restores the server default).`, [
-          "input",
-          "settings",
-          key,
-        ]);
+        fail(
+          TenantErrorCode.INVALID_SETTING,
+          `${key} must be between ${min} and ${max} (0 restores the server default).`,
+          ["input", "settings", key],
+        );
       }
     }
     const tenant = await this.current(ctx);
@@ -146,7 +147,11 @@ export class TenantService {
         changes.benchmarkOverrides = mergeBenchmarkOverrides(tenant.settings.benchmarkOverrides, benchmarkThresholds);
       } catch (err) {
         if (err instanceof RangeError)
-          fail("INVALID_SETTING", `benchmarkThresholds: ${err.message}.`, ["input", "settings", "benchmarkThresholds"]);
+          fail(TenantErrorCode.INVALID_SETTING, `benchmarkThresholds: ${err.message}.`, [
+            "input",
+            "settings",
+            "benchmarkThresholds",
+          ]);
         throw err;
       }
     }

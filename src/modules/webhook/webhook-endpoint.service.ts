@@ -4,7 +4,7 @@ import { parseSendgridPublicKey, WebhookConfigError } from "../../core/webhooks"
 import { pageOf } from "../../platform/db/keyset";
 import type { Connection } from "../../platform/graphql/connection";
 import { uuidOf } from "../../platform/graphql/global-id";
-import { fail, userError, UserInputError, type UserError } from "../../platform/graphql/user-error";
+import { fail, userError, UserInputError, type UserError, CommonErrorCode } from "../../platform/graphql/user-error";
 import { campaignService } from "../campaign";
 import { inboxService } from "../inbox";
 import {
@@ -13,6 +13,7 @@ import {
   type WebhookEndpointSecrets,
   type WebhookEndpointSettings,
 } from "./webhook-endpoint.entity";
+import { WebhookErrorCode } from "./webhook.errors";
 
 const TOPIC_ARN = /^arn:aws(?:-cn|-us-gov)?:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(?:\.fifo)?$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -43,9 +44,13 @@ export interface CreateWebhookEndpointArgs {
 export class WebhookEndpointService {
   async create(ctx: RequestContext, input: CreateWebhookEndpointArgs): Promise<WebhookEndpoint> {
     if (!WEBHOOK_PROVIDERS.includes(input.provider))
-      fail("INVALID_PROVIDER", `provider must be one of ${WEBHOOK_PROVIDERS.join(", ")}.`, ["input", "provider"]);
+      fail(CommonErrorCode.INVALID_PROVIDER, `provider must be one of ${WEBHOOK_PROVIDERS.join(", ")}.`, [
+        "input",
+        "provider",
+      ]);
     const name = input.name?.trim() || null;
-    if (name && name.length > 200) fail("INVALID_NAME", "name must be at most 200 characters.", ["input", "name"]);
+    if (name && name.length > 200)
+      fail(CommonErrorCode.INVALID_NAME, "name must be at most 200 characters.", ["input", "name"]);
 
     const errors: UserError[] = [];
     const field = (f: string) => ["input", f];
@@ -68,7 +73,13 @@ export class WebhookEndpointService {
     };
     for (const [key, value] of Object.entries(given)) {
       if (value !== null && !own[input.provider].includes(key)) {
-        errors.push(userError("NOT_FOR_PROVIDER", `${key} does not apply to ${input.provider} endpoints.`, field(key)));
+        errors.push(
+          userError(
+            WebhookErrorCode.NOT_FOR_PROVIDER,
+            `${key} does not apply to ${input.provider} endpoints.`,
+            field(key),
+          ),
+        );
       }
     }
     switch (input.provider) {
@@ -76,14 +87,20 @@ export class WebhookEndpointService {
         const arns = [...new Set((input.snsTopicArns ?? []).map((a) => a.trim()))];
         if (arns.length === 0)
           errors.push(
-            userError("REQUIRED", "SES endpoints need at least one SNS TopicArn to accept.", field("snsTopicArns")),
+            userError(
+              WebhookErrorCode.REQUIRED,
+              "SES endpoints need at least one SNS TopicArn to accept.",
+              field("snsTopicArns"),
+            ),
           );
         if (arns.length > 20)
-          errors.push(userError("TOO_MANY_TOPICS", "At most 20 TopicArns per endpoint.", field("snsTopicArns")));
+          errors.push(
+            userError(WebhookErrorCode.TOO_MANY_TOPICS, "At most 20 TopicArns per endpoint.", field("snsTopicArns")),
+          );
         arns.forEach((arn, i) => {
           if (!TOPIC_ARN.test(arn))
             errors.push(
-              userError("INVALID_TOPIC_ARN", `"${arn.slice(0, 100)}" is not an SNS TopicArn.`, [
+              userError(WebhookErrorCode.INVALID_TOPIC_ARN, `"${arn.slice(0, 100)}" is not an SNS TopicArn.`, [
                 "input",
                 "snsTopicArns",
                 String(i),
@@ -98,7 +115,7 @@ export class WebhookEndpointService {
         if (!key)
           errors.push(
             userError(
-              "REQUIRED",
+              WebhookErrorCode.REQUIRED,
               "SendGrid endpoints need the Signed Event Webhook verification key.",
               field("sendgridPublicKey"),
             ),
@@ -109,7 +126,7 @@ export class WebhookEndpointService {
             settings.sendgridPublicKey = key;
           } catch (err) {
             if (!(err instanceof WebhookConfigError)) throw err;
-            errors.push(userError("INVALID_PUBLIC_KEY", err.message, field("sendgridPublicKey")));
+            errors.push(userError(WebhookErrorCode.INVALID_PUBLIC_KEY, err.message, field("sendgridPublicKey")));
           }
         }
         break;
@@ -119,7 +136,7 @@ export class WebhookEndpointService {
         if (key.length < 8 || key.length > 200)
           errors.push(
             userError(
-              "INVALID_SIGNING_KEY",
+              WebhookErrorCode.INVALID_SIGNING_KEY,
               "The Mailgun signing key must be 8 to 200 characters.",
               field("mailgunSigningKey"),
             ),
@@ -133,7 +150,7 @@ export class WebhookEndpointService {
         if (!user || user.includes(":") || user.length > 100) {
           errors.push(
             userError(
-              "INVALID_USERNAME",
+              WebhookErrorCode.INVALID_USERNAME,
               "The basic-auth user name must be 1 to 100 characters, without a colon.",
               field("postmarkUsername"),
             ),
@@ -142,7 +159,7 @@ export class WebhookEndpointService {
         if (password.length < 16 || password.length > 200) {
           errors.push(
             userError(
-              "WEAK_PASSWORD",
+              WebhookErrorCode.WEAK_PASSWORD,
               "The basic-auth password must be 16 to 200 characters.",
               field("postmarkPassword"),
             ),
@@ -196,7 +213,7 @@ export class WebhookEndpointService {
 
   async delete(ctx: RequestContext, uuid: string | null): Promise<WebhookEndpoint> {
     const endpoint = uuid ? await this.findById(ctx, uuid) : null;
-    if (!endpoint) fail("NOT_FOUND", "No webhook endpoint with that id.", ["input", "id"]);
+    if (!endpoint) fail(CommonErrorCode.NOT_FOUND, "No webhook endpoint with that id.", ["input", "id"]);
     const em = await ctx.db();
     await em.query("DELETE FROM webhook_endpoints WHERE tenant_id = $1 AND id = $2", [ctx.tenantId, endpoint.uuid]);
     return endpoint;

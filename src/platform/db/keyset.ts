@@ -28,31 +28,81 @@ export function decodeCursor(cursor: string, list: string): { createdAt: Date; u
   return { createdAt, uuid };
 }
 
+/**
+ * The order of a list: a timestamp column (with the entity property that holds it) and a
+ * direction, id breaking ties. The default, created_at newest first, keeps the cursors made
+ * before lists could be ordered; any other order tags its cursors (list:tag) so that a cursor
+ * of one order is refused by another.
+ */
+export interface KeysetOrder {
+  column: "created_at" | "occurred_at";
+  property: "createdAt" | "occurredAt";
+  direction: "ASC" | "DESC";
+}
+
+export const NEWEST_FIRST: KeysetOrder = { column: "created_at", property: "createdAt", direction: "DESC" };
+
+function cursorList(list: string, order: KeysetOrder): string {
+  return order.column === "created_at" && order.direction === "DESC"
+    ? list
+    : `${list}:${order.column}:${order.direction}`;
+}
+
+/**
+ * A page in keyset order with the list's exact size. totalCount is counted only when the
+ * operation selects it (graphql-js calls the function), with count(*) over the same
+ * conditions: an index-only count where an index covers them, linear in the matching rows.
+ */
 export async function pageOf<T extends ObjectLiteral & Keyed>(
   qb: SelectQueryBuilder<T>,
   alias: string,
   args: { first: number; after?: string | null },
+  order: KeysetOrder = NEWEST_FIRST,
 ): Promise<Connection<T>> {
+  const counted = qb.clone();
+  const rows = await keysetQuery(qb, alias, args, order).getMany();
+  return connectionOf(rows, args.first, cursorList(alias, order), () => countOf(counted), order.property);
+}
+
+/** The statement of one page: after the cursor, in the order, first + 1 rows. */
+export function keysetQuery<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  alias: string,
+  args: { first: number; after?: string | null },
+  order: KeysetOrder = NEWEST_FIRST,
+): SelectQueryBuilder<T> {
   checkPageSize(args.first);
   if (args.after) {
-    const { createdAt, uuid } = decodeCursor(args.after, alias);
-    qb.andWhere(`(${alias}.created_at, ${alias}.id) < (:afterCreatedAt, :afterId)`, {
-      afterCreatedAt: createdAt,
-      afterId: uuid,
-    });
+    const { createdAt: at, uuid } = decodeCursor(args.after, cursorList(alias, order));
+    const op = order.direction === "DESC" ? "<" : ">";
+    qb.andWhere(`(${alias}.${order.column}, ${alias}.id) ${op} (:afterAt, :afterId)`, { afterAt: at, afterId: uuid });
   }
-  const rows = await qb
-    .orderBy(`${alias}.created_at`, "DESC")
-    .addOrderBy(`${alias}.id`, "DESC")
-    .limit(args.first + 1)
-    .getMany();
-  return connectionOf(rows, args.first, alias);
+  return qb
+    .orderBy(`${alias}.${order.column}`, order.direction)
+    .addOrderBy(`${alias}.id`, order.direction)
+    .limit(args.first + 1);
+}
+
+/** count(*) of a query's rows (TypeORM's getCount counts DISTINCT primary keys, which sorts them all). */
+export async function countOf(qb: SelectQueryBuilder<ObjectLiteral>): Promise<number> {
+  const row = await qb.select("count(*)", "n").orderBy().getRawOne<{ n: string }>();
+  return Number(row?.n ?? 0);
 }
 
 /** A connection from up to first + 1 rows in keyset order (the extra row only says a next page exists). */
-export function connectionOf<T extends Keyed>(rows: readonly T[], first: number, list: string): Connection<T> {
+export function connectionOf<T extends Keyed>(
+  rows: readonly T[],
+  first: number,
+  list: string,
+  totalCount: () => Promise<number>,
+  key: KeysetOrder["property"] = "createdAt",
+): Connection<T> {
   const page = rows.slice(0, first);
-  const edges = page.map((node) => ({ node, cursor: encodeCursor(node, list) }));
+  const edges = page.map((node) => ({
+    node,
+    cursor: encodeCursor({ uuid: node.uuid, createdAt: (node as unknown as Record<string, Date>)[key] }, list),
+  }));
+  let counting: Promise<number> | null = null;
   return {
     edges,
     pageInfo: {
@@ -61,5 +111,6 @@ export function connectionOf<T extends Keyed>(rows: readonly T[], first: number,
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges[edges.length - 1]?.cursor ?? null,
     },
+    totalCount: () => (counting ??= totalCount()),
   };
 }

@@ -20,8 +20,8 @@ import { CreateInboxAlignment1764300003200 } from "../../../migrations/176430000
 import { CreateCampaignRecipientChecks1764300003300 } from "../../../migrations/1764300003300-create-campaign-recipient-checks";
 import { CreateCampaignDeliveryTotals1764300004000 } from "../../../migrations/1764300004000-create-campaign-delivery-totals";
 import { IndexCampaignsByDomainAndAge1764300004100 } from "../../../migrations/1764300004100-index-campaigns-by-domain-and-age";
+import { IndexListFilters1764300006000 } from "../../../migrations/1764300006000-index-list-filters";
 import { CreateTenantUsage1764300007000 } from "../../../migrations/1764300007000-create-tenant-usage";
-import { IndexBounceEventsByOccurrence1764300007100 } from "../../../migrations/1764300007100-index-bounce-events-by-occurrence";
 import { IndexDeliveryCountersByDay1764300007200 } from "../../../migrations/1764300007200-index-delivery-counters-by-day";
 
 export const MIGRATIONS = [
@@ -45,7 +45,7 @@ export const MIGRATIONS = [
   CreateCampaignRecipientChecks1764300003300,
   CreateCampaignDeliveryTotals1764300004000,
   IndexCampaignsByDomainAndAge1764300004100,
+  IndexListFilters1764300006000,
   CreateTenantUsage1764300007000,
-  IndexBounceEventsByOccurrence1764300007100,
   IndexDeliveryCountersByDay1764300007200,
 ];

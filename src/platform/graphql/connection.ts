@@ -1,4 +1,4 @@
-import { ArgsType, Field, Int, ObjectType, type ClassType } from "type-graphql";
+import { ArgsType, Field, InputType, Int, ObjectType, registerEnumType, type ClassType } from "type-graphql";
 import { badInput } from "./errors";
 
 export const MAX_PAGE_SIZE = 100;
@@ -45,7 +45,13 @@ export interface Edge<T> {
 export interface Connection<T> {
   edges: Edge<T>[];
   pageInfo: PageInfo;
+  /** The list's size; graphql-js calls it only when totalCount is selected. */
+  totalCount: () => Promise<number>;
 }
+
+/** What totalCount costs, said on every connection. */
+export const TOTAL_COUNT_DESCRIPTION =
+  "How many items the whole list holds with these filters, exactly (not just this page). Counted only when selected, with one count over an index of the list: its cost grows with the number of matching items (an index-only count where the visibility map allows), so ask for it on the first page rather than on every one.";
 
 /** Builds the Relay connection and edge object types for a node type. */
 export function connectionType<T extends object>(nodeName: string, node: ClassType<T>) {
@@ -60,7 +66,7 @@ export function connectionType<T extends object>(nodeName: string, node: ClassTy
 
   @ObjectType(`${nodeName}Connection`, {
     simpleResolvers: true,
-    description: `A page of ${nodeName} items, newest first.`,
+    description: `A page of ${nodeName} items (newest first unless orderBy says otherwise), and the list's totalCount.`,
   })
   class ConnectionType {
     @Field(() => [EdgeType], { description: "The items of this page with their cursors." })
@@ -68,6 +74,9 @@ export function connectionType<T extends object>(nodeName: string, node: ClassTy
 
     @Field(() => PageInfo, { description: "Where this page sits in the list." })
     pageInfo: PageInfo;
+
+    @Field(() => Int, { description: TOTAL_COUNT_DESCRIPTION })
+    totalCount: () => Promise<number>;
   }
   return ConnectionType;
 }
@@ -77,4 +86,19 @@ export function checkPageSize(first: number): void {
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
     throw badInput(`first must be between 1 and ${MAX_PAGE_SIZE}.`, "first");
   }
+}
+
+/** The direction of a list's order (orderBy: { field, direction }). */
+export const OrderDirectionEnum = { ASC: "ASC", DESC: "DESC" } as const;
+export type OrderDirection = keyof typeof OrderDirectionEnum;
+registerEnumType(OrderDirectionEnum, {
+  name: "OrderDirection",
+  description: "Which way a list is ordered; ties are broken by id in the same direction.",
+  valuesConfig: { ASC: { description: "Oldest (smallest) first." }, DESC: { description: "Newest (largest) first." } },
+});
+
+@InputType("CreatedAtOrder", { description: "The order of a list by creation time, ties broken by id." })
+export class CreatedAtOrderInput {
+  @Field(() => OrderDirectionEnum, { description: "DESC: newest first (the default); ASC: oldest first." })
+  direction: OrderDirection;
 }

@@ -4,6 +4,7 @@ import {
   BOUNCE_FAULTS,
   BOUNCE_REASONS,
   BOUNCE_TYPES,
+  MESSAGE_KINDS,
   type BounceReason,
 } from "../../core/bounce/diagnosis";
 import { MAILBOX_PROVIDERS } from "../../core/providers";
@@ -68,7 +69,28 @@ registerEnumType(Bounce550VariantEnum, {
 export const MailboxProviderEnum = enumOf(MAILBOX_PROVIDERS);
 registerEnumType(MailboxProviderEnum, {
   name: "MailboxProvider",
-  description: "The recipient's mailbox provider, which decides the bounce-rate benchmark that applies.",
+  description:
+    "The recipient's mailbox provider (from the address's domain, for custom domains from its MX hosts), which decides the bounce-rate benchmark that applies. The one enum wherever a provider appears.",
+  valuesConfig: {
+    GMAIL: { description: "Gmail and Google Workspace recipients (benchmark 3 % / 5 %)." },
+    MICROSOFT: { description: "Outlook.com, Hotmail and Microsoft 365 recipients (5 % / 8 %)." },
+    YAHOO: { description: "Yahoo and AOL recipients (3 % / 5 %)." },
+    APPLE: { description: "iCloud recipients (general industry thresholds, 2 % / 5 %)." },
+    OTHER: { description: "Every other recipient (general industry thresholds, 2 % / 5 %)." },
+  },
+});
+
+export const MessageKindEnum = enumOf(MESSAGE_KINDS);
+registerEnumType(MessageKindEnum, {
+  name: "MessageKind",
+  description: "What a message handed to analyzeBounce or ingestBounceMessage is.",
+  valuesConfig: {
+    BOUNCE: { description: "A delivery status notification or MTA bounce reporting failures (or delays)." },
+    FEEDBACK: { description: "An ARF feedback report: a spam complaint." },
+    VACATION: { description: "An auto-reply (out of office): the address works; nothing is stored." },
+    DELIVERY: { description: "A delivery status notification reporting only successful deliveries." },
+    UNKNOWN: { description: "Nothing could be read from it (see error), or it was not read." },
+  },
 });
 
 export const BOUNCE_SOURCES = ["API", "DSN", "SES", "SENDGRID", "MAILGUN", "POSTMARK"] as const;

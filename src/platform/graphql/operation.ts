@@ -1,4 +1,4 @@
-import { Kind, parse, type DocumentNode, type OperationDefinitionNode } from "graphql";
+import { Kind, parse, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
 
 /** The operation a request will run: the named one, or the only one. */
 export function selectedOperation(
@@ -28,4 +28,22 @@ export function rootFieldNames(
   } catch {
     return null;
   }
+}
+
+/** True when the operation's root selects only introspection (__schema, __type, __typename), fragments followed. */
+export function onlyIntrospection(operation: OperationDefinitionNode, document: DocumentNode): boolean {
+  const fragments = new Map(
+    document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])),
+  );
+  const seen = new Set<string>();
+  const only = (set: SelectionSetNode): boolean =>
+    set.selections.every((s) => {
+      if (s.kind === Kind.FIELD) return s.name.value.startsWith("__");
+      if (s.kind === Kind.INLINE_FRAGMENT) return only(s.selectionSet);
+      if (seen.has(s.name.value)) return true;
+      seen.add(s.name.value);
+      const fragment = fragments.get(s.name.value);
+      return fragment ? only(fragment.selectionSet) : true;
+    });
+  return only(operation.selectionSet);
 }

@@ -8,14 +8,14 @@ import {
 import type { GraphQLSchema } from "graphql";
 import { authenticate, RequestContext, type App } from "../context";
 import { isDatabaseUnavailable } from "../db/unavailable.errors";
-import { RETRY_AFTER_UNAVAILABLE_SECONDS } from "../graphql/errors";
+import { AppError, RETRY_AFTER_UNAVAILABLE_SECONDS } from "../graphql/errors";
 import { bugBehind, formatError } from "../graphql/format-error";
 import { actualCost, limitRules, parseOptions, requestedCost } from "../graphql/limits";
 import { checkInputStrings, checkPayloadScopes } from "../graphql/operation.guard";
-import { rootFieldNames } from "../graphql/operation";
+import { onlyIntrospection, rootFieldNames } from "../graphql/operation";
 import { hasScope } from "../graphql/scopes";
 import { BodyTooLargeError, readBody } from "./body";
-import { bearerToken } from "./bearer";
+import { bearerToken, NO_KEY_MESSAGE, refusalMessage } from "./bearer";
 import { sendGraphQLError, sendJson } from "./respond";
 import { rateLimitHeaders, type Verdict } from "./throttle.service";
 import type { ThrottlePolicy } from "./throttle.policy";
@@ -64,6 +64,10 @@ function guardPlugin(throttle: ThrottlePolicy): ApolloServerPlugin<RequestContex
       return {
         async didResolveOperation({ contextValue, document, operation, request, schema }) {
           if (!operation) return;
+          // Without a key only introspection runs; anything else is refused before it starts.
+          if (!contextValue.auth && !onlyIntrospection(operation, document)) {
+            throw new AppError("UNAUTHENTICATED", NO_KEY_MESSAGE, { http: { status: 401 } });
+          }
           checkInputStrings(document, request.variables);
           checkPayloadScopes(
             schema,
@@ -253,7 +257,7 @@ export async function createGraphQLHttpHandler(app: App, schema: GraphQLSchema) 
             verdict,
             `Too many failed authentications from this address; retry in ${verdict.retryAfter} s.`,
           );
-        sendGraphQLError(res, 401, "UNAUTHENTICATED", "The API key is not valid (unknown, revoked or malformed).");
+        sendGraphQLError(res, 401, "UNAUTHENTICATED", refusalMessage(token));
         return;
       }
     }

@@ -19,7 +19,7 @@ import { requestedCost } from "../graphql/limits";
 import { checkInputStrings, checkPayloadScopes } from "../graphql/operation.guard";
 import { hasScope } from "../graphql/scopes";
 import type { IncomingMessage } from "node:http";
-import { bearerToken } from "./bearer";
+import { bearerToken, socketRefusalReason } from "./bearer";
 
 type ConnectionExtra = { auth?: AuthInfo; socket?: WebSocket; request?: IncomingMessage; subscriptions?: Set<string> };
 
@@ -62,6 +62,9 @@ function directSink(socket: WebSocket, id: string, context: RequestContext): Dir
     beforeSend: () => context.nextOperation(),
   };
 }
+
+/** graphql-ws's own 4403 Forbidden: a missing, malformed, unknown or revoked key at connection_init. */
+const CLOSE_UNAUTHENTICATED = 4403;
 
 /** Close codes beside graphql-ws's own 4403 Forbidden. */
 export const CLOSE_TOO_MANY_CONNECTIONS = 4429;
@@ -123,7 +126,9 @@ export function attachGraphQLWebSocket(app: App, schema: GraphQLSchema, httpServ
             );
             return false;
           }
-          return false; // graphql-ws closes with 4403 Forbidden
+          // 4403 as graphql-ws would, with a reason that says what was expected.
+          socket.close(CLOSE_UNAUTHENTICATED, socketRefusalReason(token));
+          return false;
         }
         const open = socketsByKey.get(auth.keyId) ?? new Set<WebSocket>();
         if (open.size >= limits.connectionsPerKey) {

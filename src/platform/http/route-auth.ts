@@ -4,7 +4,7 @@ import { authenticate, RequestContext, type App } from "../context";
 import { isDatabaseUnavailable } from "../db/unavailable.errors";
 import { AppError } from "../graphql/errors";
 import { hasScope, type ApiKeyScope } from "../graphql/scopes";
-import { bearerToken } from "./bearer";
+import { bearerToken, NO_KEY_MESSAGE, refusalMessage } from "./bearer";
 import { clientAddress, sendRateLimited, sendUnavailable } from "./graphql-http";
 import { sendGraphQLError } from "./respond";
 import { rateLimitHeaders } from "./throttle.service";
@@ -35,14 +35,8 @@ export async function authenticateRoute(
   const address = clientAddress(req);
   const token = bearerToken(req.headers.authorization);
   if (!token) {
-    sendGraphQLError(
-      res,
-      401,
-      "UNAUTHENTICATED",
-      token === null
-        ? "An API key is required: send Authorization: Bearer <key>."
-        : "The Authorization header must be Bearer <key>.",
-    );
+    // The same answers as GraphQL over HTTP: 401 with what was expected.
+    sendGraphQLError(res, 401, "UNAUTHENTICATED", token === null ? NO_KEY_MESSAGE : refusalMessage(token));
     return null;
   }
   const blocked = await throttle?.authBlocked(address);
@@ -70,7 +64,7 @@ export async function authenticateRoute(
         verdict,
         `Too many failed authentications from this address; retry in ${verdict.retryAfter} s.`,
       );
-    else sendGraphQLError(res, 401, "UNAUTHENTICATED", "The API key is not valid (unknown, revoked or malformed).");
+    else sendGraphQLError(res, 401, "UNAUTHENTICATED", refusalMessage(token));
     return null;
   }
   if (!hasScope(auth.scopes, scope)) {

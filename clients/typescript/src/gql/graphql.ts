@@ -4,21 +4,6 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
-/** Whose thresholds a benchmark applies: a recipient mailbox provider, or OVERALL (the general industry thresholds, for a campaign, inbox or domain as a whole). */
-export type BenchmarkProvider =
-  /** iCloud recipients (general industry thresholds, 2 % / 5 %). */
-  | 'APPLE'
-  /** Gmail and Google Workspace recipients (3 % / 5 %). */
-  | 'GMAIL'
-  /** Outlook.com, Hotmail and Microsoft 365 recipients (5 % / 8 %). */
-  | 'MICROSOFT'
-  /** Every other recipient (general industry thresholds, 2 % / 5 %). */
-  | 'OTHER'
-  /** All recipients together, on the general industry thresholds (2 % / 5 %). */
-  | 'OVERALL'
-  /** Yahoo and AOL recipients (3 % / 5 %). */
-  | 'YAHOO';
-
 /** Where a hard-bounce rate sits against its provider's benchmark. */
 export type BenchmarkZone =
   /** Below the warning bound (e.g. under 3 % for Gmail). */
@@ -40,7 +25,7 @@ export type Bounce550Variant =
   | 'NOT_550'
   | 'USER_UNKNOWN';
 
-/** One delivery failure (or success) as a sending pipeline saw it. */
+/** One event of a sent message as a sending pipeline saw it: a bounce, a deferral, a delivery or a complaint. */
 export type BounceEventInput = {
   /** The campaign of the message, when known. */
   campaignId?: string | number | null | undefined;
@@ -50,6 +35,8 @@ export type BounceEventInput = {
   eventKey?: string | null | undefined;
   /** The inbox that sent the message, when known. */
   inboxId?: string | number | null | undefined;
+  /** What happened (default BOUNCE). BOUNCE and DEFERRAL need smtpResponse, status or diagnosticCode; the classifier decides the reason either way. */
+  kind?: BounceEventKind | null | undefined;
   /** When it happened; now when omitted. */
   occurredAt?: string | null | undefined;
   /** The recipient address. */
@@ -61,6 +48,17 @@ export type BounceEventInput = {
   /** RFC 3463 enhanced status code, e.g. 5.1.1, when reported separately. */
   status?: string | null | undefined;
 };
+
+/** What a reported event is, as ESP webhooks say it; counted exactly as the same event from an ESP webhook is. */
+export type BounceEventKind =
+  /** The message finally failed: the sender stopped trying. The classifier decides hard or soft from the reply; a soft BOUNCE means retries expired and suppresses the address at once. */
+  | 'BOUNCE'
+  /** The recipient reported the message as spam: counted as a complaint and suppresses the address. */
+  | 'COMPLAINT'
+  /** A temporary failure while the sender keeps retrying: classified from the reply (usually a soft bounce) and counted toward the soft-bounce policy. */
+  | 'DEFERRAL'
+  /** The receiving server accepted the message: counted as delivered. No reply needed. */
+  | 'DELIVERY';
 
 /** Whose problem the bounce is. Only RECIPIENT_ADDRESS faults suppress the address; SENDER_* faults raise sender health alerts instead. */
 export type BounceFault =
@@ -216,12 +214,17 @@ export type IngestBouncesInput = {
   idempotencyKey?: string | null | undefined;
 };
 
-/** The recipient's mailbox provider, which decides the bounce-rate benchmark that applies. */
+/** The recipient's mailbox provider (from the address's domain, for custom domains from its MX hosts), which decides the bounce-rate benchmark that applies. The one enum wherever a provider appears. */
 export type MailboxProvider =
+  /** iCloud recipients (general industry thresholds, 2 % / 5 %). */
   | 'APPLE'
+  /** Gmail and Google Workspace recipients (benchmark 3 % / 5 %). */
   | 'GMAIL'
+  /** Outlook.com, Hotmail and Microsoft 365 recipients (5 % / 8 %). */
   | 'MICROSOFT'
+  /** Every other recipient (general industry thresholds, 2 % / 5 %). */
   | 'OTHER'
+  /** Yahoo and AOL recipients (3 % / 5 %). */
   | 'YAHOO';
 
 /** Messages a campaign's inbox sent: the denominator of every bounce rate. */
@@ -260,47 +263,136 @@ export type SuppressionScope =
   /** Every address at a domain. */
   | 'DOMAIN';
 
+/** Why an input was refused (userErrors[].code). Every module's codes; new codes may be added in later versions, so keep a default branch. */
+export type UserErrorCode =
+  /** The inbox address is not at its domain or one of its subdomains. */
+  | 'ADDRESS_DOMAIN_MISMATCH'
+  /** The suppression was already removed. */
+  | 'ALREADY_REMOVED'
+  /** Inboxes or campaigns still use the domain; delete or move them first. */
+  | 'DOMAIN_IN_USE'
+  /** Neither an address nor a domain was given. */
+  | 'EMPTY'
+  /** The raw message is empty. */
+  | 'EMPTY_MESSAGE'
+  /** The idempotencyKey was used before with different input (or another operation). */
+  | 'IDEMPOTENCY_KEY_REUSED'
+  /** The inbox does not belong to the campaign's sending domain. */
+  | 'INBOX_DOMAIN_MISMATCH'
+  /** The daily limit is outside 1 to 100,000. */
+  | 'INVALID_DAILY_LIMIT'
+  /** Not a domain name (at least two labels, no spaces, @, : or /). */
+  | 'INVALID_DOMAIN'
+  /** Not an email address. */
+  | 'INVALID_EMAIL'
+  /** The eventKey is empty or too long. */
+  | 'INVALID_EVENT_KEY'
+  /** expiresAt is not in the future. */
+  | 'INVALID_EXPIRY'
+  /** The idempotencyKey is empty or too long. */
+  | 'INVALID_IDEMPOTENCY_KEY'
+  /** Not an IPv4 or IPv6 address that can send mail. */
+  | 'INVALID_IP'
+  /** The name is empty or longer than allowed. */
+  | 'INVALID_NAME'
+  /** The note is longer than allowed. */
+  | 'INVALID_NOTE'
+  /** occurredAt is out of the accepted range (2000-01-01 to one day after now). */
+  | 'INVALID_OCCURRED_AT'
+  /** Not one of the providers this field accepts. */
+  | 'INVALID_PROVIDER'
+  /** Not a SendGrid Signed Event Webhook verification key. */
+  | 'INVALID_PUBLIC_KEY'
+  /** An API key needs at least one scope. */
+  | 'INVALID_SCOPES'
+  /** Not a DKIM selector (letters, digits, - and _, dot-separated). */
+  | 'INVALID_SELECTOR'
+  /** sentAt is in the future or out of the accepted range. */
+  | 'INVALID_SENT_AT'
+  /** A setting is out of its range or malformed (the message names the setting and its range). */
+  | 'INVALID_SETTING'
+  /** The Mailgun signing key has the wrong length. */
+  | 'INVALID_SIGNING_KEY'
+  /** Not a campaign status. */
+  | 'INVALID_STATUS'
+  /** The campaign cannot move to that status (a COMPLETED campaign stays completed). */
+  | 'INVALID_STATUS_TRANSITION'
+  /** Not an SNS TopicArn. */
+  | 'INVALID_TOPIC_ARN'
+  /** The Postmark basic-auth user name is empty, too long or holds a colon. */
+  | 'INVALID_USERNAME'
+  /** The message could not be classified before its deadline; nothing was stored. */
+  | 'MESSAGE_TOO_COMPLEX'
+  /** A BOUNCE or DEFERRAL event without smtpResponse, status or diagnosticCode. */
+  | 'MISSING_DIAGNOSIS'
+  /** No bounce, complaint or delivery report could be read from the message. */
+  | 'NOT_A_BOUNCE'
+  /** A setting that the endpoint's provider does not use. */
+  | 'NOT_FOR_PROVIDER'
+  /** No object with that id (another tenant's object reads the same); or a campaign, inbox or other reference that does not exist. */
+  | 'NOT_FOUND'
+  /** A setting the endpoint's provider needs is missing. */
+  | 'REQUIRED'
+  /** Another object already has this unique value (a domain name, an inbox address). */
+  | 'TAKEN'
+  /** More addresses than one call may check. */
+  | 'TOO_MANY_ADDRESSES'
+  /** More events than one ingestBounces call takes; split the batch. */
+  | 'TOO_MANY_EVENTS'
+  /** More recipients than one recordSends call takes; split the list. */
+  | 'TOO_MANY_RECIPIENTS'
+  /** More DKIM selectors than one domain may list. */
+  | 'TOO_MANY_SELECTORS'
+  /** More sending IPs than one domain may list. */
+  | 'TOO_MANY_SENDING_IPS'
+  /** More addresses and domains than one call takes. */
+  | 'TOO_MANY_SUPPRESSIONS'
+  /** More SNS TopicArns than one endpoint may accept. */
+  | 'TOO_MANY_TOPICS'
+  /** The Postmark basic-auth password is too short (or too long). */
+  | 'WEAK_PASSWORD';
+
 export type CreateDomainMutationVariables = Exact<{
   input: CreateDomainInput;
 }>;
 
 
-export type CreateDomainMutation = { createDomain: { domain: { id: string, name: string } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
+export type CreateDomainMutation = { createDomain: { domain: { id: string, name: string } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
 
 export type CreateInboxMutationVariables = Exact<{
   input: CreateInboxInput;
 }>;
 
 
-export type CreateInboxMutation = { createInbox: { inbox: { id: string, address: string } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
+export type CreateInboxMutation = { createInbox: { inbox: { id: string, address: string } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
 
 export type CreateCampaignMutationVariables = Exact<{
   input: CreateCampaignInput;
 }>;
 
 
-export type CreateCampaignMutation = { createCampaign: { campaign: { id: string, name: string, status: CampaignStatus } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
+export type CreateCampaignMutation = { createCampaign: { campaign: { id: string, name: string, status: CampaignStatus } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
 
 export type RecordSendsMutationVariables = Exact<{
   input: RecordSendsInput;
 }>;
 
 
-export type RecordSendsMutation = { recordSends: { recorded: number | null, byProvider: Array<{ provider: MailboxProvider, count: number }> | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
+export type RecordSendsMutation = { recordSends: { recorded: number, byProvider: Array<{ provider: MailboxProvider, count: number }>, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
 
 export type IngestBouncesMutationVariables = Exact<{
   input: IngestBouncesInput;
 }>;
 
 
-export type IngestBouncesMutation = { ingestBounces: { inserted: number | null, duplicates: number | null, events: Array<{ id: string, recipient: string, reason: BounceReason, fault: BounceFault, hardBounce: boolean }> | null, suppressions: Array<{ value: string, reason: SuppressionReason }> | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
+export type IngestBouncesMutation = { ingestBounces: { inserted: number, duplicates: number, replayed: boolean, events: Array<{ id: string, recipient: string, reason: BounceReason, fault: BounceFault, hardBounce: boolean }>, suppressions: Array<{ value: string, reason: SuppressionReason }>, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
 
 export type CampaignHealthQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type CampaignHealthQuery = { campaign: { name: string, zone: BenchmarkZone, stats: { sent: number, delivered: number, hardBounces: number, softBounces: number, complaints: number, hardBounceRate: number | null, pauseRecommended: boolean }, benchmarks: Array<{ provider: BenchmarkProvider, sent: number, hardBounces: number, rate: number | null, zone: BenchmarkZone }> } | null };
+export type CampaignHealthQuery = { campaign: { name: string, zone: BenchmarkZone, stats: { sent: number, delivered: number, hardBounces: number, softBounces: number, complaints: number, hardBounceRate: number | null, complaintRate: number | null, pauseRecommended: boolean }, benchmarks: Array<{ provider: MailboxProvider, sent: number, hardBounces: number, rate: number | null, zone: BenchmarkZone }> } | null };
 
 export type SuppressionsQueryVariables = Exact<{
   first: number;
@@ -308,7 +400,7 @@ export type SuppressionsQueryVariables = Exact<{
 }>;
 
 
-export type SuppressionsQuery = { suppressions: { edges: Array<{ node: { value: string, scope: SuppressionScope, reason: SuppressionReason } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type SuppressionsQuery = { suppressions: { totalCount: number, edges: Array<{ node: { value: string, scope: SuppressionScope, reason: SuppressionReason } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type UsageQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -408,6 +500,7 @@ export const IngestBouncesDocument = new TypedDocumentString(`
   ingestBounces(input: $input) {
     inserted
     duplicates
+    replayed
     events {
       id
       recipient
@@ -439,6 +532,7 @@ export const CampaignHealthDocument = new TypedDocumentString(`
       softBounces
       complaints
       hardBounceRate
+      complaintRate
       pauseRecommended
     }
     benchmarks {
@@ -454,6 +548,7 @@ export const CampaignHealthDocument = new TypedDocumentString(`
 export const SuppressionsDocument = new TypedDocumentString(`
     query Suppressions($first: Int!, $after: String) {
   suppressions(first: $first, after: $after) {
+    totalCount
     edges {
       node {
         value
