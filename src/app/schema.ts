@@ -13,6 +13,7 @@ import {
   DomainHealthResolver,
   HealthResolver,
   InboxHealthResolver,
+  TenantHealthResolver,
 } from "../modules/health/health.resolver";
 import { withCampaignHealthPrefetch, withDirectCampaignHealthFields } from "../modules/health/health-prefetch";
 import { InboxResolver } from "../modules/inbox/inbox.resolver";
@@ -51,6 +52,7 @@ export const RESOLVERS = [
   CampaignHealthResolver,
   InboxHealthResolver,
   DomainHealthResolver,
+  TenantHealthResolver,
   HealthResolver,
 ] as const;
 

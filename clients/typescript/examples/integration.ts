@@ -125,6 +125,24 @@ const CampaignHealth = graphql(`
   }
 `);
 
+const CampaignTimeline = graphql(`
+  query CampaignTimeline($id: ID!, $from: DateTimeISO!, $to: DateTimeISO!) {
+    campaign(id: $id) {
+      timeline(from: $from, to: $to, interval: DAY) {
+        start
+        sent
+        delivered
+        hardBounces
+        softBounces
+        deferred
+        complaints
+        hardBounceRate
+        complaintRate
+      }
+    }
+  }
+`);
+
 const Suppressions = graphql(`
   query Suppressions($first: Int!, $after: String) {
     suppressions(first: $first, after: $after) {
@@ -196,6 +214,8 @@ export interface IntegrationSummary {
     complaints: number;
     pauseRecommended: boolean;
   };
+  timelineDays: number;
+  today: { start: string; sent: number; delivered: number; hardBounces: number; deferred: number; complaints: number };
   suppressionValues: string[];
   suppressionsTotal: number;
   suppressionsCsvRows: number;
@@ -320,7 +340,23 @@ export async function runIntegration(
   if (!health) throw new Error(`campaign ${campaign.id} not found`);
   for (const b of health.benchmarks) log(`  ${b.provider}: ${b.hardBounces}/${b.sent} → ${b.zone}`);
 
-  // 6. Suppressions, every page.
+  // 6. A week of daily buckets for a chart (every day present, zeros too).
+  const today = new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
+  const day = 86_400_000;
+  const week = await client.request(CampaignTimeline, {
+    id: campaign.id,
+    from: new Date(today.getTime() - 6 * day).toISOString(),
+    to: new Date(today.getTime() + day).toISOString(),
+  });
+  const timeline = week.campaign?.timeline ?? [];
+  for (const b of timeline)
+    log(
+      `  ${b.start.slice(0, 10)}: sent ${b.sent}, delivered ${b.delivered}, hard ${b.hardBounces}, deferred ${b.deferred}, complaints ${b.complaints}`,
+    );
+  const lastDay = timeline[timeline.length - 1];
+  if (!lastDay) throw new Error("the timeline has no buckets");
+
+  // 7. Suppressions, every page, and how many there are.
   const suppressionValues: string[] = [];
   let suppressionsTotal: number;
   for (let after: string | null = null; ;) {
@@ -331,11 +367,11 @@ export async function runIntegration(
     after = page.pageInfo.endCursor;
   }
 
-  // 7. The same data as files.
+  // 8. The same data as files.
   const suppressionsCsv = await client.exportCsv("suppressions");
   const bounceEventsCsv = await client.exportCsv("bounce-events", { from: "2026-01-01" });
 
-  // 8. This month's usage and what is left of the budgets.
+  // 9. This month's usage and what is left of the budgets.
   const usage = (await client.request(Usage, {})).viewer.usage;
   log(`suppressions: ${suppressionsTotal} in all`);
   log(`usage: ${usage.requests} requests, ${usage.ingestedEvents} events, ${usage.sends} sends`);
@@ -359,6 +395,15 @@ export async function runIntegration(
       softBounces: health.stats.softBounces,
       complaints: health.stats.complaints,
       pauseRecommended: health.stats.pauseRecommended,
+    },
+    timelineDays: timeline.length,
+    today: {
+      start: lastDay.start,
+      sent: lastDay.sent,
+      delivered: lastDay.delivered,
+      hardBounces: lastDay.hardBounces,
+      deferred: lastDay.deferred,
+      complaints: lastDay.complaints,
     },
     suppressionValues,
     suppressionsTotal,

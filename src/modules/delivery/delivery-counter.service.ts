@@ -66,29 +66,82 @@ export function utcDay(at: Date): string {
 const KEY_COLUMN = { campaign: "campaign_id", inbox: "inbox_id", domain: "domain_id" } as const;
 type KeyKind = keyof typeof KEY_COLUMN;
 
+/** One hourly bucket's increments (delivery_counters_hourly), deferrals told apart. */
+export interface HourlyCounterDelta extends Omit<CounterDelta, "day"> {
+  /** The UTC hour, ISO 8601. */
+  hour: string;
+  deferred: number;
+}
+
 /** Accumulates per-bucket deltas in memory so one batch costs one upsert, whatever its size. */
 export class CounterDeltas {
   private readonly buckets = new Map<string, CounterDelta>();
+  private readonly hourly = new Map<string, HourlyCounterDelta>();
 
+  /**
+   * Counts n events (or sends) at `at` in the day's and the hour's buckets. `deferred`: a
+   * soft bounce that was one failed try among more (a DEFERRAL, a DSN "delayed"), which the
+   * hourly counters tell apart.
+   */
   add(
     ref: { campaignId: string | null; inboxId: string | null; domainId: string | null },
     provider: MailboxProvider,
-    day: string,
+    at: Date,
     what: CountedAs | "SENT",
     n = 1,
+    deferred = false,
   ): void {
     if (what === "NOT_COUNTED" || n === 0) return;
-    const key = `${ref.campaignId ?? ""}|${ref.inboxId ?? ""}|${provider}|${day}`;
-    let b = this.buckets.get(key);
+    const iso = at.toISOString();
+    const day = iso.slice(0, 10);
+    const hour = `${iso.slice(0, 13)}:00:00.000Z`;
+    const base = `${ref.campaignId ?? ""}|${ref.inboxId ?? ""}|${provider}|`;
+    let b = this.buckets.get(base + day);
     if (!b) {
       b = { campaignId: ref.campaignId, inboxId: ref.inboxId, domainId: ref.domainId, provider, day, ...zeroCounts() };
-      this.buckets.set(key, b);
+      this.buckets.set(base + day, b);
     }
-    if (what === "SENT") b.sent += n;
-    else if (what === "DELIVERED") b.delivered += n;
-    else if (what === "HARD_BOUNCE") b.hardBounces += n;
-    else if (what === "SOFT_BOUNCE") b.softBounces += n;
-    else b.complaints += n;
+    let h = this.hourly.get(base + hour);
+    if (!h) {
+      h = {
+        campaignId: ref.campaignId,
+        inboxId: ref.inboxId,
+        domainId: ref.domainId,
+        provider,
+        hour,
+        ...zeroCounts(),
+        deferred: 0,
+      };
+      this.hourly.set(base + hour, h);
+    }
+    if (what === "SENT") {
+      b.sent += n;
+      h.sent += n;
+    } else if (what === "DELIVERED") {
+      b.delivered += n;
+      h.delivered += n;
+    } else if (what === "HARD_BOUNCE") {
+      b.hardBounces += n;
+      h.hardBounces += n;
+    } else if (what === "SOFT_BOUNCE") {
+      b.softBounces += n;
+      h.softBounces += n;
+      if (deferred) h.deferred += n;
+    } else {
+      b.complaints += n;
+      h.complaints += n;
+    }
+  }
+
+  /** The hourly buckets, sorted by their unique key (one lock order). */
+  hours(): HourlyCounterDelta[] {
+    return [...this.hourly.values()].sort(
+      (a, b) =>
+        cmp(a.campaignId, b.campaignId) ||
+        cmp(a.inboxId, b.inboxId) ||
+        cmp(a.provider, b.provider) ||
+        cmp(a.hour, b.hour),
+    );
   }
 
   get size(): number {
@@ -153,18 +206,36 @@ export class DeliveryCounterService {
     const rows = deltas.list();
     if (rows.length === 0) return;
     const totals = deltas.campaignTotals();
-    // The daily counters, then the campaigns' lifetime totals (campaign_delivery_totals), in
-    // one statement (one round trip while holding the locks). Each part is sorted by its key
-    // and the totals' input waits for the counters to be done (the InitPlan reading
-    // "counted"), so every batch takes counter locks, then total locks, each in one order:
-    // concurrent batches cannot deadlock on them.
+    // The hourly counters, the daily counters, then the campaigns' lifetime totals
+    // (campaign_delivery_totals), in one statement (one round trip while holding the locks).
+    // Each part is sorted by its key and each part's input waits for the previous part to be
+    // done (the InitPlans reading "counted_hours" and "counted"), so every batch takes hourly,
+    // then daily, then total locks, each in one order: concurrent batches cannot deadlock.
+    const hours = deltas.hours();
     await em.query(
-      `WITH counted AS (
+      `WITH counted_hours AS (
+         INSERT INTO delivery_counters_hourly AS h
+           (tenant_id, campaign_id, inbox_id, domain_id, recipient_provider, hour, sent, delivered, hard_bounces, soft_bounces, deferred, complaints)
+         SELECT $1, x.campaign_id, x.inbox_id, x.domain_id, x.provider, x.hour, x.sent, x.delivered, x.hard, x.soft, x.deferred, x.complaints
+           FROM unnest($19::uuid[], $20::uuid[], $21::uuid[], $22::text[], $23::timestamptz[], $24::bigint[], $25::bigint[], $26::bigint[], $27::bigint[], $28::bigint[], $29::bigint[])
+                WITH ORDINALITY AS x(campaign_id, inbox_id, domain_id, provider, hour, sent, delivered, hard, soft, deferred, complaints, ord)
+          ORDER BY x.ord
+         ON CONFLICT (tenant_id, campaign_id, inbox_id, recipient_provider, hour) DO UPDATE SET
+           sent = h.sent + EXCLUDED.sent,
+           delivered = h.delivered + EXCLUDED.delivered,
+           hard_bounces = h.hard_bounces + EXCLUDED.hard_bounces,
+           soft_bounces = h.soft_bounces + EXCLUDED.soft_bounces,
+           deferred = h.deferred + EXCLUDED.deferred,
+           complaints = h.complaints + EXCLUDED.complaints,
+           domain_id = coalesce(h.domain_id, EXCLUDED.domain_id)
+         RETURNING 1),
+       counted AS (
          INSERT INTO delivery_counters AS c
            (tenant_id, campaign_id, inbox_id, domain_id, recipient_provider, day, sent, delivered, hard_bounces, soft_bounces, complaints)
          SELECT $1, x.campaign_id, x.inbox_id, x.domain_id, x.provider, x.day, x.sent, x.delivered, x.hard, x.soft, x.complaints
            FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::date[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[])
                 WITH ORDINALITY AS x(campaign_id, inbox_id, domain_id, provider, day, sent, delivered, hard, soft, complaints, ord)
+          WHERE (SELECT count(*) FROM counted_hours) > 0
           ORDER BY x.ord
          ON CONFLICT (tenant_id, campaign_id, inbox_id, recipient_provider, day) DO UPDATE SET
            sent = c.sent + EXCLUDED.sent,
@@ -208,6 +279,17 @@ export class DeliveryCounterService {
         totals.map((r) => r.hardBounces),
         totals.map((r) => r.softBounces),
         totals.map((r) => r.complaints),
+        hours.map((r) => r.campaignId),
+        hours.map((r) => r.inboxId),
+        hours.map((r) => r.domainId),
+        hours.map((r) => r.provider),
+        hours.map((r) => r.hour),
+        hours.map((r) => r.sent),
+        hours.map((r) => r.delivered),
+        hours.map((r) => r.hardBounces),
+        hours.map((r) => r.softBounces),
+        hours.map((r) => r.deferred),
+        hours.map((r) => r.complaints),
       ],
     );
   }
@@ -430,3 +512,84 @@ export function addCounts(
 }
 
 export const deliveryCounterService = new DeliveryCounterService();
+
+// ---- time series -----------------------------------------------------------------------
+
+export type TimelineInterval = "HOUR" | "DAY";
+export type TimelineScope = "campaign" | "inbox" | "domain" | "tenant";
+
+export interface TimelineCounts extends DeliveryCounts {
+  /** Start of the bucket (UTC). */
+  start: Date;
+  /** Soft bounces that were one failed try among more (deferrals); part of softBounces. */
+  deferred: number;
+}
+
+/** The most buckets one timeline may have (31 days of hours, a year of days). */
+export const MAX_TIMELINE_BUCKETS = { HOUR: 744, DAY: 366 } as const;
+
+const INTERVAL_MS = { HOUR: 3_600_000, DAY: 86_400_000 } as const;
+
+/** Bucket starts from `from` (rounded down to its UTC hour or day) up to `to`, exclusive. */
+export function timelineStarts(from: Date, to: Date, interval: TimelineInterval): Date[] {
+  const step = INTERVAL_MS[interval];
+  const first = Math.floor(from.getTime() / step) * step;
+  const out: Date[] = [];
+  for (let t = first; t < to.getTime(); t += step) out.push(new Date(t));
+  return out;
+}
+
+const SCOPE_COLUMN = { campaign: "campaign_id", inbox: "inbox_id", domain: "domain_id", tenant: null } as const;
+
+export async function timeline(
+  ctx: RequestContext,
+  scope: TimelineScope,
+  id: string | null,
+  from: Date,
+  to: Date,
+  interval: TimelineInterval,
+  provider: MailboxProvider | null,
+): Promise<TimelineCounts[]> {
+  const starts = timelineStarts(from, to, interval);
+  const buckets = new Map<number, TimelineCounts>(
+    starts.map((start) => [start.getTime(), { start, ...zeroCounts(), deferred: 0 }]),
+  );
+  if (starts.length === 0) return [];
+  const column = SCOPE_COLUMN[scope];
+  const params: unknown[] = [ctx.tenantId, starts[0], to, interval === "HOUR" ? "hour" : "day"];
+  let where = "tenant_id = $1 AND hour >= $2 AND hour < $3";
+  if (column) {
+    params.push(id);
+    where += ` AND ${column} = $${params.length}`;
+  }
+  if (provider) {
+    params.push(provider);
+    where += ` AND recipient_provider = $${params.length}`;
+  }
+  const em = await ctx.db();
+  const rows: Array<{
+    start: Date;
+    sent: string;
+    delivered: string;
+    hard: string;
+    soft: string;
+    deferred: string;
+    complaints: string;
+  }> = await em.query(
+    `SELECT date_trunc($4, hour, 'UTC') AS start, sum(sent) AS sent, sum(delivered) AS delivered,
+            sum(hard_bounces) AS hard, sum(soft_bounces) AS soft, sum(deferred) AS deferred, sum(complaints) AS complaints
+       FROM delivery_counters_hourly WHERE ${where} GROUP BY 1`,
+    params,
+  );
+  for (const r of rows) {
+    const b = buckets.get(new Date(r.start).getTime());
+    if (!b) continue;
+    b.sent = Number(r.sent);
+    b.delivered = Number(r.delivered);
+    b.hardBounces = Number(r.hard);
+    b.softBounces = Number(r.soft);
+    b.deferred = Number(r.deferred);
+    b.complaints = Number(r.complaints);
+  }
+  return [...buckets.values()];
+}

@@ -1,4 +1,5 @@
-import { Arg, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Tenant } from "../tenant";
 import type { RequestContext } from "../../platform/context";
 import { uuidOf } from "../../platform/graphql/global-id";
 import { payload } from "../../platform/graphql/payload";
@@ -22,6 +23,8 @@ import {
   Readiness,
   RecipientListCheck,
   RefreshDomainAuthInput,
+  TimelineArgs,
+  TimelineBucket,
   RefreshDomainAuthPayload,
   UpdateDomainAuthSettingsInput,
   UpdateDomainAuthSettingsPayload,
@@ -42,6 +45,14 @@ const WINDOW_ARG = {
 
 @Resolver(() => Campaign)
 export class CampaignHealthResolver {
+  @FieldResolver(() => [TimelineBucket], {
+    description:
+      "Sends and outcomes per UTC hour or day between from and to, every bucket present (zeros too), from the hourly counters (one statement).",
+  })
+  async timeline(@Ctx() ctx: RequestContext, @Root() campaign: Campaign, @Args(() => TimelineArgs) args: TimelineArgs) {
+    return (await healthService.timeline(ctx, "campaign", campaign.uuid, args)).map(TimelineBucket.from);
+  }
+
   @FieldResolver(() => DeliveryStats, { description: "Sends and outcomes over the campaign's whole life." })
   stats(@Ctx() ctx: RequestContext, @Root() campaign: Campaign) {
     return healthService.campaignStats(ctx, campaign);
@@ -81,6 +92,14 @@ export class CampaignHealthResolver {
 
 @Resolver(() => Inbox)
 export class InboxHealthResolver {
+  @FieldResolver(() => [TimelineBucket], {
+    description:
+      "Sends and outcomes per UTC hour or day between from and to, every bucket present (zeros too), from the hourly counters (one statement).",
+  })
+  async timeline(@Ctx() ctx: RequestContext, @Root() inbox: Inbox, @Args(() => TimelineArgs) args: TimelineArgs) {
+    return (await healthService.timeline(ctx, "inbox", inbox.uuid, args)).map(TimelineBucket.from);
+  }
+
   @FieldResolver(() => DeliveryStats, { description: "Sends and outcomes of the inbox over a rolling window." })
   stats(
     @Ctx() ctx: RequestContext,
@@ -147,6 +166,14 @@ export class InboxHealthResolver {
 
 @Resolver(() => Domain)
 export class DomainHealthResolver {
+  @FieldResolver(() => [TimelineBucket], {
+    description:
+      "Sends and outcomes per UTC hour or day between from and to, every bucket present (zeros too), from the hourly counters (one statement).",
+  })
+  async timeline(@Ctx() ctx: RequestContext, @Root() domain: Domain, @Args(() => TimelineArgs) args: TimelineArgs) {
+    return (await healthService.timeline(ctx, "domain", domain.uuid, args)).map(TimelineBucket.from);
+  }
+
   @FieldResolver(() => DeliveryStats, {
     description: "Sends and outcomes of the domain's campaigns and inboxes over a rolling window.",
   })
@@ -292,5 +319,16 @@ export class HealthResolver {
     @Arg("input", () => VerifyCampaignRecipientsInput) input: VerifyCampaignRecipientsInput,
   ) {
     return payload(() => healthService.verifyRecipients(ctx, input), { campaign: null, recipientCheck: null });
+  }
+}
+
+@Resolver(() => Tenant)
+export class TenantHealthResolver {
+  @FieldResolver(() => [TimelineBucket], {
+    description:
+      "The whole tenant's sends and outcomes per UTC hour or day between from and to, every bucket present (zeros too), from the hourly counters.",
+  })
+  async timeline(@Ctx() ctx: RequestContext, @Args(() => TimelineArgs) args: TimelineArgs) {
+    return (await healthService.timeline(ctx, "tenant", null, args)).map(TimelineBucket.from);
   }
 }

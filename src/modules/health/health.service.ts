@@ -16,7 +16,16 @@ import { campaignService } from "../campaign";
 import type { Domain } from "../domain";
 import type { Inbox } from "../inbox";
 import { suppressionService } from "../suppression";
-import { type DeliveryTotals } from "../delivery";
+import {
+  MAX_TIMELINE_BUCKETS,
+  timeline,
+  timelineStarts,
+  type DeliveryTotals,
+  type TimelineCounts,
+  type TimelineInterval,
+  type TimelineScope,
+} from "../delivery";
+import type { MailboxProvider } from "../../core/providers";
 import { domainAuditService } from "../dns-audit";
 import type { ReadinessRecords } from "./health-facts.repository";
 import { healthLoaders } from "./health-loaders";
@@ -45,7 +54,36 @@ export interface RampView extends RampCheck {
 /** Recipient check verdicts counted per campaign (verifyCampaignRecipients). */
 export const MAX_VERIFY_ADDRESSES = 10_000;
 
+export interface TimelineArgs {
+  from: Date;
+  to: Date;
+  interval: TimelineInterval;
+  provider?: MailboxProvider | null;
+}
+
 export class HealthService {
+  /**
+   * Sends and outcomes per hour or day between from and to (from rounded down to its UTC hour
+   * or day), read from the hourly counters: one statement, every bucket present (zeros too).
+   */
+  async timeline(
+    ctx: RequestContext,
+    scope: TimelineScope,
+    id: string | null,
+    args: TimelineArgs,
+  ): Promise<TimelineCounts[]> {
+    if (!(args.to.getTime() > args.from.getTime())) throw badInput("to must be after from.", "to");
+    const buckets = timelineStarts(args.from, args.to, args.interval).length;
+    const max = MAX_TIMELINE_BUCKETS[args.interval];
+    if (buckets > max) {
+      throw badInput(
+        `At most ${max} buckets of ${args.interval.toLowerCase()} per timeline (this range has ${buckets}).`,
+        "from",
+      );
+    }
+    return timeline(ctx, scope, id, args.from, args.to, args.interval, args.provider ?? null);
+  }
+
   // ------------------------------------------------------------------------------ counters
 
   private async view<T>(

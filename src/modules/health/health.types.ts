@@ -1,4 +1,5 @@
-import { Field, Float, ID, InputType, Int, ObjectType } from "type-graphql";
+import { ArgsType, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import type { TimelineCounts } from "../delivery";
 import type { BenchmarkZone } from "../../core/benchmarks";
 import type { ChecklistItemId } from "../../core/checklist";
 import type { CheckStatus } from "../../core/dns/check-result";
@@ -730,4 +731,92 @@ export class VerifyCampaignRecipientsPayload {
 
   @Field(() => [UserError], { description: "Problems with the input; empty on success." })
   userErrors: UserError[];
+}
+
+// ---- time series ------------------------------------------------------------------------
+
+export const TimelineIntervalEnum = { HOUR: "HOUR", DAY: "DAY" } as const;
+registerEnumType(TimelineIntervalEnum, {
+  name: "TimelineInterval",
+  description: "The width of a timeline's buckets, aligned on UTC hours or days.",
+  valuesConfig: {
+    HOUR: { description: "One bucket per UTC hour (at most 744: 31 days)." },
+    DAY: { description: "One bucket per UTC day (at most 366)." },
+  },
+});
+
+function rate(part: number, whole: number): number | null {
+  return whole === 0 ? null : part / whole;
+}
+
+@ObjectType("TimelineBucket", {
+  simpleResolvers: true,
+  description: "Sends and their outcomes in one hour or day (UTC), from the delivery counters.",
+})
+export class TimelineBucket {
+  @Field(() => Date, { description: "Start of the bucket (UTC)." })
+  start: Date;
+
+  @Field(() => Int, { description: "Messages recorded as sent (recordSends) in the bucket." })
+  sent: number;
+
+  @Field(() => Int, { description: "Deliveries reported in the bucket." })
+  delivered: number;
+
+  @Field(() => Int, { description: "Permanent (5xx) failures reported in the bucket." })
+  hardBounces: number;
+
+  @Field(() => Int, { description: "Transient or undetermined failures reported in the bucket, deferrals included." })
+  softBounces: number;
+
+  @Field(() => Int, {
+    description:
+      "Of softBounces, the deferrals: failed tries while the sender kept retrying (DEFERRAL events, DSN delayed). Counted from this version on.",
+  })
+  deferred: number;
+
+  @Field(() => Int, { description: "Spam complaints reported in the bucket." })
+  complaints: number;
+
+  @Field(() => Float, { nullable: true, description: "delivered / sent; null when nothing was sent in the bucket." })
+  get deliveredRate(): number | null {
+    return rate(this.delivered, this.sent);
+  }
+
+  @Field(() => Float, { nullable: true, description: "hardBounces / sent; null when nothing was sent in the bucket." })
+  get hardBounceRate(): number | null {
+    return rate(this.hardBounces, this.sent);
+  }
+
+  @Field(() => Float, { nullable: true, description: "softBounces / sent; null when nothing was sent in the bucket." })
+  get softBounceRate(): number | null {
+    return rate(this.softBounces, this.sent);
+  }
+
+  @Field(() => Float, { nullable: true, description: "complaints / sent; null when nothing was sent in the bucket." })
+  get complaintRate(): number | null {
+    return rate(this.complaints, this.sent);
+  }
+
+  static from(c: TimelineCounts): TimelineBucket {
+    return Object.assign(new TimelineBucket(), c);
+  }
+}
+
+@ArgsType()
+export class TimelineArgs {
+  @Field(() => Date, { description: "Start of the range; rounded down to its UTC hour or day." })
+  from: Date;
+
+  @Field(() => Date, { description: "End of the range, exclusive." })
+  to: Date;
+
+  @Field(() => TimelineIntervalEnum, { defaultValue: "DAY", description: "HOUR or DAY buckets (default DAY)." })
+  interval: keyof typeof TimelineIntervalEnum;
+
+  @Field(() => MailboxProviderEnum, {
+    nullable: true,
+    description: "Only recipients of this provider; all when omitted.",
+  })
+  provider?: MailboxProvider | null;
 }

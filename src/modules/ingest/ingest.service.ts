@@ -23,7 +23,7 @@ import { bounceService } from "../bounce";
 import { campaignService } from "../campaign";
 import { inboxService } from "../inbox";
 import { countedAs } from "../../core/counted-as";
-import { CounterDeltas, deliveryCounterService, utcDay } from "../delivery";
+import { CounterDeltas, deliveryCounterService } from "../delivery";
 import { suppressionService, type IngestedEventFacts } from "../suppression";
 import type { Suppression } from "../suppression";
 import { tenantService } from "../tenant";
@@ -309,12 +309,12 @@ export class IngestService {
             );
           }
           if (errors.length) throw new UserInputError(errors);
-          return { campaign, inbox, byProvider, day: utcDay(clampDate(input.sentAt, now)), total: recipients.length };
+          return { campaign, inbox, byProvider, at: clampDate(input.sentAt, now), total: recipients.length };
         },
-        execute: async ({ campaign, inbox, byProvider, day, total }) => {
+        execute: async ({ campaign, inbox, byProvider, at, total }) => {
           const deltas = new CounterDeltas();
           const ref = { campaignId: campaign.uuid, inboxId: inbox.uuid, domainId: campaign.domainId };
-          for (const [provider, n] of byProvider) deltas.add(ref, provider, day, "SENT", n);
+          for (const [provider, n] of byProvider) deltas.add(ref, provider, at, "SENT", n);
           await runIngestHooks(
             ctx,
             {
@@ -737,7 +737,8 @@ export class IngestService {
       const facts: IngestedEventFacts[] = [];
       for (const ev of newEvents) {
         const it = byKey.get(ev.dedupeKey)!;
-        deltas.add(it, it.provider, utcDay(it.occurredAt), countedAs(ev.reason, ev.bounceType));
+        // A soft bounce that was not the last word (a deferral, a DSN "delayed") is also a deferral.
+        deltas.add(it, it.provider, it.occurredAt, countedAs(ev.reason, ev.bounceType), 1, !it.finalAttempt);
         if (it.campaignId) campaignIds.add(it.campaignId);
         if (it.inboxId) inboxIds.add(it.inboxId);
         facts.push({

@@ -56,8 +56,17 @@ export interface SuppressionFilter {
   includeRemoved?: boolean | null;
 }
 
-/** The recipient domain of a suppression, as its index (suppressions_tenant_domain_idx) computes it. */
-const SUPPRESSION_DOMAIN_SQL = "(CASE WHEN s.scope = 'DOMAIN' THEN s.value ELSE split_part(s.value, '@', 2) END)";
+/**
+ * The first string after every string that starts with prefix, in byte-wise order (what
+ * text_pattern_ops compares; UTF-8 keeps code-point order): the prefix with its last
+ * character's successor. Null when there is none (a last character of U+10FFFF).
+ */
+function prefixEnd(prefix: string): string | null {
+  const chars = [...prefix];
+  const last = chars.pop()?.codePointAt(0);
+  if (last === undefined || last >= 0x10ffff) return null;
+  return chars.join("") + String.fromCodePoint(last === 0xd7ff ? 0xe000 : last + 1);
+}
 
 export type RecipientVerdict = "OK" | "SUPPRESSED" | "INVALID" | "RISKY";
 
@@ -407,15 +416,15 @@ export class SuppressionService {
     if (filter.domain) {
       const d = filter.domain.trim().toLowerCase().replace(/^@/, "");
       const c = canonicalAddress(`x@${d}`);
-      qb.andWhere(`${SUPPRESSION_DOMAIN_SQL} = :domain`, { domain: c ? c.domain : d });
+      qb.andWhere("s.recipient_domain = :domain", { domain: c ? c.domain : d });
     }
     if (filter.addressPrefix) {
-      // LIKE's own characters are matched as themselves.
-      const prefix = filter.addressPrefix
-        .trim()
-        .toLowerCase()
-        .replace(/[\\%_]/g, (ch) => `\\${ch}`);
-      qb.andWhere("s.value LIKE :prefix", { prefix: `${prefix}%` });
+      // A range of the pattern operators, leakproof and so an index condition under row-level
+      // security (LIKE is not); starts_with keeps it exact.
+      const prefix = filter.addressPrefix.trim().toLowerCase();
+      const end = prefixEnd(prefix);
+      qb.andWhere("s.value ~>=~ :prefix AND starts_with(s.value, :prefix)", { prefix });
+      if (end !== null) qb.andWhere("s.value ~<~ :prefixEnd", { prefixEnd: end });
     }
     if (filter.createdFrom) qb.andWhere("s.created_at >= :createdFrom", { createdFrom: filter.createdFrom });
     if (filter.createdTo) qb.andWhere("s.created_at < :createdTo", { createdTo: filter.createdTo });

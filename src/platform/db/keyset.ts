@@ -85,8 +85,13 @@ export function keysetQuery<T extends ObjectLiteral>(
 
 /** count(*) of a query's rows (TypeORM's getCount counts DISTINCT primary keys, which sorts them all). */
 export async function countOf(qb: SelectQueryBuilder<ObjectLiteral>): Promise<number> {
-  const row = await qb.select("count(*)", "n").orderBy().getRawOne<{ n: string }>();
+  const row = await countQuery(qb).getRawOne<{ n: string }>();
   return Number(row?.n ?? 0);
+}
+
+/** The statement of totalCount: count(*) over a list's conditions, unordered. */
+export function countQuery<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>): SelectQueryBuilder<T> {
+  return qb.select("count(*)", "n").orderBy();
 }
 
 /** A connection from up to first + 1 rows in keyset order (the extra row only says a next page exists). */

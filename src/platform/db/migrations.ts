@@ -21,6 +21,7 @@ import { CreateCampaignRecipientChecks1764300003300 } from "../../../migrations/
 import { CreateCampaignDeliveryTotals1764300004000 } from "../../../migrations/1764300004000-create-campaign-delivery-totals";
 import { IndexCampaignsByDomainAndAge1764300004100 } from "../../../migrations/1764300004100-index-campaigns-by-domain-and-age";
 import { IndexListFilters1764300006000 } from "../../../migrations/1764300006000-index-list-filters";
+import { CreateDeliveryCountersHourly1764300006100 } from "../../../migrations/1764300006100-create-delivery-counters-hourly";
 import { CreateTenantUsage1764300007000 } from "../../../migrations/1764300007000-create-tenant-usage";
 import { IndexDeliveryCountersByDay1764300007200 } from "../../../migrations/1764300007200-index-delivery-counters-by-day";
 
@@ -46,6 +47,7 @@ export const MIGRATIONS = [
   CreateCampaignDeliveryTotals1764300004000,
   IndexCampaignsByDomainAndAge1764300004100,
   IndexListFilters1764300006000,
+  CreateDeliveryCountersHourly1764300006100,
   CreateTenantUsage1764300007000,
   IndexDeliveryCountersByDay1764300007200,
 ];

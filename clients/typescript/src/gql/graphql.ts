@@ -394,6 +394,15 @@ export type CampaignHealthQueryVariables = Exact<{
 
 export type CampaignHealthQuery = { campaign: { name: string, zone: BenchmarkZone, stats: { sent: number, delivered: number, hardBounces: number, softBounces: number, complaints: number, hardBounceRate: number | null, complaintRate: number | null, pauseRecommended: boolean }, benchmarks: Array<{ provider: MailboxProvider, sent: number, hardBounces: number, rate: number | null, zone: BenchmarkZone }> } | null };
 
+export type CampaignTimelineQueryVariables = Exact<{
+  id: string | number;
+  from: string;
+  to: string;
+}>;
+
+
+export type CampaignTimelineQuery = { campaign: { timeline: Array<{ start: string, sent: number, delivered: number, hardBounces: number, softBounces: number, deferred: number, complaints: number, hardBounceRate: number | null, complaintRate: number | null }> } | null };
+
 export type SuppressionsQueryVariables = Exact<{
   first: number;
   after?: string | null | undefined;
@@ -545,6 +554,23 @@ export const CampaignHealthDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CampaignHealthQuery, CampaignHealthQueryVariables>;
+export const CampaignTimelineDocument = new TypedDocumentString(`
+    query CampaignTimeline($id: ID!, $from: DateTimeISO!, $to: DateTimeISO!) {
+  campaign(id: $id) {
+    timeline(from: $from, to: $to, interval: DAY) {
+      start
+      sent
+      delivered
+      hardBounces
+      softBounces
+      deferred
+      complaints
+      hardBounceRate
+      complaintRate
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CampaignTimelineQuery, CampaignTimelineQueryVariables>;
 export const SuppressionsDocument = new TypedDocumentString(`
     query Suppressions($first: Int!, $after: String) {
   suppressions(first: $first, after: $after) {
