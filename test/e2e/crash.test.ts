@@ -95,6 +95,8 @@ function batchOf(s: Setup, b: number) {
         recipient: `c${n}@${["gmail.com", "outlook.com", "yahoo.com", "corp.example"][n % 4]}`,
         campaignId: n % 3 ? s.campaignId : s.campaign2Id,
         inboxId: s.inboxId,
+        // The 452 is a try that will be retried (a DEFERRAL: only hard bounces suppress here).
+        kind: ["BOUNCE", "DEFERRAL", "BOUNCE", "DELIVERY"][n % REPLIES.length],
         smtpResponse: REPLIES[n % REPLIES.length],
         eventKey: `crash-${n}`,
       };

@@ -66,6 +66,22 @@ export function utcDay(at: Date): string {
 const KEY_COLUMN = { campaign: "campaign_id", inbox: "inbox_id", domain: "domain_id" } as const;
 type KeyKind = keyof typeof KEY_COLUMN;
 
+/** Adds n to the count an event (or a send) moves. */
+function bump(c: DeliveryCounts, what: Exclude<CountedAs, "NOT_COUNTED"> | "SENT", n: number): void {
+  if (what === "SENT") c.sent += n;
+  else if (what === "DELIVERED") c.delivered += n;
+  else if (what === "HARD_BOUNCE") c.hardBounces += n;
+  else if (what === "SOFT_BOUNCE") c.softBounces += n;
+  else c.complaints += n;
+}
+
+type BucketKey = Pick<CounterDelta, "campaignId" | "inboxId" | "provider">;
+
+/** Buckets in the order of their unique key (campaign, inbox, provider; then the day or hour). */
+function byBucketKey(a: BucketKey, b: BucketKey): number {
+  return cmp(a.campaignId, b.campaignId) || cmp(a.inboxId, b.inboxId) || cmp(a.provider, b.provider);
+}
+
 /** One hourly bucket's increments (delivery_counters_hourly), deferrals told apart. */
 export interface HourlyCounterDelta extends Omit<CounterDelta, "day"> {
   /** The UTC hour, ISO 8601. */
@@ -114,34 +130,14 @@ export class CounterDeltas {
       };
       this.hourly.set(base + hour, h);
     }
-    if (what === "SENT") {
-      b.sent += n;
-      h.sent += n;
-    } else if (what === "DELIVERED") {
-      b.delivered += n;
-      h.delivered += n;
-    } else if (what === "HARD_BOUNCE") {
-      b.hardBounces += n;
-      h.hardBounces += n;
-    } else if (what === "SOFT_BOUNCE") {
-      b.softBounces += n;
-      h.softBounces += n;
-      if (deferred) h.deferred += n;
-    } else {
-      b.complaints += n;
-      h.complaints += n;
-    }
+    bump(b, what, n);
+    bump(h, what, n);
+    if (deferred && what === "SOFT_BOUNCE") h.deferred += n;
   }
 
   /** The hourly buckets, sorted by their unique key (one lock order). */
   hours(): HourlyCounterDelta[] {
-    return [...this.hourly.values()].sort(
-      (a, b) =>
-        cmp(a.campaignId, b.campaignId) ||
-        cmp(a.inboxId, b.inboxId) ||
-        cmp(a.provider, b.provider) ||
-        cmp(a.hour, b.hour),
-    );
+    return [...this.hourly.values()].sort((a, b) => byBucketKey(a, b) || cmp(a.hour, b.hour));
   }
 
   get size(): number {
@@ -150,13 +146,7 @@ export class CounterDeltas {
 
   /** Sorted by the unique key, so concurrent upserts lock rows in one order (no deadlocks). */
   list(): CounterDelta[] {
-    return [...this.buckets.values()].sort(
-      (a, b) =>
-        cmp(a.campaignId, b.campaignId) ||
-        cmp(a.inboxId, b.inboxId) ||
-        cmp(a.provider, b.provider) ||
-        cmp(a.day, b.day),
-    );
+    return [...this.buckets.values()].sort((a, b) => byBucketKey(a, b) || cmp(a.day, b.day));
   }
 
   /** The same increments summed per (campaign, provider), sorted by that key; campaign-less ones left out. */
