@@ -67,6 +67,8 @@ export async function authenticateRoute(
     else sendGraphQLError(res, 401, "UNAUTHENTICATED", refusalMessage(token));
     return null;
   }
+  // This month's usage: an authenticated request counts, whatever its outcome (as over GraphQL).
+  app.usage?.countRequest(auth.tenantId);
   if (!hasScope(auth.scopes, scope)) {
     res.writeHead(403, { "content-type": "application/json; charset=utf-8" });
     res.end(
@@ -93,7 +95,6 @@ export async function authenticateRoute(
       return null;
     }
   }
-  app.usage?.countRequest(auth.tenantId);
   const ctx = new RequestContext(app, auth, requestId);
   ctx.clientAddress = address;
   return ctx;
