@@ -6,7 +6,17 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "scratch/", ".data/", ".artifacts/", "dist/", "coverage/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "scratch/",
+      ".data/",
+      ".artifacts/",
+      "dist/",
+      "coverage/",
+      "clients/typescript/src/gql/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -42,6 +52,20 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // The typed client and its example are what integrators copy: the generated types all the
+    // way, no any and no non-null assertions (a payload field is checked, never asserted).
+    files: ["clients/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-explicit-any": "error",
+      "@typescript-eslint/no-non-null-assertion": "error",
+    },
+  },
+  {
+    // The example's command prints what it did.
+    files: ["clients/typescript/examples/*.ts"],
+    rules: { "no-console": "off" },
   },
   {
     // Tests and benchmarks speak to the API's JSON, whose shapes they assert on.

@@ -17,6 +17,10 @@ import { tenantAdminRoutes } from "../modules/tenant/tenant-admin.routes";
 import { webhookRoutes } from "../modules/webhook/webhook.routes";
 import { registerWebhookSources, startWebhookWorker } from "../modules/webhook-subscription";
 import { getSchema } from "./schema";
+import { bounceExportRoutes } from "../modules/bounce/bounce-export.routes";
+import { suppressionCsvRoutes } from "../modules/suppression/suppression-csv.routes";
+import { usageService } from "../modules/usage";
+import { UsageMeter } from "../platform/usage/usage-meter";
 import { startServer, type RunningServer } from "./server";
 import { Extensions } from "../platform/extensions";
 import { CAMPAIGN_PAGE_READERS } from "../modules/campaign";
@@ -50,7 +54,10 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
     );
     const classifier = new ClassifyPool(config.classifyWorkers, config.timeouts.classifyMs);
     app.classifier = classifier;
-    app.routes!.push(...webhookRoutes(app));
+    app.routes!.push(...webhookRoutes(app), ...bounceExportRoutes(app), ...suppressionCsvRoutes(app));
+    app.usage = new UsageMeter(usageService.writer(app), config.usageFlushMs, (err) =>
+      log.warn({ err }, "storing usage counts failed; kept for the next try"),
+    );
     const realtime = await startRealtime(app, config.limits.subscriptionQueue);
     registerRealtimeTopics(app);
     app.schema = await getSchema();
@@ -78,6 +85,7 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
         closing ??= (async () => {
           await server.close();
           await webhooks.close();
+          await app.usage?.close().catch((err: unknown) => log.warn({ err }, "storing usage counts failed"));
           await health.close();
           await realtime.close();
           await classifier.close();

@@ -22,6 +22,7 @@ import { IngestResolver } from "../modules/ingest/ingest.resolver";
 import { SuppressionResolver } from "../modules/suppression/suppression.resolver";
 import { WebhookEndpointResolver } from "../modules/webhook/webhook-endpoint.resolver";
 import { WebhookSubscriptionResolver } from "../modules/webhook-subscription/webhook-subscription.resolver";
+import { TenantUsageResolver } from "../modules/usage";
 import { assembleUserErrorCodes } from "../platform/graphql/user-error";
 import { schemaDescription } from "../platform/graphql/errors";
 import { ApiKeyErrorCode } from "../modules/api-key/api-key.errors";
@@ -38,6 +39,7 @@ import { WebhookSubscriptionErrorCode } from "../modules/webhook-subscription/we
 
 export const RESOLVERS = [
   TenantResolver,
+  TenantUsageResolver,
   ApiKeyResolver,
   DomainResolver,
   InboxResolver,

@@ -21,7 +21,7 @@ export interface RunningServer {
 function routeLabel(pathname: string): string {
   if (pathname === GRAPHQL_PATH || pathname === "/healthz" || pathname === "/readyz" || pathname === "/metrics")
     return pathname;
-  const first = /^\/(webhooks|explorer|admin)\//.exec(pathname);
+  const first = /^\/(webhooks|explorer|admin|export|import)\//.exec(pathname);
   return first ? `/${first[1]}` : "other";
 }
 

@@ -15,6 +15,8 @@ export interface Limits {
   maxBodyBytes: number;
   /** Largest request body for the bulk ingest mutations, in bytes. */
   maxIngestBodyBytes: number;
+  /** Largest CSV upload of POST /import/suppressions.csv, in bytes (read as it streams in). */
+  maxImportBodyBytes: number;
   /** Most subscriptions one WebSocket connection may hold. */
   subscriptionsPerConnection: number;
   /** Most WebSocket connections one API key may hold open on one server process. */
@@ -115,6 +117,8 @@ export interface Config {
   /** Worker threads that classify bounce messages off the event loop (0: classify inline). */
   classifyWorkers: number;
   webhooks: WebhookConfig;
+  /** How often usage counts (viewer.usage) are added to the database, in ms; 0: only at shutdown. */
+  usageFlushMs: number;
   /** Create and print a demo tenant's key when the database has no tenant yet. */
   bootstrapDemoTenant: boolean;
   log: { level: string; sqlErrors: boolean; migrations: boolean };

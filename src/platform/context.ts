@@ -17,6 +17,7 @@ import type { AuthInfo } from "./graphql/scopes";
 
 export type { AuthInfo };
 import type { QueryCharge, ThrottlePolicy } from "./http/throttle.policy";
+import type { UsageMeter } from "./usage/usage-meter";
 
 /**
  * What the platform and the modules record for /metrics; the app implements it (prom-client,
@@ -60,6 +61,8 @@ export interface App {
   dnsblZones?: DnsblZones;
   /** Cost, authentication, ingestion and connection budgets (absent in one-shot CLI commands). */
   throttle?: ThrottlePolicy;
+  /** This month's requests and ingested events per tenant (absent in one-shot CLI commands). */
+  usage?: UsageMeter;
   /** Classification off the event loop (absent: classify inline, as the CLI does). */
   classifier?: { analyze(raw: string): Promise<MessageAnalysis> };
   /** The executable GraphQL schema (servers only): outgoing webhooks serialize their data through it. */

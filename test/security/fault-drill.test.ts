@@ -1,13 +1,11 @@
 import "reflect-metadata";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/app/config";
-import { startApp, type RunningApp } from "../../src/app/main";
+import type { RunningApp } from "../../src/app/main";
 import { tenantService } from "../../src/modules/tenant/tenant.service";
-import { createTestDatabase, type TestDatabase } from "../support/database";
 import { graphqlClient, ok } from "../support/graphql-client";
+import { startProxiedApp, type ProxiedApp } from "../support/proxied-app";
 import { collect } from "../support/subscription";
-import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy";
-import { GENEROUS_THROTTLE } from "../support/throttle-env";
+import type { TcpProxy } from "../support/tcp-proxy";
 import { wsClient } from "../support/ws-client";
 import { createSetup } from "../e2e/ingest-support";
 
@@ -18,37 +16,16 @@ import { createSetup } from "../e2e/ingest-support";
 // SERVICE_UNAVAILABLE (503 + Retry-After), never a 500; afterwards the same server process
 // serves requests and subscriptions again.
 
-let db: TestDatabase;
+let app: ProxiedApp;
 let proxy: TcpProxy;
 let running: RunningApp;
 let url: string;
 
 beforeAll(async () => {
-  db = await createTestDatabase("secfault");
-  const direct = new URL(db.url);
-  proxy = await startTcpProxy(direct.hostname, Number(direct.port || 5432));
-  const viaProxy = new URL(db.url);
-  viaProxy.hostname = "127.0.0.1";
-  viaProxy.port = String(proxy.port);
-  const config = loadConfig({
-    ...process.env,
-    ...GENEROUS_THROTTLE,
-    DATABASE_URL: viaProxy.toString(),
-    MIGRATION_DATABASE_URL: "",
-    PORT: "0",
-    HOST: "127.0.0.1",
-    REBOUND_AUDIT_INTERVAL_MINUTES: "0",
-  });
-  config.migrationDatabaseUrl = db.url;
-  running = await startApp(config);
-  url = running.server.url.replace("localhost", "127.0.0.1");
+  app = await startProxiedApp("secfault");
+  ({ proxy, running, url } = app);
 });
-afterAll(async () => {
-  await proxy?.restore().catch(() => undefined);
-  await running?.close();
-  await proxy?.close();
-  await db?.drop();
-});
+afterAll(() => app?.close());
 
 describe("fault drill: the database disappears and comes back", () => {
   it("answers success or SERVICE_UNAVAILABLE (never 500) during the outage, and recovers without a restart", async () => {

@@ -27,6 +27,9 @@ export async function startTestApp(label: string, env: Record<string, string> = 
     // The outgoing-webhook worker looks for due messages every second, statements the
     // statement-count tests would see: off unless a test turns it on.
     REBOUND_WEBHOOK_WORKERS: "0",
+    // Usage counts are stored only at shutdown (or by an explicit flush): a periodic write would
+    // land inside the statement counts some tests take of one request.
+    REBOUND_USAGE_FLUSH_SECONDS: "0",
     ...env,
     DATABASE_URL: database.url,
     MIGRATION_DATABASE_URL: "",

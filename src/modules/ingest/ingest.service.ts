@@ -749,6 +749,8 @@ export class IngestService {
     // Counted once durable: a batch that rolls back stored nothing.
     if (metrics && newEvents.length > 0)
       ctx.tx.afterCommit(() => metrics.ingestedEvents.inc({ source: channel }, newEvents.length));
+    const usage = ctx.app.usage;
+    if (usage && newEvents.length > 0) ctx.tx.afterCommit(() => usage.countIngested(ctx.tenantId, newEvents.length));
     return { inserted: newEvents.length, duplicates: items.length - newEvents.length, events, newEvents, suppressions };
   }
 

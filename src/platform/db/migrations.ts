@@ -24,6 +24,8 @@ import { IndexCampaignsByDomainAndAge1764300004100 } from "../../../migrations/1
 import { CreateWebhookSubscriptions1764300005000 } from "../../../migrations/1764300005000-create-webhook-subscriptions";
 import { IndexListFilters1764300006000 } from "../../../migrations/1764300006000-index-list-filters";
 import { CreateDeliveryCountersHourly1764300006100 } from "../../../migrations/1764300006100-create-delivery-counters-hourly";
+import { CreateTenantUsage1764300007000 } from "../../../migrations/1764300007000-create-tenant-usage";
+import { IndexDeliveryCountersByDay1764300007200 } from "../../../migrations/1764300007200-index-delivery-counters-by-day";
 
 export const MIGRATIONS = [
   CreateAppRole1764300000000,
@@ -49,5 +51,7 @@ export const MIGRATIONS = [
   CreateWebhookSubscriptions1764300005000,
   IndexListFilters1764300006000,
   CreateDeliveryCountersHourly1764300006100,
+  CreateTenantUsage1764300007000,
+  IndexDeliveryCountersByDay1764300007200,
   StoreDomainAuditSummaries1764300008000,
 ];

@@ -234,6 +234,8 @@ export async function createGraphQLHttpHandler(app: App, schema: GraphQLSchema) 
         return;
       }
     }
+    // This month's usage (viewer.usage): every authenticated request counts, whatever its outcome.
+    if (auth) app.usage?.countRequest(auth.tenantId);
 
     let body: unknown = undefined;
     if (req.method === "POST") {

@@ -201,6 +201,8 @@ export function attachGraphQLWebSocket(app: App, schema: GraphQLSchema, httpServ
           extra.subscriptions.add(id);
           bump(subscriptionsByTenant, auth.tenantId, 1);
         }
+        // This month's usage: each operation over the socket is one request, as over HTTP.
+        if (auth) app.usage?.countRequest(auth.tenantId);
         return {
           schema,
           document,

@@ -156,6 +156,23 @@ export class ThrottlePolicy {
     return this.limiter.consume("ingest", budget, tenantId, events);
   }
 
+  /**
+   * A tenant's limits and what is left of its budgets now: the key's and the tenant's cost
+   * buckets and the ingestion volume of this minute (reads only; spends nothing).
+   */
+  async budgets(
+    keyId: string,
+    tenantId: string,
+  ): Promise<{ limits: TenantLimits; keyCost: Verdict; tenantCost: Verdict; ingestEvents: Verdict }> {
+    const limits = await this.limitsFor(tenantId);
+    const [keyCost, tenantCost, ingestEvents] = await Promise.all([
+      this.limiter.consume("cost-key", bucketBudget(limits.keyBucket, limits.keyRestoreRate), keyId, 0),
+      this.limiter.consume("cost-tenant", bucketBudget(limits.tenantBucket, limits.tenantRestoreRate), tenantId, 0),
+      this.limiter.consume("ingest", { points: limits.ingestEventsPerMinute, durationSeconds: 60 }, tenantId, 0),
+    ]);
+    return { limits, keyCost, tenantCost, ingestEvents };
+  }
+
   close(): void {
     this.limiter.close();
   }
