@@ -55,7 +55,7 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
     registerRealtimeTopics(app);
     app.schema = await getSchema();
     registerWebhookSources();
-    const webhooks = startWebhookWorker(app);
+    const webhooks = await startWebhookWorker(app);
     const health = startHealth(app);
     // On the embedded database no other process may open the data folder, so this server is
     // the way in for the commands that need it (tenant create, demo): see tenant-admin.routes.ts.
@@ -114,7 +114,7 @@ export async function startWorker(config: Config = loadConfig()): Promise<{ clos
     registerRealtimeTopics(app);
     app.schema = await getSchema();
     registerWebhookSources();
-    const webhooks = startWebhookWorker(app);
+    const webhooks = await startWebhookWorker(app);
     return {
       async close() {
         await webhooks.close();

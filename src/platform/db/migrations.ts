@@ -22,6 +22,7 @@ import { CreateCampaignDeliveryTotals1764300004000 } from "../../../migrations/1
 import { StoreDomainAuditSummaries1764300008000 } from "../../../migrations/1764300008000-store-domain-audit-summaries";
 import { IndexCampaignsByDomainAndAge1764300004100 } from "../../../migrations/1764300004100-index-campaigns-by-domain-and-age";
 import { CreateWebhookSubscriptions1764300005000 } from "../../../migrations/1764300005000-create-webhook-subscriptions";
+import { CreateWebhookJobQueue1764300009000 } from "../../../migrations/1764300009000-create-webhook-job-queue";
 
 export const MIGRATIONS = [
   CreateAppRole1764300000000,
@@ -46,4 +47,5 @@ export const MIGRATIONS = [
   IndexCampaignsByDomainAndAge1764300004100,
   CreateWebhookSubscriptions1764300005000,
   StoreDomainAuditSummaries1764300008000,
+  CreateWebhookJobQueue1764300009000,
 ];
