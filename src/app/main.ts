@@ -40,6 +40,7 @@ export interface RunningApp {
 export async function startApp(config: Config = loadConfig()): Promise<RunningApp> {
   const log = createLogger(config.log.level);
   const db = await openDatabase(config, log, ENTITIES);
+  let webhooks: { close(): Promise<void> } | null = null;
   try {
     await runMigrations(db, config.migrationDatabaseUrl);
     const metrics = new Metrics();
@@ -55,7 +56,7 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
     registerRealtimeTopics(app);
     app.schema = await getSchema();
     registerWebhookSources();
-    const webhooks = await startWebhookWorker(app);
+    webhooks = await startWebhookWorker(app);
     const health = startHealth(app);
     // On the embedded database no other process may open the data folder, so this server is
     // the way in for the commands that need it (tenant create, demo): see tenant-admin.routes.ts.
@@ -77,7 +78,7 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
       close() {
         closing ??= (async () => {
           await server.close();
-          await webhooks.close();
+          await webhooks?.close();
           await health.close();
           await realtime.close();
           await classifier.close();
@@ -88,6 +89,8 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
       },
     };
   } catch (err) {
+    // pg-boss's maintenance timers would keep a process that failed to start alive.
+    await webhooks?.close();
     await db.close();
     throw err;
   }
@@ -106,6 +109,7 @@ export async function startWorker(config: Config = loadConfig()): Promise<{ clos
   if (config.webhooks.workers === 0) throw new Error("REBOUND_WEBHOOK_WORKERS is 0: this worker would deliver nothing");
   const log = createLogger(config.log.level);
   const db = await openDatabase(config, log, ENTITIES);
+  let webhooks: { close(): Promise<void> } | null = null;
   try {
     await runMigrations(db, config.migrationDatabaseUrl);
     const app: App = { config, db, log, metrics: new Metrics(), routes: [] };
@@ -114,15 +118,17 @@ export async function startWorker(config: Config = loadConfig()): Promise<{ clos
     registerRealtimeTopics(app);
     app.schema = await getSchema();
     registerWebhookSources();
-    const webhooks = await startWebhookWorker(app);
+    webhooks = await startWebhookWorker(app);
     return {
       async close() {
-        await webhooks.close();
+        await webhooks?.close();
         await realtime.close();
         await db.close();
       },
     };
   } catch (err) {
+    // pg-boss's maintenance timers would keep a process that failed to start alive.
+    await webhooks?.close();
     await db.close();
     throw err;
   }

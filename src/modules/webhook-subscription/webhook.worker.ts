@@ -208,7 +208,7 @@ export class WebhookWorker {
       metrics?.webhookDeliveryLatency.observe((Date.now() - new Date(row.created_at).getTime()) / 1000);
       const recorded = this.recordSuccess(row, attemptedAt, result);
       // The receiver has it: the slot may serve the next message while the success is written
-      // (the claim's lease still covers the row), unless the writes fall behind.
+      // (its job stays active until the outcome is committed), unless the writes fall behind.
       if (this.successes.length < 4 * this.app.config.webhooks.workers) release();
       await recorded;
     } else {
@@ -219,8 +219,8 @@ export class WebhookWorker {
   /**
    * Successes are recorded in batches: every success that finished while the previous batch
    * was being written goes in the next, one statement and one transaction per tenant, so the
-   * database work per message shrinks as the load grows. The row stays claimed (its lease)
-   * until its batch has committed; a crash before that sends the message again.
+   * database work per message shrinks as the load grows. Each job stays active until its
+   * batch has committed; a crash before that sends the message again.
    */
   private recordSuccess(row: ClaimedRow, attemptedAt: Date, result: PostResult): Promise<void> {
     return new Promise<void>((resolve, reject) => {
