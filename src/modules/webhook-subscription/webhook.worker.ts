@@ -19,8 +19,9 @@ import { WebhookTransport, type PostResult } from "./webhook-transport";
 // a job REBOUND_WEBHOOK_LEASE_SECONDS after it was fetched). A job the fence refuses is late
 // (a redelivery or a resume made a newer one) and is completed unattempted. The outcome is
 // recorded in the tenant's own transaction, fenced by the attempt number; a retry is a new job
-// made in that transaction, due at the schedule's time; the job is completed once the outcome
-// is committed (a crash before that sends the message again: at-least-once, same webhook-id).
+// made in that transaction, due at the schedule's time; the job is completed once an outcome that
+// passed the fence is committed (a crash before that sends the message again: at-least-once,
+// same webhook-id; a job that lost the fence is left to the claim that won).
 // The same code runs on PostgreSQL and on the embedded database; it wakes at once after a
 // commit of this process that enqueued, and fetches every REBOUND_WEBHOOK_POLL_MS for the rest.
 
@@ -237,8 +238,8 @@ export class WebhookWorker {
       for (const s of batch) byTenant.set(s.row.tenant_id, [...(byTenant.get(s.row.tenant_id) ?? []), s]);
       for (const [tenantId, items] of byTenant) {
         try {
-          await this.writeSuccesses(tenantId, items);
-          await this.complete(items.map((s) => s.row.job_id));
+          const recorded = new Set(await this.writeSuccesses(tenantId, items));
+          await this.complete(items.filter((s) => recorded.has(s.row.id)).map((s) => s.row.job_id));
           for (const s of items) s.resolve();
         } catch (err) {
           for (const s of items) s.reject(err);
@@ -250,22 +251,30 @@ export class WebhookWorker {
     });
   }
 
-  private async writeSuccesses(tenantId: string, items: SuccessRecord[]): Promise<void> {
+  /**
+   * Returns the deliveries whose attempt the fence let through: only their jobs are completed.
+   * Another's job (a later claim won: a redelivery, or this job handed out again after it
+   * expired) is left to whoever holds it.
+   */
+  private async writeSuccesses(tenantId: string, items: SuccessRecord[]): Promise<string[]> {
     const ctx = new RequestContext(this.app, { tenantId, keyId: "system:webhooks", scopes: ["read", "write"] });
     try {
       const em = await ctx.db();
-      await em.query(
+      const recorded: Array<{ id: string }> = await em.query(
         `WITH attempts AS (
            INSERT INTO webhook_delivery_attempts (tenant_id, delivery_id, attempt, attempted_at, http_status, latency_ms)
            SELECT $1, * FROM unnest($2::uuid[], $3::int[], $4::timestamptz[], $5::int[], $6::int[])),
          deliveries AS (
            UPDATE webhook_deliveries d SET status = 'SUCCEEDED', delivered_at = now()
              FROM unnest($2::uuid[], $3::int[]) AS t(id, attempt)
-            WHERE d.tenant_id = $1 AND d.id = t.id AND d.attempts = t.attempt AND d.status = 'PENDING')
+            WHERE d.tenant_id = $1 AND d.id = t.id AND d.attempts = t.attempt AND d.status = 'PENDING'
+           RETURNING d.id),
          -- At most once a minute on a healthy endpoint: every success would otherwise queue on its row's lock.
-         UPDATE webhook_subscriptions SET failing_since = NULL, last_succeeded_at = now()
-          WHERE tenant_id = $1 AND id = ANY($7::uuid[])
-            AND (failing_since IS NOT NULL OR last_succeeded_at IS NULL OR last_succeeded_at < now() - interval '1 minute')`,
+         subscriptions AS (
+           UPDATE webhook_subscriptions SET failing_since = NULL, last_succeeded_at = now()
+            WHERE tenant_id = $1 AND id = ANY($7::uuid[])
+              AND (failing_since IS NOT NULL OR last_succeeded_at IS NULL OR last_succeeded_at < now() - interval '1 minute'))
+         SELECT id FROM deliveries`,
         [
           tenantId,
           items.map((s) => s.row.id),
@@ -277,6 +286,7 @@ export class WebhookWorker {
         ],
       );
       await ctx.tx.commit();
+      return recorded.map((r) => r.id);
     } catch (err) {
       await ctx.tx.rollback();
       throw err;
@@ -292,6 +302,7 @@ export class WebhookWorker {
     });
     const c = this.app.config.webhooks;
     const giveUpMs = c.giveUpHours * 3_600_000;
+    let fenced = 0;
     try {
       const em = await ctx.db();
       await em.query(
@@ -301,7 +312,7 @@ export class WebhookWorker {
       );
       const givenUp = attemptedAt.getTime() - new Date(row.retry_since).getTime() >= giveUpMs;
       const next = new Date(attemptedAt.getTime() + retryDelayMs(c.retrySeconds, row.attempts, Math.random()));
-      const [, fenced]: [unknown[], number] = await em.query(
+      [, fenced] = await em.query(
         `UPDATE webhook_deliveries SET status = $4, next_attempt_at = $5
           WHERE tenant_id = $1 AND id = $2 AND attempts = $3 AND status = 'PENDING'`,
         [row.tenant_id, row.id, row.attempts, givenUp ? "FAILED" : "PENDING", next],
@@ -332,7 +343,7 @@ export class WebhookWorker {
       await ctx.tx.rollback();
       throw err;
     }
-    await this.complete([row.job_id]);
+    if (fenced === 1) await this.complete([row.job_id]);
   }
 
   private async disable(ctx: RequestContext, row: ClaimedRow, reason: string): Promise<void> {
