@@ -302,7 +302,7 @@ export class WebhookWorker {
     });
     const c = this.app.config.webhooks;
     const giveUpMs = c.giveUpHours * 3_600_000;
-    let fenced = 0;
+    let fenced: number;
     try {
       const em = await ctx.db();
       await em.query(
