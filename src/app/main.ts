@@ -44,6 +44,7 @@ export interface RunningApp {
 export async function startApp(config: Config = loadConfig()): Promise<RunningApp> {
   const log = createLogger(config.log.level);
   const db = await openDatabase(config, log, ENTITIES);
+  let webhooks: { close(): Promise<void> } | null = null;
   try {
     await runMigrations(db, config.migrationDatabaseUrl);
     const metrics = new Metrics();
@@ -62,7 +63,7 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
     registerRealtimeTopics(app);
     app.schema = await getSchema();
     registerWebhookSources();
-    const webhooks = startWebhookWorker(app);
+    webhooks = await startWebhookWorker(app);
     const health = startHealth(app);
     // On the embedded database no other process may open the data folder, so this server is
     // the way in for the commands that need it (tenant create, demo): see tenant-admin.routes.ts.
@@ -84,7 +85,7 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
       close() {
         closing ??= (async () => {
           await server.close();
-          await webhooks.close();
+          await webhooks?.close();
           await app.usage?.close().catch((err: unknown) => log.warn({ err }, "storing usage counts failed"));
           await health.close();
           await realtime.close();
@@ -96,6 +97,8 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
       },
     };
   } catch (err) {
+    // pg-boss's maintenance timers would keep a process that failed to start alive.
+    await webhooks?.close();
     await db.close();
     throw err;
   }
@@ -114,6 +117,7 @@ export async function startWorker(config: Config = loadConfig()): Promise<{ clos
   if (config.webhooks.workers === 0) throw new Error("REBOUND_WEBHOOK_WORKERS is 0: this worker would deliver nothing");
   const log = createLogger(config.log.level);
   const db = await openDatabase(config, log, ENTITIES);
+  let webhooks: { close(): Promise<void> } | null = null;
   try {
     await runMigrations(db, config.migrationDatabaseUrl);
     const app: App = { config, db, log, metrics: new Metrics(), routes: [] };
@@ -122,15 +126,17 @@ export async function startWorker(config: Config = loadConfig()): Promise<{ clos
     registerRealtimeTopics(app);
     app.schema = await getSchema();
     registerWebhookSources();
-    const webhooks = startWebhookWorker(app);
+    webhooks = await startWebhookWorker(app);
     return {
       async close() {
-        await webhooks.close();
+        await webhooks?.close();
         await realtime.close();
         await db.close();
       },
     };
   } catch (err) {
+    // pg-boss's maintenance timers would keep a process that failed to start alive.
+    await webhooks?.close();
     await db.close();
     throw err;
   }

@@ -104,7 +104,7 @@ export class Metrics {
     });
     new Gauge({
       name: "rebound_webhook_queue_depth",
-      help: "Outgoing webhook messages pending in the database (all processes): due now or waiting for a retry.",
+      help: "Outgoing webhook jobs waiting in the queue (all processes): due now or scheduled for a retry, not yet taken.",
       registers: [this.registry],
       async collect() {
         this.set(await live().webhookQueueDepth());

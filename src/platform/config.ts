@@ -86,9 +86,9 @@ export interface WebhookConfig {
   workers: number;
   /** Time one attempt may take, connection to last byte. */
   timeoutMs: number;
-  /** How often a process looks for due deliveries that another process enqueued or a retry made due. */
+  /** How often a process asks the job queue for due deliveries that another process enqueued or a retry made due. */
   pollMs: number;
-  /** How long a claimed delivery is held before another process may retry it (the owner died). */
+  /** How long a process holds a delivery job (pg-boss's expireInSeconds) before another may take it (the owner died). */
   leaseSeconds: number;
   /** Seconds before each retry; the last one repeats. */
   retrySeconds: number[];

@@ -339,10 +339,30 @@ describe("transactions", () => {
       expect(recipients).toEqual(["committed@acme.example"]);
       const rows = await sql(
         app.database.url,
-        "SELECT body FROM webhook_deliveries WHERE tenant_id = $1 AND subscription_id = $2",
+        "SELECT id, body FROM webhook_deliveries WHERE tenant_id = $1 AND subscription_id = $2",
         [tenantUuid, uuidFromGlobal(sub.id)],
       );
       expect(rows).toHaveLength(1);
+      // Its pg-boss job, made in the ingest's transaction, is completed once the success is recorded.
+      const jobs = async () =>
+        sql(
+          app.database.url,
+          "SELECT state, data FROM pgboss.job WHERE name = 'webhook-delivery' AND data->>'deliveryId' = $1",
+          [rows[0].id],
+        );
+      for (let i = 0; i < 50 && (await jobs())[0]?.state !== "completed"; i++)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(await jobs()).toEqual([
+        { state: "completed", data: { tenantId: tenantUuid, deliveryId: rows[0].id, attempt: 0 } },
+      ]);
+      // The tenant role may enqueue, and read or change no job.
+      const [grants] = await sql(
+        app.database.url,
+        `SELECT has_table_privilege('rebound_app', 'pgboss.job', 'INSERT') AS enqueue,
+                has_table_privilege('rebound_app', 'pgboss.job', 'SELECT') AS read,
+                has_table_privilege('rebound_app', 'pgboss.job', 'UPDATE') AS change`,
+      );
+      expect(grants).toEqual({ enqueue: true, read: false, change: false });
     } finally {
       await local.close();
     }

@@ -4,6 +4,7 @@ import { registerDomainAuditHook } from "../dns-audit";
 import { registerIngestHook } from "../ingest";
 import { registerSuppressionHook } from "../suppression";
 import { webhookSubscriptionService as webhooks } from "./webhook-subscription.service";
+import { startQueue } from "./webhook-queue";
 import { WebhookWorker } from "./webhook.worker";
 
 let registered = false;
@@ -63,9 +64,9 @@ export function registerWebhookSources(): void {
 }
 
 /** Starts this process's delivery worker (REBOUND_WEBHOOK_WORKERS = 0: none). */
-export function startWebhookWorker(app: App): { close(): Promise<void> } {
+export async function startWebhookWorker(app: App): Promise<{ close(): Promise<void> }> {
   if (app.config.webhooks.workers === 0) return { close: () => Promise.resolve() };
-  const worker = new WebhookWorker(app);
+  const worker = new WebhookWorker(app, await startQueue(app));
   app.wakeWebhooks = () => worker.wake();
   if (app.metrics) app.metrics.live.webhookQueueDepth = () => worker.queueDepth();
   worker.start();

@@ -17,6 +17,7 @@ import { connectionOf, decodeCursor, pageOf } from "../../platform/db/keyset";
 import { campaignService } from "../campaign";
 import { serializeNodes } from "./webhook-data.serializer";
 import { WebhookDelivery, type WebhookDeliveryStatus } from "./webhook-delivery.types";
+import { enqueueDeliveries } from "./webhook-queue";
 import { encryptSecret, newSigningSecret } from "./webhook-secret";
 import { WebhookSubscription } from "./webhook-subscription.entity";
 
@@ -192,10 +193,15 @@ export class WebhookSubscriptionService {
           WHERE tenant_id = $1 AND id = $2`,
         [ctx.tenantId, current.uuid],
       );
-      await em.query(
+      const [waiting]: [Array<{ id: string; attempts: number }>, number] = await em.query(
         `UPDATE webhook_deliveries SET next_attempt_at = now(), retry_since = now()
-          WHERE tenant_id = $1 AND subscription_id = $2 AND status = 'PENDING'`,
+          WHERE tenant_id = $1 AND subscription_id = $2 AND status = 'PENDING' RETURNING id, attempts`,
         [ctx.tenantId, current.uuid],
+      );
+      // Their jobs found the subscription inactive and were dropped: each gets a new one.
+      await enqueueDeliveries(
+        ctx,
+        waiting.map((d) => ({ id: d.id, attempt: d.attempts })),
       );
       this.wakeAfterCommit(ctx);
     }
@@ -311,11 +317,12 @@ export class WebhookSubscriptionService {
     const found = uuid ? await this.findDelivery(ctx, uuid) : null;
     if (!found) fail(CommonErrorCode.NOT_FOUND, "No webhook delivery with that id.", ["input", "deliveryId"]);
     const em = await ctx.db();
-    await em.query(
+    const [[delivery]]: [Array<{ attempts: number }>, number] = await em.query(
       `UPDATE webhook_deliveries SET status = 'PENDING', next_attempt_at = now(), retry_since = now(), delivered_at = NULL
-        WHERE tenant_id = $1 AND id = $2`,
+        WHERE tenant_id = $1 AND id = $2 RETURNING attempts`,
       [ctx.tenantId, found.uuid],
     );
+    await enqueueDeliveries(ctx, [{ id: found.uuid, attempt: delivery.attempts }]);
     this.wakeAfterCommit(ctx);
     return (await this.findDelivery(ctx, found.uuid))!;
   }
@@ -332,6 +339,7 @@ export class WebhookSubscriptionService {
       `INSERT INTO webhook_deliveries (tenant_id, subscription_id, event_type, body) VALUES ($1, $2, 'TEST', $3) RETURNING id`,
       [ctx.tenantId, sub.uuid, body],
     );
+    await enqueueDeliveries(ctx, [{ id: rows[0].id, attempt: 0 }]);
     this.wakeAfterCommit(ctx);
     return (await this.findDelivery(ctx, rows[0].id))!;
   }
@@ -374,10 +382,14 @@ export class WebhookSubscriptionService {
     const rows = pairs.filter((p) => bodies.has(p.subject));
     if (rows.length === 0) return;
     const em = await ctx.db();
-    await em.query(
+    const inserted: Array<{ id: string }> = await em.query(
       `INSERT INTO webhook_deliveries (tenant_id, subscription_id, event_type, body)
-       SELECT $1, s, $2, b FROM unnest($3::uuid[], $4::text[]) AS t(s, b)`,
+       SELECT $1, s, $2, b FROM unnest($3::uuid[], $4::text[]) AS t(s, b) RETURNING id`,
       [ctx.tenantId, type, rows.map((r) => r.subscription), rows.map((r) => bodies.get(r.subject)!)],
+    );
+    await enqueueDeliveries(
+      ctx,
+      inserted.map((d) => ({ id: d.id, attempt: 0 })),
     );
     this.wakeAfterCommit(ctx);
   }

@@ -3,21 +3,30 @@ import { retryDelayMs, verdictOf, type AttemptVerdict } from "../../core/outgoin
 import { RequestContext, type App } from "../../platform/context";
 import { toGlobalId } from "../../platform/graphql/global-id";
 import { alertService } from "../alert";
+import type PgBoss from "pg-boss";
 import { webhookIdOf } from "./webhook-delivery.types";
+import { enqueueDeliveries, WEBHOOK_QUEUE, type DeliveryJob } from "./webhook-queue";
 import { decryptSecret } from "./webhook-secret";
 import { WebhookTransport, type PostResult } from "./webhook-transport";
 
 // The delivery worker, one per server process (REBOUND_WEBHOOK_WORKERS attempts in flight).
-// The queue is the webhook_deliveries table: a claim takes due rows of any tenant with FOR
-// UPDATE SKIP LOCKED and, in the same statement, counts the attempt and pushes the row's
-// next_attempt_at one lease ahead. So two processes never take the same attempt, and a
-// process that dies mid-attempt leaves its rows due again once the lease runs out (at-least-
-// once: the receiver may see that message twice, with the same webhook-id). The outcome is
-// recorded in the tenant's own transaction, fenced by the attempt number. The same code runs
-// on PostgreSQL and on the embedded database; it wakes at once after a commit of this process
-// that enqueued, and polls every REBOUND_WEBHOOK_POLL_MS for the rest.
+// The queue is pg-boss (webhook-queue.ts): every due delivery has a job, made in the
+// transaction that made or rescheduled the delivery. The worker fetches jobs (pg-boss takes
+// them with FOR UPDATE SKIP LOCKED, so two processes never take the same job), and in one
+// statement counts an attempt on each job's delivery, fenced: the delivery must still be
+// pending on an active subscription, and the job must expect the attempts counted so far, or
+// be the job of the current attempt handed out again after its process died (pg-boss expires
+// a job REBOUND_WEBHOOK_LEASE_SECONDS after it was fetched). A job the fence refuses is late
+// (a redelivery or a resume made a newer one) and is completed unattempted. The outcome is
+// recorded in the tenant's own transaction, fenced by the attempt number; a retry is a new job
+// made in that transaction, due at the schedule's time; the job is completed once an outcome that
+// passed the fence is committed (a crash before that sends the message again: at-least-once,
+// same webhook-id; a job that lost the fence is left to the claim that won).
+// The same code runs on PostgreSQL and on the embedded database; it wakes at once after a
+// commit of this process that enqueued, and fetches every REBOUND_WEBHOOK_POLL_MS for the rest.
 
 interface ClaimedRow {
+  job_id: string;
   tenant_id: string;
   id: string;
   subscription_id: string;
@@ -33,19 +42,14 @@ interface ClaimedRow {
 }
 
 const CLAIM = `
-  WITH due AS (
-    SELECT d.tenant_id, d.id FROM webhook_deliveries d
-     WHERE d.status = 'PENDING' AND d.next_attempt_at <= now()
-       AND EXISTS (SELECT 1 FROM webhook_subscriptions s
-                    WHERE s.tenant_id = d.tenant_id AND s.id = d.subscription_id AND s.status = 'ACTIVE')
-     ORDER BY d.next_attempt_at
-     LIMIT $1
-     FOR UPDATE OF d SKIP LOCKED)
   UPDATE webhook_deliveries d
-     SET attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => $2)
-    FROM due, webhook_subscriptions s
-   WHERE d.tenant_id = due.tenant_id AND d.id = due.id AND s.tenant_id = d.tenant_id AND s.id = d.subscription_id
-  RETURNING d.tenant_id, d.id, d.subscription_id, d.body, d.attempts, d.created_at, d.retry_since,
+     SET attempts = d.attempts + 1, job_id = j.job_id, next_attempt_at = now() + make_interval(secs => $5)
+    FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[]) AS j(job_id, tenant_id, id, attempt),
+         webhook_subscriptions s
+   WHERE d.tenant_id = j.tenant_id AND d.id = j.id AND d.status = 'PENDING'
+     AND (d.attempts = j.attempt OR d.job_id = j.job_id)
+     AND s.tenant_id = d.tenant_id AND s.id = d.subscription_id AND s.status = 'ACTIVE'
+  RETURNING j.job_id, d.tenant_id, d.id, d.subscription_id, d.body, d.attempts, d.created_at, d.retry_since,
             s.url, s.secret, s.previous_secret, s.previous_secret_expires_at, s.campaign_id`;
 
 interface SuccessRecord {
@@ -72,7 +76,10 @@ export class WebhookWorker {
   private stopped = false;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly app: App) {
+  constructor(
+    private readonly app: App,
+    private readonly boss: PgBoss,
+  ) {
     const c = app.config.webhooks;
     this.transport = new WebhookTransport({
       allowPrivate: c.allowPrivate,
@@ -105,17 +112,39 @@ export class WebhookWorker {
       do {
         this.wakeAgain = false;
         while (!this.stopped && this.inFlight < capacity) {
-          // TypeORM answers an UPDATE ... RETURNING with [rows, affected].
-          const [rows]: [ClaimedRow[], number] = await this.app.db.dataSource.query(CLAIM, [
-            capacity - this.inFlight,
-            this.app.config.webhooks.leaseSeconds,
-          ]);
-          if (rows.length === 0) break;
+          const jobs = await this.boss.fetch<DeliveryJob>(WEBHOOK_QUEUE, { batchSize: capacity - this.inFlight });
+          if (!jobs || jobs.length === 0) break;
+          const rows = await this.claim(jobs);
+          const taken = new Set(rows.map((r) => r.job_id));
+          const late = jobs.filter((j) => !taken.has(j.id)).map((j) => j.id);
+          if (late.length > 0) await this.boss.complete(WEBHOOK_QUEUE, late);
           for (const row of rows) this.launch(row);
         }
       } while (this.wakeAgain && !this.stopped);
     } catch (err) {
       if (!this.stopped) this.app.log.warn({ err }, "webhook worker: claiming deliveries failed");
+    }
+  }
+
+  /** Counts an attempt on each job's delivery, where the fence lets it (see the top of this file). */
+  private async claim(jobs: ReadonlyArray<PgBoss.Job<DeliveryJob>>): Promise<ClaimedRow[]> {
+    // TypeORM answers an UPDATE ... RETURNING with [rows, affected].
+    const [rows]: [ClaimedRow[], number] = await this.app.db.dataSource.query(CLAIM, [
+      jobs.map((j) => j.id),
+      jobs.map((j) => j.data.tenantId),
+      jobs.map((j) => j.data.deliveryId),
+      jobs.map((j) => j.data.attempt),
+      this.app.config.webhooks.leaseSeconds,
+    ]);
+    return rows;
+  }
+
+  /** Completes the jobs of attempts whose outcome is committed; a failure here only means a late job later. */
+  private async complete(jobIds: string[]): Promise<void> {
+    try {
+      await this.boss.complete(WEBHOOK_QUEUE, jobIds);
+    } catch (err) {
+      this.app.log.warn({ err }, "webhook worker: completing jobs failed");
     }
   }
 
@@ -180,7 +209,7 @@ export class WebhookWorker {
       metrics?.webhookDeliveryLatency.observe((Date.now() - new Date(row.created_at).getTime()) / 1000);
       const recorded = this.recordSuccess(row, attemptedAt, result);
       // The receiver has it: the slot may serve the next message while the success is written
-      // (the claim's lease still covers the row), unless the writes fall behind.
+      // (its job stays active until the outcome is committed), unless the writes fall behind.
       if (this.successes.length < 4 * this.app.config.webhooks.workers) release();
       await recorded;
     } else {
@@ -191,8 +220,8 @@ export class WebhookWorker {
   /**
    * Successes are recorded in batches: every success that finished while the previous batch
    * was being written goes in the next, one statement and one transaction per tenant, so the
-   * database work per message shrinks as the load grows. The row stays claimed (its lease)
-   * until its batch has committed; a crash before that sends the message again.
+   * database work per message shrinks as the load grows. Each job stays active until its
+   * batch has committed; a crash before that sends the message again.
    */
   private recordSuccess(row: ClaimedRow, attemptedAt: Date, result: PostResult): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -209,7 +238,8 @@ export class WebhookWorker {
       for (const s of batch) byTenant.set(s.row.tenant_id, [...(byTenant.get(s.row.tenant_id) ?? []), s]);
       for (const [tenantId, items] of byTenant) {
         try {
-          await this.writeSuccesses(tenantId, items);
+          const recorded = new Set(await this.writeSuccesses(tenantId, items));
+          await this.complete(items.filter((s) => recorded.has(s.row.id)).map((s) => s.row.job_id));
           for (const s of items) s.resolve();
         } catch (err) {
           for (const s of items) s.reject(err);
@@ -221,22 +251,30 @@ export class WebhookWorker {
     });
   }
 
-  private async writeSuccesses(tenantId: string, items: SuccessRecord[]): Promise<void> {
+  /**
+   * Returns the deliveries whose attempt the fence let through: only their jobs are completed.
+   * Another's job (a later claim won: a redelivery, or this job handed out again after it
+   * expired) is left to whoever holds it.
+   */
+  private async writeSuccesses(tenantId: string, items: SuccessRecord[]): Promise<string[]> {
     const ctx = new RequestContext(this.app, { tenantId, keyId: "system:webhooks", scopes: ["read", "write"] });
     try {
       const em = await ctx.db();
-      await em.query(
+      const recorded: Array<{ id: string }> = await em.query(
         `WITH attempts AS (
            INSERT INTO webhook_delivery_attempts (tenant_id, delivery_id, attempt, attempted_at, http_status, latency_ms)
            SELECT $1, * FROM unnest($2::uuid[], $3::int[], $4::timestamptz[], $5::int[], $6::int[])),
          deliveries AS (
            UPDATE webhook_deliveries d SET status = 'SUCCEEDED', delivered_at = now()
              FROM unnest($2::uuid[], $3::int[]) AS t(id, attempt)
-            WHERE d.tenant_id = $1 AND d.id = t.id AND d.attempts = t.attempt AND d.status = 'PENDING')
+            WHERE d.tenant_id = $1 AND d.id = t.id AND d.attempts = t.attempt AND d.status = 'PENDING'
+           RETURNING d.id),
          -- At most once a minute on a healthy endpoint: every success would otherwise queue on its row's lock.
-         UPDATE webhook_subscriptions SET failing_since = NULL, last_succeeded_at = now()
-          WHERE tenant_id = $1 AND id = ANY($7::uuid[])
-            AND (failing_since IS NOT NULL OR last_succeeded_at IS NULL OR last_succeeded_at < now() - interval '1 minute')`,
+         subscriptions AS (
+           UPDATE webhook_subscriptions SET failing_since = NULL, last_succeeded_at = now()
+            WHERE tenant_id = $1 AND id = ANY($7::uuid[])
+              AND (failing_since IS NOT NULL OR last_succeeded_at IS NULL OR last_succeeded_at < now() - interval '1 minute'))
+         SELECT id FROM deliveries`,
         [
           tenantId,
           items.map((s) => s.row.id),
@@ -248,6 +286,7 @@ export class WebhookWorker {
         ],
       );
       await ctx.tx.commit();
+      return recorded.map((r) => r.id);
     } catch (err) {
       await ctx.tx.rollback();
       throw err;
@@ -263,6 +302,7 @@ export class WebhookWorker {
     });
     const c = this.app.config.webhooks;
     const giveUpMs = c.giveUpHours * 3_600_000;
+    let fenced: number;
     try {
       const em = await ctx.db();
       await em.query(
@@ -272,11 +312,14 @@ export class WebhookWorker {
       );
       const givenUp = attemptedAt.getTime() - new Date(row.retry_since).getTime() >= giveUpMs;
       const next = new Date(attemptedAt.getTime() + retryDelayMs(c.retrySeconds, row.attempts, Math.random()));
-      await em.query(
+      [, fenced] = await em.query(
         `UPDATE webhook_deliveries SET status = $4, next_attempt_at = $5
           WHERE tenant_id = $1 AND id = $2 AND attempts = $3 AND status = 'PENDING'`,
         [row.tenant_id, row.id, row.attempts, givenUp ? "FAILED" : "PENDING", next],
       );
+      // The retry is a job of its own, due at the schedule's time (none if a later claim won).
+      if (fenced === 1 && !givenUp)
+        await enqueueDeliveries(ctx, [{ id: row.id, attempt: row.attempts, startAfter: next }]);
       if (givenUp) this.app.metrics?.webhookFailures.inc({ kind: "given_up" });
       // Failing since this message became due, unless something succeeded after that: so a
       // message given up after the give-up period also means an endpoint failing that long.
@@ -300,6 +343,7 @@ export class WebhookWorker {
       await ctx.tx.rollback();
       throw err;
     }
+    if (fenced === 1) await this.complete([row.job_id]);
   }
 
   private async disable(ctx: RequestContext, row: ClaimedRow, reason: string): Promise<void> {
@@ -326,12 +370,9 @@ export class WebhookWorker {
     ]);
   }
 
-  /** Messages pending in the database, every process's (the queue-depth gauge). */
+  /** Jobs waiting in pg-boss's queue, every process's (the queue-depth gauge): due now or scheduled for a retry. */
   async queueDepth(): Promise<number> {
-    const [row]: Array<{ n: string }> = await this.app.db.dataSource.query(
-      "SELECT count(*) AS n FROM webhook_deliveries WHERE status = 'PENDING'",
-    );
-    return Number(row?.n ?? 0);
+    return this.boss.getQueueSize(WEBHOOK_QUEUE);
   }
 
   /** Stops claiming and waits for the attempts in flight (each ends within the timeout). */
@@ -340,5 +381,6 @@ export class WebhookWorker {
     if (this.timer) clearInterval(this.timer);
     while (this.pumping || this.running.size > 0) await Promise.all([this.pumping, ...this.running]);
     this.transport.close();
+    await this.boss.stop({ graceful: false, close: false, wait: true });
   }
 }

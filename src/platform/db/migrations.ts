@@ -26,6 +26,7 @@ import { IndexListFilters1764300006000 } from "../../../migrations/1764300006000
 import { CreateDeliveryCountersHourly1764300006100 } from "../../../migrations/1764300006100-create-delivery-counters-hourly";
 import { CreateTenantUsage1764300007000 } from "../../../migrations/1764300007000-create-tenant-usage";
 import { IndexDeliveryCountersByDay1764300007200 } from "../../../migrations/1764300007200-index-delivery-counters-by-day";
+import { CreateWebhookJobQueue1764300009000 } from "../../../migrations/1764300009000-create-webhook-job-queue";
 
 export const MIGRATIONS = [
   CreateAppRole1764300000000,
@@ -54,4 +55,5 @@ export const MIGRATIONS = [
   CreateTenantUsage1764300007000,
   IndexDeliveryCountersByDay1764300007200,
   StoreDomainAuditSummaries1764300008000,
+  CreateWebhookJobQueue1764300009000,
 ];
