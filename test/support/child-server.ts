@@ -49,8 +49,7 @@ export async function startChildServer(env: Record<string, string>, timeoutMs = 
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  // The demo-tenant banner follows the URL line; give it a moment to be printed.
-  await new Promise((r) => setTimeout(r, 300));
+  // The demo-tenant banner, when there is one, is written with the URL line (serve.command.ts).
   return { process: child, port, url: `http://127.0.0.1:${port}/graphql`, output: () => out, exited };
 }
 
