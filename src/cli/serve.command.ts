@@ -1,4 +1,5 @@
 import { loadConfig } from "../app/config";
+import { stopOnSignal } from "./stop-on-signal";
 import { startApp } from "../app/main";
 import { tenantService } from "../modules/tenant/tenant.service";
 
@@ -24,22 +25,6 @@ export async function run(): Promise<number> {
   }
   process.stdout.write(`Rebound is serving GraphQL at ${running.server.url} (WebSocket on the same URL)\n${banner}`);
 
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write(`${signal} received: finishing in-flight requests and closing...\n`);
-    const force = setTimeout(() => process.exit(1), 15_000);
-    force.unref();
-    running.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        process.stderr.write(`shutdown failed: ${String(err)}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
-  process.on("SIGINT", () => shutdown("SIGINT"));
+  stopOnSignal(running, "finishing in-flight requests");
   return -1;
 }
