@@ -7,6 +7,6 @@ export {
   webhooksForAudits,
   webhooksForIngest,
   webhooksForSuppressions,
-} from "./webhook-subscription.sources";
+} from "./webhook-subscription.plugs";
 export { startWebhookWorker } from "./webhook-subscription.runtime";
 export { signatureHeader } from "./webhook.worker";
