@@ -9,7 +9,7 @@ import type { Alert } from "./alert.entity";
 
 export type AlertRaisedHook = (ctx: RequestContext, alerts: readonly Alert[]) => Promise<void>;
 
-/** What reacts to raised alerts; the app plugs hooks in at start-up (src/app/main.ts), run in that order. */
+/** What reacts to raised alerts: hooks run in the order src/app/wiring.ts plugs them. */
 export const ALERT_RAISED_HOOKS = new ExtensionPoint<AlertRaisedHook>("alert raised hooks");
 
 /** Runs every plugged hook in order; called by the alert service only. */

@@ -3,9 +3,9 @@ import type { IngestHook } from "../ingest";
 import { publishAfterCommit } from "../../platform/realtime/realtime.service";
 import { alertService } from "./alert.service";
 
-// What the alert module plugs into ingestion and the DNS audit (the app plugs them in,
-// src/app/main.ts). Each runs in the transaction of its event, so an alert or an
-// announcement exists exactly when the event does.
+// Hooks the alert module offers ingestion and the DNS audit (plugged in by src/app/wiring.ts).
+// Each runs in the transaction of its event, so an alert or an announcement exists exactly
+// when the event does.
 
 /**
  * Announces a batch's new bounces and moved campaigns to this module's subscriptions

@@ -12,8 +12,9 @@ import { ExtensionPoint } from "../../platform/extensions";
 //   * A hook that throws fails the refresh (the stored audit rolls back too; the periodic
 //     refresh logs it and tries the domain again on a later tick). Throw only for that.
 //   * Publish nothing from the hook body: queue it with ctx.tx.afterCommit(...).
-//   * Hooks run in the order the app plugged them into DOMAIN_AUDIT_HOOKS. ctx is bound to the domain's tenant (ctx.tenantId);
-//     for the periodic refresh it is a system context with no API key (auth.keyId "system:audit").
+//   * Hooks run in the order the app plugged them into DOMAIN_AUDIT_HOOKS.
+//   * ctx is bound to the domain's tenant (ctx.tenantId); for the periodic refresh it is a
+//     system context with no API key (auth.keyId "system:audit").
 //
 // regressions(previous, current) in health-view.ts lists the checks that got worse.
 
@@ -30,7 +31,7 @@ export interface DomainAuditEvent {
 
 export type DomainAuditHook = (ctx: RequestContext, event: DomainAuditEvent) => Promise<void>;
 
-/** What reacts to a stored audit; the app plugs hooks in at start-up (src/app/main.ts). */
+/** What reacts to a stored audit: hooks run in the order src/app/wiring.ts plugs them. */
 export const DOMAIN_AUDIT_HOOKS = new ExtensionPoint<DomainAuditHook>("domain audit hooks");
 
 /** Runs every plugged hook in order; called by the domain audit service only. */

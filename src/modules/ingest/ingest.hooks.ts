@@ -54,7 +54,7 @@ export type AfterCounters = () => Promise<void>;
 
 export type IngestHook = (ctx: RequestContext, batch: IngestBatch) => Promise<AfterCounters | void>;
 
-/** What reacts to ingestion; the app plugs hooks in at start-up (src/app/main.ts). */
+/** What reacts to ingestion: hooks run in the order src/app/wiring.ts plugs them. */
 export const INGEST_HOOKS = new ExtensionPoint<IngestHook>("ingest hooks");
 
 /**

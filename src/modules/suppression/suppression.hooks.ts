@@ -14,7 +14,7 @@ export interface SuppressionChange {
 
 export type SuppressionHook = (ctx: RequestContext, change: SuppressionChange) => Promise<void>;
 
-/** What reacts to manual suppression changes; the app plugs hooks in at start-up (src/app/main.ts), run in that order. */
+/** What reacts to manual suppression changes: hooks run in the order src/app/wiring.ts plugs them. */
 export const SUPPRESSION_HOOKS = new ExtensionPoint<SuppressionHook>("suppression hooks");
 
 /** Runs every plugged hook in order; called by the suppression service only. */

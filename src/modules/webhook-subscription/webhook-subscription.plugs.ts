@@ -5,7 +5,7 @@ import type { SuppressionHook } from "../suppression";
 import { webhookSubscriptionService as webhooks } from "./webhook-subscription.service";
 
 // The event sources of outgoing webhooks, as hooks the app plugs into their modules
-// (src/app/main.ts). Each enqueues in the transaction of its event, so a message exists
+// (src/app/wiring.ts). Each enqueues in the transaction of its event, so a message exists
 // exactly when the event it tells of does.
 
 /** New bounces and the suppressions they caused, before the counters move; the campaigns they moved, after. */
