@@ -8,30 +8,21 @@ import type { App } from "../platform/context";
 import { openDatabase, runMigrations } from "../platform/db/data-source";
 import { ThrottlePolicy } from "../platform/http/throttle.policy";
 import { ClassifyPool } from "../modules/bounce/classify.pool";
-import { apiKeyService } from "../modules/api-key/api-key.service";
+import { apiKeyService } from "../modules/api-key";
+import { startAuditSchedule } from "../modules/dns-audit";
 import { tenantService } from "../modules/tenant/tenant.service";
-import { registerRealtimeTopics } from "../modules/alert/alert.realtime";
-import { startHealth } from "../modules/dns-audit/dns-audit.runtime";
-import { startRealtime } from "../platform/realtime/realtime.service";
 import { tenantAdminRoutes } from "../modules/tenant/tenant-admin.routes";
 import { webhookRoutes } from "../modules/webhook/webhook.routes";
-import { registerWebhookSources, startWebhookWorker } from "../modules/webhook-subscription";
+import { startWebhookWorker } from "../modules/webhook-subscription";
 import { getSchema } from "./schema";
 import { bounceExportRoutes } from "../modules/bounce/bounce-export.routes";
 import { suppressionCsvRoutes } from "../modules/suppression/suppression-csv.routes";
 import { usageService } from "../modules/usage";
+import { resolverFromConfig } from "../platform/dns/resolver";
+import { startRealtime } from "../platform/realtime/realtime.service";
 import { UsageMeter } from "../platform/usage/usage-meter";
 import { startServer, type RunningServer } from "./server";
-import { Extensions } from "../platform/extensions";
-import { CAMPAIGN_PAGE_READERS } from "../modules/campaign";
-// Not through health's index.ts, which tenant settings import (the reader needs tenant).
-import { campaignHealthPages } from "../modules/health/health-pages";
-
-/** Modules plugged into each other's extension points. */
-function moduleExtensions(): Extensions {
-  // Health reads a dashboard's campaign page with the page's health, in one statement.
-  return new Extensions().register(CAMPAIGN_PAGE_READERS, campaignHealthPages);
-}
+import { newApp, readRealtimeTopics } from "./wiring";
 
 export interface RunningApp {
   app: App;
@@ -48,7 +39,8 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
   try {
     await runMigrations(db, config.migrationDatabaseUrl);
     const metrics = new Metrics();
-    const app: App = { config, db, log, metrics, routes: [], extensions: moduleExtensions() };
+    const dns = resolverFromConfig(config.dns);
+    const app = newApp(config, db, log, metrics, dns);
     app.authenticate = (token) => apiKeyService.authenticate(app, token);
     app.throttle = new ThrottlePolicy(config.throttle, config.redisUrl, (tenantId) =>
       tenantService.throttleOverrides(app, tenantId),
@@ -60,11 +52,10 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
       log.warn({ err }, "storing usage counts failed; kept for the next try"),
     );
     const realtime = await startRealtime(app, config.limits.subscriptionQueue);
-    registerRealtimeTopics(app);
+    readRealtimeTopics(app);
     app.schema = await getSchema();
-    registerWebhookSources();
     webhooks = await startWebhookWorker(app);
-    const health = startHealth(app);
+    const audits = startAuditSchedule(app);
     // On the embedded database no other process may open the data folder, so this server is
     // the way in for the commands that need it (tenant create, demo): see tenant-admin.routes.ts.
     const adminToken = db.dataDirLock ? randomBytes(32).toString("base64url") : null;
@@ -87,7 +78,8 @@ export async function startApp(config: Config = loadConfig()): Promise<RunningAp
           await server.close();
           await webhooks?.close();
           await app.usage?.close().catch((err: unknown) => log.warn({ err }, "storing usage counts failed"));
-          await health.close();
+          await audits.close();
+          dns.cancel();
           await realtime.close();
           await classifier.close();
           app.throttle?.close();
@@ -120,16 +112,17 @@ export async function startWorker(config: Config = loadConfig()): Promise<{ clos
   let webhooks: { close(): Promise<void> } | null = null;
   try {
     await runMigrations(db, config.migrationDatabaseUrl);
-    const app: App = { config, db, log, metrics: new Metrics(), routes: [] };
+    const dns = resolverFromConfig(config.dns);
+    const app = newApp(config, db, log, new Metrics(), dns);
     // Alerts it raises (an endpoint disabled) are announced like any other.
     const realtime = await startRealtime(app, config.limits.subscriptionQueue);
-    registerRealtimeTopics(app);
+    readRealtimeTopics(app);
     app.schema = await getSchema();
-    registerWebhookSources();
     webhooks = await startWebhookWorker(app);
     return {
       async close() {
         await webhooks?.close();
+        dns.cancel();
         await realtime.close();
         await db.close();
       },

@@ -2,6 +2,7 @@ import { loadConfig, type Config } from "../app/config";
 import { openDatabase, runMigrations } from "../platform/db/data-source";
 import { ENTITIES } from "../app/entities";
 import { createLogger } from "../app/logger";
+import { newApp } from "../app/wiring";
 import { tenantService } from "../modules/tenant/tenant.service";
 import { parseArgs } from "./args";
 import { createTenantThroughServer, runningEmbeddedServer, type TenantWithKey } from "./running-server";
@@ -34,7 +35,7 @@ async function createDirectly(config: Config, name: string): Promise<TenantWithK
   const db = await openDatabase(config, log, ENTITIES);
   try {
     await runMigrations(db, config.migrationDatabaseUrl);
-    const { tenant, apiKey } = await tenantService.create({ config, db, log }, name);
+    const { tenant, apiKey } = await tenantService.create(newApp(config, db, log), name);
     return { tenantId: tenant.id, name: tenant.name, apiKey, created: true };
   } finally {
     await db.close();

@@ -8,7 +8,6 @@ import { TenantTransaction } from "./db/tenant-transaction";
 import type { Extensions } from "./extensions";
 import type { Route } from "./http/route";
 import type { DnsLookup } from "../core/dns/dns-lookup";
-import type { DnsblZones } from "../core/dns/dnsbl";
 import type { MxProviderCache } from "./dns/mx-provider";
 import type { EventBus } from "./realtime/event-bus";
 import type { SubscriptionHub } from "./realtime/subscription-hub";
@@ -48,17 +47,15 @@ export interface App {
   /** Prometheus metrics of this app (servers only; one-shot commands have none). */
   metrics?: AppMetrics;
   /** What modules plugged into each other's extension points (the app wires them at start-up). */
-  extensions?: Extensions;
+  extensions: Extensions;
   /** HTTP endpoints beside GraphQL, e.g. ESP webhooks. */
   routes?: Route[];
   /** Real-time delivery (absent in one-shot CLI commands, which publish nothing). */
   realtime?: { bus: EventBus; hub: SubscriptionHub<RequestContext> };
-  /** DNS for audits (REBOUND_DNS_SERVERS); absent: the health module makes one from the environment. */
-  dns?: DnsLookup;
-  /** Recipient provider of custom domains by MX, shared by the process (ingest's classifier reads `cached`). */
-  mxProviders?: MxProviderCache;
-  /** DNS blocklist zones the audit asks (REBOUND_DNSBL_IP_ZONES / REBOUND_DNSBL_DOMAIN_ZONES). */
-  dnsblZones?: DnsblZones;
+  /** DNS for audits and MX look-ups (REBOUND_DNS_SERVERS), made at start-up. */
+  dns: DnsLookup;
+  /** Recipient provider of custom domains by MX, shared by the app (ingest's classifier reads `cached`). */
+  mxProviders: MxProviderCache;
   /** Cost, authentication, ingestion and connection budgets (absent in one-shot CLI commands). */
   throttle?: ThrottlePolicy;
   /** This month's requests and ingested events per tenant (absent in one-shot CLI commands). */

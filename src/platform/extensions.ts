@@ -1,7 +1,7 @@
 // Extension points: where a module lets other modules plug in, without knowing them. The
 // module that owns the point declares it (an ExtensionPoint<T>, T being what plugs in) and
 // reads what was plugged (Extensions.of); the app, which knows every module, plugs them in
-// at start-up (src/app/main.ts). Per app, not per process: two apps in one process (tests)
+// at start-up (src/app/wiring.ts). Per app, not per process: two apps in one process (tests)
 // keep their own.
 
 /** A named place to plug into; `T` is what plugs in. Compared by identity, not by name. */

@@ -9,7 +9,7 @@ import type { Zone } from "../support/memory-dns";
 import { toGlobalId } from "../../src/platform/graphql/global-id";
 import { startApp, type RunningApp } from "../../src/app/main";
 import { runDueAudits } from "../../src/modules/dns-audit/dns-audit.scheduler";
-import { registerDomainAuditHook, type DomainAuditEvent } from "../../src/modules/dns-audit/dns-audit.hooks";
+import { DOMAIN_AUDIT_HOOKS, type DomainAuditHook, type DomainAuditEvent } from "../../src/modules/dns-audit";
 import { regressions } from "../../src/modules/health/health-view";
 import { startDnsServer, type TestDnsServer, testDnsEnv } from "../support/dns-server";
 import { ok, type Gql } from "../support/graphql-client";
@@ -29,7 +29,10 @@ let app: TestApp;
 let gql: Gql;
 let tenantId: string;
 const events: Array<{ tenantId: string; keyId: string | undefined; event: DomainAuditEvent }> = [];
-let unregister: () => void;
+/** Plugged into every process of this file: what each one's audits hand their hooks. */
+const record: DomainAuditHook = async (ctx, event) => {
+  events.push({ tenantId: ctx.tenantId, keyId: ctx.auth?.keyId, event });
+};
 
 /** Another server process on the same database (its own pool, resolver and scheduler). */
 async function anotherProcess(intervalMinutes: string): Promise<RunningApp> {
@@ -43,19 +46,18 @@ async function anotherProcess(intervalMinutes: string): Promise<RunningApp> {
     HOST: "127.0.0.1",
   });
   config.migrationDatabaseUrl = app.database.url;
-  return startApp(config);
+  const running = await startApp(config);
+  running.app.extensions.register(DOMAIN_AUDIT_HOOKS, record);
+  return running;
 }
 
 beforeAll(async () => {
   dns = await startDnsServer(zone(true));
   app = await startTestApp("auditsched", testDnsEnv(dns));
   ({ gql, tenantId } = await app.newTenant("sched"));
-  unregister = registerDomainAuditHook(async (ctx, event) => {
-    events.push({ tenantId: ctx.tenantId, keyId: ctx.auth?.keyId, event });
-  });
+  app.running.app.extensions.register(DOMAIN_AUDIT_HOOKS, record);
 });
 afterAll(async () => {
-  unregister?.();
   await app?.close();
   await dns?.close();
 });

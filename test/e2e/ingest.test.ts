@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import "reflect-metadata";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { RequestContext } from "../../src/platform/context";
-import { registerIngestHook, type IngestBatch } from "../../src/modules/ingest/ingest-hooks";
+import { INGEST_HOOKS, type IngestBatch, type IngestHook } from "../../src/modules/ingest";
 import { deliveryCounterService } from "../../src/modules/delivery/delivery-counter.service";
 import { ok, type Gql } from "../support/graphql-client";
 import { graphqlClient } from "../support/graphql-client";
-import { startTestApp, type TestApp } from "../support/test-app";
+import { startAnotherApp, startTestApp, type TestApp } from "../support/test-app";
 import {
   arfMessage,
   autoReplyMessage,
@@ -20,12 +21,14 @@ import {
 let app: TestApp;
 let gql: Gql;
 let tenantUuid: string;
+let apiKey: string;
 let s: Setup;
 
 beforeAll(async () => {
   app = await startTestApp("ingest");
   const t = await app.newTenant("ingest");
   gql = t.gql;
+  apiKey = t.apiKey;
   tenantUuid = uuidFromGlobal(t.tenantId);
   s = await createSetup(gql, "ingest");
 });
@@ -459,9 +462,18 @@ describe("ingestBounceMessage", () => {
 });
 
 describe("ingest hooks", () => {
+  // Plugged once into this test's app, after the app's own hooks; each case sets what it does.
+  let hook: IngestHook | null = null;
+  beforeAll(() => {
+    app.running.app.extensions.register(INGEST_HOOKS, (ctx, batch) => hook?.(ctx, batch) ?? Promise.resolve());
+  });
+  afterEach(() => {
+    hook = null;
+  });
+
   it("see each new event once, inside the transaction, and a throwing hook stores nothing", async () => {
     const seen: IngestBatch[] = [];
-    const unregister = registerIngestHook(async (ctx, batch) => {
+    hook = async (ctx, batch) => {
       // Inside the transaction: the new rows are visible through ctx.
       const em = await ctx.db();
       const rows = await em.query(
@@ -470,7 +482,7 @@ describe("ingest hooks", () => {
       );
       expect(rows[0].n).toBe(batch.events.length);
       seen.push(batch);
-    });
+    };
     try {
       const events = [
         {
@@ -505,12 +517,12 @@ describe("ingest hooks", () => {
       );
       expect(seen[1]).toMatchObject({ channel: "SENDS", sent: 2, events: [] });
     } finally {
-      unregister();
+      hook = null;
     }
 
-    const failing = registerIngestHook(async () => {
+    hook = async () => {
       throw new Error("hook failed");
-    });
+    };
     try {
       const res = await gql(INGEST, {
         input: {
@@ -521,7 +533,7 @@ describe("ingest hooks", () => {
       });
       expect(res.errors?.[0].extensions?.code).toBe("INTERNAL_SERVER_ERROR");
     } finally {
-      failing();
+      hook = null;
     }
     expect(
       await sql(app.database.url, "SELECT 1 FROM bounce_events WHERE dedupe_key = 'api:hook-rollback'"),
@@ -529,5 +541,36 @@ describe("ingest hooks", () => {
     expect(await sql(app.database.url, "SELECT 1 FROM suppressions WHERE value = 'rolled@gmail.com'")).toHaveLength(0);
     const { counters, recount } = await countersAndRecount(app.database.url, tenantUuid);
     expect(counters).toEqual(recount);
+  });
+
+  it("belong to the app they were plugged into: another app in the process has only its own wiring", async () => {
+    const seen: string[] = [];
+    hook = async (_ctx, batch) => {
+      seen.push(...batch.events.map((e) => e.recipient));
+    };
+    const other = await startAnotherApp(app);
+    try {
+      const mine = app.running.app.extensions.of(INGEST_HOOKS);
+      expect(other.app.extensions.of(INGEST_HOOKS)).toEqual(mine.slice(0, -1));
+      const otherGql = graphqlClient(other.server.url.replace("localhost", "127.0.0.1"), apiKey);
+      const event = (recipient: string, eventKey: string) => ({
+        recipient,
+        campaignId: s.campaignId,
+        smtpResponse: "452 4.2.2 mailbox full",
+        kind: "DEFERRAL",
+        eventKey,
+      });
+      expect(
+        ok(
+          await otherGql(INGEST, { input: { events: [event("other-app@gmail.com", "hook-other-app")] } }),
+          "ingestBounces",
+        ).inserted,
+      ).toBe(1);
+      expect(seen).toEqual([]);
+      ok(await gql(INGEST, { input: { events: [event("this-app@gmail.com", "hook-this-app")] } }), "ingestBounces");
+      expect(seen).toEqual(["this-app@gmail.com"]);
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -5,7 +5,7 @@
 
 import "reflect-metadata";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { registerIngestHook } from "../../src/modules/ingest";
+import { INGEST_HOOKS } from "../../src/modules/ingest";
 import { startDnsServer, testDnsEnv, type TestDnsServer } from "../support/dns-server";
 import { graphqlClient, ok, type Gql } from "../support/graphql-client";
 import { startTestApp, type TestApp } from "../support/test-app";
@@ -322,14 +322,17 @@ describe("transactions", () => {
     try {
       const sub = await subscribe(local.url, ["BOUNCE_RECEIVED"]);
       local.secrets = [sub.secret];
-      const off = registerIngestHook(async (_ctx, batch) => {
-        if (batch.events.some((e) => e.recipient.startsWith("rollback"))) throw new Error("rolled back on purpose");
+      // Plugged into this app after its own hooks, and switched off once it has failed the ingest.
+      let failing = true;
+      app.running.app.extensions.register(INGEST_HOOKS, async (_ctx, batch) => {
+        if (failing && batch.events.some((e) => e.recipient.startsWith("rollback")))
+          throw new Error("rolled back on purpose");
       });
       try {
         const r = await gql(INGEST, { input: { events: [bounce("rollback@acme.example")] } });
         expect(r.errors?.length).toBeGreaterThan(0);
       } finally {
-        off();
+        failing = false;
       }
       ok(await gql(INGEST, { input: { events: [bounce("committed@acme.example")] } }), "ingestBounces");
       await local.waitFor(() => local.delivered().size >= 1, 10_000, "the committed event");

@@ -18,9 +18,7 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** A real server on a fresh real PostgreSQL database, listening on a free loopback port. */
-export async function startTestApp(label: string, env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase(label);
+function testConfig(databaseUrl: string, env: Record<string, string>): Config {
   const config: Config = loadConfig({
     ...process.env,
     ...GENEROUS_THROTTLE,
@@ -31,13 +29,19 @@ export async function startTestApp(label: string, env: Record<string, string> = 
     // land inside the statement counts some tests take of one request.
     REBOUND_USAGE_FLUSH_SECONDS: "0",
     ...env,
-    DATABASE_URL: database.url,
+    DATABASE_URL: databaseUrl,
     MIGRATION_DATABASE_URL: "",
     PORT: "0",
     HOST: "127.0.0.1",
   });
-  config.migrationDatabaseUrl = database.url;
-  const running = await startApp(config);
+  config.migrationDatabaseUrl = databaseUrl;
+  return config;
+}
+
+/** A real server on a fresh real PostgreSQL database, listening on a free loopback port. */
+export async function startTestApp(label: string, env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase(label);
+  const running = await startApp(testConfig(database.url, env));
   const url = running.server.url.replace("localhost", "127.0.0.1");
   return {
     running,
@@ -53,4 +57,9 @@ export async function startTestApp(label: string, env: Record<string, string> = 
       await database.drop();
     },
   };
+}
+
+/** Another server process on a test app's database (its own pool and its own app); the caller closes it. */
+export function startAnotherApp(app: TestApp, env: Record<string, string> = {}): Promise<RunningApp> {
+  return startApp(testConfig(app.database.url, env));
 }

@@ -1,4 +1,5 @@
 import type { RequestContext } from "../../platform/context";
+import { ExtensionPoint } from "../../platform/extensions";
 import type { Alert } from "./alert.entity";
 
 // The extension point of alerts (for outgoing webhooks): every raise calls the hooks once,
@@ -8,18 +9,10 @@ import type { Alert } from "./alert.entity";
 
 export type AlertRaisedHook = (ctx: RequestContext, alerts: readonly Alert[]) => Promise<void>;
 
-const hooks: AlertRaisedHook[] = [];
+/** What reacts to raised alerts: hooks run in the order src/app/wiring.ts plugs them. */
+export const ALERT_RAISED_HOOKS = new ExtensionPoint<AlertRaisedHook>("alert raised hooks");
 
-/** Registers a hook for every later raise; returns a function that unregisters it (tests). */
-export function registerAlertRaisedHook(hook: AlertRaisedHook): () => void {
-  hooks.push(hook);
-  return () => {
-    const i = hooks.indexOf(hook);
-    if (i >= 0) hooks.splice(i, 1);
-  };
-}
-
-/** Runs every registered hook in order; called by the alert service only. */
+/** Runs every plugged hook in order; called by the alert service only. */
 export async function runAlertRaisedHooks(ctx: RequestContext, alerts: readonly Alert[]): Promise<void> {
-  for (const hook of [...hooks]) await hook(ctx, alerts);
+  for (const hook of ctx.app.extensions.of(ALERT_RAISED_HOOKS)) await hook(ctx, alerts);
 }

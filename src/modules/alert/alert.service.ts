@@ -197,7 +197,7 @@ export class AlertService {
 
   /**
    * The alert rules over the campaigns and inboxes an ingest batch touched, inside its
-   * transaction, in the two steps of an ingest hook (see ingest-hooks.ts): this reads what
+   * transaction, in the two steps of an ingest hook (see ingest.hooks.ts): this reads what
    * does not depend on the counters; the step it returns reads the states and the counts
    * once the counters have moved, decides, and writes only when a state changes.
    */

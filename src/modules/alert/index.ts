@@ -2,4 +2,6 @@
 // never its files (a lint rule holds them to it).
 export { Alert } from "./alert.entity";
 export { alertService } from "./alert.service";
-export { registerAlertRaisedHook } from "./alert.hooks";
+export { ALERT_RAISED_HOOKS } from "./alert.hooks";
+export type { AlertRaisedHook } from "./alert.hooks";
+export { alertsForAudits, alertsForIngest, feedsForIngest } from "./alert.plugs";

@@ -1,5 +1,6 @@
 import type { RequestContext } from "../../platform/context";
 import type { DomainAuditReport } from "../../platform/dns/audit";
+import { ExtensionPoint } from "../../platform/extensions";
 
 // The extension point of the DNS audit (for alerts: "DNS authentication regressed").
 //
@@ -11,8 +12,9 @@ import type { DomainAuditReport } from "../../platform/dns/audit";
 //   * A hook that throws fails the refresh (the stored audit rolls back too; the periodic
 //     refresh logs it and tries the domain again on a later tick). Throw only for that.
 //   * Publish nothing from the hook body: queue it with ctx.tx.afterCommit(...).
-//   * Hooks run in registration order. ctx is bound to the domain's tenant (ctx.tenantId);
-//     for the periodic refresh it is a system context with no API key (auth.keyId "system:audit").
+//   * Hooks run in the order the app plugged them into DOMAIN_AUDIT_HOOKS.
+//   * ctx is bound to the domain's tenant (ctx.tenantId); for the periodic refresh it is a
+//     system context with no API key (auth.keyId "system:audit").
 //
 // regressions(previous, current) in health-view.ts lists the checks that got worse.
 
@@ -29,18 +31,10 @@ export interface DomainAuditEvent {
 
 export type DomainAuditHook = (ctx: RequestContext, event: DomainAuditEvent) => Promise<void>;
 
-const hooks: DomainAuditHook[] = [];
+/** What reacts to a stored audit: hooks run in the order src/app/wiring.ts plugs them. */
+export const DOMAIN_AUDIT_HOOKS = new ExtensionPoint<DomainAuditHook>("domain audit hooks");
 
-/** Registers a hook for every later refresh; returns a function that unregisters it (tests). */
-export function registerDomainAuditHook(hook: DomainAuditHook): () => void {
-  hooks.push(hook);
-  return () => {
-    const i = hooks.indexOf(hook);
-    if (i >= 0) hooks.splice(i, 1);
-  };
-}
-
-/** Runs every registered hook in order; called by the domain audit service only. */
+/** Runs every plugged hook in order; called by the domain audit service only. */
 export async function runDomainAuditHooks(ctx: RequestContext, event: DomainAuditEvent): Promise<void> {
-  for (const hook of [...hooks]) await hook(ctx, event);
+  for (const hook of ctx.app.extensions.of(DOMAIN_AUDIT_HOOKS)) await hook(ctx, event);
 }

@@ -1,7 +1,5 @@
 import { sendingIpProblem } from "../../core/input-checks";
 import { auditDomain, type DomainAuditReport } from "../../platform/dns/audit";
-import { resolverFromConfig } from "../../platform/dns/resolver";
-import type { DnsLookup } from "../../core/dns/dns-lookup";
 import { parseDomainName } from "../../core/domain-name";
 import type { App, RequestContext } from "../../platform/context";
 import { CommonErrorCode, fail } from "../../platform/graphql/user-error";
@@ -51,11 +49,6 @@ export interface AuditPlan {
 const MAX_SENDING_IPS = 100;
 const MAX_SELECTORS = 20;
 const SELECTOR = /^[a-z0-9](?:[a-z0-9_-]{0,62})(?:\.[a-z0-9](?:[a-z0-9_-]{0,62}))*$/i;
-
-/** The process's resolver: a server's, else (a command without one) the configured one, kept on the App. */
-function dnsOf(app: App): DnsLookup {
-  return (app.dns ??= resolverFromConfig(app.config.dns));
-}
 
 function optionalDomain(value: string | null | undefined, field: string[]): string | null {
   if (value === undefined || value === null || value.trim() === "") return null;
@@ -240,9 +233,9 @@ export class DomainAuditService {
         selectors: options.selectors,
         sendingIps: options.sendingIps,
         dailyVolume: plan.dailyVolume,
-        dnsblZones: app.dnsblZones ?? app.config.dns.blocklists,
+        dnsblZones: app.config.dns.blocklists,
       },
-      dnsOf(app),
+      app.dns,
       now,
     );
     return withInboxAlignment(report, plan.inboxes, plan.dailyVolume, options);

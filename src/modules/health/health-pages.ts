@@ -1,7 +1,7 @@
 import type { CampaignPageReader } from "../campaign";
 import { healthLoaders } from "./health-loaders";
 
-// Plugged into the campaign list (CAMPAIGN_PAGE_READERS, wired in src/app/main.ts): a page of
+// Plugged into the campaign list (CAMPAIGN_PAGE_READERS, wired in src/app/wiring.ts): a page of
 // campaigns whose health the operation shows is read together with that health, in one
 // statement (HealthLoaders.page), before graphql-js resolves the campaigns' fields. The page
 // and its health cost one round trip instead of two, and the health fields are answered

@@ -6,8 +6,7 @@ import { parseDomainName } from "../../core/domain-name";
 import { checkRamp, domainAge, warmupStage, type DomainAge, type RampCheck, type WarmupStage } from "../../core/warmup";
 import type { RequestContext } from "../../platform/context";
 import type { DomainAuditReport } from "../../platform/dns/audit";
-import { MxProviderCache, type MxProviderAnswer } from "../../platform/dns/mx-provider";
-import { resolverFromConfig } from "../../platform/dns/resolver";
+import type { MxProviderAnswer } from "../../platform/dns/mx-provider";
 import { badInput } from "../../platform/graphql/errors";
 import { fail } from "../../platform/graphql/user-error";
 import { uuidOf } from "../../platform/graphql/global-id";
@@ -219,10 +218,7 @@ export class HealthService {
   async mailboxProvider(ctx: RequestContext, domain: string): Promise<MxProviderAnswer & { domain: string }> {
     const parsed = parseDomainName(domain);
     if (!parsed.ok) throw badInput(parsed.message, "domain");
-    const cache = (ctx.app.mxProviders ??= new MxProviderCache(
-      (ctx.app.dns ??= resolverFromConfig(ctx.app.config.dns)),
-    ));
-    return { domain: parsed.ascii, ...(await cache.providerFor(parsed.ascii)) };
+    return { domain: parsed.ascii, ...(await ctx.app.mxProviders.providerFor(parsed.ascii)) };
   }
 
   // ------------------------------------------------------------------------------ DNS audit (writes)

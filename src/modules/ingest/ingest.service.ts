@@ -28,7 +28,7 @@ import { suppressionService, type IngestedEventFacts } from "../suppression";
 import type { Suppression } from "../suppression";
 import { tenantService } from "../tenant";
 import { checkIdempotencyKey, idempotencyService } from "./idempotency.service";
-import { runIngestHooks, type IngestBatch } from "./ingest-hooks";
+import { runIngestHooks, type IngestBatch } from "./ingest.hooks";
 import { campaignById } from "../campaign";
 import { inboxById } from "../inbox";
 import { loadedRows } from "../../platform/db/loaded-rows";
@@ -38,7 +38,7 @@ import { IngestErrorCode } from "./ingest.errors";
 //   1. one multi-row INSERT ... ON CONFLICT (tenant_id, dedupe_key) DO NOTHING RETURNING
 //      (rows in dedupe-key order: concurrent batches lock keys in one order, no deadlocks);
 //   2. the suppression rules over the new rows (at most: one tally upsert, one insert);
-//   3. the ingest hooks' reads, with the new rows (see ingest-hooks.ts);
+//   3. the ingest hooks' reads, with the new rows (see ingest.hooks.ts);
 //   4. the counters upsert, from the RETURNING rows only (a duplicate, or a row a concurrent
 //      batch inserted first, is never returned, so counts cannot double under READ COMMITTED),
 //      last because its row locks are held until commit;

@@ -3,5 +3,5 @@
 export { Suppression } from "./suppression.entity";
 export { suppressionService } from "./suppression.service";
 export type { IngestedEventFacts } from "./suppression.service";
-export { registerSuppressionHook } from "./suppression.hooks";
-export type { SuppressionChange } from "./suppression.hooks";
+export { SUPPRESSION_HOOKS } from "./suppression.hooks";
+export type { SuppressionChange, SuppressionHook } from "./suppression.hooks";

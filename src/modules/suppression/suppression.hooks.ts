@@ -1,4 +1,5 @@
 import type { RequestContext } from "../../platform/context";
+import { ExtensionPoint } from "../../platform/extensions";
 import type { Suppression } from "./suppression.entity";
 
 // The extension point of manual suppression changes (for outgoing webhooks): addSuppressions
@@ -13,19 +14,11 @@ export interface SuppressionChange {
 
 export type SuppressionHook = (ctx: RequestContext, change: SuppressionChange) => Promise<void>;
 
-const hooks: SuppressionHook[] = [];
+/** What reacts to manual suppression changes: hooks run in the order src/app/wiring.ts plugs them. */
+export const SUPPRESSION_HOOKS = new ExtensionPoint<SuppressionHook>("suppression hooks");
 
-/** Registers a hook for every later change; returns a function that unregisters it (tests). */
-export function registerSuppressionHook(hook: SuppressionHook): () => void {
-  hooks.push(hook);
-  return () => {
-    const i = hooks.indexOf(hook);
-    if (i >= 0) hooks.splice(i, 1);
-  };
-}
-
-/** Runs every registered hook in order; called by the suppression service only. */
+/** Runs every plugged hook in order; called by the suppression service only. */
 export async function runSuppressionHooks(ctx: RequestContext, change: SuppressionChange): Promise<void> {
   if (change.added.length === 0 && change.removed.length === 0) return;
-  for (const hook of [...hooks]) await hook(ctx, change);
+  for (const hook of ctx.app.extensions.of(SUPPRESSION_HOOKS)) await hook(ctx, change);
 }

@@ -2,5 +2,11 @@
 // other modules and the app import these from here, never its files.
 export { WebhookSubscription } from "./webhook-subscription.entity";
 export { webhookSubscriptionService } from "./webhook-subscription.service";
-export { registerWebhookSources, startWebhookWorker } from "./webhook-subscription.hooks";
+export {
+  webhooksForAlerts,
+  webhooksForAudits,
+  webhooksForIngest,
+  webhooksForSuppressions,
+} from "./webhook-subscription.plugs";
+export { startWebhookWorker } from "./webhook-subscription.runtime";
 export { signatureHeader } from "./webhook.worker";

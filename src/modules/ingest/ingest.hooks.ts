@@ -1,4 +1,5 @@
 import type { RequestContext } from "../../platform/context";
+import { ExtensionPoint } from "../../platform/extensions";
 import type { BounceEvent } from "../bounce";
 import type { Suppression } from "../suppression";
 
@@ -27,8 +28,8 @@ import type { Suppression } from "../suppression";
 //     retries). Throw only for errors that should do that.
 //   * Publish nothing from the hook body directly: the transaction may still roll back.
 //     publishAfterCommit (realtime.service) announces only once the commit succeeded.
-//   * Keep it cheap and batched (one statement per batch, not per event). Hooks run in
-//     registration order.
+//   * Keep it cheap and batched (one statement per batch, not per event). Hooks run in the
+//     order the app plugged them into INGEST_HOOKS.
 //
 // ctx is a RequestContext bound to the tenant (ctx.tenantId); for webhooks it is a system
 // context with the "ingest" scope and no API key.
@@ -53,16 +54,8 @@ export type AfterCounters = () => Promise<void>;
 
 export type IngestHook = (ctx: RequestContext, batch: IngestBatch) => Promise<AfterCounters | void>;
 
-const hooks: IngestHook[] = [];
-
-/** Registers a hook for every later batch; returns a function that unregisters it (tests). */
-export function registerIngestHook(hook: IngestHook): () => void {
-  hooks.push(hook);
-  return () => {
-    const i = hooks.indexOf(hook);
-    if (i >= 0) hooks.splice(i, 1);
-  };
-}
+/** What reacts to ingestion: hooks run in the order src/app/wiring.ts plugs them. */
+export const INGEST_HOOKS = new ExtensionPoint<IngestHook>("ingest hooks");
 
 /**
  * Runs every hook's first step, moves the counters (moveCounters), then runs their second
@@ -76,7 +69,7 @@ export async function runIngestHooks(
   const idle = batch.events.length === 0 && batch.sent === 0 && batch.suppressions.length === 0;
   const settle: AfterCounters[] = [];
   if (!idle) {
-    for (const hook of [...hooks]) {
+    for (const hook of ctx.app.extensions.of(INGEST_HOOKS)) {
       const next = await hook(ctx, batch);
       if (next) settle.push(next);
     }
