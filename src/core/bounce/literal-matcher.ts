@@ -145,6 +145,23 @@ export class LiteralMatcher {
     return true;
   }
 
+  /** Is any fragment in text[from, to)? Stops at the first one (no list, nothing allocated). */
+  matchesAny(text: string, from = 0, to = text.length): boolean {
+    const { cls, shift, delta, outStart, outIds, lengths, heads } = this;
+    let s = 0;
+    for (let i = from; i < to; i++) {
+      const d = delta[(s << shift) | cls[text.charCodeAt(i)]];
+      s = d >>> 1;
+      if (d & 1) {
+        for (let j = outStart[s], b = outStart[s + 1]; j < b; j++) {
+          const id = outIds[j];
+          if (heads[id] === lengths[id] || this.tailAt(text, i + 1 - heads[id], id, to)) return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** Ids of the fragments present in the text (each once), in order of first completion. */
   present(text: string, from = 0, to = text.length): number[] {
     const seen = new Uint8Array(this.phrases.length);

@@ -787,7 +787,7 @@ export function providerReason(
     let host = remoteHost ?? "";
     if (remoteHost === null && hostText) {
       hostMatcher ??= new LiteralMatcher(PROVIDER_HOSTS);
-      if (hostMatcher.present(hostText).length) host = remoteHostIn(hostText);
+      if (hostMatcher.matchesAny(hostText)) host = remoteHostIn(hostText);
     }
     if (host) p = providerFor("", host);
   }
