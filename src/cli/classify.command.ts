@@ -1,16 +1,17 @@
 // `rebound classify [--jsonl] PATH...` and `rebound classify --smtp "550 5.1.1 ..." [--recipient ADDR]`:
 // one JSON line per recipient result. Bad files become rows with `error`, never a crash.
 import { readdirSync, statSync, type Dirent } from "node:fs";
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { analyzeSmtpReply } from "../core/bounce";
 import { classifyFile, row } from "./classify.file";
 import { classifyInParallel } from "./classify.parallel";
+import { threadsFor } from "./classify.threads";
 
 const usage = `usage: rebound classify [--jsonl] [--threads N] PATH...
        rebound classify --smtp "550 5.1.1 ..." [--recipient ADDR]
 
-  --threads N   worker threads for the files (default: one below 400 files, else every core, at most 8)
+  --threads N   worker threads for the files (default: one below 400 files, else one per idle core, at most 8)
 `;
 
 /** Files under the paths, folders read recursively, each folder's entries sorted. */
@@ -94,7 +95,7 @@ export async function run(args: string[]): Promise<number> {
   for (const e of errors)
     process.stdout.write(JSON.stringify({ file: e.file, message: 1, index: 1, error: e.error }) + "\n");
   const progress = files.length > 300;
-  const threads = threadsAsked ?? threadsFor(files.length);
+  const threads = threadsAsked ?? threadsFor(files.length, availableParallelism(), loadavg()[0]);
   const failed =
     threads > 1 && workerScript
       ? await classifyInParallel(files, threads, workerScript, (s) => process.stdout.write(s), progress)
@@ -127,12 +128,4 @@ function classifySerially(files: string[], progress: boolean): number {
 let workerScript: string | null = null;
 export function setWorkerScript(file: string): void {
   workerScript = file;
-}
-
-/** Below this many files, starting a worker costs more than it saves. */
-const PARALLEL_MIN_FILES = 400;
-
-function threadsFor(files: number): number {
-  if (files < PARALLEL_MIN_FILES) return 1;
-  return Math.max(1, Math.min(availableParallelism(), 8));
 }

@@ -1,8 +1,8 @@
-// `rebound classify` over a large folder on every core: the main thread and N-1 worker
-// threads take chunks of the file list from one shared counter (no round trip to ask for
-// work, so a slow chunk never holds the others back), and the main thread writes each
-// chunk's lines in file order as soon as every chunk before it is done. Output is
-// byte-for-byte what the one-thread run prints.
+// `rebound classify` over a large folder on several cores (how many: classify.threads.ts):
+// the main thread and N-1 worker threads take chunks of the file list from one shared
+// counter (no round trip to ask for work, so a slow chunk never holds the others back),
+// and the main thread writes each chunk's lines in file order as soon as every chunk
+// before it is done. Output is byte-for-byte what the one-thread run prints.
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { classifyFile } from "./classify.file";
 

@@ -63,7 +63,8 @@ add("APPLE", ["icloud.com", "me.com", "mac.com"]);
 
 /** Provider from the domain alone; null when the domain is not a known public one. */
 export function providerFromDomain(domain: string): MailboxProvider | null {
-  return PUBLIC_DOMAINS[domain.trim().toLowerCase().replace(/\.$/, "")] ?? null;
+  const d = domain.trim().toLowerCase();
+  return PUBLIC_DOMAINS[d.endsWith(".") ? d.slice(0, -1) : d] ?? null;
 }
 
 const MX_PATTERNS: Array<[RegExp, MailboxProvider]> = [

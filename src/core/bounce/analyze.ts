@@ -699,13 +699,17 @@ function authResultsOf(h: Headers): AuthResults | null {
   return r.spf || r.dkim || r.dmarc ? r : null;
 }
 
+/** The bounce's own fields that name its sender or its own addresses, and the returned message's. */
+const OWN_FIELDS = ["from", "to", "return-path", "reply-to", "sender", "delivered-to", "envelope-to", "cc"];
+const ORIGINAL_SENDER_FIELDS = ["from", "return-path", "reply-to", "sender"];
+
 function excludedAddresses(top: Headers, orig: OriginalHeaders): Set<string> {
   const out = new Set<string>();
-  for (const name of ["from", "to", "return-path", "reply-to", "sender", "delivered-to", "envelope-to", "cc"]) {
-    for (const v of top.get(name) ?? []) for (const a of addressesIn(v)) out.add(a);
+  for (const name of OWN_FIELDS) {
+    const values = top.get(name);
+    if (values) for (const v of values) for (const a of addressesIn(v)) out.add(a);
   }
-  for (const name of ["from", "return-path", "reply-to", "sender"])
-    for (const a of addressesIn(orig.get(name))) out.add(a);
+  for (const name of ORIGINAL_SENDER_FIELDS) for (const a of addressesIn(orig.get(name))) out.add(a);
   return out;
 }
 
@@ -752,11 +756,27 @@ function cleanId(v: string | null): string | null {
   return (m ? m[1] : v).trim() || null;
 }
 
+/** An HTML tag that only a document uses, tried where the text has a "<" (and only there). */
+const HTML_TAG_AT = /<(?:html|body|div|p|br|table)\b/iy;
+
+/**
+ * Does the text hold one of HTML_TAG_AT's tags? Asked at each "<" rather than by a search of
+ * the whole text: a plain notice has a few "<" (around addresses), and a case-insensitive
+ * alternation searched from every position of a long notice was a fiftieth of the run.
+ */
+function looksLikeHtml(s: string): boolean {
+  for (let at = s.indexOf("<"); at !== -1; at = s.indexOf("<", at + 1)) {
+    HTML_TAG_AT.lastIndex = at;
+    if (HTML_TAG_AT.test(s)) return true;
+  }
+  return false;
+}
+
 // Linear in the text whatever it holds: a notice listing thousands of "<p+x@host" addresses
 // looks like HTML (`<p` then a word boundary), and an unanchored /<[^>]+>/ then scanned to the
 // end of the text from every "<" that has no ">" (quadratic). A tag here never spans a "<".
 function htmlToText(s: string): string {
-  if (s.indexOf("<") === -1 || !/<(?:html|body|div|p|br|table)\b/i.test(s)) return s;
+  if (!looksLikeHtml(s)) return s;
   return withoutScripts(s)
     .replace(/<br\s*\/?>|<\/(?:p|div|tr|li|h\d)>/gi, "\n")
     .replace(/<[^<>]*>/g, " ")

@@ -35,8 +35,10 @@ export class LiteralMatcher {
     this.phrases = phrases;
     const cls = this.cls;
     let classes = 1;
+    // Only the characters of the heads need a class: a tail is compared on the text itself
+    // (fewer classes, narrower rows, a table that stays in the CPU's cache).
     for (const p of phrases) {
-      for (let i = 0; i < p.length; i++) {
+      for (let i = 0, head = Math.min(p.length, depth); i < head; i++) {
         const c = p.charCodeAt(i);
         if (cls[c] === 0) {
           if (classes === 255) throw new Error("LiteralMatcher: too many distinct characters");
@@ -51,38 +53,55 @@ export class LiteralMatcher {
     this.shift = shift;
     const K = 1 << shift;
 
-    // Trie (children as [class, state] pairs: few per state)
-    const goto: Array<Map<number, number>> = [new Map()];
+    // Trie: each state's children as two parallel lists (their classes, their states), in
+    // the order they were added. A state has few children, so a list is searched faster than
+    // a Map is made (thousands of states, built once per process while the code is cold).
+    const kidClass: number[][] = [[]];
+    const kidState: number[][] = [[]];
     const out: number[][] = [[]];
     this.lengths = new Int32Array(phrases.length);
     this.heads = new Int32Array(phrases.length);
-    phrases.forEach((p, id) => {
+    for (let id = 0; id < phrases.length; id++) {
+      const p = phrases[id];
+      const head = Math.min(p.length, depth);
       this.lengths[id] = p.length;
-      this.heads[id] = Math.min(p.length, depth);
-      if (!p) return;
+      this.heads[id] = head;
+      if (!p) continue;
       let s = 0;
-      for (let i = 0; i < this.heads[id]; i++) {
+      for (let i = 0; i < head; i++) {
         const k = cls[p.charCodeAt(i)];
-        let n = goto[s].get(k);
-        if (n === undefined) {
-          n = goto.length;
-          goto.push(new Map());
+        const ks = kidClass[s];
+        let j = 0;
+        while (j < ks.length && ks[j] !== k) j++;
+        if (j === ks.length) {
+          ks.push(k);
+          kidState[s].push(kidClass.length);
+          kidClass.push([]);
+          kidState.push([]);
           out.push([]);
-          goto[s].set(k, n);
         }
-        s = n;
+        s = kidState[s][j];
       }
       out[s].push(id);
-    });
-    const states = goto.length;
+    }
+    const states = kidClass.length;
+    // Transitions are stored as (next state << 1) | (1 when that state ends a fragment), and
+    // written so as the states are found: no second pass over the whole table (hundreds of
+    // thousands of entries, run once per process while the code is still cold).
     const next = new Int32Array(states * K);
     // Breadth-first: failure links, then the full transition function.
     const fail = new Int32Array(states);
+    // A state ends a fragment when one ends there or at its failure state (found earlier).
+    const ends = new Uint8Array(states);
     const queue: number[] = [];
+    // The root's children in the order of their classes, the others' in the order added.
+    const rootKids = new Int32Array(K).fill(-1);
+    for (let j = 0; j < kidClass[0].length; j++) rootKids[kidClass[0][j]] = kidState[0][j];
     for (let k = 0; k < K; k++) {
-      const n = goto[0].get(k);
-      if (n !== undefined) {
-        next[k] = n;
+      const n = rootKids[k];
+      if (n !== -1) {
+        ends[n] = out[n].length ? 1 : 0;
+        next[k] = (n << 1) | ends[n];
         queue.push(n);
       }
     }
@@ -92,17 +111,18 @@ export class LiteralMatcher {
       for (const o of out[f]) out[s].push(o);
       // A state's row is its failure state's row, except where the trie has a child.
       next.copyWithin(s * K, f * K, f * K + K);
-      for (const [k, n] of goto[s]) {
-        fail[n] = next[f * K + k];
-        next[s * K + k] = n;
+      const ks = kidClass[s];
+      for (let j = 0; j < ks.length; j++) {
+        const k = ks[j];
+        const n = kidState[s][j];
+        fail[n] = next[f * K + k] >>> 1;
+        ends[n] = out[n].length || ends[fail[n]] ? 1 : 0;
+        next[s * K + k] = (n << 1) | ends[n];
         queue.push(n);
       }
     }
-    const ends = new Uint8Array(states);
-    for (let t = 0; t < states; t++) ends[t] = out[t].length ? 1 : 0;
-    for (let i = 0; i < next.length; i++) next[i] = (next[i] << 1) | ends[next[i]];
     // Two bytes a transition halve the table (cache misses are the cost of a step).
-    this.delta = states < 32768 ? Uint16Array.from(next) : next;
+    this.delta = states < 32768 ? new Uint16Array(next) : next;
     this.outStart = new Int32Array(states + 1);
     let total = 0;
     for (let s = 0; s < states; s++) {
@@ -141,6 +161,23 @@ export class LiteralMatcher {
       if (c !== p.charCodeAt(k)) return false;
     }
     return true;
+  }
+
+  /** Is any fragment in text[from, to)? Stops at the first one (no list, nothing allocated). */
+  matchesAny(text: string, from = 0, to = text.length): boolean {
+    const { cls, shift, delta, outStart, outIds, lengths, heads } = this;
+    let s = 0;
+    for (let i = from; i < to; i++) {
+      const d = delta[(s << shift) | cls[text.charCodeAt(i)]];
+      s = d >>> 1;
+      if (d & 1) {
+        for (let j = outStart[s], b = outStart[s + 1]; j < b; j++) {
+          const id = outIds[j];
+          if (heads[id] === lengths[id] || this.tailAt(text, i + 1 - heads[id], id, to)) return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Ids of the fragments present in the text (each once), in order of first completion. */

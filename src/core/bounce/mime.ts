@@ -135,8 +135,15 @@ export function parseContentType(value: string | null): { type: string; params: 
     let m: RegExpExecArray | null;
     while ((m = re.exec(rest))) {
       let key = m[1].toLowerCase();
-      const val = m[2] !== undefined ? m[2].replace(/\\(.)/g, "$1") : (m[3] ?? "").trim();
-      const cont = /^(.*?)\*\d+\*?$/.exec(key);
+      // (The escapes and RFC 2231 continuations are rare: looked for only where a "\\" or "*" is.)
+      const quoted = m[2];
+      const val =
+        quoted !== undefined
+          ? quoted.indexOf("\\") === -1
+            ? quoted
+            : quoted.replace(/\\(.)/g, "$1")
+          : (m[3] ?? "").trim();
+      const cont = key.indexOf("*") === -1 ? null : /^(.*?)\*\d+\*?$/.exec(key);
       if (cont) key = cont[1];
       params[key] = (params[key] ?? "") + val;
     }

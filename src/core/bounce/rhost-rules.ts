@@ -20,7 +20,7 @@ export interface RhostInput {
 
 type Finder = (f: RhostInput) => BounceReason | "";
 
-interface Provider {
+export interface Provider {
   name: string;
   /** host name fragments: a remote host containing one, or a recipient domain contained in one */
   hosts: readonly string[];
@@ -614,7 +614,7 @@ const MIMECAST: Finder = (f) => {
   return "";
 };
 
-const PROVIDERS: readonly Provider[] = [
+export const PROVIDERS: readonly Provider[] = [
   {
     name: "FrancePTT",
     hosts: [".laposte.net", ".orange.fr", ".wanadoo.fr"],
@@ -735,11 +735,33 @@ const PROVIDERS: readonly Provider[] = [
   },
 ];
 
+/**
+ * Recipient domain → provider: a domain names a provider when it is one of its host
+ * fragments or what follows a "." in one ("orange.fr" and "fr" in ".orange.fr"), the first
+ * provider in PROVIDERS' order winning. Built once: one lookup per recipient instead of a
+ * walk over every provider's hosts.
+ */
+const PROVIDER_BY_DOMAIN: ReadonlyMap<string, Provider> = (() => {
+  const byDomain = new Map<string, Provider>();
+  const claim = (key: string, p: Provider) => {
+    if (key && !byDomain.has(key)) byDomain.set(key, p);
+  };
+  for (const p of PROVIDERS) {
+    for (const h of p.hosts) {
+      claim(h, p);
+      for (let dot = h.indexOf("."); dot !== -1; dot = h.indexOf(".", dot + 1)) claim(h.slice(dot + 1), p);
+    }
+  }
+  return byDomain;
+})();
+
 /** The provider for a recipient domain or a remote host, in Sisimai's order: destination, then remote host. */
 export function providerFor(domain: string, remoteHost: string): Provider | null {
   const d = domain.toLowerCase();
-  if (d)
-    for (const p of PROVIDERS) if (p.hosts.some((h) => h.includes(d) && (h === d || h.endsWith("." + d)))) return p;
+  if (d) {
+    const p = PROVIDER_BY_DOMAIN.get(d);
+    if (p) return p;
+  }
   const r = remoteHost.toLowerCase();
   if (r) for (const p of PROVIDERS) if (p.hosts.some((h) => r.includes(h))) return p;
   return null;
@@ -765,7 +787,7 @@ export function providerReason(
     let host = remoteHost ?? "";
     if (remoteHost === null && hostText) {
       hostMatcher ??= new LiteralMatcher(PROVIDER_HOSTS);
-      if (hostMatcher.present(hostText).length) host = remoteHostIn(hostText);
+      if (hostMatcher.matchesAny(hostText)) host = remoteHostIn(hostText);
     }
     if (host) p = providerFor("", host);
   }
