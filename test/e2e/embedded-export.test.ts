@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { request } from "node:http";
+import { request, type IncomingMessage } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -60,7 +60,7 @@ describe("an export on the embedded database", () => {
     const url = new URL(server.url.replace("/graphql", "/export/bounce-events.csv"));
     let text = "";
     let ended = false;
-    const res = await new Promise<import("node:http").IncomingMessage>((resolve, reject) => {
+    const res = await new Promise<IncomingMessage>((resolve, reject) => {
       const req = request(url, { headers: { authorization: `Bearer ${key}` } }, resolve);
       req.on("error", reject);
       req.end();
