@@ -43,6 +43,7 @@ const ENV = z.object({
     z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// URL" }).optional(),
   ),
   DB_POOL_SIZE: wholeNumber(10, 1),
+  DB_EXPORT_POOL_SIZE: wholeNumber(2, 1),
   DB_IDLE_TIMEOUT_MS: z.preprocess(unset, z.coerce.number().int().min(0).optional()),
   REBOUND_DATA_DIR: z.preprocess(unset, z.string().trim().default(".data")),
   REBOUND_DEMO_TENANT: z.preprocess(unset, z.enum(["0", "1"], "must be 0 or 1").default("1")),
@@ -137,6 +138,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.REBOUND_DATA_DIR,
     // The embedded database serves one connection.
     poolSize: databaseUrl ? e.DB_POOL_SIZE : 1,
+    // The embedded database has no connection to spare: its exports read pages on the pool's.
+    exportPoolSize: databaseUrl ? e.DB_EXPORT_POOL_SIZE : 0,
     // The embedded database has one session; dropping it buys nothing, so it is kept.
     idleTimeoutMs: e.DB_IDLE_TIMEOUT_MS ?? (databaseUrl ? 10_000 : 0),
     apiKeyPepper: e.REBOUND_API_KEY_PEPPER,

@@ -105,6 +105,8 @@ export interface Config {
   migrationDatabaseUrl: string | null;
   dataDir: string;
   poolSize: number;
+  /** Connections of their own for CSV exports' cursors (export-connections.ts); 0: none (embedded). */
+  exportPoolSize: number;
   /** How long an idle pooled connection stays open, in ms; 0 keeps it for good. */
   idleTimeoutMs: number;
   /** Secret mixed into API key hashes, so a database dump alone cannot check keys. */

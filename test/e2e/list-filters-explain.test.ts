@@ -6,11 +6,13 @@ import { countQuery, keysetQuery, type KeysetOrder } from "../../src/platform/db
 import { RequestContext } from "../../src/platform/context";
 import { alertService } from "../../src/modules/alert/alert.service";
 import { bounceEventOrder, bounceService } from "../../src/modules/bounce/bounce.service";
+import { campaignService } from "../../src/modules/campaign/campaign.service";
+import type { CampaignFilter, CampaignOrder } from "../../src/modules/campaign/campaign.pages";
 import { suppressionService } from "../../src/modules/suppression/suppression.service";
 import { startTestApp, type TestApp } from "../support/test-app";
 import { createSetup, uuidFromGlobal } from "./ingest-support";
 
-// Every filter of bounceEvents, suppressions and alerts, and every order, is served by an
+// Every filter of bounceEvents, suppressions, alerts and campaigns, and every order, is served by an
 // index: the exact statements the services run (a page and its totalCount), EXPLAINed as the
 // application role inside a tenant's transaction, on tables of a million rows each (ten
 // tenants of 100,000), never scan a table. The rows are made by generate_series; the tables'
@@ -106,8 +108,18 @@ beforeAll(async () => {
               now() - g * interval '5 seconds', CASE WHEN (g / 10) % 10 = 0 THEN now() END
          FROM t, generate_series(1, ${ROWS}) g`,
     ),
+    load(
+      "campaigns",
+      `${head}
+       INSERT INTO campaigns (tenant_id, domain_id, name, status, created_at, sent, bounced)
+       SELECT t.ids[1 + g % ${TENANTS}], md5('domain ' || (g / 10) % 37)::uuid,
+              (ARRAY['Launch','Spring','Relaunch','Follow-up','Summer'])[1 + (g / 10) % 5] || ' ' || g,
+              (ARRAY['DRAFT','ACTIVE','PAUSED','COMPLETED'])[1 + (g / 10) % 4],
+              now() - g * interval '5 seconds', CASE WHEN g % 7 = 0 THEN 0 ELSE 1000 END, g % 97
+         FROM t, generate_series(1, ${ROWS}) g`,
+    ),
   ]);
-  console.log(`loaded ${3 * ROWS} rows in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`loaded ${4 * ROWS} rows in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }, 240_000);
 afterAll(() => app?.close());
 
@@ -125,6 +137,10 @@ function nodes(plan: PlanNode): PlanNode[] {
 /** The plan of a statement as the app runs it: the app role, the tenant's transaction, real parameters. */
 async function planOf(qb: SelectQueryBuilder<ObjectLiteral>, ctx: RequestContext): Promise<PlanNode[]> {
   const [text, params] = qb.getQueryAndParameters();
+  return planOfSql(text, params, ctx);
+}
+
+async function planOfSql(text: string, params: unknown[], ctx: RequestContext): Promise<PlanNode[]> {
   const em = await ctx.db();
   const [row] = await em.query(`EXPLAIN (FORMAT JSON) ${text}`, params);
   return nodes(row["QUERY PLAN"][0].Plan as PlanNode);
@@ -213,3 +229,56 @@ describe("alerts on a million rows", () => {
     expect(await expectIndexed((ctx) => alertService.listQuery(ctx, filter), "a")).toContain(index);
   });
 });
+
+describe("campaigns on a million rows", () => {
+  const DESC = (field: CampaignOrder["field"]): CampaignOrder => ({ field, direction: "DESC" });
+  /** The indexes a page of the list and its totalCount go through, none scanning the table. */
+  async function indexesOf(filter: CampaignFilter, order: CampaignOrder): Promise<string[]> {
+    const ctx = new RequestContext(app.running.app, { tenantId: tenantUuid, keyId: "test", scopes: ["read"] });
+    try {
+      const page = campaignService.pageStatement(ctx, { first: 50, order, filter });
+      const count = campaignService.countStatement(ctx, filter);
+      const plans = [await planOfSql(page.sql, page.values, ctx), await planOfSql(count.sql, count.values, ctx)];
+      for (const plan of plans)
+        expect(plan.filter((n) => n["Node Type"] === "Seq Scan").map((n) => n["Relation Name"])).toEqual([]);
+      return plans.flat().flatMap((n) => (n["Index Name"] ? [n["Index Name"]] : []));
+    } finally {
+      await ctx.tx.rollback();
+    }
+  }
+  const cases: Array<[string, CampaignFilter, CampaignOrder, string]> = [
+    ["no filter, newest first", {}, DESC("CREATED_AT"), "campaigns_tenant_created_idx"],
+    ["no filter, by bounce rate", {}, DESC("BOUNCE_RATE"), "campaigns_tenant_bounce_rate_idx"],
+    [
+      "no filter, by bounce rate ascending",
+      {},
+      { field: "BOUNCE_RATE", direction: "ASC" },
+      "campaigns_tenant_bounce_rate_idx",
+    ],
+    ["status", { status: "PAUSED" }, DESC("CREATED_AT"), "campaigns_tenant_status_idx"],
+    ["domain", { domainUuid: "DOMAIN" }, DESC("CREATED_AT"), "campaigns_tenant_domain_created_idx"],
+    ["name prefix", { namePrefix: "Relaunch 12" }, DESC("CREATED_AT"), "campaigns_tenant_name_prefix_idx"],
+    [
+      "created date range",
+      { createdFrom: since(), createdTo: until() },
+      DESC("CREATED_AT"),
+      "campaigns_tenant_created_idx",
+    ],
+    ["status, by bounce rate", { status: "ACTIVE" }, DESC("BOUNCE_RATE"), "campaigns_tenant_(status|bounce_rate)_idx"],
+    [
+      "name prefix, by bounce rate",
+      { namePrefix: "summer 3" },
+      DESC("BOUNCE_RATE"),
+      "campaigns_tenant_name_prefix_idx",
+    ],
+  ];
+  it.each(cases)("%s", async (_label, filter, order, index) => {
+    const f = filter.domainUuid ? { ...filter, domainUuid: await domainOfBulk() } : filter;
+    expect((await indexesOf(f, order)).join(" ")).toMatch(new RegExp(`\\b${index}\\b`));
+  });
+});
+
+/** One of the bulk campaigns' domains (md5('domain 5')). */
+async function domainOfBulk(): Promise<string> {
+  return superuser(async (c) => (await c.query<{ d: string }>(`SELECT md5('domain 5')::uuid AS d`)).rows[0]!.d);
+}

@@ -13,6 +13,7 @@ describe("loadConfig", () => {
       databaseUrl: null,
       dataDir: ".data",
       poolSize: 1,
+      exportPoolSize: 0,
       idleTimeoutMs: 0,
       bootstrapDemoTenant: true,
     });
@@ -22,6 +23,7 @@ describe("loadConfig", () => {
   it("keeps pooled PostgreSQL connections 10 s by default, and the embedded one for good", () => {
     expect(loadConfig({ DATABASE_URL: "postgres://u@h:5432/db" })).toMatchObject({
       poolSize: 10,
+      exportPoolSize: 2,
       idleTimeoutMs: 10_000,
       migrationDatabaseUrl: "postgres://u@h:5432/db",
     });

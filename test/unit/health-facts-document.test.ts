@@ -11,7 +11,7 @@ const DOMAIN = "0b6c3f0e-8a41-4c55-9a55-3c1f5a7d00d0";
 const T0 = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
 
 const FULL = {
-  page: [[CAMPAIGN, DOMAIN, "Spring", "ACTIVE", T0, T0 + 1]],
+  page: [[CAMPAIGN, DOMAIN, "Spring", "ACTIVE", T0, T0 + 1, 0.125]],
   totals: [[CAMPAIGN, "GMAIL", 120, 110, 8, 2, 0]],
   previous: [[CAMPAIGN, PREVIOUS, "Winter"]],
   recipientChecks: [[CAMPAIGN, 1000, 990, 5, 3, 2, T0]],
@@ -36,6 +36,7 @@ describe("decodeFactsDocument", () => {
           status: "ACTIVE",
           createdAt: new Date(T0),
           updatedAt: new Date(T0 + 1),
+          bounceRate: 0.125,
         },
       ],
       totals: [
@@ -106,7 +107,7 @@ describe("decodeFactsDocument", () => {
       /totals\[0\]\[2\] should be a number/,
     ],
     ["an unknown provider", { totals: [[CAMPAIGN, "AOL", 1, 1, 0, 0, 0]] }, /totals\[0\]\[1\] should be GMAIL\|/],
-    ["an unknown campaign status", { page: [[CAMPAIGN, DOMAIN, "x", "LIVE", T0, T0]] }, /page\[0\]\[3\]/],
+    ["an unknown campaign status", { page: [[CAMPAIGN, DOMAIN, "x", "LIVE", T0, T0, -1]] }, /page\[0\]\[3\]/],
     [
       "a timestamp as text",
       { recipientChecks: [[CAMPAIGN, 1, 1, 0, 0, 0, "2026-01-01"]] },

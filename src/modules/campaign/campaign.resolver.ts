@@ -12,6 +12,8 @@ import { Campaign } from "./campaign.entity";
 import { campaignService } from "./campaign.service";
 import {
   CampaignConnection,
+  CampaignFilterInput,
+  CampaignOrderInput,
   CreateCampaignInput,
   CreateCampaignPayload,
   DeleteCampaignInput,
@@ -21,16 +23,34 @@ import {
 } from "./campaign.types";
 import { inboxesByCampaign } from "./campaign.service";
 
+const NO_MATCH = "00000000-0000-0000-0000-000000000000";
+
 @Resolver(() => Campaign)
 export class CampaignResolver {
   @Authorized("read")
-  @Query(() => CampaignConnection, { description: "The tenant's campaigns, newest first." })
+  @Query(() => CampaignConnection, {
+    description: "The tenant's campaigns, newest first unless orderBy says otherwise.",
+  })
   campaigns(
     @Ctx() ctx: RequestContext,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Info() info: GraphQLResolveInfo,
+    @Arg("filter", () => CampaignFilterInput, { nullable: true, description: "Conditions the campaigns must meet." })
+    filter?: CampaignFilterInput | null,
+    @Arg("orderBy", () => CampaignOrderInput, {
+      nullable: true,
+      description: "The order; default { field: CREATED_AT, direction: DESC }.",
+    })
+    orderBy?: CampaignOrderInput | null,
   ) {
-    return campaignService.list(ctx, args, selectedFields(info, ["edges", "node"]));
+    return campaignService.list(ctx, args, selectedFields(info, ["edges", "node"]), orderBy ?? undefined, {
+      status: filter?.status,
+      // An id that names nothing of this tenant matches nothing (never "no filter").
+      domainUuid: filter?.domainId ? (uuidOf(filter.domainId, "Domain") ?? NO_MATCH) : null,
+      namePrefix: filter?.namePrefix,
+      createdFrom: filter?.createdFrom,
+      createdTo: filter?.createdTo,
+    });
   }
 
   @Authorized("read")

@@ -5,13 +5,23 @@ import type { RequestContext } from "../../platform/context";
 import { checkPageSize, type Connection } from "../../platform/graphql/connection";
 import { uuidOf } from "../../platform/graphql/global-id";
 import { fail, CommonErrorCode } from "../../platform/graphql/user-error";
-import { connectionOf, countOf, pageOf } from "../../platform/db/keyset";
+import { connectionWith } from "../../platform/db/keyset";
 import { domainService } from "../domain";
 import type { Inbox } from "../inbox";
 import { inboxService } from "../inbox";
 import { Campaign, CAMPAIGN_STATUSES, type CampaignStatus } from "./campaign.entity";
 import { inboxById } from "../inbox";
-import { CAMPAIGN_PAGE_READERS, type CampaignPageRequest } from "./campaign.pages";
+import {
+  CAMPAIGN_PAGE_READERS,
+  campaignCountSql,
+  campaignCursor,
+  campaignPageSql,
+  checkCampaignPage,
+  NEWEST_CAMPAIGNS_FIRST,
+  type CampaignFilter,
+  type CampaignOrder,
+  type CampaignPageRequest,
+} from "./campaign.pages";
 import { CampaignErrorCode } from "./campaign.errors";
 
 function checkName(name: string | null | undefined): string {
@@ -46,6 +56,7 @@ export function campaignOf(row: {
   status: CampaignStatus;
   createdAt: Date;
   updatedAt: Date;
+  bounceRate: number;
 }): Campaign {
   const campaign = new Campaign();
   campaign.tenantId = row.tenantId;
@@ -55,11 +66,9 @@ export function campaignOf(row: {
   campaign.status = row.status;
   campaign.createdAt = row.createdAt;
   campaign.updatedAt = row.updatedAt;
+  campaign.bounceRate = row.bounceRate;
   return campaign;
 }
-
-/** The campaigns list's cursor tag (its query alias), shared with the page readers (campaign.pages.ts). */
-export const CAMPAIGN_LIST = "c";
 
 export class CampaignService {
   async findById(ctx: RequestContext, uuid: string): Promise<Campaign | null> {
@@ -79,34 +88,73 @@ export class CampaignService {
   }
 
   /**
-   * A page of the tenant's campaigns, newest first. A page reader plugged into
-   * CAMPAIGN_PAGE_READERS may read it instead, with what it shows of each campaign.
+   * A page of the tenant's campaigns meeting the filter, in the order (newest first by
+   * default). A page reader plugged into CAMPAIGN_PAGE_READERS may read it instead, with what
+   * it shows of each campaign.
    */
   async list(
     ctx: RequestContext,
     args: { first: number; after?: string | null },
     fields: ReadonlySet<string> = new Set(),
+    order: CampaignOrder = NEWEST_CAMPAIGNS_FIRST,
+    filter: CampaignFilter = {},
   ): Promise<Connection<Campaign>> {
     checkPageSize(args.first);
-    const request: CampaignPageRequest = { first: args.first, after: args.after, fields };
+    const request: CampaignPageRequest = { first: args.first, after: args.after, order, filter, fields };
+    checkCampaignPage(request);
+    const cursorOf = (c: Campaign) => campaignCursor(c, order);
+    const count = () => this.count(ctx, filter);
     for (const reader of ctx.app.extensions?.of(CAMPAIGN_PAGE_READERS) ?? []) {
       const rows = reader.read(ctx, request);
-      if (rows) return connectionOf(await rows, args.first, CAMPAIGN_LIST, () => this.count(ctx));
+      if (rows) return connectionWith(await rows, args.first, cursorOf, count);
     }
-    return pageOf(await this.query(ctx), CAMPAIGN_LIST, args);
-  }
-
-  /** How many campaigns the tenant has (totalCount of the list). */
-  async count(ctx: RequestContext): Promise<number> {
-    return countOf(await this.query(ctx));
-  }
-
-  private async query(ctx: RequestContext) {
+    const page = this.pageStatement(ctx, request);
     const em = await ctx.db();
-    return em
-      .getRepository(Campaign)
-      .createQueryBuilder(CAMPAIGN_LIST)
-      .where(`${CAMPAIGN_LIST}.tenant_id = :tenantId`, { tenantId: ctx.tenantId });
+    const rows: Array<{
+      id: string;
+      domain_id: string;
+      name: string;
+      status: CampaignStatus;
+      created_at: Date;
+      updated_at: Date;
+      bounce_rate: number;
+    }> = await em.query(page.sql, page.values);
+    const campaigns = rows.map((r) =>
+      campaignOf({
+        tenantId: ctx.tenantId,
+        uuid: r.id,
+        domainId: r.domain_id,
+        name: r.name,
+        status: r.status,
+        createdAt: r.created_at,
+        updatedAt: r.updated_at,
+        bounceRate: r.bounce_rate,
+      }),
+    );
+    return connectionWith(campaigns, args.first, cursorOf, count);
+  }
+
+  /** The statement of a page as the list runs it (tenant, page size, then the filter's and cursor's values). */
+  pageStatement(
+    ctx: RequestContext,
+    request: Pick<CampaignPageRequest, "first" | "after" | "order" | "filter">,
+  ): { sql: string; values: unknown[] } {
+    const page = campaignPageSql(request, { tenant: "$1", first: "$2", firstParam: 3 });
+    return { sql: page.sql, values: [ctx.tenantId, request.first, ...page.values] };
+  }
+
+  /** totalCount's statement: count(*) over the filter's conditions, an index-only count where an index covers them. */
+  countStatement(ctx: RequestContext, filter: CampaignFilter): { sql: string; values: unknown[] } {
+    const count = campaignCountSql(filter, { tenant: "$1", firstParam: 2 });
+    return { sql: count.sql, values: [ctx.tenantId, ...count.values] };
+  }
+
+  /** How many of the tenant's campaigns meet the filter (totalCount of the list). */
+  async count(ctx: RequestContext, filter: CampaignFilter = {}): Promise<number> {
+    const { sql, values } = this.countStatement(ctx, filter);
+    const em = await ctx.db();
+    const [row] = (await em.query(sql, values)) as Array<{ n: string }>;
+    return Number(row?.n ?? 0);
   }
 
   /** Inboxes of many campaigns in one statement (the DataLoader's batch function). */

@@ -3,7 +3,7 @@
 export { Campaign } from "./campaign.entity";
 export { CAMPAIGN_STATUSES } from "./campaign.entity";
 export type { CampaignStatus } from "./campaign.entity";
-export { CAMPAIGN_LIST, campaignOf, campaignService } from "./campaign.service";
+export { campaignOf, campaignService } from "./campaign.service";
 export { campaignById, inboxesByCampaign } from "./campaign.service";
-export { CAMPAIGN_PAGE_ORDER, CAMPAIGN_PAGE_READERS, campaignPageSql } from "./campaign.pages";
-export type { CampaignPageReader, CampaignPageRequest } from "./campaign.pages";
+export { CAMPAIGN_PAGE_READERS, campaignPageSql } from "./campaign.pages";
+export type { CampaignPageReader, CampaignPageRequest, CampaignPageStatement } from "./campaign.pages";

@@ -173,6 +173,27 @@ export interface CampaignTotalDelta extends DeliveryCounts {
   provider: MailboxProvider;
 }
 
+/**
+ * The sends and (hard + soft) bounces of each campaign in a batch's totals, in campaign
+ * order: what moves the campaign's stored bounce rate. Deliveries and complaints alone move
+ * nothing there.
+ */
+function campaignRateDeltas(
+  totals: readonly CampaignTotalDelta[],
+): Array<{ campaignId: string; sent: number; bounced: number }> {
+  const out: Array<{ campaignId: string; sent: number; bounced: number }> = [];
+  for (const t of totals) {
+    const bounced = t.hardBounces + t.softBounces;
+    if (t.sent === 0 && bounced === 0) continue;
+    const last = out[out.length - 1];
+    if (last && last.campaignId === t.campaignId) {
+      last.sent += t.sent;
+      last.bounced += bounced;
+    } else out.push({ campaignId: t.campaignId, sent: t.sent, bounced });
+  }
+  return out;
+}
+
 function cmp(a: string | null, b: string | null): number {
   if (a === b) return 0;
   if (a === null) return -1;
@@ -196,11 +217,14 @@ export class DeliveryCounterService {
     const rows = deltas.list();
     if (rows.length === 0) return;
     const totals = deltas.campaignTotals();
-    // The hourly counters, the daily counters, then the campaigns' lifetime totals
-    // (campaign_delivery_totals), in one statement (one round trip while holding the locks).
+    const rates = campaignRateDeltas(totals);
+    // The hourly counters, the daily counters, the campaigns' lifetime totals
+    // (campaign_delivery_totals), then the sends and bounces on the campaign rows that the
+    // BOUNCE_RATE order reads, in one statement (one round trip while holding the locks).
     // Each part is sorted by its key and each part's input waits for the previous part to be
-    // done (the InitPlans reading "counted_hours" and "counted"), so every batch takes hourly,
-    // then daily, then total locks, each in one order: concurrent batches cannot deadlock.
+    // done (the InitPlans reading "counted_hours", "counted" and "totalled"), so every batch
+    // takes hourly, daily, total, then campaign locks, each in one order (campaign rows are
+    // locked by a sorted SELECT ... FOR NO KEY UPDATE): concurrent batches cannot deadlock.
     const hours = deltas.hours();
     await em.query(
       `WITH counted_hours AS (
@@ -235,21 +259,32 @@ export class DeliveryCounterService {
            complaints = c.complaints + EXCLUDED.complaints,
            domain_id = coalesce(c.domain_id, EXCLUDED.domain_id),
            updated_at = now()
-         RETURNING 1)
-       INSERT INTO campaign_delivery_totals AS t
-         (tenant_id, campaign_id, recipient_provider, sent, delivered, hard_bounces, soft_bounces, complaints)
-       SELECT $1, x.campaign_id, x.provider, x.sent, x.delivered, x.hard, x.soft, x.complaints
-         FROM unnest($12::uuid[], $13::text[], $14::bigint[], $15::bigint[], $16::bigint[], $17::bigint[], $18::bigint[])
-              WITH ORDINALITY AS x(campaign_id, provider, sent, delivered, hard, soft, complaints, ord)
-        WHERE (SELECT count(*) FROM counted) > 0
-        ORDER BY x.ord
-       ON CONFLICT (tenant_id, campaign_id, recipient_provider) DO UPDATE SET
-         sent = t.sent + EXCLUDED.sent,
-         delivered = t.delivered + EXCLUDED.delivered,
-         hard_bounces = t.hard_bounces + EXCLUDED.hard_bounces,
-         soft_bounces = t.soft_bounces + EXCLUDED.soft_bounces,
-         complaints = t.complaints + EXCLUDED.complaints,
-         updated_at = now()`,
+         RETURNING 1),
+       totalled AS (
+         INSERT INTO campaign_delivery_totals AS t
+           (tenant_id, campaign_id, recipient_provider, sent, delivered, hard_bounces, soft_bounces, complaints)
+         SELECT $1, x.campaign_id, x.provider, x.sent, x.delivered, x.hard, x.soft, x.complaints
+           FROM unnest($12::uuid[], $13::text[], $14::bigint[], $15::bigint[], $16::bigint[], $17::bigint[], $18::bigint[])
+                WITH ORDINALITY AS x(campaign_id, provider, sent, delivered, hard, soft, complaints, ord)
+          WHERE (SELECT count(*) FROM counted) > 0
+          ORDER BY x.ord
+         ON CONFLICT (tenant_id, campaign_id, recipient_provider) DO UPDATE SET
+           sent = t.sent + EXCLUDED.sent,
+           delivered = t.delivered + EXCLUDED.delivered,
+           hard_bounces = t.hard_bounces + EXCLUDED.hard_bounces,
+           soft_bounces = t.soft_bounces + EXCLUDED.soft_bounces,
+           complaints = t.complaints + EXCLUDED.complaints,
+           updated_at = now()
+         RETURNING 1),
+       locked AS (
+         SELECT c.id FROM campaigns c
+          WHERE c.tenant_id = $1 AND c.id = ANY($30::uuid[]) AND (SELECT count(*) FROM totalled) > 0
+          ORDER BY c.id
+            FOR NO KEY UPDATE)
+       UPDATE campaigns AS c SET sent = c.sent + x.sent, bounced = c.bounced + x.bounced
+         FROM locked JOIN unnest($30::uuid[], $31::bigint[], $32::bigint[]) AS x(campaign_id, sent, bounced)
+              ON x.campaign_id = locked.id
+        WHERE c.tenant_id = $1 AND c.id = locked.id`,
       [
         tenantId,
         rows.map((r) => r.campaignId),
@@ -280,6 +315,9 @@ export class DeliveryCounterService {
         hours.map((r) => r.softBounces),
         hours.map((r) => r.deferred),
         hours.map((r) => r.complaints),
+        rates.map((r) => r.campaignId),
+        rates.map((r) => r.sent),
+        rates.map((r) => r.bounced),
       ],
     );
   }

@@ -18,6 +18,8 @@ export interface PageRow {
   status: CampaignStatus;
   createdAt: Date;
   updatedAt: Date;
+  /** The campaign's stored bounce rate (the BOUNCE_RATE order's key, for its cursor). */
+  bounceRate: number;
 }
 
 /** A campaign's lifetime totals towards one recipient provider. */
@@ -194,13 +196,14 @@ export function decodeFactsDocument(text: string): FactsDocument {
   if (stored !== undefined && stored !== null && (typeof stored !== "object" || Array.isArray(stored)))
     throw new FactsDocumentError("settings.stored", "an object or null", stored);
   return {
-    page: rows(d, "page", 6, (r, w) => ({
+    page: rows(d, "page", 7, (r, w) => ({
       id: str(r, 0, w),
       domainId: str(r, 1, w),
       name: str(r, 2, w),
       status: oneOf(CAMPAIGN_STATUSES, r, 3, w),
       createdAt: date(r, 4, w),
       updatedAt: date(r, 5, w),
+      bounceRate: num(r, 6, w),
     })),
     totals: rows(d, "totals", 7, (r, w) => ({
       campaignId: str(r, 0, w),

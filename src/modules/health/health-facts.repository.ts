@@ -1,8 +1,7 @@
 import type { RequestContext } from "../../platform/context";
-import { decodeCursor } from "../../platform/db/keyset";
 import { checkPageSize } from "../../platform/graphql/connection";
-import type { Campaign } from "../campaign";
-import { CAMPAIGN_LIST, CAMPAIGN_PAGE_ORDER, campaignOf, campaignPageSql } from "../campaign";
+import type { Campaign, CampaignPageRequest, CampaignPageStatement } from "../campaign";
+import { campaignOf, campaignPageSql } from "../campaign";
 import { addCounts, emptyTotals, type DeliveryTotals } from "../delivery";
 import type { TenantSettingsValues } from "../tenant";
 import { type AuditSummary, type RecipientCheckSummary } from "./health-view";
@@ -56,23 +55,24 @@ function epochMs(column: string): string {
 // scavenge in between copied thousands of them (the string is one flat copy).
 // $1 is the tenant and $4 whether to read its settings. The campaigns are the CTEs kt (whose
 // totals) and kr (whose readiness facts): keys given ($2, $3), or a page read in the same
-// statement (its totals always, its readiness facts when $2; $3 the page size; $5 / $6 the
-// cursor's created_at and id).
+// statement (its totals always, its readiness facts when $2; $3 the page size; from $5 on the
+// values of the page's filter and cursor).
 const KEYS_GIVEN = `kt AS (SELECT unnest($2::uuid[]) AS id), kr AS (SELECT unnest($3::uuid[]) AS id)`;
 
-function keysOfPage(afterCursor: boolean): string {
+/** The page's first placeholder: the ones before are the facts statement's own. */
+const PAGE_PARAMS_FROM = 5;
+
+function keysOfPage(page: CampaignPageStatement): string {
   // The page is the campaign module's (rows, order, cursor): its SQL, embedded.
-  const after = afterCursor ? { createdAt: "$5", id: "$6" } : undefined;
-  return `g AS (${campaignPageSql({ tenant: "$1", first: "$3", after })}),
-       k AS (SELECT id FROM g ORDER BY ${CAMPAIGN_PAGE_ORDER} LIMIT $3::int),
+  return `g AS (${page.sql}),
+       k AS (SELECT id FROM g ORDER BY ${page.order} LIMIT $3::int),
        kt AS (SELECT id FROM k), kr AS (SELECT id FROM k WHERE $2::boolean)`;
 }
 
-function factsStatement(keys: string): string {
-  const page =
-    keys === KEYS_GIVEN
-      ? "null"
-      : `(SELECT json_agg(json_build_array(id, domain_id, name, status, ${epochMs("created_at")}, ${epochMs("updated_at")}) ORDER BY ${CAMPAIGN_PAGE_ORDER}) FROM g)`;
+function factsStatement(keys: string, page: CampaignPageStatement | null): string {
+  const pageRows = !page
+    ? "null"
+    : `(SELECT json_agg(json_build_array(id, domain_id, name, status, ${epochMs("created_at")}, ${epochMs("updated_at")}, bounce_rate) ORDER BY ${page.order}) FROM g)`;
   // The parts and their rows' positions are health-facts.document.ts's (its decoder reads them).
   return `WITH ${keys},
        r AS (
@@ -84,7 +84,7 @@ function factsStatement(keys: string): string {
               ORDER BY p.created_at DESC, p.id DESC LIMIT 1) p ON true
           WHERE c.tenant_id = $1 AND c.id IN (SELECT id FROM kr))
        SELECT json_build_object(
-         'page', ${page},
+         'page', ${pageRows},
          'totals', (SELECT json_agg(json_build_array(campaign_id, recipient_provider, sent, delivered, hard_bounces, soft_bounces, complaints))
                  FROM campaign_delivery_totals
                 WHERE tenant_id = $1 AND campaign_id IN (SELECT id FROM kt UNION SELECT previous_id FROM r)),
@@ -105,11 +105,16 @@ function factsStatement(keys: string): string {
        )::text AS facts`;
 }
 
-// Built once: the prepared statement's name is looked up by its text, and a text built per
-// call would be hashed (~3 KB) per call.
-const FACTS_OF_KEYS = factsStatement(KEYS_GIVEN);
-const FACTS_WITH_PAGE = factsStatement(keysOfPage(false));
-const FACTS_WITH_PAGE_AFTER = factsStatement(keysOfPage(true));
+// Built once (per shape of page: order, filters, cursor): the prepared statement's name is
+// looked up by its text, and a text built per call would be hashed (~3 KB) per call.
+const FACTS_OF_KEYS = factsStatement(KEYS_GIVEN, null);
+const factsWithPage = new Map<string, string>();
+
+function factsWithPageOf(page: CampaignPageStatement): string {
+  let text = factsWithPage.get(page.sql);
+  if (!text) factsWithPage.set(page.sql, (text = factsStatement(keysOfPage(page), page)));
+  return text;
+}
 
 /** The facts of the decoded document, every key asked for present (zeros, empty records). */
 function factsOf(
@@ -202,16 +207,15 @@ export class HealthFactsRepository {
    */
   async campaignPageWithFacts(
     ctx: RequestContext,
-    args: { first: number; after?: string | null },
+    args: CampaignPageRequest,
     withReadiness: boolean,
     withSettings: boolean,
   ): Promise<{ rows: Campaign[]; facts: CampaignFacts }> {
     checkPageSize(args.first);
-    const after = args.after ? decodeCursor(args.after, CAMPAIGN_LIST) : null;
+    const page = campaignPageSql(args, { tenant: "$1", first: "$3", firstParam: PAGE_PARAMS_FROM });
     const tenantId = ctx.tenantId;
-    const values: unknown[] = [tenantId, withReadiness, args.first, withSettings];
-    if (after) values.push(after.createdAt, after.uuid);
-    const result = await ctx.tx.prepared<{ facts: string }>(after ? FACTS_WITH_PAGE_AFTER : FACTS_WITH_PAGE, values);
+    const values: unknown[] = [tenantId, withReadiness, args.first, withSettings, ...page.values];
+    const result = await ctx.tx.prepared<{ facts: string }>(factsWithPageOf(page), values);
     const doc = decodeFactsDocument(result[0].facts);
     const rows = doc.page.map((c) =>
       campaignOf({
@@ -222,6 +226,7 @@ export class HealthFactsRepository {
         status: c.status,
         createdAt: c.createdAt,
         updatedAt: c.updatedAt,
+        bounceRate: c.bounceRate,
       }),
     );
     const keys = rows.slice(0, args.first).map((c) => c.uuid);

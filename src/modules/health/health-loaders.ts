@@ -1,7 +1,7 @@
 import DataLoader from "dataloader";
 import { resolveThresholds, type BenchmarkThresholds } from "../../core/benchmarks";
 import type { RequestContext } from "../../platform/context";
-import type { Campaign } from "../campaign";
+import type { Campaign, CampaignPageRequest } from "../campaign";
 import { deliveryCounterService, type CounterWindow, type DeliveryTotals } from "../delivery";
 import { TenantSettings, type TenantSettingsValues } from "../tenant";
 import { tenantService } from "../tenant";
@@ -107,7 +107,7 @@ export class HealthLoaders {
    * A page of campaigns read with its health in one statement (HealthService.campaignPageWithFacts):
    * first + 1 rows in keyset order, their health kept in memory for the fields that follow.
    */
-  async page(args: { first: number; after?: string | null }, withReadiness: boolean): Promise<Campaign[]> {
+  async page(args: CampaignPageRequest, withReadiness: boolean): Promise<Campaign[]> {
     const withSettings = this.settingsPromise === null;
     const { rows, facts } = await healthFacts.campaignPageWithFacts(this.ctx, args, withReadiness, withSettings);
     const settings = withSettings ? benchmarkSettings(facts.settings) : await this.settingsPromise!;

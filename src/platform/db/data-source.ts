@@ -4,6 +4,7 @@ import type { Config } from "../config";
 import type { Logger } from "pino";
 import type { DataDirLock } from "./data-dir-lock";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "./embedded";
+import { ExportConnections } from "./export-connections";
 import { MIGRATIONS } from "./migrations";
 import { CountingLogger } from "./statement-counter";
 
@@ -16,6 +17,8 @@ export interface Database {
   dataDirLock: DataDirLock | null;
   /** TypeORM's logger for this database (counts statements, logs failures). */
   logger: CountingLogger;
+  /** Connections for CSV exports' cursors; null on the embedded database, which has one connection. */
+  exports: ExportConnections | null;
   close(): Promise<void>;
 }
 
@@ -82,13 +85,19 @@ export async function openDatabase(config: Config, log: Logger, entities: Entity
     await embeddedDb?.stop();
     throw err;
   }
+  const exports =
+    embeddedDb === null && config.exportPoolSize > 0
+      ? new ExportConnections(url, config.exportPoolSize, config.idleTimeoutMs)
+      : null;
   return {
     dataSource,
     url,
     embedded: embeddedDb !== null,
     dataDirLock: embeddedDb?.lock ?? null,
     logger,
+    exports,
     async close() {
+      await exports?.end();
       if (dataSource.isInitialized) await dataSource.destroy();
       await embeddedDb?.stop();
     },

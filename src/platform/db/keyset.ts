@@ -43,9 +43,30 @@ export interface KeysetOrder {
 export const NEWEST_FIRST: KeysetOrder = { column: "created_at", property: "createdAt", direction: "DESC" };
 
 function cursorList(list: string, order: KeysetOrder): string {
-  return order.column === "created_at" && order.direction === "DESC"
-    ? list
-    : `${list}:${order.column}:${order.direction}`;
+  return orderedList(list, order.column, order.direction);
+}
+
+/** The tag of a list's cursors in an order: the list itself for newest first, else list:column:direction. */
+export function orderedList(list: string, column: string, direction: "ASC" | "DESC"): string {
+  return column === "created_at" && direction === "DESC" ? list : `${list}:${column}:${direction}`;
+}
+
+/**
+ * A cursor of an order by a number (a rate kept on the row), id breaking ties. The number is
+ * written in JavaScript's shortest round-trip form, which PostgreSQL reads back as the same
+ * double precision value, so the next page starts exactly after the row.
+ */
+export function encodeNumberCursor(value: number, uuid: string, list: string): string {
+  return Buffer.from(`${list}|${value}|${uuid}`, "utf8").toString("base64url");
+}
+
+export function decodeNumberCursor(cursor: string, list: string): { value: number; uuid: string } {
+  const [tag, text, uuid] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  const value = Number(text);
+  if (tag !== list || !uuid || !/^[0-9a-f-]{36}$/.test(uuid) || !text || !Number.isFinite(value)) {
+    throw badInput("after is not a cursor from this list.", "after");
+  }
+  return { value, uuid };
 }
 
 /**
@@ -102,11 +123,23 @@ export function connectionOf<T extends Keyed>(
   totalCount: () => Promise<number>,
   key: KeysetOrder["property"] = "createdAt",
 ): Connection<T> {
+  return connectionWith(
+    rows,
+    first,
+    (node) => encodeCursor({ uuid: node.uuid, createdAt: (node as unknown as Record<string, Date>)[key] }, list),
+    totalCount,
+  );
+}
+
+/** A connection from up to first + 1 rows in keyset order, each row's cursor made by cursorOf. */
+export function connectionWith<T>(
+  rows: readonly T[],
+  first: number,
+  cursorOf: (node: T) => string,
+  totalCount: () => Promise<number>,
+): Connection<T> {
   const page = rows.slice(0, first);
-  const edges = page.map((node) => ({
-    node,
-    cursor: encodeCursor({ uuid: node.uuid, createdAt: (node as unknown as Record<string, Date>)[key] }, list),
-  }));
+  const edges = page.map((node) => ({ node, cursor: cursorOf(node) }));
   let counting: Promise<number> | null = null;
   return {
     edges,

@@ -27,6 +27,7 @@ import { CreateDeliveryCountersHourly1764300006100 } from "../../../migrations/1
 import { CreateTenantUsage1764300007000 } from "../../../migrations/1764300007000-create-tenant-usage";
 import { IndexDeliveryCountersByDay1764300007200 } from "../../../migrations/1764300007200-index-delivery-counters-by-day";
 import { CreateWebhookJobQueue1764300009000 } from "../../../migrations/1764300009000-create-webhook-job-queue";
+import { OrderAndFilterCampaigns1764300010000 } from "../../../migrations/1764300010000-order-and-filter-campaigns";
 
 export const MIGRATIONS = [
   CreateAppRole1764300000000,
@@ -56,4 +57,5 @@ export const MIGRATIONS = [
   IndexDeliveryCountersByDay1764300007200,
   StoreDomainAuditSummaries1764300008000,
   CreateWebhookJobQueue1764300009000,
+  OrderAndFilterCampaigns1764300010000,
 ];

@@ -17,7 +17,7 @@ export const APP_ROLE = "rebound_app";
 export const openTransactions = { count: 0 };
 
 /** Binds the transaction to its tenant: role and app.tenant_id, both transaction-local. */
-const BIND_TENANT = "SELECT set_config('role', $1, true), set_config('app.tenant_id', $2, true)";
+export const BIND_TENANT = "SELECT set_config('role', $1, true), set_config('app.tenant_id', $2, true)";
 const NOTIFY = "SELECT pg_notify($1, $2)";
 
 /**

@@ -3,13 +3,14 @@ import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { stringify } from "csv-stringify";
 import type { RequestContext } from "../context";
+import { inTenantTransaction } from "../db/tenant-transaction";
 import { isDatabaseUnavailable } from "../db/unavailable.errors";
 import { sendUnavailable } from "./graphql-http";
 import { sendGraphQLError } from "./respond";
 
-// CSV answers (exports) streamed a page at a time: rows flow from PostgreSQL to the socket with
-// backpressure all the way (a slow client slows the reading), so a million rows cost the
-// memory of a few pages. RFC 4180: CRLF between records, a header
+// CSV answers (exports) streamed a batch at a time: rows flow from PostgreSQL to the socket
+// with backpressure all the way (a slow client slows the reading), so a million rows cost the
+// memory of a few batches. RFC 4180: CRLF between records, a header
 // line, fields holding a comma, a quote, CR or LF quoted with quotes doubled. A field that a
 // spreadsheet would run as a formula (starting with = + - @ TAB or CR) gets a leading
 // apostrophe (OWASP's CSV injection advice); the import takes it off again.
@@ -62,19 +63,24 @@ export async function sendCsv<Row>(
     await pipeline(rows, records, stringify(csvOptions(columns)), res);
     await ctx.tx.commit();
   } catch (err) {
-    await ctx.tx.rollback();
-    if (res.headersSent || res.destroyed) {
-      res.destroy();
-      // A client that went away is not the server's error.
-      if ((err as { code?: string }).code === "ERR_STREAM_PREMATURE_CLOSE") return;
-      ctx.log.warn({ err }, "CSV export stopped");
-      return;
-    }
-    res.removeHeader("content-disposition");
-    if (isDatabaseUnavailable(err)) return sendUnavailable(res);
-    ctx.log.error({ err }, "CSV export failed");
-    sendGraphQLError(res, 500, "INTERNAL_SERVER_ERROR", "Internal server error.");
+    await sendCsvFailure(ctx, res, err);
   }
+}
+
+/** Ends ctx's transaction after a failed export and answers it (or cuts it, once begun). */
+async function sendCsvFailure(ctx: RequestContext, res: ServerResponse, err: unknown): Promise<void> {
+  await ctx.tx.rollback();
+  if (res.headersSent || res.destroyed) {
+    res.destroy();
+    // A client that went away is not the server's error.
+    if ((err as { code?: string }).code === "ERR_STREAM_PREMATURE_CLOSE") return;
+    ctx.log.warn({ err }, "CSV export stopped");
+    return;
+  }
+  res.removeHeader("content-disposition");
+  if (isDatabaseUnavailable(err)) return sendUnavailable(res);
+  ctx.log.error({ err }, "CSV export failed");
+  sendGraphQLError(res, 500, "INTERNAL_SERVER_ERROR", "Internal server error.");
 }
 
 /** An export's rows: a SELECT with its conditions, and the unique key that orders and pages it. */
@@ -86,23 +92,19 @@ export interface ExportQuery {
   key: readonly [string, string];
 }
 
-/**
- * Rows read per statement. Small enough that a page dies young: with 500- and 5,000-row pages
- * the pages outlived scavenges and a million-row export's old generation peaked 160-245 MB
- * above its start; with 100 it grows about 13 MB (test/e2e/export-memory.test.ts).
- */
+/** Rows read per round trip, from the export's cursor or per keyset page. */
 export const EXPORT_PAGE_ROWS = 100;
 
 /**
- * The export's rows, read in ctx's tenant transaction a page at a time by keyset (the key's
- * values of a page's last row start the next), pulled only as fast as the client reads.
- * Keyset pages rather than a server-side cursor: pooled connections run in pg's pipeline mode
- * (platform/db/data-source.ts), where a portal kept open across round trips is refused, and
- * every page is an index range scan however deep into the export it is. The key is carried as
- * text, so a timestamp keeps its microseconds (a JavaScript Date would round them away and
- * repeat or skip rows).
+ * The export's rows on the embedded database, which has one connection and no other for a
+ * cursor (platform/db/export-connections.ts): keyset pages (the key's values of a page's last
+ * row start the next), each page its own tenant transaction, so that the one connection is
+ * free between pages and other requests go on while a slow client downloads. Rows
+ * committed meanwhile beyond the key read so far are included; none is repeated or skipped.
+ * The key is carried as text, so a timestamp keeps its microseconds (a JavaScript Date would
+ * round them away and repeat or skip rows).
  */
-export async function* exportRows<Row>(ctx: RequestContext, query: ExportQuery): AsyncGenerator<Row> {
+export async function* exportPages<Row>(ctx: RequestContext, query: ExportQuery): AsyncGenerator<Row> {
   const [k1, k2] = query.key;
   const n = query.params.length;
   const page = (after: boolean) =>
@@ -113,10 +115,10 @@ export async function* exportRows<Row>(ctx: RequestContext, query: ExportQuery):
       LIMIT ${EXPORT_PAGE_ROWS}`;
   let cursor: [string, string] | null = null;
   for (;;) {
-    const em = await ctx.db();
-    const rows = (await em.query(page(cursor !== null), cursor ? [...query.params, ...cursor] : query.params)) as Array<
-      Row & { export_key1: string; export_key2: string }
-    >;
+    const after = cursor;
+    const rows = (await inTenantTransaction(ctx.app.db.dataSource, ctx.tenantId, (em) =>
+      em.query(page(after !== null), after ? [...query.params, ...after] : query.params),
+    )) as Array<Row & { export_key1: string; export_key2: string }>;
     for (const row of rows) {
       const { export_key1: _k1, export_key2: _k2, ...fields } = row;
       yield fields as unknown as Row;
@@ -127,7 +129,11 @@ export async function* exportRows<Row>(ctx: RequestContext, query: ExportQuery):
   }
 }
 
-/** Streams an export's rows (exportRows) as a CSV attachment (sendCsv). */
+/**
+ * Streams an export's rows as a CSV attachment (sendCsv), in the key's order: from a cursor
+ * on an export connection (PostgreSQL), else by keyset pages (exportPages, the embedded
+ * database).
+ */
 export async function sendQueryAsCsv<Row>(
   ctx: RequestContext,
   res: ServerResponse,
@@ -136,7 +142,19 @@ export async function sendQueryAsCsv<Row>(
   query: ExportQuery,
   toRecord: (row: Row) => CsvValue[],
 ): Promise<void> {
-  await sendCsv(ctx, res, filename, columns, Readable.from(exportRows<Row>(ctx, query)), toRecord);
+  const exports = ctx.app.db.exports;
+  let rows: Readable;
+  if (exports) {
+    try {
+      const sql = `${query.sql} ORDER BY ${query.key[0]}, ${query.key[1]}`;
+      rows = await exports.stream(ctx.tenantId, sql, query.params, EXPORT_PAGE_ROWS);
+    } catch (err) {
+      return sendCsvFailure(ctx, res, err);
+    }
+  } else {
+    rows = Readable.from(exportPages<Row>(ctx, query));
+  }
+  await sendCsv(ctx, res, filename, columns, rows, toRecord);
 }
 
 /** An ISO 8601 date or date-time query parameter; undefined when absent, null when not a date. */
