@@ -247,8 +247,20 @@ const PERMANENT_REASONS: ReadonlySet<BounceReason> = new Set([
   "suspend",
 ]);
 
+/**
+ * A notice that says it is only a warning (Sendmail's and Postfix's delay notices, Exim's
+ * "No action is required on your part") has not returned the message, whatever else its
+ * summary says ("could not be delivered for more than 4 hour(s)"): temporary.
+ */
+const WARNING_ONLY =
+  /\b(?:this is a warning(?: message)? only|you do not need to resend|no action is required on your part)\b/i;
+
 /** "permanent" / "temporary" when the text says exactly one of them, "both" or null. */
-function permanenceWords(text: string): { kind: "4" | "5" | "both"; words: string } | null {
+function permanenceWords(raw: string): { kind: "4" | "5" | "both"; words: string } | null {
+  // Read across line breaks: Postfix wraps "could not\n be delivered" in its summary.
+  const text = collapseSpaces(raw);
+  const warning = WARNING_ONLY.exec(text);
+  if (warning) return { kind: "4", words: warning[0] };
   const temp = TEMPORARY_WORDS.exec(text);
   const perm = PERMANENT_WORDS.exec(text);
   if (temp && perm) return { kind: "both", words: `${temp[0]}" and "${perm[0]}` };
