@@ -319,7 +319,9 @@ function analyzeUnchecked(
       facts.push({
         recipient: n.address,
         diagnostic: pickDiagnostic(n.block),
-        context: n.block.length < 40 ? notice : n.block,
+        // A short block alone is read with the notice around it, unless other recipients'
+        // blocks are in that notice too (their words are not this recipient's).
+        context: n.block.length < 40 && noticeRecipients.length === 1 ? notice : n.block,
       });
     }
   }
@@ -353,17 +355,21 @@ function analyzeUnchecked(
     if (summary) for (const f of facts) if (f.context !== notice) f.summary = summary;
     // The recipient's block is part of the notice: the notice (bounded, read once) and the
     // server's words (which may come from the delivery-status part) are all the rules need.
-    const rules = noticeRules(notice, subject, top);
+    // With several recipients' blocks, an MTA's wording in one block says nothing of the
+    // others: the rules read the text above the blocks, and each recipient's own block.
+    const perBlock = noticeRecipients.length > 1 && firstBlock > 0;
+    const rules = noticeRules(perBlock ? notice.slice(0, firstBlock) : notice, subject, top);
     for (const f of facts) {
       // Contexts are blocks of the notice: only one past the part read for the rules adds words.
       const late =
-        notice.length > NOTICE_RULES_BYTES &&
-        !!f.context &&
-        notice.indexOf(f.context) + f.context.length > NOTICE_RULES_BYTES;
-      f.contextNamesProviderHost = rules.namesProviderHost;
+        perBlock ||
+        (notice.length > NOTICE_RULES_BYTES &&
+          !!f.context &&
+          notice.indexOf(f.context) + f.context.length > NOTICE_RULES_BYTES);
+      f.contextNamesProviderHost = perBlock || rules.namesProviderHost;
       if (!f.fixedReason)
         f.preset ??= presetFor(
-          late ? `${f.diagnostic ?? ""}\n${f.context!.slice(0, 4096)}` : (f.diagnostic ?? ""),
+          late && f.context ? `${f.diagnostic ?? ""}\n${f.context.slice(0, 4096)}` : (f.diagnostic ?? ""),
           rules,
         );
     }

@@ -330,6 +330,8 @@ export function pickDiagnostic(block: string): string {
     if (
       /^(?:<<<\s*)?[245]\d\d[ -]/.test(l) ||
       /(?:said|reply|response|error)\s*:?\s*[245]\d\d[ -]/i.test(l) ||
+      // Exim's "host mx.example [192.0.2.1]: 550-5.7.1 ...": the reply after the host named.
+      /\]:\s+[245]\d\d[ -]/.test(l) ||
       /^Diagnostic-Code:/i.test(l)
     ) {
       reply.push(l);
@@ -344,7 +346,7 @@ export function pickDiagnostic(block: string): string {
         if (
           /^\(in reply to /i.test(n) ||
           /^[a-z([\]"'.,;:]/.test(n) ||
-          (/^[A-Z][a-z]|^\d+(?![\d.]*[ -]\d\.)/.test(n) && reply[reply.length - 1].length > 60)
+          (/^[A-Z][A-Za-z0-9_]|^\d+(?![\d.]*[ -]\d\.)/.test(n) && reply[reply.length - 1].length > 60)
         ) {
           reply.push(n);
           i = j;

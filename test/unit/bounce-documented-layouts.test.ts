@@ -1,0 +1,149 @@
+// Notices in the layouts MTAs document or are known to write, read by structure: Postfix's
+// bounce(5) templates (failure and delay), Exim's "Mail delivery failed" and "Warning:
+// message ... delayed" texts, qmail-send's bounce format (QSBMF), Sendmail's "Transcript of
+// session follows", Lotus Domino's "was not delivered to ... because", MailMarshal's
+// "Could not be delivered because of", and auto-replies and challenge/response requests that
+// are no bounce at all. Every notice here is written from those documents, with example.*
+// addresses; none comes from another project's samples.
+import { describe, expect, it } from "vitest";
+import { analyzeMessage } from "../../src/core/bounce";
+import { DAEMON_HEAD, message } from "../support/bounce.builders";
+
+const withSubject = (subject: string, from = "Mail Delivery System <MAILER-DAEMON@mx.sender.example>") => [
+  `From: ${from}`,
+  "To: campaigns@sender.example",
+  `Subject: ${subject}`,
+  "Date: Mon, 7 Dec 2026 05:00:00 +0000",
+];
+const byRecipient = (raw: string) => new Map(analyzeMessage(raw).diagnoses.map((d) => [d.recipient, d]));
+
+const POSTFIX_INTRO = [
+  "This is the mail system at host mx.sender.example.",
+  "",
+  "I'm sorry to have to inform you that your message could not",
+  "be delivered to one or more recipients. It's attached below.",
+  "",
+  "For further assistance, please send mail to postmaster.",
+  "",
+  "                   The mail system",
+  "",
+].join("\n");
+
+const QMAIL_INTRO = [
+  "Hi. This is the qmail-send program at mx.sender.example.",
+  "I'm afraid I wasn't able to deliver your message to the following addresses.",
+  "This is a permanent error; I've given up. Sorry it didn't work out.",
+  "",
+].join("\n");
+
+const EXIM_INTRO = [
+  "This message was created automatically by mail delivery software.",
+  "",
+  "A message that you sent could not be delivered to one or more of its",
+  "recipients. This is a permanent error. The following address(es) failed:",
+  "",
+].join("\n");
+
+describe("permanence from a notice's summary, read across its wrapped lines", () => {
+  // Postfix's failure template wraps "could not\nbe delivered": a local delivery error
+  // with no code (a full disk quota, procmail's exit status) is still a returned message.
+  const cases: Array<[string, string]> = [
+    [
+      "local mailbox over its disk quota",
+      "<full@receiver.example>: cannot update mailbox /var/mail/full for user full.\n    error writing message: Disk quota exceeded\n",
+    ],
+    [
+      "procmail's quota error through a command",
+      '<full@receiver.example> (expanded from <alias@receiver.example>): Command died\n    with status 73: "/usr/bin/procmail". Command output: procmail: Quota\n    exceeded while writing "/var/mail/full"\n',
+    ],
+  ];
+  for (const [name, block] of cases) {
+    it(`Postfix, ${name} → mailboxfull, permanent (inferred 5.0.0), not a bad address`, () => {
+      const [d, ...rest] = analyzeMessage(message(DAEMON_HEAD, POSTFIX_INTRO + block)).diagnoses;
+      expect(rest).toEqual([]);
+      expect(d).toMatchObject({ recipient: "full@receiver.example", reason: "mailboxfull", bounceType: "HARD" });
+      expect(d.status).toBe("5.0.0");
+      expect(d.hardBounce).toBe(false);
+      expect(d.evidence.join(" ")).toMatch(/inferred.*could not be delivered/);
+    });
+  }
+});
+
+describe("delay notices that say they are only a warning are temporary", () => {
+  it("Postfix's delay template (could not be delivered for 4 hours, will be retried) → SOFT 4.0.0", () => {
+    const body = [
+      "This is the mail system at host mx.sender.example.",
+      "",
+      "####################################################################",
+      "# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #",
+      "####################################################################",
+      "",
+      "Your message could not be delivered for more than 4 hour(s).",
+      "It will be retried until it is 5 day(s) old.",
+      "",
+      "                   The mail system",
+      "",
+      "<later@receiver.example>: connect to mx.receiver.example[192.0.2.1]:25:",
+      "    Connection timed out",
+      "",
+    ].join("\n");
+    const [d] = analyzeMessage(message(withSubject("Delayed Mail (still being retried)"), body)).diagnoses;
+    expect(d).toMatchObject({ recipient: "later@receiver.example", bounceType: "SOFT", status: "4.0.0" });
+    expect(d.hardBounce).toBe(false);
+    expect(d.evidence.join(" ")).toMatch(/inferred.*WARNING ONLY/);
+  });
+});
+
+describe("a reply printed after the host that gave it (Exim), multi-line, is read whole", () => {
+  it("host mx [ip]: 550-5.7.1 ... / 550-5.7.1 ... / 550 5.7.1 ... → one reply, spam words read", () => {
+    const body =
+      EXIM_INTRO +
+      [
+        "  gone@receiver.example",
+        "    SMTP error from remote mail server after end of data:",
+        "    host mx.receiver.example [192.0.2.1]: 550-5.7.1 Our system has detected that this message is",
+        "    550-5.7.1 likely unsolicited mail. To reduce the amount of spam sent to us,",
+        "    550 5.7.1 this message has been blocked.",
+        "",
+      ].join("\n");
+    const [d] = analyzeMessage(
+      message(withSubject("Mail delivery failed: returning message to sender"), body),
+    ).diagnoses;
+    expect(d).toMatchObject({ recipient: "gone@receiver.example", reason: "spamdetected", status: "5.7.1" });
+    expect(d.diagnosticCode).toMatch(
+      /^host mx\.receiver\.example \[192\.0\.2\.1\]: 550 5\.7\.1 Our system has detected/,
+    );
+    expect(d.diagnosticCode).not.toMatch(/550-/);
+  });
+});
+
+describe("an MTA's wording in one recipient's block says nothing of the others", () => {
+  it("qmail, three blocks: no mailbox / over quota / sender refused, each read on its own", () => {
+    const m = byRecipient(
+      message(
+        withSubject("failure notice"),
+        QMAIL_INTRO +
+          [
+            "<a@receiver.example>:",
+            "Sorry, no mailbox here by that name. (#5.1.1)",
+            "",
+            "<b@receiver.example>:",
+            "over quota",
+            "",
+            "<c@other.example>:",
+            "Connected to 192.0.2.9 but sender was rejected.",
+            "Remote host said: 553 sorry, your envelope sender has been denied (#5.7.1)",
+            "",
+            "--- Below this line is a copy of the message.",
+            "",
+            "From: campaigns@sender.example",
+            "",
+          ].join("\n"),
+      ),
+    );
+    expect([...m.keys()]).toEqual(["a@receiver.example", "b@receiver.example", "c@other.example"]);
+    expect(m.get("a@receiver.example")).toMatchObject({ reason: "userunknown", hardBounce: true });
+    expect(m.get("b@receiver.example")).toMatchObject({ reason: "mailboxfull", hardBounce: false, bounceType: "HARD" });
+    expect(m.get("c@other.example")).toMatchObject({ reason: "rejected", hardBounce: false, replyCode: 553 });
+  });
+});
