@@ -34,7 +34,14 @@ import {
   type MimePart,
 } from "./mime";
 import { NOTICE_RULES_BYTES, noticeRules, presetFor } from "./mta-rules";
-import { cutReturnedMessage, findNoticeBlocks, joinReplyLines, pickDiagnostic, type NoticeBlock } from "./notice";
+import {
+  cutReturnedMessage,
+  findNoticeBlocks,
+  joinReplyLines,
+  pickDiagnostic,
+  replyAbove,
+  type NoticeBlock,
+} from "./notice";
 import { parseSesNotification } from "./ses";
 import { findReplyCode, findStatus } from "./smtp-reply";
 import { forwardedBounce } from "./forwarded.reader";
@@ -314,11 +321,20 @@ function analyzeUnchecked(
       );
     }
   }
+  // The notice's own summary above the first recipient block (the MTA's words for the
+  // whole message: "This is a permanent error; I've given up").
+  const firstBlock = noticeRecipients.length ? notice.indexOf(noticeRecipients[0].block) : -1;
+  const summary = firstBlock > 0 ? notice.slice(Math.max(0, firstBlock - 4096), firstBlock) : "";
   if (!facts.length) {
+    // A reply printed once above the list stands for every recipient whose block has none.
+    let shared: string | null | undefined;
     for (const n of noticeRecipients) {
+      const own = pickDiagnostic(n.block);
+      const diagnostic =
+        summary && !findReplyCode(own) && !findStatus(own) ? ((shared ??= replyAbove(summary)) ?? own) : own;
       facts.push({
         recipient: n.address,
-        diagnostic: pickDiagnostic(n.block),
+        diagnostic,
         // A short block alone is read with the notice around it, unless other recipients'
         // blocks are in that notice too (their words are not this recipient's).
         context: n.block.length < 40 && noticeRecipients.length === 1 ? notice : n.block,
@@ -348,10 +364,6 @@ function analyzeUnchecked(
   }
 
   if (facts.length) {
-    // The notice's own summary above the first recipient block (the MTA's words for the
-    // whole message: "This is a permanent error; I've given up").
-    const firstBlock = noticeRecipients.length ? notice.indexOf(noticeRecipients[0].block) : -1;
-    const summary = firstBlock > 0 ? notice.slice(Math.max(0, firstBlock - 4096), firstBlock) : "";
     if (summary) for (const f of facts) if (f.context !== notice) f.summary = summary;
     // The recipient's block is part of the notice: the notice (bounded, read once) and the
     // server's words (which may come from the delivery-status part) are all the rules need.

@@ -369,6 +369,21 @@ export function pickDiagnostic(block: string): string {
   return lines.join(" ").slice(0, 1000);
 }
 
+/**
+ * The one reply a notice prints above its list of recipients, for all of them
+ * ("Could not be delivered because of\n\n550 5.1.1 User unknown\n\nThe following
+ * recipients were affected:"): null when the text above prints none, or several.
+ */
+export function replyAbove(summary: string): string | null {
+  const lines = summary.split("\n");
+  const at = lines.findIndex((l) => REPLY_LINE.test(l));
+  if (at === -1) return null;
+  let end = at + 1;
+  while (end < lines.length && lines[end].trim()) end++;
+  for (let i = end; i < lines.length; i++) if (REPLY_LINE.test(lines[i])) return null;
+  return pickDiagnostic(lines.slice(at, end).join("\n")) || null;
+}
+
 /** "550-5.7.26 foo 550-5.7.26 bar 550 5.7.26 baz" → "550 5.7.26 foo bar baz". */
 export function joinReplyLines(s: string): string {
   if (!/\d\d\d-/.test(s)) return s.replace(/\s+/g, " ").trim();
