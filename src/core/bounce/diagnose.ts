@@ -237,7 +237,7 @@ const TEMPORARY_WORDS =
   /\b(?:will (?:keep|continue) (?:on )?trying|will (?:be )?retr(?:y|ied)|will try (?:again|to deliver)|still (?:trying|being retried)|try again later|not (?:yet )?been delivered yet|has not yet been delivered|temporar(?:y|ily)|deferred|delayed|this is a warning message only|warning: message still undelivered)\b/i;
 /** Wording that says it gave up for good: permanent. */
 const PERMANENT_WORDS =
-  /\b(?:permanent(?:ly)?(?: error| failure| fatal)?|giving up|gave up|given up|will not be retried|not be delivered|could not be delivered|fatal errors?|no longer (?:exists|valid|available|accepts)|does not exist|unknown user|user unknown|no such (?:user|domain|mailbox|recipient)|unrouteable|unroutable|account (?:has been )?(?:disabled|discontinued|closed|deleted))\b/i;
+  /\b(?:permanent(?:ly)?(?: error| failure| fatal)?|giving up|gave up|given up|will not be retried|not be delivered|could not be delivered|cannot be delivered|was not delivered|unable to deliver|undeliverable|delivery to the following recipients? failed|failed permanently|fatal errors?|no longer (?:exists|valid|available|accepts)|does not exist|unknown user|user unknown|no such (?:user|domain|mailbox|recipient)|unrouteable|unroutable|account (?:has been )?(?:disabled|discontinued|closed|deleted))\b/i;
 /** Reasons that name a fault of the address itself: permanent by nature. */
 const PERMANENT_REASONS: ReadonlySet<BounceReason> = new Set([
   "userunknown",
@@ -283,11 +283,15 @@ function inferredClass(
   const a = (action ?? "").toLowerCase();
   if (a === "delayed") return { status: "4.0.0", why: "Action: delayed" };
   const own = permanenceWords(text);
-  if (own?.kind === "both") return null; // the block says both: nothing decides
-  if (own) return { status: `${own.kind}.0.0`, why: `the recipient's block says "${own.words}"` };
+  if (own && own.kind !== "both")
+    return { status: `${own.kind}.0.0`, why: `the recipient's block says "${own.words}"` };
+  // A block that recounts both (Sendmail's "Deferred: ..." attempts, then "could not be
+  // delivered for 5 days") is settled by the MTA's verdict on the whole message above it
+  // ("The following addresses had permanent fatal errors"); without one nothing decides.
   const intro = summary ? permanenceWords(summary) : null;
   if (intro && intro.kind !== "both")
     return { status: `${intro.kind}.0.0`, why: `the notice's summary says "${intro.words}"` };
+  if (own) return null;
   if (PERMANENT_REASONS.has(reason))
     return { status: "5.0.0", why: `reason ${reason} is a fault of the address itself` };
   if (a === "failed") return { status: "5.0.0", why: "Action: failed" };
