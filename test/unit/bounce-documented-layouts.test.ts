@@ -147,3 +147,151 @@ describe("an MTA's wording in one recipient's block says nothing of the others",
     expect(m.get("c@other.example")).toMatchObject({ reason: "rejected", hardBounce: false, replyCode: 553 });
   });
 });
+
+describe("a reply printed once above the list of recipients stands for each of them", () => {
+  it("MailMarshal: Could not be delivered because of <reply> / The following recipients were affected", () => {
+    const body = [
+      "Your message:",
+      "",
+      "   From:    campaigns@sender.example",
+      "   Subject: Hello",
+      "",
+      "Could not be delivered because of",
+      "",
+      "550 5.1.1 User unknown",
+      "",
+      "The following recipients were affected:",
+      "    gone@receiver.example",
+      "    left@receiver.example",
+      "",
+    ].join("\n");
+    const ds = analyzeMessage(
+      message(withSubject("Undeliverable: Hello", "MailMarshal <postmaster@receiver.example>"), body),
+    ).diagnoses;
+    expect(ds.map((d) => d.recipient)).toEqual(["gone@receiver.example", "left@receiver.example"]);
+    for (const d of ds)
+      expect(d).toMatchObject({ reason: "userunknown", status: "5.1.1", replyCode: 550, hardBounce: true });
+  });
+
+  it("two different replies above the list: neither is given to the recipients", () => {
+    const body = [
+      "Could not be delivered because of",
+      "",
+      "550 5.1.1 User unknown",
+      "",
+      "and",
+      "",
+      "452 4.2.2 Mailbox full",
+      "",
+      "The following recipients were affected:",
+      "    gone@receiver.example",
+      "",
+    ].join("\n");
+    const [d] = analyzeMessage(message(DAEMON_HEAD, body)).diagnoses;
+    expect(d.recipient).toBe("gone@receiver.example");
+    expect(d.replyCode).toBeNull();
+  });
+});
+
+describe("old text notices with no code: the notice's own verdict decides permanence", () => {
+  const cases: Array<[string, string[], string]> = [
+    [
+      'Hotmail\'s "Delivery to the following recipients failed."',
+      withSubject("Delivery Status Notification (Failure)", "postmaster@mail.receiver.example"),
+      "This is an automatically generated Delivery Status Notification.\n\nDelivery to the following recipients failed.\n\n       gone@receiver.example\n",
+    ],
+    [
+      'a "Unable to deliver message to the following address(es)." notice',
+      withSubject("failure delivery", "MAILER-DAEMON@mail.receiver.example"),
+      "Message from receiver.example.\nUnable to deliver message to the following address(es).\n\n<gone@receiver.example>:\nThis address is not accepting messages at this time (gone@receiver.example) [-1]\n",
+    ],
+    [
+      'Lotus Domino\'s "was not delivered to ... because:"',
+      withSubject("DELIVERY FAILURE: Router: No route found to domain", "Postmaster <postmaster@receiver.example>"),
+      "Your message\n\n  Subject: Hello\n\nwas not delivered to:\n\n  gone@receiver.example\n\nbecause:\n\n  Router: No route found to domain receiver.example from server mail/receiver.\n",
+    ],
+  ];
+  for (const [name, headers, body] of cases) {
+    it(`${name} → permanent, an inferred 5.0.0 said so in evidence`, () => {
+      const [d, ...rest] = analyzeMessage(message(headers, body)).diagnoses;
+      expect(rest).toEqual([]);
+      expect(d.recipient).toBe("gone@receiver.example");
+      expect(d.bounceType).toBe("HARD");
+      expect(d.status).toBe("5.0.0");
+      expect(d.evidence.join(" ")).toMatch(/status 5\.0\.0 inferred/);
+    });
+  }
+
+  it('Sendmail\'s returned message: "Deferred" attempts under "permanent fatal errors" → permanent', () => {
+    const body = [
+      "The original message was received at Wed, 2 Dec 2026 05:00:00 +0000",
+      "from localhost [127.0.0.1]",
+      "",
+      "   ----- The following addresses had permanent fatal errors -----",
+      "<late@receiver.example>",
+      "",
+      "   ----- Transcript of session follows -----",
+      "<late@receiver.example>... Deferred: Connection refused by mx.receiver.example.",
+      "Message could not be delivered for 5 days",
+      "Message will be deleted from queue",
+      "",
+    ].join("\n");
+    const [d] = analyzeMessage(
+      message(withSubject("Returned mail: Cannot send message for 5 days", "MAILER-DAEMON@mx.sender.example"), body),
+    ).diagnoses;
+    expect(d.recipient).toBe("late@receiver.example");
+    expect(d).toMatchObject({ bounceType: "HARD", status: "5.0.0", hardBounce: false });
+    expect(d.evidence.join(" ")).toMatch(/summary says "permanent fatal"/);
+  });
+
+  it('Sendmail\'s delay warning: the same "Deferred" block under a warning → temporary', () => {
+    const body = [
+      "    **********************************************",
+      "    **      THIS IS A WARNING MESSAGE ONLY      **",
+      "    **  YOU DO NOT NEED TO RESEND YOUR MESSAGE  **",
+      "    **********************************************",
+      "",
+      "The original message was received at Mon, 7 Dec 2026 01:00:00 +0000",
+      "",
+      "   ----- Transcript of session follows -----",
+      "<later@receiver.example>... Deferred: Connection refused by mx.receiver.example.",
+      "Warning: message still undelivered after 4 hours",
+      "Will keep trying until message is 5 days old",
+      "",
+    ].join("\n");
+    const [d] = analyzeMessage(
+      message(withSubject("Warning: could not send message for past 4 hours", "MAILER-DAEMON@mx.sender.example"), body),
+    ).diagnoses;
+    expect(d).toMatchObject({
+      recipient: "later@receiver.example",
+      bounceType: "SOFT",
+      status: "4.0.0",
+      hardBounce: false,
+    });
+  });
+});
+
+describe("a challenge/response request is no bounce", () => {
+  it("TMDA-style: held until the sender confirms by replying (Auto-Submitted set) → no row at all", () => {
+    const a = analyzeMessage(
+      message(
+        [
+          ...withSubject("Please confirm your message", "bob-confirm+abc@receiver.example"),
+          "Auto-Submitted: auto-replied",
+        ],
+        [
+          "Your message attached below is being held because the address",
+          "<campaigns@sender.example> has not been verified.",
+          "",
+          "To release your message for delivery, please send an empty message",
+          'to the following address, or use your mailer\'s "Reply" feature.',
+          "",
+          "   bob-confirm+abc@receiver.example",
+          "",
+        ].join("\n"),
+      ),
+    );
+    expect(a.diagnoses).toEqual([]);
+    expect(a.error).toMatch(/challenge\/response/);
+  });
+});

@@ -33,7 +33,7 @@ export function autoReplyByWords(body: string): string | null {
 const CHALLENGE_SUBJECT =
   /\b(?:please )?(?:confirm|verify)\b[^\n]{0,40}\b(?:message|e-?mail|address|sender|identity)|\bverification (?:required|request)|\bsender verification|\bwhitelist|\bchallenge\b|\bapproved senders?\b/i;
 const CHALLENGE_BODY =
-  /(?:click|visit|follow|open)[^\n]{0,80}(?:link|url|below|here)[^\n]{0,120}(?:verif|confirm|whitelist|approved|deliver)|(?:verify|confirm) (?:that )?you are (?:a )?(?:real |human)|(?:protect|protecting) (?:myself|me|my inbox) from (?:junk|spam)|spam (?:filter|protection) (?:that )?requires? (?:senders|you)/i;
+  /(?:click|visit|follow|open)[^\n]{0,80}(?:link|url|below|here)[^\n]{0,120}(?:verif|confirm|whitelist|approved|deliver)|(?:verify|confirm) (?:that )?you are (?:a )?(?:real |human)|(?:protect|protecting) (?:myself|me|my inbox) from (?:junk|spam)|spam (?:filter|protection) (?:that )?requires? (?:senders|you)|\bto (?:release|confirm|verify) (?:your|this) message\b|\b(?:is being|has been|was) held\b[^\n]{0,80}\n?[^\n]{0,80}(?:not (?:been )?(?:verified|confirmed))/i;
 
 /** A challenge/response (sender verification) request: an automatic answer, not a failure. */
 export function isChallengeResponse(subject: string, body: string): string | null {
