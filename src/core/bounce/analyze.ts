@@ -329,7 +329,7 @@ function analyzeUnchecked(
     // A reply printed once above the list stands for every recipient whose block has none.
     let shared: string | null | undefined;
     for (const n of noticeRecipients) {
-      const own = pickDiagnostic(n.block);
+      const own = pickDiagnostic(n.block, n.address);
       const diagnostic =
         summary && !findReplyCode(own) && !findStatus(own) ? ((shared ??= replyAbove(summary)) ?? own) : own;
       facts.push({
@@ -480,7 +480,7 @@ function dsnFacts(
   transcript: Transcript | null,
 ): RecipientFacts {
   // The notice's words for the recipient are picked only when the DSN gives none.
-  const noticeDiag = noticeBlock ? pickDiagnostic(noticeBlock.block) : null;
+  const noticeDiag = noticeBlock ? pickDiagnostic(noticeBlock.block, noticeBlock.address) : null;
   let diag = r.diagnosticCode ?? noticeDiag;
   // Two remote replies for one recipient that disagree on permanence (the DSN's
   // Diagnostic-Code and the notice's own quote of the server): said, and never suppressing.

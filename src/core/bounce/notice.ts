@@ -319,17 +319,19 @@ const FAILURE_REPLY = /^(?:<<<\s*)?[45]\d\d[ -]|[45]\d\d[ -][45]\.\d/;
  * The server's words inside a recipient block: SMTP reply lines (multi-line replies joined,
  * their repeated `550-5.7.1` prefixes dropped) or, failing that, the block's text.
  */
-export function pickDiagnostic(block: string): string {
+export function pickDiagnostic(block: string, address?: string): string {
   const lines = block
     .split("\n")
     .map((l) => l.trim())
     .filter(Boolean);
   const reply: string[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const l = lines[i];
+    // A transcript's reply after its time stamp ("Mon 05:00:01: <-- 550 ..."): from the reply on.
+    const marked = TRANSCRIPT_REPLY.exec(lines[i]);
+    const l = marked ? (lines[i] = lines[i].slice(marked.index + marked[0].length)) : lines[i];
     if (
       /^(?:<<<\s*)?[245]\d\d[ -]/.test(l) ||
-      /(?:said|reply|response|error)\s*:?\s*[245]\d\d[ -]/i.test(l) ||
+      /(?:said|reply|response|error|reason)\s*:?\s*[245]\d\d[ -]/i.test(l) ||
       // Exim's "host mx.example [192.0.2.1]: 550-5.7.1 ...": the reply after the host named.
       /\]:\s+[245]\d\d[ -]/.test(l) ||
       /^Diagnostic-Code:/i.test(l)
@@ -357,6 +359,10 @@ export function pickDiagnostic(block: string): string {
     }
   }
   if (reply.length) {
+    // A transcript under the last recipient's block quotes the other recipients' replies
+    // too ("<<< 552 5.2.2 <other@example>... Mailbox full"): those are not this one's.
+    const own = address ? reply.filter((l) => !namesOtherAddress(l, address)) : reply;
+    if (own.length && own.length < reply.length) reply.splice(0, reply.length, ...own);
     // An earlier command's success ("250 2.1.0 Sender OK") never speaks for a later failure.
     const failures = reply.filter((l) => !SUCCESS_REPLY.test(l));
     return joinReplyLines(
@@ -382,6 +388,17 @@ export function replyAbove(summary: string): string | null {
   while (end < lines.length && lines[end].trim()) end++;
   for (let i = end; i < lines.length; i++) if (REPLY_LINE.test(lines[i])) return null;
   return pickDiagnostic(lines.slice(at, end).join("\n")) || null;
+}
+
+/** A reply marked as the server's in a session transcript, after a time stamp or indent. */
+const TRANSCRIPT_REPLY = /^.{0,80}?(?:<<<|<--)\s*(?=[245]\d\d[ -])/;
+
+/** Does a reply line quote an address in angle brackets other than `address`? */
+function namesOtherAddress(line: string, address: string): boolean {
+  const re = /<([^<>\s@]+@[^<>\s@]+)>/g;
+  for (let m = re.exec(line), n = 0; m && n < 20; m = re.exec(line), n++)
+    if (m[1].toLowerCase() !== address.toLowerCase()) return true;
+  return false;
 }
 
 /** "550-5.7.26 foo 550-5.7.26 bar 550 5.7.26 baz" → "550 5.7.26 foo bar baz". */
