@@ -295,3 +295,73 @@ describe("a challenge/response request is no bounce", () => {
     expect(a.error).toMatch(/challenge\/response/);
   });
 });
+
+describe("session transcripts: the failure speaks, and only for its own recipient", () => {
+  it("a time-stamped transcript (--> / <--): the RCPT refusal, never the earlier 250 2.1.0", () => {
+    const body = [
+      "The attached message had PERMANENT fatal delivery errors!",
+      "",
+      "YOUR MAIL WAS NOT DELIVERED TO ANY OF ITS RECIPIENTS!",
+      "",
+      "--- Session Transcript ---",
+      " Mon 2026-12-07 05:00:00: Parsing message <c:\\mdaemon\\remoteq\\pd35000001.msg>",
+      " Mon 2026-12-07 05:00:00: *  From: campaigns@sender.example",
+      " Mon 2026-12-07 05:00:00: *  To: gone@receiver.example",
+      " Mon 2026-12-07 05:00:00: Attempting SMTP connection to [mx.receiver.example : 25]",
+      " Mon 2026-12-07 05:00:01: --> MAIL From:<campaigns@sender.example> SIZE=2048",
+      " Mon 2026-12-07 05:00:01: <-- 250 2.1.0 Ok",
+      " Mon 2026-12-07 05:00:01: --> RCPT To:<gone@receiver.example>",
+      " Mon 2026-12-07 05:00:01: <-- 550 5.1.1 <gone@receiver.example>: Recipient address rejected: User unknown",
+      "--- End Transcript ---",
+      "",
+    ].join("\n");
+    const a = analyzeMessage(message(withSubject("Permanent Delivery Failure", "MDaemon@mail.sender.example"), body));
+    expect(a.kind).toBe("bounce");
+    expect(a.diagnoses.map((d) => d.recipient)).toEqual(["gone@receiver.example"]);
+    expect(a.diagnoses[0]).toMatchObject({ reason: "userunknown", status: "5.1.1", replyCode: 550, hardBounce: true });
+  });
+
+  it("Sendmail, two recipients and one transcript: each keeps its own (reason: ...) reply", () => {
+    const body = [
+      "   ----- The following addresses had permanent fatal errors -----",
+      "<full@receiver.example>",
+      "    (reason: 552 5.2.2 Mailbox over quota)",
+      "<gone@receiver.example>",
+      "    (reason: 550 5.1.1 User unknown)",
+      "",
+      "   ----- Transcript of session follows -----",
+      "... while talking to mx.receiver.example.:",
+      ">>> DATA",
+      "<<< 552 5.2.2 <full@receiver.example>... Mailbox over quota",
+      "<<< 550 5.1.1 <gone@receiver.example>... User unknown",
+      "554 5.0.0 Service unavailable",
+      "",
+    ].join("\n");
+    const m = byRecipient(message(withSubject("Returned mail: see transcript for details"), body));
+    expect(m.get("full@receiver.example")).toMatchObject({ reason: "mailboxfull", status: "5.2.2", hardBounce: false });
+    expect(m.get("gone@receiver.example")).toMatchObject({ reason: "userunknown", status: "5.1.1", replyCode: 550 });
+  });
+});
+
+describe("localised notices: the refusal and the verdict in the template's language", () => {
+  const cases: Array<[string, string]> = [
+    [
+      "German",
+      "Ihre Nachricht konnte an einen oder mehrere Empfänger nicht zugestellt werden.\nDies ist ein permanenter Fehler.\n\n  gone@receiver.example\n    Unbekannter Empfänger\n",
+    ],
+    [
+      "French",
+      "Votre message n'a pas pu être remis aux destinataires suivants :\n\n  gone@receiver.example\n    Destinataire inconnu : adresse introuvable\n",
+    ],
+  ];
+  for (const [language, body] of cases) {
+    it(`${language}: unknown recipient, permanent (inferred 5.0.0)`, () => {
+      // The bytes as they arrive (UTF-8 in the body, declared in Content-Type).
+      const [d] = analyzeMessage(
+        Buffer.from(message([...withSubject("Undelivered Mail"), "Content-Type: text/plain; charset=utf-8"], body)),
+      ).diagnoses;
+      expect(d).toMatchObject({ recipient: "gone@receiver.example", reason: "userunknown", status: "5.0.0" });
+      expect(d.hardBounce).toBe(true);
+    });
+  }
+});

@@ -206,6 +206,13 @@ export const PHRASES: Tables = {
       "user not known",
       "user unknown",
       "utilisateur inconnu !",
+      // The same refusal in the languages localised MTA templates write it in.
+      "unbekannter empfänger",
+      "empfänger unbekannt",
+      "destinataire inconnu",
+      "usuario desconocido",
+      "destinatario sconosciuto",
+      "utente sconosciuto",
       "vdeliver: invalid or unknown virtual user",
       "weil die adresse nicht gefunden wurde oder keine e-mails empfangen kann",
       "your envelope recipient is in my badrcptto list",

@@ -159,7 +159,8 @@ export const REFINABLE = new Set<BounceReason | "">([
 const VAGUE = new Set<BounceReason | "">(["", "undefined", "onhold"]);
 const BEFORE_DATA = new Set(["CONN", "EHLO", "HELO", "MAIL", "RCPT"]);
 /** The words of an RCPT TO refusal of an unknown recipient (lower-cased text). */
-const RCPT_REFUSAL_WORDS = /\b(?:user unknown|unknown user)\b/;
+const RCPT_REFUSAL_WORDS =
+  /\b(?:user unknown|unknown user)\b|unbekannter empfänger|empfänger unbekannt|destinataire inconnu|usuario desconocido|(?:destinatario|utente) sconosciuto/;
 
 type Probe = (f: ReasonInput, sn: BounceReason | "") => string | null;
 /** Per-text memo: probes ask the same table about the same words several times. */
