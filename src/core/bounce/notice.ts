@@ -80,6 +80,8 @@ export interface AddressSet {
 export interface NoticeBlock {
   address: string;
   block: string;
+  /** listed under a heading that says the message reached it ("was delivered to"): no failure */
+  delivered?: boolean;
 }
 
 /** Caps that keep a hostile notice's cost linear and bounded; reaching one is reported. */
@@ -106,6 +108,7 @@ export function findNoticeBlocks(notice: string, exclude: AddressSet): NoticeBlo
   if (notice.indexOf("\r") !== -1) notice = notice.replace(/\r$/gm, "");
   // Only lines holding an "@" are read: walk from one "@" to the next, counting lines.
   const hits: Hit[] = [];
+  const repeats: Hit[] = [];
   const seen = new Map<string, number>();
   const truncated: string[] = [];
   let lineNo = 0;
@@ -122,7 +125,7 @@ export function findNoticeBlocks(notice: string, exclude: AddressSet): NoticeBlo
       break;
     }
     const lineEnd = nl === -1 ? notice.length : nl;
-    if (readLine(notice.slice(lineStart, lineEnd), lineNo, lineStart, lineEnd, exclude, hits, seen)) {
+    if (readLine(notice.slice(lineStart, lineEnd), lineNo, lineStart, lineEnd, exclude, hits, seen, repeats)) {
       truncated.push(`notice line ${lineNo + 1}: only its first ${NOTICE_LIMITS.addressesPerLine} addresses were read`);
     }
     if (seen.size >= NOTICE_LIMITS.addressesPerMessage) {
@@ -140,22 +143,59 @@ export function findNoticeBlocks(notice: string, exclude: AddressSet): NoticeBlo
   let best = 0;
   for (const h of hits) if (h.strength > best) best = h.strength;
   const chosen = hits.filter((h) => h.strength === best || (best < 3 && h.strength >= 2));
-  for (let k = 0; k < chosen.length; k++) {
-    const h = chosen[k];
-    const next = k + 1 < chosen.length ? chosen[k + 1] : null;
+  // A recipient listed again on a line of its own (Exchange's "Diagnostic information for
+  // administrators", a bilingual notice, a transcript's "<<< 550 <a@b>...") starts a
+  // second part of its block there, and ends the block before it.
+  const chosenAddresses = new Set(chosen.map((h) => h.address));
+  const again = best === 3 && chosen.length > 1 ? repeats.filter((r) => chosenAddresses.has(r.address)) : [];
+  const marks = again.length ? [...chosen, ...again].sort((a, b) => a.start - b.start) : chosen;
+  const parts = new Map<string, string>();
+  for (let k = 0; k < marks.length; k++) {
+    const h = marks[k];
+    const next = k + 1 < marks.length ? marks[k + 1] : null;
     // The block runs to the line before the next recipient's (or to the end).
     const end = !next ? notice.length : next.line > h.line ? next.start - 1 : h.end;
-    const prevEnd = k > 0 ? chosen[k - 1].end : 0;
     const own = notice.slice(h.start, end);
-    // Only a block that carries no reply of its own can have printed it above the address.
-    out.push({
+    const before = parts.get(h.address);
+    parts.set(h.address, before === undefined ? own : `${before}\n${own}`);
+  }
+  for (let k = 0; k < chosen.length; k++) {
+    const h = chosen[k];
+    const prevEnd = k > 0 ? chosen[k - 1].end : 0;
+    const own = parts.get(h.address) ?? "";
+    const block: NoticeBlock = {
       address: h.address,
+      // Only a block that carries no reply of its own can have printed it above the address.
       block: OWN_REPLY.test(own.length > 4096 ? own.slice(0, 4096) : own)
         ? own
         : replyBefore(notice, h.start, prevEnd) + own,
-    });
+    };
+    if (chosen.length > 1 && listedAsDelivered(notice, h.start, prevEnd)) block.delivered = true;
+    out.push(block);
   }
   return out;
+}
+
+/** A heading that lists the recipients the message reached, not the ones it failed for. */
+const DELIVERED_HEADING =
+  /\b(?:(?:was|were|has been|have been) (?:successfully )?delivered to|delivered successfully|successfully (?:delivered|relayed) to|delivery to (?:these|the following) recipients?(?: or groups)? (?:is|was) complete(?:d)?)\b/i;
+const FAILED_HEADING = /\b(?:not|failed|fail|undeliver|unable|could ?n[o']t|cannot|error|rejected|delayed)\b/i;
+
+/**
+ * Is the address at `start` listed under a heading that says the message was delivered?
+ * The heading is the nearest non-empty line above it, not past the previous recipient.
+ */
+function listedAsDelivered(notice: string, start: number, floor: number): boolean {
+  let from = start;
+  for (let n = 0; n < 4 && from > floor + 1; n++) {
+    const prev = notice.lastIndexOf("\n", from - 2) + 1;
+    if (prev < floor) break;
+    const line = notice.slice(prev, from - 1);
+    from = prev;
+    if (!line.trim()) continue;
+    return DELIVERED_HEADING.test(line) && !FAILED_HEADING.test(line.replace(DELIVERED_HEADING, ""));
+  }
+  return false;
 }
 
 /** Characters of an address's local part and of its domain (ASCII; an estimate's alphabet). */
@@ -237,6 +277,7 @@ function readLine(
   exclude: AddressSet,
   hits: Hit[],
   seen: Map<string, number>,
+  repeats: Hit[],
 ): boolean {
   // Judged once per line, not once per address.
   if (QUOTED_HEADER_LINE.test(line.length > 64 ? line.slice(0, 64) : line)) return false;
@@ -287,6 +328,8 @@ function readLine(
       // The same address mentioned again (e.g. inside its own error line): keep the first
       // mention, but remember the stronger shape.
       if (hits[prev].strength < strength) hits[prev].strength = strength;
+      if (strength === 3 && hits[prev].line !== lineNo && repeats.length < NOTICE_LIMITS.addressesPerMessage)
+        repeats.push({ line: lineNo, start, end, address, strength });
       continue;
     }
     seen.set(address, hits.length);
