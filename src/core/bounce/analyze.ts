@@ -329,6 +329,7 @@ function analyzeUnchecked(
     // A reply printed once above the list stands for every recipient whose block has none.
     let shared: string | null | undefined;
     for (const n of noticeRecipients) {
+      if (n.delivered) continue;
       const own = pickDiagnostic(n.block, n.address);
       const diagnostic =
         summary && !findReplyCode(own) && !findStatus(own) ? ((shared ??= replyAbove(summary)) ?? own) : own;
@@ -352,7 +353,14 @@ function analyzeUnchecked(
   }
   if (!facts.length) {
     const failed = addressesIn((top.get("x-failed-recipients") ?? []).join(","));
-    const fallback = failed.length ? failed : isBounceLike() ? addressesIn(original.get("to")) : [];
+    // The returned message's To: names every recipient it was sent to; a notice that names
+    // some of them by their local part only (Sendmail's local mailer: "nobody... User
+    // unknown") failed for those, not for the others. A notice whose every listed address
+    // the message reached failed for none.
+    const to =
+      failed.length || noticeRecipients.some((n) => n.delivered) || !isBounceLike() ? [] : originalTo(original);
+    const named = to.length > 1 ? to.filter((a) => localPartNamed(notice, a)) : to;
+    const fallback = failed.length ? failed : named.length ? named : to;
     if (fallback.length > MAX_FALLBACK_RECIPIENTS)
       reached(
         cut,
@@ -402,6 +410,22 @@ function analyzeUnchecked(
     diagnoses: [],
     error: "no failed recipient found: not a bounce, feedback report or auto-reply",
   };
+}
+
+function originalTo(original: OriginalHeaders): string[] {
+  return addressesIn(original.get("to"));
+}
+
+/** Does the notice name the address's local part as a word of its own ("nobody... User unknown")? */
+function localPartNamed(notice: string, address: string): boolean {
+  const local = address.slice(0, address.lastIndexOf("@"));
+  if (!local) return false;
+  const text = notice.length > 16 * 1024 ? notice.slice(0, 16 * 1024) : notice;
+  const re = new RegExp(
+    String.raw`(?:^|[\s<"'(])${local.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?=[\s>"'.,:;)]|$)`,
+    "im",
+  );
+  return re.test(text);
 }
 
 /**
