@@ -6,7 +6,7 @@
 // are no bounce at all. Every notice here is written from those documents, with example.*
 // addresses; none comes from another project's samples.
 import { describe, expect, it } from "vitest";
-import { analyzeMessage } from "../../src/core/bounce";
+import { analyzeMessage, analyzeSmtpReply } from "../../src/core/bounce";
 import { DAEMON_HEAD, message } from "../support/bounce.builders";
 
 const withSubject = (subject: string, from = "Mail Delivery System <MAILER-DAEMON@mx.sender.example>") => [
@@ -364,4 +364,122 @@ describe("localised notices: the refusal and the verdict in the template's langu
       expect(d.hardBounce).toBe(true);
     });
   }
+});
+
+describe("addresses by role: only the recipients the message failed for", () => {
+  it("a notice listing delivered and failed recipients reports only the failed one", () => {
+    const body = [
+      "Your message was delivered to the following recipients:",
+      "",
+      "    reached@receiver.example",
+      "",
+      "Your message could not be delivered to the following recipients:",
+      "",
+      "    gone@receiver.example",
+      "        550 5.1.1 User unknown",
+      "",
+    ].join("\n");
+    const ds = analyzeMessage(
+      message(withSubject("Delivery Report", "Postmaster <postmaster@receiver.example>"), body),
+    ).diagnoses;
+    expect(ds.map((d) => d.recipient)).toEqual(["gone@receiver.example"]);
+    expect(ds[0]).toMatchObject({ reason: "userunknown", status: "5.1.1" });
+  });
+
+  it("Exchange: a recipient whose delivery is complete is no failure, and the failed one keeps its reply", () => {
+    const body = [
+      "Delivery has failed to these recipients or groups:",
+      "",
+      "gone@receiver.example",
+      "The email address you entered couldn't be found.",
+      "",
+      "Delivery to these recipients or groups is complete, but no delivery notification was sent by the destination server:",
+      "",
+      "reached@receiver.example",
+      "",
+      "Diagnostic information for administrators:",
+      "",
+      "Generating server: mail.receiver.example",
+      "",
+      "gone@receiver.example",
+      "mail.receiver.example",
+      "Remote Server returned '550 5.1.1 <gone@receiver.example>: Recipient address rejected: User unknown'",
+      "",
+      "reached@receiver.example",
+      "mail.receiver.example",
+      "Remote Server returned '250 2.0.0 OK'",
+      "",
+    ].join("\n");
+    const ds = analyzeMessage(
+      message(withSubject("Undeliverable: Hello", "Microsoft Outlook <postmaster@receiver.example>"), body),
+    ).diagnoses;
+    expect(ds.map((d) => d.recipient)).toEqual(["gone@receiver.example"]);
+    expect(ds[0]).toMatchObject({ reason: "userunknown", status: "5.1.1", replyCode: 550, hardBounce: true });
+  });
+
+  it("a second listing (the administrators' part) gives each recipient its own reply", () => {
+    const body = [
+      "Delivery has failed to these recipients or groups:",
+      "",
+      "gone@receiver.example",
+      "full@receiver.example",
+      "",
+      "Diagnostic information for administrators:",
+      "",
+      "gone@receiver.example",
+      "Remote Server returned '550 5.1.1 User unknown'",
+      "",
+      "full@receiver.example",
+      "Remote Server returned '552 5.2.2 Mailbox full'",
+      "",
+    ].join("\n");
+    const m = byRecipient(message(withSubject("Undeliverable: Hello"), body));
+    expect(m.get("gone@receiver.example")).toMatchObject({ reason: "userunknown", status: "5.1.1" });
+    expect(m.get("full@receiver.example")).toMatchObject({ reason: "mailboxfull", status: "5.2.2" });
+  });
+
+  it("Sendmail's local mailer names the local part only: of the original's To, only that one", () => {
+    const body = [
+      "   ----- The following addresses had permanent fatal errors -----",
+      "gone",
+      "    (reason: 550 5.1.1 gone... User unknown)",
+      "",
+      "   ----- Transcript of session follows -----",
+      "550 5.1.1 gone... User unknown",
+      "",
+      "   ----- Original message follows -----",
+      "",
+      "Return-Path: <campaigns@sender.example>",
+      "From: campaigns@sender.example",
+      "To: gone@receiver.example, reached@receiver.example",
+      "Subject: Hello",
+      "",
+      "Hi",
+    ].join("\n");
+    const ds = analyzeMessage(message(withSubject("Returned mail: User unknown"), body)).diagnoses;
+    expect(ds.map((d) => d.recipient)).toEqual(["gone@receiver.example"]);
+    expect(ds[0]).toMatchObject({ reason: "userunknown", status: "5.1.1" });
+  });
+});
+
+describe("codes by class, read with their words", () => {
+  it('5.1.10 with "recipient not found" (Microsoft\'s answer) is an unknown recipient; a null MX is not', () => {
+    expect(
+      analyzeSmtpReply("550 5.1.10 Recipient not found by SMTP address lookup", "gone@receiver.example"),
+    ).toMatchObject({ reason: "userunknown", status: "5.1.10", hardBounce: true });
+    expect(analyzeSmtpReply("556 5.1.10 Recipient address has null MX", "x@nullmx.example")).toMatchObject({
+      reason: "notaccept",
+      status: "5.1.10",
+    });
+  });
+
+  it('"Delivery has failed." with no code and no reason → permanent, inferred 5.0.0', () => {
+    const d = analyzeMessage(
+      message(
+        [...withSubject("Mail delivery failed"), "X-Failed-Recipients: gone@receiver.example"],
+        "Delivery has failed. See the attached message.\n",
+      ),
+    ).diagnoses[0];
+    expect(d).toMatchObject({ recipient: "gone@receiver.example", bounceType: "HARD", status: "5.0.0" });
+  });
 });

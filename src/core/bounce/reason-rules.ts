@@ -216,6 +216,9 @@ const FIRST_PASS: Array<[BounceReason, Probe]> = [
         }
         return `status ${f.status}`;
       }
+      // 5.1.10 is RFC 7505's null MX, and also what Microsoft's servers answer for a
+      // recipient not found: the words tell which (a null MX names no recipient).
+      if (/^[45]\.1\.10$/.test(f.status) && /recipient ?not ?found/.test(f.diag)) return phrase("userunknown")(f);
       // Without a status code, "user unknown" wording means a bad address only when it
       // answered RCPT TO; after DATA it is a recipient-side filter (see "filtered").
       if (f.command === "RCPT") return phrase("userunknown")(f);
