@@ -7,7 +7,7 @@
 // addresses; none comes from another project's samples.
 import { describe, expect, it } from "vitest";
 import { analyzeMessage, analyzeSmtpReply } from "../../src/core/bounce";
-import { DAEMON_HEAD, message } from "../support/bounce.builders";
+import { DAEMON_HEAD, dsnReport, message } from "../support/bounce.builders";
 
 const withSubject = (subject: string, from = "Mail Delivery System <MAILER-DAEMON@mx.sender.example>") => [
   `From: ${from}`,
@@ -481,5 +481,19 @@ describe("codes by class, read with their words", () => {
       ),
     ).diagnoses[0];
     expect(d).toMatchObject({ recipient: "gone@receiver.example", bounceType: "HARD", status: "5.0.0" });
+  });
+});
+
+describe("a Status field written as the server's whole reply", () => {
+  it('"Status: 550 5.1.1 user unknown" gives the status 5.1.1, and the reply as the diagnostic', () => {
+    const raw = dsnReport({
+      notice: "Report.",
+      recipients: [
+        ["Final-Recipient: rfc822;gone@receiver.example", "Action: failed", "Status: 550 5.1.1 user unknown"],
+      ],
+    });
+    const [d] = analyzeMessage(raw).diagnoses;
+    expect(d).toMatchObject({ recipient: "gone@receiver.example", status: "5.1.1", reason: "userunknown" });
+    expect(d.diagnosticCode).toBe("550 5.1.1 user unknown");
   });
 });
