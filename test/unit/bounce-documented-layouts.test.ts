@@ -497,3 +497,37 @@ describe("a Status field written as the server's whole reply", () => {
     expect(d.diagnosticCode).toBe("550 5.1.1 user unknown");
   });
 });
+
+describe("a notice that is still trying is temporary; one that stopped is permanent", () => {
+  const gmail = (subject: string) =>
+    withSubject(subject, "Mail Delivery Subsystem <mailer-daemon@mail.sender.example>");
+  it('"will retry for 47 more hours. You\'ll be notified if the delivery fails permanently" → SOFT 4.0.0', () => {
+    const [d] = analyzeMessage(
+      message(
+        gmail("Delivery Status Notification (Delay)"),
+        "Delivery incomplete\n\nThere was a temporary problem delivering your message to later@receiver.example. We will retry for 47 more hours. You'll be notified if the delivery fails permanently.\n\nThe response was:\n\nThe recipient server did not accept our requests to connect. [mx.receiver.example 192.0.2.1: timed out]\n",
+      ),
+    ).diagnoses;
+    expect(d).toMatchObject({
+      recipient: "later@receiver.example",
+      bounceType: "SOFT",
+      status: "4.0.0",
+      hardBounce: false,
+    });
+  });
+
+  it('"Message not delivered" after the retries ran out → permanent, inferred 5.0.0', () => {
+    const [d] = analyzeMessage(
+      message(
+        gmail("Delivery Status Notification (Failure)"),
+        "Message not delivered\n\nThere was a problem delivering your message to gone@receiver.example. See the technical details below.\n\nThe response was:\n\nThe recipient server did not accept our requests to connect. [mx.receiver.example 192.0.2.1: timed out]\n",
+      ),
+    ).diagnoses;
+    expect(d).toMatchObject({
+      recipient: "gone@receiver.example",
+      bounceType: "HARD",
+      status: "5.0.0",
+      hardBounce: false,
+    });
+  });
+});

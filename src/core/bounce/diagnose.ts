@@ -237,7 +237,7 @@ const TEMPORARY_WORDS =
   /\b(?:will (?:keep|continue) (?:on )?trying|will (?:be )?retr(?:y|ied)|will try (?:again|to deliver)|still (?:trying|being retried)|try again later|not (?:yet )?been delivered yet|has not yet been delivered|temporar(?:y|ily)|deferred|delayed|this is a warning message only|warning: message still undelivered)\b/i;
 /** Wording that says it gave up for good: permanent. */
 const PERMANENT_WORDS =
-  /\b(?:permanent(?:ly)?(?: error| failure| fatal)?|giving up|gave up|given up|will not be retried|not be delivered|could not be delivered|cannot be delivered|was not delivered|unable to deliver|undeliverable|delivery to the following recipients? failed|delivery has failed|failed permanently|fatal errors?|no longer (?:exists|valid|available|accepts)|does not exist|unknown user|user unknown|no such (?:user|domain|mailbox|recipient)|unrouteable|unroutable|account (?:has been )?(?:disabled|discontinued|closed|deleted)|permanenter fehler|dauerhafter fehler|nicht zugestellt werden|erreur permanente|n'a pas pu être (?:remis|distribué)|error permanente|no se ha podido entregar|errore permanente|non è stato possibile consegnare)(?![\p{L}])/iu;
+  /\b(?:permanent(?:ly)?(?: error| failure| fatal)?|giving up|gave up|given up|will not be retried|not be delivered|could not be delivered|cannot be delivered|was not delivered|(?:message|mail) not delivered|wasn't delivered|unable to deliver|undeliverable|delivery to the following recipients? failed|delivery has failed|failed permanently|fatal errors?|no longer (?:exists|valid|available|accepts)|does not exist|unknown user|user unknown|no such (?:user|domain|mailbox|recipient)|unrouteable|unroutable|account (?:has been )?(?:disabled|discontinued|closed|deleted)|permanenter fehler|dauerhafter fehler|nicht zugestellt werden|erreur permanente|n'a pas pu être (?:remis|distribué)|error permanente|no se ha podido entregar|errore permanente|non è stato possibile consegnare)(?![\p{L}])/iu;
 /** Reasons that name a fault of the address itself: permanent by nature. */
 const PERMANENT_REASONS: ReadonlySet<BounceReason> = new Set([
   "userunknown",
@@ -248,12 +248,13 @@ const PERMANENT_REASONS: ReadonlySet<BounceReason> = new Set([
 ]);
 
 /**
- * A notice that says it is only a warning (Sendmail's and Postfix's delay notices, Exim's
- * "No action is required on your part") has not returned the message, whatever else its
- * summary says ("could not be delivered for more than 4 hour(s)"): temporary.
+ * A notice that says it is only a warning or that it keeps trying (Sendmail's and Postfix's
+ * delay notices, Exim's "No action is required on your part", Gmail's "will retry for 47
+ * more hours. You'll be notified if the delivery fails permanently") has not returned the
+ * message, whatever else it says ("could not be delivered for more than 4 hour(s)"): temporary.
  */
 const WARNING_ONLY =
-  /\b(?:this is a warning(?: message)? only|you do not need to resend|no action is required on your part)\b/i;
+  /\b(?:this is a warning(?: message)? only|you do not need to resend|no action is required on your part|(?:will|to) (?:retry|keep trying) (?:for|until)|delivery (?:attempts )?will continue|will continue to be (?:attempted|made)|you(?:'ll| will) be notified if)\b/i;
 
 /** "permanent" / "temporary" when the text says exactly one of them, "both" or null. */
 function permanenceWords(raw: string): { kind: "4" | "5" | "both"; words: string } | null {
