@@ -531,3 +531,37 @@ describe("a notice that is still trying is temporary; one that stopped is perman
     });
   });
 });
+
+describe("the cause printed above the recipients, when their own lines name none", () => {
+  it('"undeliverable due to the following reason: ... not reachable within the allowed queue period" → expired', () => {
+    const body = [
+      "This Message was undeliverable due to the following reason:",
+      "",
+      "Your message was not delivered because the destination computer was",
+      "not reachable within the allowed queue period.",
+      "",
+      "The following recipients did not receive this message:",
+      "",
+      "     <late@receiver.example>",
+      "",
+      "Please reply to Postmaster@mail.sender.example",
+      "if you feel this message to be in error.",
+      "",
+    ].join("\n");
+    const [d] = analyzeMessage(message(withSubject("Mail System Error - Returned Mail"), body)).diagnoses;
+    expect(d).toMatchObject({ recipient: "late@receiver.example", reason: "expired", bounceType: "HARD" });
+    expect(d.evidence.join(" ")).toMatch(/summary above the recipients/);
+  });
+
+  it("qmail-like \"I'm afraid I wasn't able to deliver\" with an expired account → suspend, permanent", () => {
+    const body =
+      "Hi. This is the deliver program at mail.receiver.example.\nI'm afraid I wasn't able to deliver your message to the following addresses.\n\n<gone@receiver.example>:\nThe user's account has expired.\n";
+    const [d] = analyzeMessage(message(withSubject("Returned mail"), body)).diagnoses;
+    expect(d).toMatchObject({
+      recipient: "gone@receiver.example",
+      reason: "suspend",
+      status: "5.0.0",
+      hardBounce: false,
+    });
+  });
+});

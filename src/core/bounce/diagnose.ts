@@ -152,19 +152,26 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
                 : `${diagText}\n${context.slice(0, 4096)}`,
           )
         : null;
-    const r = byProvider
-      ? { reason: byProvider.reason, evidence: [byProvider.evidence] }
-      : decideReason({
-          status: status ?? "",
-          replyCode: replyCode ?? "",
-          diag: text,
-          command,
-          action: (f.action ?? "").toLowerCase(),
-          diagType: (f.diagnosticType ?? "").toUpperCase(),
-          preset: preset?.reason ?? null,
-          presetEvidence: preset?.evidence,
-          presetWeak: preset?.weak ?? false,
-        });
+    const input = {
+      status: status ?? "",
+      replyCode: replyCode ?? "",
+      diag: text,
+      command,
+      action: (f.action ?? "").toLowerCase(),
+      diagType: (f.diagnosticType ?? "").toUpperCase(),
+      preset: preset?.reason ?? null,
+      presetEvidence: preset?.evidence,
+      presetWeak: preset?.weak ?? false,
+    };
+    let r = byProvider ? { reason: byProvider.reason, evidence: [byProvider.evidence] } : decideReason(input);
+    // Third in the order of trust: when the recipient's own words name no cause, the
+    // notice's summary above the recipients may ("This Message was undeliverable due to
+    // the following reason: The user(s) account is temporarily over quota.").
+    if (r.reason === "onhold" && !replyCode && f.summary) {
+      const above = decideReason({ ...input, diag: normaliseText(f.summary.slice(-4096)) });
+      if (above.reason !== "onhold" && above.reason !== "undefined" && above.reason !== "delivered")
+        r = { reason: above.reason, evidence: [...above.evidence, "from the notice's summary above the recipients"] };
+    }
     reason = r.reason;
     evidence.push(...r.evidence);
   }
@@ -237,7 +244,7 @@ const TEMPORARY_WORDS =
   /\b(?:will (?:keep|continue) (?:on )?trying|will (?:be )?retr(?:y|ied)|will try (?:again|to deliver)|still (?:trying|being retried)|try again later|not (?:yet )?been delivered yet|has not yet been delivered|temporar(?:y|ily)|deferred|delayed|this is a warning message only|warning: message still undelivered)\b/i;
 /** Wording that says it gave up for good: permanent. */
 const PERMANENT_WORDS =
-  /\b(?:permanent(?:ly)?(?: error| failure| fatal)?|giving up|gave up|given up|will not be retried|not be delivered|could not be delivered|cannot be delivered|was not delivered|(?:message|mail) not delivered|wasn't delivered|unable to deliver|undeliverable|delivery to the following recipients? failed|delivery has failed|failed permanently|fatal errors?|no longer (?:exists|valid|available|accepts)|does not exist|unknown user|user unknown|no such (?:user|domain|mailbox|recipient)|unrouteable|unroutable|account (?:has been )?(?:disabled|discontinued|closed|deleted)|permanenter fehler|dauerhafter fehler|nicht zugestellt werden|erreur permanente|n'a pas pu être (?:remis|distribué)|error permanente|no se ha podido entregar|errore permanente|non è stato possibile consegnare)(?![\p{L}])/iu;
+  /\b(?:permanent(?:ly)?(?: error| failure| fatal)?|giving up|gave up|given up|will not be retried|not be delivered|could not be delivered|cannot be delivered|was not delivered|(?:message|mail) not delivered|wasn't able to deliver|wasn't delivered|unable to deliver|undeliverable|delivery to the following recipients? failed|delivery has failed|failed permanently|fatal errors?|no longer (?:exists|valid|available|accepts)|does not exist|unknown user|user unknown|no such (?:user|domain|mailbox|recipient)|unrouteable|unroutable|account (?:has been )?(?:disabled|discontinued|closed|deleted)|permanenter fehler|dauerhafter fehler|nicht zugestellt werden|erreur permanente|n'a pas pu être (?:remis|distribué)|error permanente|no se ha podido entregar|errore permanente|non è stato possibile consegnare)(?![\p{L}])/iu;
 /** Reasons that name a fault of the address itself: permanent by nature. */
 const PERMANENT_REASONS: ReadonlySet<BounceReason> = new Set([
   "userunknown",

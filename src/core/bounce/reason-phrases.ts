@@ -335,6 +335,7 @@ export const PHRASES: Tables = {
       " temporary locked",
       "archived recipient",
       "boite du destinataire archivee",
+      "account has expired",
       "email account that you tried to reach is disabled",
       "has been suspended",
       "inactive account",
