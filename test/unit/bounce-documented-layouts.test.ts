@@ -565,3 +565,27 @@ describe("the cause printed above the recipients, when their own lines name none
     });
   });
 });
+
+describe("a list of recipients under one heading, its words printed once", () => {
+  it("every address of a delivered list drops out; the failed list's reply below it is each one's", () => {
+    const body = [
+      "Your message was delivered to the following recipients:",
+      "",
+      "    reached@receiver.example",
+      "    glad@receiver.example",
+      "",
+      "Your message could not be delivered to the following recipients:",
+      "",
+      "    gone@receiver.example",
+      "    left@receiver.example",
+      "",
+      "Reason: 550 5.1.1 User unknown",
+      "",
+    ].join("\n");
+    const ds = analyzeMessage(
+      message(withSubject("Delivery Report", "Postmaster <postmaster@receiver.example>"), body),
+    ).diagnoses;
+    expect(ds.map((d) => d.recipient)).toEqual(["gone@receiver.example", "left@receiver.example"]);
+    for (const d of ds) expect(d).toMatchObject({ reason: "userunknown", status: "5.1.1", replyCode: 550 });
+  });
+});

@@ -328,9 +328,13 @@ function analyzeUnchecked(
   if (!facts.length) {
     // A reply printed once above the list stands for every recipient whose block has none.
     let shared: string | null | undefined;
-    for (const n of noticeRecipients) {
+    for (let k = 0; k < noticeRecipients.length; k++) {
+      const n = noticeRecipients[k];
       if (n.delivered) continue;
-      const own = pickDiagnostic(n.block, n.address);
+      // An address alone in a list whose words follow the list's last address ("a@x\n
+      // b@y\n\nReason: 550 5.1.1 User unknown"): those words are the whole list's.
+      const tail = bareListing(n) ? listTail(noticeRecipients, k) : null;
+      const own = pickDiagnostic(tail ? tail.block : n.block, n.address);
       const diagnostic =
         summary && !findReplyCode(own) && !findStatus(own) ? ((shared ??= replyAbove(summary)) ?? own) : own;
       facts.push({
@@ -338,7 +342,7 @@ function analyzeUnchecked(
         diagnostic,
         // A short block alone is read with the notice around it, unless other recipients'
         // blocks are in that notice too (their words are not this recipient's).
-        context: n.block.length < 40 && noticeRecipients.length === 1 ? notice : n.block,
+        context: n.block.length < 40 && noticeRecipients.length === 1 ? notice : (tail?.block ?? n.block),
       });
     }
   }
@@ -410,6 +414,25 @@ function analyzeUnchecked(
     diagnoses: [],
     error: "no failed recipient found: not a bounce, feedback report or auto-reply",
   };
+}
+
+/** A block that is its address line and nothing else (one entry of a list). */
+function bareListing(n: NoticeBlock): boolean {
+  const t = n.block.trim();
+  return t.indexOf("\n") === -1 && t.length < n.address.length + 8;
+}
+
+/**
+ * The block after a run of bare listings, when it ends the same list and its words name
+ * no address of their own (they then speak for the whole list); null otherwise.
+ */
+function listTail(blocks: NoticeBlock[], k: number): NoticeBlock | null {
+  let j = k + 1;
+  while (j < blocks.length && bareListing(blocks[j])) j++;
+  const last = blocks[j];
+  if (!last || last.delivered) return null;
+  const words = last.block.slice(last.block.indexOf(last.address) + last.address.length);
+  return words.trim() && !words.includes("@") ? last : null;
 }
 
 function originalTo(original: OriginalHeaders): string[] {

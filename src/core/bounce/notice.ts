@@ -170,7 +170,14 @@ export function findNoticeBlocks(notice: string, exclude: AddressSet): NoticeBlo
         ? own
         : replyBefore(notice, h.start, prevEnd) + own,
     };
-    if (chosen.length > 1 && listedAsDelivered(notice, h.start, prevEnd)) block.delivered = true;
+    // The heading stands for the whole list under it: an address right below another one
+    // (nothing but white space between) is listed under the same heading.
+    const delivered =
+      chosen.length > 1 &&
+      (k > 0 && !notice.slice(prevEnd, h.start).trim()
+        ? !!out[k - 1].delivered
+        : listedAsDelivered(notice, h.start, prevEnd));
+    if (delivered) block.delivered = true;
     out.push(block);
   }
   return out;
@@ -183,17 +190,14 @@ const FAILED_HEADING = /\b(?:not|failed|fail|undeliver|unable|could ?n[o']t|cann
 
 /**
  * Is the address at `start` listed under a heading that says the message was delivered?
- * The heading is the nearest non-empty line above it, not past the previous recipient.
+ * The heading is the nearest non-empty line above it, after the previous recipient.
  */
 function listedAsDelivered(notice: string, start: number, floor: number): boolean {
-  let from = start;
-  for (let n = 0; n < 4 && from > floor + 1; n++) {
-    const prev = notice.lastIndexOf("\n", from - 2) + 1;
-    if (prev < floor) break;
-    const line = notice.slice(prev, from - 1);
-    from = prev;
-    if (!line.trim()) continue;
-    return DELIVERED_HEADING.test(line) && !FAILED_HEADING.test(line.replace(DELIVERED_HEADING, ""));
+  // Bounded: a heading is a short line right above the list.
+  const lines = notice.slice(Math.max(floor, start - 1024), start).split("\n");
+  for (let k = lines.length - 1; k >= 0; k--) {
+    const line = lines[k];
+    if (line.trim()) return DELIVERED_HEADING.test(line) && !FAILED_HEADING.test(line.replace(DELIVERED_HEADING, ""));
   }
   return false;
 }
