@@ -259,6 +259,10 @@ interface Hit {
   strength: number;
 }
 
+/** Words beside an address that make it the message's sender, not a recipient. */
+const SENDER_AFTER = /^>?\s*[:.]*\s*sender (?:address|domain|verify|rejected|denied)\b/i;
+const SENDER_BEFORE = /(?:mail from|envelope[- ]from|envelope sender|return-path)\s*[:=]?\s*<?$/i;
+
 /** Words right before an address that make it the MTA's contact, not a recipient. */
 const CONTACT_BEFORE =
   /(?:mailto:|\b(?:please )?(?:contact|write to|e-?mail us at|reach us at|questions to)\s*:?\s*<?)$/i;
@@ -307,6 +311,9 @@ function readLine(
     if (from > 0 && line.charCodeAt(from - 1) === 60 && before.indexOf("@") !== -1)
       before = before.replace(/^(\s*)[^\s<>@]+@[^\s<>]+\s+(?=<$)/, "$1");
     const after = line.slice(to, to + W);
+    // The sender's address in a reply about it ("<s@x>: Sender address rejected", "MAIL
+    // FROM:<s@x>"): its role is written beside it, whatever headers the bounce kept.
+    if (SENDER_AFTER.test(after) || SENDER_BEFORE.test(before)) continue;
     // "kijitora@example.com <neko@example.net>": an address written as a display name.
     const next = line.charCodeAt(to);
     if ((next === 32 || next === 9) && after.indexOf("@") !== -1 && /^\s+<[^<>\s@]+@[^<>\s]+>/.test(after)) continue;
@@ -389,6 +396,14 @@ export function pickDiagnostic(block: string, address?: string): string {
         const n = lines[j];
         if (/^(?:<<<\s*)?[245]\d\d[ -]/.test(n)) continue;
         if (/^(?:>>>|---|Giving up|Remote host|Final-Recipient|Action:|Status:)/i.test(n)) break;
+        // An address starts the next entry, except right after a reply cut at its code
+        // (Postfix: "said: 550 5.1.0\n    <s@x>: Sender address rejected: ..."): that is the
+        // reply's own text going on.
+        if (REPLY_CUT_AT_CODE.test(reply[reply.length - 1]) && QUOTED_ADDRESS_LEAD.test(n)) {
+          reply[reply.length - 1] += " " + n;
+          i = j;
+          continue;
+        }
         if (/^[A-Za-z0-9._%+-]+@|^</.test(n)) break;
         // A wrapped line goes on with lower-case words, a bracket, a quote or punctuation
         // (or a capitalised word after a long line): never with a new code or address.
@@ -397,7 +412,7 @@ export function pickDiagnostic(block: string, address?: string): string {
           /^[a-z([\]"'.,;:]/.test(n) ||
           (/^[A-Z][A-Za-z0-9_]|^\d+(?![\d.]*[ -]\d\.)/.test(n) && reply[reply.length - 1].length > 60)
         ) {
-          reply.push(n);
+          reply[reply.length - 1] += " " + n;
           i = j;
           continue;
         }
@@ -436,6 +451,11 @@ export function replyAbove(summary: string): string | null {
   for (let i = end; i < lines.length; i++) if (REPLY_LINE.test(lines[i])) return null;
   return pickDiagnostic(lines.slice(at, end).join("\n")) || null;
 }
+
+/** A reply line that ends right after its code, its words on the next line. */
+const REPLY_CUT_AT_CODE = /\b[245]\d\d(?:[ -][245]\.\d{1,3}\.\d{1,3})?$/;
+/** "<a@b>: words" or "<a@b>... words": an address the reply quotes, then what it says. */
+const QUOTED_ADDRESS_LEAD = /^<[^<>\s@]+@[^<>\s]+>(?::|\.\.\.)\s*\S/;
 
 /** A reply marked as the server's in a session transcript, after a time stamp or indent. */
 const TRANSCRIPT_REPLY = /^.{0,80}?(?:<<<|<--)\s*(?=[245]\d\d[ -])/;
