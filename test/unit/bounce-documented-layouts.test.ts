@@ -589,3 +589,59 @@ describe("a list of recipients under one heading, its words printed once", () =>
     for (const d of ds) expect(d).toMatchObject({ reason: "userunknown", status: "5.1.1", replyCode: 550 });
   });
 });
+
+describe("a refusal of the sender's address is never the recipient's fault", () => {
+  it("550 5.1.0 in reply to MAIL FROM → rejected, no hard bounce", () => {
+    const body =
+      POSTFIX_INTRO +
+      "<gone@receiver.example>: host mx.receiver.example[192.0.2.1] said: 550 5.1.0\n    <campaigns@sender.example>: Sender address rejected: Domain not found (in\n    reply to MAIL FROM command)\n";
+    const ds = analyzeMessage(message(DAEMON_HEAD, body)).diagnoses;
+    expect(ds.map((d) => d.recipient)).toEqual(["gone@receiver.example"]);
+    expect(ds[0]).toMatchObject({ reason: "rejected", hardBounce: false });
+  });
+
+  it("Postfix's delayed sender check answered at RCPT: the sender's address is no row, the refusal is rejected", () => {
+    // No To: header and no returned message: the sender's address is known only by its role.
+    const head = ["From: MAILER-DAEMON@mx.sender.example", "Subject: Undelivered Mail Returned to Sender"];
+    const body =
+      POSTFIX_INTRO +
+      "<gone@receiver.example>: host mx.receiver.example[192.0.2.1] said: 550 5.1.0\n    <campaigns@sender.example>: Sender address rejected: Domain not found (in\n    reply to RCPT TO command)\n";
+    const ds = analyzeMessage(message(head, body)).diagnoses;
+    expect(ds.map((d) => d.recipient)).toEqual(["gone@receiver.example"]);
+    expect(ds[0]).toMatchObject({ reason: "rejected", hardBounce: false, status: "5.1.0" });
+    expect(ds[0].diagnosticCode).toMatch(/Sender address rejected: Domain not found/);
+  });
+
+  it('a bare reply that names the sender ("550 5.1.0 Sender rejected") → rejected', () => {
+    expect(analyzeSmtpReply("550 5.1.0 Sender rejected", "gone@receiver.example")).toMatchObject({
+      reason: "rejected",
+      hardBounce: false,
+    });
+  });
+});
+
+describe("the remote server's reply over a relay's generic summary", () => {
+  it("Diagnostic-Code 554 5.0.0 from the relay, the notice quoting 550 5.1.1 from the server → 5.1.1", () => {
+    const raw = dsnReport({
+      notice:
+        "<gone@receiver.example>: host mx.receiver.example[192.0.2.1] said: 550 5.1.1\n    <gone@receiver.example>: Recipient address rejected: User unknown (in\n    reply to RCPT TO command)",
+      recipients: [
+        [
+          "Final-Recipient: rfc822; gone@receiver.example",
+          "Action: failed",
+          "Status: 5.0.0",
+          "Diagnostic-Code: smtp; 554 5.0.0 Service unavailable",
+        ],
+      ],
+    });
+    const [d] = analyzeMessage(raw).diagnoses;
+    expect(d).toMatchObject({ reason: "userunknown", status: "5.1.1", replyCode: 550, hardBounce: true });
+  });
+
+  it("an RFC 3463 x.2.x code no table names → a mailbox-side refusal (filtered), not onhold", () => {
+    expect(analyzeSmtpReply("550 5.2.9 Rejected", "gone@receiver.example")).toMatchObject({
+      reason: "filtered",
+      status: "5.2.9",
+    });
+  });
+});

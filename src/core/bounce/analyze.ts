@@ -529,6 +529,14 @@ function dsnFacts(
   // The notice's words for the recipient are picked only when the DSN gives none.
   const noticeDiag = noticeBlock ? pickDiagnostic(noticeBlock.block, noticeBlock.address) : null;
   let diag = r.diagnosticCode ?? noticeDiag;
+  // A relay's own summary in the Diagnostic-Code ("554 5.0.0 Service unavailable") under a
+  // notice that quotes the remote server's precise reply of the same class: the remote
+  // server's words come first in the order of trust.
+  if (r.diagnosticCode && noticeDiag && isGenericReply(r.diagnosticCode)) {
+    const quoted = findStatus(noticeDiag);
+    if (quoted && !quoted.endsWith(".0.0") && replyClass(noticeDiag)?.cls === replyClass(r.diagnosticCode)?.cls)
+      diag = noticeDiag;
+  }
   // Two remote replies for one recipient that disagree on permanence (the DSN's
   // Diagnostic-Code and the notice's own quote of the server): said, and never suppressing.
   const conflicts: string[] = [];
@@ -577,6 +585,11 @@ function replyClassesIn(block: string): Set<string> {
   const text = block.length > 8192 ? block.slice(0, 8192) : block;
   for (let m = re.exec(text), n = 0; m && n < 100; m = re.exec(text), n++) out.add(m[1] ?? m[2] ?? m[3]);
   return out;
+}
+
+/** A reply whose enhanced status is only the class's catch-all (x.0.0). */
+function isGenericReply(text: string): boolean {
+  return findStatus(text)?.endsWith(".0.0") ?? false;
 }
 
 /** The class (4 or 5) of a server reply, from its reply code or enhanced status. */
