@@ -645,3 +645,35 @@ describe("the remote server's reply over a relay's generic summary", () => {
     });
   });
 });
+
+describe("auto-replies known only by their words (no RFC 3834 header, a plain subject)", () => {
+  const bodies = [
+    "I will be out of the office from 7 to 14 December with no access to email.",
+    "I'm on vacation until Monday and will reply when I return.",
+    "Thank you for your email. I am on annual leave until 14 December.",
+    "Ich bin bis 14.12. im Urlaub und lese keine E-Mails.",
+    "Je suis en congés jusqu'au 14 décembre.",
+    "Estaré fuera de la oficina hasta el 14 de diciembre.",
+  ];
+  for (const body of bodies) {
+    it(`"${body.slice(0, 40)}…" → a vacation answer, no failure row`, () => {
+      const a = analyzeMessage(
+        Buffer.from(
+          message(
+            [
+              "From: Bob <bob@receiver.example>",
+              "To: campaigns@sender.example",
+              "Subject: Re: Hello",
+              "Content-Type: text/plain; charset=utf-8",
+            ],
+            body,
+          ),
+        ),
+      );
+      expect(a.kind).toBe("vacation");
+      expect(a.diagnoses.map((d) => [d.recipient, d.reason, d.hardBounce])).toEqual([
+        ["bob@receiver.example", "vacation", false],
+      ]);
+    });
+  }
+});

@@ -10,7 +10,7 @@ const SUBJECT =
 
 /** What an automatic response says in its body when its subject and headers do not. */
 const BODY =
-  /\b(?:i am (?:currently )?(?:out of (?:the )?office|away|on (?:leave|vacation|holiday))|i'm (?:currently )?(?:out of (?:the )?office|away)|ich bin (?:bis|vom|ab|derzeit|zurzeit) [^.\n]{0,60}(?:nicht im b[üu]ro|abwesend|nicht erreichbar|im urlaub)|je suis absente?|estoy fuera de la oficina|sono fuori (?:dall')?ufficio|ik ben (?:afwezig|met vakantie))/i;
+  /\b(?:i(?: am|'m| will be) (?:currently )?(?:out of (?:the )?office|away|on (?:(?:annual|parental|maternity|paternity|sick|study) )?(?:leave|vacation|holiday))|ich bin (?:bis|vom|ab|derzeit|zurzeit) [^\n]{0,60}(?:nicht im b[üu]ro|abwesend|nicht erreichbar|im urlaub)|je (?:suis|serai) (?:absente?|en cong[ée]s?|en vacances)|(?:estoy|estar[ée]) (?:fuera de la oficina|de vacaciones)|sono fuori (?:dall')?ufficio|sono in ferie|ik ben (?:afwezig|met vakantie))/i;
 
 /** Is this message an auto-reply (and not a delivery failure)? */
 export function isAutoReply(h: Headers, subject: string): string | null {
