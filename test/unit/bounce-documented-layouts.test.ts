@@ -677,3 +677,30 @@ describe("auto-replies known only by their words (no RFC 3834 header, a plain su
     });
   }
 });
+
+describe("an unknown-recipient refusal in other words, with no code and no stage", () => {
+  for (const words of [
+    "No such user",
+    "No such mailbox",
+    "Invalid recipient",
+    "Mailbox does not exist",
+    "unknown or illegal alias",
+  ]) {
+    it(`"${words}" → userunknown, hard, inferred 5.0.0`, () => {
+      const body = `${POSTFIX_INTRO}<gone@receiver.example>: ${words}\n`;
+      const [d] = analyzeMessage(message(DAEMON_HEAD, body)).diagnoses;
+      expect(d).toMatchObject({
+        recipient: "gone@receiver.example",
+        reason: "userunknown",
+        status: "5.0.0",
+        hardBounce: true,
+      });
+    });
+  }
+  it('with a reply code and no stage, "550 No such user" stays a recipient-side refusal (filtered)', () => {
+    const [d] = analyzeMessage(
+      message(DAEMON_HEAD, `${POSTFIX_INTRO}<gone@receiver.example>: 550 No such user\n`),
+    ).diagnoses;
+    expect(d).toMatchObject({ reason: "filtered", hardBounce: false });
+  });
+});

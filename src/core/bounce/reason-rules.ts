@@ -162,7 +162,7 @@ const BEFORE_DATA = new Set(["CONN", "EHLO", "HELO", "MAIL", "RCPT"]);
 const SENDER_NAMED = /\bsender (?:address|domain|verify|rejected|denied)\b|\bdomain of sender\b/;
 /** The words of an RCPT TO refusal of an unknown recipient (lower-cased text). */
 const RCPT_REFUSAL_WORDS =
-  /\b(?:user unknown|unknown user)\b|unbekannter empfänger|empfänger unbekannt|destinataire inconnu|usuario desconocido|(?:destinatario|utente) sconosciuto/;
+  /\b(?:user unknown|unknown user|no such (?:user|mailbox|recipient|account)|(?:mailbox|account|recipient|user|address) (?:does not|doesn't) exist|invalid (?:recipient|mailbox)|unknown (?:recipient|mailbox)|unknown or illegal alias)\b|unbekannter empfänger|empfänger unbekannt|destinataire inconnu|usuario desconocido|(?:destinatario|utente) sconosciuto/;
 
 type Probe = (f: ReasonInput, sn: BounceReason | "") => string | null;
 /** Per-text memo: probes ask the same table about the same words several times. */
