@@ -704,3 +704,18 @@ describe("an unknown-recipient refusal in other words, with no code and no stage
     expect(d).toMatchObject({ reason: "filtered", hardBounce: false });
   });
 });
+
+describe("causes named in words only", () => {
+  const cases: Array<[string, string]> = [
+    ["This account is over its storage limit", "mailboxfull"],
+    ["This mailbox has been deactivated", "suspend"],
+    ["Domain not found", "hostunknown"],
+    ["Mail loop detected", "systemerror"],
+  ];
+  for (const [words, reason] of cases) {
+    it(`"${words}" → ${reason}`, () => {
+      const [d] = analyzeMessage(message(DAEMON_HEAD, `${POSTFIX_INTRO}<gone@receiver.example>: ${words}\n`)).diagnoses;
+      expect(d.reason).toBe(reason);
+    });
+  }
+});

@@ -271,6 +271,7 @@ export const PHRASES: Tables = {
   },
   mailboxfull: {
     any: [
+      "over its storage limit",
       "452 insufficient disk space",
       "account disabled temporarly for exceeding receiving limits",
       "boite du destinataire pleine",
@@ -341,6 +342,8 @@ export const PHRASES: Tables = {
       "inactive account",
       "invalid/inactive user",
       "is a deactivated mailbox",
+      "mailbox has been deactivated",
+      "account has been deactivated",
       "is unavailable: user is terminated",
       "mailbox currently suspended",
       "mailbox disabled",
@@ -561,6 +564,7 @@ export const PHRASES: Tables = {
   },
   hostunknown: {
     any: [
+      "domain not found",
       "domain does not exist",
       "domain is not reachable",
       "domain must exist",
@@ -870,6 +874,7 @@ export const PHRASES: Tables = {
   },
   systemerror: {
     any: [
+      "mail loop detected",
       "aliasing/forwarding loop broken",
       "can't create user output file",
       "could not load drd for domain",
