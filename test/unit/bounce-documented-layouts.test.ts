@@ -719,3 +719,30 @@ describe("causes named in words only", () => {
     });
   }
 });
+
+describe("Exim's text generated during the delivery attempts, one section per recipient", () => {
+  it('"------ a@b ------" sections give each listed recipient its own reply', () => {
+    const body =
+      EXIM_INTRO +
+      [
+        "  gone@receiver.example",
+        "  full@other.example",
+        "",
+        "The following text was generated during the delivery attempts:",
+        "",
+        "------ gone@receiver.example ------",
+        "",
+        "SMTP error from remote mail server after RCPT TO:<gone@receiver.example>:",
+        "host mx.receiver.example [192.0.2.1]: 550 5.1.1 User unknown",
+        "",
+        "------ full@other.example ------",
+        "",
+        "SMTP error from remote mail server after RCPT TO:<full@other.example>:",
+        "host mx.other.example [192.0.2.2]: 552 5.2.2 Mailbox full",
+        "",
+      ].join("\n");
+    const m = byRecipient(message(withSubject("Mail delivery failed: returning message to sender"), body));
+    expect(m.get("gone@receiver.example")).toMatchObject({ reason: "userunknown", status: "5.1.1", hardBounce: true });
+    expect(m.get("full@other.example")).toMatchObject({ reason: "mailboxfull", status: "5.2.2", hardBounce: false });
+  });
+});

@@ -320,8 +320,15 @@ function readLine(
     // How sure are we that this line names a failed recipient (and is not, say, a
     // "From:" quote or a Message-ID)?
     let strength = 1;
-    if (lineHead && /^\s*<?\s*$/.test(before) && /^\s*>?\s*:?\s*$/.test(after) && to + W >= line.length) {
-      strength = 3; // the address alone on its line (qmail, Exim, Gmail)
+    if (
+      lineHead &&
+      /^\s*(?:[-=]{2,}\s*)?<?\s*$/.test(before) &&
+      /^\s*>?\s*:?\s*(?:[-=]{2,}\s*)?$/.test(after) &&
+      to + W >= line.length
+    ) {
+      // the address alone on its line (qmail, Exim, Gmail), or as a section's heading
+      // (Exim's "------ a@b ------" over the text its delivery attempt generated)
+      strength = 3;
     } else if (
       lineHead &&
       /^\s*(?:<<<\s*)?(?:[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3}\s+)?)?<?\s*$/.test(before) &&
