@@ -746,3 +746,27 @@ describe("Exim's text generated during the delivery attempts, one section per re
     expect(m.get("full@other.example")).toMatchObject({ reason: "mailboxfull", status: "5.2.2", hardBounce: false });
   });
 });
+
+describe("a failure subject that names the recipient, when the body names none", () => {
+  it('Domino: "DELIVERY FAILURE: User x (a@b) not listed in Domino Directory" → that address, userunknown', () => {
+    const a = analyzeMessage(
+      message(
+        withSubject(
+          "DELIVERY FAILURE: User gone (gone@receiver.example) not listed in Domino Directory",
+          "Postmaster <postmaster@receiver.example>",
+        ),
+        "Your message\n\n  Subject: Hello\n\nwas not delivered because the recipient is not listed in the directory.\n",
+      ),
+    );
+    expect(a.diagnoses.map((d) => [d.recipient, d.reason, d.hardBounce])).toEqual([
+      ["gone@receiver.example", "userunknown", true],
+    ]);
+  });
+
+  it("an address later in the subject is the returned message's own subject, not a recipient", () => {
+    const a = analyzeMessage(
+      message(withSubject("Undeliverable: Call with bob@partner.example"), "The mailbox does not exist.\n"),
+    );
+    expect(a.diagnoses).toEqual([]);
+  });
+});

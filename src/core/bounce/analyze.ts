@@ -364,15 +364,23 @@ function analyzeUnchecked(
     const to =
       failed.length || noticeRecipients.some((n) => n.delivered) || !isBounceLike() ? [] : originalTo(original);
     const named = to.length > 1 ? to.filter((a) => localPartNamed(notice, a)) : to;
-    const fallback = failed.length ? failed : named.length ? named : to;
+    // Last, a bounce whose subject names the one address it failed for ("DELIVERY FAILURE:
+    // User x (a@b) not listed in Domino Directory", "Undeliverable mail: a@b").
+    const inSubject =
+      failed.length || to.length || noticeRecipients.some((n) => n.delivered) || !isBounceLike()
+        ? []
+        : subjectRecipient(subject, excludedAddresses(top, original));
+    const fallback = failed.length ? failed : named.length ? named : to.length ? to : inSubject;
     if (fallback.length > MAX_FALLBACK_RECIPIENTS)
       reached(
         cut,
         `only the first ${MAX_FALLBACK_RECIPIENTS} of ${fallback.length} addresses named without a notice block were read`,
         fallback.length,
       );
+    // (A subject that names the address may also name the cause: it is read with the notice.)
+    const words = fallback === inSubject ? `${subject}\n${notice}` : notice;
     for (const a of fallback.slice(0, MAX_FALLBACK_RECIPIENTS))
-      facts.push({ recipient: a, diagnostic: pickDiagnostic(notice), context: notice });
+      facts.push({ recipient: a, diagnostic: pickDiagnostic(words), context: words });
   }
 
   if (facts.length) {
@@ -433,6 +441,22 @@ function listTail(blocks: NoticeBlock[], k: number): NoticeBlock | null {
   if (!last || last.delivered) return null;
   const words = last.block.slice(last.block.indexOf(last.address) + last.address.length);
   return words.trim() && !words.includes("@") ? last : null;
+}
+
+/**
+ * A failure subject whose words right after the colon are the address ("Undeliverable
+ * mail: a@b", Domino's "DELIVERY FAILURE: User x (a@b) not listed..."). An address later
+ * in the subject may be the returned message's own subject ("Undeliverable: Call with
+ * a@b"), so it is not taken.
+ */
+const SUBJECT_NAMES_RECIPIENT =
+  /^(?:delivery failure|undeliverable|undelivered|returned mail|mail delivery failed|failure notice|non-?delivery)\b[^:]{0,40}:\s*(?:user\s+[^\s()]+\s+\()?<?([^\s<>()@]+@[^\s<>()]+?)>?(?:\)|\s|$)/i;
+
+/** The address a failure subject names as its recipient, unless it is the bounce's own or the sender's. */
+function subjectRecipient(subject: string, own: Set<string>): string[] {
+  const m = SUBJECT_NAMES_RECIPIENT.exec(subject.length > 300 ? subject.slice(0, 300) : subject);
+  const named = m ? addressesIn(m[1]) : [];
+  return named.length === 1 && !own.has(named[0]) ? named : [];
 }
 
 function originalTo(original: OriginalHeaders): string[] {
