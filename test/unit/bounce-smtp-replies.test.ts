@@ -221,3 +221,10 @@ describe("structured ESP events", () => {
     expect(() => diagnoseFromStatus({ recipient: "" })).not.toThrow();
   });
 });
+
+describe("a success status never speaks for a failure after it", () => {
+  it("250 2.1.0 then 550 5.1.1 in one reply text → 5.1.1", () => {
+    const d = analyzeSmtpReply("250 2.1.0 Sender OK 550 5.1.1 <gone@receiver.example>: User unknown");
+    expect(d).toMatchObject({ status: "5.1.1", replyCode: 550, reason: "userunknown" });
+  });
+});

@@ -34,7 +34,14 @@ import {
   type MimePart,
 } from "./mime";
 import { NOTICE_RULES_BYTES, noticeRules, presetFor } from "./mta-rules";
-import { cutReturnedMessage, findNoticeBlocks, joinReplyLines, pickDiagnostic, type NoticeBlock } from "./notice";
+import {
+  cutReturnedMessage,
+  findNoticeBlocks,
+  joinReplyLines,
+  pickDiagnostic,
+  replyAbove,
+  type NoticeBlock,
+} from "./notice";
 import { parseSesNotification } from "./ses";
 import { findReplyCode, findStatus } from "./smtp-reply";
 import { forwardedBounce } from "./forwarded.reader";
@@ -314,12 +321,28 @@ function analyzeUnchecked(
       );
     }
   }
+  // The notice's own summary above the first recipient block (the MTA's words for the
+  // whole message: "This is a permanent error; I've given up").
+  const firstBlock = noticeRecipients.length ? notice.indexOf(noticeRecipients[0].block) : -1;
+  const summary = firstBlock > 0 ? notice.slice(Math.max(0, firstBlock - 4096), firstBlock) : "";
   if (!facts.length) {
-    for (const n of noticeRecipients) {
+    // A reply printed once above the list stands for every recipient whose block has none.
+    let shared: string | null | undefined;
+    for (let k = 0; k < noticeRecipients.length; k++) {
+      const n = noticeRecipients[k];
+      if (n.delivered) continue;
+      // An address alone in a list whose words follow the list's last address ("a@x\n
+      // b@y\n\nReason: 550 5.1.1 User unknown"): those words are the whole list's.
+      const tail = bareListing(n) ? listTail(noticeRecipients, k) : null;
+      const own = pickDiagnostic(tail ? tail.block : n.block, n.address);
+      const diagnostic =
+        summary && !findReplyCode(own) && !findStatus(own) ? ((shared ??= replyAbove(summary)) ?? own) : own;
       facts.push({
         recipient: n.address,
-        diagnostic: pickDiagnostic(n.block),
-        context: n.block.length < 40 ? notice : n.block,
+        diagnostic,
+        // A short block alone is read with the notice around it, unless other recipients'
+        // blocks are in that notice too (their words are not this recipient's).
+        context: n.block.length < 40 && noticeRecipients.length === 1 ? notice : (tail?.block ?? n.block),
       });
     }
   }
@@ -334,36 +357,51 @@ function analyzeUnchecked(
   }
   if (!facts.length) {
     const failed = addressesIn((top.get("x-failed-recipients") ?? []).join(","));
-    const fallback = failed.length ? failed : isBounceLike() ? addressesIn(original.get("to")) : [];
+    // The returned message's To: names every recipient it was sent to; a notice that names
+    // some of them by their local part only (Sendmail's local mailer: "nobody... User
+    // unknown") failed for those, not for the others. A notice whose every listed address
+    // the message reached failed for none.
+    const to =
+      failed.length || noticeRecipients.some((n) => n.delivered) || !isBounceLike() ? [] : originalTo(original);
+    const named = to.length > 1 ? to.filter((a) => localPartNamed(notice, a)) : to;
+    // Last, a bounce whose subject names the one address it failed for ("DELIVERY FAILURE:
+    // User x (a@b) not listed in Domino Directory", "Undeliverable mail: a@b").
+    const inSubject =
+      failed.length || to.length || noticeRecipients.some((n) => n.delivered) || !isBounceLike()
+        ? []
+        : subjectRecipient(subject, excludedAddresses(top, original));
+    const fallback = failed.length ? failed : named.length ? named : to.length ? to : inSubject;
     if (fallback.length > MAX_FALLBACK_RECIPIENTS)
       reached(
         cut,
         `only the first ${MAX_FALLBACK_RECIPIENTS} of ${fallback.length} addresses named without a notice block were read`,
         fallback.length,
       );
+    // (A subject that names the address may also name the cause: it is read with the notice.)
+    const words = fallback === inSubject ? `${subject}\n${notice}` : notice;
     for (const a of fallback.slice(0, MAX_FALLBACK_RECIPIENTS))
-      facts.push({ recipient: a, diagnostic: pickDiagnostic(notice), context: notice });
+      facts.push({ recipient: a, diagnostic: pickDiagnostic(words), context: words });
   }
 
   if (facts.length) {
-    // The notice's own summary above the first recipient block (the MTA's words for the
-    // whole message: "This is a permanent error; I've given up").
-    const firstBlock = noticeRecipients.length ? notice.indexOf(noticeRecipients[0].block) : -1;
-    const summary = firstBlock > 0 ? notice.slice(Math.max(0, firstBlock - 4096), firstBlock) : "";
     if (summary) for (const f of facts) if (f.context !== notice) f.summary = summary;
     // The recipient's block is part of the notice: the notice (bounded, read once) and the
     // server's words (which may come from the delivery-status part) are all the rules need.
-    const rules = noticeRules(notice, subject, top);
+    // With several recipients' blocks, an MTA's wording in one block says nothing of the
+    // others: the rules read the text above the blocks, and each recipient's own block.
+    const perBlock = noticeRecipients.length > 1 && firstBlock > 0;
+    const rules = noticeRules(perBlock ? notice.slice(0, firstBlock) : notice, subject, top);
     for (const f of facts) {
       // Contexts are blocks of the notice: only one past the part read for the rules adds words.
       const late =
-        notice.length > NOTICE_RULES_BYTES &&
-        !!f.context &&
-        notice.indexOf(f.context) + f.context.length > NOTICE_RULES_BYTES;
-      f.contextNamesProviderHost = rules.namesProviderHost;
+        perBlock ||
+        (notice.length > NOTICE_RULES_BYTES &&
+          !!f.context &&
+          notice.indexOf(f.context) + f.context.length > NOTICE_RULES_BYTES);
+      f.contextNamesProviderHost = perBlock || rules.namesProviderHost;
       if (!f.fixedReason)
         f.preset ??= presetFor(
-          late ? `${f.diagnostic ?? ""}\n${f.context!.slice(0, 4096)}` : (f.diagnostic ?? ""),
+          late && f.context ? `${f.diagnostic ?? ""}\n${f.context.slice(0, 4096)}` : (f.diagnostic ?? ""),
           rules,
         );
     }
@@ -384,6 +422,57 @@ function analyzeUnchecked(
     diagnoses: [],
     error: "no failed recipient found: not a bounce, feedback report or auto-reply",
   };
+}
+
+/** A block that is its address line and nothing else (one entry of a list). */
+function bareListing(n: NoticeBlock): boolean {
+  const t = n.block.trim();
+  return t.indexOf("\n") === -1 && t.length < n.address.length + 8;
+}
+
+/**
+ * The block after a run of bare listings, when it ends the same list and its words name
+ * no address of their own (they then speak for the whole list); null otherwise.
+ */
+function listTail(blocks: NoticeBlock[], k: number): NoticeBlock | null {
+  let j = k + 1;
+  while (j < blocks.length && bareListing(blocks[j])) j++;
+  const last = blocks[j];
+  if (!last || last.delivered) return null;
+  const words = last.block.slice(last.block.indexOf(last.address) + last.address.length);
+  return words.trim() && !words.includes("@") ? last : null;
+}
+
+/**
+ * A failure subject whose words right after the colon are the address ("Undeliverable
+ * mail: a@b", Domino's "DELIVERY FAILURE: User x (a@b) not listed..."). An address later
+ * in the subject may be the returned message's own subject ("Undeliverable: Call with
+ * a@b"), so it is not taken.
+ */
+const SUBJECT_NAMES_RECIPIENT =
+  /^(?:delivery failure|undeliverable|undelivered|returned mail|mail delivery failed|failure notice|non-?delivery)\b[^:]{0,40}:\s*(?:user\s+[^\s()]+\s+\()?<?([^\s<>()@]+@[^\s<>()]+?)>?(?:\)|\s|$)/i;
+
+/** The address a failure subject names as its recipient, unless it is the bounce's own or the sender's. */
+function subjectRecipient(subject: string, own: Set<string>): string[] {
+  const m = SUBJECT_NAMES_RECIPIENT.exec(subject.length > 300 ? subject.slice(0, 300) : subject);
+  const named = m ? addressesIn(m[1]) : [];
+  return named.length === 1 && !own.has(named[0]) ? named : [];
+}
+
+function originalTo(original: OriginalHeaders): string[] {
+  return addressesIn(original.get("to"));
+}
+
+/** Does the notice name the address's local part as a word of its own ("nobody... User unknown")? */
+function localPartNamed(notice: string, address: string): boolean {
+  const local = address.slice(0, address.lastIndexOf("@"));
+  if (!local) return false;
+  const text = notice.length > 16 * 1024 ? notice.slice(0, 16 * 1024) : notice;
+  const re = new RegExp(
+    String.raw`(?:^|[\s<"'(])${local.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?=[\s>"'.,:;)]|$)`,
+    "im",
+  );
+  return re.test(text);
 }
 
 /**
@@ -462,8 +551,16 @@ function dsnFacts(
   transcript: Transcript | null,
 ): RecipientFacts {
   // The notice's words for the recipient are picked only when the DSN gives none.
-  const noticeDiag = noticeBlock ? pickDiagnostic(noticeBlock.block) : null;
+  const noticeDiag = noticeBlock ? pickDiagnostic(noticeBlock.block, noticeBlock.address) : null;
   let diag = r.diagnosticCode ?? noticeDiag;
+  // A relay's own summary in the Diagnostic-Code ("554 5.0.0 Service unavailable") under a
+  // notice that quotes the remote server's precise reply of the same class: the remote
+  // server's words come first in the order of trust.
+  if (r.diagnosticCode && noticeDiag && isGenericReply(r.diagnosticCode)) {
+    const quoted = findStatus(noticeDiag);
+    if (quoted && !quoted.endsWith(".0.0") && replyClass(noticeDiag)?.cls === replyClass(r.diagnosticCode)?.cls)
+      diag = noticeDiag;
+  }
   // Two remote replies for one recipient that disagree on permanence (the DSN's
   // Diagnostic-Code and the notice's own quote of the server): said, and never suppressing.
   const conflicts: string[] = [];
@@ -512,6 +609,11 @@ function replyClassesIn(block: string): Set<string> {
   const text = block.length > 8192 ? block.slice(0, 8192) : block;
   for (let m = re.exec(text), n = 0; m && n < 100; m = re.exec(text), n++) out.add(m[1] ?? m[2] ?? m[3]);
   return out;
+}
+
+/** A reply whose enhanced status is only the class's catch-all (x.0.0). */
+function isGenericReply(text: string): boolean {
+  return findStatus(text)?.endsWith(".0.0") ?? false;
 }
 
 /** The class (4 or 5) of a server reply, from its reply code or enhanced status. */

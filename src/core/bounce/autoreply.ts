@@ -10,7 +10,7 @@ const SUBJECT =
 
 /** What an automatic response says in its body when its subject and headers do not. */
 const BODY =
-  /\b(?:i am (?:currently )?(?:out of (?:the )?office|away|on (?:leave|vacation|holiday))|i'm (?:currently )?(?:out of (?:the )?office|away)|ich bin (?:bis|vom|ab|derzeit|zurzeit) [^.\n]{0,60}(?:nicht im b[üu]ro|abwesend|nicht erreichbar|im urlaub)|je suis absente?|estoy fuera de la oficina|sono fuori (?:dall')?ufficio|ik ben (?:afwezig|met vakantie))/i;
+  /\b(?:i(?: am|'m| will be) (?:currently )?(?:out of (?:the )?office|away|on (?:(?:annual|parental|maternity|paternity|sick|study) )?(?:leave|vacation|holiday))|ich bin (?:bis|vom|ab|derzeit|zurzeit) [^\n]{0,60}(?:nicht im b[üu]ro|abwesend|nicht erreichbar|im urlaub)|je (?:suis|serai) (?:absente?|en cong[ée]s?|en vacances)|(?:estoy|estar[ée]) (?:fuera de la oficina|de vacaciones)|sono fuori (?:dall')?ufficio|sono in ferie|ik ben (?:afwezig|met vakantie))/i;
 
 /** Is this message an auto-reply (and not a delivery failure)? */
 export function isAutoReply(h: Headers, subject: string): string | null {
@@ -33,7 +33,7 @@ export function autoReplyByWords(body: string): string | null {
 const CHALLENGE_SUBJECT =
   /\b(?:please )?(?:confirm|verify)\b[^\n]{0,40}\b(?:message|e-?mail|address|sender|identity)|\bverification (?:required|request)|\bsender verification|\bwhitelist|\bchallenge\b|\bapproved senders?\b/i;
 const CHALLENGE_BODY =
-  /(?:click|visit|follow|open)[^\n]{0,80}(?:link|url|below|here)[^\n]{0,120}(?:verif|confirm|whitelist|approved|deliver)|(?:verify|confirm) (?:that )?you are (?:a )?(?:real |human)|(?:protect|protecting) (?:myself|me|my inbox) from (?:junk|spam)|spam (?:filter|protection) (?:that )?requires? (?:senders|you)/i;
+  /(?:click|visit|follow|open)[^\n]{0,80}(?:link|url|below|here)[^\n]{0,120}(?:verif|confirm|whitelist|approved|deliver)|(?:verify|confirm) (?:that )?you are (?:a )?(?:real |human)|(?:protect|protecting) (?:myself|me|my inbox) from (?:junk|spam)|spam (?:filter|protection) (?:that )?requires? (?:senders|you)|\bto (?:release|confirm|verify) (?:your|this) message\b|\b(?:is being|has been|was) held\b[^\n]{0,80}\n?[^\n]{0,80}(?:not (?:been )?(?:verified|confirmed))/i;
 
 /** A challenge/response (sender verification) request: an automatic answer, not a failure. */
 export function isChallengeResponse(subject: string, body: string): string | null {

@@ -152,19 +152,26 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
                 : `${diagText}\n${context.slice(0, 4096)}`,
           )
         : null;
-    const r = byProvider
-      ? { reason: byProvider.reason, evidence: [byProvider.evidence] }
-      : decideReason({
-          status: status ?? "",
-          replyCode: replyCode ?? "",
-          diag: text,
-          command,
-          action: (f.action ?? "").toLowerCase(),
-          diagType: (f.diagnosticType ?? "").toUpperCase(),
-          preset: preset?.reason ?? null,
-          presetEvidence: preset?.evidence,
-          presetWeak: preset?.weak ?? false,
-        });
+    const input = {
+      status: status ?? "",
+      replyCode: replyCode ?? "",
+      diag: text,
+      command,
+      action: (f.action ?? "").toLowerCase(),
+      diagType: (f.diagnosticType ?? "").toUpperCase(),
+      preset: preset?.reason ?? null,
+      presetEvidence: preset?.evidence,
+      presetWeak: preset?.weak ?? false,
+    };
+    let r = byProvider ? { reason: byProvider.reason, evidence: [byProvider.evidence] } : decideReason(input);
+    // Third in the order of trust: when the recipient's own words name no cause, the
+    // notice's summary above the recipients may ("This Message was undeliverable due to
+    // the following reason: The user(s) account is temporarily over quota.").
+    if (r.reason === "onhold" && !replyCode && f.summary) {
+      const above = decideReason({ ...input, diag: normaliseText(f.summary.slice(-4096)) });
+      if (above.reason !== "onhold" && above.reason !== "undefined" && above.reason !== "delivered")
+        r = { reason: above.reason, evidence: [...above.evidence, "from the notice's summary above the recipients"] };
+    }
     reason = r.reason;
     evidence.push(...r.evidence);
   }
@@ -237,7 +244,7 @@ const TEMPORARY_WORDS =
   /\b(?:will (?:keep|continue) (?:on )?trying|will (?:be )?retr(?:y|ied)|will try (?:again|to deliver)|still (?:trying|being retried)|try again later|not (?:yet )?been delivered yet|has not yet been delivered|temporar(?:y|ily)|deferred|delayed|this is a warning message only|warning: message still undelivered)\b/i;
 /** Wording that says it gave up for good: permanent. */
 const PERMANENT_WORDS =
-  /\b(?:permanent(?:ly)?(?: error| failure| fatal)?|giving up|gave up|given up|will not be retried|not be delivered|could not be delivered|fatal errors?|no longer (?:exists|valid|available|accepts)|does not exist|unknown user|user unknown|no such (?:user|domain|mailbox|recipient)|unrouteable|unroutable|account (?:has been )?(?:disabled|discontinued|closed|deleted))\b/i;
+  /\b(?:permanent(?:ly)?(?: error| failure| fatal)?|giving up|gave up|given up|will not be retried|not be delivered|could not be delivered|cannot be delivered|was not delivered|(?:message|mail) not delivered|wasn't able to deliver|wasn't delivered|unable to deliver|undeliverable|delivery to the following recipients? failed|delivery has failed|failed permanently|fatal errors?|no longer (?:exists|valid|available|accepts)|does not exist|unknown user|user unknown|no such (?:user|domain|mailbox|recipient)|unrouteable|unroutable|account (?:has been )?(?:disabled|discontinued|closed|deleted)|permanenter fehler|dauerhafter fehler|nicht zugestellt werden|erreur permanente|n'a pas pu être (?:remis|distribué)|error permanente|no se ha podido entregar|errore permanente|non è stato possibile consegnare)(?![\p{L}])/iu;
 /** Reasons that name a fault of the address itself: permanent by nature. */
 const PERMANENT_REASONS: ReadonlySet<BounceReason> = new Set([
   "userunknown",
@@ -247,8 +254,21 @@ const PERMANENT_REASONS: ReadonlySet<BounceReason> = new Set([
   "suspend",
 ]);
 
+/**
+ * A notice that says it is only a warning or that it keeps trying (Sendmail's and Postfix's
+ * delay notices, Exim's "No action is required on your part", Gmail's "will retry for 47
+ * more hours. You'll be notified if the delivery fails permanently") has not returned the
+ * message, whatever else it says ("could not be delivered for more than 4 hour(s)"): temporary.
+ */
+const WARNING_ONLY =
+  /\b(?:this is a warning(?: message)? only|you do not need to resend|no action is required on your part|(?:will|to) (?:retry|keep trying) (?:for|until)|delivery (?:attempts )?will continue|will continue to be (?:attempted|made)|you(?:'ll| will) be notified if)\b/i;
+
 /** "permanent" / "temporary" when the text says exactly one of them, "both" or null. */
-function permanenceWords(text: string): { kind: "4" | "5" | "both"; words: string } | null {
+function permanenceWords(raw: string): { kind: "4" | "5" | "both"; words: string } | null {
+  // Read across line breaks: Postfix wraps "could not\n be delivered" in its summary.
+  const text = collapseSpaces(raw);
+  const warning = WARNING_ONLY.exec(text);
+  if (warning) return { kind: "4", words: warning[0] };
   const temp = TEMPORARY_WORDS.exec(text);
   const perm = PERMANENT_WORDS.exec(text);
   if (temp && perm) return { kind: "both", words: `${temp[0]}" and "${perm[0]}` };
@@ -271,11 +291,15 @@ function inferredClass(
   const a = (action ?? "").toLowerCase();
   if (a === "delayed") return { status: "4.0.0", why: "Action: delayed" };
   const own = permanenceWords(text);
-  if (own?.kind === "both") return null; // the block says both: nothing decides
-  if (own) return { status: `${own.kind}.0.0`, why: `the recipient's block says "${own.words}"` };
+  if (own && own.kind !== "both")
+    return { status: `${own.kind}.0.0`, why: `the recipient's block says "${own.words}"` };
+  // A block that recounts both (Sendmail's "Deferred: ..." attempts, then "could not be
+  // delivered for 5 days") is settled by the MTA's verdict on the whole message above it
+  // ("The following addresses had permanent fatal errors"); without one nothing decides.
   const intro = summary ? permanenceWords(summary) : null;
   if (intro && intro.kind !== "both")
     return { status: `${intro.kind}.0.0`, why: `the notice's summary says "${intro.words}"` };
+  if (own) return null;
   if (PERMANENT_REASONS.has(reason))
     return { status: "5.0.0", why: `reason ${reason} is a fault of the address itself` };
   if (a === "failed") return { status: "5.0.0", why: "Action: failed" };

@@ -118,16 +118,22 @@ export function statusFieldValue(v: string | null): string | null {
   return v.trim() || null;
 }
 
+/** A Status field written as a whole server reply ("550 5.1.1 user unknown"), not a code. */
+const REPLY_AS_STATUS = /^\s*[245]\d\d[ -]+(?=[245]\.\d{1,3}\.\d{1,3}(?![\d.]))/;
+
 function recipientOf(h: Headers): DsnRecipient {
   const diag = typedValue(header(h, "diagnostic-code"));
+  const status = header(h, "status");
+  // Its code is read as the status, and the reply stands for a Diagnostic-Code not given.
+  const reply = status && REPLY_AS_STATUS.test(status) ? status.trim() : null;
   return {
     finalRecipient: typedValue(header(h, "final-recipient") ?? header(h, "x-actual-recipient")).value,
     originalRecipient: typedValue(header(h, "original-recipient")).value,
     action: (header(h, "action") ?? "").trim().toLowerCase().split(/[\s(]/)[0] || null,
-    status: statusFieldValue(header(h, "status")),
+    status: statusFieldValue(reply ? reply.replace(REPLY_AS_STATUS, "") : status),
     remoteMta: typedValue(header(h, "remote-mta")).value,
-    diagnosticCode: diag.value,
-    diagnosticType: diag.type,
+    diagnosticCode: diag.value ?? reply,
+    diagnosticType: diag.value ? diag.type : reply ? "smtp" : diag.type,
     lastAttemptDate: header(h, "last-attempt-date"),
     vendorCategory: (header(h, "x-powermta-bouncecategory") ?? "").trim().toLowerCase() || null,
   };

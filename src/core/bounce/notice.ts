@@ -80,6 +80,8 @@ export interface AddressSet {
 export interface NoticeBlock {
   address: string;
   block: string;
+  /** listed under a heading that says the message reached it ("was delivered to"): no failure */
+  delivered?: boolean;
 }
 
 /** Caps that keep a hostile notice's cost linear and bounded; reaching one is reported. */
@@ -106,6 +108,7 @@ export function findNoticeBlocks(notice: string, exclude: AddressSet): NoticeBlo
   if (notice.indexOf("\r") !== -1) notice = notice.replace(/\r$/gm, "");
   // Only lines holding an "@" are read: walk from one "@" to the next, counting lines.
   const hits: Hit[] = [];
+  const repeats: Hit[] = [];
   const seen = new Map<string, number>();
   const truncated: string[] = [];
   let lineNo = 0;
@@ -122,7 +125,7 @@ export function findNoticeBlocks(notice: string, exclude: AddressSet): NoticeBlo
       break;
     }
     const lineEnd = nl === -1 ? notice.length : nl;
-    if (readLine(notice.slice(lineStart, lineEnd), lineNo, lineStart, lineEnd, exclude, hits, seen)) {
+    if (readLine(notice.slice(lineStart, lineEnd), lineNo, lineStart, lineEnd, exclude, hits, seen, repeats)) {
       truncated.push(`notice line ${lineNo + 1}: only its first ${NOTICE_LIMITS.addressesPerLine} addresses were read`);
     }
     if (seen.size >= NOTICE_LIMITS.addressesPerMessage) {
@@ -140,22 +143,63 @@ export function findNoticeBlocks(notice: string, exclude: AddressSet): NoticeBlo
   let best = 0;
   for (const h of hits) if (h.strength > best) best = h.strength;
   const chosen = hits.filter((h) => h.strength === best || (best < 3 && h.strength >= 2));
-  for (let k = 0; k < chosen.length; k++) {
-    const h = chosen[k];
-    const next = k + 1 < chosen.length ? chosen[k + 1] : null;
+  // A recipient listed again on a line of its own (Exchange's "Diagnostic information for
+  // administrators", a bilingual notice, a transcript's "<<< 550 <a@b>...") starts a
+  // second part of its block there, and ends the block before it.
+  const chosenAddresses = new Set(chosen.map((h) => h.address));
+  const again = best === 3 && chosen.length > 1 ? repeats.filter((r) => chosenAddresses.has(r.address)) : [];
+  const marks = again.length ? [...chosen, ...again].sort((a, b) => a.start - b.start) : chosen;
+  const parts = new Map<string, string>();
+  for (let k = 0; k < marks.length; k++) {
+    const h = marks[k];
+    const next = k + 1 < marks.length ? marks[k + 1] : null;
     // The block runs to the line before the next recipient's (or to the end).
     const end = !next ? notice.length : next.line > h.line ? next.start - 1 : h.end;
-    const prevEnd = k > 0 ? chosen[k - 1].end : 0;
     const own = notice.slice(h.start, end);
-    // Only a block that carries no reply of its own can have printed it above the address.
-    out.push({
+    const before = parts.get(h.address);
+    parts.set(h.address, before === undefined ? own : `${before}\n${own}`);
+  }
+  for (let k = 0; k < chosen.length; k++) {
+    const h = chosen[k];
+    const prevEnd = k > 0 ? chosen[k - 1].end : 0;
+    const own = parts.get(h.address) ?? "";
+    const block: NoticeBlock = {
       address: h.address,
+      // Only a block that carries no reply of its own can have printed it above the address.
       block: OWN_REPLY.test(own.length > 4096 ? own.slice(0, 4096) : own)
         ? own
         : replyBefore(notice, h.start, prevEnd) + own,
-    });
+    };
+    // The heading stands for the whole list under it: an address right below another one
+    // (nothing but white space between) is listed under the same heading.
+    const delivered =
+      chosen.length > 1 &&
+      (k > 0 && !notice.slice(prevEnd, h.start).trim()
+        ? !!out[k - 1].delivered
+        : listedAsDelivered(notice, h.start, prevEnd));
+    if (delivered) block.delivered = true;
+    out.push(block);
   }
   return out;
+}
+
+/** A heading that lists the recipients the message reached, not the ones it failed for. */
+const DELIVERED_HEADING =
+  /\b(?:(?:was|were|has been|have been) (?:successfully )?delivered to|delivered successfully|successfully (?:delivered|relayed) to|delivery to (?:these|the following) recipients?(?: or groups)? (?:is|was) complete(?:d)?)\b/i;
+const FAILED_HEADING = /\b(?:not|failed|fail|undeliver|unable|could ?n[o']t|cannot|error|rejected|delayed)\b/i;
+
+/**
+ * Is the address at `start` listed under a heading that says the message was delivered?
+ * The heading is the nearest non-empty line above it, after the previous recipient.
+ */
+function listedAsDelivered(notice: string, start: number, floor: number): boolean {
+  // Bounded: a heading is a short line right above the list.
+  const lines = notice.slice(Math.max(floor, start - 1024), start).split("\n");
+  for (let k = lines.length - 1; k >= 0; k--) {
+    const line = lines[k];
+    if (line.trim()) return DELIVERED_HEADING.test(line) && !FAILED_HEADING.test(line.replace(DELIVERED_HEADING, ""));
+  }
+  return false;
 }
 
 /** Characters of an address's local part and of its domain (ASCII; an estimate's alphabet). */
@@ -215,6 +259,10 @@ interface Hit {
   strength: number;
 }
 
+/** Words beside an address that make it the message's sender, not a recipient. */
+const SENDER_AFTER = /^>?\s*[:.]*\s*sender (?:address|domain|verify|rejected|denied)\b/i;
+const SENDER_BEFORE = /(?:mail from|envelope[- ]from|envelope sender|return-path)\s*[:=]?\s*<?$/i;
+
 /** Words right before an address that make it the MTA's contact, not a recipient. */
 const CONTACT_BEFORE =
   /(?:mailto:|\b(?:please )?(?:contact|write to|e-?mail us at|reach us at|questions to)\s*:?\s*<?)$/i;
@@ -237,6 +285,7 @@ function readLine(
   exclude: AddressSet,
   hits: Hit[],
   seen: Map<string, number>,
+  repeats: Hit[],
 ): boolean {
   // Judged once per line, not once per address.
   if (QUOTED_HEADER_LINE.test(line.length > 64 ? line.slice(0, 64) : line)) return false;
@@ -262,14 +311,24 @@ function readLine(
     if (from > 0 && line.charCodeAt(from - 1) === 60 && before.indexOf("@") !== -1)
       before = before.replace(/^(\s*)[^\s<>@]+@[^\s<>]+\s+(?=<$)/, "$1");
     const after = line.slice(to, to + W);
+    // The sender's address in a reply about it ("<s@x>: Sender address rejected", "MAIL
+    // FROM:<s@x>"): its role is written beside it, whatever headers the bounce kept.
+    if (SENDER_AFTER.test(after) || SENDER_BEFORE.test(before)) continue;
     // "kijitora@example.com <neko@example.net>": an address written as a display name.
     const next = line.charCodeAt(to);
     if ((next === 32 || next === 9) && after.indexOf("@") !== -1 && /^\s+<[^<>\s@]+@[^<>\s]+>/.test(after)) continue;
     // How sure are we that this line names a failed recipient (and is not, say, a
     // "From:" quote or a Message-ID)?
     let strength = 1;
-    if (lineHead && /^\s*<?\s*$/.test(before) && /^\s*>?\s*:?\s*$/.test(after) && to + W >= line.length) {
-      strength = 3; // the address alone on its line (qmail, Exim, Gmail)
+    if (
+      lineHead &&
+      /^\s*(?:[-=]{2,}\s*)?<?\s*$/.test(before) &&
+      /^\s*>?\s*:?\s*(?:[-=]{2,}\s*)?$/.test(after) &&
+      to + W >= line.length
+    ) {
+      // the address alone on its line (qmail, Exim, Gmail), or as a section's heading
+      // (Exim's "------ a@b ------" over the text its delivery attempt generated)
+      strength = 3;
     } else if (
       lineHead &&
       /^\s*(?:<<<\s*)?(?:[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3}\s+)?)?<?\s*$/.test(before) &&
@@ -287,6 +346,8 @@ function readLine(
       // The same address mentioned again (e.g. inside its own error line): keep the first
       // mention, but remember the stronger shape.
       if (hits[prev].strength < strength) hits[prev].strength = strength;
+      if (strength === 3 && hits[prev].line !== lineNo && repeats.length < NOTICE_LIMITS.addressesPerMessage)
+        repeats.push({ line: lineNo, start, end, address, strength });
       continue;
     }
     seen.set(address, hits.length);
@@ -319,17 +380,21 @@ const FAILURE_REPLY = /^(?:<<<\s*)?[45]\d\d[ -]|[45]\d\d[ -][45]\.\d/;
  * The server's words inside a recipient block: SMTP reply lines (multi-line replies joined,
  * their repeated `550-5.7.1` prefixes dropped) or, failing that, the block's text.
  */
-export function pickDiagnostic(block: string): string {
+export function pickDiagnostic(block: string, address?: string): string {
   const lines = block
     .split("\n")
     .map((l) => l.trim())
     .filter(Boolean);
   const reply: string[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const l = lines[i];
+    // A transcript's reply after its time stamp ("Mon 05:00:01: <-- 550 ..."): from the reply on.
+    const marked = TRANSCRIPT_REPLY.exec(lines[i]);
+    const l = marked ? (lines[i] = lines[i].slice(marked.index + marked[0].length)) : lines[i];
     if (
       /^(?:<<<\s*)?[245]\d\d[ -]/.test(l) ||
-      /(?:said|reply|response|error)\s*:?\s*[245]\d\d[ -]/i.test(l) ||
+      /(?:said|reply|response|error|reason)\s*:?\s*[245]\d\d[ -]/i.test(l) ||
+      // Exim's "host mx.example [192.0.2.1]: 550-5.7.1 ...": the reply after the host named.
+      /\]:\s+[245]\d\d[ -]/.test(l) ||
       /^Diagnostic-Code:/i.test(l)
     ) {
       reply.push(l);
@@ -338,15 +403,23 @@ export function pickDiagnostic(block: string): string {
         const n = lines[j];
         if (/^(?:<<<\s*)?[245]\d\d[ -]/.test(n)) continue;
         if (/^(?:>>>|---|Giving up|Remote host|Final-Recipient|Action:|Status:)/i.test(n)) break;
+        // An address starts the next entry, except right after a reply cut at its code
+        // (Postfix: "said: 550 5.1.0\n    <s@x>: Sender address rejected: ..."): that is the
+        // reply's own text going on.
+        if (REPLY_CUT_AT_CODE.test(reply[reply.length - 1]) && QUOTED_ADDRESS_LEAD.test(n)) {
+          reply[reply.length - 1] += " " + n;
+          i = j;
+          continue;
+        }
         if (/^[A-Za-z0-9._%+-]+@|^</.test(n)) break;
         // A wrapped line goes on with lower-case words, a bracket, a quote or punctuation
         // (or a capitalised word after a long line): never with a new code or address.
         if (
           /^\(in reply to /i.test(n) ||
           /^[a-z([\]"'.,;:]/.test(n) ||
-          (/^[A-Z][a-z]|^\d+(?![\d.]*[ -]\d\.)/.test(n) && reply[reply.length - 1].length > 60)
+          (/^[A-Z][A-Za-z0-9_]|^\d+(?![\d.]*[ -]\d\.)/.test(n) && reply[reply.length - 1].length > 60)
         ) {
-          reply.push(n);
+          reply[reply.length - 1] += " " + n;
           i = j;
           continue;
         }
@@ -355,6 +428,10 @@ export function pickDiagnostic(block: string): string {
     }
   }
   if (reply.length) {
+    // A transcript under the last recipient's block quotes the other recipients' replies
+    // too ("<<< 552 5.2.2 <other@example>... Mailbox full"): those are not this one's.
+    const own = address ? reply.filter((l) => !namesOtherAddress(l, address)) : reply;
+    if (own.length && own.length < reply.length) reply.splice(0, reply.length, ...own);
     // An earlier command's success ("250 2.1.0 Sender OK") never speaks for a later failure.
     const failures = reply.filter((l) => !SUCCESS_REPLY.test(l));
     return joinReplyLines(
@@ -365,6 +442,37 @@ export function pickDiagnostic(block: string): string {
     );
   }
   return lines.join(" ").slice(0, 1000);
+}
+
+/**
+ * The one reply a notice prints above its list of recipients, for all of them
+ * ("Could not be delivered because of\n\n550 5.1.1 User unknown\n\nThe following
+ * recipients were affected:"): null when the text above prints none, or several.
+ */
+export function replyAbove(summary: string): string | null {
+  const lines = summary.split("\n");
+  const at = lines.findIndex((l) => REPLY_LINE.test(l));
+  if (at === -1) return null;
+  let end = at + 1;
+  while (end < lines.length && lines[end].trim()) end++;
+  for (let i = end; i < lines.length; i++) if (REPLY_LINE.test(lines[i])) return null;
+  return pickDiagnostic(lines.slice(at, end).join("\n")) || null;
+}
+
+/** A reply line that ends right after its code, its words on the next line. */
+const REPLY_CUT_AT_CODE = /\b[245]\d\d(?:[ -][245]\.\d{1,3}\.\d{1,3})?$/;
+/** "<a@b>: words" or "<a@b>... words": an address the reply quotes, then what it says. */
+const QUOTED_ADDRESS_LEAD = /^<[^<>\s@]+@[^<>\s]+>(?::|\.\.\.)\s*\S/;
+
+/** A reply marked as the server's in a session transcript, after a time stamp or indent. */
+const TRANSCRIPT_REPLY = /^.{0,80}?(?:<<<|<--)\s*(?=[245]\d\d[ -])/;
+
+/** Does a reply line quote an address in angle brackets other than `address`? */
+function namesOtherAddress(line: string, address: string): boolean {
+  const re = /<([^<>\s@]+@[^<>\s@]+)>/g;
+  for (let m = re.exec(line), n = 0; m && n < 20; m = re.exec(line), n++)
+    if (m[1].toLowerCase() !== address.toLowerCase()) return true;
+  return false;
 }
 
 /** "550-5.7.26 foo 550-5.7.26 bar 550 5.7.26 baz" → "550 5.7.26 foo bar baz". */

@@ -206,6 +206,13 @@ export const PHRASES: Tables = {
       "user not known",
       "user unknown",
       "utilisateur inconnu !",
+      // The same refusal in the languages localised MTA templates write it in.
+      "unbekannter empfänger",
+      "empfänger unbekannt",
+      "destinataire inconnu",
+      "usuario desconocido",
+      "destinatario sconosciuto",
+      "utente sconosciuto",
       "vdeliver: invalid or unknown virtual user",
       "weil die adresse nicht gefunden wurde oder keine e-mails empfangen kann",
       "your envelope recipient is in my badrcptto list",
@@ -264,6 +271,7 @@ export const PHRASES: Tables = {
   },
   mailboxfull: {
     any: [
+      "over its storage limit",
       "452 insufficient disk space",
       "account disabled temporarly for exceeding receiving limits",
       "boite du destinataire pleine",
@@ -328,11 +336,14 @@ export const PHRASES: Tables = {
       " temporary locked",
       "archived recipient",
       "boite du destinataire archivee",
+      "account has expired",
       "email account that you tried to reach is disabled",
       "has been suspended",
       "inactive account",
       "invalid/inactive user",
       "is a deactivated mailbox",
+      "mailbox has been deactivated",
+      "account has been deactivated",
       "is unavailable: user is terminated",
       "mailbox currently suspended",
       "mailbox disabled",
@@ -553,6 +564,7 @@ export const PHRASES: Tables = {
   },
   hostunknown: {
     any: [
+      "domain not found",
       "domain does not exist",
       "domain is not reachable",
       "domain must exist",
@@ -862,6 +874,7 @@ export const PHRASES: Tables = {
   },
   systemerror: {
     any: [
+      "mail loop detected",
       "aliasing/forwarding loop broken",
       "can't create user output file",
       "could not load drd for domain",

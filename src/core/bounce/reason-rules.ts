@@ -158,8 +158,11 @@ export const REFINABLE = new Set<BounceReason | "">([
 ]);
 const VAGUE = new Set<BounceReason | "">(["", "undefined", "onhold"]);
 const BEFORE_DATA = new Set(["CONN", "EHLO", "HELO", "MAIL", "RCPT"]);
+/** Words that say the refused address is the sender's (lower-cased text). */
+const SENDER_NAMED = /\bsender (?:address|domain|verify|rejected|denied)\b|\bdomain of sender\b/;
 /** The words of an RCPT TO refusal of an unknown recipient (lower-cased text). */
-const RCPT_REFUSAL_WORDS = /\b(?:user unknown|unknown user)\b/;
+const RCPT_REFUSAL_WORDS =
+  /\b(?:user unknown|unknown user|no such (?:user|mailbox|recipient|account)|(?:mailbox|account|recipient|user|address) (?:does not|doesn't) exist|invalid (?:recipient|mailbox)|unknown (?:recipient|mailbox)|unknown or illegal alias)\b|unbekannter empfänger|empfänger unbekannt|destinataire inconnu|usuario desconocido|(?:destinatario|utente) sconosciuto/;
 
 type Probe = (f: ReasonInput, sn: BounceReason | "") => string | null;
 /** Per-text memo: probes ask the same table about the same words several times. */
@@ -209,12 +212,18 @@ const FIRST_PASS: Array<[BounceReason, Probe]> = [
   [
     "userunknown",
     (f, sn) => {
+      // A refusal at MAIL FROM is about the sender ("550 5.1.0 <sender>: Sender address
+      // rejected"), whatever its x.1.x code says: never the recipient's address.
+      if (f.command === "MAIL") return null;
       if (sn === "userunknown") {
         for (const other of ["norelaying", "blocked", "mailboxfull", "hasmoved", "rejected", "notaccept"] as const) {
           if (lookup(f.diag, other)) return null;
         }
         return `status ${f.status}`;
       }
+      // 5.1.10 is RFC 7505's null MX, and also what Microsoft's servers answer for a
+      // recipient not found: the words tell which (a null MX names no recipient).
+      if (/^[45]\.1\.10$/.test(f.status) && /recipient ?not ?found/.test(f.diag)) return phrase("userunknown")(f);
       // Without a status code, "user unknown" wording means a bad address only when it
       // answered RCPT TO; after DATA it is a recipient-side filter (see "filtered").
       if (f.command === "RCPT") return phrase("userunknown")(f);
@@ -248,6 +257,12 @@ const FIRST_PASS: Array<[BounceReason, Probe]> = [
     (f, sn) => {
       if (sn === "rejected") return `status ${f.status}`;
       if (f.command === "MAIL") return phrase("rejected")(f);
+      // An address status whose words name the sender's address ("550 5.1.0 <s@x>: Sender
+      // address rejected: Domain not found", refused at RCPT by Postfix's delayed checks).
+      if (sn === "userunknown" || sn === "hostunknown") {
+        const sender = SENDER_NAMED.exec(f.diag);
+        if (sender) return phrase("rejected")(f) ?? sender[0];
+      }
       if (f.command === "DATA" && sn !== "userunknown") return phrase("rejected")(f);
       if (VAGUE.has(sn) || sn === "securityerror" || sn === "systemerror") return phrase("rejected")(f);
       return null;
@@ -256,6 +271,7 @@ const FIRST_PASS: Array<[BounceReason, Probe]> = [
   [
     "hostunknown",
     (f, sn) => {
+      if (f.command === "MAIL") return null; // the sender's domain, not the recipient's
       if (sn === "hostunknown") return lookup(f.diag, "networkerror") ? null : `status ${f.status}`;
       return phrase("hostunknown")(f);
     },
@@ -333,6 +349,9 @@ function secondPassWords(f: ReasonInput, sn: BounceReason | ""): ReasonResult | 
 
 function secondPass(f: ReasonInput, sn: BounceReason | ""): ReasonResult | null {
   if (REFINABLE.has(sn) || f.diagType !== "SMTP") {
+    // An address status refused at MAIL FROM names the sender's address, not the recipient's.
+    if (f.command === "MAIL" && (sn === "userunknown" || sn === "hostunknown"))
+      return { reason: "rejected", evidence: [`status ${f.status} in reply to MAIL FROM (the sender's address)`] };
     if (sn) return { reason: sn, evidence: [`status ${f.status}`] };
     const cls = f.status.slice(0, 3);
     if (cls === "5.6" || cls === "4.6") return { reason: "contenterror", evidence: [`status class ${cls}`] };
@@ -345,6 +364,8 @@ function secondPass(f: ReasonInput, sn: BounceReason | ""): ReasonResult | null 
         reason: f.command === "MAIL" ? "rejected" : "userunknown",
         evidence: [`status class ${cls} (addressing)`],
       };
+    // x.2.x: the mailbox refused (RFC 3463 "mailbox status"), as the 5.2.0 entry reads it.
+    if (cls === "5.2" || cls === "4.2") return { reason: "filtered", evidence: [`status class ${cls} (mailbox)`] };
     if (cls === "5.3" || cls === "4.3")
       return { reason: "systemerror", evidence: [`status class ${cls} (mail system)`] };
     if (cls === "5.4" || cls === "4.4")

@@ -3,6 +3,8 @@
 import { LiteralMatcher } from "./literal-matcher";
 
 /** Enhanced status code in a text: the first `class.subject.detail` with a valid class. */
+const LATER_FAILURE_STATUS = /(?:^|[^\d.])[45]\.[0-7]\.\d{1,3}(?![\d.]*\d)/;
+
 export function findStatus(text: string): string | null {
   const re = /(?:^|[^\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]*\d)/g;
   let m: RegExpExecArray | null;
@@ -23,6 +25,9 @@ export function findStatus(text: string): string | null {
         ))
     )
       continue;
+    // A success status only counts when no failure follows it (an earlier command's "250
+    // 2.1.0 Sender OK" in a transcript never speaks for the RCPT refusal after it).
+    if (m[1] === "2" && LATER_FAILURE_STATUS.test(text.slice(m.index + m[0].length))) continue;
     const code = `${m[1]}.${sub}.${det}`;
     // Skip codes inside dotted quads such as 5.1.1.20 (already excluded by the lookahead)
     // and the "x.0.0" catch-all when a more precise code follows later.

@@ -9,7 +9,11 @@
 //   2. the reporting MTA's per-recipient fields (RFC 3464 Status:, read structurally with
 //      comments allowed, Action:, a vendor's category field).
 //   3. the reporting MTA's summary for the whole message (the notice around the block),
-//      read only when 1 and 2 give nothing.
+//      read only when 1 and 2 give nothing: a reply printed once above the list of
+//      recipients (notice.ts, replyAbove), the cause named above them when a block names
+//      none (diagnose.ts), its verdict ("permanent fatal errors") when a block says both.
+//      A relay's own catch-all x.0.0 Diagnostic-Code yields to the remote server's precise
+//      reply of the same class quoted in the notice (analyze.ts, dsnFacts).
 //   4. boilerplate wording ("This is a permanent error", "will keep trying"): it decides
 //      only the class (5.0.0 / 4.0.0, marked inferred) when no code was given at all
 //      (diagnose.ts, inferredClass).
