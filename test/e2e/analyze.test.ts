@@ -129,4 +129,28 @@ describe("analyzeBounce", () => {
     expect(nul.status).toBe(400);
     expect(nul.errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
   });
+
+  // GraphQL strings are decoded text: "é" arrives as one character, not as the bytes of any
+  // charset. A message pasted with accented words must read back with the same words,
+  // whatever characters it holds (Latin-1 range only, or beyond it).
+  it.each([
+    ["Latin-1 range only", "Adresse électronique inconnue, réessayez plus tard."],
+    ["beyond Latin-1", "Adresse électronique inconnue — réessayez plus tard."],
+  ])("keeps non-ASCII words of a UTF-8 message intact (%s)", async (_case, words) => {
+    const raw = message(
+      [
+        ...DAEMON_HEAD,
+        "MIME-Version: 1.0",
+        "Content-Type: text/plain; charset=utf-8",
+        "Content-Transfer-Encoding: 8bit",
+      ],
+      `This is the mail system.\n\n<lea@example.net>: host mx.example.net[192.0.2.1] said: 550 5.1.1 ${words} (in reply to RCPT TO command)\n`,
+    );
+    const res = ok(
+      await gql(`query($raw: String!) { analyzeBounce(raw: $raw) { diagnoses { recipient diagnosticCode } } }`, {
+        raw,
+      }),
+    );
+    expect(res.analyzeBounce.diagnoses[0].diagnosticCode).toContain(words);
+  });
 });

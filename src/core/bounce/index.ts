@@ -7,6 +7,7 @@ import { joinReplyLines } from "./notice";
 export * from "./diagnosis";
 export { analyzeMessage } from "./analyze";
 export { splitMbox } from "./mbox";
+export { textToBinaryString } from "./mime";
 
 const ADDRESS_IN_REPLY = /<([^<>\s@]+@[^<>\s@]+)>/;
 

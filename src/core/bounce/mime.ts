@@ -38,6 +38,17 @@ export function toBinaryString(raw: string | Uint8Array): string {
   return raw;
 }
 
+/**
+ * A message that reached us as decoded text (a GraphQL or JSON string) as the binary string
+ * the parser reads: its UTF-8 bytes. Its original bytes are gone, and UTF-8 is how JSON
+ * carried them; reading "é" (U+00E9) as the byte 0xE9 instead, as toBinaryString must for
+ * a binary string, would turn every accented word of a UTF-8 part into U+FFFD.
+ */
+export function textToBinaryString(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /[^\u0000-\u007f]/.test(text) ? Buffer.from(text, "utf8").toString("latin1") : text;
+}
+
 /** Splits a header block from its body; tolerant of CRLF, LF and a missing body. */
 export function splitHeaderBody(s: string): [string, string] {
   const i = s.indexOf("\n\n");

@@ -1,6 +1,7 @@
 import { In } from "typeorm";
 import {
   analyzeMessage,
+  textToBinaryString,
   analyzeSmtpReply,
   type BounceDiagnosis,
   type BounceFault,
@@ -68,9 +69,11 @@ export class BounceService {
   /**
    * A whole message's analysis, off the event loop when the process has a classifier pool
    * (the server does; one-shot commands classify inline). Past the pool's deadline the
-   * answer is an analysis with `error` set, never a hung request.
+   * answer is an analysis with `error` set, never a hung request. `text` is the message as
+   * the API received it, decoded text: its UTF-8 bytes are what is read.
    */
-  analyzeMessage(ctx: RequestContext, raw: string): Promise<MessageAnalysis> {
+  analyzeMessage(ctx: RequestContext, text: string): Promise<MessageAnalysis> {
+    const raw = textToBinaryString(text);
     return ctx.app.classifier ? ctx.app.classifier.analyze(raw) : Promise.resolve(analyzeMessage(raw));
   }
 
