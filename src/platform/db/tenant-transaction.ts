@@ -1,5 +1,5 @@
 import { pino, type Logger } from "pino";
-import { DatabaseError, type PoolClient, type QueryConfig, type QueryResultRow } from "pg";
+import { DatabaseError, escapeLiteral, type PoolClient, type QueryConfig, type QueryResultRow } from "pg";
 import type { DataSource, EntityManager, QueryRunner, RemoveOptions, SaveOptions } from "typeorm";
 import { preparedStatement } from "./prepared";
 import { statementCounter } from "./statement-counter";
@@ -16,8 +16,18 @@ export const APP_ROLE = "rebound_app";
 /** Tenant transactions open right now in this process (read queries end theirs after answering). */
 export const openTransactions = { count: 0 };
 
-/** Binds the transaction to its tenant: role and app.tenant_id, both transaction-local. */
-const BIND_TENANT = "SELECT set_config('role', $1, true), set_config('app.tenant_id', $2, true)";
+/**
+ * START and the tenant binding (role and app.tenant_id, both transaction-local) as one
+ * simple-protocol message: one write and one answer for what every request runs first,
+ * where a parameterised binding is a statement of its own (a socket write and an answer
+ * more per request). The simple protocol takes no parameters, so the values are written as
+ * literals by pg's escapeLiteral, whatever they hold (test/e2e/tenant-transaction.test.ts).
+ */
+function beginFor(tenantId: string | null): string {
+  const role = escapeLiteral(APP_ROLE);
+  const tenant = escapeLiteral(tenantId ?? "");
+  return `START TRANSACTION; SELECT set_config('role', ${role}, true), set_config('app.tenant_id', ${tenant}, true)`;
+}
 const NOTIFY = "SELECT pg_notify($1, $2)";
 
 /**
@@ -35,7 +45,7 @@ export const TENANT_TRANSACTION = "reboundTenantTransaction";
 interface Session {
   runner: QueryRunner;
   client: PoolClient;
-  /** START and the tenant binding's answers: checked before a result is handed out or COMMIT is trusted. */
+  /** START and the tenant binding's answer: checked before a result is handed out or COMMIT is trusted. */
   bound: Promise<unknown>;
 }
 
@@ -46,8 +56,8 @@ interface Session {
  * the commit succeeded (real-time publishing must never announce rolled-back rows).
  *
  * Round trips, on pooled clients in pg's pipeline mode (data-source.ts): START TRANSACTION
- * and the tenant binding are written on the pg client at once and travel with the request's
- * first statement; queued NOTIFYs travel with the COMMIT. So a read of one statement costs
+ * and the tenant binding are written on the pg client in one message (beginFor) and travel
+ * with the request's first statement; queued NOTIFYs travel with the COMMIT. So a read of one statement costs
  * two round trips (START + binding + read, then COMMIT after the answer is out). PostgreSQL
  * runs one connection's statements in the order they were written, so nothing runs before
  * the binding; if the binding fails, the transaction is aborted and every statement after
@@ -100,9 +110,7 @@ export class TenantTransaction {
     runner.data = { ...runner.data, [TENANT_TRANSACTION]: true };
     // A PostgreSQL query runner's connect() resolves to the pg client it took from the pool.
     const client = (await runner.connect()) as PoolClient;
-    const started = send(client, { text: "START TRANSACTION" });
-    // Prepared once per connection: every request runs it, so PostgreSQL need not parse it each time.
-    const bound = Promise.all([started, send(client, preparedStatement(BIND_TENANT, [APP_ROLE, this.tenantId ?? ""]))]);
+    const bound = send(client, { text: beginFor(this.tenantId) });
     // Without pipelining, pg would hold the next statement in its own queue (which it
     // deprecates); wait for the answers instead.
     if (!client.pipeline) {
