@@ -57,11 +57,12 @@ interface Session {
  *
  * Round trips, on pooled clients in pg's pipeline mode (data-source.ts): START TRANSACTION
  * and the tenant binding are written on the pg client in one message (beginFor) and travel
- * with the request's first statement; queued NOTIFYs travel with the COMMIT. So a read of one statement costs
- * two round trips (START + binding + read, then COMMIT after the answer is out). PostgreSQL
- * runs one connection's statements in the order they were written, so nothing runs before
- * the binding; if the binding fails, the transaction is aborted and every statement after
- * it fails with it (START itself fails only on a connection that answers nothing else).
+ * with the request's first statement; queued NOTIFYs travel with the COMMIT. So a read of
+ * one statement costs two round trips (START + binding + read, then COMMIT after the answer
+ * is out). PostgreSQL runs one connection's statements in the order they were written, so
+ * nothing runs before the binding; if the binding fails, the transaction is aborted and
+ * every statement after it fails with it (START itself fails only on a connection that
+ * answers nothing else).
  *
  * TypeORM does not open this transaction, so it does not know of it: TypeORM's save() and
  * remove() are called with `{ transaction: false }` (a documented option: "do not open a
