@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { Client, type PoolClient } from "pg";
 import type { DataSource } from "typeorm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { APP_ROLE, TenantTransaction } from "../../src/platform/db/tenant-transaction";
+import { APP_ROLE, TenantTransaction, WITHIN_TENANT_TRANSACTION } from "../../src/platform/db/tenant-transaction";
 import { statementName } from "../../src/platform/db/prepared";
 import { Tenant } from "../../src/modules/tenant/tenant.entity";
 import { tenantService } from "../../src/modules/tenant/tenant.service";
@@ -66,13 +66,23 @@ describe("a tenant transaction", () => {
     expect(em.queryRunner?.isReleased).toBe(true);
   });
 
-  it("costs START, the tenant binding, the statements and COMMIT: one statement each, none hidden", async () => {
+  it("costs START with the tenant binding, the statements and COMMIT: one statement each, none hidden", async () => {
     const { count } = await statementsOf(async () => {
       const tx = new TenantTransaction(dataSource, tenantId);
       await (await tx.manager()).query("SELECT 1");
       await tx.commit();
     });
-    expect(count).toBe(4);
+    expect(count).toBe(3);
+  });
+
+  it("binds whatever tenant it is given verbatim: the binding's literals cannot carry SQL", async () => {
+    const hostile = `x', true), set_config('role', 'postgres', true) --\\ ' "`;
+    const tx = new TenantTransaction(dataSource, hostile);
+    const [who] = await (
+      await tx.manager()
+    ).query("SELECT current_user AS role, current_setting('app.tenant_id') AS tenant");
+    await tx.commit();
+    expect(who).toEqual({ role: APP_ROLE, tenant: hostile });
   });
 
   it("answers statements asked at the same time, each with its own rows, in the order asked", async () => {
@@ -85,14 +95,35 @@ describe("a tenant transaction", () => {
     expect(answers.map((rows: Array<{ n: number }>) => rows[0].n)).toEqual(Array.from({ length: 20 }, (_, i) => i));
   });
 
-  it("lets TypeORM's save() write inside it, not in a transaction of its own", async () => {
+  it("lets TypeORM's save() write inside it when told the transaction is open", async () => {
     const tx = new TenantTransaction(dataSource, tenantId);
     const repo = (await tx.manager()).getRepository(Tenant);
     const tenant = await repo.findOneByOrFail({ uuid: tenantId });
     tenant.name = "renamed";
-    await repo.save(tenant);
+    await repo.save(tenant, WITHIN_TENANT_TRANSACTION);
+    const [seen] = await (await tx.manager()).query("SELECT name FROM tenants WHERE id = $1", [tenantId]);
+    await tx.rollback();
+    expect(seen.name).toBe("renamed");
+    expect(await tenantNames()).toEqual(["tx"]);
+  });
+
+  it("refuses a save() that would open TypeORM's own transaction inside it, and commits none of it", async () => {
+    const tx = new TenantTransaction(dataSource, tenantId);
+    const repo = (await tx.manager()).getRepository(Tenant);
+    const tenant = await repo.findOneByOrFail({ uuid: tenantId });
+    tenant.name = "renamed";
+    await expect(repo.save(tenant)).rejects.toThrow(/transaction: false/);
+    await expect((await tx.manager()).transaction(async () => undefined)).rejects.toThrow(/transaction: false/);
+    await (await tx.manager()).query("UPDATE tenants SET name = 'renamed' WHERE id = $1", [tenantId]);
     await tx.rollback();
     expect(await tenantNames()).toEqual(["tx"]);
+  });
+
+  it("leaves TypeORM's transactions on other connections alone", async () => {
+    await dataSource.transaction(async (em) => {
+      const [row] = await em.query("SELECT now() = statement_timestamp() AS first");
+      expect(row.first).toBe(false);
+    });
   });
 
   it("runs prepared statements by name on its own connection, parsed once and then reused", async () => {

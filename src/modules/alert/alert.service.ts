@@ -1,4 +1,5 @@
 import { In } from "typeorm";
+import { WITHIN_TENANT_TRANSACTION } from "../../platform/db/tenant-transaction";
 import {
   authRegression,
   bounceZoneChanges,
@@ -137,6 +138,7 @@ export class AlertService {
           evidence: { ...d.evidence, recommendPause: d.recommendPause },
         }),
       ),
+      WITHIN_TENANT_TRANSACTION,
     );
     await publishAfterCommit(
       ctx,

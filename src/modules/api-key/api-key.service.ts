@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from "node:crypto";
+import { WITHIN_TENANT_TRANSACTION } from "../../platform/db/tenant-transaction";
 import type { EntityManager } from "typeorm";
 import { displayPrefix, formatApiKey, isWellFormedApiKey } from "../../core/api-key-format";
 import type { App, AuthInfo, RequestContext } from "../../platform/context";
@@ -114,6 +115,7 @@ export class ApiKeyService {
         prefix: displayPrefix(secret),
         keyHash: this.hash(app, secret),
       }),
+      WITHIN_TENANT_TRANSACTION,
     );
     return { apiKey, secret };
   }

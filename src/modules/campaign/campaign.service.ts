@@ -1,4 +1,5 @@
 import DataLoader from "dataloader";
+import { WITHIN_TENANT_TRANSACTION } from "../../platform/db/tenant-transaction";
 import { byUuid } from "../../platform/db/loaded-rows";
 import { In } from "typeorm";
 import type { RequestContext } from "../../platform/context";
@@ -217,6 +218,7 @@ export class CampaignService {
     const repo = em.getRepository(Campaign);
     const campaign = await repo.save(
       repo.create({ tenantId: ctx.tenantId, domainId: domain.uuid, name, status: input.status ?? "DRAFT" }),
+      WITHIN_TENANT_TRANSACTION,
     );
     await this.setInboxes(ctx, campaign.uuid, inboxes);
     return campaign;
@@ -233,7 +235,7 @@ export class CampaignService {
     if (input.status) campaign.status = input.status;
     const inboxes = input.inboxIds ? await this.resolveInboxes(ctx, campaign.domainId, input.inboxIds) : null;
     const em = await ctx.db();
-    const saved = await em.getRepository(Campaign).save(campaign);
+    const saved = await em.getRepository(Campaign).save(campaign, WITHIN_TENANT_TRANSACTION);
     if (inboxes) await this.setInboxes(ctx, campaign.uuid, inboxes);
     return saved;
   }

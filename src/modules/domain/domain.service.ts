@@ -1,4 +1,5 @@
 import DataLoader from "dataloader";
+import { WITHIN_TENANT_TRANSACTION } from "../../platform/db/tenant-transaction";
 import { byUuid } from "../../platform/db/loaded-rows";
 import { In } from "typeorm";
 import { parseDomainName } from "../../core/domain-name";
@@ -58,7 +59,10 @@ export class DomainService {
     const repo = em.getRepository(Domain);
     try {
       return await withSavepoint(em, () =>
-        repo.save(repo.create({ tenantId: ctx.tenantId, name, registeredAt: input.registeredAt ?? null })),
+        repo.save(
+          repo.create({ tenantId: ctx.tenantId, name, registeredAt: input.registeredAt ?? null }),
+          WITHIN_TENANT_TRANSACTION,
+        ),
       );
     } catch (err) {
       if (sqlState(err) === UNIQUE_VIOLATION)
@@ -77,7 +81,7 @@ export class DomainService {
     if (input.registeredAt !== undefined) domain.registeredAt = input.registeredAt;
     const em = await ctx.db();
     try {
-      return await withSavepoint(em, () => em.getRepository(Domain).save(domain));
+      return await withSavepoint(em, () => em.getRepository(Domain).save(domain, WITHIN_TENANT_TRANSACTION));
     } catch (err) {
       if (sqlState(err) === UNIQUE_VIOLATION)
         fail(CommonErrorCode.TAKEN, `The domain ${domain.name} is already registered.`, ["input", "name"]);

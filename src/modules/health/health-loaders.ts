@@ -33,12 +33,10 @@ function batch<V>(load: (keys: readonly string[]) => Promise<Map<string, V>>, mi
   });
 }
 
-/** A campaign's lifetime totals with the settings they are judged on, from the page's statement. */
+/** A campaign's lifetime totals with the tenant's settings they are judged on, read in one statement. */
 export interface CampaignHealth {
   totals: DeliveryTotals;
   settings: TenantBenchmarkSettings;
-  /** Readiness facts when readiness was asked for this campaign in the same pass; else null. */
-  readiness: ReadinessRecords | null;
 }
 
 function benchmarkSettings(raw: Partial<TenantSettingsValues> | null): TenantBenchmarkSettings {
@@ -51,35 +49,37 @@ export class HealthLoaders {
   readonly now = new Date();
   private settingsPromise: Promise<TenantBenchmarkSettings> | null = null;
   private readonly windowed = new Map<string, DataLoader<string, DeliveryTotals>>();
-  /** Campaigns whose readiness this operation resolves (asked before their batch runs). */
-  private readonly readinessWanted = new Set<string>();
 
   /**
-   * A page of campaigns' health in one statement (HealthService.campaignFactsOf): lifetime
-   * totals, the tenant's settings the first time, and for the keys whose readiness was asked
-   * in the same pass (graphql-js resolves every field of a page before the batch runs) the
-   * checklist's facts with their previous campaigns' totals. So the dashboard page costs
-   * one statement for its health whatever it shows and however long it is.
+   * Campaigns' health (stats, benchmarks, zone): their lifetime totals, and the tenant's
+   * settings read in the same statement, so that a batch is one statement whatever else
+   * the operation asked before or after it.
    */
   readonly campaigns: DataLoader<string, CampaignHealth>;
-  /** Readiness asked for a campaign whose totals were loaded earlier without it (another pass). */
-  private readonly lateReadiness: DataLoader<string, ReadinessRecords>;
+  /**
+   * Campaigns' readiness facts (checklist), with their previous campaigns' totals: one
+   * statement per batch of its own. A list asking both health and readiness outside a
+   * page costs two statements, sent together; which fields graphql-js resolves first changes
+   * neither the statements nor the answers.
+   */
+  readonly readiness: DataLoader<string, ReadinessRecords>;
   readonly audits: DataLoader<string, StoredDomainAudit | null>;
   readonly authSettings: DataLoader<string, DomainAuthSettingsValues>;
   readonly inboxAlignment: DataLoader<string, InboxAlignmentValues>;
   readonly recipientChecks: DataLoader<string, RecipientCheckSummary | null>;
+  /**
+   * What a page read with its campaigns (page()), answered from memory without a promise per
+   * field: the page path decided from the selection what to read, so nothing here waits.
+   */
+  private readonly paged = new Map<string, { health: CampaignHealth; readiness: ReadinessRecords | null }>();
 
   constructor(private readonly ctx: RequestContext) {
     this.campaigns = new DataLoader(async (keys) => {
-      const readinessKeys = keys.filter((k) => this.readinessWanted.has(k));
-      const withSettings = this.settingsPromise === null;
-      const query = healthFacts.campaignFactsOf(ctx, keys, readinessKeys, withSettings);
-      if (withSettings) this.settingsPromise = query.then((f) => benchmarkSettings(f.settings));
-      const [facts, settings] = await Promise.all([query, this.settingsPromise!]);
-      this.primeRecipientChecks(facts.readiness);
-      return keys.map((k) => ({ totals: facts.totals.get(k)!, settings, readiness: facts.readiness.get(k) ?? null }));
+      const facts = await healthFacts.campaignFactsOf(ctx, keys, [], true);
+      const settings = benchmarkSettings(facts.settings);
+      return keys.map((k) => ({ totals: facts.totals.get(k)!, settings }));
     });
-    this.lateReadiness = new DataLoader(async (keys) => {
+    this.readiness = new DataLoader(async (keys) => {
       const facts = await healthFacts.campaignFactsOf(ctx, [], keys, false);
       this.primeRecipientChecks(facts.readiness);
       return keys.map((k) => facts.readiness.get(k)!);
@@ -100,45 +100,39 @@ export class HealthLoaders {
     for (const r of records.values()) this.recipientChecks.prime(r.campaignUuid, r.recipientCheck);
   }
 
-  /** Campaign health already in memory (prefetched with its page), for fields answered without waiting. */
-  private readonly loaded = new Map<string, CampaignHealth>();
-
   /**
    * A page of campaigns read with its health in one statement (HealthService.campaignPageWithFacts):
-   * first + 1 rows in keyset order, their health kept in memory for the fields that follow.
+   * first + 1 rows in keyset order, their totals and the tenant's settings always, their
+   * readiness facts when `withReadiness`, kept for the fields that follow.
    */
   async page(args: CampaignPageRequest, withReadiness: boolean): Promise<Campaign[]> {
-    const withSettings = this.settingsPromise === null;
-    const { rows, facts } = await healthFacts.campaignPageWithFacts(this.ctx, args, withReadiness, withSettings);
-    const settings = withSettings ? benchmarkSettings(facts.settings) : await this.settingsPromise!;
-    if (withSettings) this.settingsPromise = Promise.resolve(settings);
+    const { rows, facts } = await healthFacts.campaignPageWithFacts(this.ctx, args, withReadiness, true);
+    const settings = benchmarkSettings(facts.settings);
     this.primeRecipientChecks(facts.readiness);
     for (const c of rows.slice(0, args.first)) {
-      const health: CampaignHealth = {
-        totals: facts.totals.get(c.uuid)!,
-        settings,
-        readiness: facts.readiness.get(c.uuid) ?? null,
-      };
+      const health: CampaignHealth = { totals: facts.totals.get(c.uuid)!, settings };
+      const readiness = facts.readiness.get(c.uuid) ?? null;
       this.campaigns.prime(c.uuid, health);
-      this.loaded.set(c.uuid, health);
+      if (readiness) this.readiness.prime(c.uuid, readiness);
+      this.paged.set(c.uuid, { health, readiness });
     }
     return rows;
   }
 
-  /** A campaign's health if already loaded (with readiness facts when those are needed), else null. */
-  ready(campaignUuid: string, withReadiness = false): CampaignHealth | null {
-    const h = this.loaded.get(campaignUuid);
-    return h && (!withReadiness || h.readiness) ? h : null;
+  /** A campaign's health if its page read it, else null (ask `campaigns`). */
+  pagedHealth(campaignUuid: string): CampaignHealth | null {
+    return this.paged.get(campaignUuid)?.health ?? null;
   }
 
-  /** Readiness facts of a campaign: with its page's health statement when asked in the same pass. */
-  async readinessOf(campaign: Campaign): Promise<ReadinessRecords> {
-    this.readinessWanted.add(campaign.uuid);
-    const health = await this.campaigns.load(campaign.uuid);
-    return health.readiness ?? this.lateReadiness.load(campaign.uuid);
+  /** A campaign's readiness facts if its page read them, else null (ask `readiness`). */
+  pagedReadiness(campaignUuid: string): ReadinessRecords | null {
+    return this.paged.get(campaignUuid)?.readiness ?? null;
   }
 
-  /** The tenant's thresholds (overrides applied) and minimum sends, read once per operation. */
+  /**
+   * The tenant's thresholds (overrides applied) and minimum sends for inboxes and domains,
+   * read once per operation in a statement of its own (campaigns read theirs with their totals).
+   */
   settings(): Promise<TenantBenchmarkSettings> {
     this.settingsPromise ??= tenantService.settings(this.ctx).then((s) => benchmarkSettings(s));
     return this.settingsPromise;

@@ -5,7 +5,7 @@ import { healthLoaders } from "./health-loaders";
 // campaigns whose health the operation shows is read together with that health, in one
 // statement (HealthLoaders.page), before graphql-js resolves the campaigns' fields. The page
 // and its health cost one round trip instead of two, and the health fields are answered
-// from memory (HealthLoaders.ready) instead of each returning a promise that waits for a
+// from memory (HealthLoaders.pagedHealth, pagedReadiness) instead of each returning a promise that waits for a
 // batch: no per-field state sits alive across the database round trip, which under load is
 // what the garbage collector copied and promoted.
 

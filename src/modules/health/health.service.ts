@@ -27,7 +27,7 @@ import {
 import type { MailboxProvider } from "../../core/providers";
 import { domainAuditService } from "../dns-audit";
 import type { ReadinessRecords } from "./health-facts.repository";
-import { healthLoaders } from "./health-loaders";
+import { healthLoaders, type CampaignHealth } from "./health-loaders";
 import {
   benchmarksView,
   checklistInput,
@@ -94,38 +94,27 @@ export class HealthService {
     return shape(t, s);
   }
 
-  // A campaign's health comes with the tenant's settings from the page's one statement: from
-  // memory when the page prefetched it (the usual case: no promise per field), else from the
-  // page's batch.
+  // A campaign's health comes with the tenant's settings in one statement: from memory when
+  // its page read it (the usual case: no promise per field), else from the loader's batch.
 
   campaignStats(ctx: RequestContext, campaign: Campaign): DeliveryStatsView | Promise<DeliveryStatsView> {
-    const loaders = healthLoaders(ctx);
-    const h = loaders.ready(campaign.uuid);
-    return h
-      ? statsView(h.totals, h.settings.thresholds, h.settings.minSends)
-      : loaders.campaigns
-          .load(campaign.uuid)
-          .then((l) => statsView(l.totals, l.settings.thresholds, l.settings.minSends));
+    return this.campaignHealth(ctx, campaign, (h) => statsView(h.totals, h.settings.thresholds, h.settings.minSends));
   }
 
   campaignBenchmarks(ctx: RequestContext, campaign: Campaign): BenchmarkRow[] | Promise<BenchmarkRow[]> {
-    const loaders = healthLoaders(ctx);
-    const h = loaders.ready(campaign.uuid);
-    return h
-      ? benchmarksView(h.totals, h.settings.thresholds, h.settings.minSends)
-      : loaders.campaigns
-          .load(campaign.uuid)
-          .then((l) => benchmarksView(l.totals, l.settings.thresholds, l.settings.minSends));
+    return this.campaignHealth(ctx, campaign, (h) =>
+      benchmarksView(h.totals, h.settings.thresholds, h.settings.minSends),
+    );
   }
 
   campaignZone(ctx: RequestContext, campaign: Campaign): BenchmarkZone | Promise<BenchmarkZone> {
+    return this.campaignHealth(ctx, campaign, (h) => zoneView(h.totals, h.settings.thresholds, h.settings.minSends));
+  }
+
+  private campaignHealth<T>(ctx: RequestContext, campaign: Campaign, shape: (h: CampaignHealth) => T): T | Promise<T> {
     const loaders = healthLoaders(ctx);
-    const h = loaders.ready(campaign.uuid);
-    return h
-      ? zoneView(h.totals, h.settings.thresholds, h.settings.minSends)
-      : loaders.campaigns
-          .load(campaign.uuid)
-          .then((l) => zoneView(l.totals, l.settings.thresholds, l.settings.minSends));
+    const paged = loaders.pagedHealth(campaign.uuid);
+    return paged ? shape(paged) : loaders.campaigns.load(campaign.uuid).then(shape);
   }
 
   inboxStats(ctx: RequestContext, inbox: Inbox, window: HealthWindow): Promise<DeliveryStatsView> {
@@ -261,10 +250,10 @@ export class HealthService {
    */
   readiness(ctx: RequestContext, campaign: Campaign): Checklist | Promise<Checklist> {
     const loaders = healthLoaders(ctx);
-    const records = loaders.ready(campaign.uuid, true)?.readiness;
-    return records
-      ? this.checklist(loaders.now, records)
-      : loaders.readinessOf(campaign).then((r) => this.checklist(loaders.now, r));
+    const paged = loaders.pagedReadiness(campaign.uuid);
+    return paged
+      ? this.checklist(loaders.now, paged)
+      : loaders.readiness.load(campaign.uuid).then((r) => this.checklist(loaders.now, r));
   }
 
   private checklist(now: Date, records: ReadinessRecords): Checklist {

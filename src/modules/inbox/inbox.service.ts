@@ -1,4 +1,5 @@
 import DataLoader from "dataloader";
+import { WITHIN_TENANT_TRANSACTION } from "../../platform/db/tenant-transaction";
 import { byUuid } from "../../platform/db/loaded-rows";
 import { In } from "typeorm";
 import { parseAddress } from "../../core/address";
@@ -96,6 +97,7 @@ export class InboxService {
             warmupStartedAt: input.warmupStartedAt ?? null,
             dailyLimit: input.dailyLimit ?? 50,
           }),
+          WITHIN_TENANT_TRANSACTION,
         ),
       );
     } catch (err) {
@@ -117,7 +119,7 @@ export class InboxService {
     if (input.warmupStartedAt !== undefined) inbox.warmupStartedAt = input.warmupStartedAt;
     if (input.dailyLimit !== undefined && input.dailyLimit !== null) inbox.dailyLimit = input.dailyLimit;
     const em = await ctx.db();
-    return em.getRepository(Inbox).save(inbox);
+    return em.getRepository(Inbox).save(inbox, WITHIN_TENANT_TRANSACTION);
   }
 
   async delete(ctx: RequestContext, uuid: string | null): Promise<Inbox> {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { App, RequestContext } from "../../platform/context";
-import { inTenantTransaction } from "../../platform/db/tenant-transaction";
+import { inTenantTransaction, WITHIN_TENANT_TRANSACTION } from "../../platform/db/tenant-transaction";
 import { fail } from "../../platform/graphql/user-error";
 import { apiKeyService } from "../api-key";
 import { API_KEY_SCOPES } from "../api-key";
@@ -21,7 +21,10 @@ export class TenantService {
     const id = randomUUID();
     return inTenantTransaction(app.db.dataSource, id, async (em) => {
       const repo = em.getRepository(Tenant);
-      const tenant = await repo.save(repo.create({ uuid: id, name: trimmed, rawSettings: {} }));
+      const tenant = await repo.save(
+        repo.create({ uuid: id, name: trimmed, rawSettings: {} }),
+        WITHIN_TENANT_TRANSACTION,
+      );
       const { secret } = await apiKeyService.createInTransaction(app, em, id, "first key", [...API_KEY_SCOPES]);
       return { tenant, apiKey: secret };
     });

@@ -1,4 +1,5 @@
 import { In } from "typeorm";
+import { WITHIN_TENANT_TRANSACTION } from "../../platform/db/tenant-transaction";
 import {
   WEBHOOK_DATA_TYPES,
   WEBHOOK_EVENT_TYPES,
@@ -156,6 +157,7 @@ export class WebhookSubscriptionService {
         previousSecretExpiresAt: null,
         failingSince: null,
       }),
+      WITHIN_TENANT_TRANSACTION,
     );
     return { subscription: (await this.findById(ctx, saved.uuid))!, secret };
   }

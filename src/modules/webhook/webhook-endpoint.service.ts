@@ -1,4 +1,5 @@
 import type { App, RequestContext } from "../../platform/context";
+import { WITHIN_TENANT_TRANSACTION } from "../../platform/db/tenant-transaction";
 import type { EspProvider } from "../../core/webhooks";
 import { parseSendgridPublicKey, WebhookConfigError } from "../../core/webhooks";
 import { pageOf } from "../../platform/db/keyset";
@@ -191,6 +192,7 @@ export class WebhookEndpointService {
         settings,
         secrets,
       }),
+      WITHIN_TENANT_TRANSACTION,
     );
   }
 

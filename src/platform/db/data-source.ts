@@ -6,6 +6,7 @@ import type { DataDirLock } from "./data-dir-lock";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "./embedded";
 import { ExportConnections } from "./export-connections";
 import { MIGRATIONS } from "./migrations";
+import { OwnTransactionGuard } from "./own-transaction.guard";
 import { CountingLogger } from "./statement-counter";
 
 export interface Database {
@@ -40,6 +41,8 @@ function makeDataSource(
     synchronize: false,
     logging: ["query", "error", "migration"],
     logger,
+    // Tenant transactions are opened on the pg client, not by TypeORM (tenant-transaction.ts).
+    subscribers: [OwnTransactionGuard],
     // gen_random_uuid() is built in from PostgreSQL 13; never try to install extensions
     // (PGlite has no uuid-ossp and the app role may not create extensions).
     uuidExtension: "pgcrypto",

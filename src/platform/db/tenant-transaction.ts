@@ -1,6 +1,6 @@
 import { pino, type Logger } from "pino";
-import type { PoolClient, QueryConfig, QueryResultRow } from "pg";
-import type { DataSource, EntityManager, QueryRunner } from "typeorm";
+import { DatabaseError, escapeLiteral, type PoolClient, type QueryConfig, type QueryResultRow } from "pg";
+import type { DataSource, EntityManager, QueryRunner, RemoveOptions, SaveOptions } from "typeorm";
 import { preparedStatement } from "./prepared";
 import { statementCounter } from "./statement-counter";
 
@@ -16,20 +16,42 @@ export const APP_ROLE = "rebound_app";
 /** Tenant transactions open right now in this process (read queries end theirs after answering). */
 export const openTransactions = { count: 0 };
 
-/** Binds the transaction to its tenant: role and app.tenant_id, both transaction-local. */
+/**
+ * Binds a transaction to its tenant (role and app.tenant_id, both transaction-local), as a
+ * parameterised statement: for connections that open their transaction themselves (the
+ * export pool, export-connections.ts).
+ */
 export const BIND_TENANT = "SELECT set_config('role', $1, true), set_config('app.tenant_id', $2, true)";
+/**
+ * START and the tenant binding (role and app.tenant_id, both transaction-local) as one
+ * simple-protocol message: one write and one answer for what every request runs first,
+ * where a parameterised binding is a statement of its own (a socket write and an answer
+ * more per request). The simple protocol takes no parameters, so the values are written as
+ * literals by pg's escapeLiteral, whatever they hold (test/e2e/tenant-transaction.test.ts).
+ */
+function beginFor(tenantId: string | null): string {
+  const role = escapeLiteral(APP_ROLE);
+  const tenant = escapeLiteral(tenantId ?? "");
+  return `START TRANSACTION; SELECT set_config('role', ${role}, true), set_config('app.tenant_id', ${tenant}, true)`;
+}
 const NOTIFY = "SELECT pg_notify($1, $2)";
 
 /**
+ * Marks a query runner (QueryRunner.data, TypeORM's place for data its subscribers read) whose
+ * transaction a TenantTransaction opened on the pg client: TypeORM does not know that
+ * transaction, so it must not open one of its own there (OwnTransactionGuard refuses it).
+ */
+export const TENANT_TRANSACTION = "reboundTenantTransaction";
+
+/**
  * One transaction's connection, as two public faces of the same pg client: TypeORM's query
- * runner (its EntityManager, its transaction state) and the pg client the runner hands out
- * from connect(), for what TypeORM cannot say (named prepared statements, statements sent
- * without waiting for the previous answer).
+ * runner (its EntityManager) and the pg client the runner hands out from connect(), on
+ * which the transaction itself is opened, bound and ended.
  */
 interface Session {
   runner: QueryRunner;
   client: PoolClient;
-  /** The tenant binding's answer, checked before COMMIT is trusted (see commit()). */
+  /** START and the tenant binding's answer: checked before a result is handed out or COMMIT is trusted. */
   bound: Promise<unknown>;
 }
 
@@ -40,11 +62,18 @@ interface Session {
  * the commit succeeded (real-time publishing must never announce rolled-back rows).
  *
  * Round trips, on pooled clients in pg's pipeline mode (data-source.ts): START TRANSACTION
- * is one (TypeORM's startTransaction(), so TypeORM knows its runner is in a transaction and
- * save() opens none of its own); the tenant binding is written right behind it and travels
- * with the request's first statement; queued NOTIFYs travel with the COMMIT. PostgreSQL runs
- * one connection's statements in the order they were written, so nothing can run before the
- * binding, and if the binding fails, every statement after it fails with it.
+ * and the tenant binding are written on the pg client in one message (beginFor) and travel
+ * with the request's first statement; queued NOTIFYs travel with the COMMIT. So a read of
+ * one statement costs two round trips (START + binding + read, then COMMIT after the answer
+ * is out). PostgreSQL runs one connection's statements in the order they were written, so
+ * nothing runs before the binding; if the binding fails, the transaction is aborted and
+ * every statement after it fails with it (START itself fails only on a connection that
+ * answers nothing else).
+ *
+ * TypeORM does not open this transaction, so it does not know of it: TypeORM's save() and
+ * remove() are called with `{ transaction: false }` (a documented option: "do not open a
+ * transaction of your own"), and a call without it fails loudly (OwnTransactionGuard)
+ * rather than committing this transaction halfway through.
  */
 export class TenantTransaction {
   private session: Promise<Session> | null = null;
@@ -73,8 +102,9 @@ export class TenantTransaction {
    * parsed and planned once per connection rather than at every call.
    */
   async prepared<T extends QueryResultRow>(text: string, values: unknown[]): Promise<T[]> {
-    const { client } = await this.open();
-    return (await send<T>(client, preparedStatement(text, values))).rows;
+    const { client, bound } = await this.open();
+    const [, result] = await Promise.all([bound, send<T>(client, preparedStatement(text, values))]);
+    return result.rows;
   }
 
   private open(): Promise<Session> {
@@ -84,20 +114,21 @@ export class TenantTransaction {
 
   private async start(): Promise<Session> {
     const runner = this.dataSource.createQueryRunner();
+    runner.data = { ...runner.data, [TENANT_TRANSACTION]: true };
     // A PostgreSQL query runner's connect() resolves to the pg client it took from the pool.
     const client = (await runner.connect()) as PoolClient;
-    try {
-      await runner.startTransaction();
-    } catch (err) {
-      await discard(runner, client);
-      throw err;
-    }
-    // Prepared once per connection: every request runs it, so PostgreSQL need not parse it each time.
-    const bound = send(client, preparedStatement(BIND_TENANT, [APP_ROLE, this.tenantId ?? ""]));
+    const bound = send(client, { text: beginFor(this.tenantId) });
     // Without pipelining, pg would hold the next statement in its own queue (which it
-    // deprecates); wait for the answer instead.
-    if (!client.pipeline) await bound.catch(() => undefined);
-    // Observed in commit(); until then a failed binding shows in the statements behind it.
+    // deprecates); wait for the answers instead.
+    if (!client.pipeline) {
+      try {
+        await bound;
+      } catch (err) {
+        await discard(runner, client);
+        throw err;
+      }
+    }
+    // Observed by every result handed out and by commit().
     bound.catch(() => undefined);
     openTransactions.count++;
     return { runner, client, bound };
@@ -122,17 +153,24 @@ export class TenantTransaction {
     const session = await this.session?.catch(() => null);
     if (session) {
       const { runner, client } = session;
+      let committed: Promise<unknown> | null = null;
       try {
-        // Written before COMMIT is asked for, so they reach PostgreSQL ahead of it, pipelined.
+        // Written before COMMIT, so they reach PostgreSQL ahead of it, pipelined.
         const notified = this.notifications.map((n) => send(client, preparedStatement(NOTIFY, [n.channel, n.payload])));
-        if (!client.pipeline) await Promise.all(notified);
         notified.forEach((p) => p.catch(() => undefined));
-        await runner.commitTransaction();
+        if (!client.pipeline) await Promise.all(notified);
+        committed = send(client, { text: "COMMIT" });
         // PostgreSQL answers COMMIT in a failed transaction by rolling back, without an error:
         // a failed binding or NOTIFY means nothing was committed, and the caller must know.
-        await Promise.all([session.bound, ...notified]);
+        await Promise.all([committed, session.bound, ...notified]);
       } catch (err) {
-        if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+        // COMMIT answered, even with an error, ended the transaction on the server; without
+        // that answer the connection may still be inside it, and the pool must not reuse it.
+        const ended = await (committed ?? send(client, { text: "ROLLBACK" })).then(
+          () => true,
+          (e: unknown) => committed !== null && e instanceof DatabaseError,
+        );
+        if (!ended) await discard(runner, client);
         throw err;
       } finally {
         await runner.release();
@@ -155,7 +193,7 @@ export class TenantTransaction {
     if (!session) return;
     const { runner, client } = session;
     try {
-      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      await send(client, { text: "ROLLBACK" });
       await runner.release();
     } catch {
       // A ROLLBACK that fails (the connection is gone: an outage) leaves nothing to undo on
@@ -200,3 +238,9 @@ export async function inTenantTransaction<T>(
     throw err;
   }
 }
+
+/**
+ * TypeORM's save options inside a tenant transaction: TypeORM does not know the transaction
+ * is open (it was opened on the pg client), so it is told not to open one of its own.
+ */
+export const WITHIN_TENANT_TRANSACTION: SaveOptions & RemoveOptions = { transaction: false };

@@ -163,22 +163,68 @@ export function requestedCost(
 }
 
 /**
+ * The fields of an operation that can hold objects, merged across fragments as graphql-js
+ * merges them into one answer object: response key, then what is selected below it.
+ */
+type ObjectFields = Array<[responseKey: string, below: ObjectFields]>;
+
+function objectFields(
+  selectionSets: readonly SelectionSetNode[],
+  fragments: Record<string, FragmentDefinitionNode>,
+): ObjectFields {
+  const below = new Map<string, SelectionSetNode[]>();
+  const collect = (set: SelectionSetNode, seen: Set<string>): void => {
+    for (const s of set.selections) {
+      if (s.kind === Kind.FIELD) {
+        if (!s.selectionSet) continue;
+        const key = s.alias?.value ?? s.name.value;
+        const sets = below.get(key);
+        if (sets) sets.push(s.selectionSet);
+        else below.set(key, [s.selectionSet]);
+      } else if (s.kind === Kind.INLINE_FRAGMENT) collect(s.selectionSet, seen);
+      else if (!seen.has(s.name.value) && fragments[s.name.value])
+        collect(fragments[s.name.value].selectionSet, new Set([...seen, s.name.value]));
+    }
+  };
+  for (const set of selectionSets) collect(set, new Set());
+  return [...below].map(([key, sets]) => [key, objectFields(sets, fragments)]);
+}
+
+// Per parsed operation: Apollo keeps parsed documents by query text, so a query sent again
+// is walked from the same fields.
+const objectFieldsOf = new WeakMap<OperationDefinitionNode, ObjectFields>();
+
+/**
  * What an answer actually cost, on the same scale: every object in the data is 1 (a page
  * that came back shorter than `first` costs less than was estimated, and the difference
- * is given back). Never more than was requested.
+ * is given back); a scalar is 0, whatever its value holds (a JSONObject). Never more than
+ * was requested. The answer is walked along the operation's fields that select objects, not
+ * key by key: graphql-js builds answer objects without a prototype (dictionaries), whose
+ * keys are slow to enumerate, and most of their keys are scalars.
  */
-export function actualCost(data: unknown, requested: number): number {
+export function actualCost(
+  data: unknown,
+  requested: number,
+  document: DocumentNode | undefined,
+  operation: OperationDefinitionNode | undefined,
+): number {
+  if (!operation || !document || data === null || typeof data !== "object") return 1;
+  let fields = objectFieldsOf.get(operation);
+  if (!fields) {
+    const fragments: Record<string, FragmentDefinitionNode> = {};
+    for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments[def.name.value] = def;
+    objectFieldsOf.set(operation, (fields = objectFields([operation.selectionSet], fragments)));
+  }
   let cost = 0;
-  // Every object below the root counts once, whether it sits in a field or in a list.
-  const visit = (value: unknown, root: boolean): void => {
+  const visit = (value: unknown, fields: ObjectFields): void => {
     if (cost >= requested || value === null || typeof value !== "object") return;
     if (Array.isArray(value)) {
-      for (const v of value) visit(v, false);
+      for (const v of value) visit(v, fields);
       return;
     }
-    if (!root) cost++;
-    for (const key in value as Record<string, unknown>) visit((value as Record<string, unknown>)[key], false);
+    cost++;
+    for (const [key, below] of fields) visit((value as Record<string, unknown>)[key], below);
   };
-  visit(data, true);
+  for (const [key, below] of fields) visit((data as Record<string, unknown>)[key], below);
   return Math.max(1, Math.min(cost, requested));
 }

@@ -84,7 +84,7 @@ function guardPlugin(throttle: ThrottlePolicy): ApolloServerPlugin<RequestContex
             requestedCost(document, operation, request.variables),
           );
         },
-        async willSendResponse({ contextValue, response }) {
+        async willSendResponse({ contextValue, response, document, operation }) {
           if (response.body.kind !== "single") return;
           const result = response.body.singleResult;
           if (result.errors?.some((e) => e.extensions?.code === "SERVICE_UNAVAILABLE")) {
@@ -93,7 +93,7 @@ function guardPlugin(throttle: ThrottlePolicy): ApolloServerPlugin<RequestContex
           }
           const charge = contextValue.throttleCharge;
           if (!charge) return;
-          const actual = actualCost(result.data, charge.requested);
+          const actual = actualCost(result.data, charge.requested, document, operation);
           await throttle.settle(charge, actual).catch(() => undefined);
           for (const [k, v] of Object.entries(rateLimitHeaders(charge.verdict))) response.http.headers.set(k, v);
           result.extensions = {
