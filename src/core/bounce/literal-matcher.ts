@@ -6,8 +6,11 @@
 // Matching folds ASCII case, so it can run on raw notices without lower-casing them first
 // (fragments are lower-case).
 
-/** One occurrence: the fragment's id and the position in the text where it starts. */
-export type MatchSink = (id: number, start: number) => void;
+/**
+ * One occurrence: the fragment's id and the position in the text where it starts. Returning
+ * true stops the scan (the caller has what it needed).
+ */
+export type MatchSink = (id: number, start: number) => unknown;
 
 export class LiteralMatcher {
   readonly phrases: readonly string[];
@@ -134,7 +137,7 @@ export class LiteralMatcher {
     for (let s = 0, j = 0; s < states; s++) for (const o of out[s]) this.outIds[j++] = o;
   }
 
-  /** Reports every occurrence of every fragment in text[from, to), with its start position. */
+  /** Reports every occurrence of every fragment in text[from, to), with its start position, until the sink says stop. */
   scan(text: string, sink: MatchSink, from = 0, to = text.length): void {
     const { cls, shift, delta, outStart, outIds, lengths, heads } = this;
     let s = 0;
@@ -145,7 +148,7 @@ export class LiteralMatcher {
         for (let j = outStart[s], b = outStart[s + 1]; j < b; j++) {
           const id = outIds[j];
           const start = i + 1 - heads[id];
-          if (heads[id] === lengths[id] || this.tailAt(text, start, id, to)) sink(id, start);
+          if ((heads[id] === lengths[id] || this.tailAt(text, start, id, to)) && sink(id, start) === true) return;
         }
       }
     }
@@ -163,21 +166,11 @@ export class LiteralMatcher {
     return true;
   }
 
-  /** Is any fragment in text[from, to)? Stops at the first one (no list, nothing allocated). */
+  /** Is any fragment in text[from, to)? Stops at the first one. */
   matchesAny(text: string, from = 0, to = text.length): boolean {
-    const { cls, shift, delta, outStart, outIds, lengths, heads } = this;
-    let s = 0;
-    for (let i = from; i < to; i++) {
-      const d = delta[(s << shift) | cls[text.charCodeAt(i)]];
-      s = d >>> 1;
-      if (d & 1) {
-        for (let j = outStart[s], b = outStart[s + 1]; j < b; j++) {
-          const id = outIds[j];
-          if (heads[id] === lengths[id] || this.tailAt(text, i + 1 - heads[id], id, to)) return true;
-        }
-      }
-    }
-    return false;
+    let found = false;
+    this.scan(text, () => (found = true), from, to);
+    return found;
   }
 
   /** Ids of the fragments present in the text (each once), in order of first completion. */
