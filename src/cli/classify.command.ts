@@ -6,6 +6,7 @@ import { join, resolve } from "node:path";
 import { analyzeSmtpReply } from "../core/bounce";
 import { classifyFile, row } from "./classify.file";
 import { classifyInParallel } from "./classify.parallel";
+import { readRun, RUN_FILES } from "./classify.read";
 import { threadsFor } from "./classify.threads";
 
 const usage = `usage: rebound classify [--jsonl] [--threads N] PATH...
@@ -107,14 +108,16 @@ export async function run(args: string[]): Promise<number> {
 function classifySerially(files: string[], progress: boolean): number {
   const out: string[] = [];
   let failed = 0;
-  for (let n = 0; n < files.length; n++) {
-    if (progress && n % 250 === 0) process.stderr.write(`classify: ${n}/${files.length} files\r`);
-    const r = classifyFile(files[n]);
-    out.push(r.text);
-    failed += r.failed;
-    if (out.length > 200) {
-      process.stdout.write(out.join(""));
-      out.length = 0;
+  for (let n = 0; n < files.length;) {
+    for (const content of readRun(files, n, Math.min(files.length, n + RUN_FILES))) {
+      if (progress && n % 250 === 0) process.stderr.write(`classify: ${n}/${files.length} files\r`);
+      const r = classifyFile(files[n++], content);
+      out.push(r.text);
+      failed += r.failed;
+      if (out.length > 200) {
+        process.stdout.write(out.join(""));
+        out.length = 0;
+      }
     }
   }
   if (out.length) process.stdout.write(out.join(""));
