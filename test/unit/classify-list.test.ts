@@ -16,7 +16,14 @@ function filesNamed(arg: string): string[] {
     encoding: "utf8",
   });
   if (r.status !== 0) throw new Error(`classify exited ${r.status}: ${r.stderr}`);
-  return [...new Set(r.stdout.trim().split("\n").map((l) => (JSON.parse(l) as { file: string }).file))];
+  return [
+    ...new Set(
+      r.stdout
+        .trim()
+        .split("\n")
+        .map((l) => (JSON.parse(l) as { file: string }).file),
+    ),
+  ];
 }
 
 describe("rebound classify lists a folder's files", () => {

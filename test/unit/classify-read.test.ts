@@ -30,7 +30,7 @@ describe("reading the files of a classify run", () => {
     files.splice(77, 0, join(dir, "folder"));
 
     const seen: Array<Buffer | string> = [];
-    for (let n = 0; n < files.length; ) {
+    for (let n = 0; n < files.length;) {
       const run = readRun(files, n, Math.min(files.length, n + RUN_FILES));
       expect(run.length).toBeGreaterThan(0);
       // Copied before the next call, which reuses the buffer.
