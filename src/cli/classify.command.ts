@@ -2,10 +2,11 @@
 // one JSON line per recipient result. Bad files become rows with `error`, never a crash.
 import { readdirSync, statSync, type Dirent } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve, sep } from "node:path";
 import { analyzeSmtpReply } from "../core/bounce";
 import { classifyFile, row } from "./classify.file";
 import { classifyInParallel } from "./classify.parallel";
+import { readRun, RUN_FILES } from "./classify.read";
 import { threadsFor } from "./classify.threads";
 
 const usage = `usage: rebound classify [--jsonl] [--threads N] PATH...
@@ -40,9 +41,12 @@ function listFiles(paths: string[], errors: Array<{ file: string; error: string 
       errors.push({ file: p, error: `cannot list: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
       return;
     }
+    // (A folder's path is resolved and an entry's name holds no separator: the child's path
+    // is the two joined, with none of path.join's normalising, 10-30 ms on 6,000 files.)
+    const prefix = p.endsWith(sep) ? p : p + sep;
     for (const e of entries) {
       if (e.name.startsWith(".")) continue;
-      const child = join(p, e.name);
+      const child = prefix + e.name;
       if (e.isFile()) out.push(child);
       else if (e.isDirectory()) listDir(child, depth + 1);
       else visit(child, depth + 1); // a symbolic link: followed, as before
@@ -107,14 +111,16 @@ export async function run(args: string[]): Promise<number> {
 function classifySerially(files: string[], progress: boolean): number {
   const out: string[] = [];
   let failed = 0;
-  for (let n = 0; n < files.length; n++) {
-    if (progress && n % 250 === 0) process.stderr.write(`classify: ${n}/${files.length} files\r`);
-    const r = classifyFile(files[n]);
-    out.push(r.text);
-    failed += r.failed;
-    if (out.length > 200) {
-      process.stdout.write(out.join(""));
-      out.length = 0;
+  for (let n = 0; n < files.length;) {
+    for (const content of readRun(files, n, Math.min(files.length, n + RUN_FILES))) {
+      if (progress && n % 250 === 0) process.stderr.write(`classify: ${n}/${files.length} files\r`);
+      const r = classifyFile(files[n++], content);
+      out.push(r.text);
+      failed += r.failed;
+      if (out.length > 200) {
+        process.stdout.write(out.join(""));
+        out.length = 0;
+      }
     }
   }
   if (out.length) process.stdout.write(out.join(""));

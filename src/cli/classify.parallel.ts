@@ -5,6 +5,7 @@
 // before it is done. Output is byte-for-byte what the one-thread run prints.
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { classifyFile } from "./classify.file";
+import { readRun } from "./classify.read";
 
 /** Files per chunk: small enough to balance the threads, large enough to keep messages few. */
 const CHUNK = 48;
@@ -27,10 +28,12 @@ function takeChunk(counter: Int32Array, chunks: number): number {
 function runChunk(files: string[], chunk: number): Done {
   let text = "";
   let failed = 0;
-  for (let n = chunk * CHUNK, end = Math.min(files.length, n + CHUNK); n < end; n++) {
-    const r = classifyFile(files[n]);
-    text += r.text;
-    failed += r.failed;
+  for (let n = chunk * CHUNK, end = Math.min(files.length, n + CHUNK); n < end;) {
+    for (const content of readRun(files, n, end)) {
+      const r = classifyFile(files[n++], content);
+      text += r.text;
+      failed += r.failed;
+    }
   }
   return { chunk, text, failed };
 }

@@ -39,7 +39,9 @@ export function addressesIn(value: string | null | undefined): string[] {
     if (a === at || b === at + 1) continue;
     ADDR.lastIndex = 0;
     const m = ADDR.exec(value.slice(a, b));
-    if (m && m.index === 0) out.push(m[0].replace(/^[<"']+|[>"'.]+$/g, "").toLowerCase());
+    // The match ends in a letter and cannot hold "<" or '"' (stops above): only leading
+    // apostrophes are left to strip.
+    if (m && m.index === 0) out.push((m[0].charCodeAt(0) === 39 ? m[0].replace(/^'+/, "") : m[0]).toLowerCase());
   }
   return out;
 }

@@ -69,40 +69,57 @@ export function recipientFieldCount(text: string): number {
   return Math.max(finals, m.length - finals);
 }
 
-/** Recipient groups some MTAs write without the blank line between them. */
-const ADDRESS_FIELD_LINE = /^(?:final|original)-recipient/gim;
-function splitRecipientGroups(g: string): string[] {
-  // A group can split only where an address field starts a second line: with at most one
-  // such line (the usual case) it is one group. (The test may over-count, never under-count.)
-  ADDRESS_FIELD_LINE.lastIndex = 0;
-  if (!ADDRESS_FIELD_LINE.test(g) || !ADDRESS_FIELD_LINE.test(g)) return [g];
-  const lines = g.split("\n");
-  const out: string[] = [];
-  let cur: string[] = [];
+/**
+ * Recipient groups some MTAs write without the blank line between them. Read line by line
+ * in place, without splitting the group into lines: most groups (one recipient with its
+ * Final- and Original-Recipient) do not split, and are returned as they came.
+ */
+export function splitRecipientGroups(g: string): string[] {
+  let out: string[] | null = null;
+  let groupStart = 0;
   let hasFinal = false;
   let hasOriginal = false;
   let hasFields = false;
-  for (const line of lines) {
-    const lower = line.slice(0, 20).toLowerCase();
-    const isFinal = lower.startsWith("final-recipient");
-    const isOriginal = lower.startsWith("original-recipient");
+  for (let pos = 0; pos <= g.length;) {
+    const isFinal = startsWithWord(g, pos, "final-recipient");
+    const isOriginal = !isFinal && startsWithWord(g, pos, "original-recipient");
     // Original-Recipient may come before or after Final-Recipient; a new group starts
     // only when an address field repeats or follows the other fields of a group.
     if (
       (isFinal && (hasFinal || (hasOriginal && hasFields))) ||
       (isOriginal && (hasOriginal || (hasFinal && hasFields)))
     ) {
-      out.push(cur.join("\n"));
-      cur = [];
+      (out ??= []).push(g.slice(groupStart, pos - 1));
+      groupStart = pos;
       hasFinal = hasOriginal = hasFields = false;
     }
     if (isFinal) hasFinal = true;
     else if (isOriginal) hasOriginal = true;
-    else if ((hasFinal || hasOriginal) && /^[A-Za-z-]+:/.test(line)) hasFields = true;
-    cur.push(line);
+    else if (hasFinal || hasOriginal) {
+      FIELD_NAME_AT.lastIndex = pos;
+      if (FIELD_NAME_AT.test(g)) hasFields = true;
+    }
+    const nl = g.indexOf("\n", pos);
+    if (nl === -1) break;
+    pos = nl + 1;
   }
-  out.push(cur.join("\n"));
+  if (!out) return [g];
+  out.push(g.slice(groupStart));
   return out;
+}
+
+/** A field name and its colon where a line starts (sticky: tried at lastIndex only). */
+const FIELD_NAME_AT = /[A-Za-z-]+:/y;
+
+/** Does `s` hold `word` (lower-case ASCII letters and "-") at `pos`, in any letter case? */
+function startsWithWord(s: string, pos: number, word: string): boolean {
+  if (pos + word.length > s.length) return false;
+  for (let i = 0; i < word.length; i++) {
+    const c = s.charCodeAt(pos + i);
+    const w = word.charCodeAt(i);
+    if (c !== w && !(w >= 97 && w <= 122 && c === w - 32)) return false;
+  }
+  return true;
 }
 
 /**
