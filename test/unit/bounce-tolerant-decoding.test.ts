@@ -56,6 +56,34 @@ describe("MIME read tolerantly", () => {
     expect(d.status).toBe("5.1.1");
   });
 
+  it("a part with no header fields (it opens with its blank line) keeps its first paragraph as body", () => {
+    // RFC 2046 5.1.1: a body part that starts with the blank line has no header fields.
+    const raw = message(
+      [...DAEMON_HEAD, "MIME-Version: 1.0", 'Content-Type: multipart/mixed; boundary="NO-HEADERS"'],
+      [
+        "--NO-HEADERS",
+        "",
+        "<gone@receiver.example>: host mx.receiver.example said: 550 5.1.1 <gone@receiver.example>:",
+        "    Recipient address rejected: User unknown (in reply to RCPT TO command)",
+        "",
+        "This is the mail system at host mta.sender.example.",
+        "--NO-HEADERS",
+        "Content-Type: text/rfc822-headers",
+        "",
+        "From: campaigns@sender.example",
+        "To: gone@receiver.example",
+        "Subject: Hello",
+        "--NO-HEADERS--",
+        "",
+      ].join("\n"),
+    );
+    const d = only(raw);
+    expect(d.status).toBe("5.1.1");
+    expect(d.reason).toBe("userunknown");
+    expect(d.hardBounce).toBe(true);
+    expect(only(raw.replace(/\n/g, "\r\n")).status).toBe("5.1.1");
+  });
+
   it("a multipart without any boundary parameter is read from its body as text", () => {
     const raw = message(
       [...DAEMON_HEAD, "MIME-Version: 1.0", "Content-Type: multipart/mixed"],

@@ -51,6 +51,10 @@ export function textToBinaryString(text: string): string {
 
 /** Splits a header block from its body; tolerant of CRLF, LF and a missing body. */
 export function splitHeaderBody(s: string): [string, string] {
+  // A part that opens with its blank line has no header fields (RFC 2046 5.1.1: it is then
+  // plain US-ASCII text); its first paragraph is body, not headers.
+  if (s.charCodeAt(0) === 10) return ["", s.slice(1)];
+  if (s.startsWith("\r\n")) return ["", s.slice(2)];
   const i = s.indexOf("\n\n");
   // A CRLF blank line can only come first if it starts before the LF one: search that far.
   const j = i === -1 ? s.indexOf("\r\n\r\n") : i === 0 ? -1 : s.slice(0, i + 3).indexOf("\r\n\r\n");
