@@ -12,6 +12,8 @@ const nl = (s: string) => (s.includes("\r\n") ? "\r\n" : "\n");
 /** Splits at the first blank line; a message without one is all header. */
 function splitEntity(s: string): { head: string; body: string; eol: string } {
   const eol = nl(s);
+  // A part that opens with its blank line has no header fields (RFC 2046 5.1.1).
+  if (s.startsWith(eol)) return { head: "", body: s.slice(eol.length), eol };
   const i = s.indexOf(eol + eol);
   if (i === -1) return { head: s, body: "", eol };
   return { head: s.slice(0, i), body: s.slice(i + eol.length * 2), eol };
@@ -20,6 +22,7 @@ function splitEntity(s: string): { head: string; body: string; eol: string } {
 /** Header lines → fields, each with its folded continuation lines. */
 function fields(head: string, eol: string): string[] {
   const out: string[] = [];
+  if (head === "") return out;
   for (const line of head.split(eol)) {
     if (/^[ \t]/.test(line) && out.length) out[out.length - 1] += eol + line;
     else out.push(line);
@@ -80,6 +83,7 @@ export function mapEntities(
     newBody = mapEntities(body, fn, depth + 1);
   }
   const r = fn(head, newBody, eol, depth);
+  if (r.head === "") return eol + r.body;
   return r.body === "" && !raw.includes(eol + eol) ? r.head : r.head + eol + eol + r.body;
 }
 

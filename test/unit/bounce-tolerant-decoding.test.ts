@@ -84,6 +84,15 @@ describe("MIME read tolerantly", () => {
     expect(only(raw.replace(/\n/g, "\r\n")).status).toBe("5.1.1");
   });
 
+  it("a message saved with blank lines before its header fields is still read from its headers", () => {
+    const raw = message(
+      [...DAEMON_HEAD, "Content-Type: text/plain"],
+      "<gone@receiver.example>: host mx.receiver.example said: 550 5.1.1 User unknown (in reply to RCPT TO command)\n",
+    );
+    expect(only("\n" + raw).status).toBe("5.1.1");
+    expect(only("\r\n \r\n" + raw.replace(/\n/g, "\r\n")).status).toBe("5.1.1");
+  });
+
   it("a multipart without any boundary parameter is read from its body as text", () => {
     const raw = message(
       [...DAEMON_HEAD, "MIME-Version: 1.0", "Content-Type: multipart/mixed"],

@@ -66,6 +66,17 @@ export function splitHeaderBody(s: string): [string, string] {
   return [s.slice(0, i), s.slice(i + 2)];
 }
 
+/** How many characters of blank lines open `s`. */
+function leadingBlankLines(s: string): number {
+  let end = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 10) end = i + 1;
+    else if (c !== 13 && c !== 32 && c !== 9) break;
+  }
+  return end;
+}
+
 const SKIPPED = "\u0000skipped";
 
 /**
@@ -177,7 +188,9 @@ const SIGNATURE_FIELDS: ReadonlySet<string> = new Set([
 
 /** Parses one entity (headers + body) and, for multiparts, its children, within limits. */
 export function parseEntity(s: string, depth = 0, budget = { parts: 0 }): MimePart {
-  const [hb, body] = splitHeaderBody(s);
+  // A message always has header fields: blank lines before them (a file saved with a leading
+  // newline) are skipped. Only a body part may open with its blank line and have none.
+  const [hb, body] = splitHeaderBody(depth === 0 ? s.slice(leadingBlankLines(s)) : s);
   const headers = parseHeaders(hb, SIGNATURE_FIELDS);
   const { type, params } = parseContentType(header(headers, "content-type"));
   const part: MimePart = { headers, type, params, rawBody: body, depth, children: null };
