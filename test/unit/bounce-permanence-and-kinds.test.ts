@@ -91,9 +91,23 @@ describe("not every message to a bounce address is a bounce", () => {
     ["Risposta automatica: offerta", "Sono fuori ufficio fino a lunedì."],
     ["Automatisch antwoord: offerte", "Ik ben afwezig tot maandag."],
     ["Out of Office: your offer", "I am out of the office until Monday with limited access to email."],
+    // Outlook's "Automatic reply:" prefix as its other locales write it, subjects as RFC 2047 words
+    ...[
+      ["Automatyczna odpowiedź: oferta", "Jestem poza biurem do poniedziałku."],
+      ["Automatisk svar: tilbud", "Jeg er på ferie indtil mandag."],
+      ["Automaattinen vastaus: tarjous", "Olen lomalla maanantaihin asti."],
+      ["Otomatik yanıt: teklif", "Pazartesiye kadar ofis dışındayım."],
+      ["Automatická odpověď: nabídka", "Jsem mimo kancelář do pondělí."],
+      ["Automatikus válasz: ajánlat", "Hétfőig szabadságon vagyok."],
+      ["Автоматический ответ: предложение", "Я в отпуске до понедельника."],
+      ["Αυτόματη απάντηση: προσφορά", "Θα είμαι εκτός γραφείου έως τη Δευτέρα."],
+      ["자동 회신: 제안", "월요일까지 부재중입니다."],
+      ["自動回覆: 報價", "我目前不在辦公室，將於週一返回。"],
+    ].map(([subject, body]): [string, string] => [`=?UTF-8?B?${Buffer.from(subject).toString("base64")}?=`, body]),
   ];
   for (const [subject, body] of autoReplies) {
-    it(`an auto-reply without RFC 3834 headers ("${subject.split(":")[0]}") is a vacation, never a failure row`, () => {
+    const shown = subject.startsWith("=?") ? Buffer.from(subject.slice(10, -2), "base64").toString() : subject;
+    it(`an auto-reply without RFC 3834 headers ("${shown.split(":")[0]}") is a vacation, never a failure row`, () => {
       const a = notice(body + "\n", [...person, `Subject: ${subject}`, "Content-Type: text/plain; charset=utf-8"]);
       expect(a.kind).toBe("vacation");
       expect(

@@ -4,9 +4,13 @@
 // them may become a failure row that could suppress an address.
 import { header, type Headers } from "./mime";
 
-/** Subjects of automatic responses, in the languages mail clients write them in. */
+/**
+ * Subjects of automatic responses, in the languages mail clients write them in (Outlook and
+ * Exchange prefix the original subject with their localised "Automatic reply:"). Words in
+ * scripts other than Latin stand outside the `\b` group: `\b` knows only ASCII letters.
+ */
 const SUBJECT =
-  /\b(?:out of (?:the )?office|auto(?:matic|matisch|matische|matique|matica|mática|matico)?[- ]?(?:reply|response|antwort|answer|svar|antwoord|risposta|respuesta|réponse|reponse|resposta)|(?:automatische|automatisch|automatic) (?:antwort|antwoord|reply|response)|(?:risposta|respuesta|r[ée]ponse|resposta|odpowied[zź]) autom[aá]tic[ao]?|r[ée]ponse automatique|away from (?:my|the) (?:desk|office)|on vacation|vacation|abwesenheit\w*|nicht im b[üu]ro|absen(?:ce|t|te|cia)\b|fuera de la oficina|fuori (?:dall')?ufficio|afwezig\w*|autosvar|fr[åa]nvar\w*|poissa\w*|away until|i am away|i'm away)|不在|自動応答|自動返信|自动回复/i;
+  /\b(?:out of (?:the )?office|auto(?:matic|matisch|matische|matique|matica|mática|matico)?[- ]?(?:reply|response|antwort|answer|svar|antwoord|risposta|respuesta|réponse|reponse|resposta)|(?:automatische|automatisch|automatic) (?:antwort|antwoord|reply|response)|(?:risposta|respuesta|r[ée]ponse|resposta|odpowied[zź]) autom[aá]tic[ao]?|r[ée]ponse automatique|away from (?:my|the) (?:desk|office)|on vacation|vacation|abwesenheit\w*|nicht im b[üu]ro|absen(?:ce|t|te|cia)\b|fuera de la oficina|fuori (?:dall')?ufficio|afwezig\w*|autosvar|fr[åa]nvar\w*|poissa\w*|away until|i am away|i'm away|automatyczna odpowied[zź]|automatisk(?:t)? svar|automaattinen vastaus|otomatik (?:yan[ıi]t|cevap)|automatick[áa] odpov[ěe]ď|automatikus v[áa]lasz|r[ăa]spuns automat|automatski odgovor|samodejni odgovor|balasan otomatis)|不在|自動応答|自動返信|自动回复|自動回覆|автоматическ\S* ответ|автоответ|автоматична відповідь|αυτόματη απάντηση|자동\s?(?:회신|응답)|부재중|תשובה אוטומטית|رد تلقائي|trả lời tự động|ตอบกลับอัตโนมัติ/i;
 
 /** What an automatic response says in its body when its subject and headers do not. */
 const BODY =
