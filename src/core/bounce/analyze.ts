@@ -40,6 +40,7 @@ import {
   joinReplyLines,
   pickDiagnostic,
   replyAbove,
+  type AddressSet,
   type NoticeBlock,
 } from "./notice";
 import { parseSesNotification } from "./ses";
@@ -241,11 +242,8 @@ function analyzeUnchecked(
 
   // 3. Delivery status notifications and MTA notices
   const notice = cutReturnedMessage(noticeText);
-  // The sender's and the bounce's own addresses are gathered only if the notice names any.
-  let excluded: Set<string> | null = null;
-  const noticeRecipients = findNoticeBlocks(notice, {
-    has: (a) => (excluded ??= excludedAddresses(top, original)).has(a),
-  });
+  const ownAddresses = new OwnAddresses(top, original);
+  const noticeRecipients = findNoticeBlocks(notice, ownAddresses);
   const dsnReports = parts.deliveryStatus.map((p) => {
     const report = parseDeliveryStatus(partBody(p));
     // Past one of the caps (field groups read, bytes of a part decoded), the whole part's
@@ -268,9 +266,9 @@ function analyzeUnchecked(
   }
   const hasDsn = dsnReports.some((r) => r.recipients.length);
   // Asked up to three times below, answered once (it reads up to 16 KB of the notice).
+  // (A variable, not a closure: one closure made per message is paid for on every message.)
   let bounceLike: boolean | null = null;
-  const isBounceLike = () => (bounceLike ??= looksLikeBounce(top, subject, notice));
-  if (!hasDsn && !isBounceLike()) {
+  if (!hasDsn && !(bounceLike ??= looksLikeBounce(top, subject, notice))) {
     // Automatic answers that are not failures are reported as what they are, with no row
     // that could suppress or count against an address.
     const challenge = isChallengeResponse(subject, notice);
@@ -283,9 +281,8 @@ function analyzeUnchecked(
       };
     const spam = isPlainSpamReport(top, subject, notice);
     if (spam) {
-      const own = excludedAddresses(top, original);
       const who = [...addressesIn(original.get("to")), ...addressesIn(notice.slice(0, 16 * 1024))].filter(
-        (a) => !own.has(a) && !/^(?:abuse|postmaster|mailer-daemon|spam|fbl)@/.test(a),
+        (a) => !ownAddresses.has(a) && !/^(?:abuse|postmaster|mailer-daemon|spam|fbl)@/.test(a),
       );
       if (who.length) {
         const d = diagnose(
@@ -296,8 +293,11 @@ function analyzeUnchecked(
       }
     }
   }
-  const auto = hasDsn ? null : (isAutoReply(top, subject) ?? (isBounceLike() ? null : autoReplyByWords(notice)));
-  if (auto && !isBounceLike()) {
+  const auto = hasDsn
+    ? null
+    : (isAutoReply(top, subject) ??
+      ((bounceLike ??= looksLikeBounce(top, subject, notice)) ? null : autoReplyByWords(notice)));
+  if (auto && !(bounceLike ??= looksLikeBounce(top, subject, notice))) {
     const v = vacation(top, auto, ctx);
     if (v) return { kind: "vacation", messageId, diagnoses: [v], error: null };
   }
@@ -362,14 +362,21 @@ function analyzeUnchecked(
     // unknown") failed for those, not for the others. A notice whose every listed address
     // the message reached failed for none.
     const to =
-      failed.length || noticeRecipients.some((n) => n.delivered) || !isBounceLike() ? [] : originalTo(original);
+      failed.length ||
+      noticeRecipients.some((n) => n.delivered) ||
+      !(bounceLike ??= looksLikeBounce(top, subject, notice))
+        ? []
+        : originalTo(original);
     const named = to.length > 1 ? to.filter((a) => localPartNamed(notice, a)) : to;
     // Last, a bounce whose subject names the one address it failed for ("DELIVERY FAILURE:
     // User x (a@b) not listed in Domino Directory", "Undeliverable mail: a@b").
     const inSubject =
-      failed.length || to.length || noticeRecipients.some((n) => n.delivered) || !isBounceLike()
+      failed.length ||
+      to.length ||
+      noticeRecipients.some((n) => n.delivered) ||
+      !(bounceLike ??= looksLikeBounce(top, subject, notice))
         ? []
-        : subjectRecipient(subject, excludedAddresses(top, original));
+        : subjectRecipient(subject, ownAddresses);
     const fallback = failed.length ? failed : named.length ? named : to.length ? to : inSubject;
     if (fallback.length > MAX_FALLBACK_RECIPIENTS)
       reached(
@@ -453,7 +460,7 @@ const SUBJECT_NAMES_RECIPIENT =
   /^(?:delivery failure|undeliverable|undelivered|returned mail|mail delivery failed|failure notice|non-?delivery)\b[^:]{0,40}:\s*(?:user\s+[^\s()]+\s+\()?<?([^\s<>()@]+@[^\s<>()]+?)>?(?:\)|\s|$)/i;
 
 /** The address a failure subject names as its recipient, unless it is the bounce's own or the sender's. */
-function subjectRecipient(subject: string, own: Set<string>): string[] {
+function subjectRecipient(subject: string, own: AddressSet): string[] {
   const m = SUBJECT_NAMES_RECIPIENT.exec(subject.length > 300 ? subject.slice(0, 300) : subject);
   const named = m ? addressesIn(m[1]) : [];
   return named.length === 1 && !own.has(named[0]) ? named : [];
@@ -804,6 +811,18 @@ function authResultsOf(h: Headers): AuthResults | null {
 /** The bounce's own fields that name its sender or its own addresses, and the returned message's. */
 const OWN_FIELDS = ["from", "to", "return-path", "reply-to", "sender", "delivered-to", "envelope-to", "cc"];
 const ORIGINAL_SENDER_FIELDS = ["from", "return-path", "reply-to", "sender"];
+
+/** The sender's and the bounce's own addresses, gathered when first asked (most notices name none). */
+class OwnAddresses implements AddressSet {
+  private all: Set<string> | null = null;
+  constructor(
+    private readonly top: Headers,
+    private readonly original: OriginalHeaders,
+  ) {}
+  has(address: string): boolean {
+    return (this.all ??= excludedAddresses(this.top, this.original)).has(address);
+  }
+}
 
 function excludedAddresses(top: Headers, orig: OriginalHeaders): Set<string> {
   const out = new Set<string>();
