@@ -27,6 +27,14 @@ const RETURNED_MESSAGE = new RegExp(
   "i",
 );
 
+/**
+ * The letters a RETURNED_MESSAGE marker may start with (Content-Type, Here is, Included,
+ * Message headers, Original, The, Your), lower-case: a line starting with another letter
+ * is not tried. (`c | 32` folds only ASCII upper case onto this table's lower case.)
+ */
+const MARKER_INITIAL = new Uint8Array(128);
+for (const c of "chimoty") MARKER_INITIAL[c.charCodeAt(0)] = 1;
+
 /** Cuts a notice before the copy of the returned message it quotes. */
 export function cutReturnedMessage(text: string): string {
   // Line by line: one anchored test per line is much cheaper than a multi-line search.
@@ -37,7 +45,7 @@ export function cutReturnedMessage(text: string): string {
     const c = text.charCodeAt(pos);
     if (
       stop > pos &&
-      (c === 45 || c === 32 || c === 9 || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) &&
+      (c === 45 || c === 32 || c === 9 || MARKER_INITIAL[c | 32] === 1) &&
       pos > 0 &&
       RETURNED_MESSAGE.test(text.slice(pos, Math.min(stop, pos + 200)))
     ) {
@@ -388,7 +396,7 @@ export function pickDiagnostic(block: string, address?: string): string {
   const reply: string[] = [];
   for (let i = 0; i < lines.length; i++) {
     // A transcript's reply after its time stamp ("Mon 05:00:01: <-- 550 ..."): from the reply on.
-    const marked = TRANSCRIPT_REPLY.exec(lines[i]);
+    const marked = hasTranscriptMark(lines[i]) ? TRANSCRIPT_REPLY.exec(lines[i]) : null;
     const l = marked ? (lines[i] = lines[i].slice(marked.index + marked[0].length)) : lines[i];
     if (
       /^(?:<<<\s*)?[245]\d\d[ -]/.test(l) ||
@@ -466,6 +474,10 @@ const QUOTED_ADDRESS_LEAD = /^<[^<>\s@]+@[^<>\s]+>(?::|\.\.\.)\s*\S/;
 
 /** A reply marked as the server's in a session transcript, after a time stamp or indent. */
 const TRANSCRIPT_REPLY = /^.{0,80}?(?:<<<|<--)\s*(?=[245]\d\d[ -])/;
+/** Can TRANSCRIPT_REPLY match? (its marks are rare: most lines are not tried from 80 positions) */
+function hasTranscriptMark(line: string): boolean {
+  return line.indexOf("<<<") !== -1 || line.indexOf("<--") !== -1;
+}
 
 /** Does a reply line quote an address in angle brackets other than `address`? */
 function namesOtherAddress(line: string, address: string): boolean {
