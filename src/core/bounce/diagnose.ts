@@ -12,6 +12,7 @@ import {
 import { decideReason, reasonOfStatus, REFINABLE } from "./reason-rules";
 import { providerReason } from "./rhost-rules";
 import { findCommand } from "./smtp-reply";
+import { collapseSpaces } from "./spaces";
 import { codesByTrust } from "./trust.order";
 
 export interface RecipientFacts {
@@ -65,12 +66,6 @@ export const EMPTY_CONTEXT: MessageContext = { authResults: null, originalHeader
 
 export function normaliseText(s: string): string {
   return collapseSpaces(s.toLowerCase()).trim();
-}
-
-/** Runs of white space as one space; the text itself when it has none to collapse (most do not). */
-const SPACES_TO_COLLAPSE = /[^\S ]| {2}/;
-function collapseSpaces(s: string): string {
-  return SPACES_TO_COLLAPSE.test(s) ? s.replace(/\s+/g, " ") : s;
 }
 
 export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosis {

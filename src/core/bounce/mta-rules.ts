@@ -599,7 +599,8 @@ export function presetFor(extra: string, n: NoticeRules): MtaPreset | null {
     for (const ri of mine.any.keys()) candidates.push(ri);
     for (const ri of mine.seq) candidates.push(ri);
   }
-  candidates.sort((a, b) => a - b);
+  // (RE_RULES alone are in table order already: most notices add no candidate.)
+  if (candidates.length > RE_RULES.length) candidates.sort((a, b) => a - b);
   for (let ci = 0, prev = -1; ci < candidates.length; ci++) {
     const ri = candidates[ci];
     if (ri === prev) continue;

@@ -3,6 +3,8 @@
 // The layout varies by MTA but follows a few shapes: the address on its own line (or
 // `<address>:`) followed by the reply, or the reply quoting the address.
 
+import { collapseSpaces } from "./spaces";
+
 export interface NoticeRecipient {
   address: string;
   /** the block of the notice about this recipient (raw lines) */
@@ -489,14 +491,14 @@ function namesOtherAddress(line: string, address: string): boolean {
 
 /** "550-5.7.26 foo 550-5.7.26 bar 550 5.7.26 baz" → "550 5.7.26 foo bar baz". */
 export function joinReplyLines(s: string): string {
-  if (!/\d\d\d-/.test(s)) return s.replace(/\s+/g, " ").trim();
+  if (!/\d\d\d-/.test(s)) return collapseSpaces(s).trim();
   const m = /^(?:<<<\s*)?([245]\d\d)[ -](?:([245]\.\d{1,3}\.\d{1,3})\s+)?/.exec(s);
   if (!m) {
     // A reply after an MTA's lead-in ("Remote host said: 550-5.1.1 ..."): the lead-in stays.
     const at = /(?:^|[\s:])(?:<<<\s*)?[245]\d\d-(?:[245]\.\d{1,3}\.\d{1,3}\s)?/.exec(s);
-    if (!at) return s.replace(/\s+/g, " ").trim();
+    if (!at) return collapseSpaces(s).trim();
     const start = at.index + (/^[\s:]/.test(at[0]) ? 1 : 0);
-    return `${s.slice(0, start).replace(/\s+/g, " ").trim()} ${joinReplyLines(s.slice(start))}`.trim();
+    return `${collapseSpaces(s.slice(0, start)).trim()} ${joinReplyLines(s.slice(start))}`.trim();
   }
   const code = m[1];
   const status = m[2];
@@ -504,6 +506,6 @@ export function joinReplyLines(s: string): string {
     String.raw`(?:^|\s)(?:<<<\s*)?${code}[ -](?:${status ? status.replace(/\./g, "\\.") : "(?!)"}\s+)?`,
     "g",
   );
-  const body = s.replace(prefix, " ").replace(/\s+/g, " ").trim();
+  const body = collapseSpaces(s.replace(prefix, " ")).trim();
   return `${code} ${status ? status + " " : ""}${body}`.trim();
 }

@@ -1,0 +1,110 @@
+// The classifier's shortcuts answer as the longer way they skip: a guard that decides a
+// regular expression cannot match, a test made only when asked, a collapse skipped when
+// there is nothing to collapse. Each is compared here with the plain reading it replaces.
+import { describe, expect, it } from "vitest";
+import { parseHeaders } from "../../src/core/bounce/mime";
+import { noticeRules, presetFor } from "../../src/core/bounce/mta-rules";
+import { cutReturnedMessage, pickDiagnostic } from "../../src/core/bounce/notice";
+import { collapseSpaces } from "../../src/core/bounce/spaces";
+
+describe("collapseSpaces", () => {
+  it("answers as replacing every run of white space by one space", () => {
+    const texts = [
+      "",
+      "one two three",
+      "two  spaces",
+      "a\ttab",
+      "line\nbreak",
+      "crlf\r\nend",
+      " leading and trailing ",
+      "no\u00a0break space",
+      "line\u2028separator",
+      "ideographic\u3000space",
+      "   ",
+      "\n",
+      "x",
+    ];
+    for (const t of texts) expect(collapseSpaces(t), JSON.stringify(t)).toBe(t.replace(/\s+/g, " "));
+  });
+});
+
+describe("cutReturnedMessage", () => {
+  const markers = [
+    "--- Below this line is a copy of the message.",
+    "-- Original message --",
+    "----- original message follows -----",
+    "Original message follows.",
+    "Original message headers:",
+    "Message headers follow",
+    "The original message was attached",
+    "Here is a copy of the first part of the message, including all the headers.",
+    "-----Original Message-----",
+    "Content-Type: message/rfc822",
+    "------ This is a copy of the message, including all the headers. ------",
+    "The header of the original message is following.",
+    "Your original message",
+    "Original-Envelope-Id: abc",
+    "Included is a copy of the message header:",
+  ];
+  const variants = (m: string) => [m, m.toLowerCase(), m.toUpperCase(), `  ${m}`, `\t${m}`];
+
+  it("cuts at every marker, whatever the case of its first letter or its indent", () => {
+    for (const marker of markers)
+      for (const line of variants(marker)) {
+        const text = `Delivery to the following recipient failed:\n\n  a@example.org\n\n${line}\nFrom: b@example.net\n`;
+        expect(cutReturnedMessage(text), line).toBe(text.slice(0, text.indexOf(line)));
+      }
+  });
+
+  it("reads on past lines that start with other letters or signs", () => {
+    const text = [
+      "Delivery has failed to these recipients or groups:",
+      "a@example.org",
+      "Sorry, the message could not be delivered: original message kept.",
+      "Xoriginal message follows",
+      "*-- Original message --",
+      "Bmessage headers follow",
+      "",
+    ].join("\n");
+    expect(cutReturnedMessage(text)).toBe(text);
+  });
+});
+
+describe("pickDiagnostic", () => {
+  it("reads a transcript's replies after a time stamp, and no line without a mark as one", () => {
+    expect(pickDiagnostic("Mon 05:00:01: <-- 550 5.1.1 User unknown", "a@example.org")).toBe("550 5.1.1 User unknown");
+    expect(pickDiagnostic("12:00:00 <<< 452 4.2.2 Mailbox full")).toBe("452 4.2.2 Mailbox full");
+    expect(pickDiagnostic("12:00:00 << 452 4.2.2 Mailbox full")).toBe("12:00:00 << 452 4.2.2 Mailbox full");
+    expect(pickDiagnostic("note <- 550 5.1.1 no such user")).toBe("note <- 550 5.1.1 no such user");
+  });
+});
+
+describe("MTA signatures", () => {
+  const headers = (block: string) => parseHeaders(block);
+  const preset = (notice: string, subject: string, block: string) =>
+    presetFor("", noticeRules(notice, subject, headers(block)))?.reason ?? null;
+
+  it("applies an MTA's rule only when its signature is present", () => {
+    const notice = "Hi. This is the qmail-send program.\n<a@example.org>:\ndisk quota exceeded\n";
+    expect(preset(notice, "failure notice", "From: MAILER-DAEMON@example.net\n")).toBe("mailboxfull");
+    expect(preset(notice, "Returned mail", "From: MAILER-DAEMON@example.net\n")).toBeNull();
+  });
+
+  it("tests an MTA that depends on another's signature (Google Workspace on Gmail's)", () => {
+    const notice = "The domain example.org has a null MX record.\n";
+    const gmail = "From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\n";
+    expect(preset(notice, "Delivery Status Notification (Failure)", `${gmail}X-Gm-Message-State: x\n`)).toBe(
+      "notaccept",
+    );
+    expect(preset(notice, "Delivery Status Notification (Failure)", gmail)).toBeNull();
+    expect(
+      preset(notice, "Delivery Status Notification (Failure)", "From: postmaster@example.net\nX-Gm-Message-State: x\n"),
+    ).toBeNull();
+  });
+
+  it("reads a rule with a pattern only for its MTA (IMail's retry count)", () => {
+    const notice = "delivery failed 3 attempts\n";
+    expect(preset(notice, "Undeliverable Mail", "From: postmaster@example.net\n")).toBe("expired");
+    expect(preset(notice, "Undelivered Mail", "From: postmaster@example.net\n")).toBeNull();
+  });
+});
