@@ -2,6 +2,7 @@
 // regular expression cannot match, a test made only when asked, a collapse skipped when
 // there is nothing to collapse. Each is compared here with the plain reading it replaces.
 import { describe, expect, it } from "vitest";
+import { analyzeMessage } from "../../src/core/bounce";
 import { parseHeaders } from "../../src/core/bounce/mime";
 import { noticeRules, presetFor } from "../../src/core/bounce/mta-rules";
 import { cutReturnedMessage, pickDiagnostic } from "../../src/core/bounce/notice";
@@ -106,5 +107,25 @@ describe("MTA signatures", () => {
     const notice = "delivery failed 3 attempts\n";
     expect(preset(notice, "Undeliverable Mail", "From: postmaster@example.net\n")).toBe("expired");
     expect(preset(notice, "Undelivered Mail", "From: postmaster@example.net\n")).toBeNull();
+  });
+});
+
+describe("the bounce's own addresses", () => {
+  it("are never recipients, whether or not another address shares their domain", () => {
+    const message = [
+      "From: Mail Delivery System <MAILER-DAEMON@mx.example.net>",
+      "To: Sender@Example.com",
+      "Subject: Undelivered Mail Returned to Sender",
+      "Message-ID: <n1@mx.example.net>",
+      "",
+      "I'm sorry to have to inform you that your message could not be delivered.",
+      "",
+      "<user@example.com>: host mx.example.com[192.0.2.1] said: 550 5.1.1 User unknown",
+      "<sender@example.com>: host mx.example.com[192.0.2.1] said: 550 5.1.1 User unknown",
+      "<other@example.org>: host mx.example.org[192.0.2.2] said: 550 5.1.1 User unknown",
+      "",
+    ].join("\n");
+    const rows = analyzeMessage(message).diagnoses.map((d) => d.recipient);
+    expect(rows).toEqual(["user@example.com", "other@example.org"]);
   });
 });

@@ -812,16 +812,37 @@ function authResultsOf(h: Headers): AuthResults | null {
 const OWN_FIELDS = ["from", "to", "return-path", "reply-to", "sender", "delivered-to", "envelope-to", "cc"];
 const ORIGINAL_SENDER_FIELDS = ["from", "return-path", "reply-to", "sender"];
 
-/** The sender's and the bounce's own addresses, gathered when first asked (most notices name none). */
+/**
+ * The sender's and the bounce's own addresses, gathered when first asked (most notices name
+ * none), and only for an address whose domain their fields name at all: an address's domain
+ * is ASCII, so it is in the fields' lower-cased text when the address is among theirs.
+ */
 class OwnAddresses implements AddressSet {
   private all: Set<string> | null = null;
+  private text: string | null = null;
   constructor(
     private readonly top: Headers,
     private readonly original: OriginalHeaders,
   ) {}
   has(address: string): boolean {
-    return (this.all ??= excludedAddresses(this.top, this.original)).has(address);
+    if (!this.all) {
+      this.text ??= ownFieldsText(this.top, this.original);
+      if (this.text.indexOf(address.slice(address.lastIndexOf("@") + 1)) === -1) return false;
+      this.all = excludedAddresses(this.top, this.original);
+    }
+    return this.all.has(address);
   }
+}
+
+/** The fields excludedAddresses reads, in one lower-cased text. */
+function ownFieldsText(top: Headers, orig: OriginalHeaders): string {
+  const parts: string[] = [];
+  for (const name of OWN_FIELDS) {
+    const values = top.get(name);
+    if (values) for (const v of values) parts.push(v);
+  }
+  for (const name of ORIGINAL_SENDER_FIELDS) parts.push(orig.get(name) ?? "");
+  return parts.join("\n").toLowerCase();
 }
 
 function excludedAddresses(top: Headers, orig: OriginalHeaders): Set<string> {
