@@ -391,10 +391,12 @@ const FAILURE_REPLY = /^(?:<<<\s*)?[45]\d\d[ -]|[45]\d\d[ -][45]\.\d/;
  * their repeated `550-5.7.1` prefixes dropped) or, failing that, the block's text.
  */
 export function pickDiagnostic(block: string, address?: string): string {
-  const lines = block
-    .split("\n")
-    .map((l) => l.trim())
-    .filter(Boolean);
+  // The block's non-blank lines, trimmed (one array: this runs for every recipient's block).
+  const lines: string[] = [];
+  for (const raw of block.split("\n")) {
+    const l = raw.trim();
+    if (l) lines.push(l);
+  }
   const reply: string[] = [];
   for (let i = 0; i < lines.length; i++) {
     // A transcript's reply after its time stamp ("Mon 05:00:01: <-- 550 ..."): from the reply on.
