@@ -265,10 +265,8 @@ function analyzeUnchecked(
     if (inline) dsnReports.push(inline);
   }
   const hasDsn = dsnReports.some((r) => r.recipients.length);
-  // Asked up to three times below, answered once (it reads up to 16 KB of the notice).
-  // (A variable, not a closure: one closure made per message is paid for on every message.)
-  let bounceLike: boolean | null = null;
-  if (!hasDsn && !(bounceLike ??= looksLikeBounce(top, subject, notice))) {
+  const bounceLike = new BounceLikeness(top, subject, notice);
+  if (!hasDsn && !bounceLike.answer()) {
     // Automatic answers that are not failures are reported as what they are, with no row
     // that could suppress or count against an address.
     const challenge = isChallengeResponse(subject, notice);
@@ -293,11 +291,8 @@ function analyzeUnchecked(
       }
     }
   }
-  const auto = hasDsn
-    ? null
-    : (isAutoReply(top, subject) ??
-      ((bounceLike ??= looksLikeBounce(top, subject, notice)) ? null : autoReplyByWords(notice)));
-  if (auto && !(bounceLike ??= looksLikeBounce(top, subject, notice))) {
+  const auto = hasDsn ? null : (isAutoReply(top, subject) ?? (bounceLike.answer() ? null : autoReplyByWords(notice)));
+  if (auto && !bounceLike.answer()) {
     const v = vacation(top, auto, ctx);
     if (v) return { kind: "vacation", messageId, diagnoses: [v], error: null };
   }
@@ -362,19 +357,12 @@ function analyzeUnchecked(
     // unknown") failed for those, not for the others. A notice whose every listed address
     // the message reached failed for none.
     const to =
-      failed.length ||
-      noticeRecipients.some((n) => n.delivered) ||
-      !(bounceLike ??= looksLikeBounce(top, subject, notice))
-        ? []
-        : originalTo(original);
+      failed.length || noticeRecipients.some((n) => n.delivered) || !bounceLike.answer() ? [] : originalTo(original);
     const named = to.length > 1 ? to.filter((a) => localPartNamed(notice, a)) : to;
     // Last, a bounce whose subject names the one address it failed for ("DELIVERY FAILURE:
     // User x (a@b) not listed in Domino Directory", "Undeliverable mail: a@b").
     const inSubject =
-      failed.length ||
-      to.length ||
-      noticeRecipients.some((n) => n.delivered) ||
-      !(bounceLike ??= looksLikeBounce(top, subject, notice))
+      failed.length || to.length || noticeRecipients.some((n) => n.delivered) || !bounceLike.answer()
         ? []
         : subjectRecipient(subject, ownAddresses);
     const fallback = failed.length ? failed : named.length ? named : to.length ? to : inSubject;
@@ -853,6 +841,23 @@ function excludedAddresses(top: Headers, orig: OriginalHeaders): Set<string> {
   }
   for (const name of ORIGINAL_SENDER_FIELDS) for (const a of addressesIn(orig.get(name))) out.add(a);
   return out;
+}
+
+/**
+ * Whether the message looks like a bounce, asked up to three times and answered once (it
+ * reads up to 16 KB of the notice). (An object, not a closure: a closure made for every
+ * message is one more function the tsx bench names per call.)
+ */
+class BounceLikeness {
+  private verdict: boolean | null = null;
+  constructor(
+    private readonly top: Headers,
+    private readonly subject: string,
+    private readonly notice: string,
+  ) {}
+  answer(): boolean {
+    return (this.verdict ??= looksLikeBounce(this.top, this.subject, this.notice));
+  }
 }
 
 function looksLikeBounce(top: Headers, subject: string, notice: string): boolean {
