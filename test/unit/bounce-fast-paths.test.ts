@@ -6,6 +6,12 @@ import { analyzeMessage } from "../../src/core/bounce";
 import { parseHeaders } from "../../src/core/bounce/mime";
 import { noticeRules, presetFor } from "../../src/core/bounce/mta-rules";
 import { cutReturnedMessage, pickDiagnostic } from "../../src/core/bounce/notice";
+import {
+  PERMANENT_WORDS,
+  permanenceWords,
+  TEMPORARY_WORDS,
+  WARNING_ONLY,
+} from "../../src/core/bounce/permanence-words";
 import { collapseSpaces } from "../../src/core/bounce/spaces";
 
 describe("collapseSpaces", () => {
@@ -127,5 +133,99 @@ describe("the bounce's own addresses", () => {
     ].join("\n");
     const rows = analyzeMessage(message).diagnoses.map((d) => d.recipient);
     expect(rows).toEqual(["user@example.com", "other@example.org"]);
+  });
+});
+
+describe("permanenceWords", () => {
+  /** The same reading with every expression run on every text. */
+  function everyExpression(raw: string) {
+    const text = raw.replace(/\s+/g, " ");
+    const warning = WARNING_ONLY.exec(text);
+    if (warning) return { kind: "4", words: warning[0] };
+    const temp = TEMPORARY_WORDS.exec(text);
+    const perm = PERMANENT_WORDS.exec(text);
+    if (temp && perm) return { kind: "both", words: `${temp[0]}" and "${perm[0]}` };
+    if (temp) return { kind: "4", words: temp[0] };
+    if (perm) return { kind: "5", words: perm[0] };
+    return null;
+  }
+  const phrases = [
+    "this is a warning only",
+    "this is a warning message only",
+    "you do not need to resend",
+    "no action is required on your part",
+    "will retry for 47 more hours",
+    "to keep trying until",
+    "delivery attempts will continue",
+    "will continue to be attempted",
+    "you'll be notified if",
+    "you will be notified if",
+    "will keep on trying",
+    "will continue trying",
+    "will be retried",
+    "will retry",
+    "will try again",
+    "will try to deliver",
+    "still trying",
+    "still being retried",
+    "try again later",
+    "not yet been delivered yet",
+    "has not yet been delivered",
+    "temporary",
+    "temporarily",
+    "deferred",
+    "delayed",
+    "warning: message still undelivered",
+    "permanent",
+    "permanently",
+    "permanent fatal",
+    "giving up",
+    "gave up",
+    "given up",
+    "will not be retried",
+    "could not be delivered",
+    "cannot be delivered",
+    "was not delivered",
+    "mail not delivered",
+    "wasn't able to deliver",
+    "wasn't delivered",
+    "unable to deliver",
+    "undeliverable",
+    "delivery to the following recipients failed",
+    "delivery has failed",
+    "failed permanently",
+    "fatal errors",
+    "no longer accepts",
+    "does not exist",
+    "unknown user",
+    "user unknown",
+    "no such mailbox",
+    "unrouteable",
+    "unroutable",
+    "account has been disabled",
+    "account closed",
+    "permanenter fehler",
+    "dauerhafter fehler",
+    "nicht zugestellt werden",
+    "erreur permanente",
+    "n'a pas pu être remis",
+    "error permanente",
+    "no se ha podido entregar",
+    "errore permanente",
+    "non è stato possibile consegnare",
+    // Unicode case folding reads "ſ" as "s" and the Kelvin sign as "k" (PERMANENT_WORDS is /iu)
+    "no \u017fuch user",
+    "un\u212anown user",
+    "nothing said here",
+    "retrying",
+    "account",
+  ];
+  const titled = (p: string) => p.replace(/\b[a-z]/g, (c) => c.toUpperCase());
+  it("answers as running every expression on the text", () => {
+    const texts: string[] = [];
+    for (const p of phrases)
+      for (const v of [p, p.toUpperCase(), titled(p)]) texts.push(v, `The message ${v}.`, `a\n  ${v}\n\tend`);
+    for (let i = 0; i < phrases.length; i++) texts.push(`${phrases[i]} and ${phrases[(i * 7 + 3) % phrases.length]}`);
+    for (const t of texts) expect(permanenceWords(t), t).toEqual(everyExpression(t));
   });
 });
