@@ -90,4 +90,35 @@ describe("LiteralMatcher over the reason tables", () => {
       }
     }
   });
+  it("reports the hits of a range in the order they end, and stops where the sink says", () => {
+    const m = new LiteralMatcher(fragments, 10);
+    for (const t of texts) {
+      for (let from = 0; from <= t.length; from += 5) {
+        const to = Math.max(from, t.length - 2);
+        const hits: string[] = [];
+        const ends: number[] = [];
+        m.scan(
+          t,
+          (id, start) => {
+            hits.push(`${id}@${start}`);
+            ends.push(start + m.phrases[id].length);
+          },
+          from,
+          to,
+        );
+        const expected = naive(fragments, t.slice(from, to)).map((h) => {
+          const [id, at] = h.split("@").map(Number);
+          return `${id}@${at + from}`;
+        });
+        expect([...hits].sort(), `${t} [${from}, ${to})`).toEqual(expected.sort());
+        expect(ends, t).toEqual([...ends].sort((a, b) => a - b));
+        // Stopped by the sink: only the hits up to the first one are reported.
+        if (hits.length > 1) {
+          const first: string[] = [];
+          m.scan(t, (id, start) => first.push(`${id}@${start}`) === 1, from, to);
+          expect(first, t).toEqual([hits[0]]);
+        }
+      }
+    }
+  });
 });

@@ -40,6 +40,7 @@ import {
   joinReplyLines,
   pickDiagnostic,
   replyAbove,
+  type AddressSet,
   type NoticeBlock,
 } from "./notice";
 import { parseSesNotification } from "./ses";
@@ -241,11 +242,8 @@ function analyzeUnchecked(
 
   // 3. Delivery status notifications and MTA notices
   const notice = cutReturnedMessage(noticeText);
-  // The sender's and the bounce's own addresses are gathered only if the notice names any.
-  let excluded: Set<string> | null = null;
-  const noticeRecipients = findNoticeBlocks(notice, {
-    has: (a) => (excluded ??= excludedAddresses(top, original)).has(a),
-  });
+  const ownAddresses = new OwnAddresses(top, original);
+  const noticeRecipients = findNoticeBlocks(notice, ownAddresses);
   const dsnReports = parts.deliveryStatus.map((p) => {
     const report = parseDeliveryStatus(partBody(p));
     // Past one of the caps (field groups read, bytes of a part decoded), the whole part's
@@ -267,10 +265,8 @@ function analyzeUnchecked(
     if (inline) dsnReports.push(inline);
   }
   const hasDsn = dsnReports.some((r) => r.recipients.length);
-  // Asked up to three times below, answered once (it reads up to 16 KB of the notice).
-  let bounceLike: boolean | null = null;
-  const isBounceLike = () => (bounceLike ??= looksLikeBounce(top, subject, notice));
-  if (!hasDsn && !isBounceLike()) {
+  const bounceLike = new BounceLikeness(top, subject, notice);
+  if (!hasDsn && !bounceLike.answer()) {
     // Automatic answers that are not failures are reported as what they are, with no row
     // that could suppress or count against an address.
     const challenge = isChallengeResponse(subject, notice);
@@ -283,9 +279,8 @@ function analyzeUnchecked(
       };
     const spam = isPlainSpamReport(top, subject, notice);
     if (spam) {
-      const own = excludedAddresses(top, original);
       const who = [...addressesIn(original.get("to")), ...addressesIn(notice.slice(0, 16 * 1024))].filter(
-        (a) => !own.has(a) && !/^(?:abuse|postmaster|mailer-daemon|spam|fbl)@/.test(a),
+        (a) => !ownAddresses.has(a) && !/^(?:abuse|postmaster|mailer-daemon|spam|fbl)@/.test(a),
       );
       if (who.length) {
         const d = diagnose(
@@ -296,8 +291,8 @@ function analyzeUnchecked(
       }
     }
   }
-  const auto = hasDsn ? null : (isAutoReply(top, subject) ?? (isBounceLike() ? null : autoReplyByWords(notice)));
-  if (auto && !isBounceLike()) {
+  const auto = hasDsn ? null : (isAutoReply(top, subject) ?? (bounceLike.answer() ? null : autoReplyByWords(notice)));
+  if (auto && !bounceLike.answer()) {
     const v = vacation(top, auto, ctx);
     if (v) return { kind: "vacation", messageId, diagnoses: [v], error: null };
   }
@@ -362,14 +357,14 @@ function analyzeUnchecked(
     // unknown") failed for those, not for the others. A notice whose every listed address
     // the message reached failed for none.
     const to =
-      failed.length || noticeRecipients.some((n) => n.delivered) || !isBounceLike() ? [] : originalTo(original);
+      failed.length || noticeRecipients.some((n) => n.delivered) || !bounceLike.answer() ? [] : originalTo(original);
     const named = to.length > 1 ? to.filter((a) => localPartNamed(notice, a)) : to;
     // Last, a bounce whose subject names the one address it failed for ("DELIVERY FAILURE:
     // User x (a@b) not listed in Domino Directory", "Undeliverable mail: a@b").
     const inSubject =
-      failed.length || to.length || noticeRecipients.some((n) => n.delivered) || !isBounceLike()
+      failed.length || to.length || noticeRecipients.some((n) => n.delivered) || !bounceLike.answer()
         ? []
-        : subjectRecipient(subject, excludedAddresses(top, original));
+        : subjectRecipient(subject, ownAddresses);
     const fallback = failed.length ? failed : named.length ? named : to.length ? to : inSubject;
     if (fallback.length > MAX_FALLBACK_RECIPIENTS)
       reached(
@@ -453,7 +448,7 @@ const SUBJECT_NAMES_RECIPIENT =
   /^(?:delivery failure|undeliverable|undelivered|returned mail|mail delivery failed|failure notice|non-?delivery)\b[^:]{0,40}:\s*(?:user\s+[^\s()]+\s+\()?<?([^\s<>()@]+@[^\s<>()]+?)>?(?:\)|\s|$)/i;
 
 /** The address a failure subject names as its recipient, unless it is the bounce's own or the sender's. */
-function subjectRecipient(subject: string, own: Set<string>): string[] {
+function subjectRecipient(subject: string, own: AddressSet): string[] {
   const m = SUBJECT_NAMES_RECIPIENT.exec(subject.length > 300 ? subject.slice(0, 300) : subject);
   const named = m ? addressesIn(m[1]) : [];
   return named.length === 1 && !own.has(named[0]) ? named : [];
@@ -805,6 +800,39 @@ function authResultsOf(h: Headers): AuthResults | null {
 const OWN_FIELDS = ["from", "to", "return-path", "reply-to", "sender", "delivered-to", "envelope-to", "cc"];
 const ORIGINAL_SENDER_FIELDS = ["from", "return-path", "reply-to", "sender"];
 
+/**
+ * The sender's and the bounce's own addresses, gathered when first asked (most notices name
+ * none), and only for an address whose domain their fields name at all: an address's domain
+ * is ASCII, so it is in the fields' lower-cased text when the address is among theirs.
+ */
+class OwnAddresses implements AddressSet {
+  private all: Set<string> | null = null;
+  private text: string | null = null;
+  constructor(
+    private readonly top: Headers,
+    private readonly original: OriginalHeaders,
+  ) {}
+  has(address: string): boolean {
+    if (!this.all) {
+      this.text ??= ownFieldsText(this.top, this.original);
+      if (this.text.indexOf(address.slice(address.lastIndexOf("@") + 1)) === -1) return false;
+      this.all = excludedAddresses(this.top, this.original);
+    }
+    return this.all.has(address);
+  }
+}
+
+/** The fields excludedAddresses reads, in one lower-cased text. */
+function ownFieldsText(top: Headers, orig: OriginalHeaders): string {
+  const parts: string[] = [];
+  for (const name of OWN_FIELDS) {
+    const values = top.get(name);
+    if (values) for (const v of values) parts.push(v);
+  }
+  for (const name of ORIGINAL_SENDER_FIELDS) parts.push(orig.get(name) ?? "");
+  return parts.join("\n").toLowerCase();
+}
+
 function excludedAddresses(top: Headers, orig: OriginalHeaders): Set<string> {
   const out = new Set<string>();
   for (const name of OWN_FIELDS) {
@@ -813,6 +841,23 @@ function excludedAddresses(top: Headers, orig: OriginalHeaders): Set<string> {
   }
   for (const name of ORIGINAL_SENDER_FIELDS) for (const a of addressesIn(orig.get(name))) out.add(a);
   return out;
+}
+
+/**
+ * Whether the message looks like a bounce, asked up to three times and answered once (it
+ * reads up to 16 KB of the notice). (An object, not a closure: a closure made for every
+ * message is one more function the tsx bench names per call.)
+ */
+class BounceLikeness {
+  private verdict: boolean | null = null;
+  constructor(
+    private readonly top: Headers,
+    private readonly subject: string,
+    private readonly notice: string,
+  ) {}
+  answer(): boolean {
+    return (this.verdict ??= looksLikeBounce(this.top, this.subject, this.notice));
+  }
 }
 
 function looksLikeBounce(top: Headers, subject: string, notice: string): boolean {

@@ -12,6 +12,8 @@ import {
 import { decideReason, reasonOfStatus, REFINABLE } from "./reason-rules";
 import { providerReason } from "./rhost-rules";
 import { findCommand } from "./smtp-reply";
+import { permanenceWords } from "./permanence-words";
+import { collapseSpaces } from "./spaces";
 import { codesByTrust } from "./trust.order";
 
 export interface RecipientFacts {
@@ -65,12 +67,6 @@ export const EMPTY_CONTEXT: MessageContext = { authResults: null, originalHeader
 
 export function normaliseText(s: string): string {
   return collapseSpaces(s.toLowerCase()).trim();
-}
-
-/** Runs of white space as one space; the text itself when it has none to collapse (most do not). */
-const SPACES_TO_COLLAPSE = /[^\S ]| {2}/;
-function collapseSpaces(s: string): string {
-  return SPACES_TO_COLLAPSE.test(s) ? s.replace(/\s+/g, " ") : s;
 }
 
 export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosis {
@@ -239,12 +235,6 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
 /** A line break inside a phrase: a word, the break, more words on an indented line. */
 const WRAPPED = /[A-Za-z]\r?\n[ \t]+[A-Za-z]/;
 
-/** Wording that says the sending MTA is still trying: temporary. */
-const TEMPORARY_WORDS =
-  /\b(?:will (?:keep|continue) (?:on )?trying|will (?:be )?retr(?:y|ied)|will try (?:again|to deliver)|still (?:trying|being retried)|try again later|not (?:yet )?been delivered yet|has not yet been delivered|temporar(?:y|ily)|deferred|delayed|this is a warning message only|warning: message still undelivered)\b/i;
-/** Wording that says it gave up for good: permanent. */
-const PERMANENT_WORDS =
-  /\b(?:permanent(?:ly)?(?: error| failure| fatal)?|giving up|gave up|given up|will not be retried|not be delivered|could not be delivered|cannot be delivered|was not delivered|(?:message|mail) not delivered|wasn't able to deliver|wasn't delivered|unable to deliver|undeliverable|delivery to the following recipients? failed|delivery has failed|failed permanently|fatal errors?|no longer (?:exists|valid|available|accepts)|does not exist|unknown user|user unknown|no such (?:user|domain|mailbox|recipient)|unrouteable|unroutable|account (?:has been )?(?:disabled|discontinued|closed|deleted)|permanenter fehler|dauerhafter fehler|nicht zugestellt werden|erreur permanente|n'a pas pu être (?:remis|distribué)|error permanente|no se ha podido entregar|errore permanente|non è stato possibile consegnare)(?![\p{L}])/iu;
 /** Reasons that name a fault of the address itself: permanent by nature. */
 const PERMANENT_REASONS: ReadonlySet<BounceReason> = new Set([
   "userunknown",
@@ -253,29 +243,6 @@ const PERMANENT_REASONS: ReadonlySet<BounceReason> = new Set([
   "notaccept",
   "suspend",
 ]);
-
-/**
- * A notice that says it is only a warning or that it keeps trying (Sendmail's and Postfix's
- * delay notices, Exim's "No action is required on your part", Gmail's "will retry for 47
- * more hours. You'll be notified if the delivery fails permanently") has not returned the
- * message, whatever else it says ("could not be delivered for more than 4 hour(s)"): temporary.
- */
-const WARNING_ONLY =
-  /\b(?:this is a warning(?: message)? only|you do not need to resend|no action is required on your part|(?:will|to) (?:retry|keep trying) (?:for|until)|delivery (?:attempts )?will continue|will continue to be (?:attempted|made)|you(?:'ll| will) be notified if)\b/i;
-
-/** "permanent" / "temporary" when the text says exactly one of them, "both" or null. */
-function permanenceWords(raw: string): { kind: "4" | "5" | "both"; words: string } | null {
-  // Read across line breaks: Postfix wraps "could not\n be delivered" in its summary.
-  const text = collapseSpaces(raw);
-  const warning = WARNING_ONLY.exec(text);
-  if (warning) return { kind: "4", words: warning[0] };
-  const temp = TEMPORARY_WORDS.exec(text);
-  const perm = PERMANENT_WORDS.exec(text);
-  if (temp && perm) return { kind: "both", words: `${temp[0]}" and "${perm[0]}` };
-  if (temp) return { kind: "4", words: temp[0] };
-  if (perm) return { kind: "5", words: perm[0] };
-  return null;
-}
 
 /**
  * The class a notice with no code gives, by the order of trust (trust.order.ts): the

@@ -60,82 +60,105 @@ interface MtaRule {
   yieldsToStatus?: boolean;
 }
 
-/** Header signatures of the MTAs whose tables are below (what Sisimai's parsers test first). */
-function signatures(top: Headers, subject: string): Set<MtaName> {
-  const out = new Set<MtaName>();
-  const from = (header(top, "from") ?? "").toLowerCase();
-  const mid = header(top, "message-id") ?? "";
-  const mailer = header(top, "x-mailer") ?? "";
-  if (
+/** The bounce's own fields that the MTA signatures read, each read once. */
+interface SignatureFields {
+  top: Headers;
+  subject: string;
+  /** From:, lower-cased */
+  from: string;
+  mid: string;
+  mailer: string;
+  received: readonly string[];
+}
+
+/**
+ * Header signatures of the MTAs whose tables are below (what Sisimai's parsers test first),
+ * one test per MTA. They are asked one MTA at a time, only for the rules a notice could
+ * match (most notices match rules of no MTA): see `MtaSignatures`.
+ */
+const SIGNATURES: Record<MtaName, (f: SignatureFields, all: MtaSignatures) => boolean> = {
+  Courier: ({ from, subject, mid }) =>
     from.includes("courier mail server at ") ||
     /NOTICE: mail delivery status\.|WARNING: delayed mail\./.test(subject) ||
-    /^<courier\.[0-9A-F]+\./.test(mid)
-  )
-    out.add("Courier");
-  if (/^DELIVERY(?: |_)FAILURE:/.test(subject)) out.add("Domino");
-  if (subject.startsWith("Undeliverable message")) out.add("Notes");
-  if (/^Undeliverable Mail\s*$/.test(subject) || mailer.startsWith("<SMTP32 v")) out.add("IMailServer");
-  if (
+    /^<courier\.[0-9A-F]+\./.test(mid),
+  Domino: ({ subject }) => /^DELIVERY(?: |_)FAILURE:/.test(subject),
+  Notes: ({ subject }) => subject.startsWith("Undeliverable message"),
+  IMailServer: ({ subject, mailer }) => /^Undeliverable Mail\s*$/.test(subject) || mailer.startsWith("<SMTP32 v"),
+  InterScanMSS: ({ from, subject }) =>
     /^"interscan (?:mss|notification)"/.test(from) ||
-    /^(?:Mail could not be delivered|メッセージを配信できません。|メール配信に失敗しました)$/.test(subject)
-  )
-    out.add("InterScanMSS");
-  if (/vzwpix\.com|post_master@vtext\.com/.test(from)) out.add("Verizon");
-  if (top.has("x-msg-ref") && from.includes("mailer-daemon@messagelabs.com")) out.add("MessageLabs");
-  if ((header(top, "x-nai-header") ?? "").includes("Modified by McAfee")) out.add("McAfee");
-  if (top.has("x-mlserver") && /-admin@/.test(from)) out.add("FML");
-  if (
+    /^(?:Mail could not be delivered|メッセージを配信できません。|メール配信に失敗しました)$/.test(subject),
+  Verizon: ({ from }) => /vzwpix\.com|post_master@vtext\.com/.test(from),
+  MessageLabs: ({ top, from }) => top.has("x-msg-ref") && from.includes("mailer-daemon@messagelabs.com"),
+  McAfee: ({ top }) => (header(top, "x-nai-header") ?? "").includes("Modified by McAfee"),
+  FML: ({ top, from }) => top.has("x-mlserver") && /-admin@/.test(from),
+  Exim: ({ top, from, mid }) =>
     top.has("x-failed-recipients") ||
     /^mail delivery system/.test(from) ||
     /^<?[0-9A-Za-z]{6}-[0-9A-Za-z]{6}-[0-9A-Za-z]{2}@/.test(mid) ||
-    /mailer-daemon@.*mail\.ru/.test(from)
-  )
-    out.add("Exim");
-  if (top.has("x-zohomail")) out.add("Zoho");
-  if (from.includes("mailer-daemon@googlemail.com")) out.add("Gmail");
-  if (top.has("x-aol-ip")) out.add("Aol");
-  if ((header(top, "x-spasign") ?? "") === "NG" || /postmaster@(?:ezweb\.ne\.jp|au\.com)/.test(from)) out.add("EZweb");
-  if (/@(?:gmx\.(?:de|net|com)|web\.de)/.test(from) && from.includes("mailer-daemon")) out.add("GMX");
-  const received = top.get("received") ?? [];
-  if (
+    /mailer-daemon@.*mail\.ru/.test(from),
+  Zoho: ({ top }) => top.has("x-zohomail"),
+  Gmail: ({ from }) => from.includes("mailer-daemon@googlemail.com"),
+  Aol: ({ top }) => top.has("x-aol-ip"),
+  EZweb: ({ top, from }) =>
+    (header(top, "x-spasign") ?? "") === "NG" || /postmaster@(?:ezweb\.ne\.jp|au\.com)/.test(from),
+  GMX: ({ from }) => /@(?:gmx\.(?:de|net|com)|web\.de)/.test(from) && from.includes("mailer-daemon"),
+  qmail: ({ subject, received }) =>
     subject === "failure notice" ||
     subject.startsWith("Permanent Delivery Failure") ||
-    received.some((r) => /^\(qmail\s+\d+\s+invoked\s+(?:for\s+bounce|from\s+network)\)/.test(r))
-  )
-    out.add("qmail");
-  if (from.includes("mailer daemon <") && received.some((r) => r.includes(" (OpenSMTPD) with "))) out.add("OpenSMTPD");
-  if (top.has("x-ses-outgoing")) out.add("ReceivingSES");
-  if (from.startsWith('"content-filter at ')) out.add("Amavis");
-  if (/postmaster@(?:biglobe|inacatv|tmtv|ttv)\.ne\.jp/.test(from) && subject.startsWith("Returned mail:"))
-    out.add("Biglobe");
-  if (from.startsWith('"mail delivery system"') && subject === "Mail delivery failed: returning message to sender")
-    out.add("EinsUndEins");
-  const mimeole = header(top, "x-mimeole") ?? "";
-  if (
-    top.has("x-ms-embedded-report") ||
-    mailer.startsWith("Internet Mail Service (") ||
-    mailer.startsWith("Microsoft Exchange Server Internet Mail Connector") ||
-    mimeole.startsWith("Produced By Microsoft Exchange")
-  )
-    out.add("Exchange2003");
-  if (from.includes("mailer-daemon@mx.facebook.com")) out.add("Facebook");
-  if (out.has("Gmail") && top.has("x-gm-message-state")) out.add("GSuite");
-  if (
+    received.some((r) => /^\(qmail\s+\d+\s+invoked\s+(?:for\s+bounce|from\s+network)\)/.test(r)),
+  OpenSMTPD: ({ from, received }) =>
+    from.includes("mailer daemon <") && received.some((r) => r.includes(" (OpenSMTPD) with ")),
+  ReceivingSES: ({ top }) => top.has("x-ses-outgoing"),
+  Amavis: ({ from }) => from.startsWith('"content-filter at '),
+  Biglobe: ({ from, subject }) =>
+    /postmaster@(?:biglobe|inacatv|tmtv|ttv)\.ne\.jp/.test(from) && subject.startsWith("Returned mail:"),
+  EinsUndEins: ({ from, subject }) =>
+    from.startsWith('"mail delivery system"') && subject === "Mail delivery failed: returning message to sender",
+  Exchange2003: ({ top, mailer }) => {
+    const mimeole = header(top, "x-mimeole") ?? "";
+    return (
+      top.has("x-ms-embedded-report") ||
+      mailer.startsWith("Internet Mail Service (") ||
+      mailer.startsWith("Microsoft Exchange Server Internet Mail Connector") ||
+      mimeole.startsWith("Produced By Microsoft Exchange")
+    );
+  },
+  Facebook: ({ from }) => from.includes("mailer-daemon@mx.facebook.com"),
+  GSuite: ({ top }, all) => all.has("Gmail") && top.has("x-gm-message-state"),
+  KDDI: ({ top, from, received }) =>
     /no-reply@.+\.dion\.ne\.jp/.test(from) ||
     (header(top, "reply-to") ?? "") === "no-reply@app.auone-net.jp" ||
-    received.some((r) => r.includes("ezweb.ne.jp (") || r.includes(".au.com ("))
-  )
-    out.add("KDDI");
-  if ((header(top, "content-type") ?? "").includes("Boundary_(ID_") || subject.startsWith("Delivery Notification: "))
-    out.add("MessagingServer");
-  const outlook = [
-    subject.includes("Delivery Status Notification"),
-    top.has("x-message-delivery"),
-    top.has("x-message-info"),
-    received.some((r) => r.includes(".hotmail.com")),
-  ].filter(Boolean).length;
-  if (outlook >= 2) out.add("Outlook");
-  return out;
+    received.some((r) => r.includes("ezweb.ne.jp (") || r.includes(".au.com (")),
+  MessagingServer: ({ top, subject }) =>
+    (header(top, "content-type") ?? "").includes("Boundary_(ID_") || subject.startsWith("Delivery Notification: "),
+  Outlook: ({ top, subject, received }) =>
+    [
+      subject.includes("Delivery Status Notification"),
+      top.has("x-message-delivery"),
+      top.has("x-message-info"),
+      received.some((r) => r.includes(".hotmail.com")),
+    ].filter(Boolean).length >= 2,
+};
+
+/** Which MTAs wrote a bounce, by their header signatures: each tested when first asked. */
+export class MtaSignatures {
+  private readonly fields: SignatureFields;
+  private readonly known = new Map<MtaName, boolean>();
+  constructor(top: Headers, subject: string) {
+    this.fields = {
+      top,
+      subject,
+      from: (header(top, "from") ?? "").toLowerCase(),
+      mid: header(top, "message-id") ?? "",
+      mailer: header(top, "x-mailer") ?? "",
+      received: top.get("received") ?? [],
+    };
+  }
+  has(mta: MtaName): boolean {
+    let v = this.known.get(mta);
+    if (v === undefined) this.known.set(mta, (v = SIGNATURES[mta](this.fields, this)));
+    return v;
+  }
 }
 
 const RULES: readonly MtaRule[] = [
@@ -513,7 +536,7 @@ function find(text: string): Found {
 export interface NoticeRules {
   subject: string;
   top: Headers;
-  mta: Set<MtaName>;
+  mta: MtaSignatures;
   from: string;
   notice: string;
   found: Found;
@@ -537,7 +560,7 @@ export function noticeRules(notice: string, subject: string, top: Headers): Noti
   return {
     subject,
     top,
-    mta: signatures(top, subject),
+    mta: new MtaSignatures(top, subject),
     from,
     notice: text,
     found,
@@ -576,7 +599,8 @@ export function presetFor(extra: string, n: NoticeRules): MtaPreset | null {
     for (const ri of mine.any.keys()) candidates.push(ri);
     for (const ri of mine.seq) candidates.push(ri);
   }
-  candidates.sort((a, b) => a - b);
+  // (RE_RULES alone are in table order already: most notices add no candidate.)
+  if (candidates.length > RE_RULES.length) candidates.sort((a, b) => a - b);
   for (let ci = 0, prev = -1; ci < candidates.length; ci++) {
     const ri = candidates[ci];
     if (ri === prev) continue;

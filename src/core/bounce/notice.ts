@@ -3,6 +3,8 @@
 // The layout varies by MTA but follows a few shapes: the address on its own line (or
 // `<address>:`) followed by the reply, or the reply quoting the address.
 
+import { collapseSpaces } from "./spaces";
+
 export interface NoticeRecipient {
   address: string;
   /** the block of the notice about this recipient (raw lines) */
@@ -27,6 +29,14 @@ const RETURNED_MESSAGE = new RegExp(
   "i",
 );
 
+/**
+ * The letters a RETURNED_MESSAGE marker may start with (Content-Type, Here is, Included,
+ * Message headers, Original, The, Your), lower-case: a line starting with another letter
+ * is not tried. (`c | 32` folds only ASCII upper case onto this table's lower case.)
+ */
+const MARKER_INITIAL = new Uint8Array(128);
+for (const c of "chimoty") MARKER_INITIAL[c.charCodeAt(0)] = 1;
+
 /** Cuts a notice before the copy of the returned message it quotes. */
 export function cutReturnedMessage(text: string): string {
   // Line by line: one anchored test per line is much cheaper than a multi-line search.
@@ -37,7 +47,7 @@ export function cutReturnedMessage(text: string): string {
     const c = text.charCodeAt(pos);
     if (
       stop > pos &&
-      (c === 45 || c === 32 || c === 9 || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) &&
+      (c === 45 || c === 32 || c === 9 || MARKER_INITIAL[c | 32] === 1) &&
       pos > 0 &&
       RETURNED_MESSAGE.test(text.slice(pos, Math.min(stop, pos + 200)))
     ) {
@@ -381,14 +391,16 @@ const FAILURE_REPLY = /^(?:<<<\s*)?[45]\d\d[ -]|[45]\d\d[ -][45]\.\d/;
  * their repeated `550-5.7.1` prefixes dropped) or, failing that, the block's text.
  */
 export function pickDiagnostic(block: string, address?: string): string {
-  const lines = block
-    .split("\n")
-    .map((l) => l.trim())
-    .filter(Boolean);
+  // The block's non-blank lines, trimmed (one array: this runs for every recipient's block).
+  const lines: string[] = [];
+  for (const raw of block.split("\n")) {
+    const l = raw.trim();
+    if (l) lines.push(l);
+  }
   const reply: string[] = [];
   for (let i = 0; i < lines.length; i++) {
     // A transcript's reply after its time stamp ("Mon 05:00:01: <-- 550 ..."): from the reply on.
-    const marked = TRANSCRIPT_REPLY.exec(lines[i]);
+    const marked = hasTranscriptMark(lines[i]) ? TRANSCRIPT_REPLY.exec(lines[i]) : null;
     const l = marked ? (lines[i] = lines[i].slice(marked.index + marked[0].length)) : lines[i];
     if (
       /^(?:<<<\s*)?[245]\d\d[ -]/.test(l) ||
@@ -466,6 +478,10 @@ const QUOTED_ADDRESS_LEAD = /^<[^<>\s@]+@[^<>\s]+>(?::|\.\.\.)\s*\S/;
 
 /** A reply marked as the server's in a session transcript, after a time stamp or indent. */
 const TRANSCRIPT_REPLY = /^.{0,80}?(?:<<<|<--)\s*(?=[245]\d\d[ -])/;
+/** Can TRANSCRIPT_REPLY match? (its marks are rare: most lines are not tried from 80 positions) */
+function hasTranscriptMark(line: string): boolean {
+  return line.indexOf("<<<") !== -1 || line.indexOf("<--") !== -1;
+}
 
 /** Does a reply line quote an address in angle brackets other than `address`? */
 function namesOtherAddress(line: string, address: string): boolean {
@@ -477,14 +493,14 @@ function namesOtherAddress(line: string, address: string): boolean {
 
 /** "550-5.7.26 foo 550-5.7.26 bar 550 5.7.26 baz" → "550 5.7.26 foo bar baz". */
 export function joinReplyLines(s: string): string {
-  if (!/\d\d\d-/.test(s)) return s.replace(/\s+/g, " ").trim();
+  if (!/\d\d\d-/.test(s)) return collapseSpaces(s).trim();
   const m = /^(?:<<<\s*)?([245]\d\d)[ -](?:([245]\.\d{1,3}\.\d{1,3})\s+)?/.exec(s);
   if (!m) {
     // A reply after an MTA's lead-in ("Remote host said: 550-5.1.1 ..."): the lead-in stays.
     const at = /(?:^|[\s:])(?:<<<\s*)?[245]\d\d-(?:[245]\.\d{1,3}\.\d{1,3}\s)?/.exec(s);
-    if (!at) return s.replace(/\s+/g, " ").trim();
+    if (!at) return collapseSpaces(s).trim();
     const start = at.index + (/^[\s:]/.test(at[0]) ? 1 : 0);
-    return `${s.slice(0, start).replace(/\s+/g, " ").trim()} ${joinReplyLines(s.slice(start))}`.trim();
+    return `${collapseSpaces(s.slice(0, start)).trim()} ${joinReplyLines(s.slice(start))}`.trim();
   }
   const code = m[1];
   const status = m[2];
@@ -492,6 +508,6 @@ export function joinReplyLines(s: string): string {
     String.raw`(?:^|\s)(?:<<<\s*)?${code}[ -](?:${status ? status.replace(/\./g, "\\.") : "(?!)"}\s+)?`,
     "g",
   );
-  const body = s.replace(prefix, " ").replace(/\s+/g, " ").trim();
+  const body = collapseSpaces(s.replace(prefix, " ")).trim();
   return `${code} ${status ? status + " " : ""}${body}`.trim();
 }
