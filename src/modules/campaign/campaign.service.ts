@@ -105,7 +105,7 @@ export class CampaignService {
     checkCampaignPage(request);
     const cursorOf = (c: Campaign) => campaignCursor(c, order);
     const count = () => this.count(ctx, filter);
-    for (const reader of ctx.app.extensions?.of(CAMPAIGN_PAGE_READERS) ?? []) {
+    for (const reader of ctx.app.extensions.of(CAMPAIGN_PAGE_READERS)) {
       const rows = reader.read(ctx, request);
       if (rows) return connectionWith(await rows, args.first, cursorOf, count);
     }
