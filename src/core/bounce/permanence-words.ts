@@ -23,6 +23,9 @@ export const WARNING_ONLY =
  * matcher folds ASCII case as the expressions do). One pass over the text finds which
  * expressions can match at all: most texts hold words of none, and the three large
  * case-insensitive alternations then need not be run over them.
+ * An alternative added to an expression above needs a word of its own here (else texts that
+ * hold only it are never read by that expression) and a phrase in the list of
+ * test/unit/bounce-fast-paths.test.ts, which checks this reading against every expression.
  */
 const WARNING = 1;
 const TEMPORARY = 2;
