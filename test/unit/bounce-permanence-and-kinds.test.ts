@@ -337,6 +337,33 @@ describe("delay warnings written as text (no DSN part) are soft, never hard", ()
   });
 });
 
+describe("a delay notice with no code and no cause reads as a DSN's Action: delayed would", () => {
+  it("a 'Delivery Status Notification (Delay)' text listing only the address is expired/soft, 4.0.0 inferred", () => {
+    const d = first(
+      [
+        "This is an automatically generated Delivery Status Notification.",
+        "",
+        "THIS IS A WARNING MESSAGE ONLY.",
+        "",
+        "YOU DO NOT NEED TO RESEND YOUR MESSAGE.",
+        "",
+        "Delivery to the following recipients has been delayed.",
+        "",
+        "       later@receiver.example",
+      ].join("\n"),
+      [...DAEMON_HEAD.filter((h) => !h.startsWith("Subject")), "Subject: Delivery Status Notification (Delay)"],
+    );
+    expect(d).toMatchObject({
+      recipient: "later@receiver.example",
+      reason: "expired",
+      status: "4.0.0",
+      bounceType: "SOFT",
+      hardBounce: false,
+    });
+    expect(d.evidence.join(" ")).toMatch(/delay notice/);
+  });
+});
+
 describe("the notice's summary above the recipients decides permanence when the block does not", () => {
   it("qmail's 'This is a permanent error; I've given up' over a block with no code and neutral words", () => {
     const d = first(

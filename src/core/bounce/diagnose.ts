@@ -12,7 +12,7 @@ import {
 import { decideReason, reasonOfStatus, REFINABLE } from "./reason-rules";
 import { providerReason } from "./rhost-rules";
 import { findCommand } from "./smtp-reply";
-import { permanenceWords } from "./permanence-words";
+import { permanenceWords, WARNING_ONLY } from "./permanence-words";
 import { collapseSpaces } from "./spaces";
 import { codesByTrust } from "./trust.order";
 
@@ -183,6 +183,16 @@ export function diagnose(f: RecipientFacts, ctx: MessageContext): BounceDiagnosi
     if (inferred) {
       status = inferred.status;
       evidence.push(`status ${inferred.status} inferred (no code given): ${inferred.why}`);
+      // A warning-only notice whose server words name no cause is what a DSN would mark
+      // Action: delayed (RFC 3464): the message is still queued, so its reason is the same.
+      if (
+        status === "4.0.0" &&
+        (reason === "onhold" || reason === "undefined") &&
+        WARNING_ONLY.test(collapseSpaces(`${diagText}\n${context.slice(0, 4096)}\n${(f.summary ?? "").slice(-4096)}`))
+      ) {
+        reason = "expired";
+        evidence.push("a delay notice: it says the MTA is still trying");
+      }
     }
   }
   if (statusField) evidence.push(`Status field ${statusField}`);
