@@ -137,4 +137,4 @@ export interface AnalyzeOptions {
 }
 
 /** Bumped whenever a rule table changes what a message is classified as. */
-export const RULE_VERSION = "2026.11.1";
+export const RULE_VERSION = "2026.12.1";
